@@ -1,0 +1,26 @@
+import { expect } from 'chai';
+import { ConfigError, HubError, describeError } from '../../../src/errors/hub-error.js';
+
+describe('HubError', () => {
+  it('carries code, retriable flag, cause and its subclass name', () => {
+    const cause = new Error('socket hang up');
+    const error = new HubError('SINK_UNAVAILABLE', 'sink down', { retriable: true, cause });
+    expect(error).to.be.instanceOf(Error);
+    expect(error.code).to.equal('SINK_UNAVAILABLE');
+    expect(error.retriable).to.equal(true);
+    expect(error.cause).to.equal(cause);
+    expect(error.name).to.equal('HubError');
+  });
+
+  it('makes configuration errors never retriable', () => {
+    const error = new ConfigError('CONFIG_INVALID', 'bad');
+    expect(error.retriable).to.equal(false);
+    expect(error.name).to.equal('ConfigError');
+  });
+
+  it('describes foreign thrown values without losing their message', () => {
+    expect(describeError(new TypeError('x is undefined'))).to.deep.equal({ code: 'UNEXPECTED', message: 'x is undefined', retriable: false });
+    expect(describeError('plain string')).to.deep.equal({ code: 'UNEXPECTED', message: 'plain string', retriable: false });
+    expect(describeError(new HubError('A', 'b', { retriable: true }))).to.deep.equal({ code: 'A', message: 'b', retriable: true });
+  });
+});
