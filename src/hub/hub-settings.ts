@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { ConfigError } from '../errors/hub-error.js';
+
+/** Everything the hub reads from its environment, read once and checked at start. */
+export interface HubSettings {
+  httpPort: number;
+  httpHost: string;
+  kafkaBrokers?: string;
+  schemaRegistryUrl?: string;
+  /** Where the embedded broker and registry keep their data and logs. */
+  dataDir: string;
+  /** Preferred ports of the embedded services; another free one is taken when busy. */
+  embeddedKafkaPort: number;
+  embeddedRegistryPort: number;
+  schemasDir: string;
+}
+
+export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string): HubSettings {
+  return {
+    httpPort: portFrom(env, 'CRM_HUB_PORT', 8080),
+    httpHost: env.CRM_HUB_HOST ?? '0.0.0.0',
+    kafkaBrokers: env.KAFKA_BROKERS || undefined,
+    schemaRegistryUrl: env.SCHEMA_REGISTRY_URL || undefined,
+    dataDir: path.resolve(env.CRM_HUB_DATA_DIR ?? path.join(projectRoot, '.crm-hub')),
+    embeddedKafkaPort: portFrom(env, 'CRM_HUB_KAFKA_PORT', 9092),
+    embeddedRegistryPort: portFrom(env, 'CRM_HUB_REGISTRY_PORT', 8081),
+    schemasDir: path.resolve(env.CRM_HUB_SCHEMAS_DIR ?? path.join(projectRoot, 'schemas')),
+  };
+}
+
+function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('ENV_INVALID', `${name}=${JSON.stringify(raw)} is not a port number (0-65535)`);
+  }
+  return port;
+}

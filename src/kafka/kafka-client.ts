@@ -1,0 +1,96 @@
+/**
+ * The hub's own small view of a Kafka client. Everything above src/kafka depends on these
+ * interfaces only, so the client library (kafkajs today) can be swapped without touching the
+ * runtime, flows or connectors.
+ */
+
+export type RecordHeaders = Record<string, string>;
+
+export interface OutgoingRecord {
+  key: string | Buffer | null;
+  value: Buffer | null;
+  headers?: RecordHeaders;
+  partition?: number;
+}
+
+export interface IncomingRecord {
+  topic: string;
+  partition: number;
+  /** Kafka offsets are 64-bit: kept as decimal strings. */
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeaders;
+  /** Milliseconds since the epoch, as a string (Kafka's record timestamp). */
+  timestamp: string;
+}
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: IncomingRecord[];
+}
+
+export interface ProducedPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface HubProducer {
+  /** Resolves once the broker acknowledged every record (acks=all). */
+  send(topic: string, records: OutgoingRecord[]): Promise<ProducedPosition[]>;
+  disconnect(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  /** How many partitions are handled at the same time; order is always kept within a partition. */
+  partitionsConsumedConcurrently?: number;
+}
+
+/**
+ * At least once: the batch's offsets are committed only after the handler resolved. A handler
+ * that throws stops the consumer with that error, so no offset past the failure is committed.
+ */
+export type BatchHandler = (batch: RecordBatch, control: { heartbeat(): Promise<void>; isRunning(): boolean }) => Promise<void>;
+
+export interface HubConsumer {
+  run(handler: BatchHandler): Promise<void>;
+  /** Rejects when the consumer crashed for good (the handler threw, or the group could not be rejoined). */
+  readonly crashed: Promise<never>;
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+  /** Kafka topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  config?: Record<string, string>;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}
+
+export interface HubAdmin {
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  listTopics(): Promise<string[]>;
+  topicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  deleteTopics(topics: string[]): Promise<void>;
+  /** Committed offsets of a group on a topic: -1 where nothing was committed. */
+  groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]>;
+  disconnect(): Promise<void>;
+}
+
+export interface KafkaClient {
+  readonly brokers: string[];
+  producer(): Promise<HubProducer>;
+  consumer(options: ConsumerOptions): Promise<HubConsumer>;
+  admin(): Promise<HubAdmin>;
+}

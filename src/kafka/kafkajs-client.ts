@@ -1,0 +1,165 @@
+import { Kafka, Partitioners, logLevel, type IHeaders, type LogEntry, type Consumer } from 'kafkajs';
+import type { Logger } from '../observability/logger.js';
+import { HubError } from '../errors/hub-error.js';
+import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, ProducedPosition, RecordHeaders, TopicSpec } from './kafka-client.js';
+
+export interface KafkajsClientOptions {
+  brokers: string[];
+  clientId?: string;
+  logger?: Logger;
+  /** Bounded retries of one request before it fails; the runtime's own retry policy sits above. */
+  requestRetries?: number;
+}
+
+/** KafkaClient on kafkajs. The only file that imports kafkajs outside the infrastructure probes. */
+export class KafkajsClient implements KafkaClient {
+  private readonly kafka: Kafka;
+
+  constructor(private readonly options: KafkajsClientOptions) {
+    const logger = options.logger;
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'crm-hub',
+      brokers: options.brokers,
+      connectionTimeout: 3000,
+      retry: { retries: options.requestRetries ?? 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => {
+        if (!logger) return;
+        const { message, ...rest } = entry.log;
+        const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
+        logger.log(level, message, { component: 'kafkajs', namespace: entry.namespace, ...rest });
+      },
+    });
+  }
+
+  get brokers(): string[] {
+    return this.options.brokers;
+  }
+
+  async producer(): Promise<HubProducer> {
+    // The Java client's murmur2 partitioner: a key lands on the same partition whoever produces it.
+    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+    await producer.connect();
+    return {
+      async send(topic: string, records: OutgoingRecord[]): Promise<ProducedPosition[]> {
+        if (records.length === 0) return [];
+        const metadata = await producer.send({
+          topic,
+          acks: -1,
+          messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers, partition: record.partition })),
+        });
+        return metadata.map((entry) => ({ topic: entry.topicName, partition: entry.partition, offset: entry.baseOffset ?? '-1' }));
+      },
+      disconnect: () => producer.disconnect(),
+    };
+  }
+
+  async consumer(options: ConsumerOptions): Promise<HubConsumer> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: true,
+      // The hub decides about failures itself: a throwing handler must not be replayed silently.
+      retry: { retries: 8, restartOnFailure: async () => false },
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+    return new KafkajsConsumer(consumer, options);
+  }
+
+  async admin(): Promise<HubAdmin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return {
+      async ensureTopics(topics: TopicSpec[]): Promise<void> {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((spec) => !existing.has(spec.topic));
+        if (missing.length === 0) return;
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.topic,
+            numPartitions: spec.partitions ?? -1,
+            replicationFactor: -1,
+            configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      },
+      listTopics: () => admin.listTopics(),
+      async topicOffsets(topic: string) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high })).sort((a, b) => a.partition - b.partition);
+      },
+      deleteTopics: (topics: string[]) => admin.deleteTopics({ topics }),
+      async groupOffsets(groupId: string, topic: string) {
+        const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
+      },
+      disconnect: () => admin.disconnect(),
+    };
+  }
+}
+
+class KafkajsConsumer implements HubConsumer {
+  readonly crashed: Promise<never>;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.crashed = new Promise<never>((_, reject) => {
+      consumer.on(consumer.events.CRASH, (event) => {
+        const error = event.payload.error;
+        const hubError = findHubError(error);
+        reject(hubError ?? new HubError('CONSUMER_CRASHED', `consumer group ${options.groupId} stopped: ${error.message}`, { retriable: true, cause: error }));
+      });
+    });
+    // Whoever awaits `crashed` handles it; an unobserved crash must not kill the process.
+    this.crashed.catch(() => undefined);
+  }
+
+  async run(handler: BatchHandler): Promise<void> {
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        if (batch.messages.length === 0 || isStale()) return;
+        const records: IncomingRecord[] = batch.messages.map((message) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: headersToStrings(message.headers),
+          timestamp: message.timestamp,
+        }));
+        await handler({ topic: batch.topic, partition: batch.partition, records }, { heartbeat, isRunning: () => isRunning() && !isStale() });
+        const last = records[records.length - 1]!.offset;
+        resolveOffset(last);
+        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+/** kafkajs wraps what a handler threw in its own errors; the hub's typed error is in the cause chain. */
+function findHubError(error: unknown): HubError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+    if (current instanceof HubError) return current;
+  }
+  return undefined;
+}
+
+function headersToStrings(headers: IHeaders | undefined): RecordHeaders {
+  const result: RecordHeaders = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
+}
