@@ -1,0 +1,28 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { hubSettingsFromEnv } from '../../../src/hub/hub-settings.js';
+import { ConfigError } from '../../../src/errors/hub-error.js';
+
+describe('hub settings from the environment', () => {
+  it('defaults to port 8080 and the embedded services when nothing is set', () => {
+    const settings = hubSettingsFromEnv({}, '/opt/crm-hub');
+    expect(settings.httpPort).to.equal(8080);
+    expect(settings.kafkaBrokers).to.equal(undefined);
+    expect(settings.schemaRegistryUrl).to.equal(undefined);
+    expect(settings.dataDir).to.equal(path.join('/opt/crm-hub', '.crm-hub'));
+    expect(settings.schemasDir).to.equal(path.join('/opt/crm-hub', 'schemas'));
+  });
+
+  it('takes KAFKA_BROKERS, SCHEMA_REGISTRY_URL and CRM_HUB_PORT, treating empty as unset', () => {
+    const settings = hubSettingsFromEnv({ KAFKA_BROKERS: 'k1:9092,k2:9092', SCHEMA_REGISTRY_URL: '', CRM_HUB_PORT: '9000' }, '/x');
+    expect(settings.kafkaBrokers).to.equal('k1:9092,k2:9092');
+    expect(settings.schemaRegistryUrl).to.equal(undefined);
+    expect(settings.httpPort).to.equal(9000);
+  });
+
+  it('names the variable and the value when a port is not a number', () => {
+    expect(() => hubSettingsFromEnv({ CRM_HUB_PORT: 'eighty' }, '/x'))
+      .to.throw(ConfigError)
+      .with.property('message', 'CRM_HUB_PORT="eighty" is not a port number (0-65535)');
+  });
+});
