@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { printFailure } from './cli-output.js';
+import { runCommand } from './run-command.js';
+import { addSchemasCommand } from './schemas-command.js';
+
+const program = new Command('crm-hub')
+  .description('Enterprise integration hub: CRM and back office over Kafka and Avro')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('start the hub (embedded Kafka and schema registry unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set)')
+  .action(runCommand);
+
+addSchemasCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  printFailure(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,119 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { AxiosInstance } from 'axios';
+import type { Logger } from '../observability/logger.js';
+import type { RecordHeaders } from '../kafka/kafka-client.js';
+
+/**
+ * The public connector API. A connector author writes one definition: a spec (JSON Schema of its
+ * config, which also types the config and renders its docs) and a factory for the system-specific
+ * part. Everything else — Avro, Kafka, positions, retries, dead letters, schedules, webhooks,
+ * metrics — belongs to the runtime.
+ */
+
+/** Opaque to the runtime: a connector stores whatever it needs to resume (cursor, page, watermark). */
+export type SourcePosition = Record<string, unknown>;
+
+export interface SourceRecord {
+  /** A canonical topic the connector declared in `produces`. */
+  topic: string;
+  /** The entity's business key: keeps per-entity order. */
+  key: string;
+  /** The record's value in the JSON form of its Avro schema (see schemas/README.md). */
+  value: Record<string, unknown>;
+  headers?: RecordHeaders;
+}
+
+export interface PollResult {
+  records: SourceRecord[];
+  /** Where to resume after these records; stored only once every record is acknowledged by Kafka. */
+  position: SourcePosition;
+  /** True when the system has more right now: the runtime polls again at once instead of waiting for the schedule. */
+  more?: boolean;
+}
+
+export interface WebhookRequest {
+  body: unknown;
+  headers: Record<string, string | undefined>;
+}
+
+export interface SourceConnector {
+  /** Pull mode: called on the instance's schedule with the last acknowledged position. */
+  poll?(position: SourcePosition | undefined, signal: AbortSignal): Promise<PollResult>;
+  /** Push mode: one webhook body becomes records; the runtime has already checked signature, schema and size. */
+  webhook?: {
+    /** JSON Schema the body must satisfy (400 with the failing paths otherwise). */
+    bodySchema?: JSONSchema;
+    /** The event's unique id, for idempotency: a repeated id is acknowledged and not produced again. */
+    eventId(request: WebhookRequest): string;
+    toRecords(request: WebhookRequest): SourceRecord[];
+  };
+  close?(): Promise<void>;
+}
+
+export interface SinkRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  /** Decoded Avro value in its JSON form. */
+  value: Record<string, unknown>;
+  /** Full name of the writer schema, e.g. crmhub.customer.Customer. */
+  schemaName: string;
+  headers: RecordHeaders;
+}
+
+/** Per record: delivered, or failed with a HubError whose `retriable` decides retry or dead letter. */
+export type DeliveryOutcome = { ok: true } | { ok: false; error: Error };
+
+export interface SinkConnector {
+  /**
+   * Delivers a batch (at most `batchSize` records, per-key order kept across calls) and answers
+   * for each record, in order. Throwing fails the whole batch: retried when the error is
+   * retriable, dead-lettered otherwise.
+   */
+  deliver(records: SinkRecord[], signal: AbortSignal): Promise<DeliveryOutcome[]>;
+  close?(): Promise<void>;
+}
+
+export interface ConnectorContext {
+  /** The instance name from the hub config, e.g. `erp-main`. */
+  instance: string;
+  logger: Logger;
+  /** axios with keep-alive agents and a timeout always set; hosts limited to the instance's allow-list when it has one. */
+  http(options?: { baseURL?: string; timeoutMs?: number; allowedHosts?: string[] }): AxiosInstance;
+}
+
+interface DefinitionBase {
+  name: string;
+  version: string;
+  description: string;
+  /** JSON Schema of the instance config. Secrets carry `"writeOnly": true`: redacted wherever config is shown. */
+  spec: JSONSchema;
+}
+
+export interface SourceConnectorDefinition<Config = Record<string, unknown>> extends DefinitionBase {
+  kind: 'source';
+  /** Canonical topics this source writes. */
+  produces: string[];
+  create(config: Config, context: ConnectorContext): SourceConnector | Promise<SourceConnector>;
+}
+
+export interface SinkConnectorDefinition<Config = Record<string, unknown>> extends DefinitionBase {
+  kind: 'sink';
+  /** Topics this sink accepts by default. */
+  consumes: string[];
+  create(config: Config, context: ConnectorContext): SinkConnector | Promise<SinkConnector>;
+}
+
+// The runtime validates config against `spec` before `create`, so it can hold definitions of any config type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ConnectorDefinition = SourceConnectorDefinition<any> | SinkConnectorDefinition<any>;
+
+type WithSpec<Definition, Spec> = Omit<Definition, 'spec'> & { spec: Spec };
+
+/** Typed identity: the config type of `create` follows from the spec, declared once. */
+export function defineConnector<const Spec extends JSONSchema>(definition: WithSpec<SourceConnectorDefinition<FromSchema<Spec>>, Spec>): SourceConnectorDefinition<FromSchema<Spec>>;
+export function defineConnector<const Spec extends JSONSchema>(definition: WithSpec<SinkConnectorDefinition<FromSchema<Spec>>, Spec>): SinkConnectorDefinition<FromSchema<Spec>>;
+export function defineConnector(definition: ConnectorDefinition): ConnectorDefinition {
+  return definition;
+}
