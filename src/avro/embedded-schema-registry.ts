@@ -53,7 +53,8 @@ export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint {
     const server = SupervisedProcess.start({
       name: `embedded schema registry on port ${port}`,
       command: 'java',
-      args: [`-Xmx${options.heapMb ?? 384}m`, '-XX:+UseSerialGC', `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', path.join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`)],
+      // The work folder on the command line lets people (and tests) tell which hub a JVM belongs to.
+      args: [`-Xmx${options.heapMb ?? 384}m`, '-XX:+UseSerialGC', `-Dcrmhub.workdir=${options.workDir}`, `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', path.join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`)],
       cwd: options.workDir,
       env: {
         ...process.env,

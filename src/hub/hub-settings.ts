@@ -13,6 +13,8 @@ export interface HubSettings {
   embeddedKafkaPort: number;
   embeddedRegistryPort: number;
   schemasDir: string;
+  /** How long an existing broker or registry (KAFKA_BROKERS, SCHEMA_REGISTRY_URL) may take to answer at start. */
+  connectTimeoutMs: number;
 }
 
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string): HubSettings {
@@ -25,7 +27,16 @@ export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string):
     embeddedKafkaPort: portFrom(env, 'CRM_HUB_KAFKA_PORT', 9092),
     embeddedRegistryPort: portFrom(env, 'CRM_HUB_REGISTRY_PORT', 8081),
     schemasDir: path.resolve(env.CRM_HUB_SCHEMAS_DIR ?? path.join(projectRoot, 'schemas')),
+    connectTimeoutMs: positiveIntegerFrom(env, 'CRM_HUB_CONNECT_TIMEOUT_MS', 30_000),
   };
+}
+
+function positiveIntegerFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError('ENV_INVALID', `${name}=${JSON.stringify(raw)} is not a positive whole number`);
+  return value;
 }
 
 function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -48,7 +48,7 @@ export class Hub {
     this.httpPort = await http.listen(this.settings.httpPort, this.settings.httpHost);
     this.stack.push({ name: 'HTTP server', stop: () => http.close() });
     try {
-      const kafka = await provideKafka({ brokersFromEnv: this.settings.kafkaBrokers, dataDir: path.join(this.settings.dataDir, 'kafka'), embeddedPort: this.settings.embeddedKafkaPort, log });
+      const kafka = await provideKafka({ brokersFromEnv: this.settings.kafkaBrokers, dataDir: path.join(this.settings.dataDir, 'kafka'), embeddedPort: this.settings.embeddedKafkaPort, connectTimeoutMs: this.settings.connectTimeoutMs, log });
       this.kafka = kafka;
       this.stack.push({ name: `Kafka (${kafka.origin})`, stop: () => kafka.stop() });
 
@@ -57,6 +57,7 @@ export class Hub {
         kafkaBrokers: kafka.brokers,
         workDir: path.join(this.settings.dataDir, 'schema-registry'),
         embeddedPort: this.settings.embeddedRegistryPort,
+        connectTimeoutMs: this.settings.connectTimeoutMs,
         log,
       });
       this.schemaRegistry = registry;

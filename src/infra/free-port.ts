@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { InfrastructureError } from './infrastructure-error.js';
 
-/** Asks the kernel for an unused loopback port; `preferred` is taken when it is free. */
+/** Asks the kernel for an unused loopback port; `preferred` is taken when it is free (0 means any). */
 export async function freePort(preferred?: number): Promise<number> {
-  if (preferred !== undefined && (await isPortFree(preferred))) return preferred;
+  if (preferred && (await isPortFree(preferred))) return preferred;
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
