@@ -1,6 +1,7 @@
 import type { Type } from 'avsc';
 import { HubError } from '../errors/hub-error.js';
 import { parseAvroSchema } from './avro-type-factory.js';
+import { explainInvalidValue } from './invalid-value-explanation.js';
 import { AvroEncodeError, RecordDecodeError, type RecordOrigin } from './record-decode-error.js';
 import { SchemaRegistryRequestError } from './schema-registry-errors.js';
 import type { SchemaRegistry } from './schema-registry.js';
@@ -37,7 +38,7 @@ export class AvroSerde {
   async encode(subject: string, schema: string, value: unknown): Promise<Buffer> {
     const type = this.typeFor(schema);
     const problems: string[] = [];
-    if (!type.isValid(value, { errorHook: (path, invalid) => problems.push(`${path.join('.') || '(root)'}: ${JSON.stringify(invalid) ?? String(invalid)} is not valid`) })) {
+    if (!type.isValid(value, { errorHook: (path, invalid, invalidType) => problems.push(`${path.join('.') || '(root)'}: ${explainInvalidValue(invalidType, invalid)}`) })) {
       throw new AvroEncodeError(type.name ?? type.typeName, problems);
     }
     const id = await this.schemaId(subject, schema);

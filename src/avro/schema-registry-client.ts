@@ -3,7 +3,9 @@ import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { SchemaRegistryRequestError, SchemaRegistryUnavailableError } from './schema-registry-errors.js';
 
-export type CompatibilityLevel = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
+import type { CompatibilityLevel } from './compatibility-issue.js';
+
+export type { CompatibilityLevel };
 
 export interface RegisteredSchema {
   subject: string;

@@ -1,0 +1,41 @@
+import { promises as fs } from 'node:fs';
+import { expect } from 'chai';
+import { parseAvroSchema } from '../../../src/avro/avro-type-factory.js';
+import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
+import { encodeSampleRecords } from '../../fixtures/avro-byte-fixtures.js';
+import { sampleRecord } from '../../fixtures/sample-records.js';
+
+// A failure here means a schema or a logical type now writes different bytes than before. If that is
+// intended, it is a new schema version: check compatibility, then write v2 fixtures with
+// test/fixtures/write-avro-fixtures.ts.
+describe('Avro byte fixtures', () => {
+  let catalog: SchemaCatalog;
+  before(async () => {
+    catalog = await SchemaCatalog.load();
+  });
+
+  it('exist for every canonical topic', () => {
+    expect(encodeSampleRecords(catalog).map((sample) => sample.file.replace(/^.*[/\\]/, ''))).to.deep.equal([
+      'crmhub.customer.Customer.v1.bin',
+      'crmhub.policy.Policy.v1.bin',
+      'crmhub.claim.Claim.v1.bin',
+      'crmhub.inventory.InventoryItem.v1.bin',
+      'crmhub.service.ServiceRequest.v1.bin',
+    ]);
+  });
+
+  it('match the encoding of each sample byte for byte, and decode back to the sample', async () => {
+    for (const { topic, record, file, bytes } of encodeSampleRecords(catalog)) {
+      const saved = await fs.readFile(file);
+      expect(bytes.equals(saved), `${file} no longer matches the encoding of the ${topic} sample`).to.equal(true);
+      expect(JSON.parse(JSON.stringify(catalog.type(record).fromBuffer(saved))), file).to.deep.equal(sampleRecord(topic));
+    }
+  });
+
+  it('decode with the self-contained registry schema as well', async () => {
+    for (const { topic, record, file } of encodeSampleRecords(catalog)) {
+      const writer = parseAvroSchema(catalog.registrySchema(record));
+      expect(JSON.parse(JSON.stringify(writer.fromBuffer(await fs.readFile(file)))), file).to.deep.equal(sampleRecord(topic));
+    }
+  });
+});
