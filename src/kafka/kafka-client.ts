@@ -59,6 +59,9 @@ export type BatchHandler = (batch: RecordBatch, control: { heartbeat(): Promise<
 
 export interface HubConsumer {
   run(handler: BatchHandler): Promise<void>;
+  /** Stops fetching (the group membership stays); in-flight batches finish. */
+  pause(): void;
+  resume(): void;
   /** Rejects when the consumer crashed for good (the handler threw, or the group could not be rejoined). */
   readonly crashed: Promise<never>;
   stop(): Promise<void>;
@@ -91,6 +94,8 @@ export interface HubAdmin {
 export interface KafkaClient {
   readonly brokers: string[];
   producer(): Promise<HubProducer>;
+  /** Every record of the topic from its start to its current end, without committing anything. */
+  readToEnd(topic: string): Promise<IncomingRecord[]>;
   consumer(options: ConsumerOptions): Promise<HubConsumer>;
   admin(): Promise<HubAdmin>;
 }

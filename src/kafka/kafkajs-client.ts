@@ -1,4 +1,5 @@
-import { Kafka, Partitioners, logLevel, type IHeaders, type LogEntry, type Consumer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage, type LogEntry, type Consumer } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
 import { HubError } from '../errors/hub-error.js';
 import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, ProducedPosition, RecordHeaders, TopicSpec } from './kafka-client.js';
@@ -52,6 +53,41 @@ export class KafkajsClient implements KafkaClient {
       },
       disconnect: () => producer.disconnect(),
     };
+  }
+
+  async readToEnd(topic: string): Promise<IncomingRecord[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      if (ends.size === 0) return [];
+      // A throwaway group that never commits: reading a compacted topic must not move anyone's offsets.
+      const groupId = `crm-hub-reader-${randomUUID()}`;
+      const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+      await consumer.connect();
+      const records: IncomingRecord[] = [];
+      try {
+        await consumer.subscribe({ topics: [topic], fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+          void consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              for (const message of batch.messages) records.push(toIncoming(batch.topic, batch.partition, message));
+              const last = batch.messages.at(-1);
+              if (last && BigInt(last.offset) + 1n >= (ends.get(batch.partition) ?? 0n)) ends.delete(batch.partition);
+              if (ends.size === 0) resolve();
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+      }
+      return records;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async consumer(options: ConsumerOptions): Promise<HubConsumer> {
@@ -124,15 +160,7 @@ class KafkajsConsumer implements HubConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || isStale()) return;
-        const records: IncomingRecord[] = batch.messages.map((message) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: headersToStrings(message.headers),
-          timestamp: message.timestamp,
-        }));
+        const records = batch.messages.map((message) => toIncoming(batch.topic, batch.partition, message));
         await handler({ topic: batch.topic, partition: batch.partition, records }, { heartbeat, isRunning: () => isRunning() && !isStale() });
         const last = records[records.length - 1]!.offset;
         resolveOffset(last);
@@ -141,9 +169,21 @@ class KafkajsConsumer implements HubConsumer {
     });
   }
 
+  pause(): void {
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
+  }
+
   async stop(): Promise<void> {
     await this.consumer.disconnect();
   }
+}
+
+function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+  return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: headersToStrings(message.headers), timestamp: message.timestamp };
 }
 
 /** kafkajs wraps what a handler threw in its own errors; the hub's typed error is in the cause chain. */

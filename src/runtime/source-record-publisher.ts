@@ -1,0 +1,68 @@
+import { AvroSerde } from '../avro/avro-serde.js';
+import { valueSubject } from '../avro/canonical-schema-registration.js';
+import type { SchemaCatalog } from '../avro/schema-catalog.js';
+import { businessKeyOf } from '../avro/topic-info.js';
+import type { SourceRecord } from '../connectors/connector-definition.js';
+import { HubError } from '../errors/hub-error.js';
+import type { HubProducer, OutgoingRecord } from '../kafka/kafka-client.js';
+import { DeadLetterPublisher, type DeadLetter } from './dead-letter-publisher.js';
+import { withTracingHeaders } from './record-headers.js';
+
+export interface EncodedRecords {
+  byTopic: Map<string, OutgoingRecord[]>;
+  count: number;
+  /** Records that cannot be written: their value (as JSON bytes) and why. */
+  rejected: DeadLetter[];
+}
+
+/**
+ * Turns what a source connector emitted into Avro records on canonical topics. Connectors never
+ * see Avro or Kafka: the schema comes from the topic, the key must be the business key, and the
+ * tracing headers are filled in here.
+ */
+export class SourceRecordPublisher {
+  constructor(
+    private readonly producer: HubProducer,
+    private readonly serde: AvroSerde,
+    private readonly catalog: SchemaCatalog,
+    private readonly sourceSystem: string,
+    private readonly deadLetters: DeadLetterPublisher,
+  ) {}
+
+  /** Encodes every record; a record that does not fit its schema is set aside, the rest are kept in order. */
+  async encode(records: SourceRecord[]): Promise<EncodedRecords> {
+    const byTopic = new Map<string, OutgoingRecord[]>();
+    const rejected: DeadLetter[] = [];
+    let count = 0;
+    for (const record of records) {
+      const headers = withTracingHeaders(record.value, record.headers, this.sourceSystem);
+      try {
+        const info = this.catalog.topicInfo(record.topic);
+        const expectedKey = businessKeyOf(info, record.value);
+        if (record.key !== expectedKey) throw new HubError('BUSINESS_KEY_MISMATCH', `record key ${JSON.stringify(record.key)} is not the business key ${JSON.stringify(expectedKey)} (${info.key}) of its value`);
+        const value = await this.serde.encode(valueSubject(record.topic), this.catalog.registrySchema(info.record), record.value);
+        const list = byTopic.get(record.topic) ?? [];
+        list.push({ key: record.key, value, headers });
+        byTopic.set(record.topic, list);
+        count++;
+      } catch (error) {
+        if (error instanceof HubError && error.retriable) throw error;
+        rejected.push({ key: record.key, value: Buffer.from(JSON.stringify(record.value)), headers: { ...headers, 'content-type': 'application/json' }, error, attempts: 1, originalTopic: record.topic });
+      }
+    }
+    return { byTopic, count, rejected };
+  }
+
+  /** Produces encoded records and waits for the broker's acknowledgement of every one. */
+  async produce(encoded: EncodedRecords): Promise<void> {
+    for (const [topic, records] of encoded.byTopic) await this.producer.send(topic, records);
+  }
+
+  /** Encode, dead-letter what cannot be written, produce the rest: what a polling source does with each batch. */
+  async publish(records: SourceRecord[]): Promise<{ produced: number; deadLettered: number }> {
+    const encoded = await this.encode(records);
+    await this.deadLetters.publish(encoded.rejected);
+    await this.produce(encoded);
+    return { produced: encoded.count, deadLettered: encoded.rejected.length };
+  }
+}

@@ -1,0 +1,115 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Request, Response } from 'express';
+import type { ConnectorInstanceConfig } from '../config/connector-instance-config.js';
+import type { SourceConnector, WebhookRequest } from '../connectors/connector-definition.js';
+import { describeError, HubError } from '../errors/hub-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { CompactedTopicStore } from './compacted-topic-store.js';
+import type { InstanceStatus } from './instance-status.js';
+import type { SourceRecordPublisher } from './source-record-publisher.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from './webhook-signature.js';
+
+// ajv-formats ships CommonJS with a default export; under NodeNext it arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export type WebhookSpec = NonNullable<SourceConnector['webhook']>;
+
+/**
+ * One push source's webhook. Every refusal happens before anything is produced, and 2xx means the
+ * broker acknowledged every record: a sender that sees anything else may simply send again, and
+ * the event id makes that safe.
+ */
+export class WebhookEndpoint {
+  private readonly validateBody: ValidateFunction | undefined;
+  private readonly inFlight = new Set<string>();
+  paused = false;
+
+  constructor(
+    private readonly instance: ConnectorInstanceConfig,
+    private readonly webhook: WebhookSpec,
+    private readonly publisher: SourceRecordPublisher,
+    private readonly seenEvents: CompactedTopicStore<{ at: string }>,
+    private readonly status: InstanceStatus,
+    private readonly logger: Logger,
+  ) {
+    if (webhook.bodySchema) {
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      addFormats(ajv);
+      this.validateBody = ajv.compile(webhook.bodySchema as object);
+    }
+  }
+
+  get maxBodyBytes(): number {
+    return this.instance.webhook.maxBodyBytes;
+  }
+
+  async handle(req: Request, res: Response): Promise<void> {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (this.paused) {
+      res.status(503).set('Retry-After', '30').json(errorBody('INSTANCE_PAUSED', `${this.instance.name} is paused; send again later`));
+      return;
+    }
+    const secret = this.instance.webhook.secret;
+    if (secret) {
+      try {
+        verifyWebhookSignature(secret, raw, req.get(SIGNATURE_HEADER), this.instance.webhook.toleranceSeconds);
+      } catch (error) {
+        if (!(error instanceof WebhookSignatureError)) throw error;
+        this.status.counters.failures++;
+        res.status(401).json(errorBody(error.code, error.message));
+        return;
+      }
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      res.status(400).json(errorBody('BODY_NOT_JSON', `the body is not JSON: ${(error as Error).message}`));
+      return;
+    }
+    if (this.validateBody && !this.validateBody(body)) {
+      const details = (this.validateBody.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid', params: e.params }));
+      res.status(400).json(errorBody('BODY_INVALID', `the body does not match the ${this.instance.name} webhook schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details));
+      return;
+    }
+
+    const request: WebhookRequest = { body, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])) };
+    const eventId = this.webhook.eventId(request);
+    const eventKey = `${this.instance.name}/${eventId}`;
+    if (this.seenEvents.has(eventKey)) {
+      res.status(200).json({ status: 'duplicate', eventId });
+      return;
+    }
+    if (this.inFlight.has(eventKey)) {
+      res.status(409).set('Retry-After', '1').json(errorBody('EVENT_IN_PROGRESS', `event ${eventId} is being processed; send again to learn the outcome`));
+      return;
+    }
+    this.inFlight.add(eventKey);
+    try {
+      const records = this.webhook.toRecords(request);
+      const encoded = await this.publisher.encode(records);
+      if (encoded.rejected.length > 0) {
+        const details = encoded.rejected.map((r) => ({ topic: r.originalTopic, key: r.key?.toString() ?? null, ...describeError(r.error) }));
+        res.status(422).json(errorBody('RECORDS_INVALID', `${details.length} of ${records.length} records cannot be written; nothing was produced`, details));
+        return;
+      }
+      await this.publisher.produce(encoded);
+      this.status.counters.recordsIn += records.length;
+      this.status.counters.recordsOut += encoded.count;
+      await this.seenEvents.put(eventKey, { at: new Date().toISOString() }).catch((error: unknown) => this.logger.warn(`webhook ${this.instance.name}: event ${eventId} produced but not remembered: ${describeError(error).message}`));
+      res.status(200).json({ status: 'accepted', eventId, records: encoded.count });
+    } catch (error) {
+      this.status.recordError(error);
+      const { code, message, retriable } = describeError(error);
+      // Retriable (broker or registry away): 503 tells the sender to come back; anything else is the request's fault.
+      res.status(retriable || !(error instanceof HubError) ? 503 : 422).json(errorBody(code, message));
+    } finally {
+      this.inFlight.delete(eventKey);
+    }
+  }
+}
+
+function errorBody(code: string, message: string, details?: unknown): { error: { code: string; message: string; details?: unknown } } {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
