@@ -79,7 +79,9 @@ export interface ConnectorContext {
   /** The instance name from the hub config, e.g. `erp-main`. */
   instance: string;
   logger: Logger;
-  /** axios with keep-alive agents and a timeout always set; hosts limited to the instance's allow-list when it has one. */
+  /** The instance's host allow-list from the hub config, when it has one. */
+  allowedHosts?: string[];
+  /** axios with keep-alive agents and a timeout always set; hosts limited to `allowedHosts` (the instance's unless given). */
   http(options?: { baseURL?: string; timeoutMs?: number; allowedHosts?: string[] }): AxiosInstance;
 }
 
@@ -109,11 +111,16 @@ export interface SinkConnectorDefinition<Config = Record<string, unknown>> exten
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ConnectorDefinition = SourceConnectorDefinition<any> | SinkConnectorDefinition<any>;
 
-type WithSpec<Definition, Spec> = Omit<Definition, 'spec'> & { spec: Spec };
+/** The config type a spec describes (after defaults are applied): `ConfigOf<typeof spec>`. */
+export type ConfigOf<Spec extends JSONSchema> = FromSchema<Spec>;
+export type { JSONSchema };
 
-/** Typed identity: the config type of `create` follows from the spec, declared once. */
-export function defineConnector<const Spec extends JSONSchema>(definition: WithSpec<SourceConnectorDefinition<FromSchema<Spec>>, Spec>): SourceConnectorDefinition<FromSchema<Spec>>;
-export function defineConnector<const Spec extends JSONSchema>(definition: WithSpec<SinkConnectorDefinition<FromSchema<Spec>>, Spec>): SinkConnectorDefinition<FromSchema<Spec>>;
+/**
+ * Typed identity. Declare the spec once, `as const satisfies JSONSchema`, and pass its config type:
+ * `defineConnector<ConfigOf<typeof spec>>({ spec, create(config) {...} })`.
+ */
+export function defineConnector<Config>(definition: SourceConnectorDefinition<Config>): SourceConnectorDefinition<Config>;
+export function defineConnector<Config>(definition: SinkConnectorDefinition<Config>): SinkConnectorDefinition<Config>;
 export function defineConnector(definition: ConnectorDefinition): ConnectorDefinition {
   return definition;
 }

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { HubError } from '../../src/errors/hub-error.js';
+import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { initialPosition, later, type ChangeFeedPosition } from './change-feed-position.js';
+
+const spec = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['topic', 'keyField'],
+  properties: {
+    topic: { type: 'string', description: 'Canonical topic the records go to, e.g. crm.customer.v1' },
+    keyField: { type: 'string', description: 'Field of each item holding its business key, e.g. customerId' },
+    eventType: { type: 'string', default: 'Changed', description: 'meta.eventType of items that carry no meta' },
+    poll: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      description: 'Pull mode: a changed-since feed with cursor paging (needs a schedule on the instance)',
+      properties: {
+        url: { type: 'string', pattern: '^https?://', description: 'Feed URL, e.g. https://crm.example.com/api/customers' },
+        pageSize: { type: 'integer', minimum: 1, maximum: 10000, default: 100, description: 'Items asked for per page' },
+        startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means from the beginning' },
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
+        itemsField: { type: 'string', default: 'items', description: 'Response field holding the page of items' },
+        nextCursorField: { type: 'string', default: 'nextCursor', description: 'Response field holding the next page cursor (null at the end)' },
+        updatedAtField: { type: 'string', default: 'updatedAt', description: 'Item field with its last change time (ISO-8601)' },
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            updatedSince: { type: 'string', default: 'updatedSince' },
+            cursor: { type: 'string', default: 'cursor' },
+            limit: { type: 'string', default: 'limit' },
+          },
+        },
+        bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token, usually ${ENV_VAR}' },
+      },
+    },
+    webhook: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Push mode: POST /webhooks/<instance> with {eventId, records: [...]} or one item with an eventId field',
+      properties: {
+        eventIdField: { type: 'string', default: 'eventId', description: 'Body field with the event id (idempotency)' },
+        recordsField: { type: 'string', default: 'records', description: 'Body field with an array of items; absent means the body is one item' },
+      },
+    },
+  },
+} as const satisfies JSONSchema;
+
+export default defineConnector<ConfigOf<typeof spec>>({
+  name: 'http-source',
+  version: '1.0.0',
+  kind: 'source',
+  description: 'Reads records from an HTTP system: webhook pushes, and/or polling a changed-since feed with cursor paging.',
+  produces: [],
+  spec,
+  create(config, context) {
+    const toRecord = (item: Record<string, unknown>, eventId: string): SourceRecord => {
+      // An item without a usable key still becomes a record: the runtime dead-letters it with the reason and the rest flow on.
+      const key = typeof item[config.keyField] === 'string' ? (item[config.keyField] as string) : '';
+      // Items from systems that know nothing of our envelope get one; items that carry meta keep theirs.
+      const meta = item.meta ?? {
+        eventId,
+        eventType: config.eventType,
+        sourceSystem: context.instance,
+        occurredAt: typeof item[config.poll?.updatedAtField ?? 'updatedAt'] === 'string' ? item[config.poll?.updatedAtField ?? 'updatedAt'] : new Date().toISOString(),
+        correlationId: randomUUID(),
+      };
+      return { topic: config.topic, key, value: { ...item, meta } };
+    };
+
+    const poll = config.poll;
+    const http = poll ? context.http({ timeoutMs: poll.timeoutMs }) : undefined;
+
+    return {
+      poll: poll && http
+        ? async (stored, signal): Promise<PollResult> => {
+            const position = (stored as ChangeFeedPosition | undefined) ?? initialPosition(poll.startFrom);
+            const params: Record<string, string | number> = { [poll.params.limit]: poll.pageSize };
+            if (position.updatedSince) params[poll.params.updatedSince] = position.updatedSince;
+            if (position.cursor) params[poll.params.cursor] = position.cursor;
+            let data: Record<string, unknown>;
+            try {
+              const response = await http.get(poll.url, { params, signal, headers: poll.bearerToken ? { Authorization: `Bearer ${poll.bearerToken}` } : {} });
+              data = response.data as Record<string, unknown>;
+            } catch (error) {
+              throw deliveryErrorFromHttp(error, `GET ${poll.url}`);
+            }
+            const items = data[poll.itemsField];
+            if (!Array.isArray(items)) throw new HubError('FEED_RESPONSE_INVALID', `GET ${poll.url}: response has no array ${poll.itemsField}`, { retriable: false });
+            const nextCursor = typeof data[poll.nextCursorField] === 'string' ? (data[poll.nextCursorField] as string) : null;
+            let highWatermark = position.highWatermark;
+            const records = items.map((item: Record<string, unknown>) => {
+              const updatedAt = typeof item[poll.updatedAtField] === 'string' ? (item[poll.updatedAtField] as string) : null;
+              highWatermark = later(highWatermark, updatedAt);
+              return toRecord(item, `${context.instance}:${String(item[config.keyField])}:${updatedAt ?? randomUUID()}`);
+            });
+            const next: ChangeFeedPosition = nextCursor
+              ? { updatedSince: position.updatedSince, cursor: nextCursor, highWatermark }
+              : { updatedSince: highWatermark, cursor: null, highWatermark };
+            return { records, position: next, more: nextCursor !== null };
+          }
+        : undefined,
+      webhook: {
+        bodySchema: { type: 'object', required: [config.webhook.eventIdField], properties: { [config.webhook.eventIdField]: { type: 'string', minLength: 1 } } },
+        eventId: (request) => String((request.body as Record<string, unknown>)[config.webhook.eventIdField]),
+        toRecords: (request) => {
+          const body = request.body as Record<string, unknown>;
+          const eventId = String(body[config.webhook.eventIdField]);
+          const items = Array.isArray(body[config.webhook.recordsField]) ? (body[config.webhook.recordsField] as Record<string, unknown>[]) : [body];
+          return items.map((item, index) => {
+            const { [config.webhook.eventIdField]: _eventId, ...rest } = item;
+            return toRecord(items.length === 1 && item === body ? rest : item, items.length === 1 ? eventId : `${eventId}#${index}`);
+          });
+        },
+      },
+    };
+  },
+});

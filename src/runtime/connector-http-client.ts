@@ -1,0 +1,50 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
+import { DeliveryError } from './delivery-error.js';
+
+// One pool per process: connections to a back-office system are reused across instances and batches.
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+
+export class HostNotAllowedError extends DeliveryError {
+  constructor(host: string, allowed: string[]) {
+    super('HOST_NOT_ALLOWED', `host ${host} is not on this instance's allow-list (${allowed.join(', ')})`, { retriable: false });
+  }
+}
+
+/** `erp.example.com` matches itself; `*.example.com` matches any subdomain, not example.com itself. */
+export function hostAllowed(host: string, allowed: string[]): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return allowed.some((pattern) => {
+    const p = pattern.toLowerCase();
+    return p.startsWith('*.') ? name.endsWith(p.slice(1)) && name.length > p.length - 1 : name === p;
+  });
+}
+
+/**
+ * The axios instance a connector gets: keep-alive, a timeout always set, and — when the instance
+ * has an allow-list — every request and every redirect hop checked against it before it leaves.
+ */
+export function createConnectorHttpClient(options: { baseURL?: string; timeoutMs?: number; allowedHosts?: string[] }): AxiosInstance {
+  const allowed = options.allowedHosts;
+  const client = axios.create({
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? 10_000,
+    httpAgent,
+    httpsAgent,
+    maxRedirects: 5,
+    beforeRedirect: (redirect) => {
+      const host = String(redirect.hostname ?? redirect.host ?? '');
+      if (allowed && !hostAllowed(host, allowed)) throw new HostNotAllowedError(host, allowed);
+    },
+  });
+  if (allowed) {
+    client.interceptors.request.use((config) => {
+      const url = new URL(config.url ?? '', config.baseURL);
+      if (!hostAllowed(url.hostname, allowed)) throw new HostNotAllowedError(url.hostname, allowed);
+      return config;
+    });
+  }
+  return client;
+}

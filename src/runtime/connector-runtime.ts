@@ -1,0 +1,168 @@
+import type { Router } from 'express';
+import type { AvroSerde } from '../avro/avro-serde.js';
+import type { SchemaCatalog } from '../avro/schema-catalog.js';
+import type { ConnectorInstanceConfig, HubConfig } from '../config/connector-instance-config.js';
+import type { ConnectorContext, ConnectorDefinition, SourceConnector } from '../connectors/connector-definition.js';
+import { ConfigError, describeError } from '../errors/hub-error.js';
+import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
+import type { Logger } from '../observability/logger.js';
+import { CompactedTopicStore } from './compacted-topic-store.js';
+import { createConnectorHttpClient } from './connector-http-client.js';
+import { DeadLetterPublisher } from './dead-letter-publisher.js';
+import { InstanceStatus, type InstanceStatusReport } from './instance-status.js';
+import { PollingSource } from './polling-source.js';
+import { SinkRunner } from './sink-runner.js';
+import { SourceRecordPublisher } from './source-record-publisher.js';
+import { WebhookEndpoint } from './webhook-endpoint.js';
+import { createWebhookRouter } from './webhook-router.js';
+import type { SourcePosition } from '../connectors/connector-definition.js';
+
+export const SOURCE_POSITIONS_TOPIC = 'crm-hub.source-positions';
+export const WEBHOOK_EVENTS_TOPIC = 'crm-hub.webhook-events';
+const WEBHOOK_IDEMPOTENCY_MS = 7 * 24 * 3600 * 1000;
+
+export interface ConnectorRuntimeDeps {
+  client: KafkaClient;
+  serde: AvroSerde;
+  schemas: SchemaCatalog;
+  connectors: { get(name: string): ConnectorDefinition };
+  logger: Logger;
+}
+
+interface HostedInstance {
+  config: ConnectorInstanceConfig;
+  status: InstanceStatus;
+  polling?: PollingSource;
+  webhook?: WebhookEndpoint;
+  sink?: SinkRunner;
+  close?: () => Promise<void>;
+}
+
+/**
+ * Hosts every connector instance of the hub config. An instance that cannot start is marked
+ * failed with its reason; the others run on. Stopping drains in-flight work, last started first.
+ */
+export class ConnectorRuntime {
+  private readonly instances = new Map<string, HostedInstance>();
+  readonly webhookRouter: Router;
+
+  private constructor(
+    private readonly deps: ConnectorRuntimeDeps,
+    private readonly producer: HubProducer,
+    private readonly positions: CompactedTopicStore<SourcePosition>,
+    private readonly webhookEvents: CompactedTopicStore<{ at: string }>,
+  ) {
+    this.webhookRouter = createWebhookRouter((name) => this.instances.get(name)?.webhook);
+  }
+
+  static async start(config: HubConfig, deps: ConnectorRuntimeDeps): Promise<ConnectorRuntime> {
+    const producer = await deps.client.producer();
+    const positions = await CompactedTopicStore.open<SourcePosition>(deps.client, producer, SOURCE_POSITIONS_TOPIC);
+    const webhookEvents = await CompactedTopicStore.open<{ at: string }>(deps.client, producer, WEBHOOK_EVENTS_TOPIC, { retentionMs: WEBHOOK_IDEMPOTENCY_MS });
+    const runtime = new ConnectorRuntime(deps, producer, positions, webhookEvents);
+    for (const instance of config.connectors.filter((c) => c.enabled)) await runtime.startInstance(instance);
+    return runtime;
+  }
+
+  statuses(): InstanceStatusReport[] {
+    return [...this.instances.values()].map((hosted) => hosted.status.report());
+  }
+
+  status(name: string): InstanceStatusReport {
+    return this.hosted(name).status.report();
+  }
+
+  pause(name: string): void {
+    const hosted = this.hosted(name);
+    hosted.polling?.pause();
+    hosted.sink?.pause();
+    if (hosted.webhook) hosted.webhook.paused = true;
+    hosted.status.state = 'paused';
+  }
+
+  resume(name: string): void {
+    const hosted = this.hosted(name);
+    hosted.status.state = 'running';
+    hosted.polling?.resume();
+    hosted.sink?.resume();
+    if (hosted.webhook) hosted.webhook.paused = false;
+  }
+
+  async stop(): Promise<void> {
+    for (const hosted of [...this.instances.values()].reverse()) await this.stopInstance(hosted);
+    await this.producer.disconnect();
+  }
+
+  private hosted(name: string): HostedInstance {
+    const hosted = this.instances.get(name);
+    if (!hosted) throw new ConfigError('INSTANCE_UNKNOWN', `no connector instance named ${name}`);
+    return hosted;
+  }
+
+  private async startInstance(config: ConnectorInstanceConfig): Promise<void> {
+    const { connectors, logger } = this.deps;
+    let definition: ConnectorDefinition | undefined;
+    try {
+      definition = connectors.get(config.connector);
+    } catch (error) {
+      const status = new InstanceStatus(config.name, config.connector, 'source');
+      status.recordError(error, { fail: true });
+      this.instances.set(config.name, { config, status });
+      return;
+    }
+    const status = new InstanceStatus(config.name, config.connector, definition.kind);
+    const hosted: HostedInstance = { config, status };
+    this.instances.set(config.name, hosted);
+    try {
+      const context: ConnectorContext = {
+        instance: config.name,
+        allowedHosts: config.allowedHosts,
+        logger: logger.child({ connector: config.connector, instance: config.name }),
+        http: (options = {}) => createConnectorHttpClient({ ...options, allowedHosts: options.allowedHosts ?? config.allowedHosts }),
+      };
+      const admin = await this.deps.client.admin();
+      await admin.ensureTopics([{ topic: config.deadLetterTopic }]).finally(() => admin.disconnect());
+      const deadLetters = new DeadLetterPublisher(this.producer, config.deadLetterTopic, `connector:${config.name}`);
+      if (definition.kind === 'source') {
+        const connector = await definition.create(config.config, context);
+        hosted.close = connector.close?.bind(connector);
+        this.startSource(hosted, connector, deadLetters);
+      } else {
+        const connector = await definition.create(config.config, context);
+        hosted.close = connector.close?.bind(connector);
+        hosted.sink = new SinkRunner(config, config.topics ?? definition.consumes, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger);
+        await hosted.sink.start();
+      }
+      status.state = 'running';
+      logger.info(`connector instance ${config.name} (${config.connector}, ${definition.kind}) running`);
+    } catch (error) {
+      status.recordError(error, { fail: true });
+      logger.error(`connector instance ${config.name} (${config.connector}) failed to start: ${describeError(error).message}`);
+    }
+  }
+
+  private startSource(hosted: HostedInstance, connector: SourceConnector, deadLetters: DeadLetterPublisher): void {
+    const { config, status } = hosted;
+    const publisher = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters);
+    const logger = this.deps.logger.child({ instance: config.name });
+    if (!connector.poll && !connector.webhook) throw new ConfigError('SOURCE_HAS_NO_INPUT', `${config.connector} offers neither polling nor a webhook`);
+    if (connector.poll && config.schedule) {
+      hosted.polling = new PollingSource(config, { ...connector, poll: connector.poll.bind(connector) }, publisher, this.positions, status, logger);
+      hosted.polling.start();
+    }
+    if (connector.webhook) hosted.webhook = new WebhookEndpoint(config, connector.webhook, publisher, this.webhookEvents, status, logger);
+    if (!hosted.polling && !hosted.webhook) throw new ConfigError('SCHEDULE_MISSING', `connectors.${config.name}.schedule: ${config.connector} only polls, so it needs a schedule`);
+  }
+
+  private async stopInstance(hosted: HostedInstance): Promise<void> {
+    try {
+      if (hosted.webhook) hosted.webhook.paused = true;
+      await hosted.polling?.stop();
+      await hosted.sink?.stop();
+      await hosted.close?.();
+    } catch (error) {
+      this.deps.logger.warn(`stopping ${hosted.config.name} failed: ${describeError(error).message}`);
+    }
+    hosted.status.state = 'stopped';
+  }
+}
