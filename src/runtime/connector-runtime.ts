@@ -120,8 +120,10 @@ export class ConnectorRuntime {
         logger: logger.child({ connector: config.connector, instance: config.name }),
         http: (options = {}) => createConnectorHttpClient({ ...options, allowedHosts: options.allowedHosts ?? config.allowedHosts }),
       };
+      // A sink may start before anything was written to its topics: subscribing needs them to exist.
+      const inputs = definition.kind === 'sink' ? (config.topics ?? definition.consumes) : [];
       const admin = await this.deps.client.admin();
-      await admin.ensureTopics([{ topic: config.deadLetterTopic }]).finally(() => admin.disconnect());
+      await admin.ensureTopics([config.deadLetterTopic, ...inputs].map((topic) => ({ topic }))).finally(() => admin.disconnect());
       const deadLetters = new DeadLetterPublisher(this.producer, config.deadLetterTopic, `connector:${config.name}`);
       if (definition.kind === 'source') {
         const connector = await definition.create(config.config, context);

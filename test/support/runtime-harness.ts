@@ -1,0 +1,83 @@
+import type { ConnectorInstanceConfig } from '../../src/config/connector-instance-config.js';
+import type { ConnectorDefinition } from '../../src/connectors/connector-definition.js';
+import { AvroSerde } from '../../src/avro/avro-serde.js';
+import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
+import { SchemaRegistryClient } from '../../src/avro/schema-registry-client.js';
+import { ConnectorRuntime } from '../../src/runtime/connector-runtime.js';
+import type { IncomingRecord, KafkaClient } from '../../src/kafka/kafka-client.js';
+import { KafkajsClient } from '../../src/kafka/kafkajs-client.js';
+import { createLogger } from '../../src/observability/logger.js';
+import httpSink from '../../connectors/http-sink/index.js';
+import httpSource from '../../connectors/http-source/index.js';
+import { infrastructure, uniqueName } from '../integration/infrastructure.js';
+
+/** A fully spelled-out instance config, with quick retries so that tests wait little. */
+export function instanceConfig(partial: Partial<ConnectorInstanceConfig> & Pick<ConnectorInstanceConfig, 'connector' | 'config'>): ConnectorInstanceConfig {
+  const name = partial.name ?? uniqueName('it');
+  return {
+    enabled: true,
+    deadLetterTopic: `dlq.${name}`,
+    retry: { attempts: 8, initialDelayMs: 50, maxDelayMs: 400, multiplier: 2 },
+    batchSize: 20,
+    concurrency: 4,
+    webhook: { toleranceSeconds: 300, maxBodyBytes: 64 * 1024 },
+    ...partial,
+    name,
+  };
+}
+
+export interface RuntimeHarness {
+  runtime: ConnectorRuntime;
+  client: KafkaClient;
+  serde: AvroSerde;
+  schemas: SchemaCatalog;
+  stop(): Promise<void>;
+}
+
+const definitions = new Map<string, ConnectorDefinition>([
+  [httpSink.name, httpSink],
+  [httpSource.name, httpSource],
+]);
+
+export async function startRuntime(instances: ConnectorInstanceConfig[]): Promise<RuntimeHarness> {
+  const { kafka, registry } = infrastructure();
+  const client = new KafkajsClient({ brokers: kafka.brokers });
+  const serde = new AvroSerde(new SchemaRegistryClient(registry.url));
+  const schemas = await SchemaCatalog.load();
+  const runtime = await ConnectorRuntime.start(
+    { file: 'test', connectors: instances },
+    { client, serde, schemas, connectors: { get: (name) => definitions.get(name)! }, logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) },
+  );
+  return { runtime, client, serde, schemas, stop: () => runtime.stop() };
+}
+
+/** Reads a topic from the start until `done` holds for what was read (or fails after the timeout). */
+export async function readUntil(client: KafkaClient, topic: string, done: (records: IncomingRecord[]) => boolean, timeoutMs = 30_000): Promise<IncomingRecord[]> {
+  const consumer = await client.consumer({ groupId: uniqueName('reader'), topics: [topic], fromBeginning: true });
+  const seen: IncomingRecord[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out reading ${topic} after ${seen.length} records`)), timeoutMs);
+      consumer.crashed.catch(reject);
+      void consumer.run(async (batch) => {
+        seen.push(...batch.records);
+        if (done(seen)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } finally {
+    await consumer.stop();
+  }
+  return seen;
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
