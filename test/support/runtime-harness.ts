@@ -3,6 +3,7 @@ import type { ConnectorDefinition } from '../../src/connectors/connector-definit
 import { AvroSerde } from '../../src/avro/avro-serde.js';
 import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import { SchemaRegistryClient } from '../../src/avro/schema-registry-client.js';
+import { registerCanonicalSchemas } from '../../src/avro/canonical-schema-registration.js';
 import { ConnectorRuntime } from '../../src/runtime/connector-runtime.js';
 import type { IncomingRecord, KafkaClient } from '../../src/kafka/kafka-client.js';
 import { KafkajsClient } from '../../src/kafka/kafkajs-client.js';
@@ -44,6 +45,9 @@ export async function startRuntime(instances: ConnectorInstanceConfig[]): Promis
   const client = new KafkajsClient({ brokers: kafka.brokers });
   const serde = new AvroSerde(new SchemaRegistryClient(registry.url));
   const schemas = await SchemaCatalog.load();
+  // As the hub does at start: canonical topics exist and their schemas are registered before any instance runs.
+  const admin = await client.admin();
+  await registerCanonicalSchemas(schemas, admin, new SchemaRegistryClient(registry.url)).finally(() => admin.disconnect());
   const runtime = await ConnectorRuntime.start(
     { file: 'test', connectors: instances },
     { client, serde, schemas, connectors: { get: (name) => definitions.get(name)! }, logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) },
