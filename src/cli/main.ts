@@ -3,6 +3,9 @@ import { Command } from 'commander';
 import { printFailure } from './cli-output.js';
 import { runCommand } from './run-command.js';
 import { addSchemasCommand } from './schemas-command.js';
+import { addConnectorsCommand } from './connectors-command.js';
+import { addNewCommand } from './new-command.js';
+import { addValidateCommand } from './validate-command.js';
 
 const program = new Command('crm-hub')
   .description('Enterprise integration hub: CRM and back office over Kafka and Avro')
@@ -15,6 +18,9 @@ program
   .action(runCommand);
 
 addSchemasCommand(program);
+addConnectorsCommand(program);
+addValidateCommand(program);
+addNewCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   printFailure(error);

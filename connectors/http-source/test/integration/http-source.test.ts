@@ -6,7 +6,7 @@ import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publishe
 import type { IncomingRecord } from '../../../../src/kafka/kafka-client.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
-import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
+import { instanceConfig, readUntil, startRuntime, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../../../test/simulators/back-office-simulator.js';
 import { sendWebhook } from '../../../../test/simulators/webhook-sender.js';
 

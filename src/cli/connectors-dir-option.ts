@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { ConnectorCatalog } from '../connectors/connector-catalog.js';
+
+export interface ConnectorsDirOptions {
+  connectors?: string;
+}
+
+/** `--connectors <dir>`, else CRM_HUB_CONNECTORS_DIR, else the connectors of this installation. */
+export function withConnectorsDir(command: Command): Command {
+  return command.option('--connectors <dir>', 'connectors folder (default: CRM_HUB_CONNECTORS_DIR, else the project connectors/)');
+}
+
+export function discoverCatalog(options: ConnectorsDirOptions): Promise<ConnectorCatalog> {
+  return ConnectorCatalog.discover(options.connectors ?? (process.env.CRM_HUB_CONNECTORS_DIR || undefined));
+}

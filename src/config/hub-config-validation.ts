@@ -1,0 +1,95 @@
+import type { ConnectorCatalog } from '../connectors/connector-catalog.js';
+import { unknownConnectorMessage } from '../connectors/connector-catalog.js';
+import type { ConnectorDefinition } from '../connectors/connector-definition.js';
+import { compareConfigIssues, type ConfigIssue } from './config-issue.js';
+import { compileConfigSchema } from './config-schema-compiler.js';
+import { readConfigYaml, type ConfigYaml } from './config-yaml-reader.js';
+import type { ConnectorInstanceConfig, HubConfig } from './connector-instance-config.js';
+import { cronScheduleProblem } from './cron-schedule.js';
+import { hubConfigSchema } from './hub-config-schema.js';
+import { SINK_ONLY_SETTINGS, SOURCE_ONLY_SETTINGS, toInstanceConfig, type InstanceSettings } from './instance-settings-schema.js';
+import { validateAgainstSchema } from './schema-issues.js';
+
+export interface HubConfigSource {
+  /** How the file is named in messages (as the user gave it). */
+  file: string;
+  text: string;
+}
+
+/** Every issue of the file, in file order; `config` only when there are none. */
+export interface HubConfigValidation {
+  issues: ConfigIssue[];
+  config?: HubConfig;
+}
+
+/**
+ * Checks a hub config text completely and reports every problem, not just the first: YAML
+ * syntax, `${ENV}` references, the runtime-owned settings of each instance (defaults applied),
+ * the connector name, settings that do not fit the connector's kind, cron schedules, and each
+ * instance's `config` against its connector's spec.
+ */
+export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCatalog, env: NodeJS.ProcessEnv = process.env): HubConfigValidation {
+  const yaml = readConfigYaml(source.file, source.text, env);
+  const issues = [...yaml.issues];
+  const done = () => ({ issues: issues.sort(compareConfigIssues) });
+  if (yaml.value === undefined) return done();
+  if (yaml.value === null) {
+    issues.push(yaml.issueAt([], 'CONFIG_EMPTY', 'the file is empty; expected a "connectors:" map of connector instances'));
+    return done();
+  }
+  if (!isObject(yaml.value)) {
+    issues.push(yaml.issueAt([], 'TYPE_MISMATCH', 'must be a map with a "connectors:" key'));
+    return done();
+  }
+  const root = yaml.value;
+  // What each instance spells out, before defaults fill in the rest: kind checks look at this.
+  const written = new Map<string, Set<string>>();
+  if (isObject(root.connectors)) {
+    for (const [name, instance] of Object.entries(root.connectors)) if (isObject(instance)) written.set(name, new Set(Object.keys(instance)));
+  }
+  issues.push(...validateAgainstSchema(compileConfigSchema(hubConfigSchema), root, [], yaml));
+
+  const instances: ConnectorInstanceConfig[] = [];
+  for (const [name, instance] of Object.entries(isObject(root.connectors) ? root.connectors : {})) {
+    if (!isObject(instance) || typeof instance.connector !== 'string') continue;
+    const definition = catalog.find(instance.connector);
+    if (!definition) {
+      issues.push(yaml.issueAt(['connectors', name, 'connector'], 'CONNECTOR_UNKNOWN', unknownConnectorMessage(instance.connector, catalog.names())));
+      continue;
+    }
+    issues.push(...instanceIssues(name, instance, definition, written.get(name) ?? new Set(), yaml));
+    instances.push(toInstanceConfig(name, instance as InstanceSettings, typeof instance.deadLetterTopic === 'string' ? instance.deadLetterTopic : `dlq.${name}`));
+    const last = instances.at(-1)!;
+    if (definition.kind === 'sink' && last.topics === undefined) last.topics = [...definition.consumes];
+  }
+  if (issues.length > 0) return done();
+  return { issues: [], config: { file: source.file, connectors: instances } };
+}
+
+function instanceIssues(name: string, instance: Record<string, unknown>, definition: ConnectorDefinition, written: Set<string>, yaml: ConfigYaml): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const at = (...path: (string | number)[]) => ['connectors', name, ...path];
+  const misplaced = definition.kind === 'sink' ? SOURCE_ONLY_SETTINGS : SINK_ONLY_SETTINGS;
+  for (const key of misplaced) {
+    if (!written.has(key)) continue;
+    const other = definition.kind === 'sink' ? 'source' : 'sink';
+    issues.push(yaml.issueAt(at(key), 'SETTING_NOT_FOR_KIND', `"${key}" applies to ${other} instances only; ${definition.name} is a ${definition.kind}`, 'key'));
+  }
+  if (definition.kind === 'sink' && !written.has('topics') && definition.consumes.length === 0) {
+    issues.push(yaml.issueAt(at('topics'), 'REQUIRED_MISSING', `is required: ${definition.name} consumes no topics by default`));
+  }
+  if (definition.kind === 'source' && typeof instance.schedule === 'string') {
+    const problem = cronScheduleProblem(instance.schedule);
+    if (problem) issues.push(yaml.issueAt(at('schedule'), 'CRON_INVALID', problem));
+  }
+  const retry = instance.retry;
+  if (isObject(retry) && typeof retry.initialDelayMs === 'number' && typeof retry.maxDelayMs === 'number' && retry.maxDelayMs < retry.initialDelayMs) {
+    issues.push(yaml.issueAt(at('retry', 'maxDelayMs'), 'VALUE_INVALID', `must be at least retry.initialDelayMs (${retry.initialDelayMs})`));
+  }
+  if (isObject(instance.config)) issues.push(...validateAgainstSchema(compileConfigSchema(definition.spec as object), instance.config, at('config'), yaml));
+  return issues;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
