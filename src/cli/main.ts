@@ -15,7 +15,8 @@ const program = new Command('crm-hub')
 program
   .command('run')
   .description('start the hub (embedded Kafka and schema registry unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set)')
-  .action(runCommand);
+  .option('-c, --config <file>', 'hub config file with connector instances (default: CRM_HUB_CONFIG, else ./crm-hub.yaml when present)')
+  .action((options: { config?: string }) => runCommand(options));
 
 addSchemasCommand(program);
 addConnectorsCommand(program);

@@ -4,9 +4,20 @@ import { hubSettingsFromEnv } from '../hub/hub-settings.js';
 import { projectRoot } from '../infra/project-root.js';
 import { createLogger } from '../observability/logger.js';
 import { printFailure } from './cli-output.js';
+import { loadHubConnectors } from '../hub/hub-connectors.js';
+import { HubConfigError } from '../config/hub-config-error.js';
+import { formatConfigIssue } from '../config/config-issue.js';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** ./crm-hub.yaml when it exists: the file a newcomer would expect the hub to pick up. */
+function defaultConfigFile(): string | undefined {
+  const candidate = path.resolve('crm-hub.yaml');
+  return fs.existsSync(candidate) ? candidate : undefined;
+}
 
 /** `crm-hub run`: start the hub and keep it running until SIGINT or SIGTERM. */
-export async function runCommand(): Promise<void> {
+export async function runCommand(options: { config?: string } = {}): Promise<void> {
   const logger = createLogger({ component: 'hub' });
   let hub: Hub | undefined;
   let signalled = false;
@@ -24,10 +35,15 @@ export async function runCommand(): Promise<void> {
 
   try {
     const settings = hubSettingsFromEnv(process.env, projectRoot());
+    const configFile = options.config ? path.resolve(options.config) : (settings.configFile ?? defaultConfigFile());
+    // Everything that can be checked without a broker is checked before one is started.
     const catalog = await SchemaCatalog.load(settings.schemasDir);
-    hub = await Hub.start(settings, catalog, logger);
+    const connectors = await loadHubConnectors(configFile, logger);
+    if (configFile) logger.info(`hub config ${configFile}: ${connectors.config.connectors.length} connector instance(s) to start, ${connectors.invalid.size} refused`);
+    hub = await Hub.start(settings, catalog, connectors, logger);
     if (signalled) await hub.stop();
   } catch (error) {
+    if (error instanceof HubConfigError) for (const issue of error.issues) process.stderr.write(`${formatConfigIssue(issue)}\n`);
     printFailure(error);
     process.exit(1);
   }

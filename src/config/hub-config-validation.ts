@@ -20,6 +20,12 @@ export interface HubConfigSource {
 export interface HubConfigValidation {
   issues: ConfigIssue[];
   config?: HubConfig;
+  /**
+   * When every issue belongs to one instance or another (the file itself is sound), the instances
+   * without issues, and the issues of the others by instance name: `crm-hub run` starts the
+   * former and reports the latter as failed, so one bad instance does not stop the hub.
+   */
+  partial?: { config: HubConfig; failed: Map<string, { connector: string; issues: ConfigIssue[] }> };
 }
 
 /**
@@ -62,8 +68,22 @@ export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCat
     const last = instances.at(-1)!;
     if (definition.kind === 'sink' && last.topics === undefined) last.topics = [...definition.consumes];
   }
-  if (issues.length > 0) return done();
+  if (issues.length > 0) return { ...done(), partial: partialConfig(source.file, isObject(root.connectors) ? root.connectors : {}, instances, issues) };
   return { issues: [], config: { file: source.file, connectors: instances } };
+}
+
+function partialConfig(file: string, declared: Record<string, unknown>, instances: ConnectorInstanceConfig[], issues: ConfigIssue[]): HubConfigValidation['partial'] {
+  const failed = new Map<string, { connector: string; issues: ConfigIssue[] }>();
+  for (const issue of issues) {
+    const name = /^connectors\.([a-z][a-z0-9-]*)(\.|$)/.exec(issue.path)?.[1];
+    if (name === undefined || !(name in declared)) return undefined;
+    const instance = declared[name];
+    const connector = isObject(instance) && typeof instance.connector === 'string' ? instance.connector : 'unknown';
+    const entry = failed.get(name) ?? { connector, issues: [] };
+    entry.issues.push(issue);
+    failed.set(name, entry);
+  }
+  return { config: { file, connectors: instances.filter((instance) => !failed.has(instance.name)) }, failed };
 }
 
 function instanceIssues(name: string, instance: Record<string, unknown>, definition: ConnectorDefinition, written: Set<string>, yaml: ConfigYaml): ConfigIssue[] {

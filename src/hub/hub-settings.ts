@@ -15,6 +15,8 @@ export interface HubSettings {
   schemasDir: string;
   /** How long an existing broker or registry (KAFKA_BROKERS, SCHEMA_REGISTRY_URL) may take to answer at start. */
   connectTimeoutMs: number;
+  /** The hub config file (connector instances); none means the hub runs with no connectors. */
+  configFile?: string;
 }
 
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string): HubSettings {
@@ -28,6 +30,7 @@ export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string):
     embeddedRegistryPort: portFrom(env, 'CRM_HUB_REGISTRY_PORT', 8081),
     schemasDir: path.resolve(env.CRM_HUB_SCHEMAS_DIR ?? path.join(projectRoot, 'schemas')),
     connectTimeoutMs: positiveIntegerFrom(env, 'CRM_HUB_CONNECT_TIMEOUT_MS', 30_000),
+    configFile: env.CRM_HUB_CONFIG ? path.resolve(env.CRM_HUB_CONFIG) : undefined,
   };
 }
 

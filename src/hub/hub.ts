@@ -1,4 +1,7 @@
 import { HealthProbe } from '../api/health-probe.js';
+import { AvroSerde } from '../avro/avro-serde.js';
+import { ConnectorRuntime } from '../runtime/connector-runtime.js';
+import type { HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../api/http-server.js';
 import { SchemaRegistryClient } from '../avro/schema-registry-client.js';
 import type { SchemaRegistryEndpoint } from '../avro/schema-registry-endpoint.js';
@@ -25,14 +28,17 @@ export class Hub {
   schemaRegistry: SchemaRegistryEndpoint | undefined;
   httpPort: number | undefined;
 
+  connectorRuntime: ConnectorRuntime | undefined;
+
   private constructor(
     private readonly settings: HubSettings,
     private readonly catalog: SchemaCatalog,
+    private readonly connectors: HubConnectors,
     private readonly logger: Logger,
   ) {}
 
-  static async start(settings: HubSettings, catalog: SchemaCatalog, logger: Logger): Promise<Hub> {
-    const hub = new Hub(settings, catalog, logger);
+  static async start(settings: HubSettings, catalog: SchemaCatalog, connectors: HubConnectors, logger: Logger): Promise<Hub> {
+    const hub = new Hub(settings, catalog, connectors, logger);
     try {
       await hub.startAll();
       return hub;
@@ -68,6 +74,17 @@ export class Hub {
       this.stack.push({ name: 'Kafka admin client', stop: () => admin.disconnect() });
       const registryClient = new SchemaRegistryClient(registry.url);
       await registerCanonicalSchemas(this.catalog, admin, registryClient, log);
+
+      const runtime = await ConnectorRuntime.start(this.connectors.config, {
+        client,
+        serde: new AvroSerde(registryClient),
+        schemas: this.catalog,
+        connectors: this.connectors.catalog,
+        logger: this.logger,
+      }, this.connectors.invalid);
+      this.connectorRuntime = runtime;
+      this.stack.push({ name: 'connector runtime', stop: () => runtime.stop() });
+      http.app.use(runtime.webhookRouter);
 
       http.setHealthProbe(new HealthProbe({ brokers: kafka.brokers, origin: kafka.origin, admin }, { url: registry.url, origin: registry.origin, client: registryClient }));
       this.logger.info(`crm-hub ready: http://localhost:${this.httpPort}/health, Kafka ${kafka.brokers.join(',')}, schema registry ${redactUrl(registry.url)}`);

@@ -25,7 +25,7 @@ export interface ConnectorRuntimeDeps {
   client: KafkaClient;
   serde: AvroSerde;
   schemas: SchemaCatalog;
-  connectors: { get(name: string): ConnectorDefinition };
+  connectors: { get(name: string): ConnectorDefinition; find?(name: string): ConnectorDefinition | undefined };
   logger: Logger;
 }
 
@@ -55,11 +55,17 @@ export class ConnectorRuntime {
     this.webhookRouter = createWebhookRouter((name) => this.instances.get(name)?.webhook);
   }
 
-  static async start(config: HubConfig, deps: ConnectorRuntimeDeps): Promise<ConnectorRuntime> {
+  /** `invalid`: instances whose config failed validation; shown as failed with their issues, never started. */
+  static async start(config: HubConfig, deps: ConnectorRuntimeDeps, invalid: ReadonlyMap<string, { connector: string; problems: string[] }> = new Map()): Promise<ConnectorRuntime> {
     const producer = await deps.client.producer();
     const positions = await CompactedTopicStore.open<SourcePosition>(deps.client, producer, SOURCE_POSITIONS_TOPIC);
     const webhookEvents = await CompactedTopicStore.open<{ at: string }>(deps.client, producer, WEBHOOK_EVENTS_TOPIC, { retentionMs: WEBHOOK_IDEMPOTENCY_MS });
     const runtime = new ConnectorRuntime(deps, producer, positions, webhookEvents);
+    for (const [name, { connector, problems }] of invalid) {
+      const status = new InstanceStatus(name, connector, deps.connectors.find?.(connector)?.kind ?? 'source');
+      status.recordError(new ConfigError('CONFIG_INVALID', problems.join('; ')), { fail: true });
+      runtime.instances.set(name, { config: { name, connector } as ConnectorInstanceConfig, status });
+    }
     for (const instance of config.connectors.filter((c) => c.enabled)) await runtime.startInstance(instance);
     return runtime;
   }
