@@ -137,4 +137,25 @@ describe('http-sink on the real broker against a back-office simulator', functio
     expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('HOST_NOT_ALLOWED');
     expect(erp.stats().total).to.equal(0);
   });
+
+  it('delivers nothing while paused and catches up after resume', async () => {
+    const topic = uniqueName('it.sink.pause');
+    const prefix = uniqueName('C');
+    const instance = instanceConfig({
+      connector: 'http-sink',
+      topics: [topic],
+      config: { url: `${erp.url}/api/customers/{key}`, method: 'PUT', auth: { type: 'bearer', token: TOKEN }, body: 'value', timeoutMs: 2000, headers: {} },
+    });
+    harness = await startRuntime([instance]);
+    await produceCustomers(topic, customerVersions(prefix, 5, 5), harness);
+    await waitFor(() => erp.received('customers').length === 5, 20_000, 'first five');
+    harness.runtime.pause(instance.name);
+    expect(harness.runtime.status(instance.name).state).to.equal('paused');
+    await produceCustomers(topic, customerVersions(`${prefix}x`, 5, 5), harness);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(erp.received('customers')).to.have.length(5);
+    harness.runtime.resume(instance.name);
+    await waitFor(() => erp.received('customers').length === 10, 20_000, 'the five produced while paused');
+    expect(harness.runtime.status(instance.name)).to.deep.include({ state: 'running' });
+  });
 });
