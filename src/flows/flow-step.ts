@@ -1,0 +1,52 @@
+import type avro from 'avsc';
+import type { JSONSchema } from 'json-schema-to-ts';
+import type { SchemaCatalog } from '../avro/schema-catalog.js';
+import type { FlowMessage } from './flow-message.js';
+
+/**
+ * The contract between a flow step type and the flow compiler and runtime. A step type is a spec
+ * (JSON Schema of its config, which validation and docs use) and a `compile` that turns one
+ * config into a plain function once, at load time: nothing is interpreted per message.
+ */
+export interface StepDefinition<Config = unknown> {
+  /** The key that names the step in a flow file, e.g. `filter`, `set-key`. */
+  type: string;
+  description: string;
+  spec: JSONSchema;
+  compile(config: Config, context: StepCompileContext): CompiledStep;
+}
+
+export interface CompiledStep {
+  /** Zero messages drop it (filter, dedupe), one passes it on, several split it. Throwing fails the message: retried if the error is retriable, else dead-lettered. */
+  run(message: FlowMessage): FlowMessage[] | Promise<FlowMessage[]>;
+  /** The record type of values after this step when it is known (e.g. `map` to a schema), for checking later steps' field names. */
+  outputType?: avro.Type;
+  close?(): Promise<void>;
+}
+
+/** Problems found while compiling are reported, not thrown, so that one run of validation lists them all. */
+export interface StepCompileContext {
+  /** Path of this step's config in the flow file, e.g. ['steps', 2, 'map']. */
+  path: (string | number)[];
+  /** The record type of values arriving at this step when known: field names in expressions are checked against it. */
+  inputType?: avro.Type;
+  schemas: SchemaCatalog;
+  /** Reports an issue at `path` (relative to this step's config path). */
+  report(relativePath: (string | number)[], code: string, message: string): void;
+  /** Keyed state that survives restarts (kept in a compacted Kafka topic by the runtime; in memory under `crm-hub test`). */
+  state(name: string): StepStateStore;
+  /** A lookup table built from a compacted topic (in memory under `crm-hub test`, from the test file's `tables`). */
+  table(topic: string): LookupTable;
+  /** Name of the flow, for state and table names. */
+  flowName: string;
+}
+
+export interface StepStateStore {
+  get(key: string): unknown;
+  put(key: string, value: unknown): Promise<void>;
+}
+
+export interface LookupTable {
+  /** The latest value of `key` on the topic, decoded, or undefined. */
+  get(key: string): Record<string, unknown> | undefined;
+}
