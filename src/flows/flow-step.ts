@@ -50,3 +50,9 @@ export interface LookupTable {
   /** The latest value of `key` on the topic, decoded, or undefined. */
   get(key: string): Record<string, unknown> | undefined;
 }
+
+/** The step types a flow may use; explicit (no registration by import side effects), so tests can build their own. */
+export interface StepRegistry {
+  get(type: string): StepDefinition | undefined;
+  types(): string[];
+}

@@ -1,0 +1,41 @@
+import type { RetrySettings } from '../config/connector-instance-config.js';
+import { HubError } from '../errors/hub-error.js';
+import type { FlowDestination, FlowMessage } from './flow-message.js';
+
+/** One message to emit and where. */
+export interface FlowOutput {
+  destination: FlowDestination;
+  message: FlowMessage;
+}
+
+/**
+ * A flow file compiled once into plain functions: what the Kafka runner (src/flows/flow-runner.ts)
+ * and `crm-hub test` both execute, so a flow test exercises exactly the code that runs in production.
+ */
+export interface CompiledFlow {
+  name: string;
+  /** The file it was compiled from, for messages. */
+  file: string;
+  /** Topics it consumes. */
+  from: string[];
+  /** Where messages go when no `route` step chose for them. */
+  to: FlowDestination[];
+  errors: { retry: RetrySettings; deadLetterTopic: string };
+  /** Partitions handled at once (order is always kept within a partition). */
+  concurrency: number;
+  /** Runs every step on one message; throws FlowStepError when a step fails. */
+  process(message: FlowMessage): Promise<FlowOutput[]>;
+  close(): Promise<void>;
+}
+
+/** A step failed on a message: names the flow and the step (`steps[2].map`) for the dead-letter headers. */
+export class FlowStepError extends HubError {
+  constructor(
+    readonly flow: string,
+    readonly step: string,
+    cause: unknown,
+  ) {
+    const inner = cause instanceof HubError ? cause : undefined;
+    super(inner?.code ?? 'FLOW_STEP_FAILED', `flow ${flow} ${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { retriable: inner?.retriable ?? false, cause });
+  }
+}
