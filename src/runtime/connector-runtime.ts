@@ -7,6 +7,7 @@ import { ConfigError, describeError } from '../errors/hub-error.js';
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
 import { CompactedTopicStore } from './compacted-topic-store.js';
+import { connectorInputTopic } from './connector-input-topic.js';
 import { createConnectorHttpClient } from './connector-http-client.js';
 import { DeadLetterPublisher } from './dead-letter-publisher.js';
 import { InstanceStatus, type InstanceStatusReport } from './instance-status.js';
@@ -127,7 +128,7 @@ export class ConnectorRuntime {
         http: (options = {}) => createConnectorHttpClient({ ...options, allowedHosts: options.allowedHosts ?? config.allowedHosts }),
       };
       // A sink may start before anything was written to its topics: subscribing needs them to exist.
-      const inputs = definition.kind === 'sink' ? (config.topics ?? definition.consumes) : [];
+      const inputs = definition.kind === 'sink' ? [...(config.topics ?? definition.consumes), connectorInputTopic(config.name)] : [];
       const admin = await this.deps.client.admin();
       await admin.ensureTopics([config.deadLetterTopic, ...inputs].map((topic) => ({ topic }))).finally(() => admin.disconnect());
       const deadLetters = new DeadLetterPublisher(this.producer, config.deadLetterTopic, `connector:${config.name}`);
@@ -138,7 +139,7 @@ export class ConnectorRuntime {
       } else {
         const connector = await definition.create(config.config, context);
         hosted.close = connector.close?.bind(connector);
-        hosted.sink = new SinkRunner(config, config.topics ?? definition.consumes, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger);
+        hosted.sink = new SinkRunner(config, inputs, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger);
         await hosted.sink.start();
       }
       status.state = 'running';
