@@ -117,7 +117,7 @@ export class SinkRunner {
     let remaining = chunk;
     const signal = this.abort.signal;
     while (remaining.length > 0) {
-      if (signal.aborted) throw new StoppingError();
+      // Stopping drains: the batch in hand is still delivered; only a retry wait is given up (below).
       await this.limiter?.acquire(remaining.length, signal);
       const outcomes = await this.deliverOnce(remaining.map((p) => p.record), signal);
       const retry: Pending[] = [];
@@ -144,6 +144,7 @@ export class SinkRunner {
         this.status.recordError(retry[0]!.lastError);
         this.logger.warn(`sink ${this.instance.name}: ${retry.length} record(s) failed (attempt ${retry[0]!.attempts}), retrying in ${delay} ms: ${describeError(retry[0]!.lastError).message}`);
         await sleep(delay, signal);
+        if (signal.aborted) throw new StoppingError(); // not committed: redelivered after the restart
       }
       remaining = retry;
     }
