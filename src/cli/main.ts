@@ -5,6 +5,7 @@ import { runCommand } from './run-command.js';
 import { addSchemasCommand } from './schemas-command.js';
 import { addConnectorsCommand } from './connectors-command.js';
 import { addNewCommand } from './new-command.js';
+import { addTestCommand } from './test-command.js';
 import { addValidateCommand } from './validate-command.js';
 
 const program = new Command('crm-hub')
@@ -16,11 +17,14 @@ program
   .command('run')
   .description('start the hub (embedded Kafka and schema registry unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set)')
   .option('-c, --config <file>', 'hub config file with connector instances (default: CRM_HUB_CONFIG, else ./crm-hub.yaml when present)')
-  .action((options: { config?: string }) => runCommand(options));
+  .option('-f, --flows <dir>', 'folder of flow files to run (default: CRM_HUB_FLOWS_DIR, else the project flows/)')
+  .option('-w, --watch', 'recompile changed flow files while running; an invalid change keeps the last good version (CRM_HUB_WATCH=true)')
+  .action((options: { config?: string; flows?: string; watch?: boolean }) => runCommand(options));
 
 addSchemasCommand(program);
 addConnectorsCommand(program);
 addValidateCommand(program);
+addTestCommand(program);
 addNewCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

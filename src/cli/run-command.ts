@@ -17,7 +17,7 @@ function defaultConfigFile(): string | undefined {
 }
 
 /** `crm-hub run`: start the hub and keep it running until SIGINT or SIGTERM. */
-export async function runCommand(options: { config?: string } = {}): Promise<void> {
+export async function runCommand(options: { config?: string; flows?: string; watch?: boolean } = {}): Promise<void> {
   const logger = createLogger({ component: 'hub' });
   let hub: Hub | undefined;
   let signalled = false;
@@ -35,6 +35,8 @@ export async function runCommand(options: { config?: string } = {}): Promise<voi
 
   try {
     const settings = hubSettingsFromEnv(process.env, projectRoot());
+    if (options.flows) settings.flowsDir = path.resolve(options.flows);
+    if (options.watch) settings.watchFlows = true;
     const configFile = options.config ? path.resolve(options.config) : (settings.configFile ?? defaultConfigFile());
     // Everything that can be checked without a broker is checked before one is started.
     const catalog = await SchemaCatalog.load(settings.schemasDir);

@@ -1,6 +1,7 @@
 import type { ConfigIssue } from '../config/config-issue.js';
 import { validateHubConfig } from '../config/hub-config-validation.js';
 import type { ConnectorCatalog } from '../connectors/connector-catalog.js';
+import { flowFileKind } from './flow-file-kind.js';
 
 /** What a kind of file needs to be checked; the catalog is loaded only if some file asks for it. */
 export interface FileValidationContext {
@@ -43,7 +44,7 @@ export const hubConfigFileKind: ValidatedFileKind = {
 };
 
 /** In order of preference; the last one is also used for files nobody claims, so its messages say what is wrong. */
-export const FILE_KINDS: readonly ValidatedFileKind[] = [hubConfigFileKind];
+export const FILE_KINDS: readonly ValidatedFileKind[] = [flowFileKind, hubConfigFileKind];
 
 export function fileKindFor(text: string): ValidatedFileKind {
   return FILE_KINDS.find((kind) => kind.claims(text)) ?? FILE_KINDS[FILE_KINDS.length - 1]!;

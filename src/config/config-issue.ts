@@ -32,7 +32,15 @@ export type ConfigIssueCode =
   | 'SETTING_NOT_FOR_KIND'
   | 'CRON_INVALID'
   | 'ENV_MISSING'
-  | 'ENV_REFERENCE_INVALID';
+  | 'ENV_REFERENCE_INVALID'
+  // Flow files (src/flows/flow-compiler.ts) and what their steps report while compiling.
+  | 'STEP_UNKNOWN'
+  | 'STEP_INVALID'
+  | 'EXPRESSION_INVALID'
+  | 'FIELD_UNKNOWN'
+  | 'SCHEMA_UNKNOWN'
+  | 'TOPIC_UNKNOWN'
+  | 'NAME_DUPLICATE';
 
 /** A location inside parsed data: object keys and array indexes. */
 export type ConfigPath = readonly (string | number)[];

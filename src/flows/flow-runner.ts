@@ -11,6 +11,7 @@ import { RetryPolicy, sleep } from '../runtime/retry-policy.js';
 import { retrying, StoppingError } from '../runtime/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
+import { FlowStateJournal } from './flow-state-journal.js';
 
 
 export interface FlowCounters {
@@ -75,15 +76,25 @@ export class FlowRunner {
     await this.start().catch((restartError: unknown) => this.recover(crashed, restartError));
   }
 
-  private async handleBatch(batch: RecordBatch): Promise<void> {
+  /** Each batch has its own state journal: nothing of a batch that fails reaches the durable state. */
+  private handleBatch(batch: RecordBatch): Promise<void> {
+    const journal = new FlowStateJournal();
+    return FlowStateJournal.within(journal, () => this.processBatch(batch, journal));
+  }
+
+  private async processBatch(batch: RecordBatch, journal: FlowStateJournal): Promise<void> {
     const outputs = new Map<string, OutgoingRecord[]>();
     const dead: DeadLetter[] = [];
     for (const record of batch.records) {
       this.counters.recordsIn++;
       const signal = this.abort.signal;
+      const mark = journal.mark();
       try {
         const message = await retrying(this.policy, signal, () => this.toMessage(record));
-        const results = await retrying(this.policy, signal, () => this.flow.process(message), (error, attempt, delay) => {
+        const results = await retrying(this.policy, signal, () => {
+          journal.rollback(mark); // a retry starts from the state the message first saw
+          return this.flow.process(message);
+        }, (error, attempt, delay) => {
           this.noteError(error);
           this.logger.warn(`flow ${this.flow.name}: ${describeError(error).message} (attempt ${attempt}, retrying in ${delay} ms)`);
         });
@@ -91,6 +102,7 @@ export class FlowRunner {
         for (const { topic, record: out } of encoded) outputs.set(topic, [...(outputs.get(topic) ?? []), out]);
         this.counters.recordsOut += encoded.length;
       } catch (error) {
+        journal.rollback(mark);
         // Stopping, or infrastructure (registry, broker) still away after the retries: leave the batch
         // uncommitted so it is redelivered. A step that keeps failing dead-letters its message instead.
         if (error instanceof StoppingError || (error instanceof HubError && error.retriable && !(error instanceof FlowStepError))) throw error;
@@ -102,6 +114,7 @@ export class FlowRunner {
     this.counters.deadLettered += dead.length;
     // Order within each output topic follows processing order, so per-key order carries through.
     for (const [topic, records] of outputs) await this.producer.send(topic, records);
+    await journal.flush();
   }
 
   private async toMessage(record: IncomingRecord): Promise<FlowMessage> {

@@ -31,8 +31,12 @@ export interface StepCompileContext {
   /** The record type of values arriving at this step when known: field names in expressions are checked against it. */
   inputType?: avro.Type;
   schemas: SchemaCatalog;
-  /** Reports an issue at `path` (relative to this step's config path). */
-  report(relativePath: (string | number)[], code: string, message: string): void;
+  /**
+   * Reports an issue at `path` (relative to this step's config path). `at.offset` is the character
+   * (from 0) of the string written at that path where the problem is, when known — inside an
+   * expression — so that the issue can point at that character in the file.
+   */
+  report(relativePath: (string | number)[], code: string, message: string, at?: { offset: number }): void;
   /** Keyed state that survives restarts (kept in a compacted Kafka topic by the runtime; in memory under `crm-hub test`). */
   state(name: string): StepStateStore;
   /** A lookup table built from a compacted topic (in memory under `crm-hub test`, from the test file's `tables`). */

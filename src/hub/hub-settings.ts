@@ -17,6 +17,10 @@ export interface HubSettings {
   connectTimeoutMs: number;
   /** The hub config file (connector instances); none means the hub runs with no connectors. */
   configFile?: string;
+  /** Folder of flow files (*.yaml, not *.test.yaml) to run. */
+  flowsDir: string;
+  /** Recompile changed flow files while running; an invalid change keeps the last good version. */
+  watchFlows: boolean;
 }
 
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string): HubSettings {
@@ -31,6 +35,8 @@ export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string):
     schemasDir: path.resolve(env.CRM_HUB_SCHEMAS_DIR ?? path.join(projectRoot, 'schemas')),
     connectTimeoutMs: positiveIntegerFrom(env, 'CRM_HUB_CONNECT_TIMEOUT_MS', 30_000),
     configFile: env.CRM_HUB_CONFIG ? path.resolve(env.CRM_HUB_CONFIG) : undefined,
+    flowsDir: path.resolve(env.CRM_HUB_FLOWS_DIR ?? path.join(projectRoot, 'flows')),
+    watchFlows: env.CRM_HUB_WATCH === 'true' || env.CRM_HUB_WATCH === '1',
   };
 }
 

@@ -1,6 +1,8 @@
 import { HealthProbe } from '../api/health-probe.js';
 import { AvroSerde } from '../avro/avro-serde.js';
 import { ConnectorRuntime } from '../runtime/connector-runtime.js';
+import { FlowRuntime } from '../flows/flow-runtime.js';
+import { createStepRegistry } from '../flows/step-registry.js';
 import type { HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../api/http-server.js';
 import { SchemaRegistryClient } from '../avro/schema-registry-client.js';
@@ -29,6 +31,7 @@ export class Hub {
   httpPort: number | undefined;
 
   connectorRuntime: ConnectorRuntime | undefined;
+  flowRuntime: FlowRuntime | undefined;
 
   private constructor(
     private readonly settings: HubSettings,
@@ -75,9 +78,10 @@ export class Hub {
       const registryClient = new SchemaRegistryClient(registry.url);
       await registerCanonicalSchemas(this.catalog, admin, registryClient, log);
 
+      const serde = new AvroSerde(registryClient);
       const runtime = await ConnectorRuntime.start(this.connectors.config, {
         client,
-        serde: new AvroSerde(registryClient),
+        serde,
         schemas: this.catalog,
         connectors: this.connectors.catalog,
         logger: this.logger,
@@ -85,6 +89,10 @@ export class Hub {
       this.connectorRuntime = runtime;
       this.stack.push({ name: 'connector runtime', stop: () => runtime.stop() });
       http.app.use(runtime.webhookRouter);
+
+      const flows = await FlowRuntime.start(this.settings.flowsDir, { client, serde, schemas: this.catalog, steps: createStepRegistry(), logger: this.logger }, { watch: this.settings.watchFlows });
+      this.flowRuntime = flows;
+      this.stack.push({ name: 'flow runtime', stop: () => flows.stop() });
 
       http.setHealthProbe(new HealthProbe({ brokers: kafka.brokers, origin: kafka.origin, admin }, { url: registry.url, origin: registry.origin, client: registryClient }));
       this.logger.info(`crm-hub ready: http://localhost:${this.httpPort}/health, Kafka ${kafka.brokers.join(',')}, schema registry ${redactUrl(registry.url)}`);

@@ -21,6 +21,12 @@ describe('Avro byte fixtures', () => {
       'crmhub.claim.Claim.v1.bin',
       'crmhub.inventory.InventoryItem.v1.bin',
       'crmhub.service.ServiceRequest.v1.bin',
+      'crmhub.erp.ErpCustomer.v1.bin',
+      'crmhub.dw.DwCustomer.v1.bin',
+      'crmhub.policy.RenewalCandidate.v1.bin',
+      'crmhub.customer.CustomerFlag.v1.bin',
+      'crmhub.service.ServiceAlert.v1.bin',
+      'crmhub.customer.TimelineEvent.v1.bin',
     ]);
   });
 

@@ -67,6 +67,12 @@ describe('SchemaCatalog', () => {
         'claims.claim.v1 crmhub.claim.Claim claimNumber',
         'scm.inventory.v1 crmhub.inventory.InventoryItem partNumber@warehouseCode',
         'service.request.v1 crmhub.service.ServiceRequest ticketNumber',
+        'erp.customer.v1 crmhub.erp.ErpCustomer erpCustomerId',
+        'dw.customer.v1 crmhub.dw.DwCustomer customerId',
+        'policy.renewal-candidate.v1 crmhub.policy.RenewalCandidate policyNumber',
+        'crm.customer-flag.v1 crmhub.customer.CustomerFlag customerId',
+        'service.alert.v1 crmhub.service.ServiceAlert subject',
+        'crm.timeline-event.v1 crmhub.customer.TimelineEvent customerId',
       ]);
       expect(catalog.topicInfo('crm.customer.v1').keyFields).to.deep.equal(['customerId']);
       expect(businessKeyOf(catalog.topicInfo('scm.inventory.v1'), sampleInventoryItem())).to.equal('52119-06983@WH-SZ-01');

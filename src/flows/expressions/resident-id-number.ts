@@ -1,0 +1,53 @@
+/*
+ * Chinese resident identity card numbers (GB 11643-1999): 6-digit administrative division,
+ * 8-digit birth date, 3-digit sequence (odd for men, even for women) and a check character over
+ * the first 17 digits. Cards issued before 1999 carry the 15-digit form: 2-digit year and no check
+ * character, which converts to the 18-digit form by inserting "19" and computing the check.
+ */
+
+// The weight of digit i is 2^(17-i) mod 11; the check character is indexed by the weighted sum mod 11.
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARACTERS = '10X98765432';
+
+/** The 18-character form of a well-formed number (15-digit form converted, `x` upper-cased), else undefined. */
+export function residentIdNumber18(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  let candidate: string;
+  if (/^[1-9]\d{14}$/.test(value)) {
+    const first17 = `${value.slice(0, 6)}19${value.slice(6)}`;
+    candidate = first17 + checkCharacter(first17);
+  } else if (/^[1-9]\d{16}[\dXx]$/.test(value)) {
+    candidate = value.toUpperCase();
+    if (checkCharacter(candidate.slice(0, 17)) !== candidate[17]) return undefined;
+  } else {
+    return undefined;
+  }
+  return isCalendarDate(candidate.slice(6, 14)) ? candidate : undefined;
+}
+
+function checkCharacter(first17: string): string {
+  let sum = 0;
+  for (let index = 0; index < 17; index++) sum += Number(first17[index]) * (WEIGHTS[index] as number);
+  return CHECK_CHARACTERS[sum % 11] as string;
+}
+
+function isCalendarDate(yyyymmdd: string): boolean {
+  const year = Number(yyyymmdd.slice(0, 4));
+  const month = Number(yyyymmdd.slice(4, 6));
+  const day = Number(yyyymmdd.slice(6, 8));
+  if (year < 1800 || month < 1 || month > 12 || day < 1) return false;
+  // Day 0 of the next month is the last day of this one; UTC so that no zone shifts it.
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Birth date as YYYY-MM-DD, from a valid number. */
+export function birthDateOfResidentId(value: unknown): string | undefined {
+  const id = residentIdNumber18(value);
+  return id === undefined ? undefined : `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+}
+
+/** MALE or FEMALE (the crmhub.customer.Gender symbols) from the sequence digit of a valid number. */
+export function genderOfResidentId(value: unknown): 'MALE' | 'FEMALE' | undefined {
+  const id = residentIdNumber18(value);
+  return id === undefined ? undefined : Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE';
+}

@@ -1,0 +1,244 @@
+import type avro from 'avsc';
+import { closestNames } from '../avro/closest-names.js';
+import type { SchemaCatalog } from '../avro/schema-catalog.js';
+import { compareConfigIssues, type ConfigIssue, type ConfigPath } from '../config/config-issue.js';
+import { compileConfigSchema } from '../config/config-schema-compiler.js';
+import { readConfigYaml, type ConfigYaml } from '../config/config-yaml-reader.js';
+import { validateAgainstSchema } from '../config/schema-issues.js';
+import { describeError } from '../errors/hub-error.js';
+import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
+import { flowDestinationIssues } from './flow-destination-check.js';
+import { flowFileSchema, type FlowFileSettings } from './flow-file-schema.js';
+import { flowIssueCode } from './flow-issue-code.js';
+import type { FlowDestination, FlowMessage } from './flow-message.js';
+import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry, StepStateStore } from './flow-step.js';
+import { positionInScalar } from './scalar-source-position.js';
+
+export interface FlowFileSource {
+  /** How the file is named in messages (as the user gave it). */
+  file: string;
+  text: string;
+  /** For `${NAME}` references in the file; default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What compiling a flow needs from its host: the runner gives Kafka-backed state and tables, `crm-hub test` in-memory ones. */
+export interface FlowCompileDeps {
+  schemas: SchemaCatalog;
+  steps: StepRegistry;
+  /** The durable state named `name` of a step of flow `flow`. */
+  state(flow: string, name: string): StepStateStore;
+  /** The lookup table of a (compacted) topic. */
+  table(topic: string): LookupTable;
+}
+
+/** Every issue of the file, in file order; `flow` only when there are none. */
+export interface FlowCompilation {
+  flow?: CompiledFlow;
+  issues: ConfigIssue[];
+}
+
+interface StepInstance {
+  /** `steps[2].map`, as dead letters name the step. */
+  label: string;
+  compiled: CompiledStep;
+}
+
+/**
+ * Checks a flow file completely and, when it has no issue, compiles it into plain functions once:
+ * YAML and `${ENV}`, the file's own settings (defaults applied), each step's type and its config
+ * against the type's spec, then the step's own compilation, which checks field names against the
+ * record type arriving at the step (the record of the `from` topic, then each step's
+ * `outputType`), and the destinations' schemas. Nothing is thrown for a bad file: every problem is
+ * an issue with its position, inside an expression when the step says where.
+ */
+export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): FlowCompilation {
+  const yaml = readConfigYaml(source.file, source.text, source.env ?? process.env);
+  const issues = [...yaml.issues];
+  const done = (): FlowCompilation => ({ issues: issues.sort(compareConfigIssues) });
+  if (yaml.value === undefined) return done();
+  if (yaml.value === null) {
+    issues.push(yaml.issueAt([], 'CONFIG_EMPTY', 'the file is empty; expected a flow with name, from and steps'));
+    return done();
+  }
+  if (!isObject(yaml.value)) {
+    issues.push(yaml.issueAt([], 'TYPE_MISMATCH', 'must be a map with name, from and steps'));
+    return done();
+  }
+  const root = yaml.value;
+  issues.push(...validateAgainstSchema(compileConfigSchema(flowFileSchema), root, [], yaml));
+  // Typed as what the schema yields, but not yet known to be valid: every value is checked before use.
+  const settings = root as Partial<FlowFileSettings>;
+  const name = typeof settings.name === 'string' ? settings.name : 'unnamed';
+  const from = typeof settings.from === 'string' ? [settings.from] : Array.isArray(settings.from) ? settings.from.filter((topic) => typeof topic === 'string') : [];
+  const to = destinationList(settings.to);
+
+  const retry = settings.errors?.retry;
+  if (retry && typeof retry.initialDelayMs === 'number' && typeof retry.maxDelayMs === 'number' && retry.maxDelayMs < retry.initialDelayMs) {
+    issues.push(yaml.issueAt(['errors', 'retry', 'maxDelayMs'], 'VALUE_INVALID', `must be at least errors.retry.initialDelayMs (${retry.initialDelayMs})`));
+  }
+
+  const items: unknown[] = Array.isArray(settings.steps) ? settings.steps : [];
+  const steps: StepInstance[] = [];
+  let stepsFailed = false;
+  let type = inputTypeOf(from, deps.schemas);
+  for (const [index, item] of items.entries()) {
+    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps, issues });
+    if (!step) {
+      stepsFailed = true;
+      type = undefined;
+      continue;
+    }
+    steps.push(step);
+    type = step.compiled.outputType;
+  }
+
+  // Without `to`, only a route step can say where messages go (messages it sends nowhere are dropped).
+  const routes = items.some((item) => isObject(item) && 'route' in item);
+  if (settings.to === undefined && !routes && Array.isArray(settings.steps)) {
+    issues.push(yaml.issueAt(['to'], 'REQUIRED_MISSING', 'is required: no route step chooses where messages go'));
+  }
+  // After a step that failed to compile the record type is unknown, so destinations are not held against it.
+  const messageType = stepsFailed ? undefined : type;
+  if (Array.isArray(settings.to)) settings.to.forEach((destination, index) => issues.push(...flowDestinationIssues(destination, ['to', index], yaml, deps.schemas, messageType)));
+  else if (settings.to !== undefined) issues.push(...flowDestinationIssues(settings.to, ['to'], yaml, deps.schemas, messageType));
+
+  if (issues.length > 0) {
+    void closeSteps(steps);
+    return done();
+  }
+  const complete = settings as FlowFileSettings;
+  const flow: CompiledFlow = {
+    name,
+    file: source.file,
+    from,
+    to,
+    errors: {
+      retry: { attempts: complete.errors.retry.attempts, initialDelayMs: complete.errors.retry.initialDelayMs, maxDelayMs: complete.errors.retry.maxDelayMs, multiplier: complete.errors.retry.multiplier },
+      deadLetterTopic: complete.errors.deadLetterTopic ?? `dlq.flow.${name}`,
+    },
+    concurrency: complete.concurrency,
+    process: (message) => processMessage(name, steps, to, message),
+    close: () => closeSteps(steps),
+  };
+  return { flow, issues: [] };
+}
+
+/** The one record type every `from` topic carries, when they are canonical topics of one record. */
+function inputTypeOf(from: string[], schemas: SchemaCatalog): avro.Type | undefined {
+  const records = new Set(from.map((topic) => schemas.topics().find((info) => info.topic === topic)?.record));
+  const [record] = records;
+  return records.size === 1 && record !== undefined ? schemas.type(record) : undefined;
+}
+
+interface CompileScope {
+  flowName: string;
+  text: string;
+  yaml: ConfigYaml;
+  deps: FlowCompileDeps;
+  /** Where every problem found goes. */
+  issues: ConfigIssue[];
+}
+
+/** The step compiled, or undefined when it has issues (added to `issues`). */
+function compileStep(index: number, item: unknown, inputType: avro.Type | undefined, { flowName, text, yaml, deps, issues }: CompileScope): StepInstance | undefined {
+  if (!isObject(item)) return undefined; // the file schema reported it
+  const keys = Object.keys(item);
+  if (keys.length !== 1) {
+    const found = keys.length === 0 ? 'it has none' : `it has ${keys.length}: ${keys.join(', ')}`;
+    issues.push(yaml.issueAt(['steps', index], 'VALUE_INVALID', `a step is a map of exactly one key, its type (e.g. "- filter: <expression>"); ${found}`));
+    return undefined;
+  }
+  const type = keys[0]!;
+  const path: (string | number)[] = ['steps', index, type];
+  const definition = deps.steps.get(type);
+  if (!definition) {
+    issues.push(yaml.issueAt(path, 'STEP_UNKNOWN', unknownStepMessage(type, deps.steps.types()), 'key'));
+    return undefined;
+  }
+  const configIssues = validateAgainstSchema(compileConfigSchema(definition.spec as object), item[type], path, yaml);
+  if (configIssues.length > 0) {
+    issues.push(...configIssues);
+    return undefined;
+  }
+  let reported = 0;
+  const context: StepCompileContext = {
+    path,
+    inputType,
+    schemas: deps.schemas,
+    flowName,
+    state: (name) => deps.state(flowName, name),
+    table: (topic) => deps.table(topic),
+    report: (relativePath, code, message, at) => {
+      reported++;
+      issues.push(stepIssue(yaml, text, [...path, ...relativePath], code, message, at?.offset));
+    },
+  };
+  let compiled: CompiledStep;
+  try {
+    compiled = definition.compile(item[type], context);
+  } catch (error) {
+    issues.push(yaml.issueAt(path, flowIssueCode(describeError(error).code), describeError(error).message));
+    return undefined;
+  }
+  if (reported > 0) {
+    void compiled.close?.();
+    return undefined;
+  }
+  return { label: `steps[${index}].${type}`, compiled };
+}
+
+/**
+ * An issue a step reported at `path`. When it also says at which character (from 0) of the string
+ * written there the problem is, as the expression compiler does, the issue points at that
+ * character in the file rather than at the start of the string.
+ */
+function stepIssue(yaml: ConfigYaml, text: string, path: ConfigPath, code: string, message: string, offset: number | undefined): ConfigIssue {
+  const issue = yaml.issueAt(path, flowIssueCode(code), message);
+  const value = valueAt(yaml.value, path);
+  if (offset === undefined || typeof value !== 'string') return issue;
+  return { ...issue, ...positionInScalar(text, { line: issue.line, column: issue.column }, value, offset) };
+}
+
+export function unknownStepMessage(type: string, known: readonly string[]): string {
+  const suggestions = closestNames(type, known, 1);
+  const hint = suggestions.length > 0 ? `; did you mean "${suggestions[0]}"?` : '';
+  return `unknown step type "${type}"${hint} (known: ${[...known].sort().join(', ')})`;
+}
+
+async function processMessage(flow: string, steps: readonly StepInstance[], to: readonly FlowDestination[], message: FlowMessage): Promise<FlowOutput[]> {
+  let messages = [message];
+  for (const step of steps) {
+    const next: FlowMessage[] = [];
+    for (const current of messages) {
+      try {
+        const result = step.compiled.run(current);
+        next.push(...(Array.isArray(result) ? result : await result));
+      } catch (error) {
+        throw new FlowStepError(flow, step.label, error);
+      }
+    }
+    messages = next;
+    if (messages.length === 0) return [];
+  }
+  return messages.flatMap((out) => (out.destinations ?? to).map((destination) => ({ destination, message: out })));
+}
+
+async function closeSteps(steps: readonly StepInstance[]): Promise<void> {
+  await Promise.allSettled(steps.map((step) => step.compiled.close?.()));
+}
+
+function destinationList(value: unknown): FlowDestination[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter(isObject).map((destination) => (typeof destination.connector === 'string' ? { connector: destination.connector } : { topic: String(destination.topic), ...(typeof destination.schema === 'string' ? { schema: destination.schema } : {}) }));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function valueAt(data: unknown, path: ConfigPath): unknown {
+  let current = data;
+  for (const segment of path) current = typeof current === 'object' && current !== null ? (current as Record<string | number, unknown>)[segment] : undefined;
+  return current;
+}

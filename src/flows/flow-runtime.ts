@@ -1,0 +1,222 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { AvroSerde } from '../avro/avro-serde.js';
+import type { SchemaCatalog } from '../avro/schema-catalog.js';
+import { formatConfigIssue, type ConfigIssue } from '../config/config-issue.js';
+import { describeError } from '../errors/hub-error.js';
+import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
+import type { Logger } from '../observability/logger.js';
+import { CompactedTopicStore } from '../runtime/compacted-topic-store.js';
+import type { CompiledFlow } from './compiled-flow.js';
+import { compileFlowFile } from './flow-compiler.js';
+import { FlowRunner, type FlowCounters } from './flow-runner.js';
+import type { StepRegistry, StepStateStore } from './flow-step.js';
+import { TopicTable } from './topic-table.js';
+import { FlowStateJournal, type StateSink } from './flow-state-journal.js';
+
+export interface FlowStatus {
+  name: string;
+  file: string;
+  state: 'running' | 'failed' | 'stopped';
+  /** 1 for the version started first, +1 for each version a reload started. With `running`, `issues` are those of a refused newer version. */
+  generation: number;
+  issues?: string[];
+  counters?: FlowCounters;
+}
+
+export interface FlowRuntimeDeps {
+  client: KafkaClient;
+  serde: AvroSerde;
+  schemas: SchemaCatalog;
+  steps: StepRegistry;
+  logger: Logger;
+}
+
+interface HostedFlow {
+  file: string;
+  generation: number;
+  runner?: FlowRunner;
+  tables: TopicTable[];
+  issues?: ConfigIssue[];
+}
+
+/**
+ * Hosts the flows of a folder (every *.yaml but *.test.yaml). A flow with issues is not started
+ * and is reported; the others run. With `watch`, a changed file is compiled again: a valid new
+ * version replaces the running one (the consumer group resumes from its committed offsets), an
+ * invalid one is reported and the last good version keeps running.
+ */
+export class FlowRuntime {
+  private readonly flows = new Map<string, HostedFlow>();
+  private watcher: fs.FSWatcher | undefined;
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private reloads: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly deps: FlowRuntimeDeps,
+    private readonly producer: HubProducer,
+  ) {}
+
+  static async start(dir: string, deps: FlowRuntimeDeps, options: { watch?: boolean } = {}): Promise<FlowRuntime> {
+    const runtime = new FlowRuntime(deps, await deps.client.producer());
+    const files = fs.existsSync(dir) ? (await fsp.readdir(dir)).filter(isFlowFile).sort().map((name) => path.join(dir, name)) : [];
+    for (const file of files) await runtime.load(file);
+    if (options.watch && fs.existsSync(dir)) runtime.watch(dir);
+    return runtime;
+  }
+
+  statuses(): FlowStatus[] {
+    return [...this.flows.entries()].map(([name, hosted]) => ({
+      name,
+      file: hosted.file,
+      state: hosted.runner ? 'running' : hosted.issues ? 'failed' : 'stopped',
+      generation: hosted.generation,
+      issues: hosted.issues?.map(formatConfigIssue),
+      counters: hosted.runner ? { ...hosted.runner.counters } : undefined,
+    }));
+  }
+
+  runner(name: string): FlowRunner | undefined {
+    return this.flows.get(name)?.runner;
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.close();
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    await this.reloads;
+    for (const hosted of this.flows.values()) await this.stopHosted(hosted);
+    await this.producer.disconnect();
+  }
+
+  /** Compiles `file` and (re)starts its flow when it is valid; returns the issues found. */
+  async load(file: string): Promise<ConfigIssue[]> {
+    const { logger } = this.deps;
+    const text = await fsp.readFile(file, 'utf8');
+    const tables: TopicTable[] = [];
+    const stateStores: LazyStateStore[] = [];
+    const { flow, issues } = compileFlowFile({ file: path.relative(process.cwd(), file), text }, {
+      schemas: this.deps.schemas,
+      steps: this.deps.steps,
+      state: (flowName: string, name: string) => {
+        const store = new LazyStateStore(`crm-hub.flow-state.${flowName}`, name);
+        stateStores.push(store);
+        return store;
+      },
+      table: (topic: string) => {
+        const table = new TopicTable(topic, this.deps.client, this.deps.serde, logger);
+        tables.push(table);
+        return table;
+      },
+    });
+    const previous = [...this.flows.entries()].find(([, hosted]) => hosted.file === file);
+    if (!flow) {
+      for (const issue of issues) logger.error(`flow file ${file}: ${formatConfigIssue(issue)}`);
+      if (previous?.[1].runner) {
+        // Shown in the status beside `running`, so an operator sees the edit was refused and why.
+        previous[1].issues = issues;
+        logger.error(`flow ${previous[0]}: the new version of ${file} is invalid; the last good version keeps running`);
+      } else {
+        logger.error(`flow file ${file} not started: ${issues.length} issue(s)`);
+        this.flows.set(previous?.[0] ?? file, { file, generation: previous?.[1].generation ?? 0, tables: [], issues });
+      }
+      return issues;
+    }
+    try {
+      if (previous) {
+        await this.stopHosted(previous[1]);
+        this.flows.delete(previous[0]);
+      }
+      for (const store of stateStores) await store.open(this.deps.client, this.producer);
+      for (const table of tables) await table.start();
+      await Promise.all(tables.map((table) => table.ready));
+      const runner = new FlowRunner(flow, this.deps.client, this.producer, this.deps.serde, this.deps.schemas, logger);
+      await runner.start();
+      this.flows.set(flow.name, { file, generation: (previous?.[1].generation ?? 0) + 1, runner, tables });
+      logger.info(`flow ${flow.name} running (${file}: ${flow.from.join(', ')} → ${describeDestinations(flow)})`);
+    } catch (error) {
+      logger.error(`flow ${flow.name} failed to start: ${describeError(error).message}`);
+      for (const table of tables) await table.stop().catch(() => undefined);
+      this.flows.set(flow.name, { file, generation: previous?.[1].generation ?? 0, tables: [], issues: [{ file, line: 1, column: 1, path: '', code: 'VALUE_INVALID', message: describeError(error).message }] });
+    }
+    return [];
+  }
+
+  private watch(dir: string): void {
+    this.watcher = fs.watch(dir, (_event, name) => {
+      if (!name || !isFlowFile(name.toString())) return;
+      const file = path.join(dir, name.toString());
+      // Editors write a file in several steps: wait for them to settle.
+      clearTimeout(this.pending.get(file));
+      this.pending.set(file, setTimeout(() => {
+        this.pending.delete(file);
+        this.reloads = this.reloads.then(() => this.reload(file));
+      }, 300));
+    });
+  }
+
+  private async reload(file: string): Promise<void> {
+    if (!fs.existsSync(file)) {
+      const entry = [...this.flows.entries()].find(([, hosted]) => hosted.file === file);
+      if (entry) {
+        await this.stopHosted(entry[1]);
+        this.flows.delete(entry[0]);
+        this.deps.logger.info(`flow ${entry[0]} stopped: ${file} was removed`);
+      }
+      return;
+    }
+    this.deps.logger.info(`flow file ${file} changed: compiling it again`);
+    await this.load(file).catch((error: unknown) => this.deps.logger.error(`reloading ${file} failed: ${describeError(error).message}`));
+  }
+
+  private async stopHosted(hosted: HostedFlow): Promise<void> {
+    await hosted.runner?.stop().catch(() => undefined);
+    for (const table of hosted.tables) await table.stop().catch(() => undefined);
+    hosted.runner = undefined;
+  }
+}
+
+function isFlowFile(name: string): boolean {
+  return (name.endsWith('.yaml') || name.endsWith('.yml')) && !/\.test\.ya?ml$/.test(name);
+}
+
+function describeDestinations(flow: CompiledFlow): string {
+  return flow.to.map((d) => ('topic' in d ? d.topic : `connector ${d.connector}`)).join(', ') || 'routes';
+}
+
+/**
+ * A step's durable state, handed to the compiler before the Kafka store behind it is open
+ * (compilation is synchronous); opened before the flow's first message. Writes go through the
+ * flow's journal, which applies them once the message's outputs are produced.
+ */
+class LazyStateStore implements StepStateStore, StateSink {
+  private store: CompactedTopicStore<unknown> | undefined;
+
+  constructor(
+    private readonly topic: string,
+    private readonly prefix: string,
+  ) {}
+
+  async open(client: KafkaClient, producer: HubProducer): Promise<void> {
+    this.store = await CompactedTopicStore.open<unknown>(client, producer, this.topic);
+  }
+
+  get(key: string): unknown {
+    const journal = FlowStateJournal.current();
+    return journal ? journal.read(this, key) : this.read(key);
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    const journal = FlowStateJournal.current();
+    if (journal) journal.record(this, key, value);
+    else await this.write(key, value);
+  }
+
+  read(key: string): unknown {
+    return this.store?.get(`${this.prefix}/${key}`);
+  }
+
+  async write(key: string, value: unknown): Promise<void> {
+    await this.store?.put(`${this.prefix}/${key}`, value);
+  }
+}

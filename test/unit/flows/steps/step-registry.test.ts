@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { compileConfigSchema } from '../../../../src/config/config-schema-compiler.js';
+import type { StepDefinition } from '../../../../src/flows/flow-step.js';
+import { createStepRegistry } from '../../../../src/flows/step-registry.js';
+
+describe('step registry', () => {
+  it('lists every built-in step type', () => {
+    expect(createStepRegistry().types()).to.deep.equal(['filter', 'map', 'enrich', 'split', 'dedupe', 'route', 'validate', 'set-key', 'log']);
+  });
+
+  it('gives each step type with a spec the flow compiler accepts (strict ajv, defaults applied)', () => {
+    const registry = createStepRegistry();
+    for (const type of registry.types()) {
+      const definition = registry.get(type);
+      expect(definition?.type).to.equal(type);
+      expect(definition?.description.length).to.be.greaterThan(20);
+      expect(() => compileConfigSchema(definition?.spec as object), type).not.to.throw();
+    }
+  });
+
+  it('applies the defaults its specs declare', () => {
+    const registry = createStepRegistry();
+    const dedupe = { key: 'meta.eventId' };
+    compileConfigSchema(registry.get('dedupe')?.spec as object)(dedupe);
+    expect(dedupe).to.deep.equal({ key: 'meta.eventId', windowSeconds: 3600 });
+    const enrich = { as: 'score', http: { url: 'https://risk.example.com/scores/{customerId}' } };
+    compileConfigSchema(registry.get('enrich')?.spec as object)(enrich);
+    expect(enrich).to.deep.equal({ as: 'score', required: false, http: { url: 'https://risk.example.com/scores/{customerId}', timeoutMs: 5000, cacheTtlSeconds: 300 } });
+  });
+
+  it('is a new registry each time, to which extra steps can be added or a built-in replaced', () => {
+    const audit: StepDefinition = { type: 'audit', description: 'test step', spec: { type: 'string' }, compile: () => ({ run: (message) => [message] }) };
+    const quietLog: StepDefinition = { type: 'log', description: 'silent', spec: { type: 'string' }, compile: () => ({ run: (message) => [message] }) };
+    const extended = createStepRegistry([audit, quietLog]);
+    expect(extended.get('audit')).to.equal(audit);
+    expect(extended.get('log')).to.equal(quietLog);
+    expect(createStepRegistry().get('audit')).to.equal(undefined);
+    expect(createStepRegistry().get('log')).not.to.equal(quietLog);
+  });
+});
