@@ -94,6 +94,8 @@ export class KafkajsClient implements KafkaClient {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: true,
+      // A stopping consumer waits for its fetch in flight: a short long-poll keeps shutdown quick.
+      maxWaitTimeInMs: 1000,
       // The hub decides about failures itself: a throwing handler must not be replayed silently.
       retry: { retries: 8, restartOnFailure: async () => false },
     });
