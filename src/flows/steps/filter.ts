@@ -2,7 +2,7 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { expressionTruth } from '../expressions/expression-results.js';
 import { defineStep } from './define-step.js';
 import { whenReady } from './maybe-promise.js';
-import { compileStepExpression } from './step-expression.js';
+import { compileShorthandExpression } from './step-expression.js';
 
 const condition = { type: 'string', minLength: 1, description: 'A JSONata condition on the message value, e.g. status = "ACTIVE".' } as const;
 
@@ -16,8 +16,7 @@ export const filterStep = defineStep<FromSchema<typeof spec>>({
   description: 'Keeps the messages for which a JSONata condition is true and drops the others.',
   spec,
   compile(config, context) {
-    const text = typeof config === 'string' ? config : config.expression;
-    const expression = compileStepExpression(context, typeof config === 'string' ? [] : ['expression'], text);
+    const expression = compileShorthandExpression(context, config);
     return {
       outputType: context.inputType,
       run: (message) => whenReady(expression.evaluate(message.value), (value) => (expressionTruth(value) ? [message] : [])),

@@ -2,7 +2,7 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
 import { whenReady } from './maybe-promise.js';
-import { compileStepExpression } from './step-expression.js';
+import { compileShorthandExpression } from './step-expression.js';
 
 const keyExpression = { type: 'string', minLength: 1, description: 'A JSONata expression giving the key, e.g. customerId or policyNumber & "@" & holder.customerId.' } as const;
 
@@ -20,8 +20,7 @@ export const setKeyStep = defineStep<FromSchema<typeof spec>>({
   description: 'Sets the message key (a string) from a JSONata expression.',
   spec,
   compile(config, context) {
-    const text = typeof config === 'string' ? config : config.expression;
-    const expression = compileStepExpression(context, typeof config === 'string' ? [] : ['expression'], text);
+    const expression = compileShorthandExpression(context, config);
     return {
       outputType: context.inputType,
       run: (message) => whenReady(expression.evaluate(message.value), (value) => [{ ...message, key: keyText(value, 'set-key') }]),

@@ -29,3 +29,8 @@ export function compileStepExpression(context: StepCompileContext, relativePath:
     },
   };
 }
+
+/** Steps whose config is an expression, written bare (`filter: status = "ACTIVE"`) or as `{ expression }`. */
+export function compileShorthandExpression(context: StepCompileContext, config: string | { expression: string }): CompiledExpression {
+  return typeof config === 'string' ? compileStepExpression(context, [], config) : compileStepExpression(context, ['expression'], config.expression);
+}
