@@ -24,7 +24,7 @@ export class HealthProbe {
   constructor(
     private readonly kafka: { brokers: string[]; origin: string; admin: HubAdmin },
     private readonly registry: { url: string; origin: string; client: SchemaRegistryClient },
-    private readonly timeoutMs = 3000,
+    private readonly timeoutMs = 5000,
   ) {}
 
   report(): Promise<HealthReport> {
