@@ -139,4 +139,35 @@ concurrency: 3
     expect(keys).not.to.include('G2');
     expect(keys).not.to.include('S1');
   });
+
+  it('enriches from a table built from a topic, following the table live', async () => {
+    const name = uniqueName('flow').toLowerCase();
+    const customersTopic = uniqueName('it.flow.customers');
+    const input = uniqueName('it.flow.in');
+    const output = uniqueName('it.flow.out');
+    // Customers known before the flow starts, and one that arrives while it runs.
+    await produce(customersTopic, [{ ...sampleCustomer(), customerId: 'H1', fullName: '张伟', email: 'zw@example.cn' }]);
+    fs.writeFileSync(path.join(dir, `${name}.yaml`), `name: ${name}
+from: ${input}
+steps:
+  - enrich:
+      table: { topic: ${customersTopic}, key: customerId }
+      as: known
+  - map:
+      keep: true
+      fields:
+        email: 'known ? known.email : "unknown@example.cn"'
+to: { topic: ${output}, schema: crmhub.customer.Customer }
+errors: { retry: { attempts: 2, initialDelayMs: 20, maxDelayMs: 50, multiplier: 2 } }
+`);
+    runtime = await start();
+    expect(runtime.statuses().find((s) => s.name === name)?.issues, JSON.stringify(runtime.statuses())).to.equal(undefined);
+    await produce(customersTopic, [{ ...sampleCustomer(), customerId: 'H2', email: 'late@example.cn' }]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await produce(input, [{ ...sampleCustomer(), customerId: 'H1' }, { ...sampleCustomer(), customerId: 'H2' }, { ...sampleCustomer(), customerId: 'H3' }]);
+    await waitFor(async () => (await readAll(output)).length >= 3, 20_000, `three results (dead letters: ${JSON.stringify((await readAll(`dlq.flow.${name}`)).map((l) => l.headers[DEAD_LETTER_HEADER.errorMessage]))})`);
+    const emails = new Map<string, unknown>();
+    for (const record of await readAll(output)) emails.set(record.key!.toString(), ((await serde.decode(record.value)).value as { email: unknown }).email);
+    expect(Object.fromEntries(emails)).to.deep.equal({ H1: 'zw@example.cn', H2: 'late@example.cn', H3: 'unknown@example.cn' });
+  });
 });
