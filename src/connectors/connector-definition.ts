@@ -62,8 +62,12 @@ export interface SinkRecord {
   headers: RecordHeaders;
 }
 
-/** Per record: delivered, or failed with a HubError whose `retriable` decides retry or dead letter. */
-export type DeliveryOutcome = { ok: true } | { ok: false; error: Error };
+/**
+ * Per record: delivered, or failed with a HubError whose `retriable` decides retry or dead letter.
+ * A delivered record may bring back `records` for canonical topics (e.g. the id the ERP gave the
+ * customer, as a cross-reference): the runtime produces them before the offset is committed.
+ */
+export type DeliveryOutcome = { ok: true; records?: SourceRecord[] } | { ok: false; error: Error };
 
 export interface SinkConnector {
   /**
@@ -104,6 +108,8 @@ export interface SinkConnectorDefinition<Config = Record<string, unknown>> exten
   kind: 'sink';
   /** Topics this sink accepts by default. */
   consumes: string[];
+  /** Canonical topics of the records its deliveries may bring back (see DeliveryOutcome). */
+  produces?: string[];
   create(config: Config, context: ConnectorContext): SinkConnector | Promise<SinkConnector>;
 }
 

@@ -139,7 +139,8 @@ export class ConnectorRuntime {
       } else {
         const connector = await definition.create(config.config, context);
         hosted.close = connector.close?.bind(connector);
-        hosted.sink = new SinkRunner(config, inputs, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger);
+        const replies = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters);
+        hosted.sink = new SinkRunner(config, inputs, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger, replies);
         await hosted.sink.start();
       }
       status.state = 'running';

@@ -1,6 +1,7 @@
 import { AvroSerde } from '../avro/avro-serde.js';
 import type { ConnectorInstanceConfig } from '../config/connector-instance-config.js';
-import type { DeliveryOutcome, SinkConnector, SinkRecord } from '../connectors/connector-definition.js';
+import type { DeliveryOutcome, SinkConnector, SinkRecord, SourceRecord } from '../connectors/connector-definition.js';
+import type { SourceRecordPublisher } from './source-record-publisher.js';
 import { describeError, HubError } from '../errors/hub-error.js';
 import type { HubConsumer, IncomingRecord, KafkaClient, RecordBatch } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
@@ -40,6 +41,8 @@ export class SinkRunner {
     private readonly deadLetters: DeadLetterPublisher,
     private readonly status: InstanceStatus,
     private readonly logger: Logger,
+    /** Publishes records that deliveries bring back; absent for sinks that bring none. */
+    private readonly replies?: SourceRecordPublisher,
   ) {
     this.policy = new RetryPolicy(instance.retry);
     this.limiter = instance.ratePerSecond ? new RateLimiter(instance.ratePerSecond) : undefined;
@@ -122,17 +125,21 @@ export class SinkRunner {
       const outcomes = await this.deliverOnce(remaining.map((p) => p.record), signal);
       const retry: Pending[] = [];
       const dead: Pending[] = [];
+      const replies: SourceRecord[] = [];
       remaining.forEach((pending, index) => {
         pending.attempts++;
         const outcome = outcomes[index]!;
         if (outcome.ok) {
           this.status.counters.recordsOut++;
+          if (outcome.records?.length) replies.push(...outcome.records);
           return;
         }
         pending.lastError = outcome.error;
         const retriable = outcome.error instanceof HubError ? outcome.error.retriable : false;
         (retriable && this.policy.canRetry(pending.attempts) ? retry : dead).push(pending);
       });
+      // What the target system answered (e.g. its own ids) is on Kafka before the offset can be committed.
+      if (replies.length > 0 && this.replies) await retrying(this.policy, signal, () => this.replies!.publish(replies));
       if (dead.length > 0) {
         await this.deadLetters.publish(dead.map((p) => DeadLetterPublisher.fromRecord(p.incoming, p.lastError, p.attempts)));
         this.status.counters.deadLettered += dead.length;

@@ -1,5 +1,4 @@
 import type { ConnectorInstanceConfig } from '../../src/config/connector-instance-config.js';
-import type { ConnectorDefinition } from '../../src/connectors/connector-definition.js';
 import { AvroSerde } from '../../src/avro/avro-serde.js';
 import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import { SchemaRegistryClient } from '../../src/avro/schema-registry-client.js';
@@ -8,8 +7,7 @@ import { ConnectorRuntime } from '../../src/runtime/connector-runtime.js';
 import type { IncomingRecord, KafkaClient } from '../../src/kafka/kafka-client.js';
 import { KafkajsClient } from '../../src/kafka/kafkajs-client.js';
 import { createLogger } from '../../src/observability/logger.js';
-import httpSink from '../../connectors/http-sink/index.js';
-import httpSource from '../../connectors/http-source/index.js';
+import { ConnectorCatalog } from '../../src/connectors/connector-catalog.js';
 import { infrastructure, uniqueName } from '../integration/infrastructure.js';
 
 /** A fully spelled-out instance config, with quick retries so that tests wait little. */
@@ -35,10 +33,7 @@ export interface RuntimeHarness {
   stop(): Promise<void>;
 }
 
-const definitions = new Map<string, ConnectorDefinition>([
-  [httpSink.name, httpSink],
-  [httpSource.name, httpSource],
-]);
+let catalog: Promise<ConnectorCatalog> | undefined;
 
 export async function startRuntime(instances: ConnectorInstanceConfig[]): Promise<RuntimeHarness> {
   const { kafka, registry } = infrastructure();
@@ -50,7 +45,8 @@ export async function startRuntime(instances: ConnectorInstanceConfig[]): Promis
   await registerCanonicalSchemas(schemas, admin, new SchemaRegistryClient(registry.url)).finally(() => admin.disconnect());
   const runtime = await ConnectorRuntime.start(
     { file: 'test', connectors: instances },
-    { client, serde, schemas, connectors: { get: (name) => definitions.get(name)! }, logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) },
+    // Every folder under connectors/, found as the hub finds them.
+    { client, serde, schemas, connectors: await (catalog ??= ConnectorCatalog.discover()), logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) },
   );
   return { runtime, client, serde, schemas, stop: () => runtime.stop() };
 }
