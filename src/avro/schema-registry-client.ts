@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import { SchemaRegistryRequestError, SchemaRegistryUnavailableError } from './schema-registry-errors.js';
 
 import type { CompatibilityLevel } from './compatibility-issue.js';
@@ -108,7 +108,7 @@ export class SchemaRegistryClient {
 }
 
 function translate(error: unknown, what: string): Error {
-  if (!(error instanceof AxiosError) || !error.response) {
+  if (!isAxiosError(error) || !error.response) {
     const reason = error instanceof Error ? error.message : String(error);
     return new SchemaRegistryUnavailableError(`schema registry unreachable while ${what}: ${reason}`, error);
   }

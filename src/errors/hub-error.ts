@@ -3,13 +3,29 @@
  * (dead-letter headers, API responses and metrics carry it); `retriable` tells the runtime whether
  * trying the same thing again may succeed, so that retry policy never has to parse messages.
  */
+const BRAND = Symbol.for('crm-hub.HubError');
+
 export class HubError extends Error {
   readonly code: string;
   readonly retriable: boolean;
 
+  /**
+   * `instanceof` by brand and class name rather than by object identity: a connector loaded from
+   * its own folder or package may carry a second copy of these classes (another module loader,
+   * another node_modules), and its errors must still be recognised as what they are.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
+    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      if (proto.constructor === this || proto.constructor?.name === this.name) return true;
+    }
+    return false;
+  }
+
   constructor(code: string, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
     this.retriable = options.retriable ?? false;
   }

@@ -1,4 +1,4 @@
-import { AxiosError } from 'axios';
+import { isAxiosError } from 'axios';
 import { HubError } from '../errors/hub-error.js';
 import { DeliveryError } from './delivery-error.js';
 import { parseRetryAfter } from './retry-policy.js';
@@ -12,7 +12,7 @@ const RETRIABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOU
  */
 export function deliveryErrorFromHttp(error: unknown, what: string): HubError {
   if (error instanceof HubError) return error;
-  if (!(error instanceof AxiosError)) {
+  if (!isAxiosError(error)) {
     return new DeliveryError('DELIVERY_FAILED', `${what}: ${error instanceof Error ? error.message : String(error)}`, { retriable: false, cause: error });
   }
   const response = error.response;

@@ -1,4 +1,4 @@
-import { AxiosError } from 'axios';
+import { isAxiosError } from 'axios';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { createConnectorHttpClient } from '../../runtime/connector-http-client.js';
 import { deliveryErrorFromHttp } from '../../runtime/http-failure-classifier.js';
@@ -106,7 +106,7 @@ function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: 
       const response = await client.get(target, { headers: { accept: 'application/json', ...config.headers }, responseType: 'json' });
       return response.data;
     } catch (error) {
-      if (error instanceof AxiosError && error.response?.status === 404) return undefined;
+      if (isAxiosError(error) && error.response?.status === 404) return undefined;
       throw deliveryErrorFromHttp(error, what);
     }
   };

@@ -24,3 +24,17 @@ describe('HubError', () => {
     expect(describeError(new HubError('A', 'b', { retriable: true }))).to.deep.equal({ code: 'A', message: 'b', retriable: true });
   });
 });
+
+describe('HubError instanceof across copies of the module', () => {
+  it('recognises errors made by another copy of the classes, by brand and class name', async () => {
+    // A second, separately evaluated copy of the module, as a connector with its own copy of the SDK would have.
+    const copy = (await import(`../../../src/errors/hub-error.ts?copy=${Date.now()}`)) as typeof import('../../../src/errors/hub-error.js');
+    expect(copy.HubError).not.to.equal(HubError);
+    const foreign = new copy.ConfigError('CONFIG_INVALID', 'from the copy');
+    expect(foreign).to.be.instanceOf(HubError);
+    expect(foreign).to.be.instanceOf(ConfigError);
+    expect(new HubError('A', 'b')).not.to.be.instanceOf(ConfigError);
+    expect(new Error('plain')).not.to.be.instanceOf(HubError);
+    expect(describeError(foreign)).to.deep.equal({ code: 'CONFIG_INVALID', message: 'from the copy', retriable: false });
+  });
+});
