@@ -27,6 +27,7 @@ describe('Avro byte fixtures', () => {
       'crmhub.customer.CustomerFlag.v1.bin',
       'crmhub.service.ServiceAlert.v1.bin',
       'crmhub.customer.TimelineEvent.v1.bin',
+      'crmhub.erp.CustomerXref.v1.bin',
     ]);
   });
 

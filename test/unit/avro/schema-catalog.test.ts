@@ -73,6 +73,7 @@ describe('SchemaCatalog', () => {
         'crm.customer-flag.v1 crmhub.customer.CustomerFlag customerId',
         'service.alert.v1 crmhub.service.ServiceAlert subject',
         'crm.timeline-event.v1 crmhub.customer.TimelineEvent customerId',
+        'erp.customer-xref.v1 crmhub.erp.CustomerXref customerId',
       ]);
       expect(catalog.topicInfo('crm.customer.v1').keyFields).to.deep.equal(['customerId']);
       expect(businessKeyOf(catalog.topicInfo('scm.inventory.v1'), sampleInventoryItem())).to.equal('52119-06983@WH-SZ-01');

@@ -1,0 +1,101 @@
+import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { describeError, HubError } from '../../src/errors/hub-error.js';
+import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { initialPosition, later, type ChangeFeedPosition } from '../http-source/change-feed-position.js';
+import { claimEventNo, claimNumberOf, toCanonicalClaim, type ClaimMappingOptions } from './claim-event-mapping.js';
+
+const TOPIC = 'claims.claim.v1';
+
+const spec = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sourceSystem: { type: 'string', minLength: 1, default: 'claims', description: 'meta.sourceSystem of the records' },
+    utcOffset: { type: 'string', pattern: '^[+-]\\d{2}:\\d{2}$', default: '+08:00', description: 'Zone of the system\'s local times (nodeTime, reportTime)' },
+    lossTypes: {
+      type: 'object',
+      description: 'damageCode (出险原因) to the canonical lossType; an event with an unlisted code is dead-lettered',
+      additionalProperties: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+      default: { '01': 'COLLISION', '02': 'ROLLOVER', '03': 'THEFT', '04': 'FIRE', '05': 'WATER_DAMAGE', '06': 'GLASS_BREAKAGE', '07': 'NATURAL_DISASTER', '21': 'HOSPITALISATION', '22': 'OUTPATIENT', '31': 'ACCIDENTAL_INJURY', '99': 'OTHER' },
+    },
+    poll: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      description: 'Pull mode: the system\'s changed-since event feed (needs a schedule on the instance)',
+      properties: {
+        url: { type: 'string', pattern: '^https?://', description: 'Event feed, e.g. https://claims.example.com/api/claim-events' },
+        pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Events asked for per page' },
+        startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means from the beginning' },
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
+        bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the feed, usually ${ENV_VAR}' },
+      },
+    },
+  },
+} as const satisfies JSONSchema;
+
+export default defineConnector<ConfigOf<typeof spec>>({
+  name: 'claims',
+  version: '1.0.0',
+  kind: 'source',
+  description: 'Claim events (reported, registered, assessed, approved, paid, closed, rejected, reopened) with reserve and paid amounts from the claims system onto claims.claim.v1, by webhook and/or its changed-since feed.',
+  produces: [TOPIC],
+  spec,
+  create(config, context) {
+    const mapping: ClaimMappingOptions = { sourceSystem: config.sourceSystem, utcOffset: config.utcOffset, lossTypes: config.lossTypes };
+    const toRecord = (event: unknown): SourceRecord => ({ topic: TOPIC, key: claimNumberOf(event), value: toCanonicalClaim(event, mapping) });
+    // No SDK way to reject a polled item with our own reason: the system's event goes on as it is, which
+    // cannot be encoded, so the runtime dead-letters it; the mapping's reason travels in its headers.
+    const toRecordOrReject = (event: unknown): SourceRecord => {
+      try {
+        return toRecord(event);
+      } catch (error) {
+        if (!(error instanceof HubError) || error.retriable) throw error;
+        const { code, message } = describeError(error);
+        context.logger.warn(`${context.instance}: claim event ${JSON.stringify(msgIdOrNull(event))} is dead-lettered: ${message}`);
+        return { topic: TOPIC, key: claimNumberOf(event), value: event as Record<string, unknown>, headers: { 'source-error-code': code, 'source-error-message': message.slice(0, 500) } };
+      }
+    };
+
+    const poll = config.poll;
+    const http = poll ? context.http({ timeoutMs: poll.timeoutMs }) : undefined;
+
+    return {
+      poll: poll && http
+        ? async (stored, signal): Promise<PollResult> => {
+            const position = (stored as ChangeFeedPosition | undefined) ?? initialPosition(poll.startFrom);
+            const params: Record<string, string | number> = { limit: poll.pageSize };
+            if (position.updatedSince) params.updatedSince = position.updatedSince;
+            if (position.cursor) params.cursor = position.cursor;
+            let data: { items?: unknown; nextCursor?: unknown };
+            try {
+              const response = await http.get(poll.url, { params, signal, headers: poll.bearerToken ? { Authorization: `Bearer ${poll.bearerToken}` } : {} });
+              data = response.data as typeof data;
+            } catch (error) {
+              throw deliveryErrorFromHttp(error, `GET ${poll.url}`);
+            }
+            if (!Array.isArray(data.items)) throw new HubError('FEED_RESPONSE_INVALID', `GET ${poll.url}: response has no array items`, { retriable: false });
+            let highWatermark = position.highWatermark;
+            const records = data.items.map((event: unknown) => {
+              const updatedAt = (event as { updatedAt?: unknown } | null)?.updatedAt;
+              highWatermark = later(highWatermark, typeof updatedAt === 'string' ? updatedAt : null);
+              return toRecordOrReject(event);
+            });
+            const nextCursor = typeof data.nextCursor === 'string' ? data.nextCursor : null;
+            const next: ChangeFeedPosition = nextCursor ? { updatedSince: position.updatedSince, cursor: nextCursor, highWatermark } : { updatedSince: highWatermark, cursor: null, highWatermark };
+            return { records, position: next, more: nextCursor !== null };
+          }
+        : undefined,
+      webhook: {
+        bodySchema: { type: 'object', required: ['msgId', 'nodeCode', 'registNo'], properties: { msgId: { type: 'string', minLength: 1 }, nodeCode: { type: 'string' }, registNo: { type: 'string', minLength: 1 } } },
+        eventId: (request) => claimEventNo(request.body),
+        // A push answers for itself: a mapping failure is a 422 to the sender with the path to fix.
+        toRecords: (request) => [toRecord(request.body)],
+      },
+    };
+  },
+});
+
+function msgIdOrNull(event: unknown): unknown {
+  return typeof event === 'object' && event !== null ? (event as Record<string, unknown>).msgId ?? null : null;
+}

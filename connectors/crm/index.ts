@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { HubError } from '../../src/errors/hub-error.js';
+import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { initialPosition, later, type ChangeFeedPosition } from '../http-source/change-feed-position.js';
+import { customerFromCrm, mergedCustomer, type EventMeta } from './customer-mapping.js';
+
+const TOPIC = 'crm.customer.v1';
+
+const spec = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['baseUrl', 'bearerToken'],
+  properties: {
+    baseUrl: { type: 'string', pattern: '^https?://', description: 'CRM API origin, e.g. https://crm.example.com (the feed is <baseUrl>/api/customers)' },
+    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the CRM API, usually ${CRM_TOKEN}' },
+    sourceSystem: { type: 'string', default: 'crm', description: 'meta.sourceSystem of the records' },
+    pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Customers asked for per page' },
+    startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means from the beginning' },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+  },
+} as const satisfies JSONSchema;
+
+/** What the CRM POSTs to /webhooks/<instance>: the event, the customer after it, and for a merge the number folded in. */
+const webhookBody = {
+  type: 'object',
+  required: ['eventId', 'eventType', 'customer'],
+  properties: {
+    eventId: { type: 'string', minLength: 1 },
+    eventType: { enum: ['CustomerCreated', 'CustomerUpdated', 'CustomerMerged'] },
+    occurredAt: { type: 'string' },
+    traceId: { type: 'string' },
+    customer: { type: 'object', required: ['custNo'], properties: { custNo: { type: 'string', minLength: 1 } } },
+    mergedCustNo: { type: 'string', minLength: 1 },
+  },
+  if: { properties: { eventType: { const: 'CustomerMerged' } } },
+  then: { required: ['mergedCustNo'] },
+} as const satisfies JSONSchema;
+
+export default defineConnector<ConfigOf<typeof spec>>({
+  name: 'crm',
+  version: '1.0.0',
+  kind: 'source',
+  description: 'Customer master from the CRM: webhook events (created, updated, merged) and polling of changed customers, mapped to crm.customer.v1.',
+  produces: [TOPIC],
+  spec,
+  create(config, context) {
+    const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });
+    const headers = { Authorization: `Bearer ${config.bearerToken}` };
+    const meta = (eventId: string, eventType: string, occurredAt: unknown, correlationId?: string): EventMeta => ({
+      eventId,
+      eventType,
+      sourceSystem: config.sourceSystem,
+      occurredAt: typeof occurredAt === 'string' ? occurredAt : new Date().toISOString(),
+      correlationId: correlationId ?? randomUUID(),
+    });
+    // A customer without a number still becomes a record: the runtime dead-letters it with the reason.
+    const record = (value: Record<string, unknown>): SourceRecord => ({ topic: TOPIC, key: typeof value.customerId === 'string' ? value.customerId : '', value });
+
+    return {
+      async poll(stored, signal): Promise<PollResult> {
+        const position = (stored as ChangeFeedPosition | undefined) ?? initialPosition(config.startFrom);
+        const params: Record<string, string | number> = { limit: config.pageSize };
+        if (position.updatedSince) params.updatedSince = position.updatedSince;
+        if (position.cursor) params.cursor = position.cursor;
+        let data: { items?: unknown; nextCursor?: unknown };
+        try {
+          data = (await http.get('/api/customers', { params, signal, headers })).data as typeof data;
+        } catch (error) {
+          throw deliveryErrorFromHttp(error, 'GET /api/customers');
+        }
+        if (!Array.isArray(data.items)) throw new HubError('FEED_RESPONSE_INVALID', 'GET /api/customers: response has no array items', { retriable: false });
+        let highWatermark = position.highWatermark;
+        const records = (data.items as Record<string, unknown>[]).map((crm) => {
+          const modified = typeof crm.lastModified === 'string' ? crm.lastModified : null;
+          highWatermark = later(highWatermark, modified);
+          return record(customerFromCrm(crm, meta(`${context.instance}:${String(crm.custNo)}:${modified ?? randomUUID()}`, 'CustomerChanged', modified)));
+        });
+        const nextCursor = typeof data.nextCursor === 'string' ? data.nextCursor : null;
+        const next: ChangeFeedPosition = nextCursor ? { ...position, cursor: nextCursor, highWatermark } : { updatedSince: highWatermark, cursor: null, highWatermark };
+        return { records, position: next, more: nextCursor !== null };
+      },
+      webhook: {
+        bodySchema: webhookBody,
+        eventId: (request) => String((request.body as { eventId: string }).eventId),
+        toRecords(request) {
+          const body = request.body as { eventId: string; eventType: string; occurredAt?: string; traceId?: string; customer: Record<string, unknown>; mergedCustNo?: string };
+          const occurredAt = body.occurredAt ?? body.customer.lastModified;
+          const survivor = customerFromCrm(body.customer, meta(body.eventId, body.eventType, occurredAt, body.traceId));
+          if (body.eventType !== 'CustomerMerged' || body.mergedCustNo === undefined) return [record(survivor)];
+          const merged = mergedCustomer(survivor, body.mergedCustNo, meta(`${body.eventId}#merged`, 'CustomerMerged', occurredAt, body.traceId));
+          return [record(survivor), record(merged)];
+        },
+      },
+    };
+  },
+});

@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ConnectorContext, SourceConnector } from '../../../../src/connectors/connector-definition.js';
+import { createLogger } from '../../../../src/observability/logger.js';
+import csvFile from '../../index.js';
+
+describe('csv-file position: file + row', () => {
+  let dir: string;
+  let source: SourceConnector;
+  const signal = new AbortController().signal;
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-csv-unit-'));
+    await fs.writeFile(path.join(dir, 'a.csv'), 'id,name\nC1,甲\nC2,乙\nC3,丙\n');
+    await fs.writeFile(path.join(dir, 'b.csv'), 'id,name\nC4,丁\n');
+    await fs.writeFile(path.join(dir, 'ignored.txt'), 'id,name\n');
+    const context = { instance: 'legacy-import', logger: createLogger({ level: 'error' }) } as ConnectorContext;
+    source = await csvFile.create({
+      directory: dir, pattern: '*.csv', encoding: 'utf8', delimiter: ',', topic: 'crm.customer.v1', keyField: 'customerId',
+      columns: { id: { field: 'customerId', type: 'string' }, name: { field: 'fullName', type: 'string' } },
+      defaults: {}, timeZone: '+08:00', eventType: 'Imported', batchSize: 2, minAgeMs: 0,
+    }, context);
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  const keys = (records: { key: string; headers?: Record<string, string> }[]) => records.map((r) => `${r.headers?.['csv-file']}#${r.headers?.['csv-row']}`);
+
+  it('reads in batches, resumes mid-file from a stored position, and moves a file to done/ only after its last batch was acknowledged', async () => {
+    const first = await source.poll!(undefined, signal);
+    expect(keys(first.records)).to.deep.equal(['a.csv#1', 'a.csv#2']);
+    expect(first).to.deep.include({ position: { file: 'a.csv', row: 2 }, more: true });
+
+    // A restart with the stored position goes on at row 3 of the same file.
+    const resumed = await source.poll!({ file: 'a.csv', row: 2 }, signal);
+    expect(keys(resumed.records)).to.deep.equal(['a.csv#3']);
+    expect(resumed.position).to.deep.equal({ file: 'a.csv', row: 3 });
+    expect(await fs.readdir(dir)).to.include('a.csv');
+
+    const next = await source.poll!(resumed.position, signal);
+    expect(await fs.readdir(path.join(dir, 'done'))).to.deep.equal(['a.csv']);
+    expect(keys(next.records)).to.deep.equal(['b.csv#1']);
+    const last = await source.poll!(next.position, signal);
+    expect(last).to.deep.equal({ records: [], position: {}, more: false });
+    expect(await fs.readdir(path.join(dir, 'done'))).to.deep.equal(['a.csv', 'b.csv']);
+  });
+});

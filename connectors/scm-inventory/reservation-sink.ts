@@ -1,0 +1,60 @@
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
+import { DeliveryError } from '../../src/runtime/delivery-error.js';
+import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { toReservation } from './scm-mapping.js';
+
+const spec = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['baseUrl', 'plant', 'storageLocation'],
+  properties: {
+    baseUrl: { type: 'string', pattern: '^https?://', description: 'Origin of the SCM API, e.g. https://scm.example.com' },
+    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the SCM API user, usually ${SCM_TOKEN}' },
+    plant: { type: 'string', minLength: 1, description: 'Plant (werks) parts are reserved in, e.g. WH-SZ' },
+    storageLocation: { type: 'string', minLength: 1, description: 'Storage location (lgort) within the plant, e.g. 01' },
+    reservationsPath: { type: 'string', default: '/api/reservations', description: 'Reservation resource (POST)' },
+    skipStatuses: { type: 'array', items: { type: 'string' }, default: ['RESOLVED', 'CLOSED', 'CANCELLED'], description: 'Ticket statuses for which nothing is reserved' },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+  },
+} as const satisfies JSONSchema;
+
+/**
+ * Reserves the parts a service ticket asks for. Its own definition because a connector has one kind;
+ * it lives with scm-inventory because both speak the same SCM API.
+ */
+export default defineConnector<ConfigOf<typeof spec>>({
+  name: 'scm-reservations',
+  version: '1.0.0',
+  kind: 'sink',
+  description: 'Reserves in the SCM the spare parts each service ticket requests (POST /api/reservations, idempotent per ticket and part); parts out of stock are dead-lettered with the reason.',
+  consumes: ['service.request.v1'],
+  spec,
+  create(config, context) {
+    const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs, allowedHosts: context.allowedHosts ?? [new URL(config.baseUrl).hostname] });
+    const target = { plant: config.plant, storageLocation: config.storageLocation };
+
+    async function reserveParts(record: SinkRecord): Promise<DeliveryOutcome> {
+      const ticket = record.value;
+      const parts = Array.isArray(ticket.partsRequested) ? (ticket.partsRequested as Record<string, unknown>[]) : [];
+      if (parts.length === 0 || config.skipStatuses.includes(String(ticket.status))) return { ok: true };
+      // Parts go one after the other: a retry repeats those already reserved, which the SCM answers from its idempotency store.
+      for (const part of parts) {
+        const reservation = toReservation(ticket, part, target);
+        const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': `reservation-${String(reservation.rsnum)}`, ...(config.bearerToken ? { Authorization: `Bearer ${config.bearerToken}` } : {}) };
+        try {
+          await http.post(config.reservationsPath, reservation, { headers });
+        } catch (error) {
+          const failure = deliveryErrorFromHttp(error, `POST ${config.reservationsPath} ${String(reservation.rsnum)}`);
+          if (failure instanceof DeliveryError && failure.status === 409) {
+            const reason = `stock not available: ${String(part.quantity)} × ${String(part.partNumber)} in ${config.plant}/${config.storageLocation} for ticket ${String(ticket.ticketNumber)}`;
+            return { ok: false, error: new DeliveryError('SCM_STOCK_NOT_AVAILABLE', `${reason} (${failure.message})`, { retriable: false, status: 409, cause: failure }) };
+          }
+          return { ok: false, error: failure };
+        }
+      }
+      return { ok: true };
+    }
+
+    return { deliver: (records) => Promise.all(records.map(reserveParts)) };
+  },
+});

@@ -1,0 +1,55 @@
+import type { SourceRecord } from '../../src/connectors/connector-definition.js';
+
+/** How the SCM's own JSON looks (SAP-MM-like field names) and how it maps to canonical records. */
+
+type Value = Record<string, unknown>;
+
+export const INVENTORY_TOPIC = 'scm.inventory.v1';
+
+/** A storage location of a plant is one warehouse in crm-hub: WH-SZ + 01 → WH-SZ-01. */
+export function warehouseCodeOf(werks: unknown, lgort: unknown): string {
+  return typeof lgort === 'string' && lgort !== '' ? `${String(werks)}-${lgort}` : String(werks);
+}
+
+/** One SCM stock row → scm.inventory.v1 (crmhub.inventory.InventoryItem), keyed partNumber@warehouseCode. */
+export function toInventoryRecord(stock: Value, event: { eventId: string; eventType: string; sourceSystem: string; correlationId: string }): SourceRecord {
+  const partNumber = typeof stock.matnr === 'string' ? stock.matnr : '';
+  const warehouseCode = warehouseCodeOf(stock.werks, stock.lgort);
+  const updatedAt = typeof stock.updatedAt === 'string' ? stock.updatedAt : new Date().toISOString();
+  return {
+    topic: INVENTORY_TOPIC,
+    // A row without a part number still becomes a record: the runtime dead-letters it with the reason.
+    key: partNumber === '' ? '' : `${partNumber}@${warehouseCode}`,
+    value: {
+      meta: { ...event, occurredAt: updatedAt },
+      partNumber,
+      partName: stock.maktx,
+      warehouseCode,
+      onHand: stock.labst,
+      reserved: stock.reserved ?? 0,
+      reorderPoint: stock.minStock ?? 0,
+      unitOfMeasure: stock.meins,
+      unitCost: typeof stock.stprs === 'string' ? { amount: stock.stprs, currency: typeof stock.waers === 'string' ? stock.waers : 'CNY' } : null,
+      updatedAt,
+    },
+  };
+}
+
+export interface ReservationTarget {
+  plant: string;
+  storageLocation: string;
+}
+
+/** One requested part of a service ticket → SCM reservation; rsnum makes it idempotent per ticket and part. */
+export function toReservation(ticket: Value, part: Value, target: ReservationTarget): Value {
+  return {
+    rsnum: `${String(ticket.ticketNumber)}/${String(part.partNumber)}`,
+    reference: ticket.ticketNumber,
+    matnr: part.partNumber,
+    menge: part.quantity,
+    werks: target.plant,
+    lgort: target.storageLocation,
+    requester: ticket.assignedTo ?? null,
+    neededBy: ticket.slaDueAt ?? null,
+  };
+}
