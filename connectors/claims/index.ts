@@ -44,16 +44,15 @@ export default defineConnector<ConfigOf<typeof spec>>({
   create(config, context) {
     const mapping: ClaimMappingOptions = { sourceSystem: config.sourceSystem, utcOffset: config.utcOffset, lossTypes: config.lossTypes };
     const toRecord = (event: unknown): SourceRecord => ({ topic: TOPIC, key: claimNumberOf(event), value: toCanonicalClaim(event, mapping) });
-    // No SDK way to reject a polled item with our own reason: the system's event goes on as it is, which
-    // cannot be encoded, so the runtime dead-letters it; the mapping's reason travels in its headers.
+    // An event the mapping refuses is rejected with the mapping's reason: the runtime dead-letters it and the rest flow on.
     const toRecordOrReject = (event: unknown): SourceRecord => {
       try {
         return toRecord(event);
       } catch (error) {
         if (!(error instanceof HubError) || error.retriable) throw error;
-        const { code, message } = describeError(error);
+        const { message } = describeError(error);
         context.logger.warn(`${context.instance}: claim event ${JSON.stringify(msgIdOrNull(event))} is dead-lettered: ${message}`);
-        return { topic: TOPIC, key: claimNumberOf(event), value: event as Record<string, unknown>, headers: { 'source-error-code': code, 'source-error-message': message.slice(0, 500) } };
+        return { topic: TOPIC, key: claimNumberOf(event), value: event as Record<string, unknown>, rejected: error };
       }
     };
 

@@ -45,16 +45,15 @@ export default defineConnector<ConfigOf<typeof spec>>({
   create(config, context) {
     const mapping: PolicyMappingOptions = { sourceSystem: config.sourceSystem, amountUnit: config.amountUnit, utcOffset: config.utcOffset, productLines: config.productLines };
     const toRecord = (event: unknown): SourceRecord => ({ topic: TOPIC, key: policyNumberOf(event), value: toCanonicalPolicy(event, mapping) });
-    // No SDK way to reject a polled item with our own reason: the system's event goes on as it is, which
-    // cannot be encoded, so the runtime dead-letters it; the mapping's reason travels in its headers.
+    // An event the mapping refuses is rejected with the mapping's reason: the runtime dead-letters it and the rest flow on.
     const toRecordOrReject = (event: unknown): SourceRecord => {
       try {
         return toRecord(event);
       } catch (error) {
         if (!(error instanceof HubError) || error.retriable) throw error;
-        const { code, message } = describeError(error);
+        const { message } = describeError(error);
         context.logger.warn(`${context.instance}: policy event ${JSON.stringify(eventNoOrNull(event))} is dead-lettered: ${message}`);
-        return { topic: TOPIC, key: policyNumberOf(event), value: event as Record<string, unknown>, headers: { 'source-error-code': code, 'source-error-message': message.slice(0, 500) } };
+        return { topic: TOPIC, key: policyNumberOf(event), value: event as Record<string, unknown>, rejected: error };
       }
     };
 

@@ -21,6 +21,12 @@ export interface SourceRecord {
   /** The record's value in the JSON form of its Avro schema (see schemas/README.md). */
   value: Record<string, unknown>;
   headers?: RecordHeaders;
+  /**
+   * Set when the item could not become a valid record (a code the mapping does not know, a bad
+   * date): the runtime dead-letters it with this error's code and message, the value kept as JSON,
+   * and the rest of the batch flows on. Rejecting beats throwing, which would stop the whole poll.
+   */
+  rejected?: Error;
 }
 
 export interface PollResult {

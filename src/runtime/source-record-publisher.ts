@@ -36,6 +36,10 @@ export class SourceRecordPublisher {
     let count = 0;
     for (const record of records) {
       const headers = withTracingHeaders(record.value, record.headers, this.sourceSystem);
+      if (record.rejected) {
+        rejected.push({ key: record.key, value: Buffer.from(JSON.stringify(record.value)), headers: { ...headers, 'content-type': 'application/json' }, error: record.rejected, attempts: 1, originalTopic: record.topic });
+        continue;
+      }
       try {
         const info = this.catalog.topicInfo(record.topic);
         const expectedKey = businessKeyOf(info, record.value);

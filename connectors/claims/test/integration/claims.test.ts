@@ -76,8 +76,8 @@ describe('claims on the real broker', function () {
 
     const [letter] = await readUntil(harness.client, instance.deadLetterTopic, (records) => records.length >= 1);
     expect(letter!.key!.toString()).to.equal(registNo(99));
-    expect(letter!.headers['source-error-code']).to.equal('CLAIM_EVENT_INVALID');
-    expect(letter!.headers['source-error-message']).to.equal('sumReserve: must be yuan with at most two decimals, got "12500.005"');
+    expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('CLAIM_EVENT_INVALID');
+    expect(letter!.headers[DEAD_LETTER_HEADER.errorMessage]).to.equal('sumReserve: must be yuan with at most two decimals, got "12500.005"');
     expect(letter!.headers[DEAD_LETTER_HEADER.originalTopic]).to.equal(TOPIC);
     expect(JSON.parse(letter!.value!.toString()).msgId).to.equal(`${prefix}-BAD`);
 

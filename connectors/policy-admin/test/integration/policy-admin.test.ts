@@ -79,8 +79,8 @@ describe('policy-admin on the real broker', function () {
 
     const [letter] = await readUntil(harness.client, instance.deadLetterTopic, (records) => records.length >= 1);
     expect(letter!.key!.toString()).to.equal(polNo(99));
-    expect(letter!.headers['source-error-code']).to.equal('POLICY_EVENT_INVALID');
-    expect(letter!.headers['source-error-message']).to.equal('policy.startDate: must be a date as yyyyMMdd, got "2026/12/01"');
+    expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('POLICY_EVENT_INVALID');
+    expect(letter!.headers[DEAD_LETTER_HEADER.errorMessage]).to.equal('policy.startDate: must be a date as yyyyMMdd, got "2026/12/01"');
     expect(letter!.headers[DEAD_LETTER_HEADER.originalTopic]).to.equal(TOPIC);
     expect(JSON.parse(letter!.value!.toString()).eventNo).to.equal(`${prefix}-BAD`); // the system's own event, to fix and resend
 
