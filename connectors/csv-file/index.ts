@@ -1,3 +1,4 @@
+import { HubError } from '../../src/errors/hub-error.js';
 import { createHash } from 'node:crypto';
 import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
@@ -59,8 +60,9 @@ export default defineConnector<ConfigOf<typeof spec>>({
 
     const toRecord = (file: string, row: CsvRow, occurredAt: string): SourceRecord => {
       const where = { [QUARANTINE_HEADER.file]: file, [QUARANTINE_HEADER.row]: String(row.row), [QUARANTINE_HEADER.line]: String(row.line) };
-      // A bad row still becomes a record, one no schema accepts: the runtime dead-letters it with these headers and the rest flow on.
+      // A bad row is rejected with its reason: the runtime dead-letters it (code CSV_ROW_INVALID) with these headers and the rest flow on.
       const quarantine = (reason: string): SourceRecord => ({
+        rejected: new HubError('CSV_ROW_INVALID', `${file} row ${row.row}: ${reason}`),
         topic: config.topic,
         key: typeof row.cells[config.keyField] === 'string' ? row.cells[config.keyField]! : '',
         value: { quarantinedCsvRow: { file, row: row.row, line: row.line, reason, cells: row.cells } },

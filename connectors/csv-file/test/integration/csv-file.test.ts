@@ -69,6 +69,8 @@ describe('csv-file on the real broker', function () {
     expect(byRow['3']![QUARANTINE_HEADER.reason]).to.equal('column 出生日期 (birthDate): "1990/01/01" is not a date yyyy-MM-dd or yyyyMMdd');
     expect(byRow['4']![QUARANTINE_HEADER.reason]).to.match(/^gender: /);
     expect(byRow['5']![QUARANTINE_HEADER.reason]).to.equal('row has 3 cells, the header has 8');
+    expect(byRow['5']!['dlq-error-code']).to.equal('CSV_ROW_INVALID');
+    expect(byRow['5']!['dlq-error-message']).to.match(/row 5: row has 3 cells, the header has 8$/);
     expect(byRow['3']![DEAD_LETTER_HEADER.stage]).to.be.a('string');
     const quarantined = JSON.parse(letters.find((l) => l.headers[QUARANTINE_HEADER.row] === '4')!.value!.toString()) as { quarantinedCsvRow: { cells: Record<string, string> } };
     expect(quarantined.quarantinedCsvRow.cells.姓名).to.equal('赵强');
