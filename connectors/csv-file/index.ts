@@ -1,5 +1,5 @@
 import { HubError } from '../../src/errors/hub-error.js';
-import { createHash } from 'node:crypto';
+import { stableUuid } from './stable-uuid.js';
 import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
 import type { CsvRow } from './csv-rows.js';
@@ -110,7 +110,3 @@ export default defineConnector<ConfigOf<typeof spec>>({
   },
 });
 
-function stableUuid(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}

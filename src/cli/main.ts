@@ -7,6 +7,7 @@ import { addConnectorsCommand } from './connectors-command.js';
 import { addNewCommand } from './new-command.js';
 import { addTestCommand } from './test-command.js';
 import { addValidateCommand } from './validate-command.js';
+import { addImportCommand } from './import-command.js';
 
 const program = new Command('crm-hub')
   .description('Enterprise integration hub: CRM and back office over Kafka and Avro')
@@ -26,6 +27,7 @@ addConnectorsCommand(program);
 addValidateCommand(program);
 addTestCommand(program);
 addNewCommand(program);
+addImportCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   printFailure(error);

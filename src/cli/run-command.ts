@@ -2,13 +2,27 @@ import { SchemaCatalog } from '../avro/schema-catalog.js';
 import { Hub } from '../hub/hub.js';
 import { hubSettingsFromEnv } from '../hub/hub-settings.js';
 import { projectRoot } from '../infra/project-root.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger, type Logger } from '../observability/logger.js';
 import { printFailure } from './cli-output.js';
 import { loadHubConnectors } from '../hub/hub-connectors.js';
 import { HubConfigError } from '../config/hub-config-error.js';
 import { formatConfigIssue } from '../config/config-issue.js';
 import fs from 'node:fs';
 import path from 'node:path';
+
+/** The demo landscape lives with the simulators; an installation without them runs without a demo. */
+async function startDemo(logger: Logger): Promise<{ env: Record<string, string>; close(): Promise<void> } | undefined> {
+  let module: typeof import('../../test/simulators/demo-landscape.js');
+  try {
+    module = await import('../../test/simulators/demo-landscape.js');
+  } catch {
+    logger.info('no hub config given and no demo simulators installed: running without connectors');
+    return undefined;
+  }
+  const landscape = await module.startDemoLandscape();
+  logger.info(`demo landscape started (CRM ${landscape.env.DEMO_CRM_URL}, policy, claims, SCM, service desk, ERP simulators); config/demo.crm-hub.yaml wires them`);
+  return landscape;
+}
 
 /** ./crm-hub.yaml when it exists: the file a newcomer would expect the hub to pick up. */
 function defaultConfigFile(): string | undefined {
@@ -20,6 +34,7 @@ function defaultConfigFile(): string | undefined {
 export async function runCommand(options: { config?: string; flows?: string; watch?: boolean } = {}): Promise<void> {
   const logger = createLogger({ component: 'hub' });
   let hub: Hub | undefined;
+  let demo: { env: Record<string, string>; close(): Promise<void> } | undefined;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -28,7 +43,9 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     }
     signalled = true;
     logger.info(`${signal} received, stopping`);
-    void (hub?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+    void (hub?.stop() ?? Promise.resolve())
+      .then(() => demo?.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -37,10 +54,20 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     const settings = hubSettingsFromEnv(process.env, projectRoot());
     if (options.flows) settings.flowsDir = path.resolve(options.flows);
     if (options.watch) settings.watchFlows = true;
-    const configFile = options.config ? path.resolve(options.config) : (settings.configFile ?? defaultConfigFile());
+    let configFile = options.config ? path.resolve(options.config) : (settings.configFile ?? defaultConfigFile());
+    let env = process.env;
+    // On the embedded default with no hub config, a fresh `npm start` runs the demo landscape, so that
+    // records are seen flowing from every back-office system; CRM_HUB_DEMO=false turns it off.
+    if (!configFile && !settings.kafkaBrokers && process.env.CRM_HUB_DEMO !== 'false') {
+      demo = await startDemo(logger);
+      if (demo) {
+        configFile = path.join(projectRoot(), 'config', 'demo.crm-hub.yaml');
+        env = { ...process.env, ...demo.env };
+      }
+    }
     // Everything that can be checked without a broker is checked before one is started.
     const catalog = await SchemaCatalog.load(settings.schemasDir);
-    const connectors = await loadHubConnectors(configFile, logger);
+    const connectors = await loadHubConnectors(configFile, logger, env);
     if (configFile) logger.info(`hub config ${configFile}: ${connectors.config.connectors.length} connector instance(s) to start, ${connectors.invalid.size} refused`);
     hub = await Hub.start(settings, catalog, connectors, logger);
     if (signalled) await hub.stop();

@@ -7,6 +7,9 @@ import axios from 'axios';
 import { freePort } from '../../../src/infra/free-port.js';
 import { cleanEnv, runCli, startCli } from '../../support/cli-process.js';
 import { infrastructure } from '../infrastructure.js';
+import { SchemaRegistry as IndependentRegistryClient } from '@kafkajs/confluent-schema-registry';
+import { KafkajsClient } from '../../../src/kafka/kafkajs-client.js';
+import { waitFor } from '../../support/runtime-harness.js';
 
 function processesMentioning(marker: string): string[] {
   try {
@@ -35,7 +38,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<{ status: 
 describe('crm-hub run', function () {
   this.timeout(180_000);
 
-  it('starts on the embedded default, answers /health with the broker and registry, and stops everything on SIGINT', async () => {
+  it('starts on the embedded default with the demo landscape, answers /health, shows records from every system, and stops everything on SIGINT', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-run-'));
     const port = await freePort();
     const hub = startCli(['run'], cleanEnv({ CRM_HUB_PORT: String(port), CRM_HUB_DATA_DIR: dataDir, CRM_HUB_KAFKA_PORT: '0', CRM_HUB_REGISTRY_PORT: '0' }));
@@ -52,6 +55,23 @@ describe('crm-hub run', function () {
       const subjects = (await axios.get(`${registry.url}/subjects`)).data as string[];
       expect(subjects).to.include.members(['crm.customer.v1-value', 'policy.policy.v1-value', 'claims.claim.v1-value', 'scm.inventory.v1-value', 'service.request.v1-value']);
       expect(processesMentioning(dataDir).length, 'embedded JVMs should be running').to.be.at.least(2);
+
+      // The demo landscape: within a minute records from every back-office system are on their
+      // canonical topics, readable by an independent Confluent client through the registry /health names.
+      const independent = new IndependentRegistryClient({ host: registry.url });
+      const kafkaClient = new KafkajsClient({ brokers: kafka.brokers });
+      const topics = ['crm.customer.v1', 'policy.policy.v1', 'claims.claim.v1', 'scm.inventory.v1', 'service.request.v1'];
+      const counts = new Map<string, number>();
+      await waitFor(async () => {
+        for (const topic of topics) counts.set(topic, (await kafkaClient.readToEnd(topic)).length);
+        return topics.every((topic) => (counts.get(topic) ?? 0) > 0);
+      }, 60_000, `records on every canonical topic (have ${JSON.stringify(Object.fromEntries(counts))}; hub said: ${hub.stderr().slice(-1500)})`);
+      for (const topic of topics) {
+        const [first] = await kafkaClient.readToEnd(topic);
+        const value = (await independent.decode(first!.value!)) as { meta: { sourceSystem: string } };
+        expect(value.meta.sourceSystem, topic).to.be.a('string').and.not.equal('');
+      }
+      process.stderr.write(`      demo records within a minute: ${JSON.stringify(Object.fromEntries(counts))}\n`);
 
       hub.child.kill('SIGINT');
       const exit = await hub.exited;

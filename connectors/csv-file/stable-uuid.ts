@@ -1,0 +1,10 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A UUID-shaped id derived from `text`: the same row of the same file always gets the same event
+ * id, so an import run again yields records that consumers can recognise as duplicates.
+ */
+export function stableUuid(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,193 @@
+import { Option, type Command } from 'commander';
+import { stableUuid } from '../../connectors/csv-file/stable-uuid.js';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+import { QUARANTINE_HEADER } from '../../connectors/csv-file/index.js';
+import { decodeCsv, parseCsv, type CsvEncoding, type CsvRow } from '../../connectors/csv-file/csv-rows.js';
+import { rowToValue, schemaViolations, type CellType, type ColumnMapping } from '../../connectors/csv-file/row-conversion.js';
+import { AvroSerde } from '../avro/avro-serde.js';
+import { valueSubject } from '../avro/canonical-schema-registration.js';
+import { SchemaCatalog } from '../avro/schema-catalog.js';
+import { SchemaRegistryClient } from '../avro/schema-registry-client.js';
+import { businessKeyOf } from '../avro/topic-info.js';
+import { ConfigError, HubError } from '../errors/hub-error.js';
+import type { HubProducer, OutgoingRecord } from '../kafka/kafka-client.js';
+import { KafkajsClient } from '../kafka/kafkajs-client.js';
+import { DeadLetterPublisher, type DeadLetter } from '../runtime/dead-letter-publisher.js';
+import { ImportProgressBar } from './progress-bar.js';
+import { resolveRegistryUrl } from './registry-url-resolution.js';
+
+interface ImportOptions {
+  topic: string;
+  key: string;
+  columns: string;
+  encoding: CsvEncoding;
+  delimiter: string;
+  quarantineTopic: string;
+  brokers?: string;
+  registry?: string;
+  sourceSystem: string;
+  batchSize: string;
+}
+
+/** The --columns file: CSV header → { field, type }, bare or under `columns:` beside defaults, timeZone and eventType (as in the csv-file connector's config). */
+interface ColumnsFile {
+  columns: Record<string, ColumnMapping>;
+  defaults: Record<string, unknown>;
+  timeZone: string;
+  eventType: string;
+}
+
+const CELL_TYPES: readonly CellType[] = ['string', 'int', 'decimal', 'date', 'timestamp', 'boolean'];
+
+/** Exit code when some rows were quarantined (1 is a failure, 0 every row written). */
+export const EXIT_SOME_QUARANTINED = 2;
+
+export function addImportCommand(program: Command): void {
+  program
+    .command('import <file>')
+    .description('one-shot import of a CSV file onto a canonical topic (the csv-file connector\'s conversion and checks); bad rows are quarantined. Exit 0 all written, 2 some quarantined, 1 failure')
+    .requiredOption('--topic <topic>', 'canonical topic, e.g. crm.customer.v1; every row is checked against its schema')
+    .requiredOption('--key <field>', 'record field holding the business key, e.g. customerId')
+    .requiredOption('--columns <file>', 'YAML or JSON mapping: CSV header → { field, type } (bare, or under columns: with defaults, timeZone, eventType)')
+    .addOption(new Option('--encoding <encoding>', 'character set of the file').choices(['utf8', 'gbk']).default('utf8'))
+    .option('--delimiter <char>', 'cell separator', ',')
+    .option('--quarantine-topic <topic>', 'dead-letter topic of bad rows', 'dlq.import')
+    .option('--brokers <list>', 'Kafka bootstrap servers, comma-separated (default: KAFKA_BROKERS)')
+    .option('--registry <url>', 'Confluent-compatible registry URL (default: SCHEMA_REGISTRY_URL, else the running hub\'s)')
+    .option('--source-system <name>', 'meta.sourceSystem of the records', 'csv-import')
+    .option('--batch-size <rows>', 'rows per produce request', '500')
+    .action((file: string, options: ImportOptions) => importCsv(file, options));
+}
+
+async function importCsv(file: string, options: ImportOptions): Promise<void> {
+  if (options.delimiter.length !== 1) throw new ConfigError('IMPORT_OPTION_INVALID', `--delimiter must be one character, got ${JSON.stringify(options.delimiter)}`);
+  const batchSize = Number(options.batchSize);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ConfigError('IMPORT_OPTION_INVALID', `--batch-size must be a positive integer, got ${options.batchSize}`);
+  const brokers = (options.brokers ?? process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS_MISSING', 'no Kafka broker given: pass --brokers <host:port,...> or set KAFKA_BROKERS');
+
+  const catalog = await SchemaCatalog.load();
+  const info = catalog.topics().find((t) => t.topic === options.topic);
+  if (!info) throw new ConfigError('IMPORT_TOPIC_UNKNOWN', `${options.topic} is not a canonical topic (crm-hub schemas list names them)`);
+  if (!info.keyFields.includes(options.key)) throw new ConfigError('IMPORT_KEY_INVALID', `--key ${options.key} is not the business key of ${info.topic} (${info.key})`);
+  const recordType = catalog.type(info.record);
+  const schema = catalog.registrySchema(info.record);
+  const mapping = await readColumnsFile(options.columns);
+
+  const fileName = path.basename(file);
+  const bytes = await fs.readFile(file).catch((error: unknown) => {
+    throw new ConfigError('IMPORT_FILE_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  });
+  const rows = parseCsv(decodeCsv(bytes, options.encoding), options.delimiter);
+  const occurredAt = (await fs.stat(file)).mtime.toISOString();
+
+  const serde = new AvroSerde(new SchemaRegistryClient(await resolveRegistryUrl(options.registry, process.env)));
+  const client = new KafkajsClient({ brokers, clientId: 'crm-hub-import', requestRetries: 3 });
+  const producer: HubProducer = await client.producer();
+  const deadLetters = new DeadLetterPublisher(producer, options.quarantineTopic, `cli:import/${fileName}`);
+  const bar = new ImportProgressBar(fileName);
+  let done = 0;
+  let quarantined = 0;
+  let failed = true;
+  bar.start(rows.length);
+  try {
+    for (let from = 0; from < rows.length; from += batchSize) {
+      const records: OutgoingRecord[] = [];
+      const letters: DeadLetter[] = [];
+      for (const row of rows.slice(from, from + batchSize)) {
+        const where = { [QUARANTINE_HEADER.file]: fileName, [QUARANTINE_HEADER.row]: String(row.row), [QUARANTINE_HEADER.line]: String(row.line) };
+        const outcome = toRecordValue(row);
+        if ('reason' in outcome) {
+          letters.push(quarantineLetter(row, where, outcome.reason));
+          continue;
+        }
+        try {
+          records.push({ key: outcome.key, value: await serde.encode(valueSubject(info.topic), schema, outcome.value), headers: where });
+        } catch (error) {
+          // A value the schema check let through but the encoder refuses: quarantined, like any bad row.
+          if (!(error instanceof HubError) || error.retriable) throw error;
+          letters.push(quarantineLetter(row, where, error.message));
+        }
+      }
+      await producer.send(info.topic, records);
+      await deadLetters.publish(letters);
+      done += records.length + letters.length;
+      quarantined += letters.length;
+      bar.update(done, quarantined);
+    }
+    failed = false;
+  } finally {
+    bar.finish(failed ? '(failed)' : quarantined > 0 ? `(bad rows on ${options.quarantineTopic})` : '');
+    await producer.disconnect().catch(() => undefined);
+  }
+  if (quarantined > 0) process.exitCode = EXIT_SOME_QUARANTINED;
+
+  /** The row as the topic's record with its key, or why it is quarantined (the connector's checks, in its order). */
+  function toRecordValue(row: CsvRow): { key: string; value: Record<string, unknown> } | { reason: string } {
+    if (row.malformed) return { reason: row.malformed };
+    const converted = rowToValue(row.cells, mapping.columns, mapping.defaults, mapping.timeZone);
+    if (!converted.ok) return { reason: converted.reason };
+    const value = converted.value;
+    // The same file and row always get the same event id, so a re-import can be de-duplicated downstream.
+    value.meta = { eventId: stableUuid(`${options.sourceSystem}/${fileName}#${row.row}`), eventType: mapping.eventType, sourceSystem: options.sourceSystem, occurredAt, correlationId: stableUuid(`${options.sourceSystem}/${fileName}`), ...(value.meta as object | undefined) };
+    const keyValue = value[options.key];
+    if (typeof keyValue !== 'string' || keyValue === '') return { reason: `no business key: ${options.key} is empty` };
+    const violations = schemaViolations(recordType, value);
+    if (violations) return { reason: violations };
+    try {
+      return { key: businessKeyOf(info!, value), value };
+    } catch (error) {
+      return { reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  function quarantineLetter(row: CsvRow, where: Record<string, string>, reason: string): DeadLetter {
+    const cellKey = row.cells[options.key];
+    return {
+      key: typeof cellKey === 'string' ? cellKey : '',
+      value: Buffer.from(JSON.stringify({ quarantinedCsvRow: { file: fileName, row: row.row, line: row.line, reason, cells: row.cells } })),
+      headers: { ...where, [QUARANTINE_HEADER.reason]: reason, 'content-type': 'application/json' },
+      error: new HubError('CSV_ROW_INVALID', `${fileName} row ${row.row}: ${reason}`),
+      attempts: 1,
+      originalTopic: info!.topic,
+    };
+  }
+}
+
+async function readColumnsFile(file: string): Promise<ColumnsFile> {
+  const text = await fs.readFile(file, 'utf8').catch((error: unknown) => {
+    throw new ConfigError('IMPORT_COLUMNS_UNREADABLE', `cannot read --columns ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  });
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError('IMPORT_COLUMNS_INVALID', `--columns ${file} is neither YAML nor JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const bad = (why: string) => new ConfigError('IMPORT_COLUMNS_INVALID', `--columns ${file}: ${why}`);
+  if (!isObject(parsed)) throw bad('expected a mapping of CSV header → { field, type }');
+  const wrapped = isObject(parsed.columns);
+  const rawColumns = wrapped ? (parsed.columns as Record<string, unknown>) : parsed;
+  const columns: Record<string, ColumnMapping> = {};
+  for (const [header, entry] of Object.entries(rawColumns)) {
+    const spec = typeof entry === 'string' ? { field: entry } : entry;
+    if (!isObject(spec) || typeof spec.field !== 'string' || spec.field === '') throw bad(`column ${header} needs a field`);
+    const type = spec.type ?? 'string';
+    if (!CELL_TYPES.includes(type as CellType)) throw bad(`column ${header} has type ${JSON.stringify(type)}; expected one of ${CELL_TYPES.join(', ')}`);
+    columns[header] = { field: spec.field, type: type as CellType };
+  }
+  if (Object.keys(columns).length === 0) throw bad('no columns');
+  const defaults = wrapped && parsed.defaults !== undefined ? parsed.defaults : {};
+  if (!isObject(defaults)) throw bad('defaults must be a mapping of field → value');
+  const timeZone = wrapped && typeof parsed.timeZone === 'string' ? parsed.timeZone : '+08:00';
+  if (!/^[+-]\d{2}:\d{2}$/.test(timeZone)) throw bad(`timeZone ${timeZone} is not an offset like +08:00`);
+  const eventType = wrapped && typeof parsed.eventType === 'string' ? parsed.eventType : 'Imported';
+  return { columns, defaults, timeZone, eventType };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
