@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
 import { HubError } from '../../src/errors/hub-error.js';
 import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
-import { initialPosition, later, type ChangeFeedPosition } from '../http-source/change-feed-position.js';
+import { initialPosition, later, type ChangeFeedPosition } from '../../src/connectors/change-feed.js';
 import { customerFromCrm, mergedCustomer, type EventMeta } from './customer-mapping.js';
 
 const TOPIC = 'crm.customer.v1';

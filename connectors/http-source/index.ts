@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { HubError } from '../../src/errors/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
-import { initialPosition, later, type ChangeFeedPosition } from './change-feed-position.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { pollChangeFeed } from '../../src/connectors/change-feed.js';
 
 const spec = {
   type: 'object',
@@ -75,35 +73,33 @@ export default defineConnector<ConfigOf<typeof spec>>({
 
     const poll = config.poll;
     const http = poll ? context.http({ timeoutMs: poll.timeoutMs }) : undefined;
+    const updatedAtOf = (item: Record<string, unknown>): string | null => {
+      const value = item[poll?.updatedAtField ?? 'updatedAt'];
+      return typeof value === 'string' ? value : null;
+    };
 
     return {
       poll: poll && http
-        ? async (stored, signal): Promise<PollResult> => {
-            const position = (stored as ChangeFeedPosition | undefined) ?? initialPosition(poll.startFrom);
-            const params: Record<string, string | number> = { [poll.params.limit]: poll.pageSize };
-            if (position.updatedSince) params[poll.params.updatedSince] = position.updatedSince;
-            if (position.cursor) params[poll.params.cursor] = position.cursor;
-            let data: Record<string, unknown>;
-            try {
-              const response = await http.get(poll.url, { params, signal, headers: poll.bearerToken ? { Authorization: `Bearer ${poll.bearerToken}` } : {} });
-              data = response.data as Record<string, unknown>;
-            } catch (error) {
-              throw deliveryErrorFromHttp(error, `GET ${poll.url}`);
-            }
-            const items = data[poll.itemsField];
-            if (!Array.isArray(items)) throw new HubError('FEED_RESPONSE_INVALID', `GET ${poll.url}: response has no array ${poll.itemsField}`, { retriable: false });
-            const nextCursor = typeof data[poll.nextCursorField] === 'string' ? (data[poll.nextCursorField] as string) : null;
-            let highWatermark = position.highWatermark;
-            const records = items.map((item: Record<string, unknown>) => {
-              const updatedAt = typeof item[poll.updatedAtField] === 'string' ? (item[poll.updatedAtField] as string) : null;
-              highWatermark = later(highWatermark, updatedAt);
-              return toRecord(item, `${context.instance}:${String(item[config.keyField])}:${updatedAt ?? randomUUID()}`);
-            });
-            const next: ChangeFeedPosition = nextCursor
-              ? { updatedSince: position.updatedSince, cursor: nextCursor, highWatermark }
-              : { updatedSince: highWatermark, cursor: null, highWatermark };
-            return { records, position: next, more: nextCursor !== null };
-          }
+        ? (stored, signal) =>
+            pollChangeFeed(
+              stored,
+              {
+                http,
+                url: poll.url,
+                pageSize: poll.pageSize,
+                startFrom: poll.startFrom,
+                bearerToken: poll.bearerToken,
+                itemsField: poll.itemsField,
+                nextCursorField: poll.nextCursorField,
+                params: poll.params,
+                updatedAtOf: (item) => updatedAtOf(item as Record<string, unknown>),
+              },
+              (item) => {
+                const record = item as Record<string, unknown>;
+                return toRecord(record, `${context.instance}:${String(record[config.keyField])}:${updatedAtOf(record) ?? randomUUID()}`);
+              },
+              signal,
+            )
         : undefined,
       webhook: {
         bodySchema: { type: 'object', required: [config.webhook.eventIdField], properties: { [config.webhook.eventIdField]: { type: 'string', minLength: 1 } } },

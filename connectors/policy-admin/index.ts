@@ -1,7 +1,6 @@
-import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
 import { describeError, HubError } from '../../src/errors/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
-import { initialPosition, later, type ChangeFeedPosition } from '../http-source/change-feed-position.js';
+import { pollChangeFeed } from '../../src/connectors/change-feed.js';
 import { PRODUCT_LINES, policyEventNo, policyNumberOf, toCanonicalPolicy, type PolicyMappingOptions } from './policy-event-mapping.js';
 
 const TOPIC = 'policy.policy.v1';
@@ -62,29 +61,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
 
     return {
       poll: poll && http
-        ? async (stored, signal): Promise<PollResult> => {
-            const position = (stored as ChangeFeedPosition | undefined) ?? initialPosition(poll.startFrom);
-            const params: Record<string, string | number> = { limit: poll.pageSize };
-            if (position.updatedSince) params.updatedSince = position.updatedSince;
-            if (position.cursor) params.cursor = position.cursor;
-            let data: { items?: unknown; nextCursor?: unknown };
-            try {
-              const response = await http.get(poll.url, { params, signal, headers: poll.bearerToken ? { Authorization: `Bearer ${poll.bearerToken}` } : {} });
-              data = response.data as typeof data;
-            } catch (error) {
-              throw deliveryErrorFromHttp(error, `GET ${poll.url}`);
-            }
-            if (!Array.isArray(data.items)) throw new HubError('FEED_RESPONSE_INVALID', `GET ${poll.url}: response has no array items`, { retriable: false });
-            let highWatermark = position.highWatermark;
-            const records = data.items.map((event: unknown) => {
-              const updatedAt = (event as { updatedAt?: unknown } | null)?.updatedAt;
-              highWatermark = later(highWatermark, typeof updatedAt === 'string' ? updatedAt : null);
-              return toRecordOrReject(event);
-            });
-            const nextCursor = typeof data.nextCursor === 'string' ? data.nextCursor : null;
-            const next: ChangeFeedPosition = nextCursor ? { updatedSince: position.updatedSince, cursor: nextCursor, highWatermark } : { updatedSince: highWatermark, cursor: null, highWatermark };
-            return { records, position: next, more: nextCursor !== null };
-          }
+        ? (stored, signal) =>
+            pollChangeFeed(stored, { http, url: poll.url, pageSize: poll.pageSize, startFrom: poll.startFrom, bearerToken: poll.bearerToken, updatedAtOf: (event) => textOrNull((event as { updatedAt?: unknown } | null)?.updatedAt) }, toRecordOrReject, signal)
         : undefined,
       webhook: {
         bodySchema: { type: 'object', required: ['eventNo', 'bizType', 'policy'], properties: { eventNo: { type: 'string', minLength: 1 }, bizType: { type: 'string' }, policy: { type: 'object', required: ['polNo'] } } },
@@ -98,4 +76,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
 
 function eventNoOrNull(event: unknown): unknown {
   return typeof event === 'object' && event !== null ? (event as Record<string, unknown>).eventNo ?? null : null;
+}
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
