@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { HubError } from '../../src/errors/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
-import { initialPosition, later, type ChangeFeedPosition } from '../../src/connectors/change-feed.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { pollChangeFeed } from '../../src/connectors/change-feed.js';
 import { customerFromCrm, mergedCustomer, type EventMeta } from './customer-mapping.js';
 
 const TOPIC = 'crm.customer.v1';
@@ -46,7 +44,6 @@ export default defineConnector<ConfigOf<typeof spec>>({
   spec,
   create(config, context) {
     const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });
-    const headers = { Authorization: `Bearer ${config.bearerToken}` };
     const meta = (eventId: string, eventType: string, occurredAt: unknown, correlationId?: string): EventMeta => ({
       eventId,
       eventType,
@@ -58,28 +55,17 @@ export default defineConnector<ConfigOf<typeof spec>>({
     const record = (value: Record<string, unknown>): SourceRecord => ({ topic: TOPIC, key: typeof value.customerId === 'string' ? value.customerId : '', value });
 
     return {
-      async poll(stored, signal): Promise<PollResult> {
-        const position = (stored as ChangeFeedPosition | undefined) ?? initialPosition(config.startFrom);
-        const params: Record<string, string | number> = { limit: config.pageSize };
-        if (position.updatedSince) params.updatedSince = position.updatedSince;
-        if (position.cursor) params.cursor = position.cursor;
-        let data: { items?: unknown; nextCursor?: unknown };
-        try {
-          data = (await http.get('/api/customers', { params, signal, headers })).data as typeof data;
-        } catch (error) {
-          throw deliveryErrorFromHttp(error, 'GET /api/customers');
-        }
-        if (!Array.isArray(data.items)) throw new HubError('FEED_RESPONSE_INVALID', 'GET /api/customers: response has no array items', { retriable: false });
-        let highWatermark = position.highWatermark;
-        const records = (data.items as Record<string, unknown>[]).map((crm) => {
-          const modified = typeof crm.lastModified === 'string' ? crm.lastModified : null;
-          highWatermark = later(highWatermark, modified);
-          return record(customerFromCrm(crm, meta(`${context.instance}:${String(crm.custNo)}:${modified ?? randomUUID()}`, 'CustomerChanged', modified)));
-        });
-        const nextCursor = typeof data.nextCursor === 'string' ? data.nextCursor : null;
-        const next: ChangeFeedPosition = nextCursor ? { ...position, cursor: nextCursor, highWatermark } : { updatedSince: highWatermark, cursor: null, highWatermark };
-        return { records, position: next, more: nextCursor !== null };
-      },
+      poll: (stored, signal) =>
+        pollChangeFeed(
+          stored,
+          { http, url: '/api/customers', pageSize: config.pageSize, startFrom: config.startFrom, bearerToken: config.bearerToken, updatedAtOf: (crm) => lastModifiedOf(crm as Record<string, unknown>) },
+          (item) => {
+            const crm = item as Record<string, unknown>;
+            const modified = lastModifiedOf(crm);
+            return record(customerFromCrm(crm, meta(`${context.instance}:${String(crm.custNo)}:${modified ?? randomUUID()}`, 'CustomerChanged', modified)));
+          },
+          signal,
+        ),
       webhook: {
         bodySchema: webhookBody,
         eventId: (request) => String((request.body as { eventId: string }).eventId),
@@ -95,3 +81,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
     };
   },
 });
+
+function lastModifiedOf(crm: Record<string, unknown>): string | null {
+  return typeof crm.lastModified === 'string' ? crm.lastModified : null;
+}

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { defineConnector, type ConfigOf, type JSONSchema, type PollResult } from '../../src/connectors/connector-definition.js';
-import { HubError } from '../../src/errors/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
-import { initialPosition, later, type ChangeFeedPosition } from '../../src/connectors/change-feed.js';
+import { defineConnector, type ConfigOf, type JSONSchema } from '../../src/connectors/connector-definition.js';
+import { pollChangeFeed } from '../../src/connectors/change-feed.js';
 import { serviceRequestFromTicket } from './ticket-mapping.js';
 
 const TOPIC = 'service.request.v1';
@@ -30,38 +28,30 @@ export default defineConnector<ConfigOf<typeof spec>>({
   spec,
   create(config, context) {
     const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });
-    const headers = { Authorization: `Bearer ${config.bearerToken}` };
     return {
-      async poll(stored, signal): Promise<PollResult> {
-        const position = (stored as ChangeFeedPosition | undefined) ?? initialPosition(config.startFrom);
-        const params: Record<string, string | number> = { limit: config.pageSize };
-        if (position.updatedSince) params.updatedSince = position.updatedSince;
-        if (position.cursor) params.cursor = position.cursor;
-        let data: { items?: unknown; nextCursor?: unknown };
-        try {
-          data = (await http.get('/api/tickets', { params, signal, headers })).data as typeof data;
-        } catch (error) {
-          throw deliveryErrorFromHttp(error, 'GET /api/tickets');
-        }
-        if (!Array.isArray(data.items)) throw new HubError('FEED_RESPONSE_INVALID', 'GET /api/tickets: response has no array items', { retriable: false });
-        let highWatermark = position.highWatermark;
-        const records = (data.items as Record<string, unknown>[]).map((ticket) => {
-          const modified = typeof ticket.modifyTime === 'string' ? ticket.modifyTime : null;
-          highWatermark = later(highWatermark, modified);
-          const meta = {
-            eventId: `${context.instance}:${String(ticket.ticketNo)}:${modified ?? randomUUID()}`,
-            eventType: 'ServiceRequestUpdated',
-            sourceSystem: config.sourceSystem,
-            occurredAt: modified ?? new Date().toISOString(),
-            correlationId: randomUUID(),
-          };
-          // A ticket without a number still becomes a record: the runtime dead-letters it with the reason.
-          return { topic: TOPIC, key: typeof ticket.ticketNo === 'string' ? ticket.ticketNo : '', value: serviceRequestFromTicket(ticket, meta) };
-        });
-        const nextCursor = typeof data.nextCursor === 'string' ? data.nextCursor : null;
-        const next: ChangeFeedPosition = nextCursor ? { ...position, cursor: nextCursor, highWatermark } : { updatedSince: highWatermark, cursor: null, highWatermark };
-        return { records, position: next, more: nextCursor !== null };
-      },
+      poll: (stored, signal) =>
+        pollChangeFeed(
+          stored,
+          { http, url: '/api/tickets', pageSize: config.pageSize, startFrom: config.startFrom, bearerToken: config.bearerToken, updatedAtOf: (ticket) => modifiedOf(ticket as Record<string, unknown>) },
+          (item) => {
+            const ticket = item as Record<string, unknown>;
+            const modified = modifiedOf(ticket);
+            const meta = {
+              eventId: `${context.instance}:${String(ticket.ticketNo)}:${modified ?? randomUUID()}`,
+              eventType: 'ServiceRequestUpdated',
+              sourceSystem: config.sourceSystem,
+              occurredAt: modified ?? new Date().toISOString(),
+              correlationId: randomUUID(),
+            };
+            // A ticket without a number still becomes a record: the runtime dead-letters it with the reason.
+            return { topic: TOPIC, key: typeof ticket.ticketNo === 'string' ? ticket.ticketNo : '', value: serviceRequestFromTicket(ticket, meta) };
+          },
+          signal,
+        ),
     };
   },
 });
+
+function modifiedOf(ticket: Record<string, unknown>): string | null {
+  return typeof ticket.modifyTime === 'string' ? ticket.modifyTime : null;
+}
