@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fieldReader, nameBasedUuid } from '../../src/connectors/field-reader.js';
 import { HubError } from '../../src/errors/hub-error.js';
 
 /**
@@ -125,59 +125,13 @@ export function amount(o: Record<string, unknown>, field: string, unit: 'fen' | 
     const abs = fen < 0n ? -fen : fen;
     return `${fen < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
   }
-  const match = /^(-?)(\d{1,16})(?:\.(\d{1,2}))?$/.exec(given);
-  if (!match) throw new PolicyEventError(path, `must be yuan with at most two decimals, got ${JSON.stringify(raw)}`);
-  return `${match[1]}${BigInt(match[2] as string)}.${(match[3] ?? '').padEnd(2, '0')}`;
+  return yuan(o, field, prefix);
 }
 
-/** yyyyMMdd to YYYY-MM-DD, refusing days that do not exist. */
-export function compactDate(o: Record<string, unknown>, field: string, prefix = 'policy.'): string {
-  const raw = o[field];
-  const match = typeof raw === 'string' ? /^(\d{4})(\d{2})(\d{2})$/.exec(raw) : null;
-  if (!match || !existingDay(Number(match[1]), Number(match[2]), Number(match[3]))) throw new PolicyEventError(prefix + field, `must be a date as yyyyMMdd, got ${JSON.stringify(raw)}`);
-  return `${match[1]}-${match[2]}-${match[3]}`;
-}
+const reader = fieldReader((path, problem) => new PolicyEventError(path, problem));
+const { text, optionalText, code, localTime, yuan, object: asObject } = reader;
 
-/** 'yyyy-MM-dd HH:mm:ss' in the system's zone to an ISO UTC instant with milliseconds. */
-export function localTime(o: Record<string, unknown>, field: string, utcOffset: string, prefix = ''): string {
-  const raw = o[field];
-  const match = typeof raw === 'string' ? /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/.exec(raw) : null;
-  if (!match || !existingDay(Number(match[1]), Number(match[2]), Number(match[3]))) throw new PolicyEventError(prefix + field, `must be a local time as yyyy-MM-dd HH:mm:ss, got ${JSON.stringify(raw)}`);
-  return new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}${utcOffset}`).toISOString();
-}
-
-function existingDay(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-function code(o: Record<string, unknown>, field: string, codes: Record<string, string>, prefix = ''): string {
-  const value = o[field];
-  const mapped = typeof value === 'string' ? codes[value] : undefined;
-  if (mapped === undefined) throw new PolicyEventError(prefix + field, `${JSON.stringify(value)} is not one of the codes ${Object.keys(codes).join(', ')}`);
-  return mapped;
-}
-
-function text(o: Record<string, unknown>, field: string, prefix = ''): string {
-  const value = o[field];
-  if (typeof value !== 'string' || value.trim() === '') throw new PolicyEventError(prefix + field, `must be a non-empty string, got ${JSON.stringify(value)}`);
-  return value.trim();
-}
-
-function optionalText(o: Record<string, unknown>, field: string, prefix = ''): string | null {
-  return o[field] === undefined || o[field] === null || o[field] === '' ? null : text(o, field, prefix);
-}
-
-function asObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PolicyEventError(path, `must be an object, got ${JSON.stringify(value)}`);
-  return value as Record<string, unknown>;
-}
-
-/** A UUID derived from the system's event number (RFC 4122 version 5 layout), so a re-read event keeps its eventId. */
-function nameBasedUuid(name: string): string {
-  const hex = createHash('sha1').update(name).digest('hex').slice(0, 32).split('');
-  hex[12] = '5';
-  hex[16] = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+/** yyyyMMdd to YYYY-MM-DD, under `policy.` unless told otherwise. */
+function compactDate(o: Record<string, unknown>, field: string, prefix = 'policy.'): string {
+  return reader.compactDate(o, field, prefix);
 }
