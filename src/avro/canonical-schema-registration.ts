@@ -23,7 +23,7 @@ export interface RegisteredTopic {
  */
 export async function registerCanonicalSchemas(catalog: SchemaCatalog, admin: HubAdmin | undefined, registry: SchemaRegistry, log: (message: string) => void = () => undefined): Promise<RegisteredTopic[]> {
   const topics = catalog.topics();
-  await admin?.ensureTopics(topics.map((info) => ({ topic: info.topic })));
+  await admin?.ensureTopics(topics.map((info) => (info.compacted ? { topic: info.topic, config: { 'cleanup.policy': 'compact' } } : { topic: info.topic })));
   const registered: RegisteredTopic[] = [];
   for (const info of topics) {
     const subject = valueSubject(info.topic);

@@ -9,6 +9,8 @@ export interface TopicInfo {
   key: string;
   /** The string fields whose values, joined by `@`, form the Kafka key. */
   keyFields: readonly string[];
+  /** A table of the latest value per key (cleanup.policy=compact), such as golden customers: kept forever, not for a week. */
+  compacted: boolean;
 }
 
 /** Separates the parts of a composite key, e.g. `BP-1001@WH-SZ-01`: never part of a part number or warehouse code. */

@@ -61,7 +61,7 @@ describe('SchemaCatalog', () => {
     });
 
     it('maps each canonical topic to its record and business key', () => {
-      expect(catalog.topics().map(({ topic, record, key }) => `${topic} ${record} ${key}`)).to.deep.equal([
+      expect(catalog.topics().map(({ topic, record, key, compacted }) => `${topic} ${record} ${key}${compacted ? ' compacted' : ''}`)).to.deep.equal([
         'crm.customer.v1 crmhub.customer.Customer customerId',
         'policy.policy.v1 crmhub.policy.Policy policyNumber',
         'claims.claim.v1 crmhub.claim.Claim claimNumber',
@@ -74,6 +74,12 @@ describe('SchemaCatalog', () => {
         'service.alert.v1 crmhub.service.ServiceAlert subject',
         'crm.timeline-event.v1 crmhub.customer.TimelineEvent customerId',
         'erp.customer-xref.v1 crmhub.erp.CustomerXref customerId',
+        'customer.golden.v1 crmhub.customer.GoldenCustomer goldenId compacted',
+        'customer.xref.v1 crmhub.identity.IdentityLink system@systemId compacted',
+        'customer.identity-event.v1 crmhub.identity.IdentityEvent goldenId',
+        'customer.identity-quarantine.v1 crmhub.identity.IdentityQuarantine system@systemId',
+        'customer.risk.v1 crmhub.analytics.CustomerRisk goldenId compacted',
+        'customer.segment.v1 crmhub.analytics.CustomerSegment goldenId compacted',
       ]);
       expect(catalog.topicInfo('crm.customer.v1').keyFields).to.deep.equal(['customerId']);
       expect(businessKeyOf(catalog.topicInfo('scm.inventory.v1'), sampleInventoryItem())).to.equal('52119-06983@WH-SZ-01');
