@@ -2,29 +2,57 @@ import http from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from '../observability/logger.js';
 import type { HealthProbe } from './health-probe.js';
+import { apiRouter, type ApiAccessPolicy } from './api-router.js';
+import type { ApiRoute } from './api-route.js';
+import { openApiDocument } from './openapi-document.js';
+import { probeRoutes, type ReadinessCheck } from './probe-routes.js';
+import { WEBHOOK_ROUTE_DOCUMENTATION } from './webhook-route-documentation.js';
 
 /**
- * The hub's one HTTP server: health now; the admin API, webhooks and dashboard mount here later.
- * It listens before the broker and registry are up, so that /health can say "starting" instead of
- * refusing connections.
+ * The hub's one HTTP server: probes, the admin API (declared routes, documented at /openapi.json),
+ * webhooks and the dashboard. It listens before the broker and registry are up, so that /health
+ * can say "starting" instead of refusing connections.
  */
 export class HubHttpServer {
   readonly app: Express;
-  private healthProbe: HealthProbe | undefined;
-  private startupError: string | undefined;
+  private readonly routes: ApiRoute[] = [];
+  healthProbe: HealthProbe | undefined;
+  readinessChecks: ReadinessCheck[] = [];
+  startupError: string | undefined;
   private server: http.Server | undefined;
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly policy: ApiAccessPolicy,
+    private readonly version = '0.1.0',
+  ) {
     this.app = express();
     this.app.disable('x-powered-by');
-    this.app.get('/health', async (_req, res) => {
-      if (!this.healthProbe) {
-        res.status(503).json({ status: this.startupError ? 'failed' : 'starting', error: this.startupError });
-        return;
-      }
-      const report = await this.healthProbe.report();
-      res.status(report.status === 'ok' ? 200 : 503).json(report);
-    });
+    this.addRoutes(probeRoutes(this));
+    this.addRoutes([
+      {
+        method: 'get',
+        path: '/openapi.json',
+        operationId: 'openApiDocument',
+        summary: 'This document',
+        tag: 'meta',
+        access: 'open',
+        responses: { 200: { description: 'OpenAPI 3.1 document of every route the hub serves' } },
+        handle: (_request, res) => res.json(this.document()),
+      },
+    ]);
+  }
+
+  /** Mounts declared routes; they appear in the OpenAPI document. */
+  addRoutes(routes: readonly ApiRoute[]): void {
+    this.routes.push(...routes);
+    this.app.use(apiRouter(routes, this.policy, this.logger));
+  }
+
+  document(): Record<string, unknown> {
+    const document = openApiDocument(this.routes, this.policy, this.version);
+    Object.assign(document.paths as Record<string, unknown>, WEBHOOK_ROUTE_DOCUMENTATION);
+    return document;
   }
 
   setHealthProbe(probe: HealthProbe): void {

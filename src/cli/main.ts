@@ -8,6 +8,8 @@ import { addNewCommand } from './new-command.js';
 import { addTestCommand } from './test-command.js';
 import { addValidateCommand } from './validate-command.js';
 import { addImportCommand } from './import-command.js';
+import { addCustomerCommand } from './customer-command.js';
+import { addTokenCommand } from './token-command.js';
 
 const program = new Command('crm-hub')
   .description('Enterprise integration hub: CRM and back office over Kafka and Avro')
@@ -28,6 +30,8 @@ addValidateCommand(program);
 addTestCommand(program);
 addNewCommand(program);
 addImportCommand(program);
+addCustomerCommand(program);
+addTokenCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   printFailure(error);

@@ -40,7 +40,9 @@ export type ConfigIssueCode =
   | 'FIELD_UNKNOWN'
   | 'SCHEMA_UNKNOWN'
   | 'TOPIC_UNKNOWN'
-  | 'NAME_DUPLICATE';
+  | 'NAME_DUPLICATE'
+  // The customer view's segment rules (src/customer-view/segments/segment-rules.ts).
+  | 'SEGMENT_UNKNOWN';
 
 /** A location inside parsed data: object keys and array indexes. */
 export type ConfigPath = readonly (string | number)[];

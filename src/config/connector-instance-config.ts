@@ -1,3 +1,5 @@
+import type { AdminSettings } from '../api/admin-settings.js';
+import type { CustomerViewSettings } from '../customer-view/customer-view-settings.js';
 /**
  * One connector instance as declared in the hub config file (crm-hub.yaml), after `${ENV}`
  * references are resolved, defaults applied and everything validated. The runtime-owned settings
@@ -56,4 +58,8 @@ export interface HubConfig {
   /** The file it came from, for messages. */
   file: string;
   connectors: ConnectorInstanceConfig[];
+  /** Defaults apply when absent (no config file). */
+  customerView?: CustomerViewSettings;
+  /** API tokens and open routes; defaults apply when absent. */
+  admin?: AdminSettings;
 }

@@ -1,7 +1,9 @@
+import { adminSettingsSchema } from '../api/admin-settings.js';
+import { customerViewSettingsSchema } from '../customer-view/customer-view-settings.js';
 import { INSTANCE_NAME_PATTERN, instanceSettingsSchema } from './instance-settings-schema.js';
 
 /**
- * The hub config file (crm-hub.yaml): connector instances by name. Top-level keys starting with
+ * The hub config file (crm-hub.yaml): connector instances by name and the single customer view's settings. Top-level keys starting with
  * `x-` are free, as in docker compose: a place for YAML anchors of shared settings (`<<: *retry`).
  */
 export const hubConfigSchema = {
@@ -16,5 +18,7 @@ export const hubConfigSchema = {
       additionalProperties: instanceSettingsSchema,
       description: 'Connector instances by name; the name is also the consumer group and webhook path.',
     },
+    customerView: customerViewSettingsSchema,
+    admin: adminSettingsSchema,
   },
 } as const;

@@ -9,6 +9,9 @@ import { cronScheduleProblem } from './cron-schedule.js';
 import { hubConfigSchema } from './hub-config-schema.js';
 import { SINK_ONLY_SETTINGS, SOURCE_ONLY_SETTINGS, toInstanceConfig, type InstanceSettings } from './instance-settings-schema.js';
 import { validateAgainstSchema } from './schema-issues.js';
+import type { CustomerViewSettings } from '../customer-view/customer-view-settings.js';
+import type { AdminSettings } from '../api/admin-settings.js';
+import { compileSegmentRules } from '../customer-view/segments/segment-rules.js';
 
 export interface HubConfigSource {
   /** How the file is named in messages (as the user gave it). */
@@ -68,11 +71,19 @@ export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCat
     const last = instances.at(-1)!;
     if (definition.kind === 'sink' && last.topics === undefined) last.topics = [...definition.consumes];
   }
-  if (issues.length > 0) return { ...done(), partial: partialConfig(source.file, isObject(root.connectors) ? root.connectors : {}, instances, issues) };
-  return { issues: [], config: { file: source.file, connectors: instances } };
+  // Defaults were filled in by the schema validation above; segment rules are JSONata, checked by their compiler.
+  if (!isObject(root.customerView)) root.customerView = {};
+  const customerView = root.customerView as unknown as CustomerViewSettings;
+  if (isObject(customerView.segments)) {
+    const compiled = compileSegmentRules(customerView.segments);
+    if (!compiled.ok) for (const issue of compiled.issues) issues.push(yaml.issueAt(['customerView', 'segments', ...segmentIssuePath(issue.path)], issue.code, issue.message));
+  }
+  const sections = { customerView, admin: root.admin as unknown as AdminSettings };
+  if (issues.length > 0) return { ...done(), partial: partialConfig(source.file, isObject(root.connectors) ? root.connectors : {}, instances, issues, sections) };
+  return { issues: [], config: { file: source.file, connectors: instances, ...sections } };
 }
 
-function partialConfig(file: string, declared: Record<string, unknown>, instances: ConnectorInstanceConfig[], issues: ConfigIssue[]): HubConfigValidation['partial'] {
+function partialConfig(file: string, declared: Record<string, unknown>, instances: ConnectorInstanceConfig[], issues: ConfigIssue[], sections: Pick<HubConfig, 'customerView' | 'admin'>): HubConfigValidation['partial'] {
   const failed = new Map<string, { connector: string; issues: ConfigIssue[] }>();
   for (const issue of issues) {
     const name = /^connectors\.([a-z][a-z0-9-]*)(\.|$)/.exec(issue.path)?.[1];
@@ -83,7 +94,7 @@ function partialConfig(file: string, declared: Record<string, unknown>, instance
     entry.issues.push(issue);
     failed.set(name, entry);
   }
-  return { config: { file, connectors: instances.filter((instance) => !failed.has(instance.name)) }, failed };
+  return { config: { file, connectors: instances.filter((instance) => !failed.has(instance.name)), ...sections }, failed };
 }
 
 function instanceIssues(name: string, instance: Record<string, unknown>, definition: ConnectorDefinition, written: Set<string>, yaml: ConfigYaml): ConfigIssue[] {
@@ -108,6 +119,14 @@ function instanceIssues(name: string, instance: Record<string, unknown>, definit
   }
   if (isObject(instance.config)) issues.push(...validateAgainstSchema(compileConfigSchema(definition.spec as object), instance.config, at('config'), yaml));
   return issues;
+}
+
+/** `rules[2].when` → ['rules', 2, 'when'], as config issue paths are written. */
+function segmentIssuePath(path: string): (string | number)[] {
+  return path.split('.').flatMap((part) => {
+    const indexed = /^(.*)\[(\d+)\]$/.exec(part);
+    return indexed ? [indexed[1]!, Number(indexed[2])] : [part];
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

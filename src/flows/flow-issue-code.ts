@@ -24,6 +24,7 @@ const KNOWN_CODES: Readonly<Record<ConfigIssueCode, true>> = {
   SCHEMA_UNKNOWN: true,
   TOPIC_UNKNOWN: true,
   NAME_DUPLICATE: true,
+  SEGMENT_UNKNOWN: true,
 };
 
 function isConfigIssueCode(code: string): code is ConfigIssueCode {

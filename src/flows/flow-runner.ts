@@ -30,6 +30,7 @@ export interface FlowCounters {
  */
 export class FlowRunner {
   private consumer: HubConsumer | undefined;
+  paused = false;
   private readonly abort = new AbortController();
   private readonly policy: RetryPolicy;
   private readonly deadLetters: DeadLetterPublisher;
@@ -58,6 +59,19 @@ export class FlowRunner {
     this.consumer = consumer;
     consumer.crashed.catch((error: unknown) => this.recover(consumer, error));
     await consumer.run((batch) => this.handleBatch(batch));
+    // A restart after a crash keeps an operator's pause.
+    if (this.paused) consumer.pause();
+  }
+
+  /** Stops taking messages (the group keeps its partitions, so nobody else takes them either); in-flight batches finish. */
+  pause(): void {
+    this.paused = true;
+    this.consumer?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.consumer?.resume();
   }
 
   async stop(): Promise<void> {

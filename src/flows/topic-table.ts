@@ -13,6 +13,7 @@ import type { LookupTable } from './flow-step.js';
 export class TopicTable implements LookupTable {
   private readonly rows = new Map<string, Record<string, unknown>>();
   private consumer: HubConsumer | undefined;
+  private readonly listeners: ((key: string, value: Record<string, unknown> | undefined, previous: Record<string, unknown> | undefined) => void)[] = [];
   ready: Promise<void> = Promise.resolve();
 
   constructor(
@@ -30,6 +31,22 @@ export class TopicTable implements LookupTable {
     return this.rows.size;
   }
 
+  values(): IterableIterator<Record<string, unknown>> {
+    return this.rows.values();
+  }
+
+  /** Told of every row that changes (value undefined: deleted), for indexes kept beside the table. */
+  onChange(listener: (key: string, value: Record<string, unknown> | undefined, previous: Record<string, unknown> | undefined) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private set(key: string, value: Record<string, unknown> | undefined): void {
+    const previous = this.rows.get(key);
+    if (value === undefined) this.rows.delete(key);
+    else this.rows.set(key, value);
+    for (const listener of this.listeners) listener(key, value, previous);
+  }
+
   async start(): Promise<void> {
     const admin = await this.client.admin();
     await admin.ensureTopics([{ topic: this.topic }]);
@@ -43,11 +60,11 @@ export class TopicTable implements LookupTable {
         const key = record.key?.toString();
         if (key === undefined) continue;
         if (record.value === null) {
-          this.rows.delete(key);
+          this.set(key, undefined);
           continue;
         }
         try {
-          this.rows.set(key, (await this.serde.decode(record.value, record)).value as Record<string, unknown>);
+          this.set(key, (await this.serde.decode(record.value, record)).value as Record<string, unknown>);
         } catch (error) {
           // A record the table cannot read is skipped, not fatal: the flow's own input is what must not be lost.
           this.logger.warn(`table ${this.topic}: skipping ${record.partition}@${record.offset}: ${error instanceof Error ? error.message : String(error)}`);

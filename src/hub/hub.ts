@@ -5,6 +5,12 @@ import { FlowRuntime } from '../flows/flow-runtime.js';
 import { createStepRegistry } from '../flows/step-registry.js';
 import type { HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../api/http-server.js';
+import { customerRoutes } from '../api/customer-routes.js';
+import type { ApiAccessPolicy } from '../api/api-router.js';
+import { ApiTokens } from '../api/api-tokens.js';
+import { bootstrapAdminToken } from '../api/bootstrap-token.js';
+import { CustomerView } from '../customer-view/customer-view.js';
+import { defaultCustomerViewSettings } from '../customer-view/customer-view-settings.js';
 import { SchemaRegistryClient } from '../avro/schema-registry-client.js';
 import type { SchemaRegistryEndpoint } from '../avro/schema-registry-endpoint.js';
 import { provideSchemaRegistry } from '../avro/schema-registry-provider.js';
@@ -32,6 +38,7 @@ export class Hub {
 
   connectorRuntime: ConnectorRuntime | undefined;
   flowRuntime: FlowRuntime | undefined;
+  customerView: CustomerView | undefined;
 
   private constructor(
     private readonly settings: HubSettings,
@@ -53,7 +60,7 @@ export class Hub {
 
   private async startAll(): Promise<void> {
     const log = (message: string) => this.logger.info(message);
-    const http = new HubHttpServer(this.logger);
+    const http = new HubHttpServer(this.logger, await this.accessPolicy());
     this.httpPort = await http.listen(this.settings.httpPort, this.settings.httpHost);
     this.stack.push({ name: 'HTTP server', stop: () => http.close() });
     try {
@@ -94,12 +101,58 @@ export class Hub {
       this.flowRuntime = flows;
       this.stack.push({ name: 'flow runtime', stop: () => flows.stop() });
 
+      const customerViewSettings = this.connectors.config.customerView ?? defaultCustomerViewSettings();
+      if (customerViewSettings.enabled) {
+        const producer = await client.producer();
+        this.stack.push({ name: 'customer view producer', stop: () => producer.disconnect() });
+        const view = new CustomerView(customerViewSettings, { client, producer, serde, schemas: this.catalog, logger: this.logger });
+        this.customerView = view;
+        this.stack.push({ name: 'customer view', stop: () => view.stop() });
+        await view.start();
+        http.addRoutes(customerRoutes(view));
+      }
+
+      http.readinessChecks = [
+        ...runtime.statuses().map((instance) => ({
+          name: `connector ${instance.name}`,
+          check: () => {
+            const now = runtime.status(instance.name);
+            return { ok: now.state === 'running' || now.state === 'paused', detail: now.state + (now.lastError ? `: ${now.lastError.message}` : '') };
+          },
+        })),
+        {
+          name: 'flows',
+          check: () => {
+            const failed = flows.statuses().filter((flow) => flow.state !== 'running');
+            return { ok: failed.length === 0, detail: failed.length === 0 ? `${flows.statuses().length} running` : failed.map((flow) => `${flow.name} ${flow.state}`).join(', ') };
+          },
+        },
+        ...(this.customerView ? [{
+          name: 'customer view',
+          check: () => {
+            const down = this.customerView!.status().processors.filter((processor) => processor.state === 'restarting' || processor.state === 'stopped');
+            return { ok: down.length === 0, detail: down.length === 0 ? 'running' : down.map((processor) => `${processor.name} ${processor.state}: ${processor.lastError?.message ?? ''}`).join(', ') };
+          },
+        }] : []),
+      ];
       http.setHealthProbe(new HealthProbe({ brokers: kafka.brokers, origin: kafka.origin, admin }, { url: registry.url, origin: registry.origin, client: registryClient }));
       this.logger.info(`crm-hub ready: http://localhost:${this.httpPort}/health, Kafka ${kafka.brokers.join(',')}, schema registry ${redactUrl(registry.url)}`);
     } catch (error) {
       http.setStartupError(error instanceof Error ? error.message : String(error));
       throw error;
     }
+  }
+
+  /** Tokens from the config; without any, the bootstrap admin token kept in the data directory. */
+  private async accessPolicy(): Promise<ApiAccessPolicy> {
+    const admin = this.connectors.config.admin ?? { tokens: [], openPaths: ['/health', '/ready', '/metrics'] };
+    let tokens = admin.tokens;
+    if (tokens.length === 0) {
+      const bootstrap = await bootstrapAdminToken(this.settings.dataDir);
+      tokens = [bootstrap.token];
+      this.logger.info(`no API tokens in the hub config: the admin API accepts the admin token kept in ${bootstrap.file}`);
+    }
+    return { tokens: new ApiTokens(tokens), openPaths: new Set(admin.openPaths) };
   }
 
   /** Stops everything this hub started, last started first; safe to call more than once. */

@@ -49,6 +49,11 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** How many partitions are handled at the same time; order is always kept within a partition. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * One member of the group holds every partition, the others stand by and take over when it
+   * leaves: for processors whose state spans keys and so cannot be split by partition.
+   */
+  exclusive?: boolean;
 }
 
 /**
@@ -62,6 +67,11 @@ export interface HubConsumer {
   /** Stops fetching (the group membership stays); in-flight batches finish. */
   pause(): void;
   resume(): void;
+  /**
+   * Called each time the consumer (re)joins its group, before batches of the new assignment arrive:
+   * a processor that took partitions over from another process reloads the state it left.
+   */
+  onGroupJoin(listener: () => void): void;
   /** Rejects when the consumer crashed for good (the handler threw, or the group could not be rejoined). */
   readonly crashed: Promise<never>;
   stop(): Promise<void>;

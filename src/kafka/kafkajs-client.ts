@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage, type LogEntry, type Consumer } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
+import { singleMemberAssigner } from './single-member-assigner.js';
 import { HubError } from '../errors/hub-error.js';
 import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, ProducedPosition, RecordHeaders, TopicSpec } from './kafka-client.js';
 
@@ -98,6 +99,7 @@ export class KafkajsClient implements KafkaClient {
       maxWaitTimeInMs: 1000,
       // The hub decides about failures itself: a throwing handler must not be replayed silently.
       retry: { retries: 8, restartOnFailure: async () => false },
+      ...(options.exclusive ? { partitionAssigners: [singleMemberAssigner()] } : {}),
     });
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
@@ -169,6 +171,10 @@ class KafkajsConsumer implements HubConsumer {
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
       },
     });
+  }
+
+  onGroupJoin(listener: () => void): void {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => listener());
   }
 
   pause(): void {

@@ -14,7 +14,8 @@ import { sendError } from './error-response.js';
  * `birthday` as yyyyMMdd, `sex` 1/2, `addr` objects, `level` A-D, `createTime` in Beijing time
  * without a zone, and `lastModified` stamped by the CRM. Built on the back-office simulator
  * (auth, change paging, faults); a thin front adds the routes a plain collection has not:
- * `PUT /api/customers/{custNo}/flags/{flagType}` (404 for an unknown customer).
+ * `PUT /api/customers/{custNo}/flags/{flagType}` and `PUT /api/customers/{custNo}/golden-record`
+ * (404 for an unknown customer; a golden record without goldenId is refused with 400).
  */
 export type CrmCustomer = BackOfficeRecord;
 
@@ -115,6 +116,19 @@ export function jsonObject(req: Request): BackOfficeRecord | undefined {
   }
 }
 
+/** Field errors of a golden-record body, as the CRM's validation reports them (`field: problem`). */
+export function goldenRecordProblems(body: BackOfficeRecord): string[] {
+  const problems: string[] = [];
+  if (typeof body.goldenId !== 'string' || body.goldenId.trim() === '') problems.push('goldenId: is required');
+  if (body.mergedFromGoldenId !== undefined && body.mergedFromGoldenId !== null && typeof body.mergedFromGoldenId !== 'string') problems.push('mergedFromGoldenId: must be a string or null');
+  for (const field of ['policyNos', 'plateNos'] as const) {
+    if (body[field] !== undefined && !(Array.isArray(body[field]) && body[field].every((item) => typeof item === 'string'))) problems.push(`${field}: must be a list of strings`);
+  }
+  const xrefs = body.xrefs;
+  if (xrefs !== undefined && !(Array.isArray(xrefs) && xrefs.every((xref: BackOfficeRecord) => typeof xref?.system === 'string' && typeof xref.id === 'string'))) problems.push('xrefs: must be a list of { system, id }');
+  return problems;
+}
+
 /**
  * Serves `routes` in front of a back office and passes every other request through unchanged. A
  * back office that is down shows as a reset connection, as it would behind a real load balancer.
@@ -149,7 +163,7 @@ export function guard(handler: (req: Request, res: Response) => Promise<void>): 
 
 export class CrmSimulator {
   constructor(
-    /** Auth, faults (failNext, rejectWhen, goDown) and the stored records: collections `customers` and `customer-flags`. */
+    /** Auth, faults (failNext, rejectWhen, goDown) and the stored records: collections `customers`, `customer-flags` and `golden-records`. */
     readonly backOffice: BackOfficeSimulator,
     private readonly front: BackOfficeFront,
   ) {}
@@ -165,6 +179,16 @@ export class CrmSimulator {
   /** Flags the hub wrote, in arrival order, each with its custNo and flagType. */
   flagWrites(): BackOfficeRecord[] {
     return this.backOffice.received('customer-flags').map((write) => write.body);
+  }
+
+  /** The golden record each customer holds now (the last one written), each with its custNo; `lastModified` is the CRM's. */
+  goldenRecords(): BackOfficeRecord[] {
+    return this.backOffice.records('golden-records');
+  }
+
+  /** Golden records the hub wrote, in arrival order; a replay of an Idempotency-Key is not a write. */
+  goldenRecordWrites(): BackOfficeRecord[] {
+    return this.backOffice.received('golden-records').map((write) => write.body);
   }
 
   /** A change made by a CRM user: it shows up on the change feed. */
@@ -188,6 +212,7 @@ export async function startCrmSimulator(options: CrmSimulatorOptions = {}): Prom
     collections: {
       customers: { keyField: 'custNo', updatedAtField: 'lastModified', records },
       'customer-flags': { keyField: 'flagId', updatedAtField: 'lastModified' },
+      'golden-records': { keyField: 'custNo', updatedAtField: 'lastModified' },
     },
   });
   const front = await startBackOfficeFront(
@@ -204,6 +229,18 @@ export async function startCrmSimulator(options: CrmSimulatorOptions = {}): Prom
         if (!flag) return sendError(res, 400, 'crm: the body must be a JSON object');
         const flagId = `${custNo}:${flagType}`;
         await relay(res, await forwardTo(backOffice, req, 'PUT', `/api/customer-flags/${encodeURIComponent(flagId)}`, { ...flag, flagId, custNo, flagType }));
+      }));
+      app.put('/api/customers/:custNo/golden-record', guard(async (req, res) => {
+        const custNo = String(req.params.custNo);
+        const customer = await forwardTo(backOffice, req, 'GET', `/api/customers/${encodeURIComponent(custNo)}`);
+        if (customer.status === 404) return sendError(res, 404, `crm: customer ${JSON.stringify(custNo)} does not exist`, { code: 'CUSTOMER_NOT_FOUND' });
+        if (!customer.ok) return relay(res, customer);
+        const golden = jsonObject(req);
+        if (!golden) return sendError(res, 400, 'crm: the body must be a JSON object');
+        const problems = goldenRecordProblems(golden);
+        if (problems.length > 0) return sendError(res, 400, `crm: the golden record of customer ${JSON.stringify(custNo)} is not valid`, { code: 'VALIDATION_FAILED', details: problems });
+        // The URL names the customer; the back office refuses (422) a body that names another one.
+        await relay(res, await forwardTo(backOffice, req, 'PUT', `/api/golden-records/${encodeURIComponent(custNo)}`, { custNo, ...golden }));
       }));
     },
     options.port,

@@ -1,8 +1,8 @@
 import { roundToCents } from './cent-rounding.js';
-import { isCnMobileNumber } from './cn-mobile-number.js';
-import { isCnPlateNumber } from './cn-plate-number.js';
+import { isCnMobileNumber } from '../../domain/cn-mobile-number.js';
+import { isCnPlateNumber } from '../../domain/cn-plate-number.js';
 import type { FastFunction } from './fast-path-functions.js';
-import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from './resident-id-number.js';
+import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from '../../domain/resident-id-number.js';
 import { valueSegment } from './value-segment.js';
 
 /** A function crm-hub adds to JSONata, callable the same way from compiled and jsonata-evaluated expressions. */

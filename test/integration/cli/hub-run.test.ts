@@ -73,6 +73,25 @@ describe('crm-hub run', function () {
       }
       process.stderr.write(`      demo records within a minute: ${JSON.stringify(Object.fromEntries(counts))}\n`);
 
+      // The single customer view resolves the demo's customers: the screen pop finds a CRM customer by its number.
+      const [firstCustomer] = await kafkaClient.readToEnd('crm.customer.v1');
+      const { customerId } = (await independent.decode(firstCustomer!.value!)) as { customerId: string };
+      // Without tokens in a config, the admin API takes the bootstrap admin token the hub keeps in its data directory.
+      const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+      expect(hub.stderr()).not.to.contain(token);
+      expect((await axios.get(`http://127.0.0.1:${port}/api/customers/lookup`, { params: { q: customerId }, validateStatus: () => true })).status).to.equal(401);
+      let lookup: { status: number; data: { matches?: { crossReferences: { system: string; systemId: string }[] }[] } } = { status: 0, data: {} };
+      await waitFor(async () => {
+        lookup = await axios.get(`http://127.0.0.1:${port}/api/customers/lookup`, { params: { q: customerId }, headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true });
+        return lookup.status === 200;
+      }, 60_000, `customer ${customerId} in the single customer view (last answer ${lookup.status})`);
+      expect(lookup.data.matches![0]!.crossReferences.some((ref) => ref.system === 'crm' && ref.systemId === customerId), JSON.stringify(lookup.data)).to.equal(true);
+
+      // /ready: the broker, the registry, every connector instance of the demo, the flows and the customer view.
+      const ready = await axios.get(`http://127.0.0.1:${port}/ready`, { validateStatus: () => true });
+      expect(ready.status, JSON.stringify(ready.data)).to.equal(200);
+      expect((ready.data.checks as { name: string; ok: boolean }[]).map((check) => check.name)).to.include.members(['kafka', 'schemaRegistry', 'connector crm', 'connector erp', 'flows', 'customer view']);
+
       hub.child.kill('SIGINT');
       const exit = await hub.exited;
       expect(exit.code, hub.stderr()).to.equal(0);

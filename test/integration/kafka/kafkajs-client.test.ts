@@ -104,4 +104,33 @@ describe('KafkajsClient on a real broker', () => {
     // Together the two consumers saw every record at least once.
     expect(new Set([...handled, ...values]).size).to.equal(50);
   });
+
+  it('exclusive: one member of the group holds every partition, the other stands by and takes over when it leaves', async () => {
+    const topic = uniqueName('it-exclusive');
+    const groupId = uniqueName('it-exclusive-group');
+    const admin = await client.admin();
+    await admin.ensureTopics([{ topic, partitions: 3 }]).finally(() => admin.disconnect());
+    await produceNumbered(client, topic, 30, 9);
+
+    const first = await client.consumer({ groupId, topics: [topic], fromBeginning: true, exclusive: true });
+    const byFirst = new Set<number>();
+    const firstRun = consumeUntil(first, () => byFirst.size === 30, (record) => byFirst.add(record.partition * 1000 + Number(record.offset)));
+    await firstRun;
+    // The first member keeps its partitions but reads no more, so what follows waits for whoever holds them.
+    first.pause();
+    const second = await client.consumer({ groupId, topics: [topic], fromBeginning: true, exclusive: true });
+    const joins: number[] = [];
+    second.onGroupJoin(() => joins.push(Date.now()));
+    const bySecond: IncomingRecord[] = [];
+    const secondRun = consumeUntil(second, (seen) => seen.length >= 12, (record) => bySecond.push(record), 60_000);
+    // While the first member is there, the standby gets nothing, even of new records on all partitions.
+    await produceNumbered(client, topic, 12, 9);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(bySecond).to.deep.equal([]);
+    await first.stop();
+    await secondRun;
+    await second.stop();
+    expect(joins.length).to.be.at.least(1);
+    expect(new Set(bySecond.map((record) => record.partition)).size).to.equal(3);
+  });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { defaultCustomerViewSettings } from '../../../src/customer-view/customer-view-settings.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -286,6 +287,9 @@ describe('hub config validation', () => {
           webhook: { secret: '12345678', toleranceSeconds: 300, maxBodyBytes: 1048576 },
         },
       ],
+      // An absent customerView section is the documented defaults, the same as a hub without a config file.
+      customerView: defaultCustomerViewSettings(),
+      admin: { tokens: [], openPaths: ['/health', '/ready', '/metrics'] },
     });
   });
 
@@ -309,6 +313,28 @@ describe('hub config validation', () => {
       ['erp-main', 9, 3, 'https://erp.example.com'],
       ['erp-backup', 2, 2, 'https://erp.example.com'],
     ]);
+  });
+
+  it('checks the customerView section: schema, and segment rules compiled as JSONata, each issue at its line', async () => {
+    const issues = await issuesOf(
+      [
+        'connectors: {}',
+        'customerView:',
+        '  risk:',
+        '    thresholds: { watch: -1 }',
+        '  segments:',
+        '    rules:',
+        '      - { segment: GOLD, when: "annualPremium >= 10000" }',
+        '      - { segment: DIAMOND, when: "annualPremum > 5" }',
+        '      - { segment: SILVER, when: "productsHeld >=" }',
+        '  renewals: { withinDays: 400 }',
+        '',
+      ].join('\n'),
+    );
+    const lines = issues.map((issue) => `${issue.line} ${issue.path} ${issue.code}`);
+    expect(lines).to.include.members(['4 customerView.risk.thresholds.watch VALUE_INVALID', '10 customerView.renewals.withinDays VALUE_INVALID']);
+    expect(lines.some((line) => line.startsWith('8 customerView.segments.rules[1].segment'))).to.equal(true, lines.join('; '));
+    expect(lines.some((line) => line.startsWith('9 customerView.segments.rules[2].when EXPRESSION_INVALID'))).to.equal(true, lines.join('; '));
   });
 
   it('formats issues as file:line:column path: message', () => {

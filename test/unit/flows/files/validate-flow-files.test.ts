@@ -21,7 +21,6 @@ describe('crm-hub validate with flow files', () => {
       'flows/crm-customer-to-dw.yaml: valid flow crm-customer-to-dw, crm.customer.v1 → dw.customer.v1',
       'flows/crm-customer-to-erp.yaml: valid flow crm-customer-to-erp, crm.customer.v1 → erp.customer.v1',
       'flows/low-stock-alert.yaml: valid flow low-stock-alert, scm.inventory.v1 → service.alert.v1',
-      'flows/policy-renewal-candidates.yaml: valid flow policy-renewal-candidates, policy.policy.v1 → policy.renewal-candidate.v1',
       'flows/service-request-to-timeline.yaml: valid flow service-request-to-timeline, service.request.v1 → crm.timeline-event.v1',
       '',
     ]);

@@ -4,10 +4,14 @@
  * the first 17 digits. Cards issued before 1999 carry the 15-digit form: 2-digit year and no check
  * character, which converts to the 18-digit form by inserting "19" and computing the check.
  */
+import { accepted, refused, type IdentifierValidation } from './identifier-validation.js';
 
 // The weight of digit i is 2^(17-i) mod 11; the check character is indexed by the weighted sum mod 11.
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARACTERS = '10X98765432';
+
+// Nobody alive was born before 1900; earlier dates are typing errors, not old people.
+const EARLIEST_BIRTH_YEAR = 1900;
 
 /** The 18-character form of a well-formed number (15-digit form converted, `x` upper-cased), else undefined. */
 export function residentIdNumber18(value: unknown): string | undefined {
@@ -15,17 +19,18 @@ export function residentIdNumber18(value: unknown): string | undefined {
   let candidate: string;
   if (/^[1-9]\d{14}$/.test(value)) {
     const first17 = `${value.slice(0, 6)}19${value.slice(6)}`;
-    candidate = first17 + checkCharacter(first17);
+    candidate = first17 + residentIdCheckCharacter(first17);
   } else if (/^[1-9]\d{16}[\dXx]$/.test(value)) {
     candidate = value.toUpperCase();
-    if (checkCharacter(candidate.slice(0, 17)) !== candidate[17]) return undefined;
+    if (residentIdCheckCharacter(candidate.slice(0, 17)) !== candidate[17]) return undefined;
   } else {
     return undefined;
   }
   return isCalendarDate(candidate.slice(6, 14)) ? candidate : undefined;
 }
 
-function checkCharacter(first17: string): string {
+/** The GB 11643 check character of the first 17 digits of a number. */
+export function residentIdCheckCharacter(first17: string): string {
   let sum = 0;
   for (let index = 0; index < 17; index++) sum += Number(first17[index]) * (WEIGHTS[index] as number);
   return CHECK_CHARACTERS[sum % 11] as string;
@@ -50,4 +55,31 @@ export function birthDateOfResidentId(value: unknown): string | undefined {
 export function genderOfResidentId(value: unknown): 'MALE' | 'FEMALE' | undefined {
   const id = residentIdNumber18(value);
   return id === undefined ? undefined : Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE';
+}
+
+/**
+ * Validates a resident ID number as an identity key, stricter than residentIdNumber18: the birth
+ * date must also lie between 1900 and `today` (YYYY-MM-DD, default the current UTC day; pass the
+ * event's day so that replaying old events gives the same answer). Full-width digits, spaces and
+ * dashes, as people type them, are tolerated; the value is the 18-character form.
+ */
+export function validateResidentIdNumber(raw: unknown, today: string = new Date().toISOString().slice(0, 10)): IdentifierValidation {
+  if (typeof raw !== 'string') return refused('resident ID number must be text');
+  const compact = raw.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
+  let id: string;
+  if (/^\d{15}$/.test(compact)) {
+    const first17 = `${compact.slice(0, 6)}19${compact.slice(6)}`;
+    id = first17 + residentIdCheckCharacter(first17);
+  } else if (/^\d{17}[\dX]$/.test(compact)) {
+    if (residentIdCheckCharacter(compact.slice(0, 17)) !== compact[17]) return refused('resident ID number check character does not match the first 17 digits');
+    id = compact;
+  } else {
+    return refused('resident ID number must be 18 characters (17 digits and a digit or X) or the old 15-digit form');
+  }
+  if (id[0] === '0') return refused('resident ID number must not start with 0 (no administrative division code does)');
+  const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  if (!isCalendarDate(id.slice(6, 14))) return refused('resident ID number holds a birth date that does not exist');
+  if (Number(id.slice(6, 10)) < EARLIEST_BIRTH_YEAR) return refused(`resident ID number holds a birth date before ${EARLIEST_BIRTH_YEAR}`);
+  if (birthDate > today) return refused('resident ID number holds a birth date in the future');
+  return accepted(id);
 }

@@ -1,3 +1,5 @@
+import { accepted, refused, type IdentifierValidation } from './identifier-validation.js';
+
 // One-character abbreviations of the provinces, municipalities and autonomous regions.
 const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
 // Letters on plates skip I and O, which read as 1 and 0.
@@ -19,4 +21,16 @@ const PLATE = new RegExp(
 /** Whether a value is a mainland China vehicle plate: 7 characters, or 8 for new-energy vehicles (`粤B12345`, `沪AD12345`). */
 export function isCnPlateNumber(value: unknown): boolean {
   return typeof value === 'string' && PLATE.test(value);
+}
+
+// Separators people write into plates: 粤B·12345, 粤B.12345, 粤B-12345, 粤B 12345.
+const PLATE_SEPARATORS = /[\s.\-·•・‧∙]/g;
+
+/** A plate in its compared form (`粤B12345`: half-width, upper case, no separators), or why it is not a plate. */
+export function validatePlateNumber(raw: unknown): IdentifierValidation {
+  if (typeof raw !== 'string') return refused('vehicle plate must be text');
+  const compact = raw.normalize('NFKC').replace(PLATE_SEPARATORS, '').toUpperCase();
+  if (compact === '') return refused('vehicle plate is empty');
+  if (!PLATE.test(compact)) return refused('vehicle plate must be a province character, a letter and 5 letters or digits (6 for new-energy vehicles)');
+  return accepted(compact);
 }

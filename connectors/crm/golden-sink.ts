@@ -1,0 +1,62 @@
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
+import { HubError } from '../../src/errors/hub-error.js';
+import { DeliveryError } from '../../src/runtime/delivery-error.js';
+import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { crmCustomerNumbers, goldenToCrm } from './golden-mapping.js';
+
+const spec = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['baseUrl', 'bearerToken'],
+  properties: {
+    baseUrl: { type: 'string', pattern: '^https?://', description: 'CRM API origin, e.g. https://crm.example.com' },
+    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the CRM API, usually ${CRM_TOKEN}' },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+  },
+} as const satisfies JSONSchema;
+
+/**
+ * Writes the single customer view back to every CRM customer it resolved: PUT
+ * /api/customers/{custNo}/golden-record per `crm` member. A record counts as delivered only when
+ * every member's PUT succeeded; PUT replaces and each carries its own Idempotency-Key, so a retry
+ * that repeats the members already written changes nothing.
+ */
+export default defineConnector<ConfigOf<typeof spec>>({
+  name: 'crm-golden',
+  version: '1.0.0',
+  kind: 'sink',
+  description: 'Writes golden customers (customer.golden.v1) back to each CRM customer they resolve: the unified view, cross-references to the other systems, and merges.',
+  consumes: ['customer.golden.v1'],
+  spec,
+  create(config, context) {
+    const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });
+
+    async function put(record: SinkRecord, custNo: string): Promise<DeliveryOutcome> {
+      const path = `/api/customers/${encodeURIComponent(custNo)}/golden-record`;
+      // One key per member: the same key on another URL would be a different request to the CRM.
+      const headers: Record<string, string> = { Authorization: `Bearer ${config.bearerToken}`, 'Idempotency-Key': `${record.topic}-${record.partition}-${record.offset}-${custNo}` };
+      const correlationId = record.headers['correlation-id'] ?? (record.value.meta as { correlationId?: string } | undefined)?.correlationId;
+      if (correlationId) headers['X-Correlation-Id'] = correlationId;
+      try {
+        await http.put(path, goldenToCrm(record.value, custNo), { headers });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: deliveryErrorFromHttp(error, `PUT ${path}`) };
+      }
+    }
+
+    async function deliverOne(record: SinkRecord): Promise<DeliveryOutcome> {
+      const golden = record.value;
+      if (golden.status === 'MERGED' && typeof golden.mergedIntoGoldenId !== 'string') {
+        return { ok: false, error: new DeliveryError('GOLDEN_SURVIVOR_MISSING', `golden customer ${String(golden.goldenId)} is MERGED but names no mergedIntoGoldenId`, { retriable: false }) };
+      }
+      const outcomes = await Promise.all(crmCustomerNumbers(golden).map((custNo) => put(record, custNo)));
+      const failures = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.error]));
+      // A passing failure goes first: retrying may still deliver every member, a dead letter would not.
+      const failure = failures.find((error) => error instanceof HubError && error.retriable) ?? failures[0];
+      return failure ? { ok: false, error: failure } : { ok: true };
+    }
+
+    return { deliver: (records) => Promise.all(records.map(deliverOne)) };
+  },
+});
