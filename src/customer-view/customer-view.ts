@@ -11,6 +11,7 @@ import type { CustomerViewSettings } from './customer-view-settings.js';
 import { identityCommandRecord, unmergeCommand } from './identity-command.js';
 import { customerViewNames, type CustomerViewNames } from './customer-view-names.js';
 import { IdentityResolutionProcessor } from './identity-resolution-processor.js';
+import { IDENTITY_SOURCE_TOPICS } from '../identity/identity-observation.js';
 import type { ProcessorStatus } from './processor-status.js';
 import { RenewalJob, type RenewalRun } from './renewal-job.js';
 import { renewalCsv } from './renewals/renewal-csv.js';
@@ -105,6 +106,15 @@ export class CustomerView {
   /** Publishes the renewal list now (what the schedule does), e.g. from the API. */
   runRenewalsNow(asOf?: string): Promise<RenewalRun> {
     return this.renewals.runNow(asOf);
+  }
+
+  /** What the view's processors read and write, for the hub's topology. */
+  topology(): { name: string; from: string[]; to: string[] }[] {
+    return [
+      { name: 'identity-resolution', from: [...IDENTITY_SOURCE_TOPICS], to: ['customer.golden.v1', 'customer.xref.v1', 'customer.identity-event.v1', 'customer.identity-quarantine.v1'] },
+      { name: 'customer-analytics', from: ['policy.policy.v1', 'claims.claim.v1', 'customer.golden.v1'], to: ['customer.risk.v1', 'customer.segment.v1', 'crm.customer-flag.v1'] },
+      { name: 'renewal-job', from: ['policy.policy.v1', 'customer.golden.v1'], to: [this.settings.renewals.topic, 'crm.customer-flag.v1'] },
+    ];
   }
 
   status(): { processors: ProcessorStatus[]; goldenCustomers: number; policies: number; lastRenewalRun: RenewalRun | null } {

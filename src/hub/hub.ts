@@ -6,6 +6,7 @@ import { createStepRegistry } from '../flows/step-registry.js';
 import type { HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../api/http-server.js';
 import { customerRoutes } from '../api/customer-routes.js';
+import { topologyRoutes } from '../api/topology-routes.js';
 import type { ApiAccessPolicy } from '../api/api-router.js';
 import { ApiTokens } from '../api/api-tokens.js';
 import { bootstrapAdminToken } from '../api/bootstrap-token.js';
@@ -112,6 +113,20 @@ export class Hub {
         http.addRoutes(customerRoutes(view));
       }
 
+      http.addRoutes(topologyRoutes(() => ({
+        connectors: this.connectors.config.connectors
+          .filter((instance) => instance.enabled)
+          .flatMap((instance) => {
+            const definition = this.connectors.catalog.find(instance.connector);
+            if (!definition) return [];
+            return [{ name: instance.name, kind: definition.kind, topics: instance.topics ?? (definition.kind === 'source' ? definition.produces : definition.consumes) }];
+          }),
+        flows: flows.statuses().flatMap((status) => {
+          const flow = flows.runner(status.name)?.flow;
+          return flow ? [{ name: flow.name, from: flow.from, to: flow.to }] : [];
+        }),
+        processors: this.customerView ? this.customerView.topology() : [],
+      })));
       http.readinessChecks = [
         ...runtime.statuses().map((instance) => ({
           name: `connector ${instance.name}`,
