@@ -36,6 +36,7 @@ export class Hub {
   kafka: KafkaEndpoint | undefined;
   schemaRegistry: SchemaRegistryEndpoint | undefined;
   httpPort: number | undefined;
+  http: HubHttpServer | undefined;
 
   connectorRuntime: ConnectorRuntime | undefined;
   flowRuntime: FlowRuntime | undefined;
@@ -62,6 +63,7 @@ export class Hub {
   private async startAll(): Promise<void> {
     const log = (message: string) => this.logger.info(message);
     const http = new HubHttpServer(this.logger, await this.accessPolicy());
+    this.http = http;
     this.httpPort = await http.listen(this.settings.httpPort, this.settings.httpHost);
     this.stack.push({ name: 'HTTP server', stop: () => http.close() });
     try {
