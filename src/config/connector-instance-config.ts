@@ -32,6 +32,8 @@ export interface ConnectorInstanceConfig {
   webhook: WebhookSettings;
   /** Hosts outbound HTTP may reach (exact names or `*.suffix`); unset means any. */
   allowedHosts?: string[];
+  /** Allowed names may resolve to non-public addresses (default false: no SSRF through DNS). */
+  allowPrivateNetworks?: boolean;
 }
 
 export interface RetrySettings {

@@ -46,7 +46,8 @@ export const instanceSettingsSchema = {
         maxBodyBytes: { type: 'integer', minimum: 1, default: 1048576 },
       },
     },
-    allowedHosts: { type: 'array', items: { type: 'string', pattern: '^(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$' }, description: 'Hosts outbound HTTP may reach (exact names or `*.suffix`).' },
+    allowedHosts: { type: 'array', items: { type: 'string', pattern: '^(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$' }, description: 'Hosts outbound HTTP may reach (exact names or `*.suffix`); names must then resolve to public addresses unless allowPrivateNetworks is set.' },
+    allowPrivateNetworks: { type: 'boolean', default: false, description: 'Let allowed names resolve to loopback, private or link-local addresses: for back-office systems on the internal network. IP literals on the allow-list are always taken as meant.' },
   },
 } as const;
 

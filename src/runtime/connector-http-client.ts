@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { DeliveryError } from './delivery-error.js';
+import { AddressNotAllowedError, publicOnlyLookup } from './outbound-address-policy.js';
 
 // One pool per process: connections to a back-office system are reused across instances and batches.
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -24,9 +25,11 @@ export function hostAllowed(host: string, allowed: string[]): boolean {
 
 /**
  * The axios instance a connector gets: keep-alive, a timeout always set, and — when the instance
- * has an allow-list — every request and every redirect hop checked against it before it leaves.
+ * has an allow-list — every request and every redirect hop checked against it before it leaves,
+ * and every name checked at connect time to resolve to a public address (unless the instance
+ * allows private networks; IP literals on the allow-list are taken as meant).
  */
-export function createConnectorHttpClient(options: { baseURL?: string; timeoutMs?: number; allowedHosts?: string[] }): AxiosInstance {
+export function createConnectorHttpClient(options: { baseURL?: string; timeoutMs?: number; allowedHosts?: string[]; allowPrivateNetworks?: boolean }): AxiosInstance {
   const allowed = options.allowedHosts;
   const client = axios.create({
     baseURL: options.baseURL,
@@ -34,10 +37,17 @@ export function createConnectorHttpClient(options: { baseURL?: string; timeoutMs
     httpAgent,
     httpsAgent,
     maxRedirects: 5,
+    // With an allow-list, names must also resolve to public addresses (no SSRF through DNS).
+    ...(allowed && !options.allowPrivateNetworks ? { lookup: publicOnlyLookup as never } : {}),
     beforeRedirect: (redirect) => {
       const host = String(redirect.hostname ?? redirect.host ?? '');
       if (allowed && !hostAllowed(host, allowed)) throw new HostNotAllowedError(host, allowed);
     },
+  });
+  // A refused address surfaces as the refusal itself, like a host off the list: not retriable, reason intact.
+  client.interceptors.response.use(undefined, (error: unknown) => {
+    const cause = (error as { cause?: unknown }).cause;
+    throw cause instanceof AddressNotAllowedError ? cause : error;
   });
   if (allowed) {
     client.interceptors.request.use((config) => {

@@ -39,6 +39,7 @@ const spec = {
         timeoutMs: { type: 'integer', minimum: 1, default: 5000 },
         cacheTtlSeconds: { type: 'integer', minimum: 0, default: 300, description: 'How long an answer (found or not) is reused for the same URL; 0 disables the cache.' },
         allowedHosts: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Hosts the URL may reach (`*.example.com` for subdomains); default the host of the URL. Required when the host comes from the message.' },
+        allowPrivateNetworks: { type: 'boolean', default: false, description: 'Let allowed names resolve to loopback or private addresses (an internal service); IP literals on the list are always taken as meant.' },
         headers: { type: 'object', additionalProperties: { type: 'string', writeOnly: true }, description: 'Request headers, e.g. Authorization: Bearer ${RISK_API_TOKEN}.' },
       },
     },
@@ -97,7 +98,7 @@ type HttpConfig = NonNullable<EnrichConfig['http']>;
 function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: Lookup; cache: TtlCache<unknown> } {
   const url = compileMessageTemplate(context, ['http', 'url'], config.url);
   const allowedHosts = config.allowedHosts ?? staticHost(config.url, context);
-  const client = createConnectorHttpClient({ timeoutMs: config.timeoutMs ?? spec.properties.http.properties.timeoutMs.default, allowedHosts });
+  const client = createConnectorHttpClient({ timeoutMs: config.timeoutMs ?? spec.properties.http.properties.timeoutMs.default, allowedHosts, allowPrivateNetworks: config.allowPrivateNetworks ?? false });
   const cache = new TtlCache<unknown>((config.cacheTtlSeconds ?? spec.properties.http.properties.cacheTtlSeconds.default) * 1000);
   // The template, not the URL: the URL carries values of the message (possibly personal) into dead letters.
   const what = `enrich GET ${config.url}`;

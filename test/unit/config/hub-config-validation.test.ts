@@ -269,6 +269,7 @@ describe('hub config validation', () => {
           topics: ['crm.customer.v1'],
           deadLetterTopic: 'dlq.erp-main',
           retry: { attempts: 6, initialDelayMs: 100, maxDelayMs: 30000, multiplier: 2 },
+          allowPrivateNetworks: false,
           batchSize: 50,
           concurrency: 4,
           webhook: { toleranceSeconds: 300, maxBodyBytes: 1048576 },
@@ -281,6 +282,7 @@ describe('hub config validation', () => {
           config: { url: 'https://crm.example.com/changes', pageSize: 100 },
           deadLetterTopic: 'dlq.crm',
           retry: { attempts: 5, initialDelayMs: 200, maxDelayMs: 30000, multiplier: 2 },
+          allowPrivateNetworks: false,
           batchSize: 100,
           concurrency: 4,
           // A secret of digits stays a string: only settings the schema types as numbers are converted.
