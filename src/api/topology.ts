@@ -32,7 +32,10 @@ export function topology(parts: TopologyParts): { nodes: TopologyNode[]; edges: 
   const edge = (from: string, to: string) => edges.set(`${from}→${to}`, { from, to });
   for (const connector of parts.connectors) {
     const id = node(connector.kind, connector.name);
-    for (const topic of connector.topics) connector.kind === 'source' ? edge(id, node('topic', topic)) : edge(node('topic', topic), id);
+    for (const topic of connector.topics) {
+      if (connector.kind === 'source') edge(id, node('topic', topic));
+      else edge(node('topic', topic), id);
+    }
   }
   for (const flow of parts.flows) {
     const id = node('flow', flow.name);

@@ -1,5 +1,4 @@
 import type { Type } from 'avsc';
-import { HubError } from '../errors/hub-error.js';
 import { parseAvroSchema } from './avro-type-factory.js';
 import { explainInvalidValue } from './invalid-value-explanation.js';
 import { AvroEncodeError, RecordDecodeError, type RecordOrigin } from './record-decode-error.js';
@@ -58,7 +57,7 @@ export class AvroSerde {
       const value = resolver ? reader.fromBuffer(body, resolver as never) : writer.fromBuffer(body);
       return { schemaId, schemaName: writer.name ?? writer.typeName, value };
     } catch (error) {
-      if (error instanceof HubError) throw error;
+      // Corrupt bytes surface as avsc errors or as a logical type refusing what it read: either way the record is unreadable, and where it came from is what an operator needs.
       const reason = error instanceof Error ? error.message : String(error);
       throw new RecordDecodeError('AVRO_DECODE_FAILED', origin, `bytes do not decode as schema id ${schemaId} (${writer.name ?? writer.typeName}): ${reason}`, error);
     }

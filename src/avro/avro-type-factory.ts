@@ -3,6 +3,10 @@ import { DateType } from './logical-types/date-type.js';
 import { DecimalType } from './logical-types/decimal-type.js';
 import { TimestampMillisType } from './logical-types/timestamp-millis-type.js';
 import { SchemaInvalidError } from './schema-errors.js';
+import { installBoundedCollectionReads } from './bounded-collection-reads.js';
+
+// Before any type or resolver exists: resolvers copy the read functions when they are made.
+installBoundedCollectionReads();
 
 /** Named types already parsed, by full name; passing one lets later schemas refer to earlier ones. */
 export type AvroTypeRegistry = Record<string, avro.Type>;

@@ -15,6 +15,7 @@ import { ConfigError, HubError } from '../errors/hub-error.js';
 import type { HubProducer, OutgoingRecord } from '../kafka/kafka-client.js';
 import { KafkajsClient } from '../kafka/kafkajs-client.js';
 import { DeadLetterPublisher, type DeadLetter } from '../runtime/dead-letter-publisher.js';
+import { withTracingHeaders } from '../runtime/record-headers.js';
 import { ImportProgressBar } from './progress-bar.js';
 import { resolveRegistryUrl } from './registry-url-resolution.js';
 
@@ -104,7 +105,7 @@ async function importCsv(file: string, options: ImportOptions): Promise<void> {
           continue;
         }
         try {
-          records.push({ key: outcome.key, value: await serde.encode(valueSubject(info.topic), schema, outcome.value), headers: where });
+          records.push({ key: outcome.key, value: await serde.encode(valueSubject(info.topic), schema, outcome.value), headers: { ...withTracingHeaders(outcome.value, undefined, options.sourceSystem), ...where } });
         } catch (error) {
           // A value the schema check let through but the encoder refuses: quarantined, like any bad row.
           if (!(error instanceof HubError) || error.retriable) throw error;

@@ -10,6 +10,8 @@ import { addValidateCommand } from './validate-command.js';
 import { addImportCommand } from './import-command.js';
 import { addCustomerCommand } from './customer-command.js';
 import { addTokenCommand } from './token-command.js';
+import { addTraceCommand } from './trace-command.js';
+import { addDlqCommand } from './dlq-command.js';
 
 const program = new Command('crm-hub')
   .description('Enterprise integration hub: CRM and back office over Kafka and Avro')
@@ -32,6 +34,8 @@ addNewCommand(program);
 addImportCommand(program);
 addCustomerCommand(program);
 addTokenCommand(program);
+addTraceCommand(program);
+addDlqCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   printFailure(error);

@@ -1,3 +1,4 @@
+import { piiFieldNames, registerPiiFieldNames } from '../observability/pii-field-names.js';
 import { SchemaCatalog } from '../avro/schema-catalog.js';
 import { Hub } from '../hub/hub.js';
 import { hubSettingsFromEnv } from '../hub/hub-settings.js';
@@ -67,6 +68,7 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     }
     // Everything that can be checked without a broker is checked before one is started.
     const catalog = await SchemaCatalog.load(settings.schemasDir);
+    registerPiiFieldNames(piiFieldNames(catalog));
     const connectors = await loadHubConnectors(configFile, logger, env);
     if (configFile) logger.info(`hub config ${configFile}: ${connectors.config.connectors.length} connector instance(s) to start, ${connectors.invalid.size} refused`);
     hub = await Hub.start(settings, catalog, connectors, logger);

@@ -7,11 +7,13 @@ import { readConfigYaml, type ConfigYaml } from './config-yaml-reader.js';
 import type { ConnectorInstanceConfig, HubConfig } from './connector-instance-config.js';
 import { cronScheduleProblem } from './cron-schedule.js';
 import { hubConfigSchema } from './hub-config-schema.js';
-import { SINK_ONLY_SETTINGS, SOURCE_ONLY_SETTINGS, toInstanceConfig, type InstanceSettings } from './instance-settings-schema.js';
+import { instanceSettingsSchema, SINK_ONLY_SETTINGS, SOURCE_ONLY_SETTINGS, toInstanceConfig, type InstanceSettings } from './instance-settings-schema.js';
 import { validateAgainstSchema } from './schema-issues.js';
 import type { CustomerViewSettings } from '../customer-view/customer-view-settings.js';
 import type { AdminSettings } from '../api/admin-settings.js';
 import { compileSegmentRules } from '../customer-view/segments/segment-rules.js';
+import { configSecrets } from '../observability/config-secrets.js';
+import { registerSecret } from '../observability/secret-registry.js';
 
 export interface HubConfigSource {
   /** How the file is named in messages (as the user gave it). */
@@ -66,6 +68,8 @@ export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCat
       issues.push(yaml.issueAt(['connectors', name, 'connector'], 'CONNECTOR_UNKNOWN', unknownConnectorMessage(instance.connector, catalog.names())));
       continue;
     }
+    // Before anything can log about this instance: its secrets are redacted from every log line from now on.
+    for (const secret of [...configSecrets(instance, instanceSettingsSchema), ...configSecrets(instance.config, definition.spec)]) registerSecret(secret);
     issues.push(...instanceIssues(name, instance, definition, written.get(name) ?? new Set(), yaml));
     instances.push(toInstanceConfig(name, instance as InstanceSettings, typeof instance.deadLetterTopic === 'string' ? instance.deadLetterTopic : `dlq.${name}`));
     const last = instances.at(-1)!;

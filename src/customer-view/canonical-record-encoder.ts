@@ -3,7 +3,7 @@ import { valueSubject } from '../avro/canonical-schema-registration.js';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import { businessKeyOf } from '../avro/topic-info.js';
 import type { OutgoingRecord } from '../kafka/kafka-client.js';
-import { withTracingHeaders } from '../runtime/record-headers.js';
+import { derivedTracingHeaders, withTracingHeaders } from '../runtime/record-headers.js';
 
 /**
  * Turns a value the customer view derived into a record of a canonical topic: keyed by its
@@ -21,7 +21,7 @@ export class CanonicalRecordEncoder {
     const bytes = await this.serde.encode(valueSubject(topic), this.schemas.registrySchema(info.record), value);
     const meta = value.meta as Record<string, unknown> | undefined;
     // The derived record is its own event (own id and type) within the cause's trace.
-    const headers = withTracingHeaders(value, { ...causeHeaders, 'event-id': String(meta?.eventId ?? ''), 'event-type': String(meta?.eventType ?? ''), 'source-system': 'crm-hub' }, 'crm-hub');
+    const headers = withTracingHeaders(value, { ...causeHeaders, ...derivedTracingHeaders(causeHeaders ?? {}, `customer-view:${topic}`), 'event-id': String(meta?.eventId ?? ''), 'event-type': String(meta?.eventType ?? ''), 'source-system': 'crm-hub' }, 'crm-hub');
     return { key: businessKeyOf(info, value), value: bytes, headers };
   }
 }

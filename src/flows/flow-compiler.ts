@@ -5,6 +5,8 @@ import { compareConfigIssues, type ConfigIssue, type ConfigPath } from '../confi
 import { compileConfigSchema } from '../config/config-schema-compiler.js';
 import { readConfigYaml, type ConfigYaml } from '../config/config-yaml-reader.js';
 import { validateAgainstSchema } from '../config/schema-issues.js';
+import { configSecrets } from '../observability/config-secrets.js';
+import { registerSecret } from '../observability/secret-registry.js';
 import { describeError } from '../errors/hub-error.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import { flowDestinationIssues } from './flow-destination-check.js';
@@ -157,6 +159,8 @@ function compileStep(index: number, item: unknown, inputType: avro.Type | undefi
     return undefined;
   }
   const configIssues = validateAgainstSchema(compileConfigSchema(definition.spec as object), item[type], path, yaml);
+  // Secrets of a step (enrich's HTTP headers, from ${ENV}) are never to appear in a log line.
+  for (const secret of configSecrets(item[type], definition.spec)) registerSecret(secret);
   if (configIssues.length > 0) {
     issues.push(...configIssues);
     return undefined;

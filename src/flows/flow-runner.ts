@@ -5,8 +5,11 @@ import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import { HubError, describeError } from '../errors/hub-error.js';
 import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, RecordBatch } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
+import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
+import { eventOccurredAt } from '../observability/metrics/event-age.js';
 import { connectorInputTopic } from '../runtime/connector-input-topic.js';
 import { DeadLetterPublisher, type DeadLetter } from '../runtime/dead-letter-publisher.js';
+import { derivedTracingHeaders, withTracingHeaders } from '../runtime/record-headers.js';
 import { RetryPolicy, sleep } from '../runtime/retry-policy.js';
 import { retrying, StoppingError } from '../runtime/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
@@ -43,6 +46,7 @@ export class FlowRunner {
     private readonly serde: AvroSerde,
     private readonly schemas: SchemaCatalog,
     private readonly logger: Logger,
+    private readonly metrics: ComponentMetrics = NO_METRICS,
   ) {
     this.policy = new RetryPolicy(flow.errors.retry);
     this.deadLetters = new DeadLetterPublisher(producer, flow.errors.deadLetterTopic, `flow:${flow.name}`);
@@ -97,8 +101,13 @@ export class FlowRunner {
   }
 
   private async processBatch(batch: RecordBatch, journal: FlowStateJournal): Promise<void> {
+    const settled = this.metrics.startBatch();
+    this.metrics.recordsIn(batch.records.length);
     const outputs = new Map<string, OutgoingRecord[]>();
     const dead: DeadLetter[] = [];
+    let produced = 0;
+    // When the events behind the messages that had outputs happened, for the end-to-end latency once those are acknowledged.
+    const occurredAt: number[] = [];
     for (const record of batch.records) {
       this.counters.recordsIn++;
       const signal = this.abort.signal;
@@ -115,6 +124,9 @@ export class FlowRunner {
         const encoded = await retrying(this.policy, signal, () => Promise.all(results.map((output) => this.encode(output))));
         for (const { topic, record: out } of encoded) outputs.set(topic, [...(outputs.get(topic) ?? []), out]);
         this.counters.recordsOut += encoded.length;
+        produced += encoded.length;
+        const at = encoded.length > 0 ? eventOccurredAt(message.value) : undefined;
+        if (at !== undefined) occurredAt.push(at);
       } catch (error) {
         journal.rollback(mark);
         // Stopping, or infrastructure (registry, broker) still away after the retries: leave the batch
@@ -126,9 +138,14 @@ export class FlowRunner {
     }
     await this.deadLetters.publish(dead);
     this.counters.deadLettered += dead.length;
+    this.metrics.deadLettered(dead.length);
     // Order within each output topic follows processing order, so per-key order carries through.
     for (const [topic, records] of outputs) await this.producer.send(topic, records);
+    const acknowledgedAt = Date.now();
+    this.metrics.recordsOut(produced);
+    for (const at of occurredAt) this.metrics.acknowledged(at, acknowledgedAt);
     await journal.flush();
+    settled();
   }
 
   private async toMessage(record: IncomingRecord): Promise<FlowMessage> {
@@ -142,7 +159,9 @@ export class FlowRunner {
     if (!schemaName) throw new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${this.flow.name}: no schema for output topic ${topic}; name one with to.schema`);
     try {
       const value = await this.serde.encode(valueSubject(topic), this.schemas.registrySchema(schemaName), output.message.value);
-      return { topic, record: { key: output.message.key, value, headers: output.message.headers } };
+      // Tracing: the output keeps its input's correlation id and trace, in a span of this flow's own.
+      const headers = withTracingHeaders(output.message.value, { ...output.message.headers, ...derivedTracingHeaders(output.message.headers, `flow:${this.flow.name}`) }, 'crm-hub');
+      return { topic, record: { key: output.message.key, value, headers } };
     } catch (error) {
       if (error instanceof HubError && error.retriable) throw error;
       throw new FlowStepError(this.flow.name, `to ${topic}`, error);
@@ -152,6 +171,7 @@ export class FlowRunner {
   private noteError(error: unknown): void {
     const { code, message } = describeError(error);
     this.counters.failures++;
+    this.metrics.error(error);
     this.counters.lastError = { code, message, at: new Date().toISOString() };
   }
 }

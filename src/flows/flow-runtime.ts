@@ -4,9 +4,11 @@ import path from 'node:path';
 import type { AvroSerde } from '../avro/avro-serde.js';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import { formatConfigIssue, type ConfigIssue } from '../config/config-issue.js';
-import { describeError } from '../errors/hub-error.js';
+import { ConfigError, describeError, HubError } from '../errors/hub-error.js';
+import type { ConsumerGroupRef } from '../kafka/consumer-lag.js';
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
+import type { HubMetrics } from '../observability/metrics/hub-metrics.js';
 import { CompactedTopicStore } from '../runtime/compacted-topic-store.js';
 import type { CompiledFlow } from './compiled-flow.js';
 import { compileFlowFile } from './flow-compiler.js';
@@ -18,11 +20,21 @@ import { FlowStateJournal, type StateSink } from './flow-state-journal.js';
 export interface FlowStatus {
   name: string;
   file: string;
-  state: 'running' | 'failed' | 'stopped';
+  state: 'running' | 'paused' | 'failed' | 'stopped';
   /** 1 for the version started first, +1 for each version a reload started. With `running`, `issues` are those of a refused newer version. */
   generation: number;
   issues?: string[];
+  /** Of the running version; they start again from zero with each generation. */
   counters?: FlowCounters;
+  lastError?: { code: string; message: string; at: string };
+  /** The consumer group of the running version and the topics it reads, for consumer lag. */
+  consumer?: ConsumerGroupRef;
+}
+
+/** What a restart found: the flow as it is now, and the issues of its file when that is invalid (the last good version then runs on). */
+export interface FlowRestart {
+  status: FlowStatus;
+  issues: ConfigIssue[];
 }
 
 export interface FlowRuntimeDeps {
@@ -31,6 +43,8 @@ export interface FlowRuntimeDeps {
   schemas: SchemaCatalog;
   steps: StepRegistry;
   logger: Logger;
+  /** Where flows count their records, errors and latencies; none when absent. */
+  metrics?: HubMetrics;
 }
 
 interface HostedFlow {
@@ -67,14 +81,44 @@ export class FlowRuntime {
   }
 
   statuses(): FlowStatus[] {
-    return [...this.flows.entries()].map(([name, hosted]) => ({
-      name,
-      file: hosted.file,
-      state: hosted.runner ? 'running' : hosted.issues ? 'failed' : 'stopped',
-      generation: hosted.generation,
-      issues: hosted.issues?.map(formatConfigIssue),
-      counters: hosted.runner ? { ...hosted.runner.counters } : undefined,
-    }));
+    return [...this.flows.entries()].map(([name, hosted]) => describeFlow(name, hosted));
+  }
+
+  /** Throws FLOW_UNKNOWN for a name that is not hosted. */
+  status(name: string): FlowStatus {
+    return describeFlow(name, this.hosted(name));
+  }
+
+  /** Stops taking messages; in-flight batches finish. Kept across reloads and restarts until `resume`. */
+  pause(name: string): FlowStatus {
+    this.runningFlow(name, 'paused').pause();
+    return this.status(name);
+  }
+
+  resume(name: string): FlowStatus {
+    this.runningFlow(name, 'resumed').resume();
+    return this.status(name);
+  }
+
+  /**
+   * Compiles the flow's file again and starts it as a new generation, in turn with the reloads of
+   * a watched folder. The flow may come back under another name when its file renamed it.
+   */
+  async restart(name: string): Promise<FlowRestart> {
+    const { file } = this.hosted(name);
+    const loading = this.reloads.then(() => this.load(file));
+    this.reloads = loading.then(() => undefined, () => undefined);
+    let issues: ConfigIssue[];
+    try {
+      issues = await loading;
+    } catch (error) {
+      if (error instanceof HubError) throw error;
+      throw new ConfigError('FLOW_FILE_UNREADABLE', `flow ${name} cannot be restarted: ${file} cannot be read: ${describeError(error).message}`, { cause: error });
+    }
+    const now = [...this.flows.entries()].find(([, hosted]) => hosted.file === file);
+    if (!now) throw new ConfigError('FLOW_UNKNOWN', `flow ${name} is no longer hosted (${file})`);
+    this.deps.logger.info(`flow ${name} restarted${issues.length > 0 ? `: ${file} is invalid, the last good version runs on` : ''}`);
+    return { status: describeFlow(now[0], now[1]), issues };
   }
 
   runner(name: string): FlowRunner | undefined {
@@ -88,6 +132,21 @@ export class FlowRuntime {
     // Flows are independent: stopping them side by side keeps shutdown short.
     await Promise.all([...this.flows.values()].map((hosted) => this.stopHosted(hosted)));
     await this.producer.disconnect();
+  }
+
+  private hosted(name: string): HostedFlow {
+    const hosted = this.flows.get(name);
+    if (!hosted) throw new ConfigError('FLOW_UNKNOWN', `no flow named ${name}`);
+    return hosted;
+  }
+
+  private runningFlow(name: string, becoming: string): FlowRunner {
+    const hosted = this.hosted(name);
+    if (!hosted.runner) {
+      const why = hosted.issues ? `it failed: ${hosted.issues.map(formatConfigIssue).join('; ')}` : 'it is stopped';
+      throw new HubError('FLOW_NOT_RUNNING', `flow ${name} cannot be ${becoming}: ${why}; restart it instead`);
+    }
+    return hosted.runner;
   }
 
   /** Compiles `file` and (re)starts its flow when it is valid; returns the issues found. */
@@ -111,6 +170,8 @@ export class FlowRuntime {
       },
     });
     const previous = [...this.flows.entries()].find(([, hosted]) => hosted.file === file);
+    // An operator's pause outlives a new version (read now: stopping the old one forgets its runner).
+    const paused = previous?.[1].runner?.paused ?? false;
     if (!flow) {
       for (const issue of issues) logger.error(`flow file ${file}: ${formatConfigIssue(issue)}`);
       if (previous?.[1].runner) {
@@ -131,7 +192,9 @@ export class FlowRuntime {
       for (const store of stateStores) await store.open(this.deps.client, this.producer);
       for (const table of tables) await table.start();
       await Promise.all(tables.map((table) => table.ready));
-      const runner = new FlowRunner(flow, this.deps.client, this.producer, this.deps.serde, this.deps.schemas, logger);
+      const runner = new FlowRunner(flow, this.deps.client, this.producer, this.deps.serde, this.deps.schemas, logger, this.deps.metrics?.component('flow', flow.name));
+      // The runner pauses as soon as its consumer runs.
+      if (paused) runner.pause();
       await runner.start();
       this.flows.set(flow.name, { file, generation: (previous?.[1].generation ?? 0) + 1, runner, tables });
       logger.info(`flow ${flow.name} running (${file}: ${flow.from.join(', ')} → ${describeDestinations(flow)})`);
@@ -174,6 +237,20 @@ export class FlowRuntime {
     await Promise.all([hosted.runner?.stop(), ...hosted.tables.map((table) => table.stop())].map((stopping) => stopping?.catch(() => undefined)));
     hosted.runner = undefined;
   }
+}
+
+function describeFlow(name: string, hosted: HostedFlow): FlowStatus {
+  const runner = hosted.runner;
+  return {
+    name,
+    file: hosted.file,
+    state: runner ? (runner.paused ? 'paused' : 'running') : hosted.issues ? 'failed' : 'stopped',
+    generation: hosted.generation,
+    issues: hosted.issues?.map(formatConfigIssue),
+    counters: runner ? { ...runner.counters } : undefined,
+    lastError: runner?.counters.lastError,
+    consumer: runner ? { groupId: runner.groupId, topics: runner.flow.from } : undefined,
+  };
 }
 
 function isFlowFile(name: string): boolean {

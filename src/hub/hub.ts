@@ -7,6 +7,15 @@ import type { HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../api/http-server.js';
 import { customerRoutes } from '../api/customer-routes.js';
 import { topologyRoutes } from '../api/topology-routes.js';
+import { traceRoutes } from '../api/trace-routes.js';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
+import { customerTraceKeys } from '../tracing/customer-trace-keys.js';
+import { metricsRoutes } from '../api/metrics-routes.js';
+import { runtimeRoutes } from '../api/runtime-routes.js';
+import { deadLetterRoutes } from '../api/dead-letter-routes.js';
+import { DeadLetterOffice } from '../dead-letters/dead-letter-office.js';
+import { ConsumerLagReader } from '../kafka/consumer-lag.js';
+import { HubMetrics } from '../observability/metrics/hub-metrics.js';
 import type { ApiAccessPolicy } from '../api/api-router.js';
 import { ApiTokens } from '../api/api-tokens.js';
 import { bootstrapAdminToken } from '../api/bootstrap-token.js';
@@ -64,8 +73,12 @@ export class Hub {
     const log = (message: string) => this.logger.info(message);
     const http = new HubHttpServer(this.logger, await this.accessPolicy());
     this.http = http;
+    const metrics = new HubMetrics({ logger: this.logger });
+    // Scrapes work from the first second; the hub's own figures appear as its parts start.
+    http.addRoutes(metricsRoutes(metrics));
     this.httpPort = await http.listen(this.settings.httpPort, this.settings.httpHost);
     this.stack.push({ name: 'HTTP server', stop: () => http.close() });
+    http.addRoutes(dashboardRoutes());
     try {
       const kafka = await provideKafka({ brokersFromEnv: this.settings.kafkaBrokers, dataDir: path.join(this.settings.dataDir, 'kafka'), embeddedPort: this.settings.embeddedKafkaPort, connectTimeoutMs: this.settings.connectTimeoutMs, log });
       this.kafka = kafka;
@@ -95,14 +108,31 @@ export class Hub {
         schemas: this.catalog,
         connectors: this.connectors.catalog,
         logger: this.logger,
+        metrics,
       }, this.connectors.invalid);
       this.connectorRuntime = runtime;
       this.stack.push({ name: 'connector runtime', stop: () => runtime.stop() });
       http.app.use(runtime.webhookRouter);
 
-      const flows = await FlowRuntime.start(this.settings.flowsDir, { client, serde, schemas: this.catalog, steps: createStepRegistry(), logger: this.logger }, { watch: this.settings.watchFlows });
+      const flows = await FlowRuntime.start(this.settings.flowsDir, { client, serde, schemas: this.catalog, steps: createStepRegistry(), logger: this.logger, metrics }, { watch: this.settings.watchFlows });
       this.flowRuntime = flows;
       this.stack.push({ name: 'flow runtime', stop: () => flows.stop() });
+
+      // One lag reader (cached 5 s) for the status API and the Prometheus gauge.
+      const lag = new ConsumerLagReader(admin);
+      http.addRoutes(runtimeRoutes({ connectors: runtime, flows, lag }));
+      metrics.setLagProvider(async () => {
+        const groups = [
+          ...flows.statuses().flatMap((status) => (status.consumer ? [status.consumer] : [])),
+          ...runtime.statuses().flatMap((status) => runtime.consumerGroup(status.name) ?? []),
+        ];
+        const read = await Promise.allSettled(groups.map((group) => lag.lag(group)));
+        return read.flatMap((result) => (result.status === 'fulfilled' ? result.value.topics.map((topic) => ({ group: result.value.groupId, topic: topic.topic, lag: Number(topic.lag) })) : []));
+      });
+
+      const deadLetters = await DeadLetterOffice.open({ client, serde, schemas: this.catalog, logger: this.logger });
+      this.stack.push({ name: 'dead-letter office', stop: () => deadLetters.stop() });
+      http.addRoutes(deadLetterRoutes(deadLetters));
 
       const customerViewSettings = this.connectors.config.customerView ?? defaultCustomerViewSettings();
       if (customerViewSettings.enabled) {
@@ -115,6 +145,12 @@ export class Hub {
         http.addRoutes(customerRoutes(view));
       }
 
+      http.addRoutes(traceRoutes({
+        client,
+        serde,
+        schemas: this.catalog,
+        resolveCustomer: this.customerView ? (key) => customerTraceKeys(this.customerView!.directory.lookup(key)) : undefined,
+      }));
       http.addRoutes(topologyRoutes(() => ({
         connectors: this.connectors.config.connectors
           .filter((instance) => instance.enabled)
@@ -140,7 +176,7 @@ export class Hub {
         {
           name: 'flows',
           check: () => {
-            const failed = flows.statuses().filter((flow) => flow.state !== 'running');
+            const failed = flows.statuses().filter((flow) => flow.state !== 'running' && flow.state !== 'paused');
             return { ok: failed.length === 0, detail: failed.length === 0 ? `${flows.statuses().length} running` : failed.map((flow) => `${flow.name} ${flow.state}`).join(', ') };
           },
         },

@@ -90,6 +90,14 @@ export interface PartitionOffsets {
   high: string;
 }
 
+/** Offsets `from` (inclusive) to `to` (exclusive) of one partition. */
+export interface OffsetRange {
+  topic: string;
+  partition: number;
+  from: string;
+  to: string;
+}
+
 export interface HubAdmin {
   /** Creates the topics that do not exist yet; existing ones are left as they are. */
   ensureTopics(topics: TopicSpec[]): Promise<void>;
@@ -108,4 +116,18 @@ export interface KafkaClient {
   readToEnd(topic: string): Promise<IncomingRecord[]>;
   consumer(options: ConsumerOptions): Promise<HubConsumer>;
   admin(): Promise<HubAdmin>;
+}
+
+/**
+ * Reading what topics hold since a time, without a consumer group's offsets: what a trace needs
+ * besides KafkaClient. Kept apart so that in-memory clients of tests need not offer it.
+ */
+export interface TopicScanner {
+  /** Per partition of each topic: from the first offset whose record is at or after `timestamp` (ms) to the current end. */
+  rangesSince(topics: string[], timestamp: number): Promise<OffsetRange[]>;
+  /**
+   * Hands the records of each range to `visit`, batch by batch, without committing anything; resolves
+   * once every range was read, or early when `signal` aborts, with the ranges not read to their end.
+   */
+  scanRanges(ranges: OffsetRange[], visit: (records: IncomingRecord[]) => void, signal?: AbortSignal): Promise<OffsetRange[]>;
 }

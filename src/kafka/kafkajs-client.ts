@@ -3,7 +3,7 @@ import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage, type L
 import type { Logger } from '../observability/logger.js';
 import { singleMemberAssigner } from './single-member-assigner.js';
 import { HubError } from '../errors/hub-error.js';
-import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, ProducedPosition, RecordHeaders, TopicSpec } from './kafka-client.js';
+import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, ProducedPosition, RecordHeaders, TopicScanner, TopicSpec } from './kafka-client.js';
 
 export interface KafkajsClientOptions {
   brokers: string[];
@@ -14,7 +14,7 @@ export interface KafkajsClientOptions {
 }
 
 /** KafkaClient on kafkajs. The only file that imports kafkajs outside the infrastructure probes. */
-export class KafkajsClient implements KafkaClient {
+export class KafkajsClient implements KafkaClient, TopicScanner {
   private readonly kafka: Kafka;
 
   constructor(private readonly options: KafkajsClientOptions) {
@@ -89,6 +89,74 @@ export class KafkajsClient implements KafkaClient {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  async rangesSince(topics: string[], timestamp: number): Promise<OffsetRange[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ranges: OffsetRange[] = [];
+      // A few topics at a time: hundreds of them must not mean hundreds of requests at once.
+      for (let start = 0; start < topics.length; start += 8) {
+        const slice = await Promise.all(topics.slice(start, start + 8).map(async (topic) => {
+          const offsets = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchTopicOffsetsByTimestamp(topic, timestamp)]).catch((error: unknown) => {
+            // A topic deleted since it was listed holds nothing to read.
+            if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
+            throw error;
+          });
+          if (!offsets) return [];
+          const [ends, starts] = offsets;
+          return ends.sort((a, b) => a.partition - b.partition).map((end) => {
+            const at = starts.find((entry) => entry.partition === end.partition)?.offset ?? end.low;
+            return { topic, partition: end.partition, from: BigInt(at) < BigInt(end.low) ? end.low : at, to: end.high };
+          });
+        }));
+        ranges.push(...slice.flat());
+      }
+      return ranges;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async scanRanges(ranges: OffsetRange[], visit: (records: IncomingRecord[]) => void, signal?: AbortSignal): Promise<OffsetRange[]> {
+    const unread = new Map(ranges.filter((range) => BigInt(range.to) > BigInt(range.from)).map((range) => [`${range.partition}@${range.topic}`, range]));
+    if (unread.size === 0 || signal?.aborted) return [...unread.values()];
+    // A throwaway group that never commits, as in readToEnd; every partition is started by a seek.
+    const groupId = `crm-hub-scan-${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [...new Set([...unread.values()].map((range) => range.topic))], fromBeginning: false });
+      await new Promise<void>((resolve, reject) => {
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+        consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+        // Also emitted for batches that held only compacted-away offsets or control records: the range still moves on.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          const range = unread.get(`${payload.partition}@${payload.topic}`);
+          if (range && BigInt(payload.lastOffset) + 1n >= BigInt(range.to)) unread.delete(`${payload.partition}@${payload.topic}`);
+          if (unread.size === 0) resolve();
+        });
+        const running = consumer.run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const range = unread.get(`${batch.partition}@${batch.topic}`);
+            if (!range) return;
+            const [from, to] = [BigInt(range.from), BigInt(range.to)];
+            const inRange = batch.messages.filter((message) => BigInt(message.offset) >= from && BigInt(message.offset) < to);
+            if (inRange.length > 0) visit(inRange.map((message) => toIncoming(batch.topic, batch.partition, message)));
+          },
+        });
+        // run() creates the group synchronously; the seeks apply at the first fetch of each partition.
+        for (const range of unread.values()) consumer.seek({ topic: range.topic, partition: range.partition, offset: range.from });
+        running.catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+      const admin = this.kafka.admin();
+      await admin.connect().then(() => admin.deleteGroups([groupId])).catch(() => undefined).finally(() => admin.disconnect());
+    }
+    return [...unread.values()];
   }
 
   async consumer(options: ConsumerOptions): Promise<HubConsumer> {

@@ -3,9 +3,11 @@ import type { AvroSerde } from '../avro/avro-serde.js';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import type { ConnectorInstanceConfig, HubConfig } from '../config/connector-instance-config.js';
 import type { ConnectorContext, ConnectorDefinition, SourceConnector } from '../connectors/connector-definition.js';
-import { ConfigError, describeError } from '../errors/hub-error.js';
+import { ConfigError, describeError, HubError } from '../errors/hub-error.js';
+import type { ConsumerGroupRef } from '../kafka/consumer-lag.js';
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
+import type { HubMetrics } from '../observability/metrics/hub-metrics.js';
 import { CompactedTopicStore } from './compacted-topic-store.js';
 import { connectorInputTopic } from './connector-input-topic.js';
 import { createConnectorHttpClient } from './connector-http-client.js';
@@ -28,11 +30,17 @@ export interface ConnectorRuntimeDeps {
   schemas: SchemaCatalog;
   connectors: { get(name: string): ConnectorDefinition; find?(name: string): ConnectorDefinition | undefined };
   logger: Logger;
+  /** Where instances count their records, errors and latencies; none when absent. */
+  metrics?: HubMetrics;
 }
 
 interface HostedInstance {
   config: ConnectorInstanceConfig;
   status: InstanceStatus;
+  /** Why the config failed validation: such an instance has no config to start from. */
+  invalid?: string;
+  /** Sinks: the group and topics they consume, for consumer lag. */
+  consumer?: ConsumerGroupRef;
   polling?: PollingSource;
   webhook?: WebhookEndpoint;
   sink?: SinkRunner;
@@ -45,6 +53,7 @@ interface HostedInstance {
  */
 export class ConnectorRuntime {
   private readonly instances = new Map<string, HostedInstance>();
+  private readonly restarts = new Map<string, Promise<InstanceStatusReport>>();
   readonly webhookRouter: Router;
 
   private constructor(
@@ -65,7 +74,7 @@ export class ConnectorRuntime {
     for (const [name, { connector, problems }] of invalid) {
       const status = new InstanceStatus(name, connector, deps.connectors.find?.(connector)?.kind ?? 'source');
       status.recordError(new ConfigError('CONFIG_INVALID', problems.join('; ')), { fail: true });
-      runtime.instances.set(name, { config: { name, connector } as ConnectorInstanceConfig, status });
+      runtime.instances.set(name, { config: { name, connector } as ConnectorInstanceConfig, status, invalid: problems.join('; ') });
     }
     for (const instance of config.connectors.filter((c) => c.enabled)) await runtime.startInstance(instance);
     return runtime;
@@ -79,23 +88,53 @@ export class ConnectorRuntime {
     return this.hosted(name).status.report();
   }
 
-  pause(name: string): void {
-    const hosted = this.hosted(name);
+  /** Sinks: the consumer group and its topics; undefined for sources and instances that never got that far. */
+  consumerGroup(name: string): ConsumerGroupRef | undefined {
+    return this.hosted(name).consumer;
+  }
+
+  /** Stops taking records (sinks keep their partitions); kept across restarts until `resume`. */
+  pause(name: string): InstanceStatusReport {
+    const hosted = this.controllable(name, 'paused');
     hosted.polling?.pause();
     hosted.sink?.pause();
     if (hosted.webhook) hosted.webhook.paused = true;
     hosted.status.state = 'paused';
+    return hosted.status.report();
   }
 
-  resume(name: string): void {
-    const hosted = this.hosted(name);
+  resume(name: string): InstanceStatusReport {
+    const hosted = this.controllable(name, 'resumed');
     hosted.status.state = 'running';
     hosted.polling?.resume();
     hosted.sink?.resume();
     if (hosted.webhook) hosted.webhook.paused = false;
+    return hosted.status.report();
+  }
+
+  /**
+   * Stops the instance and starts it again from its config: a new connector object, consumer and
+   * schedule. Counters and the last error carry over, and so does a pause. Concurrent calls share
+   * one restart.
+   */
+  async restart(name: string): Promise<InstanceStatusReport> {
+    const hosted = this.hosted(name);
+    if (hosted.invalid !== undefined) throw new ConfigError('INSTANCE_NOT_RESTARTABLE', `connector instance ${name} cannot be restarted: its config is invalid (${hosted.invalid}); fix the hub config and restart the hub`);
+    const running = this.restarts.get(name);
+    if (running) return running;
+    const restart = (async () => {
+      const paused = hosted.status.state === 'paused';
+      await this.stopInstance(hosted);
+      await this.startInstance(hosted.config, { previous: hosted.status, paused });
+      this.deps.logger.info(`connector instance ${name} restarted`);
+      return this.status(name);
+    })().finally(() => this.restarts.delete(name));
+    this.restarts.set(name, restart);
+    return restart;
   }
 
   async stop(): Promise<void> {
+    await Promise.allSettled(this.restarts.values());
     for (const hosted of [...this.instances.values()].reverse()) await this.stopInstance(hosted);
     await this.producer.disconnect();
   }
@@ -106,18 +145,35 @@ export class ConnectorRuntime {
     return hosted;
   }
 
-  private async startInstance(config: ConnectorInstanceConfig): Promise<void> {
+  /** An instance with something running to pause or resume: not one that failed to start, is stopped or restarting. */
+  private controllable(name: string, becoming: string): HostedInstance {
+    const hosted = this.hosted(name);
+    const { state, lastError } = hosted.status;
+    const hostsWork = hosted.polling !== undefined || hosted.webhook !== undefined || hosted.sink !== undefined;
+    if (this.restarts.has(name) || state === 'starting') throw new HubError('INSTANCE_NOT_RUNNING', `connector instance ${name} cannot be ${becoming} while it is restarting`);
+    if (!hostsWork || state === 'stopped') {
+      const reason = state === 'failed' && lastError ? `it failed: ${lastError.message}` : `it is ${state}`;
+      throw new HubError('INSTANCE_NOT_RUNNING', `connector instance ${name} cannot be ${becoming}: ${reason}; restart it instead`);
+    }
+    return hosted;
+  }
+
+  /** `previous`: the status of the instance this one restarts, whose counters, last error and pause carry over. */
+  private async startInstance(config: ConnectorInstanceConfig, restarting: { previous: InstanceStatus; paused: boolean } | undefined = undefined): Promise<void> {
     const { connectors, logger } = this.deps;
     let definition: ConnectorDefinition | undefined;
     try {
       definition = connectors.get(config.connector);
     } catch (error) {
       const status = new InstanceStatus(config.name, config.connector, 'source');
+      carryOver(status, restarting?.previous);
       status.recordError(error, { fail: true });
       this.instances.set(config.name, { config, status });
       return;
     }
     const status = new InstanceStatus(config.name, config.connector, definition.kind);
+    carryOver(status, restarting?.previous);
+    const paused = restarting?.paused ?? false;
     const hosted: HostedInstance = { config, status };
     this.instances.set(config.name, hosted);
     try {
@@ -125,7 +181,7 @@ export class ConnectorRuntime {
         instance: config.name,
         allowedHosts: config.allowedHosts,
         logger: logger.child({ connector: config.connector, instance: config.name }),
-        http: (options = {}) => createConnectorHttpClient({ ...options, allowedHosts: options.allowedHosts ?? config.allowedHosts }),
+        http: (options = {}) => createConnectorHttpClient({ ...options, allowedHosts: options.allowedHosts ?? config.allowedHosts, allowPrivateNetworks: config.allowPrivateNetworks }),
       };
       // A sink may start before anything was written to its topics: subscribing needs them to exist.
       const inputs = definition.kind === 'sink' ? [...(config.topics ?? definition.consumes), connectorInputTopic(config.name)] : [];
@@ -135,32 +191,41 @@ export class ConnectorRuntime {
       if (definition.kind === 'source') {
         const connector = await definition.create(config.config, context);
         hosted.close = connector.close?.bind(connector);
-        this.startSource(hosted, connector, deadLetters);
+        this.startSource(hosted, connector, deadLetters, paused);
       } else {
         const connector = await definition.create(config.config, context);
         hosted.close = connector.close?.bind(connector);
         const replies = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters);
-        hosted.sink = new SinkRunner(config, inputs, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger, replies);
+        hosted.sink = new SinkRunner(config, inputs, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger, replies, this.deps.metrics?.component('connector', config.name));
+        hosted.consumer = { groupId: hosted.sink.groupId, topics: inputs };
         await hosted.sink.start();
+        // A consumer cannot be paused before it runs; right after is before its first fetch returns.
+        if (paused) hosted.sink.pause();
       }
-      status.state = 'running';
-      logger.info(`connector instance ${config.name} (${config.connector}, ${definition.kind}) running`);
+      status.state = paused ? 'paused' : 'running';
+      logger.info(`connector instance ${config.name} (${config.connector}, ${definition.kind}) ${status.state}`);
     } catch (error) {
       status.recordError(error, { fail: true });
       logger.error(`connector instance ${config.name} (${config.connector}) failed to start: ${describeError(error).message}`);
     }
   }
 
-  private startSource(hosted: HostedInstance, connector: SourceConnector, deadLetters: DeadLetterPublisher): void {
+  private startSource(hosted: HostedInstance, connector: SourceConnector, deadLetters: DeadLetterPublisher, paused: boolean): void {
     const { config, status } = hosted;
-    const publisher = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters);
+    const metrics = this.deps.metrics?.component('connector', config.name);
+    const publisher = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters, metrics);
     const logger = this.deps.logger.child({ instance: config.name });
     if (!connector.poll && !connector.webhook) throw new ConfigError('SOURCE_HAS_NO_INPUT', `${config.connector} offers neither polling nor a webhook`);
     if (connector.poll && config.schedule) {
-      hosted.polling = new PollingSource(config, { ...connector, poll: connector.poll.bind(connector) }, publisher, this.positions, status, logger);
+      hosted.polling = new PollingSource(config, { ...connector, poll: connector.poll.bind(connector) }, publisher, this.positions, status, logger, metrics);
+      // Paused before it starts, so that not even the first poll runs.
+      if (paused) hosted.polling.pause();
       hosted.polling.start();
     }
-    if (connector.webhook) hosted.webhook = new WebhookEndpoint(config, connector.webhook, publisher, this.webhookEvents, status, logger);
+    if (connector.webhook) {
+      hosted.webhook = new WebhookEndpoint(config, connector.webhook, publisher, this.webhookEvents, status, logger, metrics);
+      hosted.webhook.paused = paused;
+    }
     if (!hosted.polling && !hosted.webhook) throw new ConfigError('SCHEDULE_MISSING', `connectors.${config.name}.schedule: ${config.connector} only polls, so it needs a schedule`);
   }
 
@@ -175,4 +240,10 @@ export class ConnectorRuntime {
     }
     hosted.status.state = 'stopped';
   }
+}
+
+function carryOver(status: InstanceStatus, previous: InstanceStatus | undefined): void {
+  if (!previous) return;
+  Object.assign(status.counters, previous.counters);
+  status.lastError = previous.lastError;
 }

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { HubProducer, IncomingRecord, RecordHeaders } from '../kafka/kafka-client.js';
 import { describeError } from '../errors/hub-error.js';
+import { newTraceparent } from '../tracing/traceparent.js';
+import { HEADER } from './record-headers.js';
 
 /** Header names of a dead letter's reason; the original record's own headers are kept beside them. */
 export const DEAD_LETTER_HEADER = {
@@ -46,6 +49,9 @@ export class DeadLetterPublisher {
       letters.map((letter) => {
         const { code, message, retriable } = describeError(letter.error);
         const headers: RecordHeaders = {
+          // A record that came in without them (written by something other than the hub) still gets traceable ids.
+          [HEADER.correlationId]: randomUUID(),
+          [HEADER.traceparent]: newTraceparent(),
           ...letter.headers,
           [DEAD_LETTER_HEADER.stage]: this.stage,
           [DEAD_LETTER_HEADER.errorCode]: code,

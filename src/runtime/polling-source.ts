@@ -3,6 +3,7 @@ import type { ConnectorInstanceConfig } from '../config/connector-instance-confi
 import type { SourceConnector, SourcePosition } from '../connectors/connector-definition.js';
 import { ConfigError } from '../errors/hub-error.js';
 import type { Logger } from '../observability/logger.js';
+import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
 import type { CompactedTopicStore } from './compacted-topic-store.js';
 import type { InstanceStatus } from './instance-status.js';
 import { RetryPolicy } from './retry-policy.js';
@@ -28,6 +29,7 @@ export class PollingSource {
     private readonly positions: CompactedTopicStore<SourcePosition>,
     private readonly status: InstanceStatus,
     private readonly logger: Logger,
+    private readonly metrics: ComponentMetrics = NO_METRICS,
   ) {}
 
   start(): void {
@@ -65,6 +67,7 @@ export class PollingSource {
     try {
       for (;;) {
         if (this.paused || signal.aborted) return;
+        const settled = this.metrics.startBatch();
         const position = this.positions.get(this.instance.name);
         const result = await retrying(policy, signal, () => this.connector.poll(position, signal), (error, attempt, delay) => this.logRetry('poll', error, attempt, delay));
         const outcome = await retrying(policy, signal, () => this.publisher.publish(result.records), (error, attempt, delay) => this.logRetry('publish', error, attempt, delay));
@@ -72,18 +75,25 @@ export class PollingSource {
         this.status.counters.recordsIn += result.records.length;
         this.status.counters.recordsOut += outcome.produced;
         this.status.counters.deadLettered += outcome.deadLettered;
+        this.metrics.recordsIn(result.records.length);
+        this.metrics.recordsOut(outcome.produced);
+        this.metrics.deadLettered(outcome.deadLettered);
+        // Empty rounds come every schedule tick and would drown the rounds that did work.
+        if (result.records.length > 0) settled();
         if (this.status.state !== 'paused') this.status.state = 'running';
         if (!result.more || result.records.length === 0) return;
       }
     } catch (error) {
       if (error instanceof StoppingError) return;
       this.status.recordError(error, { fail: true });
+      this.metrics.error(error);
       this.logger.error(`source ${this.instance.name}: poll failed, next try on schedule: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   private logRetry(what: string, error: unknown, attempt: number, delayMs: number): void {
     this.status.recordError(error);
+    this.metrics.error(error);
     this.logger.warn(`source ${this.instance.name}: ${what} attempt ${attempt} failed, retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RecordHeaders } from '../kafka/kafka-client.js';
+import { childTraceparent, newTraceparent } from '../tracing/traceparent.js';
 
 /** The headers every record the hub writes carries, so that any record can be traced end to end. */
 export const HEADER = {
@@ -8,6 +9,11 @@ export const HEADER = {
   sourceSystem: 'source-system',
   eventType: 'event-type',
   traceparent: 'traceparent',
+  /**
+   * Who derived the record from another (`flow:<name>`, `sink:<instance>` for what a delivery
+   * brought back); absent on what a source wrote. A trace tells its hops apart by it.
+   */
+  stage: 'hub-stage',
 } as const;
 
 /**
@@ -23,6 +29,19 @@ export function withTracingHeaders(value: Record<string, unknown>, given: Record
     [HEADER.eventId]: given?.[HEADER.eventId] ?? text(meta.eventId) ?? randomUUID(),
     [HEADER.sourceSystem]: given?.[HEADER.sourceSystem] ?? text(meta.sourceSystem) ?? sourceSystem,
     [HEADER.eventType]: given?.[HEADER.eventType] ?? text(meta.eventType) ?? 'unknown',
-    [HEADER.traceparent]: given?.[HEADER.traceparent] ?? `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+    [HEADER.traceparent]: given?.[HEADER.traceparent] ?? newTraceparent(),
+  };
+}
+
+/**
+ * What a record derived from `cause` takes from it: the correlation id (when it has one) and the
+ * trace, continued with a span of the deriving stage's own so that each hop stays distinguishable.
+ */
+export function derivedTracingHeaders(cause: RecordHeaders, stage: string): RecordHeaders {
+  const correlationId = cause[HEADER.correlationId];
+  return {
+    ...(correlationId === undefined ? {} : { [HEADER.correlationId]: correlationId }),
+    [HEADER.traceparent]: childTraceparent(cause[HEADER.traceparent]),
+    [HEADER.stage]: stage,
   };
 }

@@ -5,11 +5,14 @@ import type { SourceRecordPublisher } from './source-record-publisher.js';
 import { describeError, HubError } from '../errors/hub-error.js';
 import type { HubConsumer, IncomingRecord, KafkaClient, RecordBatch } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
+import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
+import { eventOccurredAt } from '../observability/metrics/event-age.js';
 import { DeadLetterPublisher } from './dead-letter-publisher.js';
 import { DeliveryError } from './delivery-error.js';
 import type { InstanceStatus } from './instance-status.js';
 import { keyOrderedChunks } from './key-ordered-chunks.js';
 import { RateLimiter } from './rate-limiter.js';
+import { derivedTracingHeaders } from './record-headers.js';
 import { RetryPolicy, sleep } from './retry-policy.js';
 import { retrying, StoppingError } from './retrying.js';
 
@@ -43,6 +46,7 @@ export class SinkRunner {
     private readonly logger: Logger,
     /** Publishes records that deliveries bring back; absent for sinks that bring none. */
     private readonly replies?: SourceRecordPublisher,
+    private readonly metrics: ComponentMetrics = NO_METRICS,
   ) {
     this.policy = new RetryPolicy(instance.retry);
     this.limiter = instance.ratePerSecond ? new RateLimiter(instance.ratePerSecond) : undefined;
@@ -67,6 +71,7 @@ export class SinkRunner {
   private async recover(crashed: HubConsumer, error: unknown): Promise<void> {
     if (this.abort.signal.aborted) return;
     this.status.recordError(error, { fail: true });
+    this.metrics.error(error);
     const delay = this.instance.retry.maxDelayMs;
     this.logger.error(`sink ${this.instance.name} stopped consuming, restarting in ${delay} ms: ${describeError(error).message}`);
     await crashed.stop().catch(() => undefined);
@@ -94,6 +99,7 @@ export class SinkRunner {
   }
 
   private async handleBatch(batch: RecordBatch): Promise<void> {
+    const settled = this.metrics.startBatch();
     const pending: Pending[] = [];
     const undecodable = [];
     for (const incoming of batch.records) {
@@ -107,13 +113,17 @@ export class SinkRunner {
       }
     }
     this.status.counters.recordsIn += batch.records.length;
+    this.metrics.recordsIn(batch.records.length);
     await this.deadLetters.publish(undecodable);
     this.status.counters.deadLettered += undecodable.length;
+    this.metrics.deadLettered(undecodable.length);
+    for (const letter of undecodable) this.metrics.error(letter.error);
 
     const lanes = keyOrderedChunks(pending, (p) => p.record.key ?? `${p.incoming.partition}@${p.incoming.offset}`, this.instance.concurrency, this.instance.batchSize);
     await Promise.all(lanes.map(async (chunks) => {
       for (const chunk of chunks) await this.deliverChunk(chunk);
     }));
+    settled();
   }
 
   private async deliverChunk(chunk: Pending[]): Promise<void> {
@@ -126,23 +136,31 @@ export class SinkRunner {
       const retry: Pending[] = [];
       const dead: Pending[] = [];
       const replies: SourceRecord[] = [];
+      const deliveredAt = Date.now();
+      let delivered = 0;
       remaining.forEach((pending, index) => {
         pending.attempts++;
         const outcome = outcomes[index]!;
         if (outcome.ok) {
           this.status.counters.recordsOut++;
-          if (outcome.records?.length) replies.push(...outcome.records);
+          delivered++;
+          this.metrics.acknowledged(eventOccurredAt(pending.record.value), deliveredAt);
+          // Tracing: what a delivery brought back continues the delivered record's correlation id and trace.
+          if (outcome.records?.length) replies.push(...outcome.records.map((reply) => ({ ...reply, headers: { ...derivedTracingHeaders(pending.incoming.headers, `sink:${this.instance.name}`), ...reply.headers } })));
           return;
         }
         pending.lastError = outcome.error;
+        this.metrics.error(outcome.error);
         const retriable = outcome.error instanceof HubError ? outcome.error.retriable : false;
         (retriable && this.policy.canRetry(pending.attempts) ? retry : dead).push(pending);
       });
+      this.metrics.recordsOut(delivered);
       // What the target system answered (e.g. its own ids) is on Kafka before the offset can be committed.
       if (replies.length > 0 && this.replies) await retrying(this.policy, signal, () => this.replies!.publish(replies));
       if (dead.length > 0) {
         await this.deadLetters.publish(dead.map((p) => DeadLetterPublisher.fromRecord(p.incoming, p.lastError, p.attempts)));
         this.status.counters.deadLettered += dead.length;
+        this.metrics.deadLettered(dead.length);
         for (const p of dead) this.status.recordError(p.lastError);
       }
       if (retry.length > 0) {

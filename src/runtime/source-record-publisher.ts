@@ -5,6 +5,8 @@ import { businessKeyOf } from '../avro/topic-info.js';
 import type { SourceRecord } from '../connectors/connector-definition.js';
 import { HubError } from '../errors/hub-error.js';
 import type { HubProducer, OutgoingRecord } from '../kafka/kafka-client.js';
+import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
+import { eventOccurredAt } from '../observability/metrics/event-age.js';
 import { DeadLetterPublisher, type DeadLetter } from './dead-letter-publisher.js';
 import { withTracingHeaders } from './record-headers.js';
 
@@ -13,6 +15,8 @@ export interface EncodedRecords {
   count: number;
   /** Records that cannot be written: their value (as JSON bytes) and why. */
   rejected: DeadLetter[];
+  /** When the events of the encoded records happened (of those that say), for the end-to-end latency once produced. */
+  occurredAt?: number[];
 }
 
 /**
@@ -27,12 +31,14 @@ export class SourceRecordPublisher {
     private readonly catalog: SchemaCatalog,
     private readonly sourceSystem: string,
     private readonly deadLetters: DeadLetterPublisher,
+    private readonly metrics: ComponentMetrics = NO_METRICS,
   ) {}
 
   /** Encodes every record; a record that does not fit its schema is set aside, the rest are kept in order. */
   async encode(records: SourceRecord[]): Promise<EncodedRecords> {
     const byTopic = new Map<string, OutgoingRecord[]>();
     const rejected: DeadLetter[] = [];
+    const occurredAt: number[] = [];
     let count = 0;
     for (const record of records) {
       const headers = withTracingHeaders(record.value, record.headers, this.sourceSystem);
@@ -49,23 +55,28 @@ export class SourceRecordPublisher {
         list.push({ key: record.key, value, headers });
         byTopic.set(record.topic, list);
         count++;
+        const at = eventOccurredAt(record.value);
+        if (at !== undefined) occurredAt.push(at);
       } catch (error) {
         if (error instanceof HubError && error.retriable) throw error;
         rejected.push({ key: record.key, value: Buffer.from(JSON.stringify(record.value)), headers: { ...headers, 'content-type': 'application/json' }, error, attempts: 1, originalTopic: record.topic });
       }
     }
-    return { byTopic, count, rejected };
+    return { byTopic, count, rejected, occurredAt };
   }
 
   /** Produces encoded records and waits for the broker's acknowledgement of every one. */
   async produce(encoded: EncodedRecords): Promise<void> {
     for (const [topic, records] of encoded.byTopic) await this.producer.send(topic, records);
+    const acknowledgedAt = Date.now();
+    for (const at of encoded.occurredAt ?? []) this.metrics.acknowledged(at, acknowledgedAt);
   }
 
   /** Encode, dead-letter what cannot be written, produce the rest: what a polling source does with each batch. */
   async publish(records: SourceRecord[]): Promise<{ produced: number; deadLettered: number }> {
     const encoded = await this.encode(records);
     await this.deadLetters.publish(encoded.rejected);
+    for (const letter of encoded.rejected) this.metrics.error(letter.error);
     await this.produce(encoded);
     return { produced: encoded.count, deadLettered: encoded.rejected.length };
   }

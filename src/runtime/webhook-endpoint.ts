@@ -5,6 +5,7 @@ import type { ConnectorInstanceConfig } from '../config/connector-instance-confi
 import type { SourceConnector, WebhookRequest } from '../connectors/connector-definition.js';
 import { describeError, HubError } from '../errors/hub-error.js';
 import type { Logger } from '../observability/logger.js';
+import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
 import type { CompactedTopicStore } from './compacted-topic-store.js';
 import type { InstanceStatus } from './instance-status.js';
 import type { SourceRecordPublisher } from './source-record-publisher.js';
@@ -32,6 +33,7 @@ export class WebhookEndpoint {
     private readonly seenEvents: CompactedTopicStore<{ at: string }>,
     private readonly status: InstanceStatus,
     private readonly logger: Logger,
+    private readonly metrics: ComponentMetrics = NO_METRICS,
   ) {
     if (webhook.bodySchema) {
       const ajv = new Ajv({ allErrors: true, strict: false });
@@ -57,6 +59,7 @@ export class WebhookEndpoint {
       } catch (error) {
         if (!(error instanceof WebhookSignatureError)) throw error;
         this.status.counters.failures++;
+        this.metrics.errorCode(error.code);
         res.status(401).json(errorBody(error.code, error.message));
         return;
       }
@@ -65,10 +68,12 @@ export class WebhookEndpoint {
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch (error) {
+      this.metrics.errorCode('BODY_NOT_JSON');
       res.status(400).json(errorBody('BODY_NOT_JSON', `the body is not JSON: ${(error as Error).message}`));
       return;
     }
     if (this.validateBody && !this.validateBody(body)) {
+      this.metrics.errorCode('BODY_INVALID');
       const details = (this.validateBody.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid', params: e.params }));
       res.status(400).json(errorBody('BODY_INVALID', `the body does not match the ${this.instance.name} webhook schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details));
       return;
@@ -86,10 +91,12 @@ export class WebhookEndpoint {
       return;
     }
     this.inFlight.add(eventKey);
+    const settled = this.metrics.startBatch();
     try {
       const records = this.webhook.toRecords(request);
       const encoded = await this.publisher.encode(records);
       if (encoded.rejected.length > 0) {
+        for (const rejected of encoded.rejected) this.metrics.error(rejected.error);
         const details = encoded.rejected.map((r) => ({ topic: r.originalTopic, key: r.key?.toString() ?? null, ...describeError(r.error) }));
         res.status(422).json(errorBody('RECORDS_INVALID', `${details.length} of ${records.length} records cannot be written; nothing was produced`, details));
         return;
@@ -97,10 +104,14 @@ export class WebhookEndpoint {
       await this.publisher.produce(encoded);
       this.status.counters.recordsIn += records.length;
       this.status.counters.recordsOut += encoded.count;
+      this.metrics.recordsIn(records.length);
+      this.metrics.recordsOut(encoded.count);
+      settled();
       await this.seenEvents.put(eventKey, { at: new Date().toISOString() }).catch((error: unknown) => this.logger.warn(`webhook ${this.instance.name}: event ${eventId} produced but not remembered: ${describeError(error).message}`));
       res.status(200).json({ status: 'accepted', eventId, records: encoded.count });
     } catch (error) {
       this.status.recordError(error);
+      this.metrics.error(error);
       const { code, message, retriable } = describeError(error);
       // Retriable (broker or registry away): 503 tells the sender to come back; anything else is the request's fault.
       res.status(retriable || !(error instanceof HubError) ? 503 : 422).json(errorBody(code, message));

@@ -25,7 +25,7 @@ describe('step registry', () => {
     expect(dedupe).to.deep.equal({ key: 'meta.eventId', windowSeconds: 3600 });
     const enrich = { as: 'score', http: { url: 'https://risk.example.com/scores/{customerId}' } };
     compileConfigSchema(registry.get('enrich')?.spec as object)(enrich);
-    expect(enrich).to.deep.equal({ as: 'score', required: false, http: { url: 'https://risk.example.com/scores/{customerId}', timeoutMs: 5000, cacheTtlSeconds: 300 } });
+    expect(enrich).to.deep.equal({ as: 'score', required: false, http: { url: 'https://risk.example.com/scores/{customerId}', timeoutMs: 5000, cacheTtlSeconds: 300, allowPrivateNetworks: false } });
   });
 
   it('is a new registry each time, to which extra steps can be added or a built-in replaced', () => {

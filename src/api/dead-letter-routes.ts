@@ -1,0 +1,237 @@
+import type { Response } from 'express';
+import { ConfigError } from '../errors/hub-error.js';
+import type { DeadLetterOffice } from '../dead-letters/dead-letter-office.js';
+import type { DeadLetterFilterInput } from '../dead-letters/dead-letter-filter.js';
+import { DEAD_LETTER_ID_PATTERN } from '../dead-letters/dead-letter-id.js';
+import { DeadLetterNotFoundError } from '../dead-letters/dead-letter-not-found-error.js';
+import type { DeadLetterOrder } from '../dead-letters/dead-letter-page.js';
+import type { ReplayRequest } from '../dead-letters/replay-record.js';
+import { apiError, errorResponse, type ApiParameter, type ApiRoute, type JsonSchema } from './api-route.js';
+
+const TOPIC = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } as const;
+const TEXT = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const TIME = { type: 'string', minLength: 2, maxLength: 40 } as const;
+const TIME_FORMS = 'ISO date-time with zone (2026-03-01T08:00:00Z), date (2026-03-01, midnight UTC) or age (30m, 2h, 7d)';
+
+const FILTER_PROPERTIES = {
+  topic: { ...TOPIC, description: 'One dead-letter topic, e.g. dlq.crm-main or dlq.flow.renewals' },
+  source: { ...TEXT, description: 'Who dead-lettered: a connector instance or flow name, or the whole stage (connector:crm-main, flow:renewals, customer-view)' },
+  code: { ...TEXT, description: 'Error code, e.g. AVRO_DECODE_FAILED' },
+  originalTopic: { ...TOPIC, description: 'The topic the record was on when it failed' },
+  since: { ...TIME, description: `Failed at or after: ${TIME_FORMS}` },
+  until: { ...TIME, description: `Failed before: ${TIME_FORMS}` },
+} satisfies Record<keyof DeadLetterFilterInput, JsonSchema>;
+
+const FILTER_PARAMETERS: ApiParameter[] = Object.entries(FILTER_PROPERTIES).map(([name, { description, ...schema }]) => ({ name, in: 'query', description, schema }));
+
+const REASON_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    stage: { type: ['string', 'null'] },
+    flowStep: { type: ['string', 'null'] },
+    errorCode: { type: 'string' },
+    errorMessage: { type: 'string', description: 'Personal data masked' },
+    retriable: { type: ['boolean', 'null'] },
+    attempts: { type: ['integer', 'null'] },
+    originalTopic: { type: ['string', 'null'] },
+    originalPartition: { type: ['integer', 'null'] },
+    originalOffset: { type: ['string', 'null'] },
+    failedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const BRIEF_PROPERTIES = {
+  id: { type: 'string', description: '<topic>:<partition>:<offset>' },
+  topic: { type: 'string' },
+  partition: { type: 'integer' },
+  offset: { type: 'string' },
+  key: { type: ['string', 'null'], description: 'Personal data masked' },
+  correlationId: { type: ['string', 'null'] },
+  replayedFrom: { type: ['string', 'null'], description: 'The dead letter this record was replayed from, when it failed again' },
+  valueBytes: { type: 'integer' },
+  reason: REASON_SCHEMA,
+};
+
+const VIEW_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    ...BRIEF_PROPERTIES,
+    headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Every header, personal data masked' },
+    value: {
+      oneOf: [
+        { type: 'null' },
+        { type: 'object', description: 'Decoded with its writer schema, personal fields masked', properties: { format: { const: 'avro' }, schemaId: { type: 'integer' }, schemaName: { type: 'string' }, record: {}, maskedFields: { type: 'array', items: { type: 'string' } } } },
+        { type: 'object', description: 'Bytes that do not decode, and why', properties: { format: { const: 'base64' }, base64: { type: 'string' }, reason: { type: 'string' } } },
+      ],
+    },
+  },
+};
+
+const REPLAY_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    who: { type: 'string', description: 'Name of the token that asked for it' },
+    when: { type: 'string', format: 'date-time' },
+    ids: { type: ['array', 'null'], items: { type: 'string' } },
+    filter: { type: ['object', 'null'], description: 'The filter with its times fixed as ISO instants' },
+    target: { type: ['string', 'null'], description: 'null: each dead letter\'s original topic' },
+    counts: { type: 'object', properties: { total: { type: 'integer' }, done: { type: 'integer' }, failed: { type: 'integer' } } },
+    state: { type: 'string', enum: ['running', 'done', 'failed'] },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+    targets: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Replayed per topic' },
+    errors: { type: 'array', items: { type: 'string' } },
+    rerunOf: { type: ['string', 'null'] },
+  },
+};
+
+const ID_PARAMETER: ApiParameter = { name: 'id', in: 'path', description: 'Dead-letter id <topic>:<partition>:<offset>', schema: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN } };
+const REPLAY_ID_PARAMETER: ApiParameter = { name: 'id', in: 'path', description: 'Replay id', schema: { type: 'string', minLength: 1, maxLength: 100 } };
+
+/**
+ * Dead letters over HTTP: browse and count them across every dlq.* topic, read one with personal
+ * data masked, replay some as a recorded job and follow its progress. The fixed paths (summary,
+ * replays) come before `{id}` so that they are matched first.
+ */
+export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/dead-letters/summary',
+      operationId: 'deadLetterSummary',
+      summary: 'Dead letters counted per topic, error code and source',
+      tag: 'dead-letters',
+      access: 'viewer',
+      parameters: FILTER_PARAMETERS,
+      responses: {
+        200: { description: 'The counts, largest first', schema: { type: 'object', properties: { total: { type: 'integer' }, byTopic: { type: 'array', items: { type: 'object' } }, byCode: { type: 'array', items: { type: 'object' } }, bySource: { type: 'array', items: { type: 'object' } } } } },
+        400: errorResponse('A filter is invalid'),
+      },
+      handle: ({ query }, res) => answer(res, async () => res.json(await office.summary(filterOf(query)))),
+    },
+    {
+      method: 'get',
+      path: '/api/dead-letters/replays',
+      operationId: 'listDeadLetterReplays',
+      summary: 'Every replay recorded, newest first',
+      tag: 'dead-letters',
+      access: 'viewer',
+      parameters: [{ name: 'limit', in: 'query', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }],
+      responses: { 200: { description: 'The replays', schema: { type: 'object', properties: { replays: { type: 'array', items: REPLAY_SCHEMA } } } } },
+      handle: ({ query }, res) => res.json({ replays: office.replays().slice(0, Number(query.limit)) }),
+    },
+    {
+      method: 'get',
+      path: '/api/dead-letters/replays/{id}',
+      operationId: 'getDeadLetterReplay',
+      summary: 'One replay: its progress while it runs, its outcome after',
+      tag: 'dead-letters',
+      access: 'viewer',
+      parameters: [REPLAY_ID_PARAMETER],
+      responses: { 200: { description: 'The replay', schema: REPLAY_SCHEMA }, 404: errorResponse('No such replay') },
+      handle: ({ params }, res) => {
+        const record = office.replayStatus(String(params.id));
+        return record ? res.json(record) : apiError(res, 404, 'REPLAY_NOT_FOUND', `no replay ${String(params.id)}`);
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/dead-letters/replays',
+      operationId: 'replayDeadLetters',
+      summary: 'Replay dead letters by id or by filter, to their original topic or a chosen one',
+      description: 'The selection is fixed when the replay starts, each dead letter is sent once with its original key, bytes and headers (correlation id kept, dlq-* headers dropped, dlq-replayed-from and dlq-replay-id added). A record that fails again becomes a new dead letter. Follow the job at the Location given.',
+      tag: 'dead-letters',
+      access: 'operator',
+      body: {
+        description: 'ids, or filter ({} for every dead letter), and optionally target',
+        maxBytes: 512 * 1024,
+        schema: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ids: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN } },
+            filter: { type: 'object', additionalProperties: false, properties: FILTER_PROPERTIES },
+            target: { ...TOPIC, description: 'Topic to send them to; default each dead letter\'s original topic' },
+          },
+        },
+      },
+      responses: {
+        202: { description: 'Started: the replay, total known', schema: REPLAY_SCHEMA },
+        400: errorResponse('Neither or both of ids and filter, or a bad filter or target'),
+        404: errorResponse('An id names no dead letter: nothing was replayed'),
+      },
+      handle: ({ body, principal }, res) => answer(res, async () => {
+        const record = await office.replay(body as ReplayRequest, principal?.name ?? 'anonymous');
+        return res.status(202).location(`/api/dead-letters/replays/${record.id}`).json(record);
+      }),
+    },
+    {
+      method: 'post',
+      path: '/api/dead-letters/replays/{id}/rerun',
+      operationId: 'rerunDeadLetterReplay',
+      summary: 'Run a replay again (e.g. one a stop interrupted): same selection and target, as a new replay',
+      description: 'At least once: dead letters the first run sent are sent again.',
+      tag: 'dead-letters',
+      access: 'operator',
+      parameters: [REPLAY_ID_PARAMETER],
+      responses: { 202: { description: 'The new replay', schema: REPLAY_SCHEMA }, 404: errorResponse('No such replay, or one of its ids names no dead letter any more') },
+      handle: ({ params, principal }, res) => answer(res, async () => {
+        const record = await office.rerun(String(params.id), principal?.name ?? 'anonymous');
+        if (!record) return apiError(res, 404, 'REPLAY_NOT_FOUND', `no replay ${String(params.id)}`);
+        return res.status(202).location(`/api/dead-letters/replays/${record.id}`).json(record);
+      }),
+    },
+    {
+      method: 'get',
+      path: '/api/dead-letters',
+      operationId: 'listDeadLetters',
+      summary: 'Dead letters of every dlq.* topic, filtered, newest first',
+      tag: 'dead-letters',
+      access: 'viewer',
+      parameters: [
+        ...FILTER_PARAMETERS,
+        { name: 'order', in: 'query', description: 'newest (default) or oldest first', schema: { type: 'string', enum: ['newest', 'oldest'], default: 'newest' } },
+        { name: 'limit', in: 'query', description: 'Page size (default 50)', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
+        { name: 'cursor', in: 'query', description: 'nextCursor of the previous page', schema: { type: 'string', minLength: 1, maxLength: 500 } },
+      ],
+      responses: {
+        200: { description: 'One page', schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: BRIEF_PROPERTIES } }, nextCursor: { type: ['string', 'null'] }, matched: { type: 'integer', description: 'Dead letters matching, across pages' } } } },
+        400: errorResponse('A filter or the cursor is invalid'),
+      },
+      handle: ({ query }, res) => answer(res, async () => res.json(await office.list(filterOf(query), { order: query.order as DeadLetterOrder, limit: Number(query.limit), ...(typeof query.cursor === 'string' ? { cursor: query.cursor } : {}) }))),
+    },
+    {
+      method: 'get',
+      path: '/api/dead-letters/{id}',
+      operationId: 'getDeadLetter',
+      summary: 'One dead letter: reason, headers, key and value decoded, personal data masked',
+      tag: 'dead-letters',
+      access: 'viewer',
+      parameters: [ID_PARAMETER],
+      responses: { 200: { description: 'The dead letter', schema: VIEW_SCHEMA }, 400: errorResponse('Not a dead-letter topic'), 404: errorResponse('No such dead letter (any more)') },
+      handle: ({ params }, res) => answer(res, async () => {
+        const view = await office.show(String(params.id));
+        return view ? res.json(view) : apiError(res, 404, 'DEAD_LETTER_NOT_FOUND', `no dead letter ${String(params.id)}: the id is wrong or retention removed it`);
+      }),
+    },
+  ];
+}
+
+function filterOf(query: Record<string, unknown>): DeadLetterFilterInput {
+  const filter: DeadLetterFilterInput = {};
+  for (const name of Object.keys(FILTER_PROPERTIES) as (keyof DeadLetterFilterInput)[]) {
+    if (typeof query[name] === 'string') filter[name] = query[name];
+  }
+  return filter;
+}
+
+/** A person's mistake answers 400 and a missing dead letter 404, with the office's own code; anything else goes to the router. */
+async function answer(res: Response, handle: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (error instanceof DeadLetterNotFoundError) return apiError(res, 404, error.code, error.message);
+    if (error instanceof ConfigError) return apiError(res, 400, error.code, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import type { BatchHandler, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, RecordHeaders, TopicScanner } from '../../../src/kafka/kafka-client.js';
+
+/**
+ * Topics held in memory behind the hub's KafkaClient interface: produced records get offsets and
+ * timestamps (from `clock`), admin answers offsets as a broker would, scans read ranges, and a
+ * consumer hands the test its batch handler to call. Enough to run trace finding and the flow and
+ * sink runners without a broker.
+ */
+export class InMemoryKafka implements KafkaClient, TopicScanner {
+  readonly brokers = ['in-memory:9092'];
+  readonly topics = new Map<string, IncomingRecord[][]>();
+  /** The handlers consumers were run with, by group id. */
+  readonly handlers = new Map<string, BatchHandler>();
+  readonly scans: OffsetRange[][] = [];
+  clock = () => Date.now();
+
+  constructor(private readonly partitions = 1) {}
+
+  append(topic: string, record: { key: string | null; value: Buffer | null; headers?: RecordHeaders; partition?: number; timestamp?: number }): IncomingRecord {
+    const partitions = this.partitionsOf(topic);
+    const partition = record.partition ?? 0;
+    const log = partitions[partition]!;
+    const incoming: IncomingRecord = {
+      topic,
+      partition,
+      offset: String(log.length),
+      key: record.key === null ? null : Buffer.from(record.key),
+      value: record.value,
+      headers: { ...record.headers },
+      timestamp: String(record.timestamp ?? this.clock()),
+    };
+    log.push(incoming);
+    return incoming;
+  }
+
+  records(topic: string): IncomingRecord[] {
+    return (this.topics.get(topic) ?? []).flat();
+  }
+
+  async producer(): Promise<HubProducer> {
+    return {
+      send: async (topic: string, records: OutgoingRecord[]) => records.map((record) => {
+        const appended = this.append(topic, { key: record.key === null ? null : record.key.toString(), value: record.value, headers: record.headers, partition: record.partition });
+        return { topic, partition: appended.partition, offset: appended.offset };
+      }),
+      disconnect: async () => undefined,
+    };
+  }
+
+  async readToEnd(topic: string): Promise<IncomingRecord[]> {
+    return this.records(topic);
+  }
+
+  async rangesSince(topics: string[], timestamp: number): Promise<OffsetRange[]> {
+    return topics.flatMap((topic) => this.partitionsOf(topic).map((log, partition) => ({
+      topic,
+      partition,
+      from: log.find((record) => Number(record.timestamp) >= timestamp)?.offset ?? String(log.length),
+      to: String(log.length),
+    })));
+  }
+
+  async scanRanges(ranges: OffsetRange[], visit: (records: IncomingRecord[]) => void): Promise<OffsetRange[]> {
+    this.scans.push(ranges);
+    for (const range of ranges) {
+      const log = this.topics.get(range.topic)?.[range.partition] ?? [];
+      const records = log.filter((record) => BigInt(record.offset) >= BigInt(range.from) && BigInt(record.offset) < BigInt(range.to));
+      if (records.length > 0) visit(records);
+    }
+    return [];
+  }
+
+  async consumer(options: { groupId: string }): Promise<HubConsumer> {
+    return {
+      run: async (handler: BatchHandler) => {
+        this.handlers.set(options.groupId, handler);
+      },
+      pause: () => undefined,
+      resume: () => undefined,
+      onGroupJoin: () => undefined,
+      crashed: new Promise<never>(() => undefined),
+      stop: async () => undefined,
+    };
+  }
+
+  async admin(): Promise<HubAdmin> {
+    return {
+      ensureTopics: async (specs) => {
+        for (const spec of specs) this.partitionsOf(spec.topic);
+      },
+      listTopics: async () => [...this.topics.keys()],
+      topicOffsets: async (topic) => this.partitionsOf(topic).map((log, partition) => ({ partition, low: '0', high: String(log.length) })),
+      deleteTopics: async (topics) => {
+        for (const topic of topics) this.topics.delete(topic);
+      },
+      groupOffsets: async () => [],
+      disconnect: async () => undefined,
+    };
+  }
+
+  private partitionsOf(topic: string): IncomingRecord[][] {
+    let partitions = this.topics.get(topic);
+    if (!partitions) {
+      partitions = Array.from({ length: this.partitions }, () => []);
+      this.topics.set(topic, partitions);
+    }
+    return partitions;
+  }
+}
