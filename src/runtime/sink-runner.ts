@@ -52,6 +52,8 @@ export class SinkRunner {
     this.limiter = instance.ratePerSecond ? new RateLimiter(instance.ratePerSecond) : undefined;
   }
 
+  private paused = false;
+
   get groupId(): string {
     return `crm-hub.sink.${this.instance.name}`;
   }
@@ -61,7 +63,13 @@ export class SinkRunner {
     this.consumer = consumer;
     consumer.crashed.catch((error: unknown) => this.recover(consumer, error));
     await consumer.run((batch) => this.handleBatch(batch));
-    this.status.state = 'running';
+    // A restart after a crash keeps an operator's pause.
+    if (this.paused) {
+      consumer.pause();
+      this.status.state = 'paused';
+    } else {
+      this.status.state = 'running';
+    }
   }
 
   /**
@@ -85,10 +93,12 @@ export class SinkRunner {
   }
 
   pause(): void {
+    this.paused = true;
     this.consumer?.pause();
   }
 
   resume(): void {
+    this.paused = false;
     this.consumer?.resume();
   }
 
