@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage, type LogEntry, type Consumer } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
 import { singleMemberAssigner } from './single-member-assigner.js';
+import { sizeBoundedChunks } from './size-bounded-chunks.js';
 import { HubError } from '../errors/hub-error.js';
 import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, ProducedPosition, RecordHeaders, TopicScanner, TopicSpec } from './kafka-client.js';
 
@@ -45,12 +46,17 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     return {
       async send(topic: string, records: OutgoingRecord[]): Promise<ProducedPosition[]> {
         if (records.length === 0) return [];
-        const metadata = await producer.send({
-          topic,
-          acks: -1,
-          messages: records.map((record) => ({ key: record.key, value: record.value, headers: record.headers, partition: record.partition })),
-        });
-        return metadata.map((entry) => ({ topic: entry.topicName, partition: entry.partition, offset: entry.baseOffset ?? '-1' }));
+        const positions: ProducedPosition[] = [];
+        // One request after the other: a key's records stay in order across requests.
+        for (const chunk of sizeBoundedChunks(records)) {
+          const metadata = await producer.send({
+            topic,
+            acks: -1,
+            messages: chunk.map((record) => ({ key: record.key, value: record.value, headers: record.headers, partition: record.partition })),
+          });
+          positions.push(...metadata.map((entry) => ({ topic: entry.topicName, partition: entry.partition, offset: entry.baseOffset ?? '-1' })));
+        }
+        return positions;
       },
       disconnect: () => producer.disconnect(),
     };
