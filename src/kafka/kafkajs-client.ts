@@ -3,6 +3,7 @@ import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage, type L
 import type { Logger } from '../observability/logger.js';
 import { singleMemberAssigner } from './single-member-assigner.js';
 import { sizeBoundedChunks } from './size-bounded-chunks.js';
+import { withMetadataRetry } from './metadata-retry.js';
 import { HubError } from '../errors/hub-error.js';
 import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, ProducedPosition, RecordHeaders, TopicScanner, TopicSpec } from './kafka-client.js';
 
@@ -66,7 +67,7 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      const ends = new Map((await withMetadataRetry(() => admin.fetchTopicOffsets(topic))).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
       if (ends.size === 0) return [];
       // A throwaway group that never commits: reading a compacted topic must not move anyone's offsets.
       const groupId = `crm-hub-reader-${randomUUID()}`;
@@ -185,27 +186,37 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     await admin.connect();
     return {
       async ensureTopics(topics: TopicSpec[]): Promise<void> {
-        const existing = new Set(await admin.listTopics());
-        const missing = topics.filter((spec) => !existing.has(spec.topic));
-        if (missing.length === 0) return;
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((spec) => ({
-            topic: spec.topic,
-            numPartitions: spec.partitions ?? -1,
-            replicationFactor: -1,
-            configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
-          })),
-        });
+        for (let attempt = 1; ; attempt++) {
+          const existing = new Set(await admin.listTopics());
+          const missing = topics.filter((spec) => !existing.has(spec.topic));
+          if (missing.length === 0) return;
+          try {
+            await admin.createTopics({
+              waitForLeaders: true,
+              topics: missing.map((spec) => ({
+                topic: spec.topic,
+                numPartitions: spec.partitions ?? -1,
+                replicationFactor: -1,
+                configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+              })),
+            });
+            return;
+          } catch (error) {
+            // A KRaft broker answers metadata for a topic it just created a moment later; kafkajs, waiting
+            // for the leaders, takes UNKNOWN_TOPIC_OR_PARTITION for a failure. The topics exist: look again.
+            if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 20) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          }
+        }
       },
       listTopics: () => admin.listTopics(),
       async topicOffsets(topic: string) {
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await withMetadataRetry(() => admin.fetchTopicOffsets(topic));
         return offsets.map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high })).sort((a, b) => a.partition - b.partition);
       },
       deleteTopics: (topics: string[]) => admin.deleteTopics({ topics }),
       async groupOffsets(groupId: string, topic: string) {
-        const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const [entry] = await withMetadataRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }));
         return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
       },
       disconnect: () => admin.disconnect(),
