@@ -12,6 +12,10 @@ export const BENCHMARK_LOADERS: Readonly<Record<string, () => Promise<Benchmark>
   'enrich-table': async () => (await import('../benchmarks/enrich-table.js')).enrichTableBenchmark,
   'identity-resolution': async () => (await import('../benchmarks/identity-resolution.js')).identityResolutionBenchmark,
   'peer-customer-job': async () => (await import('../benchmarks/peer-customer-job.js')).peerCustomerJobBenchmark,
+  'webhook-ingest': async () => (await import('../benchmarks/webhook-ingest.js')).webhookIngestBenchmark,
+  'end-to-end': async () => (await import('../benchmarks/end-to-end-latency.js')).endToEndLatencyBenchmark,
+  'scale-out': async () => (await import('../benchmarks/scale-out.js')).scaleOutBenchmark,
+  'steady-state-memory': async () => (await import('../benchmarks/steady-state-memory.js')).steadyStateMemoryBenchmark,
 };
 
 export const BENCHMARK_NAMES: readonly string[] = Object.keys(BENCHMARK_LOADERS);
