@@ -1,5 +1,5 @@
 import type { AvroSerde } from '../avro/avro-serde.js';
-import { describeError } from '../errors/hub-error.js';
+import { describeError, HubError } from '../errors/hub-error.js';
 import { IdentityResolver, type GoldenCustomer, type IdentityEvent, type MemberRecord, type ResolutionOutcome } from '../identity/identity-resolver.js';
 import type { ResolverOptionsInput } from '../identity/resolver-options.js';
 import { IDENTITY_SOURCE_TOPICS, type Extraction, type ObservedEvent } from '../identity/identity-observation.js';
@@ -15,6 +15,15 @@ import { parseIdentityCommand } from './identity-command.js';
 import type { ProcessorStatus } from './processor-status.js';
 
 export const CUSTOMER_VIEW_DEAD_LETTER_TOPIC = 'dlq.customer-view';
+/** Below the broker's default max.message.bytes (1 MiB), with room for headers. */
+const MAX_GOLDEN_BYTES = 900_000;
+
+export class GoldenRecordTooLargeError extends HubError {
+  constructor(goldenId: string, bytes: number, members: number) {
+    super('GOLDEN_RECORD_TOO_LARGE', `golden customer ${goldenId} would be ${bytes} bytes with ${members} member records, more than a Kafka record holds: not published; look for an identifier shared by far too many records (a placeholder phone or e-mail) and unmerge or fix them at the source`, { retriable: false });
+  }
+}
+
 /** State keys of merged-away golden records, beside the member records keyed system:systemId. */
 const MERGED_GOLDEN_PREFIX = 'golden:';
 const OUT = { golden: 'customer.golden.v1', xref: 'customer.xref.v1', events: 'customer.identity-event.v1', quarantine: 'customer.identity-quarantine.v1' } as const;
@@ -112,7 +121,8 @@ export class IdentityResolutionProcessor {
       }
     }
     const written = await out.send(this.producer);
-    await this.deadLetters.publish(dead);
+    await this.deadLetters.publish([...dead, ...out.oversized]);
+    status.deadLettered += out.oversized.length;
     status.recordsOut += written;
     const state = [
       ...[...out.members].map(([key, member]) => ({ key, value: Buffer.from(JSON.stringify(member)) })),
@@ -142,7 +152,14 @@ export class IdentityResolutionProcessor {
   private async collect(out: BatchOutputs, outcome: ResolutionOutcome, cause: CauseEvent | ObservedEvent, record: IncomingRecord): Promise<void> {
     for (const golden of outcome.changedGoldens) {
       out.goldens.set(golden.goldenId, golden);
-      out.latest(OUT.golden, golden.goldenId, await this.encoder.encode(OUT.golden, goldenValue(golden, cause), record.headers));
+      const encoded = await this.encoder.encode(OUT.golden, goldenValue(golden, cause), record.headers);
+      // A golden record the broker would refuse (thousands of records sharing one identifier, e.g. a
+      // placeholder phone) must not stop resolution: it is reported, and the rest goes on.
+      if ((encoded.value?.length ?? 0) > MAX_GOLDEN_BYTES) {
+        out.oversized.push(DeadLetterPublisher.fromRecord(record, new GoldenRecordTooLargeError(golden.goldenId, encoded.value!.length, golden.members.length), 1));
+        continue;
+      }
+      out.latest(OUT.golden, golden.goldenId, encoded);
     }
     for (const member of outcome.changedMembers) {
       out.members.set(member.key, member);
@@ -158,6 +175,7 @@ class BatchOutputs {
   private readonly streams = new Map<string, OutgoingRecord[]>();
   readonly members = new Map<string, MemberRecord>();
   readonly goldens = new Map<string, GoldenCustomer>();
+  readonly oversized: DeadLetter[] = [];
 
   latest(topic: string, key: string, record: OutgoingRecord): void {
     const table = this.tables.get(topic) ?? new Map<string, OutgoingRecord>();

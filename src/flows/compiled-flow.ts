@@ -1,6 +1,7 @@
 import type { RetrySettings } from '../config/connector-instance-config.js';
 import { HubError } from '../errors/hub-error.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
+import type { MaybePromise } from './steps/maybe-promise.js';
 
 /** One message to emit and where. */
 export interface FlowOutput {
@@ -23,8 +24,20 @@ export interface CompiledFlow {
   errors: { retry: RetrySettings; deadLetterTopic: string };
   /** Partitions handled at once (order is always kept within a partition). */
   concurrency: number;
+  /**
+   * Whether a step keeps durable state (dedupe). Only then does the runner hand each batch a state
+   * journal through AsyncLocalStorage, whose promise hooks would otherwise cost every message of
+   * the flow something. Taken as true when absent.
+   */
+  stateful?: boolean;
   /** Runs every step on one message; throws FlowStepError when a step fails. */
   process(message: FlowMessage): Promise<FlowOutput[]>;
+  /**
+   * `process`, answering at once while every step does (filters and maps on the expression fast
+   * path), a promise only from the first step that returns one; a failing step is thrown, not
+   * rejected. The runner's hot path, so that a message need not pass through the microtask queue.
+   */
+  processNow?(message: FlowMessage): MaybePromise<FlowOutput[]>;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@ import { flowFileSchema, type FlowFileSettings } from './flow-file-schema.js';
 import { flowIssueCode } from './flow-issue-code.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry, StepStateStore } from './flow-step.js';
+import { whenReady, type MaybePromise } from './steps/maybe-promise.js';
 import { positionInScalar } from './scalar-source-position.js';
 
 export interface FlowFileSource {
@@ -83,9 +84,17 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   const items: unknown[] = Array.isArray(settings.steps) ? settings.steps : [];
   const steps: StepInstance[] = [];
   let stepsFailed = false;
+  let stateful = false;
+  const stepDeps: FlowCompileDeps = {
+    ...deps,
+    state: (flow, stateName) => {
+      stateful = true;
+      return deps.state(flow, stateName);
+    },
+  };
   let type = inputTypeOf(from, deps.schemas);
   for (const [index, item] of items.entries()) {
-    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps, issues });
+    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps: stepDeps, issues });
     if (!step) {
       stepsFailed = true;
       type = undefined;
@@ -120,7 +129,9 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
       deadLetterTopic: complete.errors.deadLetterTopic ?? `dlq.flow.${name}`,
     },
     concurrency: complete.concurrency,
-    process: (message) => processMessage(name, steps, to, message),
+    stateful,
+    process: async (message) => processMessage(name, steps, to, message),
+    processNow: (message) => processMessage(name, steps, to, message),
     close: () => closeSteps(steps),
   };
   return { flow, issues: [] };
@@ -210,22 +221,45 @@ export function unknownStepMessage(type: string, known: readonly string[]): stri
   return `unknown step type "${type}"${hint} (known: ${[...known].sort().join(', ')})`;
 }
 
-async function processMessage(flow: string, steps: readonly StepInstance[], to: readonly FlowDestination[], message: FlowMessage): Promise<FlowOutput[]> {
-  let messages = [message];
-  for (const step of steps) {
-    const next: FlowMessage[] = [];
-    for (const current of messages) {
-      try {
-        const result = step.compiled.run(current);
-        next.push(...(Array.isArray(result) ? result : await result));
-      } catch (error) {
-        throw new FlowStepError(flow, step.label, error);
+/** The steps, one after the other, on a message and whatever each step made of it; synchronous until a step is not. */
+function processMessage(flow: string, steps: readonly StepInstance[], to: readonly FlowDestination[], message: FlowMessage): MaybePromise<FlowOutput[]> {
+  return whenReady(runSteps(flow, steps, 0, [message]), (messages) => messages.flatMap((out) => (out.destinations ?? to).map((destination) => ({ destination, message: out }))));
+}
+
+function runSteps(flow: string, steps: readonly StepInstance[], index: number, messages: FlowMessage[]): MaybePromise<FlowMessage[]> {
+  const step = steps[index];
+  if (!step || messages.length === 0) return messages;
+  return whenReady(runStep(flow, step, messages, 0, []), (next) => runSteps(flow, steps, index + 1, next));
+}
+
+/** One step on `messages` from `from` on, in order (a message waits for the one before it), into `next`. */
+function runStep(flow: string, step: StepInstance, messages: FlowMessage[], from: number, next: FlowMessage[]): MaybePromise<FlowMessage[]> {
+  for (let index = from; index < messages.length; index++) {
+    let result: FlowMessage[] | Promise<FlowMessage[]>;
+    try {
+      result = step.compiled.run(messages[index]!);
+      if (Array.isArray(result)) {
+        next.push(...result);
+        continue;
       }
+    } catch (error) {
+      throw new FlowStepError(flow, step.label, error);
     }
-    messages = next;
-    if (messages.length === 0) return [];
+    return Promise.resolve(result).then(
+      (resolved) => {
+        try {
+          next.push(...resolved);
+        } catch (error) {
+          throw new FlowStepError(flow, step.label, error);
+        }
+        return runStep(flow, step, messages, index + 1, next);
+      },
+      (error: unknown) => {
+        throw new FlowStepError(flow, step.label, error);
+      },
+    );
   }
-  return messages.flatMap((out) => (out.destinations ?? to).map((destination) => ({ destination, message: out })));
+  return next;
 }
 
 async function closeSteps(steps: readonly StepInstance[]): Promise<void> {

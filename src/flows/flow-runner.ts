@@ -9,13 +9,28 @@ import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/comp
 import { eventOccurredAt } from '../observability/metrics/event-age.js';
 import { connectorInputTopic } from '../runtime/connector-input-topic.js';
 import { DeadLetterPublisher, type DeadLetter } from '../runtime/dead-letter-publisher.js';
-import { derivedTracingHeaders, withTracingHeaders } from '../runtime/record-headers.js';
+import { derivedRecordHeaders } from '../runtime/record-headers.js';
 import { RetryPolicy, sleep } from '../runtime/retry-policy.js';
-import { retrying, StoppingError } from '../runtime/retrying.js';
+import { StoppingError } from '../runtime/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import { FlowStateJournal } from './flow-state-journal.js';
+import { retryingNow } from './retrying-now.js';
+import { allReady, whenReady, type MaybePromise } from './steps/maybe-promise.js';
 
+
+/**
+ * The largest output record produced: a margin below the broker's default limit of 1 MiB for a
+ * whole record batch. A larger one would make the broker refuse the batch on every redelivery, and
+ * the flow would stop there; refused here, it is dead-lettered alone and the flow goes on.
+ */
+const MAX_RECORD_BYTES = 1_000_000;
+
+/** One output of a message, encoded for its topic. */
+interface EncodedOutput {
+  topic: string;
+  record: OutgoingRecord;
+}
 
 export interface FlowCounters {
   recordsIn: number;
@@ -30,6 +45,10 @@ export interface FlowCounters {
  * parallel, messages of a partition in order. For each batch every message is processed, its
  * outputs encoded and produced (and failures dead-lettered) before the offset is committed: at
  * least once, and a bad message never stops the ones behind it.
+ *
+ * A message goes through decoding, the steps and encoding synchronously whenever it can (schemas
+ * known, steps synchronous): the batch then only waits for the producer, not for the microtask
+ * queue several times per message.
  */
 export class FlowRunner {
   private consumer: HubConsumer | undefined;
@@ -38,6 +57,12 @@ export class FlowRunner {
   private readonly policy: RetryPolicy;
   private readonly deadLetters: DeadLetterPublisher;
   readonly counters: FlowCounters = { recordsIn: 0, recordsOut: 0, deadLettered: 0, failures: 0 };
+  private readonly stage: string;
+  private readonly canonicalRecords = new Map<string, string | undefined>();
+  private readonly noteStepRetry = (error: unknown, attempt: number, delay: number): void => {
+    this.noteError(error);
+    this.logger.warn(`flow ${this.flow.name}: ${describeError(error).message} (attempt ${attempt}, retrying in ${delay} ms)`);
+  };
 
   constructor(
     readonly flow: CompiledFlow,
@@ -49,7 +74,8 @@ export class FlowRunner {
     private readonly metrics: ComponentMetrics = NO_METRICS,
   ) {
     this.policy = new RetryPolicy(flow.errors.retry);
-    this.deadLetters = new DeadLetterPublisher(producer, flow.errors.deadLetterTopic, `flow:${flow.name}`);
+    this.stage = `flow:${flow.name}`;
+    this.deadLetters = new DeadLetterPublisher(producer, flow.errors.deadLetterTopic, this.stage);
   }
 
   get groupId(): string {
@@ -94,9 +120,13 @@ export class FlowRunner {
     await this.start().catch((restartError: unknown) => this.recover(crashed, restartError));
   }
 
-  /** Each batch has its own state journal: nothing of a batch that fails reaches the durable state. */
+  /**
+   * Each batch has its own state journal: nothing of a batch that fails reaches the durable state.
+   * Steps find it through AsyncLocalStorage, which only flows with state need.
+   */
   private handleBatch(batch: RecordBatch): Promise<void> {
     const journal = new FlowStateJournal();
+    if (this.flow.stateful === false) return this.processBatch(batch, journal);
     return FlowStateJournal.within(journal, () => this.processBatch(batch, journal));
   }
 
@@ -110,19 +140,15 @@ export class FlowRunner {
     const occurredAt: number[] = [];
     for (const record of batch.records) {
       this.counters.recordsIn++;
-      const signal = this.abort.signal;
       const mark = journal.mark();
       try {
-        const message = await retrying(this.policy, signal, () => this.toMessage(record));
-        const results = await retrying(this.policy, signal, () => {
-          journal.rollback(mark); // a retry starts from the state the message first saw
-          return this.flow.process(message);
-        }, (error, attempt, delay) => {
-          this.noteError(error);
-          this.logger.warn(`flow ${this.flow.name}: ${describeError(error).message} (attempt ${attempt}, retrying in ${delay} ms)`);
-        });
-        const encoded = await retrying(this.policy, signal, () => Promise.all(results.map((output) => this.encode(output))));
-        for (const { topic, record: out } of encoded) outputs.set(topic, [...(outputs.get(topic) ?? []), out]);
+        const done = this.processRecord(record, journal, mark);
+        const { message, encoded } = done instanceof Promise ? await done : done;
+        for (const { topic, record: out } of encoded) {
+          const list = outputs.get(topic);
+          if (list) list.push(out);
+          else outputs.set(topic, [out]);
+        }
         this.counters.recordsOut += encoded.length;
         produced += encoded.length;
         const at = encoded.length > 0 ? eventOccurredAt(message.value) : undefined;
@@ -148,24 +174,69 @@ export class FlowRunner {
     settled();
   }
 
-  private async toMessage(record: IncomingRecord): Promise<FlowMessage> {
-    const decoded = await this.serde.decode(record.value, record);
-    return { key: record.key?.toString() ?? null, value: decoded.value as Record<string, unknown>, headers: record.headers, topic: record.topic, schemaName: decoded.schemaName };
+  /** Decode, steps and encode of one record, each retried by the flow's policy; a promise only once one of them is. */
+  private processRecord(record: IncomingRecord, journal: FlowStateJournal, mark: number): MaybePromise<{ message: FlowMessage; encoded: EncodedOutput[] }> {
+    const signal = this.abort.signal;
+    const decoded = retryingNow(this.policy, signal, () => this.toMessage(record));
+    return whenReady(decoded, (message) => {
+      const processed = retryingNow(this.policy, signal, () => {
+        journal.rollback(mark); // a retry starts from the state the message first saw
+        return this.flow.processNow ? this.flow.processNow(message) : this.flow.process(message);
+      }, this.noteStepRetry);
+      return whenReady(processed, (results) => whenReady(retryingNow(this.policy, signal, () => this.encodeAll(results)), (encoded) => ({ message, encoded })));
+    });
   }
 
-  private async encode(output: FlowOutput): Promise<{ topic: string; record: OutgoingRecord }> {
+  private toMessage(record: IncomingRecord): MaybePromise<FlowMessage> {
+    return whenReady(this.serde.decodeNow(record.value, record), (decoded) => ({ key: record.key?.toString() ?? null, value: decoded.value as Record<string, unknown>, headers: record.headers, topic: record.topic, schemaName: decoded.schemaName }));
+  }
+
+  /** Every output encoded, failing with the first output (in order) that fails. */
+  private encodeAll(results: FlowOutput[]): MaybePromise<EncodedOutput[]> {
+    const encoded: MaybePromise<EncodedOutput>[] = [];
+    try {
+      for (const output of results) encoded.push(this.encode(output));
+    } catch (error) {
+      // Outputs already waiting for the registry fail the same way; nobody awaits them any more.
+      for (const pending of encoded) if (pending instanceof Promise) pending.catch(() => undefined);
+      throw error;
+    }
+    return allReady(encoded);
+  }
+
+  private encode(output: FlowOutput): MaybePromise<EncodedOutput> {
     const topic = destinationTopic(output.destination);
-    const schemaName = ('schema' in output.destination ? output.destination.schema : undefined) ?? (this.schemas.topics().find((t) => t.topic === topic)?.record) ?? output.message.schemaName;
+    const schemaName = ('schema' in output.destination ? output.destination.schema : undefined) ?? this.canonicalRecord(topic) ?? output.message.schemaName;
     if (!schemaName) throw new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${this.flow.name}: no schema for output topic ${topic}; name one with to.schema`);
     try {
-      const value = await this.serde.encode(valueSubject(topic), this.schemas.registrySchema(schemaName), output.message.value);
-      // Tracing: the output keeps its input's correlation id and trace, in a span of this flow's own.
-      const headers = withTracingHeaders(output.message.value, { ...output.message.headers, ...derivedTracingHeaders(output.message.headers, `flow:${this.flow.name}`) }, 'crm-hub');
-      return { topic, record: { key: output.message.key, value, headers } };
+      const value = this.serde.encodeNow(valueSubject(topic), this.schemas.registrySchema(schemaName), output.message.value);
+      if (value instanceof Promise) return value.then((bytes) => this.withHeaders(topic, output, bytes)).catch((error: unknown) => this.encodeFailed(topic, error));
+      return this.withHeaders(topic, output, value);
     } catch (error) {
-      if (error instanceof HubError && error.retriable) throw error;
-      throw new FlowStepError(this.flow.name, `to ${topic}`, error);
+      return this.encodeFailed(topic, error);
     }
+  }
+
+  /** The record of a canonical topic, looked up in the catalog once per topic rather than once per output. */
+  private canonicalRecord(topic: string): string | undefined {
+    if (!this.canonicalRecords.has(topic)) this.canonicalRecords.set(topic, this.schemas.topics().find((t) => t.topic === topic)?.record);
+    return this.canonicalRecords.get(topic);
+  }
+
+  /** The registry or broker away is retried as it is; anything else fails the message at its destination. */
+  private encodeFailed(topic: string, error: unknown): never {
+    if (error instanceof HubError && error.retriable) throw error;
+    throw new FlowStepError(this.flow.name, `to ${topic}`, error);
+  }
+
+  /** Tracing: the output keeps its input's correlation id and trace, in a span of this flow's own. */
+  private withHeaders(topic: string, output: FlowOutput, value: Buffer): EncodedOutput {
+    const headers = derivedRecordHeaders(output.message.value, output.message.headers, this.stage, 'crm-hub');
+    const size = value.length + Buffer.byteLength(output.message.key ?? '') + Object.entries(headers).reduce((sum, [name, text]) => sum + Buffer.byteLength(name) + Buffer.byteLength(text), 0);
+    if (size > MAX_RECORD_BYTES) {
+      throw new HubError('RECORD_TOO_LARGE', `the record for ${topic} is ${size} bytes encoded, larger than the ${MAX_RECORD_BYTES} bytes a Kafka broker takes by default (message.max.bytes)`, { retriable: false });
+    }
+    return { topic, record: { key: output.message.key, value, headers } };
   }
 
   private noteError(error: unknown): void {

@@ -3,6 +3,10 @@ import type { AvroSerde } from '../avro/avro-serde.js';
 import type { HubConsumer, KafkaClient } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
 import type { LookupTable } from './flow-step.js';
+import { describeError } from '../errors/hub-error.js';
+import { sleep } from '../runtime/retry-policy.js';
+
+const RESTART_DELAY_MS = 2000;
 
 /**
  * A table of the latest value per key of a (compacted) topic, kept in memory and followed live:
@@ -15,6 +19,9 @@ export class TopicTable implements LookupTable {
   private consumer: HubConsumer | undefined;
   private readonly listeners: ((key: string, value: Record<string, unknown> | undefined, previous: Record<string, unknown> | undefined) => void)[] = [];
   ready: Promise<void> = Promise.resolve();
+  private readonly stopping = new AbortController();
+  /** Per partition, the offset after the last record applied. */
+  private readonly applied = new Map<number, bigint>();
 
   constructor(
     readonly topic: string,
@@ -25,6 +32,10 @@ export class TopicTable implements LookupTable {
 
   get(key: string): Record<string, unknown> | undefined {
     return this.rows.get(key);
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
   }
 
   get size(): number {
@@ -48,15 +59,26 @@ export class TopicTable implements LookupTable {
   }
 
   async start(): Promise<void> {
+    let caughtUp!: () => void;
+    this.ready = new Promise<void>((resolve) => (caughtUp = resolve));
+    await this.follow(caughtUp);
+  }
+
+  /** Reads the topic from its start, then follows it; `caughtUp` is called once what it held at first was read. */
+  private async follow(caughtUp: () => void): Promise<void> {
     const admin = await this.client.admin();
     await admin.ensureTopics([{ topic: this.topic }]);
     const ends = new Map((await admin.topicOffsets(this.topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
     await admin.disconnect();
-    let caughtUp!: () => void;
-    this.ready = ends.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (caughtUp = resolve));
-    this.consumer = await this.client.consumer({ groupId: `crm-hub.table.${this.topic}.${randomUUID()}`, topics: [this.topic], fromBeginning: true, partitionsConsumedConcurrently: 3 });
-    await this.consumer.run(async (batch) => {
+    if (ends.size === 0) caughtUp();
+    const consumer = await this.client.consumer({ groupId: `crm-hub.table.${this.topic}.${randomUUID()}`, topics: [this.topic], fromBeginning: true, partitionsConsumedConcurrently: 3 });
+    this.consumer = consumer;
+    consumer.crashed.catch((error: unknown) => this.recover(consumer, error, caughtUp));
+    await consumer.run(async (batch) => {
       for (const record of batch.records) {
+        // Read again after a crash: what was applied before stays, so no row goes back to an older value meanwhile.
+        if (BigInt(record.offset) < (this.applied.get(record.partition) ?? 0n)) continue;
+        this.applied.set(record.partition, BigInt(record.offset) + 1n);
         const key = record.key?.toString();
         if (key === undefined) continue;
         if (record.value === null) {
@@ -78,7 +100,21 @@ export class TopicTable implements LookupTable {
     });
   }
 
+  /**
+   * A consumer that crashed (the broker away longer than its retries) would leave the table stale for
+   * good: a new one reads the topic again from its start and applies what came after the last record applied.
+   */
+  private async recover(crashed: HubConsumer, error: unknown, caughtUp: () => void): Promise<void> {
+    if (this.stopped) return;
+    this.logger.error(`table ${this.topic} stopped following its topic, reading it again in ${RESTART_DELAY_MS} ms: ${describeError(error).message}`);
+    await crashed.stop().catch(() => undefined);
+    await sleep(RESTART_DELAY_MS, this.stopping.signal);
+    if (this.stopped) return;
+    await this.follow(caughtUp).catch((restartError: unknown) => this.recover(crashed, restartError, caughtUp));
+  }
+
   async stop(): Promise<void> {
+    this.stopping.abort();
     await this.consumer?.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage, type LogEntry, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type IHeaders, type KafkaMessage, type LogEntry, type Consumer } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
+import { murmur2Partitioner } from './murmur2-partitioner.js';
 import { singleMemberAssigner } from './single-member-assigner.js';
 import { sizeBoundedChunks } from './size-bounded-chunks.js';
 import { withMetadataRetry } from './metadata-retry.js';
@@ -41,8 +42,8 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
   }
 
   async producer(): Promise<HubProducer> {
-    // The Java client's murmur2 partitioner: a key lands on the same partition whoever produces it.
-    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+    // The Java client's murmur2 partitioning: a key lands on the same partition whoever produces it.
+    const producer = this.kafka.producer({ createPartitioner: murmur2Partitioner, allowAutoTopicCreation: true });
     await producer.connect();
     return {
       async send(topic: string, records: OutgoingRecord[]): Promise<ProducedPosition[]> {
@@ -250,7 +251,16 @@ class KafkajsConsumer implements HubConsumer {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || isStale()) return;
         const records = batch.messages.map((message) => toIncoming(batch.topic, batch.partition, message));
-        await handler({ topic: batch.topic, partition: batch.partition, records }, { heartbeat, isRunning: () => isRunning() && !isStale() });
+        // kafkajs heartbeats only between batches: a batch handled for longer than the session
+        // timeout (a slow sink, retries) got the member evicted, its commit refused and the batch
+        // redelivered, again and again. Heartbeat while it is handled (sent when due, at most every
+        // heartbeat interval); a failed one is noticed by the heartbeat after the batch.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+        try {
+          await handler({ topic: batch.topic, partition: batch.partition, records }, { heartbeat, isRunning: () => isRunning() && !isStale() });
+        } finally {
+          clearInterval(beating);
+        }
         const last = records[records.length - 1]!.offset;
         resolveOffset(last);
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);

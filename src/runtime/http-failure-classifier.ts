@@ -1,5 +1,7 @@
 import { isAxiosError } from 'axios';
 import { HubError } from '../errors/hub-error.js';
+import { redactSecretPatterns } from '../observability/secret-patterns.js';
+import { secretRegistry } from '../observability/secret-registry.js';
 import { DeliveryError } from './delivery-error.js';
 import { parseRetryAfter } from './retry-policy.js';
 
@@ -22,7 +24,9 @@ export function deliveryErrorFromHttp(error: unknown, what: string): HubError {
   }
   const status = response.status;
   const retriable = status === 408 || status === 429 || status >= 500;
-  const body = typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? '');
+  // A careless system quotes the credentials it was sent in its error body; the message goes to dead
+  // letters, status and the API, so the hub's own secrets (and anything shaped like one) are cut out.
+  const body = redactSecretPatterns(secretRegistry.redact(typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? '')));
   const retryAfter = response.headers?.['retry-after'];
   return new DeliveryError(`HTTP_${status}`, `${what}: HTTP ${status}${body ? ` ${body.slice(0, 300)}` : ''}`, {
     retriable,

@@ -45,3 +45,25 @@ export function derivedTracingHeaders(cause: RecordHeaders, stage: string): Reco
     [HEADER.stage]: stage,
   };
 }
+
+/**
+ * The headers of a record that `stage` derived from a record with headers `cause`, for its value:
+ * what `withTracingHeaders(value, { ...cause, ...derivedTracingHeaders(cause, stage) }, sourceSystem)`
+ * gives — the same headers in the same order — built in one object rather than four, since a flow
+ * builds them for every record it writes.
+ */
+export function derivedRecordHeaders(value: Record<string, unknown>, cause: RecordHeaders, stage: string, sourceSystem: string): RecordHeaders {
+  const headers: RecordHeaders = { ...cause };
+  headers[HEADER.traceparent] = childTraceparent(cause[HEADER.traceparent]);
+  headers[HEADER.stage] = stage;
+  const meta = (typeof value.meta === 'object' && value.meta !== null ? value.meta : {}) as Record<string, unknown>;
+  headers[HEADER.correlationId] ??= textOf(meta.correlationId) ?? randomUUID();
+  headers[HEADER.eventId] ??= textOf(meta.eventId) ?? randomUUID();
+  headers[HEADER.sourceSystem] ??= textOf(meta.sourceSystem) ?? sourceSystem;
+  headers[HEADER.eventType] ??= textOf(meta.eventType) ?? 'unknown';
+  return headers;
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

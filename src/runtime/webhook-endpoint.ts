@@ -2,7 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Request, Response } from 'express';
 import type { ConnectorInstanceConfig } from '../config/connector-instance-config.js';
-import type { SourceConnector, WebhookRequest } from '../connectors/connector-definition.js';
+import type { SourceConnector, SourceRecord, WebhookRequest } from '../connectors/connector-definition.js';
 import { describeError, HubError } from '../errors/hub-error.js';
 import type { Logger } from '../observability/logger.js';
 import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
@@ -72,6 +72,11 @@ export class WebhookEndpoint {
       res.status(400).json(errorBody('BODY_NOT_JSON', `the body is not JSON: ${(error as Error).message}`));
       return;
     }
+    if (exceedsNesting(raw, MAX_BODY_NESTING)) {
+      this.metrics.errorCode('BODY_TOO_DEEP');
+      res.status(400).json(errorBody('BODY_TOO_DEEP', `the body nests objects and arrays more than ${MAX_BODY_NESTING} levels deep`));
+      return;
+    }
     if (this.validateBody && !this.validateBody(body)) {
       this.metrics.errorCode('BODY_INVALID');
       const details = (this.validateBody.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid', params: e.params }));
@@ -93,7 +98,15 @@ export class WebhookEndpoint {
     this.inFlight.add(eventKey);
     const settled = this.metrics.startBatch();
     try {
-      const records = this.webhook.toRecords(request);
+      let records: SourceRecord[];
+      try {
+        records = this.webhook.toRecords(request);
+      } catch (error) {
+        // The connector's mapping is a pure function of the body: what it cannot map now it never will, so not a 503 to send again.
+        this.metrics.errorCode('BODY_UNMAPPABLE');
+        res.status(422).json(errorBody('BODY_UNMAPPABLE', `the body cannot be turned into records: ${describeError(error).message}`));
+        return;
+      }
       const encoded = await this.publisher.encode(records);
       if (encoded.rejected.length > 0) {
         for (const rejected of encoded.rejected) this.metrics.error(rejected.error);
@@ -119,6 +132,29 @@ export class WebhookEndpoint {
       this.inFlight.delete(eventKey);
     }
   }
+}
+
+/**
+ * Deeper than any event a back office sends. A body nested further would overflow the stack of the
+ * encoders and of JSON.stringify downstream, which is no reason to tell the sender to try again.
+ */
+const MAX_BODY_NESTING = 64;
+
+/** Whether JSON text nests deeper than `limit`, by its brackets outside strings (all ASCII, so bytes will do). */
+function exceedsNesting(raw: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (inString) {
+      if (byte === 0x5c) i++; // a backslash: the next byte is escaped
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
 }
 
 function errorBody(code: string, message: string, details?: unknown): { error: { code: string; message: string; details?: unknown } } {

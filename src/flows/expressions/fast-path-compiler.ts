@@ -3,7 +3,8 @@ import { DOMAIN_FUNCTIONS } from './domain-functions.js';
 import { FAST_PATH_EXIT } from './fast-path-exit.js';
 import { FAST_BUILTIN_FUNCTIONS, type FastFunction } from './fast-path-functions.js';
 import type { AstNode } from './jsonata-ast.js';
-import { readPath } from './jsonata-path-lookup.js';
+import { positionFilter, predicateFilter, type PathFilter } from './jsonata-path-filter.js';
+import { readPath, type PathStep } from './jsonata-path-lookup.js';
 import { isArithmeticNumber, isTrue, textOf, truthOf } from './jsonata-value-rules.js';
 
 /** An expression compiled to a closure over the input record; throws FAST_PATH_EXIT to hand an input to jsonata. */
@@ -12,7 +13,8 @@ export type FastEvaluator = (input: unknown) => unknown;
 type Literal = string | number | boolean | null;
 
 // Node properties that change what a node means (predicates, grouping, focus and index bindings,
-// singleton arrays, parent lookups): a node carrying any of them is outside the compiled subset.
+// singleton arrays, parent lookups): a node carrying any of them is outside the compiled subset,
+// except the predicates of a path step (`stages`), which compilePath compiles.
 const MODIFIERS = ['predicate', 'stages', 'group', 'focus', 'index', 'tuple', 'keepArray', 'keepSingletonArray', 'ancestor', 'seekingParent'] as const;
 
 // Keys jsonata refuses in object constructors (its own function markers), and one that would set a
@@ -20,7 +22,8 @@ const MODIFIERS = ['predicate', 'stages', 'group', 'focus', 'index', 'tuple', 'k
 const RESERVED_KEYS = new Set(['_jsonata_function', '_jsonata_lambda', '__proto__']);
 
 /**
- * Compiles the common subset of JSONata straight into closures: field paths, literals,
+ * Compiles the common subset of JSONata straight into closures: field paths (with predicates such
+ * as `phones[primary][0]` or `addresses[type = "HOME"]`), literals,
  * comparisons, `and`/`or`, `in` with a literal array, arithmetic, `&`, conditions, parentheses,
  * object constructors and a few functions (see FAST_BUILTIN_FUNCTIONS and the domain functions).
  * Returns undefined when any part of the expression is outside the subset; the whole expression is
@@ -44,8 +47,8 @@ function outside(): never {
   throw NOT_IN_SUBSET;
 }
 
-function hasModifier(node: AstNode): boolean {
-  return MODIFIERS.some((key) => node[key] !== undefined);
+function hasModifier(node: AstNode, allowed?: (typeof MODIFIERS)[number]): boolean {
+  return MODIFIERS.some((key) => key !== allowed && node[key] !== undefined);
 }
 
 function compileNode(node: AstNode): FastEvaluator {
@@ -82,12 +85,30 @@ function literalOf(node: AstNode): Literal {
 }
 
 function compilePath(node: AstNode): FastEvaluator {
-  const names = (node.steps ?? []).map((step) => {
-    if (step.type !== 'name' || typeof step.value !== 'string' || hasModifier(step)) outside();
-    return step.value;
+  const steps = (node.steps ?? []).map((step): PathStep => {
+    if (step.type !== 'name' || typeof step.value !== 'string' || hasModifier(step, 'stages')) outside();
+    return step.stages ? { name: step.value, filter: compileStages(step.stages) } : { name: step.value };
   });
-  if (names.length === 0) outside();
-  return (input) => readPath(input, names);
+  if (steps.length === 0) outside();
+  return (input) => readPath(input, steps);
+}
+
+/** A step's predicates, applied one after the other to what the step found. */
+function compileStages(stages: AstNode[]): PathFilter {
+  const filters = stages.map(compileStage);
+  if (filters.length === 1) return filters[0]!;
+  return (found) => filters.reduce<unknown>((items, filter) => filter(items), found) as unknown[];
+}
+
+function compileStage(stage: AstNode): PathFilter {
+  const predicate = stage.expr;
+  if (stage.type !== 'filter' || !predicate || hasModifier(stage)) return outside();
+  // jsonata takes a number literal as a position straight away, without evaluating it as a predicate.
+  if (predicate.type === 'number') {
+    if (hasModifier(predicate) || typeof predicate.value !== 'number') outside();
+    return positionFilter(predicate.value);
+  }
+  return predicateFilter(compileNode(predicate));
 }
 
 function compileBinary(node: AstNode): FastEvaluator {

@@ -1,5 +1,5 @@
 import { FAST_PATH_EXIT } from './fast-path-exit.js';
-import { isArithmeticNumber, textOf, truthOf } from './jsonata-value-rules.js';
+import { isArithmeticNumber, isJsonataFunction, textOf, truthOf } from './jsonata-value-rules.js';
 
 /** A function the fast path can call directly, with the argument counts it is compiled for. */
 export interface FastFunction {
@@ -25,7 +25,16 @@ export const FAST_BUILTIN_FUNCTIONS: Readonly<Record<string, FastFunction>> = {
   boolean: { minArgs: 1, maxArgs: 1, call: truthOf },
   not: { minArgs: 1, maxArgs: 1, call: (value) => (value === undefined ? undefined : !truthOf(value)) },
   round: { minArgs: 1, maxArgs: 2, call: round },
+  count: { minArgs: 1, maxArgs: 1, call: count },
 };
+
+/** Items of an array (or sequence); a missing value has none, any other value is one. */
+function count(value: unknown): number {
+  if (value === undefined) return 0;
+  if (Array.isArray(value)) return value.length;
+  if (isJsonataFunction(value)) throw FAST_PATH_EXIT;
+  return 1;
+}
 
 function text(value: unknown): string {
   if (typeof value !== 'string') throw FAST_PATH_EXIT;

@@ -1,21 +1,30 @@
 import { FAST_PATH_EXIT } from './fast-path-exit.js';
+import type { PathFilter } from './jsonata-path-filter.js';
 import { isFlaggedArray, isJsonataFunction } from './jsonata-value-rules.js';
 
+/** One step of a path: a field name, and its predicates (`phones[primary][0]`) when it has any. */
+export interface PathStep {
+  name: string;
+  filter?: PathFilter;
+}
+
 /**
- * A dotted path of plain names (`meta.eventType`, `phones.number`) read the way JSONata reads it:
- * a missing field gives undefined; arrays on the way are mapped over, and the values found are
- * flattened one level into a sequence; a sequence of one value is that value, an empty one is
- * undefined; an array that is the single value of the last step is returned as it is.
+ * A dotted path (`meta.eventType`, `phones.number`, `addresses[type = "HOME"][0].city`) read the
+ * way JSONata reads it: a missing field gives undefined; arrays on the way are mapped over, and the
+ * values found are flattened one level into a sequence; a step's predicates filter what it found in
+ * each input; a sequence of one value is that value, an empty one is undefined; an array that is the
+ * single value of the last step (without predicates) is returned as it is.
  *
  * Records are nearly always plain objects all the way down, so that case is walked directly; the
- * first array met hands over to the general walk.
+ * first array or predicate met hands over to the general walk.
  */
-export function readPath(root: unknown, names: readonly string[]): unknown {
+export function readPath(root: unknown, steps: readonly PathStep[]): unknown {
   let value = root;
-  for (const name of names) {
+  for (const step of steps) {
+    if (step.filter) return readPathThroughArrays(root, steps);
     if (typeof value !== 'object' || value === null) return undefined;
-    if (Array.isArray(value)) return readPathThroughArrays(root, names);
-    value = ownField(value, name);
+    if (Array.isArray(value)) return readPathThroughArrays(root, steps);
+    value = ownField(value, step.name);
   }
   if (Array.isArray(value) && isFlaggedArray(value)) throw FAST_PATH_EXIT;
   return value;
@@ -37,18 +46,26 @@ function sequence(): Sequence {
   return values;
 }
 
-function readPathThroughArrays(root: unknown, names: readonly string[]): unknown {
+function readPathThroughArrays(root: unknown, steps: readonly PathStep[]): unknown {
   let inputs: unknown[] = [root];
   let raw = false;
-  for (let index = 0; index < names.length; index++) {
-    const name = names[index] as string;
+  for (let index = 0; index < steps.length; index++) {
+    const { name, filter } = steps[index] as PathStep;
+    if (filter) {
+      // What a predicate keeps is a sequence, flattened into the step's result whatever the step.
+      const kept = sequence();
+      for (const input of inputs) for (const item of filter(readName(input, name))) kept.push(item);
+      inputs = kept;
+      if (inputs.length === 0) break;
+      continue;
+    }
     const found: unknown[] = [];
     for (const input of inputs) {
       const value = readName(input, name);
       if (value !== undefined) found.push(value);
     }
     const only = found[0];
-    if (index === names.length - 1 && found.length === 1 && Array.isArray(only) && (only as Sequence).sequence !== true) {
+    if (index === steps.length - 1 && found.length === 1 && Array.isArray(only) && (only as Sequence).sequence !== true) {
       // The last step found one array in the data: that array is the result, not its items.
       inputs = only;
       raw = true;

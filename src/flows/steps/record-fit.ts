@@ -12,6 +12,9 @@ export function fitToRecord(type: avro.types.RecordType, value: Record<string, u
     const own = Object.hasOwn(value, field.name) ? value[field.name] : undefined;
     fitted[field.name] = own === undefined ? field.defaultValue() : own;
   }
+  // Without an errorHook avsc checks on its fast path (no field paths kept): nearly every value is
+  // valid, and only an invalid one is checked again to say why.
+  if (type.isValid(fitted)) return { value: fitted, problems: [] };
   const problems: string[] = [];
   type.isValid(fitted, {
     errorHook: (path: string[], found: unknown, expected: avro.Type) => {

