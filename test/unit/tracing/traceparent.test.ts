@@ -46,6 +46,18 @@ describe('traceparent', () => {
     );
   });
 
+  it('never hands out the same ids twice, across many records (the randomness is drawn in pools)', () => {
+    const traces = new Set<string>();
+    const spans = new Set<string>();
+    for (let index = 0; index < 5000; index++) {
+      const context = parseTraceparent(newTraceparent())!;
+      traces.add(context.traceId);
+      spans.add(context.spanId);
+    }
+    expect(traces.size).to.equal(5000);
+    expect(spans.size).to.equal(5000);
+  });
+
   it('starts a new trace for a missing or invalid parent', () => {
     expect(parseTraceparent(childTraceparent(undefined))).to.not.equal(undefined);
     expect(parseTraceparent(childTraceparent('garbage'))?.traceId).to.match(/^[0-9a-f]{32}$/);

@@ -1,0 +1,196 @@
+import { expect } from 'chai';
+import { AvroSerde } from '../../../src/avro/avro-serde.js';
+import { valueSubject } from '../../../src/avro/canonical-schema-registration.js';
+import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
+import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
+import { HubError } from '../../../src/errors/hub-error.js';
+import type { CompiledFlow } from '../../../src/flows/compiled-flow.js';
+import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
+import type { FlowMessage } from '../../../src/flows/flow-message.js';
+import { FlowRunner } from '../../../src/flows/flow-runner.js';
+import { FlowStateJournal } from '../../../src/flows/flow-state-journal.js';
+import type { StepDefinition } from '../../../src/flows/flow-step.js';
+import { InMemoryStateStore } from '../../../src/flows/in-memory-state-store.js';
+import { defineStep } from '../../../src/flows/steps/define-step.js';
+import { createStepRegistry } from '../../../src/flows/step-registry.js';
+import type { IncomingRecord } from '../../../src/kafka/kafka-client.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { sampleCustomer } from '../../fixtures/sample-records.js';
+import { InMemoryKafka } from '../tracing/in-memory-kafka.js';
+
+const logger = createLogger({ level: 'error' });
+const control = { heartbeat: async () => undefined, isRunning: () => true };
+const CUSTOMER = 'crmhub.customer.Customer';
+
+/** A step of a test's own: `run` is given the message and how many times this step saw a message with its customer id before. */
+function testStep(type: string, run: (message: FlowMessage, seen: number) => FlowMessage[] | Promise<FlowMessage[]>, options: { stateful?: boolean } = {}): StepDefinition {
+  return defineStep<unknown>({
+    type,
+    description: `test step ${type}`,
+    spec: { type: 'object' },
+    compile: (_config, context) => {
+      if (options.stateful) context.state('test');
+      const seen = new Map<unknown, number>();
+      return {
+        outputType: context.inputType,
+        run: (message) => {
+          const id = message.value.customerId;
+          const count = seen.get(id) ?? 0;
+          seen.set(id, count + 1);
+          return run(message, count);
+        },
+      };
+    },
+  });
+}
+
+describe('FlowRunner', () => {
+  let schemas: SchemaCatalog;
+  let serde: AvroSerde;
+  let kafka: InMemoryKafka;
+
+  before(async () => {
+    schemas = await SchemaCatalog.load();
+  });
+  beforeEach(() => {
+    serde = new AvroSerde(new InMemorySchemaRegistry());
+    kafka = new InMemoryKafka();
+  });
+
+  function compile(text: string, extra: StepDefinition[] = []): CompiledFlow {
+    const { flow, issues } = compileFlowFile({ file: 'test.yaml', text }, { schemas, steps: createStepRegistry(extra), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    expect(issues).to.deep.equal([]);
+    return flow!;
+  }
+
+  async function records(count: number): Promise<IncomingRecord[]> {
+    const schema = schemas.registrySchema(CUSTOMER);
+    const appended: IncomingRecord[] = [];
+    for (let index = 0; index < count; index++) {
+      const value = { ...sampleCustomer(), customerId: `C${String(index).padStart(12, '0')}`, status: index % 3 === 2 ? 'INACTIVE' : 'ACTIVE' };
+      appended.push(kafka.append('in', { key: value.customerId, value: await serde.encode(valueSubject('in'), schema, value) }));
+    }
+    return appended;
+  }
+
+  async function run(flow: CompiledFlow, batches: IncomingRecord[][]): Promise<FlowRunner> {
+    const runner = new FlowRunner(flow, kafka, await kafka.producer(), serde, schemas, logger);
+    await runner.start();
+    for (const batch of batches) await kafka.handlers.get(runner.groupId)!({ topic: 'in', partition: 0, records: batch }, control);
+    return runner;
+  }
+
+  async function customerIds(topic: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const record of kafka.records(topic)) ids.push(((await serde.decode(record.value)).value as { customerId: string }).customerId);
+    return ids;
+  }
+
+  it('filters and maps a large batch, producing each output topic in the order of the input', async () => {
+    const flow = compile(`name: vip
+from: in
+steps:
+  - filter: status = "ACTIVE" and $count(phones[type = "MOBILE"]) > 0
+  - map: { keep: true, fields: { fullName: "$uppercase(fullName)" } }
+to: [{ topic: out-a, schema: ${CUSTOMER} }, { topic: out-b, schema: ${CUSTOMER} }]
+`);
+    const input = await records(3000);
+    const runner = await run(flow, [input.slice(0, 2500), input.slice(2500)]);
+    const active = input.map((_, index) => `C${String(index).padStart(12, '0')}`).filter((_, index) => index % 3 !== 2);
+    expect(await customerIds('out-a')).to.deep.equal(active);
+    expect(await customerIds('out-b')).to.deep.equal(active);
+    expect(runner.counters).to.include({ recordsIn: 3000, recordsOut: 2 * active.length, deadLettered: 0, failures: 0 });
+  });
+
+  it('retries a step that fails with a retriable error, from the message it first saw, then goes on', async () => {
+    const flaky = testStep('flaky', (message, seen) => {
+      if (seen === 0) throw new HubError('DOWNSTREAM_AWAY', 'not yet', { retriable: true });
+      return [message];
+    });
+    const flow = compile(`name: flaky
+from: in
+steps:
+  - flaky: {}
+to: { topic: out, schema: ${CUSTOMER} }
+errors: { retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 } }
+`, [flaky]);
+    const runner = await run(flow, [await records(3)]);
+    expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000002']);
+    expect(runner.counters).to.include({ recordsOut: 3, failures: 3, deadLettered: 0 });
+  });
+
+  it('dead-letters a message whose step keeps failing, naming the step, and produces the others', async () => {
+    const picky = testStep('picky', (message) => {
+      if (message.value.customerId === 'C000000000001') throw new HubError('NOT_FOR_US', 'refused');
+      return [message];
+    });
+    const flow = compile(`name: picky
+from: in
+steps:
+  - filter: "true"
+  - picky: {}
+to: { topic: out, schema: ${CUSTOMER} }
+`, [picky]);
+    const runner = await run(flow, [await records(3)]);
+    expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000002']);
+    const [dead] = kafka.records('dlq.flow.picky');
+    expect(dead!.headers['dlq-flow-step']).to.equal('steps[1].picky');
+    expect(runner.counters).to.include({ deadLettered: 1 });
+  });
+
+  it('waits for a step that answers later, keeping the order of the messages', async () => {
+    const slow = testStep('slow', (message) => new Promise((resolve) => setTimeout(() => resolve([message]), Number(String(message.value.customerId).slice(-1)) % 3)));
+    const flow = compile(`name: slow
+from: in
+steps:
+  - filter: "true"
+  - slow: {}
+  - map: { keep: true, fields: { fullName: "$uppercase(fullName)" } }
+to: { topic: out, schema: ${CUSTOMER} }
+`, [slow]);
+    expect(flow.processNow!({ key: 'k', value: sampleCustomer(), headers: {}, topic: 'in' })).to.be.instanceOf(Promise);
+    await run(flow, [await records(20)]);
+    expect(await customerIds('out')).to.deep.equal(Array.from({ length: 20 }, (_, index) => `C${String(index).padStart(12, '0')}`));
+  });
+
+  it('answers processNow at once while every step does, and throws there what process rejects with', async () => {
+    const refuse = testStep('refuse', (message) => {
+      if (message.value.status === 'MERGED') throw new HubError('NOT_FOR_US', 'refused');
+      return [message];
+    });
+    const flow = compile(`name: now
+from: in
+steps:
+  - filter: status != "INACTIVE"
+  - refuse: {}
+  - map: { keep: true, fields: { fullName: "$uppercase(fullName)" } }
+to: { topic: out, schema: ${CUSTOMER} }
+`, [refuse]);
+    const message = (status: string): FlowMessage => ({ key: 'k', value: { ...sampleCustomer(), fullName: 'Zhang Wei', status }, headers: {}, topic: 'in' });
+    expect(flow.processNow!(message('INACTIVE'))).to.deep.equal([]);
+    const [output] = flow.processNow!(message('ACTIVE')) as { message: FlowMessage }[];
+    expect(output!.message.value.fullName).to.equal('ZHANG WEI');
+    expect(await flow.process(message('ACTIVE'))).to.deep.equal(flow.processNow!(message('ACTIVE')));
+    expect(() => flow.processNow!(message('MERGED'))).to.throw(HubError).with.property('step', 'steps[1].refuse');
+    const rejected = flow.process(message('MERGED'));
+    expect(rejected).to.be.instanceOf(Promise);
+    expect(await rejected.catch((error: unknown) => error)).to.include({ name: 'FlowStepError', step: 'steps[1].refuse' });
+  });
+
+  it('gives the steps of a flow with state the batch\'s journal, and a flow without state none', async () => {
+    const journals: (FlowStateJournal | undefined)[] = [];
+    const watch = (stateful: boolean) => testStep(stateful ? 'remembers' : 'forgets', (message) => (journals.push(FlowStateJournal.current()), [message]), { stateful });
+    const stateful = compile(`name: stateful\nfrom: in\nsteps:\n  - remembers: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [watch(true)]);
+    const stateless = compile(`name: stateless\nfrom: in\nsteps:\n  - forgets: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [watch(false)]);
+    expect(stateful.stateful).to.equal(true);
+    expect(stateless.stateful).to.equal(false);
+    const input = await records(4);
+    await run(stateful, [input.slice(0, 2), input.slice(2)]);
+    expect(journals.every((journal) => journal instanceof FlowStateJournal)).to.equal(true);
+    expect(journals[0]).to.equal(journals[1]);
+    expect(journals[1]).to.not.equal(journals[2]);
+    journals.length = 0;
+    await run(stateless, [input]);
+    expect(journals).to.deep.equal([undefined, undefined, undefined, undefined]);
+  });
+});
