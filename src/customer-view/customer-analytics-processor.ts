@@ -45,7 +45,7 @@ export class CustomerAnalyticsProcessor {
   private book = new LossRatioBook();
   private goldens = new Map<string, GoldenSummary>();
   private ownerOfPolicy = new Map<string, string>();
-  private lastRisk = new Map<string, { level: RiskLevel; fingerprint: string }>();
+  private lastRisk = new Map<string, { level: RiskLevel; fingerprint: string; flagged: Set<string> }>();
   private lastSegment = new Map<string, string>();
   private readonly loop: ExclusiveConsumerLoop;
   private readonly deadLetters: DeadLetterPublisher;
@@ -90,7 +90,11 @@ export class CustomerAnalyticsProcessor {
     for (const value of await this.readTable(POLICY_TOPIC)) this.book.upsertPolicy(value as unknown as PolicyJson);
     for (const value of await this.readTable(CLAIM_TOPIC)) this.book.upsertClaim(value as unknown as ClaimJson);
     for (const value of await this.readTable(GOLDEN_TOPIC)) this.noteGolden(value);
-    for (const value of await this.readTable(RISK_TOPIC)) this.lastRisk.set(String(value.goldenId), { level: value.level as RiskLevel, fingerprint: riskFingerprint(value) });
+    // The CRM records a customer has now were flagged when its level rose (or when they joined it).
+    for (const value of await this.readTable(RISK_TOPIC)) {
+      const goldenId = String(value.goldenId);
+      this.lastRisk.set(goldenId, { level: value.level as RiskLevel, fingerprint: riskFingerprint(value), flagged: new Set(this.goldens.get(goldenId)?.crmCustomerIds ?? []) });
+    }
     for (const value of await this.readTable(SEGMENT_TOPIC)) this.lastSegment.set(String(value.goldenId), String(value.segment));
   }
 
@@ -181,17 +185,21 @@ export class CustomerAnalyticsProcessor {
     const risk = riskValue(goldenId, level, losses, cause);
     const previous = this.lastRisk.get(goldenId);
     const fingerprint = riskFingerprint(risk);
-    if (previous?.fingerprint !== fingerprint) {
-      emit(RISK_TOPIC, await this.encoder.encode(RISK_TOPIC, risk, record.headers));
-      this.lastRisk.set(goldenId, { level, fingerprint });
-      const flag = riskFlagFor(previous?.level, { level, lossRatio: losses });
-      if (flag) {
-        for (const customerId of golden.crmCustomerIds) {
-          const value = { meta: derivedEventMeta('CustomerFlagRaised', `${customerId}/${flag.flagType}/${level}`, cause), customerId, ...flag, raisedAt: cause.occurredAt };
-          emit(FLAG_TOPIC, await this.encoder.encode(FLAG_TOPIC, value, record.headers));
-        }
+    if (previous?.fingerprint !== fingerprint) emit(RISK_TOPIC, await this.encoder.encode(RISK_TOPIC, risk, record.headers));
+    // A rise flags every CRM record of the customer; one that joins the customer later, while the
+    // level stays raised, is flagged when it joins (a rise seen before the CRM record was linked
+    // would otherwise never reach the CRM).
+    const rose = riskFlagFor(previous?.level, { level, lossRatio: losses });
+    const flagged = rose || level === 'NORMAL' ? new Set<string>() : (previous?.flagged ?? new Set<string>());
+    const flag = rose ?? riskFlagFor(undefined, { level, lossRatio: losses });
+    if (flag) {
+      for (const customerId of golden.crmCustomerIds.filter((id) => !flagged.has(id))) {
+        const value = { meta: derivedEventMeta('CustomerFlagRaised', `${customerId}/${flag.flagType}/${level}`, cause), customerId, ...flag, raisedAt: cause.occurredAt };
+        emit(FLAG_TOPIC, await this.encoder.encode(FLAG_TOPIC, value, record.headers));
+        flagged.add(customerId);
       }
     }
+    this.lastRisk.set(goldenId, { level, fingerprint, flagged });
 
     const facts = customerFacts(this.book, golden, asOf);
     const assignment = await this.settings.rules.evaluate(facts);
