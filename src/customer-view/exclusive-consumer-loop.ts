@@ -1,4 +1,5 @@
 import { describeError } from '../errors/hub-error.js';
+import { sleep } from '../runtime/retry-policy.js';
 import type { HubConsumer, KafkaClient, RecordBatch } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
 import { newProcessorStatus, type ProcessorStatus } from './processor-status.js';
@@ -66,13 +67,7 @@ export class ExclusiveConsumerLoop {
     this.status.state = 'restarting';
     this.logger.error(`${this.options.name} stopped, restarting in ${this.options.restartDelayMs} ms: ${message}`);
     await crashed.stop().catch(() => undefined);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.options.restartDelayMs);
-      this.stopSignal.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await sleep(this.options.restartDelayMs, this.stopSignal.signal);
     if (this.stopped) return;
     await this.start().catch((restartError: unknown) => this.recover(crashed, restartError));
   }
