@@ -1,9 +1,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from './bench-error.js';
 import type { BenchmarkProcessInput, BenchmarkProcessMessage } from './benchmark-process-protocol.js';
 
 const ENTRY = fileURLToPath(new URL('./benchmark-process.ts', import.meta.url));
+
+/**
+ * `CRM_HUB_BENCH_CPU_PROF=<dir>` runs each benchmark process under `node --cpu-prof` (the flag is
+ * refused in NODE_OPTIONS): `<dir>/<name>/` gets a `.cpuprofile` per thread (the largest is the
+ * benchmark's main thread; tsx's loader has its own), for `bench/profile/cpu-profile-summary.ts`.
+ */
+function cpuProfileArgs(name: string): string[] {
+  const dir = process.env.CRM_HUB_BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : [];
+}
 
 /**
  * One benchmark in a forked Node process (tsx, `--expose-gc` so that a benchmark can collect its
@@ -16,7 +27,7 @@ export class BenchmarkChild {
   run(input: BenchmarkProcessInput, timeoutMs: number): Promise<BenchmarkProcessMessage> {
     return new Promise((resolve, reject) => {
       const child = fork(ENTRY, [], {
-        execArgv: ['--import', 'tsx', '--expose-gc'],
+        execArgv: ['--import', 'tsx', '--expose-gc', ...cpuProfileArgs(input.name)],
         env: { ...process.env, CRM_HUB_BENCH_CONTEXT: JSON.stringify(input) },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });

@@ -6,6 +6,7 @@ import type { ConnectorContext, ConnectorDefinition, SourceConnector } from '../
 import { ConfigError, describeError, HubError } from '../errors/hub-error.js';
 import type { ConsumerGroupRef } from '../kafka/consumer-lag.js';
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
+import { CoalescingProducer } from '../kafka/coalescing-producer.js';
 import type { Logger } from '../observability/logger.js';
 import type { HubMetrics } from '../observability/metrics/hub-metrics.js';
 import { CompactedTopicStore } from './compacted-topic-store.js';
@@ -67,7 +68,8 @@ export class ConnectorRuntime {
 
   /** `invalid`: instances whose config failed validation; shown as failed with their issues, never started. */
   static async start(config: HubConfig, deps: ConnectorRuntimeDeps, invalid: ReadonlyMap<string, { connector: string; problems: string[] }> = new Map()): Promise<ConnectorRuntime> {
-    const producer = await deps.client.producer();
+    // Webhooks and the stores send many small records at once: merged, they cost a request each batch rather than each record.
+    const producer = new CoalescingProducer(await deps.client.producer());
     const positions = await CompactedTopicStore.open<SourcePosition>(deps.client, producer, SOURCE_POSITIONS_TOPIC);
     const webhookEvents = await CompactedTopicStore.open<{ at: string }>(deps.client, producer, WEBHOOK_EVENTS_TOPIC, { retentionMs: WEBHOOK_IDEMPOTENCY_MS });
     const runtime = new ConnectorRuntime(deps, producer, positions, webhookEvents);

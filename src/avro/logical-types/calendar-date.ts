@@ -18,9 +18,14 @@ export function daysInMonth(year: number, month: number): number {
 
 /** Milliseconds since the epoch at midnight UTC of a calendar day, assuming the day exists. */
 export function epochMillisOfDay(year: number, month: number, day: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getTime();
+  // Howard Hinnant's days_from_civil: exact for every proleptic Gregorian year, without a Date per call
+  // (timestamps are parsed several times per record a flow writes).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era * 146097 + doe - 719468) * MILLIS_PER_DAY;
 }
 
 /** Parses an ISO year ("2026", "+010000", "-000001"); "-000000" is not a year. */

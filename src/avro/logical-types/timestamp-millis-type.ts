@@ -48,7 +48,33 @@ export class TimestampMillisType extends JsonLogicalType {
   }
 }
 
+/** The digit at `at`, or a number so negative that any field holding it fails the range checks. */
+function digit(text: string, at: number): number {
+  const code = text.charCodeAt(at) - 48;
+  return code >= 0 && code <= 9 ? code : -1000000;
+}
+
+/**
+ * `2026-11-23T08:30:00.000Z` — the form decoding gives and so nearly every timestamp a flow
+ * writes — read by character codes; undefined for any other form (or an impossible date), which
+ * the general parser reads or refuses with its reason.
+ */
+function parseCanonical(text: string): number | undefined {
+  if (text.length !== 24 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90) return undefined;
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const month = digit(text, 5) * 10 + digit(text, 6);
+  const day = digit(text, 8) * 10 + digit(text, 9);
+  const hour = digit(text, 11) * 10 + digit(text, 12);
+  const minute = digit(text, 14) * 10 + digit(text, 15);
+  const second = digit(text, 17) * 10 + digit(text, 18);
+  const millis = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return undefined;
+  return epochMillisOfDay(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+}
+
 function parseTimestamp(text: string): number {
+  const canonical = parseCanonical(text);
+  if (canonical !== undefined) return canonical;
   const match = TIMESTAMP_TEXT.exec(text);
   const year = match?.[1] === undefined ? undefined : parseIsoYear(match[1]);
   if (!match || year === undefined) {
