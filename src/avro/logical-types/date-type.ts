@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { ISO_YEAR_PATTERN, MILLIS_PER_DAY, daysInMonth, epochMillisOfDay, formatIsoDate, parseIsoYear } from './calendar-date.js';
+import { ISO_YEAR_PATTERN, MILLIS_PER_DAY, daysInMonth, epochMillisOfDay, formatIsoDateOfDays, parseIsoYear } from './calendar-date.js';
 import { JsonLogicalType } from './json-logical-type.js';
 import { SchemaInvalidError } from '../schema-errors.js';
 import { LogicalValueError } from './logical-value-error.js';
@@ -41,7 +41,7 @@ export class DateType extends JsonLogicalType {
     if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > MAX_EPOCH_DAYS) {
       throw new LogicalValueError('date', value, 'expected a whole number of days within ±100,000,000 of 1970-01-01');
     }
-    return formatIsoDate(new Date(value * MILLIS_PER_DAY));
+    return formatIsoDateOfDays(value);
   }
 
   readsSameKind(): boolean {

@@ -1,6 +1,6 @@
 import type avro from 'avsc';
 import { SchemaInvalidError } from '../schema-errors.js';
-import { ISO_YEAR_PATTERN, daysInMonth, epochMillisOfDay, parseIsoYear } from './calendar-date.js';
+import { ISO_YEAR_PATTERN, daysInMonth, epochMillisOfDay, formatIsoTimestamp, parseIsoYear } from './calendar-date.js';
 import { JsonLogicalType } from './json-logical-type.js';
 import { LogicalValueError } from './logical-value-error.js';
 
@@ -40,7 +40,7 @@ export class TimestampMillisType extends JsonLogicalType {
     if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > MAX_EPOCH_MILLIS) {
       throw new LogicalValueError('timestamp-millis', value, 'expected whole milliseconds within ±8.64e15 of the epoch');
     }
-    return new Date(value).toISOString();
+    return formatIsoTimestamp(value);
   }
 
   readsSameKind(): boolean {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { parseAvroSchema } from '../../../src/avro/avro-type-factory.js';
-import { epochMillisOfDay } from '../../../src/avro/logical-types/calendar-date.js';
+import { epochMillisOfDay, formatIsoDateOfDays, formatIsoTimestamp } from '../../../src/avro/logical-types/calendar-date.js';
 import { LogicalValueError } from '../../../src/avro/logical-types/logical-value-error.js';
 import { TimestampMillisType } from '../../../src/avro/logical-types/timestamp-millis-type.js';
 
@@ -98,5 +98,26 @@ describe('timestamp-millis logical type', () => {
     );
     expect(epochMillisOfDay(2024, 2, 29)).to.equal(Date.UTC(2024, 1, 29));
     expect(epochMillisOfDay(1900, 3, 1) - epochMillisOfDay(1900, 2, 28)).to.equal(86_400_000);
+  });
+
+  it('writes every instant Date can hold exactly as Date.prototype.toISOString does (six-digit years outside 0000-9999 too)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.integer({ min: -62167219200000 - 1000, max: -62167219200000 + 1000 }), fc.integer({ min: -86_400_001, max: 86_400_001 })), (epochMillis) => {
+        expect(formatIsoTimestamp(epochMillis)).to.equal(new Date(epochMillis).toISOString());
+        // avsc's zig-zag doubles a long, so beyond ±2^52 the bytes themselves lose precision: the type is checked within.
+        if (Math.abs(epochMillis) < 2 ** 52) expect(timestamp.fromBuffer(millis.toBuffer(epochMillis))).to.equal(new Date(epochMillis).toISOString());
+      }),
+      { seed: 5, numRuns: 5000 },
+    );
+    for (const edge of [8.64e15, -8.64e15, 0, -1, 253402300799999, 253402300800000]) expect(formatIsoTimestamp(edge)).to.equal(new Date(edge).toISOString());
+  });
+
+  it('writes the date of a day count as Date does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -100_000_000, max: 100_000_000 }), (days) => {
+        expect(formatIsoDateOfDays(days)).to.equal(new Date(days * 86_400_000).toISOString().slice(0, -14));
+      }),
+      { seed: 6, numRuns: 5000 },
+    );
   });
 });
