@@ -102,6 +102,23 @@ to: [{ topic: out-a, schema: ${CUSTOMER} }, { topic: out-b, schema: ${CUSTOMER} 
     expect(runner.counters).to.include({ recordsIn: 3000, recordsOut: 2 * active.length, deadLettered: 0, failures: 0 });
   });
 
+  it('dead-letters an output larger than a broker takes by its UTF-8 bytes, and passes one just under, both near the limit', async () => {
+    // 3 UTF-8 bytes a character: 340,000 are 1.02 MB encoded though only 340,000 UTF-16 units; 330,000 are 0.99 MB.
+    const widen = testStep('widen', (message) => [{ ...message, value: { ...message.value, fullName: '张'.repeat(message.value.customerId === 'C000000000001' ? 340_000 : 330_000) } }]);
+    const flow = compile(`name: wide
+from: in
+steps:
+  - widen: {}
+to: { topic: out, schema: ${CUSTOMER} }
+`, [widen]);
+    const runner = await run(flow, [await records(3)]);
+    expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000002']);
+    const [dead] = kafka.records('dlq.flow.wide');
+    expect(dead!.headers['dlq-error-code']).to.equal('RECORD_TOO_LARGE');
+    expect(dead!.headers['dlq-error-message']).to.match(/is 10\d{5} bytes encoded, larger than the 1000000 bytes/);
+    expect(runner.counters).to.include({ deadLettered: 1, recordsOut: 2 });
+  });
+
   it('retries a step that fails with a retriable error, from the message it first saw, then goes on', async () => {
     const flaky = testStep('flaky', (message, seen) => {
       if (seen === 0) throw new HubError('DOWNSTREAM_AWAY', 'not yet', { retriable: true });
