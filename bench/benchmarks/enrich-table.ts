@@ -1,5 +1,5 @@
 import type { Benchmark } from '../runner/benchmark.js';
-import { AvroTopic } from '../support/avro-topic.js';
+import { InputTopic } from '../support/input-topic.js';
 import { connectBenchKafka, CLIENT_NOTE } from '../support/bench-kafka.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
 import { flowFigures, flowBacklogSizes, measureFlowAgainstPassthrough, PARTITIONS } from '../support/flow-against-passthrough.js';
@@ -48,7 +48,7 @@ export const enrichTableBenchmark: Benchmark = {
       const schemas = await benchSchemaCatalog(context.workDir);
       const tableTopic = context.uniqueName('bench.enrich.customers');
       await kafka.admin.ensureTopics([{ topic: tableTopic, partitions: PARTITIONS, config: { 'cleanup.policy': 'compact' } }]);
-      const table = await AvroTopic.create(kafka.client, kafka.serde, { topic: tableTopic, partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+      const table = await InputTopic.create(kafka.client, kafka.serde, { topic: tableTopic, partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
       context.log(`producing the table of ${tableSize} customers`);
       await table.append(tableSize);
       await table.close();

@@ -1,6 +1,6 @@
 import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import type { Benchmark } from '../runner/benchmark.js';
-import { AvroTopic } from '../support/avro-topic.js';
+import { InputTopic } from '../support/input-topic.js';
 import { connectBenchKafka, CLIENT_NOTE } from '../support/bench-kafka.js';
 import { timeBacklog, warmUpAndPause } from '../support/backlog-timing.js';
 import { PassthroughRelay } from '../support/passthrough-relay.js';
@@ -17,7 +17,7 @@ export const rawPassthroughBenchmark: Benchmark = {
     const { records, warmUp } = flowBacklogSizes(context.quick);
     const kafka = await connectBenchKafka(context);
     const schemas = await SchemaCatalog.load();
-    const input = await AvroTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.raw.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+    const input = await InputTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.raw.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
     const output = context.uniqueName('bench.raw.out');
     await kafka.admin.ensureTopics([{ topic: output, partitions: PARTITIONS }]);
     await input.append(warmUp);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { BenchError } from '../runner/bench-error.js';
 import type { Benchmark, BenchmarkContext } from '../runner/benchmark.js';
-import { AvroTopic } from '../support/avro-topic.js';
+import { InputTopic } from '../support/input-topic.js';
 import { connectBenchKafka, CLIENT_NOTE, flowOutputTopic, type BenchKafka } from '../support/bench-kafka.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
 import { topicEnds, waitForCommittedEnd } from '../support/committed-end.js';
@@ -39,7 +39,7 @@ export const scaleOutBenchmark: Benchmark = {
     const { records, warmUp } = flowBacklogSizes(context.quick);
     const kafka = await connectBenchKafka(context);
     const schemas = await benchSchemaCatalog(context.workDir);
-    const input = await AvroTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.scale.in'), partitions: SCALE_OUT_PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+    const input = await InputTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.scale.in'), partitions: SCALE_OUT_PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
     const outputs = { one: context.uniqueName('bench.scale.one-out'), two: context.uniqueName('bench.scale.two-out') };
     const names = { one: context.uniqueName('bench-scale-one'), two: context.uniqueName('bench-scale-two') };
     const flows: ForkedFlow[] = [];
@@ -93,7 +93,7 @@ export const scaleOutBenchmark: Benchmark = {
  * joined the group last is only given partitions at the next rebalance. Both are warmed up then,
  * and the group will not rebalance during the timed run.
  */
-async function settlePair(context: BenchmarkContext, kafka: BenchKafka, input: AvroTopic, pair: ForkedFlow[]): Promise<void> {
+async function settlePair(context: BenchmarkContext, kafka: BenchKafka, input: InputTopic, pair: ForkedFlow[]): Promise<void> {
   const groupId = pair[0]!.groupId;
   for (let round = 0; round < BALANCE_ROUNDS; round++) {
     const before = await Promise.all(pair.map((flow) => flow.counters()));

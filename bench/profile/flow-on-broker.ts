@@ -24,7 +24,7 @@ import { activeCustomers, customerToDwFlow } from '../benchmarks/flow-throughput
 import { BenchError } from '../runner/bench-error.js';
 import { BenchInfrastructure } from '../runner/bench-infrastructure.js';
 import type { BenchmarkContext } from '../runner/benchmark.js';
-import { AvroTopic } from '../support/avro-topic.js';
+import { InputTopic } from '../support/input-topic.js';
 import { timeBacklog, warmUpAndPause, type BacklogTiming, type TimedConsumer } from '../support/backlog-timing.js';
 import { connectBenchKafka, flowOutputTopic } from '../support/bench-kafka.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
@@ -50,7 +50,7 @@ try {
   const context: BenchmarkContext = { brokers: endpoint.brokers, registryUrl: registry.url, quick: true, workDir, uniqueName: (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`, log };
   const kafka = await connectBenchKafka(context);
   const schemas = await benchSchemaCatalog(workDir);
-  const input = await AvroTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.profile.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+  const input = await InputTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.profile.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
   const output = context.uniqueName('bench.profile.out');
   const rawOut = context.uniqueName('bench.profile.raw-out');
   await kafka.admin.ensureTopics([rawOut, output].map((topic) => flowOutputTopic(topic, PARTITIONS)));

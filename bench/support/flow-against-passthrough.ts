@@ -1,7 +1,7 @@
 import type { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import { BenchError } from '../runner/bench-error.js';
 import type { BenchmarkContext, Figure } from '../runner/benchmark.js';
-import { AvroTopic } from './avro-topic.js';
+import { InputTopic } from './input-topic.js';
 import { timeBacklog, warmUpAndPause, type BacklogTiming } from './backlog-timing.js';
 import { flowOutputTopic, type BenchKafka } from './bench-kafka.js';
 import { FlowHost } from './flow-host.js';
@@ -45,7 +45,7 @@ export interface FlowAgainstPassthrough {
  */
 export async function measureFlowAgainstPassthrough(context: BenchmarkContext, kafka: BenchKafka, schemas: SchemaCatalog, flowUnderTest: FlowUnderTest): Promise<FlowAgainstPassthrough> {
   const { records, warmUp } = flowBacklogSizes(context.quick);
-  const input = await AvroTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.flow.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+  const input = await InputTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.flow.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
   const rawOut = context.uniqueName('bench.flow.raw-out');
   await kafka.admin.ensureTopics([rawOut, ...flowUnderTest.outputs].map((topic) => flowOutputTopic(topic, PARTITIONS)));
   await input.append(warmUp);

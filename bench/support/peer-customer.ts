@@ -6,7 +6,7 @@ const GIVEN_NAMES = ['wei', 'fang', 'na', 'min', 'jing', 'qiang', 'lei', 'jun', 
 /** A quarter of the customers are bronze, which the job drops. */
 export const PEER_SEGMENTS = ['platinum', 'gold', 'silver', 'bronze'] as const;
 
-/** Customer `index` of the peer job's input, in its JSON form (premium a decimal string); deterministic. */
+/** Customer `index` of the peer job's input as the JSON record it is on the topic (premium a number with cents); deterministic. */
 export function peerCustomer(index: number): Record<string, unknown> {
   const division = DIVISIONS[index % DIVISIONS.length]!;
   const birthDate = `${1950 + (index % 55)}-${String(1 + (index % 12)).padStart(2, '0')}-${String(1 + (index % 28)).padStart(2, '0')}`;
@@ -16,7 +16,8 @@ export function peerCustomer(index: number): Record<string, unknown> {
     idNumber: residentIdNumber(division.code, birthDate, 1 + (index % 998)),
     phone: `139${String(index % 100_000_000).padStart(8, '0')}`,
     segment: PEER_SEGMENTS[index % PEER_SEGMENTS.length],
-    premium: `${800 + (index % 9_000)}.${String(index % 100).padStart(2, '0')}`,
+    // Parsed from its decimal text, so that it is the double nearest to the cents written.
+    premium: Number(`${800 + (index % 9_000)}.${String(index % 100).padStart(2, '0')}`),
   };
 }
 

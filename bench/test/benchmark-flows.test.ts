@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { JsonRecordCodec } from '../../src/avro/json-record-codec.js';
 import type { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import type { CompiledFlow } from '../../src/flows/compiled-flow.js';
 import { compileFlowFile } from '../../src/flows/flow-compiler.js';
@@ -70,6 +71,16 @@ describe('benchmark flows', () => {
         expect(type.isValid(output.message.value), JSON.stringify(output.message.value)).to.equal(true);
         expect(output.message.key).to.equal(output.message.value.id);
       }
+    });
+
+    it('reads the JSON text on its input topic and writes JSON text, as the job asks', async () => {
+      const flow = compile(peerJobFlow('peer-test', 'bench.peer.in', 'bench.peer.out', 3));
+      const text = JSON.stringify(peerCustomer(1));
+      expect(text).to.contain('"premium":801.01');
+      const value = new JsonRecordCodec(schemas.type('crmhub.bench.PeerCustomer'), 'PeerCustomer').decode(Buffer.from(text));
+      const [out] = await outputs(flow, [value], 'customerId');
+      const written = new JsonRecordCodec(schemas.type('crmhub.bench.PeerPolicyholder'), 'PeerPolicyholder').encode(out!.message.value).toString('utf8');
+      expect(JSON.parse(written)).to.deep.equal({ id: 'P000000001', fullName: 'LI WEI', nationalId: peerCustomer(1).idNumber, mobile: '13900000001', tier: 'gold', grossPremium: '849.07', birthDate: '1951-02-02' });
     });
 
     it('feeds input records that fit the input record', () => {

@@ -14,11 +14,12 @@ export function describeOrigin(origin: RecordOrigin | undefined): string {
 /**
  * A record whose bytes cannot become a value: not the wire format (WIRE_FORMAT_INVALID), a schema
  * id the registry does not know (SCHEMA_ID_UNKNOWN), or Avro that does not match its schema
- * (AVRO_DECODE_FAILED). Never retriable: the same bytes fail the same way; they go to dead letter.
+ * (AVRO_DECODE_FAILED); on a JSON topic, text that is not JSON (JSON_INVALID) or JSON that is not the
+ * topic's record (JSON_RECORD_INVALID). Never retriable: the same bytes fail the same way; they go to dead letter.
  */
 export class RecordDecodeError extends HubError {
   constructor(
-    code: 'WIRE_FORMAT_INVALID' | 'SCHEMA_ID_UNKNOWN' | 'AVRO_DECODE_FAILED',
+    code: 'WIRE_FORMAT_INVALID' | 'SCHEMA_ID_UNKNOWN' | 'AVRO_DECODE_FAILED' | 'JSON_INVALID' | 'JSON_RECORD_INVALID',
     readonly origin: RecordOrigin | undefined,
     reason: string,
     cause?: unknown,

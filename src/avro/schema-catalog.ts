@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { JsonRecordCodec } from './json-record-codec.js';
 import type avro from 'avsc';
 import { projectRoot } from '../infra/project-root.js';
 import { shortNameOf } from './avro-names.js';
@@ -20,6 +21,7 @@ export type { TopicInfo } from './topic-info.js';
  */
 export class SchemaCatalog {
   private readonly registrySchemas = new Map<string, string>();
+  private readonly jsonCodecs = new Map<string, JsonRecordCodec>();
 
   private constructor(
     /** The folder the schemas were loaded from. */
@@ -75,6 +77,17 @@ export class SchemaCatalog {
   /** Dotted paths of the fields marked `"pii": true`, e.g. `phones[].number`. */
   piiPaths(name: string): string[] {
     return piiFieldPaths(this.fullName(name), this.definitions);
+  }
+
+  /** Reads and writes the record as JSON text, for topics declared `"format": "json"`; one per record. */
+  jsonCodec(name: string): JsonRecordCodec {
+    const fullName = this.fullName(name);
+    let codec = this.jsonCodecs.get(fullName);
+    if (!codec) {
+      codec = new JsonRecordCodec(this.type(fullName), fullName);
+      this.jsonCodecs.set(fullName, codec);
+    }
+    return codec;
   }
 
   /** The canonical topics in the order of topics.json. */

@@ -11,7 +11,14 @@ export interface TopicInfo {
   keyFields: readonly string[];
   /** A table of the latest value per key (cleanup.policy=compact), such as golden customers: kept forever, not for a week. */
   compacted: boolean;
+  /**
+   * How values are written: `avro` (Confluent wire format, the default) or `json` (UTF-8 JSON text
+   * of the same record, for systems that speak JSON on Kafka; flows read and write it).
+   */
+  format: TopicFormat;
 }
+
+export type TopicFormat = 'avro' | 'json';
 
 /** Separates the parts of a composite key, e.g. `BP-1001@WH-SZ-01`: never part of a part number or warehouse code. */
 export const KEY_SEPARATOR = '@';

@@ -2,6 +2,7 @@ import type { AvroSerde } from '../avro/avro-serde.js';
 import { RecordDecodeError } from '../avro/record-decode-error.js';
 import { valueSubject } from '../avro/canonical-schema-registration.js';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
+import type { TopicInfo } from '../avro/topic-info.js';
 import { HubError, describeError } from '../errors/hub-error.js';
 import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, RecordBatch } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
@@ -25,6 +26,9 @@ import { allReady, whenReady, type MaybePromise } from './steps/maybe-promise.js
  * the flow would stop there; refused here, it is dead-lettered alone and the flow goes on.
  */
 const MAX_RECORD_BYTES = 1_000_000;
+
+/** Tells a consumer of a JSON topic (and the dead-letter browser) what the bytes are; Avro's wire format says so itself. */
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** One output of a message, encoded for its topic. */
 interface EncodedOutput {
@@ -58,7 +62,7 @@ export class FlowRunner {
   private readonly deadLetters: DeadLetterPublisher;
   readonly counters: FlowCounters = { recordsIn: 0, recordsOut: 0, deadLettered: 0, failures: 0 };
   private readonly stage: string;
-  private readonly canonicalRecords = new Map<string, string | undefined>();
+  private readonly canonicalTopics = new Map<string, TopicInfo | undefined>();
   private readonly noteStepRetry = (error: unknown, attempt: number, delay: number): void => {
     this.noteError(error);
     this.logger.warn(`flow ${this.flow.name}: ${describeError(error).message} (attempt ${attempt}, retrying in ${delay} ms)`);
@@ -188,6 +192,8 @@ export class FlowRunner {
   }
 
   private toMessage(record: IncomingRecord): MaybePromise<FlowMessage> {
+    const schemaName = this.jsonTopicRecord(record.topic);
+    if (schemaName) return { key: record.key?.toString() ?? null, value: this.schemas.jsonCodec(schemaName).decode(record.value, record), headers: record.headers, topic: record.topic, schemaName };
     return whenReady(this.serde.decodeNow(record.value, record), (decoded) => ({ key: record.key?.toString() ?? null, value: decoded.value as Record<string, unknown>, headers: record.headers, topic: record.topic, schemaName: decoded.schemaName }));
   }
 
@@ -206,9 +212,10 @@ export class FlowRunner {
 
   private encode(output: FlowOutput): MaybePromise<EncodedOutput> {
     const topic = destinationTopic(output.destination);
-    const schemaName = ('schema' in output.destination ? output.destination.schema : undefined) ?? this.canonicalRecord(topic) ?? output.message.schemaName;
+    const schemaName = ('schema' in output.destination ? output.destination.schema : undefined) ?? this.canonicalTopic(topic)?.record ?? output.message.schemaName;
     if (!schemaName) throw new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${this.flow.name}: no schema for output topic ${topic}; name one with to.schema`);
     try {
+      if (this.jsonTopicRecord(topic)) return this.withHeaders(topic, output, this.schemas.jsonCodec(schemaName).encode(output.message.value), JSON_HEADERS);
       const value = this.serde.encodeNow(valueSubject(topic), this.schemas.registrySchema(schemaName), output.message.value);
       if (value instanceof Promise) return value.then((bytes) => this.withHeaders(topic, output, bytes)).catch((error: unknown) => this.encodeFailed(topic, error));
       return this.withHeaders(topic, output, value);
@@ -217,11 +224,18 @@ export class FlowRunner {
     }
   }
 
-  /** The record of a canonical topic, looked up in the catalog once per topic rather than once per output. */
-  private canonicalRecord(topic: string): string | undefined {
-    if (!this.canonicalRecords.has(topic)) this.canonicalRecords.set(topic, this.schemas.topics().find((t) => t.topic === topic)?.record);
-    return this.canonicalRecords.get(topic);
+  /** A canonical topic (topics.json), looked up in the catalog once per topic rather than once per message. */
+  private canonicalTopic(topic: string): TopicInfo | undefined {
+    if (!this.canonicalTopics.has(topic)) this.canonicalTopics.set(topic, this.schemas.topics().find((t) => t.topic === topic));
+    return this.canonicalTopics.get(topic);
   }
+
+  /** The record of a topic whose values topics.json declares JSON (`"format": "json"`); undefined for Avro topics. */
+  private jsonTopicRecord(topic: string): string | undefined {
+    const info = this.canonicalTopic(topic);
+    return info?.format === 'json' ? info.record : undefined;
+  }
+
 
   /** The registry or broker away is retried as it is; anything else fails the message at its destination. */
   private encodeFailed(topic: string, error: unknown): never {
@@ -230,8 +244,9 @@ export class FlowRunner {
   }
 
   /** Tracing: the output keeps its input's correlation id and trace, in a span of this flow's own. */
-  private withHeaders(topic: string, output: FlowOutput, value: Buffer): EncodedOutput {
-    const headers = derivedRecordHeaders(output.message.value, output.message.headers, this.stage, 'crm-hub');
+  private withHeaders(topic: string, output: FlowOutput, value: Buffer, extraHeaders?: Record<string, string>): EncodedOutput {
+    const derived = derivedRecordHeaders(output.message.value, output.message.headers, this.stage, 'crm-hub');
+    const headers = extraHeaders ? { ...derived, ...extraHeaders } : derived;
     const size = encodedSizeAtMost(value, output.message.key, headers);
     if (size > MAX_RECORD_BYTES && exactEncodedSize(value, output.message.key, headers) > MAX_RECORD_BYTES) {
       throw new HubError('RECORD_TOO_LARGE', `the record for ${topic} is ${exactEncodedSize(value, output.message.key, headers)} bytes encoded, larger than the ${MAX_RECORD_BYTES} bytes a Kafka broker takes by default (message.max.bytes)`, { retriable: false });

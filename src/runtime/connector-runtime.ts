@@ -187,6 +187,11 @@ export class ConnectorRuntime {
       };
       // A sink may start before anything was written to its topics: subscribing needs them to exist.
       const inputs = definition.kind === 'sink' ? [...(config.topics ?? definition.consumes), connectorInputTopic(config.name)] : [];
+      const jsonInputs = inputs.filter((topic) => this.deps.schemas.topics().some((info) => info.topic === topic && info.format === 'json'));
+      if (jsonInputs.length > 0) {
+        // Sinks decode Avro; a JSON topic reaches a sink through a flow that writes it to an Avro topic (or to { connector: }).
+        throw new ConfigError('TOPIC_FORMAT_UNSUPPORTED', `sink ${config.name} reads ${jsonInputs.join(', ')}, declared "format": "json" in topics.json; sinks read Avro topics: route it through a flow to an Avro topic or to { connector: ${config.name} }`);
+      }
       const admin = await this.deps.client.admin();
       await admin.ensureTopics([config.deadLetterTopic, ...inputs].map((topic) => ({ topic }))).finally(() => admin.disconnect());
       const deadLetters = new DeadLetterPublisher(this.producer, config.deadLetterTopic, `connector:${config.name}`);

@@ -20,7 +20,8 @@ export interface EncodedRecords {
 }
 
 /**
- * Turns what a source connector emitted into Avro records on canonical topics. Connectors never
+ * Turns what a source connector emitted into Avro records on canonical topics (JSON text on a topic
+ * topics.json declares `"format": "json"`). Connectors never
  * see Avro or Kafka: the schema comes from the topic, the key must be the business key, and the
  * tracing headers are filled in here.
  */
@@ -50,9 +51,10 @@ export class SourceRecordPublisher {
         const info = this.catalog.topicInfo(record.topic);
         const expectedKey = businessKeyOf(info, record.value);
         if (record.key !== expectedKey) throw new HubError('BUSINESS_KEY_MISMATCH', `record key ${JSON.stringify(record.key)} is not the business key ${JSON.stringify(expectedKey)} (${info.key}) of its value`);
-        const value = await this.serde.encode(valueSubject(record.topic), this.catalog.registrySchema(info.record), record.value);
+        const json = info.format === 'json';
+        const value = json ? this.catalog.jsonCodec(info.record).encode(record.value) : await this.serde.encode(valueSubject(record.topic), this.catalog.registrySchema(info.record), record.value);
         const list = byTopic.get(record.topic) ?? [];
-        list.push({ key: record.key, value, headers });
+        list.push({ key: record.key, value, headers: json ? { ...headers, 'content-type': 'application/json' } : headers });
         byTopic.set(record.topic, list);
         count++;
         const at = eventOccurredAt(record.value);
@@ -64,6 +66,7 @@ export class SourceRecordPublisher {
     }
     return { byTopic, count, rejected, occurredAt };
   }
+
 
   /** Produces encoded records and waits for the broker's acknowledgement of every one. */
   async produce(encoded: EncodedRecords): Promise<void> {

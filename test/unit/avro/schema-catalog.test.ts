@@ -212,6 +212,18 @@ describe('SchemaCatalog', () => {
       );
       expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": { "record": "t.common.Money", "key": "id" } }' })).message).to.match(/has no field id to use as the key/);
       expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": "t.common.Money" }' })).message).to.match(/must map each topic to/);
+      expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": { "record": "t.common.Money", "key": "amount", "format": "protobuf" } }' })).message).to.match(/billing\.money\.v1: must map each topic to .*"format"\?: "avro"\|"json"/);
+    });
+
+    it('reads a topic\'s value format: Avro unless topics.json says json', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-schemas-'));
+      try {
+        await fs.writeFile(path.join(dir, 'Money.avsc'), money);
+        await fs.writeFile(path.join(dir, 'topics.json'), '{ "a.v1": { "record": "t.common.Money", "key": "amount" }, "b.v1": { "record": "t.common.Money", "key": "amount", "format": "json" }, "c.v1": { "record": "t.common.Money", "key": "amount", "format": "avro" } }');
+        expect((await SchemaCatalog.load(dir)).topics().map((topic) => `${topic.topic} ${topic.format}`)).to.deep.equal(['a.v1 avro', 'b.v1 json', 'c.v1 avro']);
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('reports a missing folder as a schema file error', async () => {

@@ -1,0 +1,53 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { AvroSerde } from '../../../src/avro/avro-serde.js';
+import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
+import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
+import { projectRoot } from '../../../src/infra/project-root.js';
+import type { HubProducer, OutgoingRecord } from '../../../src/kafka/kafka-client.js';
+import { DeadLetterPublisher } from '../../../src/runtime/dead-letter-publisher.js';
+import { SourceRecordPublisher } from '../../../src/runtime/source-record-publisher.js';
+import { sampleCustomer } from '../../fixtures/sample-records.js';
+
+class CollectingProducer implements HubProducer {
+  readonly sent = new Map<string, OutgoingRecord[]>();
+  async send(topic: string, records: OutgoingRecord[]) {
+    this.sent.set(topic, [...(this.sent.get(topic) ?? []), ...records]);
+    return [{ topic, partition: 0, offset: '0' }];
+  }
+  async disconnect(): Promise<void> {}
+}
+
+describe('a source writing to a JSON topic', () => {
+  let dir: string;
+  let catalog: SchemaCatalog;
+
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-json-source-'));
+    await fs.cp(path.join(projectRoot(), 'schemas'), dir, { recursive: true });
+    const topics = JSON.parse(await fs.readFile(path.join(dir, 'topics.json'), 'utf8')) as Record<string, unknown>;
+    topics['legacy.customer.json'] = { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' };
+    await fs.writeFile(path.join(dir, 'topics.json'), JSON.stringify(topics));
+    catalog = await SchemaCatalog.load(dir);
+  });
+  after(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('writes the record as JSON text with the tracing headers, and dead-letters one that does not fit, naming the field', async () => {
+    const producer = new CollectingProducer();
+    const publisher = new SourceRecordPublisher(producer, new AvroSerde(new InMemorySchemaRegistry()), catalog, 'crm', new DeadLetterPublisher(producer, 'dlq.test', 'connector:test'));
+    const good = { ...sampleCustomer(), customerId: 'C1' };
+    const bad = { ...sampleCustomer(), customerId: 'C2', gender: 'UNSAID' };
+    const outcome = await publisher.publish([
+      { topic: 'legacy.customer.json', key: 'C1', value: good },
+      { topic: 'legacy.customer.json', key: 'C2', value: bad },
+    ]);
+    expect(outcome).to.deep.equal({ produced: 1, deadLettered: 1 });
+    const [written] = producer.sent.get('legacy.customer.json')!;
+    expect(JSON.parse(written!.value!.toString('utf8'))).to.include({ customerId: 'C1', fullName: good.fullName });
+    expect(written!.headers).to.include({ 'content-type': 'application/json', 'source-system': 'crm' });
+    const [dead] = producer.sent.get('dlq.test')!;
+    expect(dead!.headers!['dlq-error-message']).to.match(/does not match crmhub\.customer\.Customer: gender: .*UNSAID/);
+  });
+});
