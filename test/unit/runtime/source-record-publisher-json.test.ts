@@ -37,7 +37,7 @@ describe('a source writing to a JSON topic', () => {
   it('writes the record as JSON text with the tracing headers, and dead-letters one that does not fit, naming the field', async () => {
     const producer = new CollectingProducer();
     const publisher = new SourceRecordPublisher(producer, new AvroSerde(new InMemorySchemaRegistry()), catalog, 'crm', new DeadLetterPublisher(producer, 'dlq.test', 'connector:test'));
-    const good = { ...sampleCustomer(), customerId: 'C1' };
+    const good: Record<string, unknown> = { ...sampleCustomer(), customerId: 'C1' };
     const bad = { ...sampleCustomer(), customerId: 'C2', gender: 'UNSAID' };
     const outcome = await publisher.publish([
       { topic: 'legacy.customer.json', key: 'C1', value: good },
