@@ -15,7 +15,7 @@ import { compileFlowFile } from './flow-compiler.js';
 import { FlowRunner, type FlowCounters } from './flow-runner.js';
 import type { StepRegistry, StepStateStore } from './flow-step.js';
 import { TopicTable } from './topic-table.js';
-import { FlowStateJournal, type StateSink } from './flow-state-journal.js';
+import { FlowStateJournal, type StateEntry, type StateSink } from './flow-state-journal.js';
 
 export interface FlowStatus {
   name: string;
@@ -286,14 +286,14 @@ class LazyStateStore implements StepStateStore, StateSink {
   async put(key: string, value: unknown): Promise<void> {
     const journal = FlowStateJournal.current();
     if (journal) journal.record(this, key, value);
-    else await this.write(key, value);
+    else await this.writeAll([{ key, value }]);
   }
 
   read(key: string): unknown {
     return this.store?.get(`${this.prefix}/${key}`);
   }
 
-  async write(key: string, value: unknown): Promise<void> {
-    await this.store?.put(`${this.prefix}/${key}`, value);
+  async writeAll(entries: readonly StateEntry[]): Promise<void> {
+    await this.store?.putAll(entries.map(({ key, value }) => ({ key: `${this.prefix}/${key}`, value })));
   }
 }

@@ -44,11 +44,18 @@ export class CompactedTopicStore<Value> {
 
   /** Resolves once the broker acknowledged the write; only then is the value visible here. */
   async put(key: string, value: Value): Promise<void> {
+    await this.putAll([{ key, value }]);
+  }
+
+  /** Several writes in one request, in order (the last of a key wins); visible here once all are acknowledged. */
+  async putAll(entries: readonly { key: string; value: Value }[]): Promise<void> {
+    if (entries.length === 0) return;
     try {
-      await this.producer.send(this.topic, [{ key, value: Buffer.from(JSON.stringify(value)) }]);
+      await this.producer.send(this.topic, entries.map(({ key, value }) => ({ key, value: Buffer.from(JSON.stringify(value)) })));
     } catch (error) {
-      throw new HubError('STATE_WRITE_FAILED', `could not store ${key} in ${this.topic}: ${error instanceof Error ? error.message : String(error)}`, { retriable: true, cause: error });
+      const what = entries.length === 1 ? entries[0]!.key : `${entries.length} keys`;
+      throw new HubError('STATE_WRITE_FAILED', `could not store ${what} in ${this.topic}: ${error instanceof Error ? error.message : String(error)}`, { retriable: true, cause: error });
     }
-    this.values.set(key, value);
+    for (const { key, value } of entries) this.values.set(key, value);
   }
 }

@@ -1,13 +1,15 @@
 import { expect } from 'chai';
-import { FlowStateJournal, type StateSink } from '../../../src/flows/flow-state-journal.js';
+import { FlowStateJournal, type StateEntry, type StateSink } from '../../../src/flows/flow-state-journal.js';
 
 class MapSink implements StateSink {
   readonly values = new Map<string, unknown>();
+  readonly writes: number[] = [];
   read(key: string): unknown {
     return this.values.get(key);
   }
-  async write(key: string, value: unknown): Promise<void> {
-    this.values.set(key, value);
+  async writeAll(entries: readonly StateEntry[]): Promise<void> {
+    this.writes.push(entries.length);
+    for (const { key, value } of entries) this.values.set(key, value);
   }
 }
 
@@ -37,6 +39,21 @@ describe('FlowStateJournal', () => {
     expect(journal.read(sink, 'second')).to.equal(undefined);
     await journal.flush();
     expect([...sink.values]).to.deep.equal([['first', 1]]);
+  });
+
+  it('flushes a batch as one write per sink, in order, the last write of a key winning', async () => {
+    const sinks = [new MapSink(), new MapSink()];
+    const expected = [new Map<string, unknown>(), new Map<string, unknown>()];
+    const journal = new FlowStateJournal();
+    for (let i = 0; i < 500; i++) {
+      journal.record(sinks[i % 2]!, `k${i % 7}`, i);
+      expected[i % 2]!.set(`k${i % 7}`, i);
+    }
+    await journal.flush();
+    expect(sinks.map((sink) => sink.writes)).to.deep.equal([[250], [250]]);
+    expect(sinks.map((sink) => Object.fromEntries(sink.values))).to.deep.equal(expected.map((map) => Object.fromEntries(map)));
+    await journal.flush();
+    expect(sinks[0]!.writes, 'nothing left to write').to.deep.equal([250]);
   });
 
   it('keeps concurrent batches apart', async () => {
