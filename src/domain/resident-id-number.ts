@@ -13,20 +13,15 @@ const CHECK_CHARACTERS = '10X98765432';
 // Nobody alive was born before 1900; earlier dates are typing errors, not old people.
 const EARLIEST_BIRTH_YEAR = 1900;
 
-/** The 18-character form of a well-formed number (15-digit form converted, `x` upper-cased), else undefined. */
-export function residentIdNumber18(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  let candidate: string;
-  if (/^[1-9]\d{14}$/.test(value)) {
-    const first17 = `${value.slice(0, 6)}19${value.slice(6)}`;
-    candidate = first17 + residentIdCheckCharacter(first17);
-  } else if (/^[1-9]\d{16}[\dXx]$/.test(value)) {
-    candidate = value.toUpperCase();
-    if (residentIdCheckCharacter(candidate.slice(0, 17)) !== candidate[17]) return undefined;
-  } else {
-    return undefined;
-  }
-  return isCalendarDate(candidate.slice(6, 14)) ? candidate : undefined;
+/**
+ * The 18-character form of a valid number typed plainly (digits and X only; the 15-digit form
+ * converted, `x` upper-cased), else undefined. Valid by the same rules as validateResidentIdNumber:
+ * check character, a birth date that exists, from 1900 to `today`.
+ */
+export function residentIdNumber18(value: unknown, today?: string): string | undefined {
+  if (typeof value !== 'string' || !/^\d{14}[\dXx]{1,4}$/.test(value)) return undefined;
+  const validation = validateResidentIdNumber(value, today);
+  return validation.ok ? validation.value : undefined;
 }
 
 /** The GB 11643 check character of the first 17 digits of a number. */
@@ -40,7 +35,7 @@ function isCalendarDate(yyyymmdd: string): boolean {
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
-  if (year < 1800 || month < 1 || month > 12 || day < 1) return false;
+  if (month < 1 || month > 12 || day < 1) return false;
   // Day 0 of the next month is the last day of this one; UTC so that no zone shifts it.
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

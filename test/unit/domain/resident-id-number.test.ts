@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { validateResidentIdNumber, residentIdCheckCharacter, residentIdNumber18 } from '../../../src/domain/resident-id-number.js';
 import { residentIdNumber } from '../../fixtures/resident-id-number.js';
 
@@ -66,8 +67,20 @@ describe('resident ID number validation', () => {
     }
   });
 
-  it('leaves residentIdNumber18, which flows use, as lenient as it was', () => {
-    const first17 = '44030518501231013';
-    expect(residentIdNumber18(first17 + residentIdCheckCharacter(first17))).to.equal(first17 + residentIdCheckCharacter(first17));
+  it('gives residentIdNumber18, which flows use, the same validity for numbers typed plainly', () => {
+    const bornIn1850 = '44030518501231013';
+    expect(residentIdNumber18(bornIn1850 + residentIdCheckCharacter(bornIn1850))).to.equal(undefined);
+    const valid = '44030519850312013';
+    const id = valid + residentIdCheckCharacter(valid);
+    expect(residentIdNumber18(id)).to.equal(id);
+    expect(residentIdNumber18(id, '1985-03-11'), 'born after the day given').to.equal(undefined);
+    expect(residentIdNumber18(`${id.slice(0, 6)}-${id.slice(6)}`), 'separators are for the identity rules only').to.equal(undefined);
+    fc.assert(
+      fc.property(fc.string({ minLength: 15, maxLength: 18, unit: fc.constantFrom(...'0123456789Xx') }), (text) => {
+        const validation = validateResidentIdNumber(text);
+        expect(residentIdNumber18(text)).to.equal(validation.ok ? validation.value : undefined);
+      }),
+      { seed: 17, numRuns: 2000 },
+    );
   });
 });

@@ -39,6 +39,15 @@ describe('domain functions', () => {
     expect(await bothPaths('$residentIdValid(id)', { id: first17 + residentIdCheckCharacter(first17) })).to.equal(false);
     expect(await bothPaths('$residentIdValid(id)', { id: '4403051985031201' })).to.equal(false);
     expect(await bothPaths('$residentIdValid(id)', { id: null })).to.equal(false);
+    // Right check characters, but born in 1899 or tomorrow: typing errors, as the customer view's identity rules say.
+    const bornIn1899 = '11010518991231002';
+    expect(await bothPaths('$residentIdValid(id)', { id: bornIn1899 + residentIdCheckCharacter(bornIn1899) })).to.equal(false);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const bornTomorrow = `110105${tomorrow}002`;
+    expect(await bothPaths('$residentIdValid(id)', { id: bornTomorrow + residentIdCheckCharacter(bornTomorrow) })).to.equal(false);
+    expect(await bothPaths('$birthDateFromId(id)', { id: bornIn1899 + residentIdCheckCharacter(bornIn1899) })).to.equal(undefined);
+    // Spaces are a typing habit the identity rules tolerate, but a flow's check stays on the plain form.
+    expect(await bothPaths('$residentIdValid(id)', { id: `${zhangWei.slice(0, 6)} ${zhangWei.slice(6)}` })).to.equal(false);
     expect(await bothPaths('$residentIdValid(id)', {})).to.equal(undefined);
   });
 
