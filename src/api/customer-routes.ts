@@ -1,20 +1,24 @@
 import type { CustomerView } from '../customer-view/customer-view.js';
+import { renewalCsv } from '../customer-view/renewals/renewal-csv.js';
 import { apiError, errorResponse, type ApiRoute } from './api-route.js';
+import type { PersonalDataView } from './personal-data-view.js';
 
 const object = { type: 'object' } as const;
 
 /**
  * The single customer view over HTTP: the call-centre screen pop (lookup by any identifier), the
- * renewal list as JSON or CSV, the data steward's unmerge and the view's own status.
+ * renewal list as JSON or CSV, the data steward's unmerge and the view's own status. Customers'
+ * personal data is whole for operators and admins, masked for viewers (see PersonalDataView).
  */
-export function customerRoutes(view: CustomerView): ApiRoute[] {
+export function customerRoutes(view: CustomerView, personal: PersonalDataView): ApiRoute[] {
+  const masked = ' Personal data is masked for viewer tokens (whole for operator and admin).';
   return [
     {
       method: 'get',
       path: '/api/customers/lookup',
       operationId: 'lookupCustomer',
       summary: 'Find golden customers by any identifier',
-      description: 'ID number (18 or old 15 digits), mobile in any spelling, plate, e-mail, policy, claim or ticket number, `system:id` or any system id, or a golden id. Usually one match; several when e.g. two people share a phone.',
+      description: `ID number (18 or old 15 digits), mobile in any spelling, plate, e-mail, policy, claim or ticket number, \`system:id\` or any system id, or a golden id. Usually one match; several when e.g. two people share a phone.${masked}`,
       tag: 'customers',
       access: 'viewer',
       parameters: [{ name: 'q', in: 'query', required: true, description: 'The identifier', schema: { type: 'string', minLength: 1, maxLength: 200 } }],
@@ -22,10 +26,10 @@ export function customerRoutes(view: CustomerView): ApiRoute[] {
         200: { description: 'The matching customers: golden record, merges followed, cross-references, recent events, segment and risk', schema: { type: 'object', properties: { matches: { type: 'array', items: object } } } },
         404: errorResponse('No customer is known by that identifier'),
       },
-      handle: ({ query }, res) => {
+      handle: ({ query, principal }, res) => {
         const matches = view.directory.lookup(String(query.q));
         if (matches.length === 0) return apiError(res, 404, 'CUSTOMER_NOT_FOUND', 'no customer is known by that identifier');
-        return res.json({ matches });
+        return res.json({ matches: personal.for(principal, matches) });
       },
     },
     {
@@ -33,14 +37,15 @@ export function customerRoutes(view: CustomerView): ApiRoute[] {
       path: '/api/customers/{goldenId}',
       operationId: 'getCustomer',
       summary: 'A golden customer by id (a merged id answers with the survivor)',
+      description: masked.trim(),
       tag: 'customers',
       access: 'viewer',
       parameters: [{ name: 'goldenId', in: 'path', description: 'Golden customer id', schema: { type: 'string', minLength: 1 } }],
       responses: { 200: { description: 'The customer profile', schema: object }, 404: errorResponse('No such golden customer') },
-      handle: ({ params }, res) => {
+      handle: ({ params, principal }, res) => {
         const profile = view.directory.profile(String(params.goldenId));
         if (!profile) return apiError(res, 404, 'CUSTOMER_NOT_FOUND', `no golden customer ${String(params.goldenId)}`);
-        return res.json(profile);
+        return res.json(personal.for(principal, profile));
       },
     },
     {
@@ -73,6 +78,7 @@ export function customerRoutes(view: CustomerView): ApiRoute[] {
       path: '/api/renewals',
       operationId: 'renewalList',
       summary: 'The renewal list: in-force policies expiring soon, with the holder\'s contact and value segment',
+      description: masked.trim(),
       tag: 'customers',
       access: 'viewer',
       parameters: [
@@ -81,13 +87,14 @@ export function customerRoutes(view: CustomerView): ApiRoute[] {
         { name: 'format', in: 'query', description: 'json (default) or csv (UTF-8 with BOM, for Excel)', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
       ],
       responses: { 200: { description: 'The list', schema: { type: 'object', properties: { asOf: { type: 'string' }, withinDays: { type: 'integer' }, rows: { type: 'array', items: object } } } } },
-      handle: ({ query }, res) => {
+      handle: ({ query, principal }, res) => {
         const withinDays = typeof query.withinDays === 'number' ? query.withinDays : view.settings.renewals.withinDays;
         const list = view.renewalList(typeof query.asOf === 'string' ? query.asOf : undefined, withinDays);
-        if (query.format !== 'csv') return res.json({ asOf: list.asOf, withinDays: list.withinDays, rows: list.rows });
+        const rows = personal.for(principal, list.rows);
+        if (query.format !== 'csv') return res.json({ asOf: list.asOf, withinDays: list.withinDays, rows });
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="renewals-${list.asOf}-${withinDays}d.csv"`);
-        return res.send(list.csv);
+        return res.send(renewalCsv(rows, { bom: true }));
       },
     },
     {

@@ -14,7 +14,6 @@ import { IdentityResolutionProcessor } from './identity-resolution-processor.js'
 import { IDENTITY_SOURCE_TOPICS } from '../identity/identity-observation.js';
 import type { ProcessorStatus } from './processor-status.js';
 import { RenewalJob, type RenewalRun } from './renewal-job.js';
-import { renewalCsv } from './renewals/renewal-csv.js';
 import { renewalRows, type RenewalRow } from './renewals/renewal-row.js';
 import { selectRenewals } from './renewals/renewal-selection.js';
 import type { PolicyJson } from './risk/policy-json.js';
@@ -25,7 +24,6 @@ export interface RenewalList {
   asOf: string;
   withinDays: number;
   rows: RenewalRow[];
-  csv: string;
 }
 
 /**
@@ -100,7 +98,7 @@ export class CustomerView {
         valueSegment: (this.directory.segmentOf(goldenId)?.segment as string | undefined) ?? null,
       };
     });
-    return { asOf: day, withinDays, rows, csv: renewalCsv(rows, { bom: true }) };
+    return { asOf: day, withinDays, rows };
   }
 
   /** Publishes the renewal list now (what the schedule does), e.g. from the API. */

@@ -5,6 +5,7 @@ import { FlowRuntime } from '../flows/flow-runtime.js';
 import { createStepRegistry } from '../flows/step-registry.js';
 import type { HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../api/http-server.js';
+import { PersonalDataView } from '../api/personal-data-view.js';
 import { customerRoutes } from '../api/customer-routes.js';
 import { topologyRoutes } from '../api/topology-routes.js';
 import { traceRoutes } from '../api/trace-routes.js';
@@ -142,7 +143,7 @@ export class Hub {
         this.customerView = view;
         this.stack.push({ name: 'customer view', stop: () => view.stop() });
         await view.start();
-        http.addRoutes(customerRoutes(view));
+        http.addRoutes(customerRoutes(view, new PersonalDataView(this.catalog)));
       }
 
       http.addRoutes(traceRoutes({

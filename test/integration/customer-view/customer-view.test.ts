@@ -7,6 +7,7 @@ import axios from 'axios';
 import { apiRouter } from '../../../src/api/api-router.js';
 import { ApiTokens, sha256Hex } from '../../../src/api/api-tokens.js';
 import { customerRoutes } from '../../../src/api/customer-routes.js';
+import { PersonalDataView } from '../../../src/api/personal-data-view.js';
 import { AvroSerde } from '../../../src/avro/avro-serde.js';
 import { registerCanonicalSchemas, valueSubject } from '../../../src/avro/canonical-schema-registration.js';
 import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
@@ -207,7 +208,6 @@ describe('single customer view on the real broker', function () {
     const row = list.rows.find((candidate) => candidate.policyNumber === policyA)!;
     expect(row).to.include({ daysToExpiry: 46, holderName: '张伟', mobile: mobile(3) });
     expect(row.goldenId).to.equal(view!.directory.lookup(idA)[0]!.golden.goldenId);
-    expect(list.csv).to.contain(policyA);
 
     await waitFor(() => view!.status().processors.every((processor) => processor.state === 'active'), 30_000, 'processors active');
     const ran = await view!.runRenewalsNow('2026-11-15');
@@ -217,8 +217,10 @@ describe('single customer view on the real broker', function () {
     await readDecodedUntil('crm.customer-flag.v1', (rows) => rows.some((flag) => flag.customerId === crmA && flag.flagType === 'RENEWAL_DUE' && flag.policyNumber === policyA));
 
     const viewerToken = `viewer-${randomUUID()}`;
+    const operatorToken = `operator-${randomUUID()}`;
     const app = express();
-    app.use(apiRouter(customerRoutes(view!), { tokens: new ApiTokens([{ name: 'agent', role: 'viewer', sha256: sha256Hex(viewerToken) }]), openPaths: new Set() }, logger));
+    const tokens = new ApiTokens([{ name: 'dashboard', role: 'viewer', sha256: sha256Hex(viewerToken) }, { name: 'agent', role: 'operator', sha256: sha256Hex(operatorToken) }]);
+    app.use(apiRouter(customerRoutes(view!, new PersonalDataView(catalog)), { tokens, openPaths: new Set() }, logger));
     const server = http.createServer(app).listen(0);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const auth = { Authorization: `Bearer ${viewerToken}` };
@@ -228,12 +230,22 @@ describe('single customer view on the real broker', function () {
       expect(unmerge.status, 'a viewer may not unmerge').to.equal(403);
       const found = await axios.get(`${base}/api/customers/lookup`, { params: { q: plate }, headers: auth });
       expect(found.data.matches[0].golden.goldenId).to.equal(row.goldenId);
+      // A viewer sees personal data masked as logs show it; an operator (the call centre) sees it whole.
+      const seenByViewer = JSON.stringify(found.data);
+      for (const personal of [idA, mobile(3), '张伟']) expect(seenByViewer, 'masked for a viewer').to.not.contain(personal);
+      expect(found.data.matches[0].golden.mobile).to.equal(`${mobile(3).slice(0, 3)}****${mobile(3).slice(-4)}`);
+      const whole = await axios.get(`${base}/api/customers/lookup`, { params: { q: plate }, headers: { Authorization: `Bearer ${operatorToken}` } });
+      expect(whole.data.matches[0].golden).to.include({ mobile: mobile(3), fullName: '张伟' });
+      const profile = await axios.get(`${base}/api/customers/${String(row.goldenId)}`, { headers: auth });
+      expect(JSON.stringify(profile.data)).to.not.contain(mobile(3));
       const missing = await axios.get(`${base}/api/customers/lookup`, { params: { q: '11010519491231002X' }, headers: auth, validateStatus: () => true });
       expect(missing.status).to.equal(404);
       expect(missing.data.error.code).to.equal('CUSTOMER_NOT_FOUND');
       const csv = await axios.get(`${base}/api/renewals`, { params: { asOf: '2026-11-15', withinDays: 60, format: 'csv' }, headers: auth, responseType: 'text' });
       expect(csv.headers['content-type']).to.match(/^text\/csv/);
-      expect(csv.data).to.contain(policyA);
+      expect(csv.data).to.contain(policyA).and.not.contain(mobile(3));
+      const wholeCsv = await axios.get(`${base}/api/renewals`, { params: { asOf: '2026-11-15', withinDays: 60, format: 'csv' }, headers: { Authorization: `Bearer ${operatorToken}` }, responseType: 'text' });
+      expect(wholeCsv.data).to.contain(mobile(3)).and.contain('张伟');
       const bad = await axios.get(`${base}/api/renewals`, { params: { withinDays: 'soon' }, headers: auth, validateStatus: () => true });
       expect(bad.status).to.equal(400);
       expect(bad.data.error.issues).to.deep.equal([{ in: 'query', path: 'withinDays', message: 'must be integer' }]);
