@@ -21,7 +21,16 @@ export interface HubSettings {
   flowsDir: string;
   /** Recompile changed flow files while running; an invalid change keeps the last good version. */
   watchFlows: boolean;
+  /**
+   * How long a hub process may go unheard before its consumer groups hand its partitions (and the
+   * customer view's active role) to another process: the failover time after a crash.
+   */
+  kafkaSessionTimeoutMs: number;
 }
+
+// Kafka brokers refuse group members outside group.min/max.session.timeout.ms (defaults 6 s and 30 min).
+const MIN_SESSION_TIMEOUT_MS = 6_000;
+const MAX_SESSION_TIMEOUT_MS = 1_800_000;
 
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string): HubSettings {
   return {
@@ -37,6 +46,7 @@ export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string):
     configFile: env.CRM_HUB_CONFIG ? path.resolve(env.CRM_HUB_CONFIG) : undefined,
     flowsDir: path.resolve(env.CRM_HUB_FLOWS_DIR ?? path.join(projectRoot, 'flows')),
     watchFlows: env.CRM_HUB_WATCH === 'true' || env.CRM_HUB_WATCH === '1',
+    kafkaSessionTimeoutMs: sessionTimeoutFrom(env),
   };
 }
 
@@ -45,6 +55,15 @@ function positiveIntegerFrom(env: NodeJS.ProcessEnv, name: string, fallback: num
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError('ENV_INVALID', `${name}=${JSON.stringify(raw)} is not a positive whole number`);
+  return value;
+}
+
+function sessionTimeoutFrom(env: NodeJS.ProcessEnv): number {
+  const name = 'CRM_HUB_KAFKA_SESSION_TIMEOUT_MS';
+  const value = positiveIntegerFrom(env, name, 30_000);
+  if (value < MIN_SESSION_TIMEOUT_MS || value > MAX_SESSION_TIMEOUT_MS) {
+    throw new ConfigError('ENV_INVALID', `${name}=${value} is outside ${MIN_SESSION_TIMEOUT_MS}-${MAX_SESSION_TIMEOUT_MS} ms, the session timeouts a Kafka broker accepts by default`);
+  }
   return value;
 }
 

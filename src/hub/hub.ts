@@ -96,7 +96,7 @@ export class Hub {
       this.schemaRegistry = registry;
       this.stack.push({ name: `schema registry (${registry.origin})`, stop: () => registry.stop() });
 
-      const client = new KafkajsClient({ brokers: kafka.brokers, logger: this.logger });
+      const client = new KafkajsClient({ brokers: kafka.brokers, logger: this.logger, sessionTimeoutMs: this.settings.kafkaSessionTimeoutMs });
       const admin: HubAdmin = await client.admin();
       this.stack.push({ name: 'Kafka admin client', stop: () => admin.disconnect() });
       const registryClient = new SchemaRegistryClient(registry.url);

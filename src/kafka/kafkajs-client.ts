@@ -14,6 +14,8 @@ export interface KafkajsClientOptions {
   logger?: Logger;
   /** Bounded retries of one request before it fails; the runtime's own retry policy sits above. */
   requestRetries?: number;
+  /** Group members unheard for this long lose their partitions (kafkajs's default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 /** KafkaClient on kafkajs. The only file that imports kafkajs outside the infrastructure probes. */
@@ -35,6 +37,12 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
         logger.log(level, message, { component: 'kafkajs', namespace: entry.namespace, ...rest });
       },
     });
+  }
+
+  /** The session timeout and a heartbeat a third of it (at most kafkajs's 3 s), so that a missed beat or two is not a failover. */
+  private sessionSettings(): { sessionTimeout?: number; heartbeatInterval?: number } {
+    const timeout = this.options.sessionTimeoutMs;
+    return timeout === undefined ? {} : { sessionTimeout: timeout, heartbeatInterval: Math.min(3000, Math.floor(timeout / 3)) };
   }
 
   get brokers(): string[] {
@@ -170,6 +178,7 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
   async consumer(options: ConsumerOptions): Promise<HubConsumer> {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
+      ...this.sessionSettings(),
       allowAutoTopicCreation: true,
       // A stopping consumer waits for its fetch in flight: a short long-poll keeps shutdown quick.
       maxWaitTimeInMs: 1000,

@@ -25,4 +25,11 @@ describe('hub settings from the environment', () => {
       .to.throw(ConfigError)
       .with.property('message', 'CRM_HUB_PORT="eighty" is not a port number (0-65535)');
   });
+
+  it('takes the Kafka session timeout (the failover time) within what brokers accept, 30 s by default', () => {
+    expect(hubSettingsFromEnv({}, '/x').kafkaSessionTimeoutMs).to.equal(30_000);
+    expect(hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10000' }, '/x').kafkaSessionTimeoutMs).to.equal(10_000);
+    expect(() => hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '3000' }, '/x')).to.throw(ConfigError, 'CRM_HUB_KAFKA_SESSION_TIMEOUT_MS=3000 is outside 6000-1800000 ms');
+    expect(() => hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10s' }, '/x')).to.throw(ConfigError, 'is not a positive whole number');
+  });
 });
