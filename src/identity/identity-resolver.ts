@@ -51,6 +51,13 @@ const REASONS = {
   manual: 'separated by a data steward',
 } as const;
 
+/** Identifiers a placeholder hides in: a shop's phone, 13800138000, a fleet's plate, a shared mailbox. */
+const PLACEHOLDER_PRONE: ReadonlySet<IdentifierKind> = new Set(['mobile', 'plate', 'email']);
+
+function placeholderReason(kind: IdentifierKind, limit: number): string {
+  return `the ${kind} is held by ${limit} or more other records: taken for a placeholder, it links nobody`;
+}
+
 /** What one call changed: the state before each member and golden record it touched, and the events it raised. */
 class Changes {
   readonly membersBefore = new Map<string, MemberRecord | undefined>();
@@ -218,7 +225,7 @@ export class IdentityResolver {
   }
 
   private place(changes: Changes, member: MemberRecord, at: string): void {
-    const { accepted, refused } = this.candidates(member, undefined);
+    const { accepted, refused, placeholders } = this.candidates(member, undefined);
     const best = accepted[0];
     if (best === undefined) {
       this.put(changes, { ...member, goldenId: this.allocate(changes, member.key), matchedOn: 'new', confidence: 1 });
@@ -228,6 +235,7 @@ export class IdentityResolver {
       for (const loser of accepted) if (loser !== survivor) this.merge(changes, loser.goldenId, survivor.goldenId, loser.link, member.key, at);
     }
     this.conflicts(changes, member.key, refused, at);
+    this.placeholderConflicts(changes, member.key, placeholders, at);
   }
 
   /**
@@ -247,7 +255,7 @@ export class IdentityResolver {
       this.split(changes, current.goldenId, current.key, at);
     }
     const placed = this.members.get(member.key) as MemberRecord;
-    const { accepted, refused } = this.candidates(placed, placed.goldenId);
+    const { accepted, refused, placeholders } = this.candidates(placed, placed.goldenId);
     const best = accepted[0];
     if (best !== undefined) {
       const participants: Candidate[] = [{ goldenId: placed.goldenId, link: best.link, residentId: undefined, createdAt: this.createdAt(placed.goldenId) }, ...accepted];
@@ -255,7 +263,10 @@ export class IdentityResolver {
       for (const loser of participants) if (loser !== survivor) this.merge(changes, loser.goldenId, survivor.goldenId, loser.link, member.key, at);
     }
     // Refusals are news only when what the member links by changed; otherwise they were reported before.
-    if (!sameContent(this.edgeKeys(previous), this.edgeKeys(member)) || previous.attributes.fullName !== member.attributes.fullName) this.conflicts(changes, member.key, refused, at);
+    if (!sameContent(this.edgeKeys(previous), this.edgeKeys(member)) || previous.attributes.fullName !== member.attributes.fullName) {
+      this.conflicts(changes, member.key, refused, at);
+      this.placeholderConflicts(changes, member.key, placeholders, at);
+    }
   }
 
   /** Whether a member carries a resident ID number another member of its golden record contradicts. */
@@ -277,10 +288,17 @@ export class IdentityResolver {
    * none of them if that does not decide. Records separated by hand are refused too. With nothing
    * accepted, a member alone may still link by the weak rule.
    */
-  private candidates(member: MemberRecord, current: string | undefined): { accepted: Candidate[]; refused: { candidate: Candidate; reason: string }[] } {
+  private candidates(member: MemberRecord, current: string | undefined): { accepted: Candidate[]; refused: { candidate: Candidate; reason: string }[]; placeholders: IdentifierKind[] } {
     const links = new Map<string, { link: Link; nameChecked: boolean }>();
+    const placeholders: IdentifierKind[] = [];
     for (const edge of linkKeys(member)) {
-      for (const otherKey of this.index.holders(edge.key)) {
+      const holders = this.index.holders(edge.key);
+      // Beyond the limit an identifier is nobody's: linking by it would fold strangers into one customer (and cost a pass over every holder per event).
+      if (!edge.viaMerge && PLACEHOLDER_PRONE.has(edge.kind) && holders.size - (holders.has(member.key) ? 1 : 0) >= this.options.maxRecordsPerSharedIdentifier) {
+        placeholders.push(edge.kind);
+        continue;
+      }
+      for (const otherKey of holders) {
         if (otherKey === member.key || this.index.separated(member.key, otherKey)) continue;
         const other = this.members.get(otherKey) as MemberRecord;
         if (other.goldenId === current) continue;
@@ -319,7 +337,7 @@ export class IdentityResolver {
       const weak = this.weakCandidate(member, own);
       if (weak !== undefined) accepted.push(weak);
     }
-    return { accepted, refused };
+    return { accepted, refused, placeholders };
   }
 
   /** Whether the member's name is compatible with a name in the golden record, or either side has none. */
@@ -383,6 +401,15 @@ export class IdentityResolver {
       // The refused record may have been merged into the member's own by another link of the same observation.
       if (this.activeGoldenId(candidate.goldenId) === goldenId) continue;
       changes.events.push({ eventType: 'CONFLICT', goldenId, otherGoldenId: candidate.goldenId, memberKey: key, rule: candidate.link.rule, confidence: candidate.link.confidence, reason, occurredAt: at });
+    }
+  }
+
+  /** A link not even looked for: one CONFLICT per placeholder identifier, with no other record named (there may be thousands). */
+  private placeholderConflicts(changes: Changes, key: string, kinds: readonly IdentifierKind[], at: string): void {
+    const goldenId = (this.members.get(key) as MemberRecord).goldenId;
+    const limit = this.options.maxRecordsPerSharedIdentifier;
+    for (const kind of new Set(kinds)) {
+      changes.events.push({ eventType: 'CONFLICT', goldenId, otherGoldenId: null, memberKey: key, rule: kind, confidence: this.options.ruleConfidence[kind], reason: placeholderReason(kind, limit), occurredAt: at });
     }
   }
 

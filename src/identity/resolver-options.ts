@@ -33,6 +33,12 @@ export const identityResolutionSchema = {
       default: ['mobile', 'plate', 'email'],
       description: "Identifiers a household may share: a link by them alone is refused when the names on both sides are clearly different people's.",
     },
+    maxRecordsPerSharedIdentifier: {
+      type: 'integer',
+      minimum: 2,
+      default: 50,
+      description: 'A mobile, plate or e-mail already held by this many other records links no further record: such a value is a placeholder (a shop\'s phone, 13800138000, a fleet\'s plate), not a household. Each record it is refused for gets a CONFLICT event; records linked through it before stay linked.',
+    },
     ruleConfidence: {
       type: 'object',
       additionalProperties: false,
@@ -63,6 +69,7 @@ export interface ResolverOptions {
   weakMatch: WeakMatchOptions;
   ruleConfidence?: Partial<Record<IdentifierKind, number>>;
   nameCheckedIdentifiers?: IdentifierKind[];
+  maxRecordsPerSharedIdentifier?: number;
 }
 
 /** What a caller may leave out: every part, and any field of each part. */
@@ -71,6 +78,7 @@ export interface ResolverOptionsInput {
   weakMatch?: Partial<WeakMatchOptions>;
   ruleConfidence?: Partial<Record<IdentifierKind, number>>;
   nameCheckedIdentifiers?: readonly IdentifierKind[];
+  maxRecordsPerSharedIdentifier?: number;
 }
 
 /** Options with every default applied, rule confidences complete. */
@@ -79,6 +87,7 @@ export interface EffectiveResolverOptions {
   weakMatch: WeakMatchOptions;
   ruleConfidence: Record<IdentifierKind, number>;
   nameCheckedIdentifiers: ReadonlySet<IdentifierKind>;
+  maxRecordsPerSharedIdentifier: number;
 }
 
 const WEAK = identityResolutionSchema.properties.weakMatch.properties;
@@ -102,5 +111,6 @@ export function effectiveResolverOptions(input: ResolverOptionsInput = {}): Effe
       email: rules.email ?? RULES.email.default,
     },
     nameCheckedIdentifiers: new Set(input.nameCheckedIdentifiers ?? identityResolutionSchema.properties.nameCheckedIdentifiers.default),
+    maxRecordsPerSharedIdentifier: input.maxRecordsPerSharedIdentifier ?? identityResolutionSchema.properties.maxRecordsPerSharedIdentifier.default,
   };
 }

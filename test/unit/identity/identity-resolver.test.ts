@@ -46,6 +46,38 @@ describe('identity resolver', () => {
       });
     }
 
+    it('takes a mobile, plate or e-mail held by too many records for a placeholder: it links no further record, which gets a CONFLICT naming why', () => {
+      const resolver = new IdentityResolver({ maxRecordsPerSharedIdentifier: 3 });
+      const PLACEHOLDER = '13800138000';
+      // Records without names (walk-in callers): nothing tells them apart but the one phone they all give.
+      const outcomes = Array.from({ length: 6 }, (_, i) => resolver.resolve(observe('service-desk', `T${i}`, { mobile: PLACEHOLDER }, {}, { at: day(i + 1) })));
+      expect(new Set(outcomes.slice(0, 3).map((outcome) => outcome.goldenId)).size, 'the first three linked by it, before it was known for one').to.equal(1);
+      expect(new Set(outcomes.map((outcome) => outcome.goldenId)).size, 'the fourth, fifth and sixth stay on their own').to.equal(4);
+      expect(outcomes[2]!.events).to.deep.equal([]);
+      expect(outcomes[3]!.events).to.deep.equal([
+        { eventType: 'CONFLICT', goldenId: outcomes[3]!.goldenId, otherGoldenId: null, memberKey: 'service-desk:T3', rule: 'mobile', confidence: 0.9, reason: 'the mobile is held by 3 or more other records: taken for a placeholder, it links nobody', occurredAt: day(4) },
+      ]);
+      // Another identifier still links: the sixth caller's resident ID number finds his own record.
+      resolver.resolve(observe('crm', 'C9', { residentId: ZHANG_WEI }, { fullName: '张伟' }, { at: day(10) }));
+      const linked = resolver.resolve(observe('service-desk', 'T5', { mobile: PLACEHOLDER, residentId: ZHANG_WEI }, { fullName: '张伟' }, { at: day(11) }));
+      expect(linked.goldenId).to.equal(golden(resolver, 'crm:C9'));
+      expect(golden(resolver, 'service-desk:T0'), 'and is not folded into the placeholder\'s customer').to.not.equal(linked.goldenId);
+    });
+
+    it('never takes a resident ID number or a system reference for a placeholder, however many records carry it', () => {
+      const resolver = new IdentityResolver({ maxRecordsPerSharedIdentifier: 2 });
+      for (let i = 0; i < 5; i++) resolver.resolve(observe('claims', `R${i}`, { residentId: ZHANG_WEI, systemRef: 'crm:C1' }, { fullName: '张伟' }, { at: day(i + 1) }));
+      expect(resolver.goldenCount).to.equal(1);
+    });
+
+    it('keeps the default limit at 50 other records', () => {
+      const resolver = new IdentityResolver();
+      const ids = Array.from({ length: 52 }, (_, i) => resolver.resolve(observe('service-desk', `T${i}`, { plate: '粤B00000' }, {}, { at: day(1) })).goldenId);
+      expect(new Set(ids.slice(0, 50)).size).to.equal(1);
+      expect(new Set(ids.slice(50)).size, 'the 51st and 52nd on their own').to.equal(2);
+      expect(ids[50]).to.not.equal(ids[0]);
+    });
+
     it('links by a CRM id other systems reference, before and after the CRM record arrives', () => {
       const resolver = new IdentityResolver();
       resolver.resolve(observe('erp', 'ERP-1', { systemRef: 'crm:C1' }, {}, { at: day(1) }));
