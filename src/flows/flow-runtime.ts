@@ -164,7 +164,7 @@ export class FlowRuntime {
         return store;
       },
       table: (topic: string) => {
-        const table = new TopicTable(topic, this.deps.client, this.deps.serde, logger);
+        const table = new TopicTable(topic, this.deps.client, this.deps.serde, logger, { encodedRows: true });
         tables.push(table);
         return table;
       },

@@ -3,7 +3,7 @@ import type { AvroSerde } from '../avro/avro-serde.js';
 import type { HubConsumer, KafkaClient } from '../kafka/kafka-client.js';
 import type { Logger } from '../observability/logger.js';
 import type { LookupTable } from './flow-step.js';
-import { describeError } from '../errors/hub-error.js';
+import { describeError, HubError } from '../errors/hub-error.js';
 import { sleep } from '../runtime/retry-policy.js';
 
 const RESTART_DELAY_MS = 2000;
@@ -14,8 +14,18 @@ const RESTART_DELAY_MS = 2000;
  * throwaway group that never commits; `ready` resolves once the copy has caught up with what the
  * topic held when it started, so no flow joins against a half-read table.
  */
+export interface TopicTableOptions {
+  /**
+   * Keep each row as its Avro bytes and decode it when looked up, rather than as the decoded
+   * object: about a fifth of the memory (a decoded customer is ~2.4 KB of heap, its bytes ~270 B)
+   * and far less for the garbage collector to walk, for a few microseconds per lookup. For tables
+   * joined against (`enrich`); tables iterated or indexed keep decoded rows.
+   */
+  encodedRows?: boolean;
+}
+
 export class TopicTable implements LookupTable {
-  private readonly rows = new Map<string, Record<string, unknown>>();
+  private readonly rows = new Map<string, Record<string, unknown> | Buffer>();
   private consumer: HubConsumer | undefined;
   private readonly listeners: ((key: string, value: Record<string, unknown> | undefined, previous: Record<string, unknown> | undefined) => void)[] = [];
   ready: Promise<void> = Promise.resolve();
@@ -28,10 +38,20 @@ export class TopicTable implements LookupTable {
     private readonly client: KafkaClient,
     private readonly serde: AvroSerde,
     private readonly logger: Logger,
+    private readonly options: TopicTableOptions = {},
   ) {}
 
   get(key: string): Record<string, unknown> | undefined {
-    return this.rows.get(key);
+    const row = this.rows.get(key);
+    return row === undefined ? undefined : this.rowValue(row);
+  }
+
+  private rowValue(row: Record<string, unknown> | Buffer): Record<string, unknown> {
+    if (!Buffer.isBuffer(row)) return row;
+    const decoded = this.serde.decodeNow(row);
+    // Every stored row was decoded once when it arrived, so its writer schema is known and this is synchronous.
+    if (decoded instanceof Promise) throw new HubError('TABLE_ROW_UNREADABLE', `table ${this.topic}: a stored row's schema is no longer known`, { retriable: true });
+    return decoded.value as Record<string, unknown>;
   }
 
   private get stopped(): boolean {
@@ -42,8 +62,8 @@ export class TopicTable implements LookupTable {
     return this.rows.size;
   }
 
-  values(): IterableIterator<Record<string, unknown>> {
-    return this.rows.values();
+  *values(): IterableIterator<Record<string, unknown>> {
+    for (const row of this.rows.values()) yield this.rowValue(row);
   }
 
   /** Told of every row that changes (value undefined: deleted), for indexes kept beside the table. */
@@ -51,10 +71,13 @@ export class TopicTable implements LookupTable {
     this.listeners.push(listener);
   }
 
-  private set(key: string, value: Record<string, unknown> | undefined): void {
-    const previous = this.rows.get(key);
+  private set(key: string, value: Record<string, unknown> | undefined, bytes?: Buffer): void {
+    const before = this.rows.get(key);
     if (value === undefined) this.rows.delete(key);
-    else this.rows.set(key, value);
+    // A copy: the record's bytes are a slice of the whole fetched batch, which they would keep alive.
+    else this.rows.set(key, this.options.encodedRows && bytes ? Buffer.from(bytes) : value);
+    if (this.listeners.length === 0) return;
+    const previous = before === undefined ? undefined : this.rowValue(before);
     for (const listener of this.listeners) listener(key, value, previous);
   }
 
@@ -86,7 +109,7 @@ export class TopicTable implements LookupTable {
           continue;
         }
         try {
-          this.set(key, (await this.serde.decode(record.value, record)).value as Record<string, unknown>);
+          this.set(key, (await this.serde.decode(record.value, record)).value as Record<string, unknown>, record.value);
         } catch (error) {
           // A record the table cannot read is skipped, not fatal: the flow's own input is what must not be lost.
           this.logger.warn(`table ${this.topic}: skipping ${record.partition}@${record.offset}: ${error instanceof Error ? error.message : String(error)}`);
