@@ -1,6 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { AvroSerde } from '../../../src/avro/avro-serde.js';
 import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
@@ -9,10 +7,10 @@ import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
 import { InMemoryStateStore } from '../../../src/flows/in-memory-state-store.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
-import { projectRoot } from '../../../src/infra/project-root.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../tracing/in-memory-kafka.js';
+import { schemasWithTopics } from '../../support/schemas-with-topics.js';
 
 const control = { heartbeat: async () => undefined, isRunning: () => true };
 
@@ -24,12 +22,10 @@ describe('FlowRunner on JSON topics', () => {
 
   before(async () => {
     // The project's schemas with two topics declared "format": "json", as a user would add them to topics.json.
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-json-topics-'));
-    await fs.cp(path.join(projectRoot(), 'schemas'), dir, { recursive: true });
-    const topics = JSON.parse(await fs.readFile(path.join(dir, 'topics.json'), 'utf8')) as Record<string, unknown>;
-    topics['legacy.customer.json'] = { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' };
-    topics['legacy.customer-copy.json'] = { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' };
-    await fs.writeFile(path.join(dir, 'topics.json'), JSON.stringify(topics));
+    dir = await schemasWithTopics({
+      'legacy.customer.json': { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' },
+      'legacy.customer-copy.json': { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' },
+    });
     schemas = await SchemaCatalog.load(dir);
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));

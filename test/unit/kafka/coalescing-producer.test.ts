@@ -28,6 +28,18 @@ class HeldProducer implements HubProducer {
 const records = (...keys: string[]): OutgoingRecord[] => keys.map((key) => ({ key, value: Buffer.from(key) }));
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Sends x and y merged into one request behind a first send, which is answered; their outcomes ('ok' or the error). */
+async function twoMergedSends(): Promise<{ inner: HeldProducer; outcomes: Promise<unknown>[] }> {
+  const inner = new HeldProducer();
+  const producer = new CoalescingProducer(inner);
+  void producer.send('t', records('first'));
+  const outcomes = [producer.send('t', records('x')), producer.send('t', records('y'))].map((p) => p.then(() => 'ok', (e: unknown) => e));
+  inner.requests[0]!.answer();
+  await settle();
+  expect(inner.requests[1]!.keys).to.deep.equal(['x', 'y']);
+  return { inner, outcomes };
+}
+
 describe('coalescing producer', () => {
   it('sends at once when nothing is on its way, and merges what arrives meanwhile into one request, in order', async () => {
     const inner = new HeldProducer();
@@ -81,12 +93,7 @@ describe('coalescing producer', () => {
       [new HubError('RECORD_TOO_LARGE', 'too large'), true],
       [new HubError('BROKER_AWAY', 'away', { retriable: true }), false],
     ] as const) {
-      const inner = new HeldProducer();
-      const producer = new CoalescingProducer(inner);
-      void producer.send('t', records('first'));
-      const merged = [producer.send('t', records('x')), producer.send('t', records('y'))].map((p) => p.then(() => 'ok', (e: unknown) => e));
-      inner.requests[0]!.answer();
-      await settle();
+      const { inner, outcomes: merged } = await twoMergedSends();
       inner.requests[1]!.fail(error);
       await settle();
       expect(inner.requests.length, error.code).to.equal(split ? 3 : 2);
@@ -95,12 +102,7 @@ describe('coalescing producer', () => {
   });
 
   it('fails every merged send with the broker’s error when the broker is away, without sending each again', async () => {
-    const inner = new HeldProducer();
-    const producer = new CoalescingProducer(inner);
-    void producer.send('t', records('first'));
-    const merged = [producer.send('t', records('x')), producer.send('t', records('y'))].map((p) => p.then(() => 'ok', (e: unknown) => e));
-    inner.requests[0]!.answer();
-    await settle();
+    const { inner, outcomes: merged } = await twoMergedSends();
     const away = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false });
     inner.requests[1]!.fail(away);
     expect(await Promise.all(merged)).to.deep.equal([away, away]);

@@ -1,26 +1,20 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { AvroSerde } from '../../../src/avro/avro-serde.js';
 import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
 import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
 import { defineConnector } from '../../../src/connectors/connector-definition.js';
-import { projectRoot } from '../../../src/infra/project-root.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { ConnectorRuntime } from '../../../src/runtime/connector-runtime.js';
 import { instanceConfig } from '../../support/runtime-harness.js';
 import { InMemoryKafka } from '../tracing/in-memory-kafka.js';
+import { schemasWithTopics } from '../../support/schemas-with-topics.js';
 
 describe('a sink on a JSON topic', () => {
   let dir: string;
 
   before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-json-sink-'));
-    await fs.cp(path.join(projectRoot(), 'schemas'), dir, { recursive: true });
-    const topics = JSON.parse(await fs.readFile(path.join(dir, 'topics.json'), 'utf8')) as Record<string, unknown>;
-    topics['legacy.customer.json'] = { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' };
-    await fs.writeFile(path.join(dir, 'topics.json'), JSON.stringify(topics));
+    dir = await schemasWithTopics({ 'legacy.customer.json': { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' } });
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));
 

@@ -1,15 +1,13 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { AvroSerde } from '../../../src/avro/avro-serde.js';
 import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
 import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
-import { projectRoot } from '../../../src/infra/project-root.js';
 import type { HubProducer, OutgoingRecord } from '../../../src/kafka/kafka-client.js';
 import { DeadLetterPublisher } from '../../../src/runtime/dead-letter-publisher.js';
 import { SourceRecordPublisher } from '../../../src/runtime/source-record-publisher.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
+import { schemasWithTopics } from '../../support/schemas-with-topics.js';
 
 class CollectingProducer implements HubProducer {
   readonly sent = new Map<string, OutgoingRecord[]>();
@@ -25,11 +23,7 @@ describe('a source writing to a JSON topic', () => {
   let catalog: SchemaCatalog;
 
   before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-json-source-'));
-    await fs.cp(path.join(projectRoot(), 'schemas'), dir, { recursive: true });
-    const topics = JSON.parse(await fs.readFile(path.join(dir, 'topics.json'), 'utf8')) as Record<string, unknown>;
-    topics['legacy.customer.json'] = { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' };
-    await fs.writeFile(path.join(dir, 'topics.json'), JSON.stringify(topics));
+    dir = await schemasWithTopics({ 'legacy.customer.json': { record: 'crmhub.customer.Customer', key: 'customerId', format: 'json' } });
     catalog = await SchemaCatalog.load(dir);
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));
