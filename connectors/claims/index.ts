@@ -1,6 +1,6 @@
 import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { describeError, HubError } from '../../src/errors/hub-error.js';
 import { pollChangeFeed } from '../../src/connectors/change-feed.js';
+import { rejectingUnmappable } from '../../src/connectors/rejecting-unmappable.js';
 import { claimEventNo, claimNumberOf, toCanonicalClaim, type ClaimMappingOptions } from './claim-event-mapping.js';
 
 const TOPIC = 'claims.claim.v1';
@@ -43,17 +43,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   create(config, context) {
     const mapping: ClaimMappingOptions = { sourceSystem: config.sourceSystem, utcOffset: config.utcOffset, lossTypes: config.lossTypes };
     const toRecord = (event: unknown): SourceRecord => ({ topic: TOPIC, key: claimNumberOf(event), value: toCanonicalClaim(event, mapping) });
-    // An event the mapping refuses is rejected with the mapping's reason: the runtime dead-letters it and the rest flow on.
-    const toRecordOrReject = (event: unknown): SourceRecord => {
-      try {
-        return toRecord(event);
-      } catch (error) {
-        if (!(error instanceof HubError) || error.retriable) throw error;
-        const { message } = describeError(error);
-        context.logger.warn(`${context.instance}: claim event ${JSON.stringify(msgIdOrNull(event))} is dead-lettered: ${message}`);
-        return { topic: TOPIC, key: claimNumberOf(event), value: event as Record<string, unknown>, rejected: error };
-      }
-    };
+    const toRecordOrReject = rejectingUnmappable(toRecord, { topic: TOPIC, keyOf: claimNumberOf, describe: (event) => `claim event ${JSON.stringify(fieldOf(event, 'msgId'))}` }, context);
 
     const poll = config.poll;
     const http = poll ? context.http({ timeoutMs: poll.timeoutMs }) : undefined;
@@ -61,7 +51,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
     return {
       poll: poll && http
         ? (stored, signal) =>
-            pollChangeFeed(stored, { http, url: poll.url, pageSize: poll.pageSize, startFrom: poll.startFrom, bearerToken: poll.bearerToken, updatedAtOf: (event) => textOrNull((event as { updatedAt?: unknown } | null)?.updatedAt) }, toRecordOrReject, signal)
+            pollChangeFeed(stored, { http, url: poll.url, pageSize: poll.pageSize, startFrom: poll.startFrom, bearerToken: poll.bearerToken, updatedAtOf: (event) => textOrNull(fieldOf(event, 'updatedAt')) }, toRecordOrReject, signal)
         : undefined,
       webhook: {
         bodySchema: { type: 'object', required: ['msgId', 'nodeCode', 'registNo'], properties: { msgId: { type: 'string', minLength: 1 }, nodeCode: { type: 'string' }, registNo: { type: 'string', minLength: 1 } } },
@@ -73,8 +63,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
   },
 });
 
-function msgIdOrNull(event: unknown): unknown {
-  return typeof event === 'object' && event !== null ? (event as Record<string, unknown>).msgId ?? null : null;
+function fieldOf(event: unknown, field: string): unknown {
+  return typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[field] ?? null : null;
 }
 
 function textOrNull(value: unknown): string | null {

@@ -1,6 +1,6 @@
 import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { describeError, HubError } from '../../src/errors/hub-error.js';
 import { pollChangeFeed } from '../../src/connectors/change-feed.js';
+import { rejectingUnmappable } from '../../src/connectors/rejecting-unmappable.js';
 import { PRODUCT_LINES, policyEventNo, policyNumberOf, toCanonicalPolicy, type PolicyMappingOptions } from './policy-event-mapping.js';
 
 const TOPIC = 'policy.policy.v1';
@@ -44,17 +44,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   create(config, context) {
     const mapping: PolicyMappingOptions = { sourceSystem: config.sourceSystem, amountUnit: config.amountUnit, utcOffset: config.utcOffset, productLines: config.productLines };
     const toRecord = (event: unknown): SourceRecord => ({ topic: TOPIC, key: policyNumberOf(event), value: toCanonicalPolicy(event, mapping) });
-    // An event the mapping refuses is rejected with the mapping's reason: the runtime dead-letters it and the rest flow on.
-    const toRecordOrReject = (event: unknown): SourceRecord => {
-      try {
-        return toRecord(event);
-      } catch (error) {
-        if (!(error instanceof HubError) || error.retriable) throw error;
-        const { message } = describeError(error);
-        context.logger.warn(`${context.instance}: policy event ${JSON.stringify(eventNoOrNull(event))} is dead-lettered: ${message}`);
-        return { topic: TOPIC, key: policyNumberOf(event), value: event as Record<string, unknown>, rejected: error };
-      }
-    };
+    const toRecordOrReject = rejectingUnmappable(toRecord, { topic: TOPIC, keyOf: policyNumberOf, describe: (event) => `policy event ${JSON.stringify(fieldOf(event, 'eventNo'))}` }, context);
 
     const poll = config.poll;
     const http = poll ? context.http({ timeoutMs: poll.timeoutMs }) : undefined;
@@ -62,7 +52,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
     return {
       poll: poll && http
         ? (stored, signal) =>
-            pollChangeFeed(stored, { http, url: poll.url, pageSize: poll.pageSize, startFrom: poll.startFrom, bearerToken: poll.bearerToken, updatedAtOf: (event) => textOrNull((event as { updatedAt?: unknown } | null)?.updatedAt) }, toRecordOrReject, signal)
+            pollChangeFeed(stored, { http, url: poll.url, pageSize: poll.pageSize, startFrom: poll.startFrom, bearerToken: poll.bearerToken, updatedAtOf: (event) => textOrNull(fieldOf(event, 'updatedAt')) }, toRecordOrReject, signal)
         : undefined,
       webhook: {
         bodySchema: { type: 'object', required: ['eventNo', 'bizType', 'policy'], properties: { eventNo: { type: 'string', minLength: 1 }, bizType: { type: 'string' }, policy: { type: 'object', required: ['polNo'] } } },
@@ -74,8 +64,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
   },
 });
 
-function eventNoOrNull(event: unknown): unknown {
-  return typeof event === 'object' && event !== null ? (event as Record<string, unknown>).eventNo ?? null : null;
+function fieldOf(event: unknown, field: string): unknown {
+  return typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[field] ?? null : null;
 }
 
 function textOrNull(value: unknown): string | null {
