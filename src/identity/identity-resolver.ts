@@ -46,6 +46,7 @@ const REASONS = {
   ambiguousResident: 'the member links records of people with different resident ID numbers and nothing tells which one it belongs to',
   separated: 'a data steward separated these records',
   namesDiffer: "the records share only an identifier a household may share, and their names are different people's",
+  ambiguousHousehold: 'the member has no name and shares only household identifiers with records of different people: nothing tells which one it belongs to',
   split: 'no identifier left in common with the rest of the golden record',
   detached: 'the member now carries a different resident ID number than the rest of its golden record',
   manual: 'separated by a data steward',
@@ -312,10 +313,13 @@ export class IdentityResolver {
     }
     const refused: { candidate: Candidate; reason: string }[] = [];
     const candidates: Candidate[] = [];
+    const names = this.namesToCheck(member, current, links);
+    const ambiguous = names.length === 0 ? this.householdOfDifferentPeople(links) : false;
     for (const [goldenId, { link, nameChecked }] of links) {
       const candidate = { goldenId, link, residentId: this.residentIdOfGolden(goldenId), createdAt: this.createdAt(goldenId) };
       // A phone, plate or e-mail alone does not make a ticket signed 欧阳玉兰 the customer 黄杰 who pays for that phone.
-      if (nameChecked && !this.namesMayMatch(member, goldenId)) refused.push({ candidate, reason: REASONS.namesDiffer });
+      if (nameChecked && ambiguous) refused.push({ candidate, reason: REASONS.ambiguousHousehold });
+      else if (nameChecked && !this.namesMayMatch(names, goldenId)) refused.push({ candidate, reason: REASONS.namesDiffer });
       else candidates.push(candidate);
     }
     candidates.sort((a, b) => (stronger(a.link, b.link) ? -1 : stronger(b.link, a.link) ? 1 : compare(a.createdAt, b.createdAt) || compare(a.goldenId, b.goldenId)));
@@ -340,18 +344,55 @@ export class IdentityResolver {
     return { accepted, refused, placeholders };
   }
 
-  /** Whether the member's name is compatible with a name in the golden record, or either side has none. */
-  private namesMayMatch(member: MemberRecord, goldenId: string): boolean {
-    const name = member.attributes.fullName;
-    if (name === undefined) return true;
-    let named = false;
-    for (const key of this.group(goldenId)) {
-      const theirs = this.members.get(key)?.attributes.fullName;
-      if (theirs === undefined) continue;
-      if (namesCompatible(name, theirs)) return true;
-      named = true;
+  /**
+   * The names a link by a household identifier is checked against: the member's own, else those of
+   * the customers it belongs to by links that need no name (its own golden record, a system
+   * reference, a resident ID number). A claim names no claimant, but its CRM number says who it is:
+   * the plate it shares with a company's car must not fold that person into the company.
+   */
+  private namesToCheck(member: MemberRecord, current: string | undefined, links: ReadonlyMap<string, { nameChecked: boolean }>): string[] {
+    if (member.attributes.fullName !== undefined) return [member.attributes.fullName];
+    const vouching = [...links].filter(([, { nameChecked }]) => !nameChecked).map(([goldenId]) => goldenId);
+    if (current !== undefined) vouching.push(current);
+    const names = new Set<string>();
+    for (const goldenId of vouching) {
+      for (const key of this.group(goldenId)) {
+        const name = this.members.get(key)?.attributes.fullName;
+        if (name !== undefined && key !== member.key) names.add(name);
+      }
     }
-    return !named;
+    return [...names];
+  }
+
+  /**
+   * Whether the golden records a nameless member reaches only by household identifiers are of
+   * different people (two of them named incompatibly): nothing then tells which one it belongs to,
+   * and linking it to all would merge them.
+   */
+  private householdOfDifferentPeople(links: ReadonlyMap<string, { nameChecked: boolean }>): boolean {
+    const named = [...links].filter(([, { nameChecked }]) => nameChecked).map(([goldenId]) => this.namesOf(goldenId)).filter((names) => names.length > 0);
+    for (let i = 0; i < named.length; i++) {
+      for (let j = i + 1; j < named.length; j++) {
+        if (!anyNamesCompatible(named[i]!, named[j]!)) return true;
+      }
+    }
+    return false;
+  }
+
+  private namesOf(goldenId: string): string[] {
+    const names = new Set<string>();
+    for (const key of this.group(goldenId)) {
+      const name = this.members.get(key)?.attributes.fullName;
+      if (name !== undefined) names.add(name);
+    }
+    return [...names];
+  }
+
+  /** Whether one of `names` is compatible with a name in the golden record, or either side has none. */
+  private namesMayMatch(names: readonly string[], goldenId: string): boolean {
+    if (names.length === 0) return true;
+    const theirs = this.namesOf(goldenId);
+    return theirs.length === 0 || anyNamesCompatible(names, theirs);
   }
 
   /** Among the resident ID numbers a member without one links to, the one it belongs to, if anything tells. */
@@ -574,6 +615,10 @@ function stronger(a: Link, b: Link): boolean {
 }
 
 /** The survivor of a merge: the earliest created golden record, the smallest id on a tie. */
+function anyNamesCompatible(ours: readonly string[], theirs: readonly string[]): boolean {
+  return ours.some((name) => theirs.some((other) => namesCompatible(name, other)));
+}
+
 function oldest(candidates: readonly Candidate[]): Candidate {
   return candidates.reduce((best, candidate) => (compare(candidate.createdAt, best.createdAt) || compare(candidate.goldenId, best.goldenId)) < 0 ? candidate : best);
 }

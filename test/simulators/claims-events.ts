@@ -3,6 +3,7 @@
  * local times, its codes): the seed of the claims simulator and the input of the connector's tests.
  * Deterministic: the same call always builds the same events.
  */
+import { seedPolicyNumbers } from './policy-admin-events.js';
 
 export type ClaimsEvent = Record<string, unknown> & { msgId: string; registNo: string };
 
@@ -66,12 +67,17 @@ export function claimsEvent(spec: ClaimEventSpec): ClaimsEvent {
   };
 }
 
-/** The simulator's seed: four claims taken through their first steps, with updatedAt set. */
+/**
+ * The simulator's seed: four claims taken through their first steps, with updatedAt set, each on a
+ * policy of the policy admin simulator's seed in the same region, so that a demo hub finds the
+ * policy behind every claim (loss ratios, the claims-loss-ratio-flag flow).
+ */
 export function seedClaimsEvents(): ClaimsEvent[] {
   const events: ClaimsEvent[] = [];
+  const policyNumbers = seedPolicyNumbers();
   for (let i = 0; i < 4; i++) {
     const registNo = claimNumber(i === 3 ? 'EAK' : 'DAA', ['310100', '440300', '110100', '330100'][i] as string, 98765 + i);
-    const policyNo = `P${registNo.slice(1)}`;
+    const policyNo = policyNumbers[[1, 0, 2, 3][i] as number] as string;
     for (let step = 0; step <= i + 2 && step < CLAIM_STEPS.length; step++) {
       const nodeTime = `2026-12-${String(15 + step).padStart(2, '0')} ${String(9 + i).padStart(2, '0')}:30:00`;
       events.push({ ...claimsEvent({ msgId: `CM20261215${i}${step}`, registNo, policyNo, step, variant: i, nodeTime }), updatedAt: new Date(`${nodeTime.replace(' ', 'T')}+08:00`).toISOString() });

@@ -1,7 +1,9 @@
 import { startClaimsSimulator } from './claims-simulator.js';
-import { startCrmSimulator } from './crm-simulator.js';
+import { seededCrmCustomers, startCrmSimulator, type CrmCustomer } from './crm-simulator.js';
 import { ERP_COMPANY_CODES, startErpSimulator } from './erp-simulator.js';
+import { POLICY_ADMIN_PARTIES } from './policy-admin-events.js';
 import { startPolicyAdminSimulator } from './policy-admin-simulator.js';
+import { birthDateOfResidentId, genderOfResidentId } from '../../src/domain/resident-id-number.js';
 import { startScmSimulator } from './scm-simulator.js';
 import { startServiceDeskSimulator } from './service-desk-simulator.js';
 
@@ -27,7 +29,7 @@ export async function startDemoLandscape(): Promise<DemoLandscape> {
     await Promise.all(started.map((simulator) => simulator.close().catch(() => undefined)));
   };
   try {
-    const crm = keep(await startCrmSimulator({ bearerToken: token }));
+    const crm = keep(await startCrmSimulator({ bearerToken: token, customers: [...seededCrmCustomers(50), ...policyHoldersInCrm()] }));
     const policy = keep(await startPolicyAdminSimulator({ bearerToken: token }));
     const claims = keep(await startClaimsSimulator({ bearerToken: token }));
     const scm = keep(await startScmSimulator({ auth: { bearerToken: token } }));
@@ -51,3 +53,33 @@ export async function startDemoLandscape(): Promise<DemoLandscape> {
     throw error;
   }
 }
+
+/**
+ * The policy holders of the policy admin seed who have a CRM number, as CRM customers: in a real
+ * landscape a policy's holder is a CRM customer, so the demo's flags and golden records about them
+ * reach the CRM instead of being dead-lettered as unknown customers.
+ */
+function policyHoldersInCrm(): CrmCustomer[] {
+  return POLICY_ADMIN_PARTIES.filter((party) => party.custNo !== null).map((party, index) => {
+    const person = party.certType === '01';
+    return {
+      custNo: party.custNo,
+      custType: person ? 'P' : 'O',
+      name: party.name,
+      certType: person ? '01' : '10',
+      certNo: party.certNo,
+      birthday: person ? (birthDateOfResidentId(party.certNo) ?? '').replaceAll('-', '') || null : null,
+      sex: person ? (genderOfResidentId(party.certNo) === 'MALE' ? '1' : '2') : null,
+      mobile: person ? `1390000${String(index + 1).padStart(4, '0')}` : null,
+      tel: null,
+      email: null,
+      addr: [],
+      occupationClass: null,
+      level: 'B',
+      state: '0',
+      mergedTo: null,
+      createTime: '2019-03-01 10:00:00',
+    };
+  });
+}
+

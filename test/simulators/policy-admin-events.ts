@@ -89,11 +89,17 @@ function feedStamp(localTime: string): string {
   return new Date(`${localTime.replace(' ', 'T')}+08:00`).toISOString();
 }
 
+/** The policy numbers of the simulator's seed, in order; the claims simulator's seed claims on them. */
+export function seedPolicyNumbers(): string[] {
+  return Array.from({ length: 6 }, (_, i) => policyNumber(i % 3 === 2 ? 'DZA' : 'DAA', ['440300', '310100', '110100', '330100', '510100', '440100'][i] as string, 12345 + i));
+}
+
 /** The simulator's seed: twelve events over six policies, from issue to cancellation, with updatedAt set. */
 export function seedPolicyAdminEvents(): PolicyAdminEvent[] {
   const events: PolicyAdminEvent[] = [];
+  const policyNumbers = seedPolicyNumbers();
   for (let i = 0; i < 6; i++) {
-    const polNo = policyNumber(i % 3 === 2 ? 'DZA' : 'DAA', ['440300', '310100', '110100', '330100', '510100', '440100'][i] as string, 12345 + i);
+    const polNo = policyNumbers[i] as string;
     const eventTime = `2026-11-${String(10 + i).padStart(2, '0')} 09:${String(10 + i).padStart(2, '0')}:00`;
     events.push({ ...policyAdminEvent({ eventNo: `PE2026110${i}000001`, polNo, variant: i, eventTime }), updatedAt: feedStamp(eventTime) });
   }

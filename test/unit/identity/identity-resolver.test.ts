@@ -64,6 +64,27 @@ describe('identity resolver', () => {
       expect(golden(resolver, 'service-desk:T0'), 'and is not folded into the placeholder\'s customer').to.not.equal(linked.goldenId);
     });
 
+    it('checks a nameless record\'s household links against the customer its strong links say it is: a claim on a plate two owners had does not fold the person into the company', () => {
+      const resolver = new IdentityResolver();
+      resolver.resolve(observe('crm', 'C1', { residentId: ZHANG_WEI }, { fullName: '张伟' }, { at: day(1) }));
+      resolver.resolve(observe('policy-admin', 'P1', { systemRef: 'crm:C1', plate: '粤B12345' }, { fullName: '张伟' }, { at: day(2) }));
+      resolver.resolve(observe('policy-admin', 'P2', { plate: '粤B12345' }, { fullName: '深圳市前海微众科技有限公司' }, { at: day(3) }));
+      expect(golden(resolver, 'policy-admin:P2'), 'the names differ, so the plate alone did not link them').to.not.equal(golden(resolver, 'crm:C1'));
+      // The claim carries no name, only the claimant's CRM number and the car's plate.
+      const claim = resolver.resolve(observe('claims', 'R1', { systemRef: 'crm:C1', plate: '粤B12345' }, {}, { at: day(4) }));
+      expect(claim.goldenId).to.equal(golden(resolver, 'crm:C1'));
+      expect(golden(resolver, 'policy-admin:P2'), 'the company stays a customer of its own').to.not.equal(claim.goldenId);
+      expect(claim.events.map((event) => [event.eventType, event.rule, event.reason])).to.deep.equal([['CONFLICT', 'plate', "the records share only an identifier a household may share, and their names are different people's"]]);
+      // A nameless record reaching both only by the plate: nothing says whose it is, so it merges neither into the other.
+      const anonymous = resolver.resolve(observe('service-desk', 'T1', { plate: '粤B12345' }, {}, { at: day(5) }));
+      expect(anonymous.events.filter((event) => event.eventType === 'MERGED')).to.deep.equal([]);
+      expect(anonymous.events.map((event) => event.reason)).to.include('the member has no name and shares only household identifiers with records of different people: nothing tells which one it belongs to');
+      expect(new Set([golden(resolver, 'crm:C1'), golden(resolver, 'policy-admin:P2'), anonymous.goldenId]).size).to.equal(3);
+      // With only one person behind the plate, a nameless record still links to them.
+      resolver.resolve(observe('policy-admin', 'P3', { plate: '粤B99999' }, { fullName: '李娜' }, { at: day(6) }));
+      expect(resolver.resolve(observe('service-desk', 'T2', { plate: '粤B99999' }, {}, { at: day(7) })).goldenId).to.equal(golden(resolver, 'policy-admin:P3'));
+    });
+
     it('never takes a resident ID number or a system reference for a placeholder, however many records carry it', () => {
       const resolver = new IdentityResolver({ maxRecordsPerSharedIdentifier: 2 });
       for (let i = 0; i < 5; i++) resolver.resolve(observe('claims', `R${i}`, { residentId: ZHANG_WEI, systemRef: 'crm:C1' }, { fullName: '张伟' }, { at: day(i + 1) }));
