@@ -19,6 +19,7 @@ import { riskLevel, type RiskLevel, type RiskThresholds } from './risk/risk-leve
 import { customerFacts, type CustomerFacts } from './segments/customer-facts.js';
 import { segmentChange } from './segments/segment-change.js';
 import type { SegmentRules } from './segments/segment-rules.js';
+import { latestByKey } from '../kafka/latest-by-key.js';
 
 const POLICY_TOPIC = 'policy.policy.v1';
 const CLAIM_TOPIC = 'claims.claim.v1';
@@ -100,21 +101,14 @@ export class CustomerAnalyticsProcessor {
 
   /** The latest decodable value per key; records that do not decode are the dead-letter topic's business, not a reason to stop. */
   private async readTable(topic: string): Promise<Row[]> {
-    const latest = new Map<string, Row>();
-    for (const record of await this.client.readToEnd(topic)) {
-      const key = record.key?.toString();
-      if (key === undefined) continue;
-      if (record.value === null) {
-        latest.delete(key);
-        continue;
-      }
+    const latest = await latestByKey(await this.client.readToEnd(topic), async (record) => {
       try {
-        latest.delete(key);
-        latest.set(key, (await this.serde.decode(record.value, record)).value as Row);
+        return (await this.serde.decode(record.value, record)).value as Row;
       } catch (error) {
         this.logger.warn(`customer analytics: skipping ${topic} ${record.partition}@${record.offset} on reload: ${describeError(error).message}`);
+        return undefined;
       }
-    }
+    });
     return [...latest.values()];
   }
 

@@ -13,6 +13,7 @@ import { ExclusiveConsumerLoop } from './exclusive-consumer-loop.js';
 import type { CustomerViewNames } from './customer-view-names.js';
 import { parseIdentityCommand } from './identity-command.js';
 import type { ProcessorStatus } from './processor-status.js';
+import { jsonValue, latestByKey } from '../kafka/latest-by-key.js';
 
 export const CUSTOMER_VIEW_DEAD_LETTER_TOPIC = 'dlq.customer-view';
 /** Below the broker's default max.message.bytes (1 MiB), with room for headers. */
@@ -84,17 +85,14 @@ export class IdentityResolutionProcessor {
   }
 
   private async reload(): Promise<void> {
-    const members = new Map<string, MemberRecord>();
-    const merged = new Map<string, GoldenCustomer>();
-    for (const record of await this.client.readToEnd(this.names.identityStateTopic)) {
-      const key = record.key?.toString();
-      if (key === undefined) continue;
-      const table: Map<string, unknown> = key.startsWith(MERGED_GOLDEN_PREFIX) ? merged : members;
-      if (record.value === null) table.delete(key);
-      else table.set(key, JSON.parse(record.value.toString()));
+    const members: MemberRecord[] = [];
+    const merged: GoldenCustomer[] = [];
+    for (const [key, value] of await latestByKey(await this.client.readToEnd(this.names.identityStateTopic), jsonValue<unknown>)) {
+      if (key.startsWith(MERGED_GOLDEN_PREFIX)) merged.push(value as GoldenCustomer);
+      else members.push(value as MemberRecord);
     }
     this.resolver = new IdentityResolver(this.options);
-    this.resolver.restore(members.values(), merged.values());
+    this.resolver.restore(members, merged);
   }
 
   private async process(batch: RecordBatch, status: ProcessorStatus): Promise<void> {

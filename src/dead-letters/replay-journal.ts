@@ -1,6 +1,7 @@
 import { HubError } from '../errors/hub-error.js';
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
 import type { ReplayRecord } from './replay-record.js';
+import { jsonValue, latestByKey } from '../kafka/latest-by-key.js';
 
 export const REPLAY_JOURNAL_TOPIC = 'crm-hub.dlq-replays';
 
@@ -25,12 +26,7 @@ export class ReplayJournal {
       await admin.disconnect();
     }
     const journal = new ReplayJournal(topic, producer);
-    for (const record of await client.readToEnd(topic)) {
-      const id = record.key?.toString();
-      if (id === undefined) continue;
-      if (record.value === null) journal.records.delete(id);
-      else journal.records.set(id, JSON.parse(record.value.toString()) as ReplayRecord);
-    }
+    for (const [id, record] of await latestByKey(await client.readToEnd(topic), jsonValue<ReplayRecord>)) journal.records.set(id, record);
     return journal;
   }
 

@@ -1,5 +1,6 @@
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
 import { HubError } from '../errors/hub-error.js';
+import { jsonValue, latestByKey } from '../kafka/latest-by-key.js';
 
 /**
  * Small durable state kept the way Kafka Connect keeps offsets: a compacted topic whose latest
@@ -25,12 +26,7 @@ export class CompactedTopicStore<Value> {
       await admin.disconnect();
     }
     const store = new CompactedTopicStore<Value>(topic, producer);
-    for (const record of await client.readToEnd(topic)) {
-      const key = record.key?.toString();
-      if (key === undefined) continue;
-      if (record.value === null) store.values.delete(key);
-      else store.values.set(key, JSON.parse(record.value.toString()) as Value);
-    }
+    for (const [key, value] of await latestByKey(await client.readToEnd(topic), jsonValue<Value>)) store.values.set(key, value);
     return store;
   }
 
