@@ -1,5 +1,7 @@
 import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connectors/http-delivery.js';
+import { requestHeaders } from '../../src/connectors/api-request-headers.js';
 import { flagToCrm } from './customer-mapping.js';
 
 const spec = {
@@ -7,9 +9,9 @@ const spec = {
   additionalProperties: false,
   required: ['baseUrl', 'bearerToken'],
   properties: {
-    baseUrl: { type: 'string', pattern: '^https?://', description: 'CRM API origin, e.g. https://crm.example.com' },
-    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the CRM API, usually ${CRM_TOKEN}' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    baseUrl: apiBaseUrlProperty('CRM API', 'https://crm.example.com'),
+    bearerToken: apiBearerTokenProperty('CRM API', 'CRM_TOKEN'),
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 
@@ -30,14 +32,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
 
     async function deliverOne(record: SinkRecord): Promise<DeliveryOutcome> {
       const path = `/api/customers/${encodeURIComponent(String(record.value.customerId))}/flags/${encodeURIComponent(String(record.value.flagType))}`;
-      const headers: Record<string, string> = { Authorization: `Bearer ${config.bearerToken}`, 'Idempotency-Key': `${record.topic}-${record.partition}-${record.offset}` };
-      if (record.headers['correlation-id']) headers['X-Correlation-Id'] = record.headers['correlation-id'];
-      try {
-        await http.put(path, flagToCrm(record.value), { headers });
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, error: deliveryErrorFromHttp(error, `PUT ${path}`) };
-      }
+      const headers = requestHeaders({ bearerToken: config.bearerToken, idempotencyKey: recordIdempotencyKey(record), correlationId: record.headers['correlation-id'] });
+      return deliveredUnlessFailed(`PUT ${path}`, () => http.put(path, flagToCrm(record.value), { headers }));
     }
 
     return { deliver: (records) => Promise.all(records.map(deliverOne)) };

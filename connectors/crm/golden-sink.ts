@@ -1,7 +1,9 @@
 import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
 import { HubError } from '../../src/errors/hub-error.js';
 import { DeliveryError } from '../../src/runtime/delivery-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connectors/http-delivery.js';
+import { requestHeaders } from '../../src/connectors/api-request-headers.js';
 import { crmCustomerNumbers, goldenToCrm } from './golden-mapping.js';
 
 const spec = {
@@ -9,9 +11,9 @@ const spec = {
   additionalProperties: false,
   required: ['baseUrl', 'bearerToken'],
   properties: {
-    baseUrl: { type: 'string', pattern: '^https?://', description: 'CRM API origin, e.g. https://crm.example.com' },
-    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the CRM API, usually ${CRM_TOKEN}' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    baseUrl: apiBaseUrlProperty('CRM API', 'https://crm.example.com'),
+    bearerToken: apiBearerTokenProperty('CRM API', 'CRM_TOKEN'),
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 
@@ -34,15 +36,9 @@ export default defineConnector<ConfigOf<typeof spec>>({
     async function put(record: SinkRecord, custNo: string): Promise<DeliveryOutcome> {
       const path = `/api/customers/${encodeURIComponent(custNo)}/golden-record`;
       // One key per member: the same key on another URL would be a different request to the CRM.
-      const headers: Record<string, string> = { Authorization: `Bearer ${config.bearerToken}`, 'Idempotency-Key': `${record.topic}-${record.partition}-${record.offset}-${custNo}` };
       const correlationId = record.headers['correlation-id'] ?? (record.value.meta as { correlationId?: string } | undefined)?.correlationId;
-      if (correlationId) headers['X-Correlation-Id'] = correlationId;
-      try {
-        await http.put(path, goldenToCrm(record.value, custNo), { headers });
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, error: deliveryErrorFromHttp(error, `PUT ${path}`) };
-      }
+      const headers = requestHeaders({ bearerToken: config.bearerToken, idempotencyKey: recordIdempotencyKey(record, custNo), correlationId });
+      return deliveredUnlessFailed(`PUT ${path}`, () => http.put(path, goldenToCrm(record.value, custNo), { headers }));
     }
 
     async function deliverOne(record: SinkRecord): Promise<DeliveryOutcome> {

@@ -1,5 +1,8 @@
 import type { AxiosInstance } from 'axios';
 import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import { deliveredUnlessFailed } from '../../src/connectors/http-delivery.js';
+import { requestHeaders } from '../../src/connectors/api-request-headers.js';
 import { HubError } from '../../src/errors/hub-error.js';
 import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
 import { postingReference, toCustomerXref, toErpCustomer, toPremiumPosting, XREF_TOPIC } from './erp-mapping.js';
@@ -9,10 +12,10 @@ const spec = {
   additionalProperties: false,
   required: ['baseUrl', 'companyCode'],
   properties: {
-    baseUrl: { type: 'string', pattern: '^https?://', description: 'Origin of the ERP API, e.g. https://erp.example.com' },
+    baseUrl: apiBaseUrlProperty('ERP API', 'https://erp.example.com'),
     companyCode: { type: 'string', pattern: '^[0-9A-Z]{4}$', description: 'Company code (BUKRS) customers and postings belong to, e.g. 3100' },
-    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the ERP API user, usually ${ERP_TOKEN}' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    bearerToken: apiBearerTokenProperty('ERP API user', 'ERP_TOKEN'),
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
     customersPath: { type: 'string', default: '/api/customers', description: 'Customer master resource; GET/PUT <path>/<CRM id>, POST <path>' },
     postings: {
       type: 'object',
@@ -45,11 +48,7 @@ export default defineConnector<Config>({
   spec,
   create(config, context) {
     const http: AxiosInstance = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs, allowedHosts: context.allowedHosts ?? [new URL(config.baseUrl).hostname] });
-    const headers = (idempotencyKey?: string): Record<string, string> => ({
-      'Content-Type': 'application/json',
-      ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
-      ...(config.bearerToken ? { Authorization: `Bearer ${config.bearerToken}` } : {}),
-    });
+    const headers = (idempotencyKey?: string): Record<string, string> => ({ 'Content-Type': 'application/json', ...requestHeaders({ idempotencyKey, bearerToken: config.bearerToken }) });
 
     async function upsertCustomer(record: SinkRecord): Promise<DeliveryOutcome> {
       const crmId = record.value.erpCustomerId;
@@ -82,12 +81,7 @@ export default defineConnector<Config>({
       if (typeof eventType !== 'string' || !config.postings.events.includes(eventType)) return { ok: true };
       const path = config.postings.path;
       const posting = toPremiumPosting(record.value, { companyCode: config.companyCode, ...config.postings });
-      try {
-        await http.post(path, posting, { headers: headers(`posting-${postingReference(record.value)}`) });
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, error: deliveryErrorFromHttp(error, `POST ${path} ${String(posting.XBLNR)}`) };
-      }
+      return deliveredUnlessFailed(`POST ${path} ${String(posting.XBLNR)}`, () => http.post(path, posting, { headers: headers(`posting-${postingReference(record.value)}`) }));
     }
 
     const deliverOne = (record: SinkRecord): Promise<DeliveryOutcome> => {

@@ -1,5 +1,7 @@
 import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connectors/http-delivery.js';
+import { requestHeaders } from '../../src/connectors/api-request-headers.js';
 import { signWebhook, SIGNATURE_HEADER } from '../../src/runtime/webhook-signature.js';
 import { compileUrlTemplate, templateHost } from './url-template.js';
 
@@ -11,7 +13,7 @@ const spec = {
     url: { type: 'string', pattern: '^https?://', description: 'Endpoint; may hold {key}, {topic} and {value.<field>} placeholders, e.g. https://erp.example.com/api/customers/{key}' },
     method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], default: 'POST', description: 'HTTP method' },
     body: { type: 'string', enum: ['value', 'envelope'], default: 'value', description: 'value: the record value as JSON; envelope: {topic, key, headers, value}' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
     headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Extra request headers' },
     auth: {
       description: 'How to authenticate; secrets usually come from ${ENV} references',
@@ -45,20 +47,14 @@ export default defineConnector<ConfigOf<typeof spec>>({
       const headers: Record<string, string> = {
         'Content-Type': 'application/json',
         // The same record retried carries the same key, so a receiver that honours it applies it once.
-        'Idempotency-Key': `${record.topic}-${record.partition}-${record.offset}`,
-        ...(record.headers['correlation-id'] ? { 'X-Correlation-Id': record.headers['correlation-id'] } : {}),
+        ...requestHeaders({ idempotencyKey: recordIdempotencyKey(record), correlationId: record.headers['correlation-id'] }),
         ...config.headers,
       };
       if (auth?.type === 'bearer') headers.Authorization = `Bearer ${auth.token}`;
       if (auth?.type === 'basic') headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
       if (auth?.type === 'hmac') headers[SIGNATURE_HEADER] = signWebhook(auth.secret, payload);
       const url = urlFor(record);
-      try {
-        await http.request({ method: config.method, url, data: payload, headers, transformRequest: [(data: unknown) => data] });
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, error: deliveryErrorFromHttp(error, `${config.method} ${url}`) };
-      }
+      return deliveredUnlessFailed(`${config.method} ${url}`, () => http.request({ method: config.method, url, data: payload, headers, transformRequest: [(data: unknown) => data] }));
     }
 
     return {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
 import { pollChangeFeed } from '../../src/connectors/change-feed.js';
 
 const spec = {
@@ -19,7 +20,7 @@ const spec = {
         url: { type: 'string', pattern: '^https?://', description: 'Feed URL, e.g. https://crm.example.com/api/customers' },
         pageSize: { type: 'integer', minimum: 1, maximum: 10000, default: 100, description: 'Items asked for per page' },
         startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means from the beginning' },
-        timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
+        timeoutMs: REQUEST_TIMEOUT_PROPERTY,
         itemsField: { type: 'string', default: 'items', description: 'Response field holding the page of items' },
         nextCursorField: { type: 'string', default: 'nextCursor', description: 'Response field holding the next page cursor (null at the end)' },
         updatedAtField: { type: 'string', default: 'updatedAt', description: 'Item field with its last change time (ISO-8601)' },

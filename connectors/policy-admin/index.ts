@@ -1,5 +1,5 @@
 import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { pollChangeFeed } from '../../src/connectors/change-feed.js';
+import { changeFeedPoll, changeFeedPollProperty } from '../../src/connectors/change-feed-poll.js';
 import { rejectingUnmappable } from '../../src/connectors/rejecting-unmappable.js';
 import { PRODUCT_LINES, policyEventNo, policyNumberOf, toCanonicalPolicy, type PolicyMappingOptions } from './policy-event-mapping.js';
 
@@ -18,19 +18,7 @@ const spec = {
       additionalProperties: { type: 'string', enum: PRODUCT_LINES },
       default: { D: 'MOTOR', E: 'ACCIDENT', H: 'HEALTH', L: 'LIFE', Q: 'PROPERTY', Z: 'LIABILITY', T: 'TRAVEL' },
     },
-    poll: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['url'],
-      description: 'Pull mode: the system\'s changed-since event feed (needs a schedule on the instance)',
-      properties: {
-        url: { type: 'string', pattern: '^https?://', description: 'Event feed, e.g. https://policy.example.com/api/policy-events' },
-        pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Events asked for per page' },
-        startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means from the beginning' },
-        timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
-        bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the feed, usually ${ENV_VAR}' },
-      },
-    },
+    poll: changeFeedPollProperty('https://policy.example.com/api/policy-events'),
   },
 } as const satisfies JSONSchema;
 
@@ -46,14 +34,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
     const toRecord = (event: unknown): SourceRecord => ({ topic: TOPIC, key: policyNumberOf(event), value: toCanonicalPolicy(event, mapping) });
     const toRecordOrReject = rejectingUnmappable(toRecord, { topic: TOPIC, keyOf: policyNumberOf, describe: (event) => `policy event ${JSON.stringify(fieldOf(event, 'eventNo'))}` }, context);
 
-    const poll = config.poll;
-    const http = poll ? context.http({ timeoutMs: poll.timeoutMs }) : undefined;
-
     return {
-      poll: poll && http
-        ? (stored, signal) =>
-            pollChangeFeed(stored, { http, url: poll.url, pageSize: poll.pageSize, startFrom: poll.startFrom, bearerToken: poll.bearerToken, updatedAtOf: (event) => textOrNull(fieldOf(event, 'updatedAt')) }, toRecordOrReject, signal)
-        : undefined,
+      poll: changeFeedPoll(config.poll, context, (event) => textOrNull(fieldOf(event, 'updatedAt')), toRecordOrReject),
       webhook: {
         bodySchema: { type: 'object', required: ['eventNo', 'bizType', 'policy'], properties: { eventNo: { type: 'string', minLength: 1 }, bizType: { type: 'string' }, policy: { type: 'object', required: ['polNo'] } } },
         eventId: (request) => policyEventNo(request.body),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineConnector, type ConfigOf, type JSONSchema, type PollResult } from '../../src/connectors/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import { requestHeaders } from '../../src/connectors/api-request-headers.js';
 import { HubError } from '../../src/errors/hub-error.js';
 import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
 import { INVENTORY_TOPIC, toInventoryRecord } from './scm-mapping.js';
@@ -9,12 +11,12 @@ const spec = {
   additionalProperties: false,
   required: ['baseUrl'],
   properties: {
-    baseUrl: { type: 'string', pattern: '^https?://', description: 'Origin of the SCM API, e.g. https://scm.example.com' },
-    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the SCM API user, usually ${SCM_TOKEN}' },
+    baseUrl: apiBaseUrlProperty('SCM API', 'https://scm.example.com'),
+    bearerToken: apiBearerTokenProperty('SCM API user', 'SCM_TOKEN'),
     stockPath: { type: 'string', default: '/api/stock', description: 'Stock feed: GET <path>?updatedSince&cursor&limit → {items, nextCursor}' },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 200, description: 'Stock rows asked for per page' },
     startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means all stock' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 
@@ -43,7 +45,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   spec,
   create(config, context) {
     const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });
-    const auth = config.bearerToken ? { Authorization: `Bearer ${config.bearerToken}` } : {};
+    const auth = requestHeaders({ bearerToken: config.bearerToken });
 
     async function poll(stored: Record<string, unknown> | undefined, signal: AbortSignal): Promise<PollResult> {
       const position = (stored as StockFeedPosition | undefined) ?? { updatedSince: config.startFrom ?? null, cursor: null, highWatermark: config.startFrom ?? null };

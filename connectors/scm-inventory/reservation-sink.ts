@@ -1,4 +1,6 @@
 import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import { requestHeaders } from '../../src/connectors/api-request-headers.js';
 import { DeliveryError } from '../../src/runtime/delivery-error.js';
 import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
 import { toReservation } from './scm-mapping.js';
@@ -8,13 +10,13 @@ const spec = {
   additionalProperties: false,
   required: ['baseUrl', 'plant', 'storageLocation'],
   properties: {
-    baseUrl: { type: 'string', pattern: '^https?://', description: 'Origin of the SCM API, e.g. https://scm.example.com' },
-    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the SCM API user, usually ${SCM_TOKEN}' },
+    baseUrl: apiBaseUrlProperty('SCM API', 'https://scm.example.com'),
+    bearerToken: apiBearerTokenProperty('SCM API user', 'SCM_TOKEN'),
     plant: { type: 'string', minLength: 1, description: 'Plant (werks) parts are reserved in, e.g. WH-SZ' },
     storageLocation: { type: 'string', minLength: 1, description: 'Storage location (lgort) within the plant, e.g. 01' },
     reservationsPath: { type: 'string', default: '/api/reservations', description: 'Reservation resource (POST)' },
     skipStatuses: { type: 'array', items: { type: 'string' }, default: ['RESOLVED', 'CLOSED', 'CANCELLED'], description: 'Ticket statuses for which nothing is reserved' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 
@@ -40,7 +42,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
       // Parts go one after the other: a retry repeats those already reserved, which the SCM answers from its idempotency store.
       for (const part of parts) {
         const reservation = toReservation(ticket, part, target);
-        const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': `reservation-${String(reservation.rsnum)}`, ...(config.bearerToken ? { Authorization: `Bearer ${config.bearerToken}` } : {}) };
+        const headers = { 'Content-Type': 'application/json', ...requestHeaders({ idempotencyKey: `reservation-${String(reservation.rsnum)}`, bearerToken: config.bearerToken }) };
         try {
           await http.post(config.reservationsPath, reservation, { headers });
         } catch (error) {

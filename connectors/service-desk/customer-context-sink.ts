@@ -1,4 +1,6 @@
 import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import { requestHeaders } from '../../src/connectors/api-request-headers.js';
 import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
 import { customerContext } from './ticket-mapping.js';
 
@@ -7,9 +9,9 @@ const spec = {
   additionalProperties: false,
   required: ['baseUrl', 'bearerToken'],
   properties: {
-    baseUrl: { type: 'string', pattern: '^https?://', description: 'Service desk API origin, e.g. https://desk.example.com' },
-    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the desk API, usually ${SERVICE_DESK_TOKEN}' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    baseUrl: apiBaseUrlProperty('service desk API', 'https://desk.example.com'),
+    bearerToken: apiBearerTokenProperty('service desk API', 'SERVICE_DESK_TOKEN'),
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 
@@ -29,7 +31,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   spec,
   create(config, context) {
     const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });
-    const headers = { Authorization: `Bearer ${config.bearerToken}` };
+    const headers = requestHeaders({ bearerToken: config.bearerToken });
 
     async function deliverOne(record: SinkRecord): Promise<DeliveryOutcome> {
       const custNo = String(record.value.customerId);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineConnector, type ConfigOf, type JSONSchema } from '../../src/connectors/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
 import { pollChangeFeed } from '../../src/connectors/change-feed.js';
 import { serviceRequestFromTicket } from './ticket-mapping.js';
 
@@ -10,12 +11,12 @@ const spec = {
   additionalProperties: false,
   required: ['baseUrl', 'bearerToken'],
   properties: {
-    baseUrl: { type: 'string', pattern: '^https?://', description: 'Service desk API origin, e.g. https://desk.example.com (the feed is <baseUrl>/api/tickets)' },
-    bearerToken: { type: 'string', writeOnly: true, description: 'Bearer token of the desk API, usually ${SERVICE_DESK_TOKEN}' },
+    baseUrl: apiBaseUrlProperty('service desk API (the feed is <baseUrl>/api/tickets)', 'https://desk.example.com'),
+    bearerToken: apiBearerTokenProperty('service desk API', 'SERVICE_DESK_TOKEN'),
     sourceSystem: { type: 'string', default: 'call-centre', description: 'meta.sourceSystem of the records' },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Tickets asked for per page' },
     startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means from the beginning' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request' },
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 

@@ -18,6 +18,7 @@ function codePrefix(name: string): string {
 export function sinkIndex({ name, srcFromConnector }: ScaffoldNames): string {
   const code = codePrefix(name);
   return `import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '${srcFromConnector}/connectors/connector-definition.js';
+import { REQUEST_TIMEOUT_PROPERTY } from '${srcFromConnector}/connectors/http-api-properties.js';
 import { HubError } from '${srcFromConnector}/errors/hub-error.js';
 
 const spec = {
@@ -27,7 +28,7 @@ const spec = {
   properties: {
     url: { type: 'string', format: 'uri', description: 'Endpoint each record is POSTed to as JSON.' },
     token: { type: 'string', writeOnly: true, description: 'Bearer token; write \${ENV} in the hub config.' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request.' },
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 
@@ -158,6 +159,7 @@ describe('${name} sink', () => {
 export function sourceIndex({ name, srcFromConnector }: ScaffoldNames): string {
   const code = codePrefix(name);
   return `import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '${srcFromConnector}/connectors/connector-definition.js';
+import { REQUEST_TIMEOUT_PROPERTY } from '${srcFromConnector}/connectors/http-api-properties.js';
 import { HubError } from '${srcFromConnector}/errors/hub-error.js';
 
 const spec = {
@@ -168,7 +170,7 @@ const spec = {
     url: { type: 'string', format: 'uri', description: 'Change feed: GET ?after=<cursor>&limit=<n> answers {"items": [{"id": ...}], "cursor": "...", "more": true|false}.' },
     token: { type: 'string', writeOnly: true, description: 'Bearer token; write \${ENV} in the hub config.' },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Items asked for per poll.' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request.' },
+    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
 

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { HubError } from '../errors/hub-error.js';
 import { deliveryErrorFromHttp } from '../runtime/http-failure-classifier.js';
+import { requestHeaders } from './api-request-headers.js';
 import type { PollResult, SourcePosition, SourceRecord } from './connector-definition.js';
 
 /**
@@ -58,7 +59,7 @@ export async function pollChangeFeed(stored: SourcePosition | undefined, request
   if (position.cursor) params[names.cursor] = position.cursor;
   let data: Record<string, unknown>;
   try {
-    const response = await request.http.get(request.url, { params, signal, headers: request.bearerToken ? { Authorization: `Bearer ${request.bearerToken}` } : {} });
+    const response = await request.http.get(request.url, { params, signal, headers: requestHeaders({ bearerToken: request.bearerToken }) });
     data = (response.data ?? {}) as Record<string, unknown>;
   } catch (error) {
     throw deliveryErrorFromHttp(error, `GET ${request.url}`);
