@@ -1,6 +1,6 @@
 import { describeError } from '../errors/hub-error.js';
-import { sleep } from '../runtime/retry-policy.js';
 import type { HubConsumer, KafkaClient, RecordBatch } from '../kafka/kafka-client.js';
+import { restartAfterCrash } from '../kafka/restart-after-crash.js';
 import type { Logger } from '../observability/logger.js';
 import { newProcessorStatus, type ProcessorStatus } from './processor-status.js';
 
@@ -22,7 +22,6 @@ export class ExclusiveConsumerLoop {
   readonly status: ProcessorStatus;
   private consumer: HubConsumer | undefined;
   private stale = true;
-  private stopped = false;
   private readonly stopSignal = new AbortController();
 
   constructor(
@@ -42,7 +41,17 @@ export class ExclusiveConsumerLoop {
     consumer.onGroupJoin(() => {
       this.stale = true;
     });
-    consumer.crashed.catch((error: unknown) => this.recover(consumer, error));
+    restartAfterCrash(consumer, {
+      signal: this.stopSignal.signal,
+      delayMs: this.options.restartDelayMs,
+      noteCrash: (error, delay) => {
+        const { message } = describeError(error);
+        this.status.lastError = { message, at: new Date().toISOString() };
+        this.status.state = 'restarting';
+        this.logger.error(`${this.options.name} stopped, restarting in ${delay} ms: ${message}`);
+      },
+      restart: () => this.start(),
+    });
     await consumer.run(async (batch) => {
       if (this.stale) {
         await this.work.reload();
@@ -54,21 +63,8 @@ export class ExclusiveConsumerLoop {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.stopSignal.abort();
     this.status.state = 'stopped';
     await this.consumer?.stop();
-  }
-
-  private async recover(crashed: HubConsumer, error: unknown): Promise<void> {
-    if (this.stopped) return;
-    const { message } = describeError(error);
-    this.status.lastError = { message, at: new Date().toISOString() };
-    this.status.state = 'restarting';
-    this.logger.error(`${this.options.name} stopped, restarting in ${this.options.restartDelayMs} ms: ${message}`);
-    await crashed.stop().catch(() => undefined);
-    await sleep(this.options.restartDelayMs, this.stopSignal.signal);
-    if (this.stopped) return;
-    await this.start().catch((restartError: unknown) => this.recover(crashed, restartError));
   }
 }

@@ -5,13 +5,14 @@ import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import type { TopicInfo } from '../avro/topic-info.js';
 import { HubError, describeError } from '../errors/hub-error.js';
 import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, RecordBatch } from '../kafka/kafka-client.js';
+import { restartAfterCrash } from '../kafka/restart-after-crash.js';
 import type { Logger } from '../observability/logger.js';
 import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
 import { eventOccurredAt } from '../observability/metrics/event-age.js';
 import { connectorInputTopic } from '../runtime/connector-input-topic.js';
 import { DeadLetterPublisher, type DeadLetter } from '../runtime/dead-letter-publisher.js';
 import { derivedRecordHeaders } from '../runtime/record-headers.js';
-import { RetryPolicy, sleep } from '../runtime/retry-policy.js';
+import { RetryPolicy } from '../runtime/retry-policy.js';
 import { StoppingError } from '../runtime/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
@@ -91,7 +92,15 @@ export class FlowRunner {
     await admin.ensureTopics([...this.flow.from, this.flow.errors.deadLetterTopic].map((topic) => ({ topic }))).finally(() => admin.disconnect());
     const consumer = await this.client.consumer({ groupId: this.groupId, topics: this.flow.from, fromBeginning: true, partitionsConsumedConcurrently: this.flow.concurrency });
     this.consumer = consumer;
-    consumer.crashed.catch((error: unknown) => this.recover(consumer, error));
+    restartAfterCrash(consumer, {
+      signal: this.abort.signal,
+      delayMs: this.policy.settings.maxDelayMs,
+      noteCrash: (error, delay) => {
+        this.noteError(error);
+        this.logger.error(`flow ${this.flow.name} stopped consuming, restarting in ${delay} ms: ${describeError(error).message}`);
+      },
+      restart: () => this.start(),
+    });
     await consumer.run((batch) => this.handleBatch(batch));
     // A restart after a crash keeps an operator's pause.
     if (this.paused) consumer.pause();
@@ -112,16 +121,6 @@ export class FlowRunner {
     this.abort.abort();
     await this.consumer?.stop();
     await this.flow.close();
-  }
-
-  private async recover(crashed: HubConsumer, error: unknown): Promise<void> {
-    if (this.abort.signal.aborted) return;
-    this.noteError(error);
-    this.logger.error(`flow ${this.flow.name} stopped consuming, restarting in ${this.policy.settings.maxDelayMs} ms: ${describeError(error).message}`);
-    await crashed.stop().catch(() => undefined);
-    await sleep(this.policy.settings.maxDelayMs, this.abort.signal);
-    if (this.abort.signal.aborted) return;
-    await this.start().catch((restartError: unknown) => this.recover(crashed, restartError));
   }
 
   /**

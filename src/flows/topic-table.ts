@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AvroSerde } from '../avro/avro-serde.js';
 import type { HubConsumer, KafkaClient } from '../kafka/kafka-client.js';
+import { restartAfterCrash } from '../kafka/restart-after-crash.js';
 import type { Logger } from '../observability/logger.js';
 import type { LookupTable } from './flow-step.js';
 import { describeError, HubError } from '../errors/hub-error.js';
-import { sleep } from '../runtime/retry-policy.js';
 
 const RESTART_DELAY_MS = 2000;
 
@@ -54,10 +54,6 @@ export class TopicTable implements LookupTable {
     return decoded.value as Record<string, unknown>;
   }
 
-  private get stopped(): boolean {
-    return this.stopping.signal.aborted;
-  }
-
   get size(): number {
     return this.rows.size;
   }
@@ -96,7 +92,14 @@ export class TopicTable implements LookupTable {
     if (ends.size === 0) caughtUp();
     const consumer = await this.client.consumer({ groupId: `crm-hub.table.${this.topic}.${randomUUID()}`, topics: [this.topic], fromBeginning: true, partitionsConsumedConcurrently: 3 });
     this.consumer = consumer;
-    consumer.crashed.catch((error: unknown) => this.recover(consumer, error, caughtUp));
+    // A crashed consumer would leave the table stale for good: a new one reads the topic again from
+    // its start and applies what came after the last record applied.
+    restartAfterCrash(consumer, {
+      signal: this.stopping.signal,
+      delayMs: RESTART_DELAY_MS,
+      noteCrash: (error, delay) => this.logger.error(`table ${this.topic} stopped following its topic, reading it again in ${delay} ms: ${describeError(error).message}`),
+      restart: () => this.follow(caughtUp),
+    });
     await consumer.run(async (batch) => {
       for (const record of batch.records) {
         // Read again after a crash: what was applied before stays, so no row goes back to an older value meanwhile.
@@ -121,19 +124,6 @@ export class TopicTable implements LookupTable {
         if (ends.size === 0) caughtUp();
       }
     });
-  }
-
-  /**
-   * A consumer that crashed (the broker away longer than its retries) would leave the table stale for
-   * good: a new one reads the topic again from its start and applies what came after the last record applied.
-   */
-  private async recover(crashed: HubConsumer, error: unknown, caughtUp: () => void): Promise<void> {
-    if (this.stopped) return;
-    this.logger.error(`table ${this.topic} stopped following its topic, reading it again in ${RESTART_DELAY_MS} ms: ${describeError(error).message}`);
-    await crashed.stop().catch(() => undefined);
-    await sleep(RESTART_DELAY_MS, this.stopping.signal);
-    if (this.stopped) return;
-    await this.follow(caughtUp).catch((restartError: unknown) => this.recover(crashed, restartError, caughtUp));
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@ import type { DeliveryOutcome, SinkConnector, SinkRecord, SourceRecord } from '.
 import type { SourceRecordPublisher } from './source-record-publisher.js';
 import { describeError, HubError } from '../errors/hub-error.js';
 import type { HubConsumer, IncomingRecord, KafkaClient, RecordBatch } from '../kafka/kafka-client.js';
+import { restartAfterCrash } from '../kafka/restart-after-crash.js';
 import type { Logger } from '../observability/logger.js';
 import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/component-metrics.js';
 import { eventOccurredAt } from '../observability/metrics/event-age.js';
@@ -61,7 +62,16 @@ export class SinkRunner {
   async start(): Promise<void> {
     const consumer = await this.client.consumer({ groupId: this.groupId, topics: this.topics, fromBeginning: true, partitionsConsumedConcurrently: 3 });
     this.consumer = consumer;
-    consumer.crashed.catch((error: unknown) => this.recover(consumer, error));
+    restartAfterCrash(consumer, {
+      signal: this.abort.signal,
+      delayMs: this.instance.retry.maxDelayMs,
+      noteCrash: (error, delay) => {
+        this.status.recordError(error, { fail: true });
+        this.metrics.error(error);
+        this.logger.error(`sink ${this.instance.name} stopped consuming, restarting in ${delay} ms: ${describeError(error).message}`);
+      },
+      restart: () => this.start(),
+    });
     await consumer.run((batch) => this.handleBatch(batch));
     // A restart after a crash keeps an operator's pause.
     if (this.paused) {
@@ -69,26 +79,6 @@ export class SinkRunner {
       this.status.state = 'paused';
     } else {
       this.status.state = 'running';
-    }
-  }
-
-  /**
-   * A consumer that crashed (broker gone too long, a batch that could not be settled) is replaced
-   * after a pause; nothing was committed past the failure, so the new one starts where it stopped.
-   */
-  private async recover(crashed: HubConsumer, error: unknown): Promise<void> {
-    if (this.abort.signal.aborted) return;
-    this.status.recordError(error, { fail: true });
-    this.metrics.error(error);
-    const delay = this.instance.retry.maxDelayMs;
-    this.logger.error(`sink ${this.instance.name} stopped consuming, restarting in ${delay} ms: ${describeError(error).message}`);
-    await crashed.stop().catch(() => undefined);
-    await sleep(delay, this.abort.signal);
-    if (this.abort.signal.aborted) return;
-    try {
-      await this.start();
-    } catch (restartError) {
-      await this.recover(crashed, restartError);
     }
   }
 
