@@ -1,3 +1,4 @@
+import { warehouseCustomerFlow } from '../../test/fixtures/warehouse-customer-flow.js';
 import type { Benchmark } from '../runner/benchmark.js';
 import { connectBenchKafka, CLIENT_NOTE } from '../support/bench-kafka.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
@@ -13,36 +14,9 @@ export function activeCustomers(from: number, count: number): number {
   return active;
 }
 
-/** A flow as the hub runs them: CRM customers filtered and flattened into warehouse rows (as flows/crm-customer-to-dw.yaml, without its dedupe). */
+/** A flow as the hub runs them: CRM customers filtered and flattened into warehouse rows (flows/crm-customer-to-dw.yaml without its dedupe). */
 export function customerToDwFlow(name: string, input: string, output: string): string {
-  return `name: ${name}
-description: benchmark - active CRM customers as flat warehouse rows
-from: ${input}
-steps:
-  - filter: status = "ACTIVE"
-  - map:
-      schema: crmhub.dw.DwCustomer
-      fields:
-        meta: '{ "eventId": meta.eventId, "eventType": "DwCustomerChanged", "sourceSystem": "crm-hub", "occurredAt": meta.occurredAt, "correlationId": meta.correlationId }'
-        customerId: customerId
-        customerType: customerType
-        fullName: fullName
-        gender: gender
-        birthDate: birthDate
-        primaryPhone: phones[primary][0].number
-        email: email
-        homeProvince: addresses[type = "HOME"][0].province
-        homeCity: addresses[type = "HOME"][0].city
-        homeDistrict: addresses[type = "HOME"][0].district
-        phoneCount: $count(phones)
-        valueSegment: valueSegment
-        status: status
-        mergedIntoCustomerId: mergedIntoCustomerId
-        createdAt: createdAt
-        updatedAt: updatedAt
-to: { topic: ${output}, schema: crmhub.dw.DwCustomer }
-concurrency: ${PARTITIONS}
-`;
+  return warehouseCustomerFlow({ name, from: input, to: [{ topic: output }], concurrency: PARTITIONS });
 }
 
 /** Avro decode → filter → map → Avro encode → produce, at least once, against raw passthrough of the very same input bytes. */

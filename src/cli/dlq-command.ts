@@ -6,14 +6,8 @@ import type { ReplayRecord, ReplayRequest } from '../dead-letters/replay-record.
 import { ConfigError } from '../errors/hub-error.js';
 import { HubApiClient, withHubOptions, type HubApiOptions } from './hub-api-client.js';
 
-interface FilterOptions {
-  topic?: string;
-  source?: string;
-  code?: string;
-  originalTopic?: string;
-  since?: string;
-  until?: string;
-}
+/** Commander's options carry the filter's own names (`--original-topic` → originalTopic). */
+type FilterOptions = DeadLetterFilterInput;
 
 const POLL_MS = 500;
 

@@ -26,14 +26,7 @@ export interface DeadLetterFilterInput {
 }
 
 /** The same selection with its times fixed as ISO instants, so that it means the same when run again later. */
-export interface DeadLetterFilter {
-  topic?: string;
-  source?: string;
-  code?: string;
-  originalTopic?: string;
-  since?: string;
-  until?: string;
-}
+export type DeadLetterFilter = DeadLetterFilterInput;
 
 export function resolveFilter(input: DeadLetterFilterInput, now: Date = new Date()): DeadLetterFilter {
   const filter: DeadLetterFilter = {};

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request, type Response } from 'express';
 import { HubError } from '../../src/errors/hub-error.js';
 import { residentIdNumber } from '../fixtures/resident-id-number.js';
-import { DIVISIONS } from './administrative-divisions.js';
+import { DIVISIONS } from '../../src/identity/synthetic/administrative-divisions.js';
 import { startBackOfficeSimulator, type BackOfficeSimulator } from './back-office-simulator.js';
 import type { BackOfficeRecord, Latency } from './back-office-simulator-options.js';
 import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, SURNAMES } from './chinese-names.js';

@@ -1,7 +1,6 @@
 /**
- * County-level divisions with their GB/T 2260 codes, postal codes and a few streets (as in
- * test/simulators/administrative-divisions.ts), plus the plate prefix of their city, for seeded
- * synthetic people.
+ * County-level divisions with their GB/T 2260 codes, postal codes, a few streets and the plate
+ * prefix of their city: for seeded synthetic people, the simulators' data and the benchmarks.
  */
 export interface Division {
   code: string;

@@ -12,6 +12,7 @@ import { ConsumerLagReader } from '../../../src/kafka/consumer-lag.js';
 import { KafkajsClient } from '../../../src/kafka/kafkajs-client.js';
 import { residentIdNumber } from '../../fixtures/resident-id-number.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
+import { warehouseCustomerFlow } from '../../fixtures/warehouse-customer-flow.js';
 import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../simulators/back-office-simulator.js';
 import { consumerGroupMembers, type GroupMembers } from '../../support/consumer-group-members.js';
 import { KeyTally } from '../../support/key-tally.js';
@@ -47,42 +48,6 @@ function report(line: string): void {
 
 const percent = (part: number, whole: number): string => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-/** A real flow file: active customers flattened into warehouse rows, to a topic and to an HTTP sink instance. */
-function warehouseFlow(name: string, input: string, output: string, sink: string): string {
-  return `name: ${name}
-description: Active customers as warehouse rows, to a topic and to the warehouse loader (reliability test)
-from: ${input}
-steps:
-  - filter: status = "ACTIVE"
-  - map:
-      schema: crmhub.dw.DwCustomer
-      fields:
-        meta: '{ "eventId": meta.eventId, "eventType": "DwCustomerChanged", "sourceSystem": "crm-hub", "occurredAt": meta.occurredAt, "correlationId": meta.correlationId }'
-        customerId: customerId
-        customerType: customerType
-        fullName: fullName
-        gender: gender
-        birthDate: birthDate
-        primaryPhone: phones[primary][0].number
-        email: email
-        homeProvince: addresses[type = "HOME"][0].province
-        homeCity: addresses[type = "HOME"][0].city
-        homeDistrict: addresses[type = "HOME"][0].district
-        phoneCount: $count(phones)
-        valueSegment: valueSegment
-        status: status
-        mergedIntoCustomerId: mergedIntoCustomerId
-        createdAt: createdAt
-        updatedAt: updatedAt
-to:
-  - { topic: ${output}, schema: crmhub.dw.DwCustomer }
-  - { connector: ${sink} }
-# A consumer that crashed is restarted after maxDelayMs: short, so that a takeover is not spent waiting.
-errors: { retry: { attempts: 5, initialDelayMs: 100, maxDelayMs: 2000, multiplier: 2 } }
-concurrency: ${INPUT_PARTITIONS}
-`;
-}
 
 function hubConfig(sink: string, loaderUrl: string, customerView: boolean, directTopic: string): string {
   // http-sink has no default topics and the hub config wants some: a topic of its own that nobody
@@ -191,7 +156,7 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
       total,
     };
     scenario = made;
-    fs.writeFileSync(path.join(flowsDir, `${made.flow}.yaml`), warehouseFlow(made.flow, made.input, made.output, made.sink));
+    fs.writeFileSync(path.join(flowsDir, `${made.flow}.yaml`), warehouseCustomerFlow({ name: made.flow, from: made.input, to: [{ topic: made.output }, { connector: made.sink }] }));
     fs.writeFileSync(made.configFile, hubConfig(made.sink, loader.url, options.customerView, `it.reliability.${id}.direct-rows`));
     const admin = await client.admin();
     // More partitions than one process takes alone, so that two hubs share the flow's input; the
