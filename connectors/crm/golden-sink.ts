@@ -1,21 +1,12 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type SinkRecord } from '../../src/connectors/connector-definition.js';
 import { HubError } from '../../src/errors/hub-error.js';
 import { DeliveryError } from '../../src/runtime/delivery-error.js';
-import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
 import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connectors/http-delivery.js';
 import { requestHeaders } from '../../src/connectors/api-request-headers.js';
+import { CRM_WRITE_SPEC } from './crm-write-spec.js';
 import { crmCustomerNumbers, goldenToCrm } from './golden-mapping.js';
 
-const spec = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['baseUrl', 'bearerToken'],
-  properties: {
-    baseUrl: apiBaseUrlProperty('CRM API', 'https://crm.example.com'),
-    bearerToken: apiBearerTokenProperty('CRM API', 'CRM_TOKEN'),
-    timeoutMs: REQUEST_TIMEOUT_PROPERTY,
-  },
-} as const satisfies JSONSchema;
+const spec = CRM_WRITE_SPEC;
 
 /**
  * Writes the single customer view back to every CRM customer it resolved: PUT

@@ -7,7 +7,7 @@ import type { ReplayRecord } from '../../../src/dead-letters/replay-record.js';
 import { HubError } from '../../../src/errors/hub-error.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { DeadLetterPublisher } from '../../../src/runtime/dead-letter-publisher.js';
-import { InMemoryKafkaClient } from './in-memory-kafka-client.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 
 const JOURNAL = 'crm-hub.dlq-replays';
 const logger = createLogger({ level: 'error' });
@@ -23,7 +23,7 @@ async function until(record: () => ReplayRecord | undefined, what: string): Prom
 
 describe('the dead-letter office (in-memory broker)', () => {
   let schemas: SchemaCatalog;
-  let client: InMemoryKafkaClient;
+  let client: InMemoryKafka;
   let office: DeadLetterOffice;
 
   before(async () => {
@@ -31,7 +31,7 @@ describe('the dead-letter office (in-memory broker)', () => {
   });
 
   beforeEach(async () => {
-    client = new InMemoryKafkaClient();
+    client = new InMemoryKafka();
     const producer = await client.producer();
     const crm = new DeadLetterPublisher(producer, 'dlq.crm-main', 'connector:crm-main');
     const flow = new DeadLetterPublisher(producer, 'dlq.flow.renewals', 'flow:renewals');

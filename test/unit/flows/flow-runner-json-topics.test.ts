@@ -9,7 +9,7 @@ import { InMemoryStateStore } from '../../../src/flows/in-memory-state-store.js'
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from '../tracing/in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 import { schemasWithTopics } from '../../support/schemas-with-topics.js';
 
 const control = { heartbeat: async () => undefined, isRunning: () => true };

@@ -16,7 +16,7 @@ import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import type { IncomingRecord } from '../../../src/kafka/kafka-client.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from '../tracing/in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 
 const logger = createLogger({ level: 'error' });
 const control = { heartbeat: async () => undefined, isRunning: () => true };

@@ -6,7 +6,7 @@ import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
 import { TopicTable } from '../../../src/flows/topic-table.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from '../tracing/in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 
 const control = { heartbeat: async () => undefined, isRunning: () => true };
 

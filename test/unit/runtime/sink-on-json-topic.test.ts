@@ -7,7 +7,7 @@ import { defineConnector } from '../../../src/connectors/connector-definition.js
 import { createLogger } from '../../../src/observability/logger.js';
 import { ConnectorRuntime } from '../../../src/runtime/connector-runtime.js';
 import { instanceConfig } from '../../support/runtime-harness.js';
-import { InMemoryKafka } from '../tracing/in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 import { schemasWithTopics } from '../../support/schemas-with-topics.js';
 
 describe('a sink on a JSON topic', () => {

@@ -15,7 +15,7 @@ import { SinkRunner } from '../../../src/runtime/sink-runner.js';
 import { SourceRecordPublisher } from '../../../src/runtime/source-record-publisher.js';
 import { parseTraceparent } from '../../../src/tracing/traceparent.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from './in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 
 const CAUSE: RecordHeaders = {
   [HEADER.correlationId]: 'corr-1',

@@ -4,7 +4,7 @@ import { HubError } from '../../../src/errors/hub-error.js';
 import { TraceFinder } from '../../../src/tracing/trace-finder.js';
 import { TraceQueryError } from '../../../src/tracing/trace-query-error.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from './in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 import { T0, TRACE, traceScenario } from './trace-scenario.js';
 
 describe('TraceFinder', () => {

@@ -4,7 +4,7 @@ import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-regis
 import type { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
 import type { RecordHeaders } from '../../../src/kafka/kafka-client.js';
 import { sampleCustomer, samplePolicy } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from './in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 
 export const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 export const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

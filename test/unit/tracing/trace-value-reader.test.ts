@@ -4,7 +4,7 @@ import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-regis
 import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
 import { TraceValueReader } from '../../../src/tracing/trace-value-reader.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from './in-memory-kafka.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 
 describe('TraceValueReader', () => {
   let schemas: SchemaCatalog;

@@ -1,10 +1,12 @@
-import type { BatchHandler, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, RecordHeaders, TopicScanner } from '../../../src/kafka/kafka-client.js';
+import type { BatchHandler, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, RecordHeaders, TopicScanner } from '../../src/kafka/kafka-client.js';
+import { HubError } from '../../src/errors/hub-error.js';
 
 /**
  * Topics held in memory behind the hub's KafkaClient interface: produced records get offsets and
  * timestamps (from `clock`), admin answers offsets as a broker would, scans read ranges, and a
- * consumer hands the test its batch handler to call. Enough to run trace finding and the flow and
- * sink runners without a broker.
+ * consumer hands the test its batch handler to call. Enough to run trace finding, the dead-letter
+ * office and the flow and sink runners without a broker. `refuse` makes sends to a topic fail as a
+ * broker that is away would; `onSend` lets a test act on what was just sent (as a consumer would).
  */
 export class InMemoryKafka implements KafkaClient, TopicScanner {
   readonly brokers = ['in-memory:9092'];
@@ -12,6 +14,10 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
   /** The handlers consumers were run with, by group id. */
   readonly handlers = new Map<string, BatchHandler>();
   readonly scans: OffsetRange[][] = [];
+  readonly refuse = new Set<string>();
+  onSend: ((topic: string, records: OutgoingRecord[]) => Promise<void>) | undefined;
+  /** How many times a topic was read to its end. */
+  reads = 0;
   clock = () => Date.now();
 
   constructor(private readonly partitions = 1) {}
@@ -39,15 +45,21 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
 
   async producer(): Promise<HubProducer> {
     return {
-      send: async (topic: string, records: OutgoingRecord[]) => records.map((record) => {
-        const appended = this.append(topic, { key: record.key === null ? null : record.key.toString(), value: record.value, headers: record.headers, partition: record.partition });
-        return { topic, partition: appended.partition, offset: appended.offset };
-      }),
+      send: async (topic: string, records: OutgoingRecord[]) => {
+        if (this.refuse.has(topic)) throw new HubError('BROKER_REFUSED', `the broker refused records for ${topic}`, { retriable: true });
+        const positions = records.map((record) => {
+          const appended = this.append(topic, { key: record.key === null ? null : record.key.toString(), value: record.value, headers: record.headers, partition: record.partition });
+          return { topic, partition: appended.partition, offset: appended.offset };
+        });
+        await this.onSend?.(topic, records);
+        return positions;
+      },
       disconnect: async () => undefined,
     };
   }
 
   async readToEnd(topic: string): Promise<IncomingRecord[]> {
+    this.reads++;
     return this.records(topic);
   }
 
