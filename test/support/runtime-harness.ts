@@ -1,4 +1,8 @@
+import express from 'express';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ConnectorInstanceConfig } from '../../src/config/connector-instance-config.js';
+import { compileConfigSchema } from '../../src/config/config-schema-compiler.js';
 import { AvroSerde } from '../../src/avro/avro-serde.js';
 import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import { SchemaRegistryClient } from '../../src/avro/schema-registry-client.js';
@@ -80,4 +84,40 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The config as the hub loads it: checked against the connector's spec, defaults filled in. The
+ * definition comes from the catalog, as the runtime's does (a static import of index.ts would load
+ * a second copy of the module graph, whose errors the runtime does not recognise).
+ */
+export async function connectorConfig(connector: string, config: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const validate = compileConfigSchema((await (catalog ??= ConnectorCatalog.discover())).get(connector).spec as object);
+  if (!validate(config)) throw new Error(`${connector} config: ${JSON.stringify(validate.errors)}`);
+  return config;
+}
+
+/** The runtime's webhook routes on a port of their own, as the hub's admin server mounts them. */
+export async function serveWebhooks(harness: RuntimeHarness, instanceName: string): Promise<{ url: string; close(): void }> {
+  const app = express();
+  app.use(harness.runtime.webhookRouter);
+  let server!: http.Server;
+  await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/${instanceName}`,
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/** How many records carry each key that starts with `prefix` (topics are shared with other tests). */
+export function countByKey(records: IncomingRecord[], prefix: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const record of records) {
+    const key = record.key?.toString() ?? '';
+    if (key.startsWith(prefix)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -1,43 +1,18 @@
 import { expect } from 'chai';
-import express from 'express';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { compileConfigSchema } from '../../../../src/config/config-schema-compiler.js';
-import { ConnectorCatalog } from '../../../../src/connectors/connector-catalog.js';
 import type { IncomingRecord } from '../../../../src/kafka/kafka-client.js';
 import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import { claimsEvent, type ClaimsEvent } from '../../../../test/simulators/claims-events.js';
 import { startClaimsSimulator, type ClaimsSimulator } from '../../../../test/simulators/claims-simulator.js';
-import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
+import { connectorConfig, countByKey, instanceConfig, readUntil, serveWebhooks, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 
 const TOPIC = 'claims.claim.v1';
 const TOKEN = 'claims-token-3f90';
-
-/**
- * The config as the hub loads it: checked against the connector's spec, defaults filled in. The
- * definition comes from the catalog, as the runtime's does (a static import of index.ts would load
- * a second copy of the module graph, whose HubError the runtime does not recognise).
- */
-async function claimsConfig(config: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const validate = compileConfigSchema((await ConnectorCatalog.discover()).get('claims').spec as object);
-  if (!validate(config)) throw new Error(`claims config: ${JSON.stringify(validate.errors)}`);
-  return config;
-}
 
 /** Claim numbers unique to one test run, since the canonical topic outlives it. */
 function runClaimNumbers(): (sequence: number) => string {
   const run = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
   return (sequence) => `RDAA2026${run}${String(sequence).padStart(8, '0')}`;
-}
-
-function countByKey(records: IncomingRecord[], prefix: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of records) {
-    const key = r.key?.toString() ?? '';
-    if (key.startsWith(prefix)) counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
 }
 
 describe('claims on the real broker', function () {
@@ -61,7 +36,7 @@ describe('claims on the real broker', function () {
     const bad = claimsEvent({ msgId: `${prefix}-BAD`, registNo: registNo(99), policyNo: policyNo(99) });
     bad.sumReserve = '12500.005';
     system = await startClaimsSimulator({ bearerToken: TOKEN, events: [...events, bad] });
-    const instance = instanceConfig({ connector: 'claims', schedule: '*/1 * * * * *', config: await claimsConfig({ poll: { url: system.feedUrl, pageSize: 4, timeoutMs: 2000, bearerToken: TOKEN } }) });
+    const instance = instanceConfig({ connector: 'claims', schedule: '*/1 * * * * *', config: await connectorConfig('claims', { poll: { url: system.feedUrl, pageSize: 4, timeoutMs: 2000, bearerToken: TOKEN } }) });
     system.backOffice.failNext(2, 503, { retryAfterSeconds: 0 });
     harness = await startRuntime([instance]);
 
@@ -101,23 +76,18 @@ describe('claims on the real broker', function () {
   });
 
   describe('webhook', () => {
-    let server: http.Server;
+    let webhooks: { url: string; close(): void };
     let url: string;
     const SECRET = 'claims-whsec-91aa';
 
     beforeEach(async () => {
-      const instance = instanceConfig({ connector: 'claims', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 }, config: await claimsConfig({}) });
+      const instance = instanceConfig({ connector: 'claims', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 }, config: await connectorConfig('claims', {}) });
       harness = await startRuntime([instance]);
       system = await startClaimsSimulator({ events: [] });
-      const app = express();
-      app.use(harness.runtime.webhookRouter);
-      await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/${instance.name}`;
+      webhooks = await serveWebhooks(harness, instance.name);
+      url = webhooks.url;
     });
-    afterEach(() => {
-      server.closeAllConnections();
-      server.close();
-    });
+    afterEach(() => webhooks.close());
 
     it('accepts a pushed claim event once per msgId, and refuses one that does not map with the path to fix', async () => {
       const registNo = runClaimNumbers();

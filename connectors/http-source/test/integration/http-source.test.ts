@@ -1,12 +1,9 @@
 import { expect } from 'chai';
-import express from 'express';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
 import type { IncomingRecord } from '../../../../src/kafka/kafka-client.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
-import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
+import { instanceConfig, readUntil, serveWebhooks, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../../../test/simulators/back-office-simulator.js';
 import { sendWebhook } from '../../../../test/simulators/webhook-sender.js';
 
@@ -80,7 +77,7 @@ describe('http-source on the real broker', function () {
   });
 
   describe('webhook', () => {
-    let server: http.Server;
+    let webhooks: { url: string; close(): void };
     let url: string;
     const SECRET = 'whsec-5d1f';
     let instanceName: string;
@@ -89,15 +86,10 @@ describe('http-source on the real broker', function () {
       const instance = instanceConfig({ connector: 'http-source', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 16 * 1024 }, config: { topic: TOPIC, keyField: 'customerId', eventType: 'CustomerUpdated', webhook: { eventIdField: 'eventId', recordsField: 'records' } } });
       instanceName = instance.name;
       harness = await startRuntime([instance]);
-      const app = express();
-      app.use(harness.runtime.webhookRouter);
-      await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/${instance.name}`;
+      webhooks = await serveWebhooks(harness, instance.name);
+      url = webhooks.url;
     });
-    afterEach(() => {
-      server.closeAllConnections();
-      server.close();
-    });
+    afterEach(() => webhooks.close());
 
     it('accepts a signed event only after the broker acknowledged it, once per event id', async () => {
       const prefix = uniqueName('CW');

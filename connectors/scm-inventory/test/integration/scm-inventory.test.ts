@@ -3,8 +3,6 @@ import express from 'express';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { valueSubject } from '../../../../src/avro/canonical-schema-registration.js';
-import { compileConfigSchema } from '../../../../src/config/config-schema-compiler.js';
-import { ConnectorCatalog } from '../../../../src/connectors/connector-catalog.js';
 import type { IncomingRecord } from '../../../../src/kafka/kafka-client.js';
 import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
 import { sampleServiceRequest } from '../../../../test/fixtures/sample-records.js';
@@ -12,21 +10,10 @@ import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import type { BackOfficeSimulator } from '../../../../test/simulators/back-office-simulator.js';
 import { lowStockEvent, SCM_SEED_STOCK, startScmSimulator, stockId } from '../../../../test/simulators/scm-simulator.js';
 import { sendWebhook } from '../../../../test/simulators/webhook-sender.js';
-import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
+import { connectorConfig, instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 
 const TOPIC = 'scm.inventory.v1';
 const TOKEN = 'scm-token-5f12';
-
-/**
- * The config as the hub loads it: checked against the connector's spec, defaults filled in. The
- * definition comes from the catalog, as the runtime's does (a static import of index.ts would load a
- * second copy of the module graph, whose errors the runtime does not recognise).
- */
-async function configOf(connector: string, config: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const validate = compileConfigSchema((await ConnectorCatalog.discover()).get(connector).spec as object);
-  if (!validate(config)) throw new Error(`${connector} config: ${JSON.stringify(validate.errors)}`);
-  return config;
-}
 
 const keyOf = (row: Record<string, unknown>): string => `${String(row.matnr)}@${String(row.werks)}-${String(row.lgort)}`;
 
@@ -53,7 +40,7 @@ describe('scm-inventory and scm-reservations on the real broker against the SCM 
     const instance = instanceConfig({
       connector: 'scm-inventory',
       schedule: '*/1 * * * * *',
-      config: await configOf('scm-inventory', { baseUrl: scm.url, bearerToken: TOKEN, stockPath: '/api/stock', pageSize: 3, timeoutMs: 2000 }),
+      config: await connectorConfig('scm-inventory', { baseUrl: scm.url, bearerToken: TOKEN, stockPath: '/api/stock', pageSize: 3, timeoutMs: 2000 }),
     });
     scm.failNext(2, 503, { path: /^\/api\/stock/, retryAfterSeconds: 0 });
     harness = await startRuntime([instance]);
@@ -92,7 +79,7 @@ describe('scm-inventory and scm-reservations on the real broker against the SCM 
     });
 
     it('accepts a signed low-stock event once per eventId onto scm.inventory.v1, and refuses a bad signature', async () => {
-      const instance = instanceConfig({ connector: 'scm-inventory', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 }, config: await configOf('scm-inventory', { baseUrl: 'http://127.0.0.1:9' }) });
+      const instance = instanceConfig({ connector: 'scm-inventory', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 }, config: await connectorConfig('scm-inventory', { baseUrl: 'http://127.0.0.1:9' }) });
       harness = await startRuntime([instance]);
       const app = express();
       app.use(harness.runtime.webhookRouter);
@@ -142,7 +129,7 @@ describe('scm-inventory and scm-reservations on the real broker against the SCM 
       const instance = instanceConfig({
         connector: 'scm-reservations',
         topics: [topic],
-        config: await configOf('scm-reservations', { baseUrl: scm.url, bearerToken: TOKEN, plant: 'WH-SZ', storageLocation: '01', timeoutMs: 2000 }),
+        config: await connectorConfig('scm-reservations', { baseUrl: scm.url, bearerToken: TOKEN, plant: 'WH-SZ', storageLocation: '01', timeoutMs: 2000 }),
       });
       harness = await startRuntime([instance]);
       scm.failNext(2, 503, { path: /^\/api\/reservations/, retryAfterSeconds: 0 });
