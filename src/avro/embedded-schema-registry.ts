@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from '../infra/cache-dir.js';
-import { freePort } from '../infra/free-port.js';
+import { freePort, isPortFree } from '../infra/free-port.js';
+import { InfrastructureError } from '../infra/infrastructure-error.js';
 import { MavenArtifactFetcher } from '../infra/maven-artifact-fetcher.js';
 import { requireCommand } from '../infra/required-command.js';
-import { SupervisedProcess } from '../infra/supervised-process.js';
+import type { RestartableService } from '../infra/service-supervisor.js';
+import { SupervisedProcess, type ProcessExit } from '../infra/supervised-process.js';
 import { SchemaRegistryClient, type CompatibilityLevel } from './schema-registry-client.js';
 import type { SchemaRegistryEndpoint } from './schema-registry-endpoint.js';
 import { waitForSchemaRegistry } from './schema-registry-readiness.js';
@@ -32,13 +34,14 @@ export interface EmbeddedSchemaRegistryOptions {
  * they survive restarts. The hub only speaks the Confluent API to it, so any other
  * Confluent-compatible registry can take its place through SCHEMA_REGISTRY_URL.
  */
-export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint {
+export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint, RestartableService {
   readonly origin = 'embedded' as const;
 
   private constructor(
     readonly url: string,
     readonly port: number,
-    private readonly process: SupervisedProcess,
+    private process: SupervisedProcess,
+    private readonly launch: () => Promise<SupervisedProcess>,
   ) {}
 
   static async start(options: EmbeddedSchemaRegistryOptions): Promise<EmbeddedSchemaRegistry> {
@@ -47,41 +50,81 @@ export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint {
     const home = await new MavenArtifactFetcher(log).fetchAndUnpack(cacheDir(`apicurio-registry-${APICURIO_VERSION}`), APICURIO_ARTIFACT);
     await fs.mkdir(options.workDir, { recursive: true });
     const port = await freePort(options.port);
-    const url = `http://127.0.0.1:${port}${CCOMPAT_PATH}`;
-    const processLog = path.join(options.workDir, 'schema-registry.log');
-    log(`starting embedded Apicurio Registry ${APICURIO_VERSION} at ${url} (log ${processLog})`);
-    const server = SupervisedProcess.start({
-      name: `embedded schema registry on port ${port}`,
-      command: 'java',
-      // The work folder on the command line lets people (and tests) tell which hub a JVM belongs to.
-      args: [`-Xmx${options.heapMb ?? 384}m`, '-XX:+UseSerialGC', `-Dcrmhub.workdir=${options.workDir}`, `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', path.join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`)],
-      cwd: options.workDir,
-      env: {
-        ...process.env,
-        APICURIO_STORAGE_KIND: 'kafkasql',
-        APICURIO_KAFKASQL_BOOTSTRAP_SERVERS: options.kafkaBrokers.join(','),
-        APICURIO_KAFKASQL_TOPIC: options.journalTopic ?? 'crm-hub-schema-registry-journal',
-      },
-      logFile: processLog,
-      stopGraceSeconds: 15,
-    });
-    try {
-      await waitForSchemaRegistry(url, { timeoutMs: options.startTimeoutMs ?? 90_000, isAlive: () => server.running, describe: () => `Log ${processLog}:\n${server.logTail()}` });
-      // Apicurio's global default is NONE; a registry that accepts any change protects nobody.
-      await new SchemaRegistryClient(url).setCompatibility(options.compatibility ?? 'BACKWARD');
-    } catch (error) {
-      await server.stop();
-      throw server.running ? error : server.failedToStart('exited during start-up');
-    }
-    log(`embedded schema registry ready at ${url}`);
-    return new EmbeddedSchemaRegistry(url, port, server);
+    const launch = () => launchRegistry(options, home, port);
+    return new EmbeddedSchemaRegistry(registryUrl(port), port, await launch(), launch);
+  }
+
+  get name(): string {
+    return `embedded schema registry on port ${this.port}`;
   }
 
   get pid(): number | undefined {
     return this.process.pid;
   }
 
+  /** Whether its process is up (it may be dead and waiting for the supervisor's restart). */
+  get running(): boolean {
+    return this.process.running;
+  }
+
+  get exited(): Promise<ProcessExit> {
+    return this.process.exited;
+  }
+
+  get logFile(): string {
+    return this.process.options.logFile;
+  }
+
+  /** Starts the registry again after its process died, on the same port; it reads its schemas back from the Kafka journal. */
+  async restart(): Promise<void> {
+    if (this.process.running) return;
+    if (!(await isPortFree(this.port))) throw new InfrastructureError('REGISTRY_PORT_TAKEN', `port ${this.port} of ${this.name} is taken by another process; clients would not find the registry elsewhere`, { retriable: true });
+    this.process = await this.launch();
+  }
+
   async stop(): Promise<void> {
     await this.process.stop();
   }
+
+  /** The shutdown deadline passed: no more waiting for a clean stop. */
+  kill(): Promise<ProcessExit> {
+    return this.process.kill();
+  }
+}
+
+function registryUrl(port: number): string {
+  return `http://127.0.0.1:${port}${CCOMPAT_PATH}`;
+}
+
+/** Starts the registry process; resolves once it serves, with the compatibility level set. */
+async function launchRegistry(options: EmbeddedSchemaRegistryOptions, home: string, port: number): Promise<SupervisedProcess> {
+  const log = options.log ?? (() => undefined);
+  const url = registryUrl(port);
+  const processLog = path.join(options.workDir, 'schema-registry.log');
+  log(`starting embedded Apicurio Registry ${APICURIO_VERSION} at ${url} (log ${processLog})`);
+  const server = SupervisedProcess.start({
+    name: `embedded schema registry on port ${port}`,
+    command: 'java',
+    // The work folder on the command line lets people (and tests) tell which hub a JVM belongs to.
+    args: [`-Xmx${options.heapMb ?? 384}m`, '-XX:+UseSerialGC', `-Dcrmhub.workdir=${options.workDir}`, `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', path.join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`)],
+    cwd: options.workDir,
+    env: {
+      ...process.env,
+      APICURIO_STORAGE_KIND: 'kafkasql',
+      APICURIO_KAFKASQL_BOOTSTRAP_SERVERS: options.kafkaBrokers.join(','),
+      APICURIO_KAFKASQL_TOPIC: options.journalTopic ?? 'crm-hub-schema-registry-journal',
+    },
+    logFile: processLog,
+    stopGraceSeconds: 15,
+  });
+  try {
+    await waitForSchemaRegistry(url, { timeoutMs: options.startTimeoutMs ?? 90_000, isAlive: () => server.running, describe: () => `Log ${processLog}:\n${server.logTail()}` });
+    // Apicurio's global default is NONE; a registry that accepts any change protects nobody.
+    await new SchemaRegistryClient(url).setCompatibility(options.compatibility ?? 'BACKWARD');
+  } catch (error) {
+    await server.stop();
+    throw server.running ? error : server.failedToStart('exited during start-up');
+  }
+  log(`embedded schema registry ready at ${url}`);
+  return server;
 }

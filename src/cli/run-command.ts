@@ -37,14 +37,15 @@ export async function runCommand(options: { config?: string; flows?: string; wat
   let hub: Hub | undefined;
   let demo: { env: Record<string, string>; close(): Promise<void> } | undefined;
   let signalled = false;
+  let shutdownTimeoutMs: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second Ctrl-C means now; the embedded services' guards still stop them.
       process.exit(130);
     }
     signalled = true;
-    logger.info(`${signal} received, stopping`);
-    void (hub?.stop() ?? Promise.resolve())
+    logger.info(`${signal} received, stopping${shutdownTimeoutMs ? ` within ${shutdownTimeoutMs} ms` : ''}`);
+    void (hub?.stop(shutdownTimeoutMs) ?? Promise.resolve())
       .then(() => demo?.close())
       .then(() => process.exit(0));
   };
@@ -53,6 +54,7 @@ export async function runCommand(options: { config?: string; flows?: string; wat
 
   try {
     const settings = hubSettingsFromEnv(process.env, projectRoot());
+    shutdownTimeoutMs = settings.shutdownTimeoutMs;
     if (options.flows) settings.flowsDir = path.resolve(options.flows);
     if (options.watch) settings.watchFlows = true;
     let configFile = options.config ? path.resolve(options.config) : (settings.configFile ?? defaultConfigFile());
@@ -72,7 +74,17 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     const connectors = await loadHubConnectors(configFile, logger, env);
     if (configFile) logger.info(`hub config ${configFile}: ${connectors.config.connectors.length} connector instance(s) to start, ${connectors.invalid.size} refused`);
     hub = await Hub.start(settings, catalog, connectors, logger);
-    if (signalled) await hub.stop();
+    const started = hub;
+    // A broker or registry that died and could not be brought back: say what died, stop, exit non-zero.
+    void started.failed.then(async (error) => {
+      if (signalled) return;
+      signalled = true;
+      logger.error(`stopping the hub: ${error.message}`);
+      await started.stop(settings.shutdownTimeoutMs);
+      await demo?.close();
+      process.exit(1);
+    });
+    if (signalled) await hub.stop(settings.shutdownTimeoutMs);
   } catch (error) {
     if (error instanceof HubConfigError) for (const issue of error.issues) process.stderr.write(`${formatConfigIssue(issue)}\n`);
     printFailure(error);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors/hub-error.js';
+import { DEFAULT_SERVICE_RESTART_POLICY, type ServiceRestartPolicy } from '../infra/service-supervisor.js';
 
 /** Everything the hub reads from its environment, read once and checked at start. */
 export interface HubSettings {
@@ -26,6 +27,10 @@ export interface HubSettings {
    * customer view's active role) to another process: the failover time after a crash.
    */
   kafkaSessionTimeoutMs: number;
+  /** How long SIGTERM/SIGINT may take: after it, what has not stopped is abandoned uncommitted and the embedded services are killed. */
+  shutdownTimeoutMs: number;
+  /** How a dead embedded broker or registry is started again, and after how many failed tries the hub exits. */
+  serviceRestart: ServiceRestartPolicy;
 }
 
 // Kafka brokers refuse group members outside group.min/max.session.timeout.ms (defaults 6 s and 30 min).
@@ -47,6 +52,12 @@ export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string):
     flowsDir: path.resolve(env.CRM_HUB_FLOWS_DIR ?? path.join(projectRoot, 'flows')),
     watchFlows: env.CRM_HUB_WATCH === 'true' || env.CRM_HUB_WATCH === '1',
     kafkaSessionTimeoutMs: sessionTimeoutFrom(env),
+    shutdownTimeoutMs: positiveIntegerFrom(env, 'CRM_HUB_SHUTDOWN_TIMEOUT_MS', 30_000),
+    serviceRestart: {
+      ...DEFAULT_SERVICE_RESTART_POLICY,
+      attempts: positiveIntegerFrom(env, 'CRM_HUB_SERVICE_RESTART_ATTEMPTS', DEFAULT_SERVICE_RESTART_POLICY.attempts),
+      initialDelayMs: positiveIntegerFrom(env, 'CRM_HUB_SERVICE_RESTART_DELAY_MS', DEFAULT_SERVICE_RESTART_POLICY.initialDelayMs),
+    },
   };
 }
 

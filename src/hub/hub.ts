@@ -1,6 +1,7 @@
 import { HealthProbe } from '../api/health-probe.js';
 import { AvroSerde } from '../avro/avro-serde.js';
 import { ConnectorRuntime } from '../runtime/connector-runtime.js';
+import { createWebhookRouter, type WebhookTarget } from '../runtime/webhook-router.js';
 import { FlowRuntime } from '../flows/flow-runtime.js';
 import { createStepRegistry } from '../flows/step-registry.js';
 import type { HubConnectors } from './hub-connectors.js';
@@ -31,6 +32,9 @@ import type { HubAdmin } from '../kafka/kafka-client.js';
 import type { KafkaEndpoint } from '../kafka/kafka-endpoint.js';
 import { KafkajsClient } from '../kafka/kafkajs-client.js';
 import { provideKafka } from '../kafka/kafka-provider.js';
+import { EmbeddedKafkaBroker } from '../kafka/embedded-kafka-broker.js';
+import { EmbeddedSchemaRegistry } from '../avro/embedded-schema-registry.js';
+import { ServiceSupervisor, type ServiceDiedError } from '../infra/service-supervisor.js';
 import type { Logger } from '../observability/logger.js';
 import { redactUrl } from '../observability/redact-url.js';
 import path from 'node:path';
@@ -43,6 +47,11 @@ import type { HubSettings } from './hub-settings.js';
 export class Hub {
   private readonly stack: { name: string; stop: () => Promise<unknown> }[] = [];
   private stopping: Promise<void> | undefined;
+  /** The embedded broker and registry this hub started: restarted when they die, killed when a shutdown overruns its deadline. */
+  private readonly embedded: { service: EmbeddedKafkaBroker | EmbeddedSchemaRegistry; supervisor: ServiceSupervisor }[] = [];
+  private giveUp: (error: ServiceDiedError) => void = () => undefined;
+  /** Settles when an embedded service died for good: the hub cannot go on and its process should exit non-zero. */
+  readonly failed = new Promise<ServiceDiedError>((resolve) => (this.giveUp = resolve));
   kafka: KafkaEndpoint | undefined;
   schemaRegistry: SchemaRegistryEndpoint | undefined;
   httpPort: number | undefined;
@@ -77,6 +86,8 @@ export class Hub {
     const metrics = new HubMetrics({ logger: this.logger });
     // Scrapes work from the first second; the hub's own figures appear as its parts start.
     http.addRoutes(metricsRoutes(metrics));
+    // Webhooks too: until the runtime hosts them, a configured push source answers 503 + Retry-After, not 404.
+    http.mount(createWebhookRouter((name) => this.connectorRuntime ? this.connectorRuntime.webhookTarget(name) : this.startingWebhookTarget(name)));
     this.httpPort = await http.listen(this.settings.httpPort, this.settings.httpHost);
     this.stack.push({ name: 'HTTP server', stop: () => http.close() });
     http.addRoutes(dashboardRoutes());
@@ -84,6 +95,7 @@ export class Hub {
       const kafka = await provideKafka({ brokersFromEnv: this.settings.kafkaBrokers, dataDir: path.join(this.settings.dataDir, 'kafka'), embeddedPort: this.settings.embeddedKafkaPort, connectTimeoutMs: this.settings.connectTimeoutMs, log });
       this.kafka = kafka;
       this.stack.push({ name: `Kafka (${kafka.origin})`, stop: () => kafka.stop() });
+      if (kafka instanceof EmbeddedKafkaBroker) this.supervise(kafka);
 
       const registry = await provideSchemaRegistry({
         urlFromEnv: this.settings.schemaRegistryUrl,
@@ -95,6 +107,7 @@ export class Hub {
       });
       this.schemaRegistry = registry;
       this.stack.push({ name: `schema registry (${registry.origin})`, stop: () => registry.stop() });
+      if (registry instanceof EmbeddedSchemaRegistry) this.supervise(registry);
 
       const client = new KafkajsClient({ brokers: kafka.brokers, logger: this.logger, sessionTimeoutMs: this.settings.kafkaSessionTimeoutMs });
       const admin: HubAdmin = await client.admin();
@@ -113,7 +126,6 @@ export class Hub {
       }, this.connectors.invalid);
       this.connectorRuntime = runtime;
       this.stack.push({ name: 'connector runtime', stop: () => runtime.stop() });
-      http.app.use(runtime.webhookRouter);
 
       const flows = await FlowRuntime.start(this.settings.flowsDir, { client, serde, schemas: this.catalog, steps: createStepRegistry(), logger: this.logger, metrics }, { watch: this.settings.watchFlows });
       this.flowRuntime = flows;
@@ -197,6 +209,14 @@ export class Hub {
     }
   }
 
+  /** Before the connector runtime runs: every configured push source is starting, any other name unknown. */
+  private startingWebhookTarget(name: string): WebhookTarget | undefined {
+    const instance = this.connectors.config.connectors.find((candidate) => candidate.name === name && candidate.enabled) ?? this.connectors.invalid.get(name);
+    const definition = instance ? this.connectors.catalog.find(instance.connector) : undefined;
+    if (definition?.kind !== 'source' || definition.receivesWebhooks !== true) return undefined;
+    return { state: 'not-ready', reason: `${name} is starting` };
+  }
+
   /** Tokens from the config; without any, the bootstrap admin token kept in the data directory. */
   private async accessPolicy(): Promise<ApiAccessPolicy> {
     const admin = this.connectors.config.admin ?? { tokens: [], openPaths: ['/health', '/ready', '/metrics'] };
@@ -209,17 +229,48 @@ export class Hub {
     return { tokens: new ApiTokens(tokens), openPaths: new Set(admin.openPaths) };
   }
 
-  /** Stops everything this hub started, last started first; safe to call more than once. */
-  stop(): Promise<void> {
+  /** An embedded service that dies is logged and started again in place; when it cannot be, `failed` settles. */
+  private supervise(service: EmbeddedKafkaBroker | EmbeddedSchemaRegistry): void {
+    const supervisor = new ServiceSupervisor(service, {
+      policy: this.settings.serviceRestart,
+      log: { info: (message) => this.logger.info(message), warn: (message) => this.logger.warn(message), error: (message) => this.logger.error(message) },
+      onGaveUp: (error) => this.giveUp(error),
+    });
+    this.embedded.push({ service, supervisor });
+  }
+
+  /**
+   * Stops everything this hub started, last started first; safe to call more than once. With a
+   * deadline, whatever is still stopping when it passes is abandoned: work in flight stays
+   * uncommitted (it is redelivered after the next start) and the embedded services are killed, so
+   * that no broker or registry outlives the hub.
+   */
+  stop(deadlineMs?: number): Promise<void> {
     this.stopping ??= (async () => {
-      while (this.stack.length > 0) {
-        const part = this.stack.pop()!;
-        try {
-          await part.stop();
-          this.logger.info(`stopped ${part.name}`);
-        } catch (error) {
-          this.logger.warn(`stopping ${part.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // From here on an exit of the broker or registry is the hub's own doing, not a death.
+      for (const { supervisor } of this.embedded) supervisor.stop();
+      let current = '';
+      const inOrder = (async () => {
+        while (this.stack.length > 0) {
+          const part = this.stack.pop()!;
+          current = part.name;
+          try {
+            await part.stop();
+            this.logger.info(`stopped ${part.name}`);
+          } catch (error) {
+            this.logger.warn(`stopping ${part.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
         }
+      })();
+      if (deadlineMs === undefined) return inOrder;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
+      const outcome = await Promise.race([inOrder.then(() => 'stopped' as const), deadline]);
+      clearTimeout(timer);
+      if (outcome === 'deadline') {
+        const running = this.embedded.filter(({ service }) => service.running);
+        this.logger.warn(`shutdown deadline of ${deadlineMs} ms passed while stopping ${current}; abandoning the rest uncommitted${running.length > 0 ? ` and killing ${running.map(({ service }) => service.name).join(', ')}` : ''}`);
+        await Promise.all(running.map(({ service }) => service.kill()));
       }
     })();
     return this.stopping;

@@ -105,6 +105,13 @@ export class SupervisedProcess {
     return result;
   }
 
+  /** Kills the whole group at once (the hub's shutdown deadline has passed); resolves when it is gone. */
+  async kill(): Promise<ProcessExit> {
+    if (this.exit) return this.exit;
+    this.killGroup();
+    return this.exited;
+  }
+
   /** Last lines of the process log: what an error message shows when the process fails to start. */
   logTail(lines = 20): string {
     try {

@@ -3,11 +3,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir } from '../infra/cache-dir.js';
-import { freePort } from '../infra/free-port.js';
+import { freePort, isPortFree } from '../infra/free-port.js';
 import { InfrastructureError } from '../infra/infrastructure-error.js';
 import { MavenArtifactFetcher } from '../infra/maven-artifact-fetcher.js';
 import { requireCommand } from '../infra/required-command.js';
-import { SupervisedProcess } from '../infra/supervised-process.js';
+import type { RestartableService } from '../infra/service-supervisor.js';
+import { SupervisedProcess, type ProcessExit } from '../infra/supervised-process.js';
 import type { KafkaEndpoint } from './kafka-endpoint.js';
 import { waitForKafka } from './kafka-readiness.js';
 
@@ -28,12 +29,13 @@ export interface EmbeddedKafkaOptions {
  * A single-node KRaft Apache Kafka run from the project's own jars fetched with Maven: the real
  * broker, with no Docker engine needed.
  */
-export class EmbeddedKafkaBroker implements KafkaEndpoint {
+export class EmbeddedKafkaBroker implements KafkaEndpoint, RestartableService {
   readonly origin = 'embedded' as const;
 
   private constructor(
     readonly brokers: string[],
-    private readonly process: SupervisedProcess,
+    private process: SupervisedProcess,
+    private readonly launch: () => Promise<SupervisedProcess>,
   ) {}
 
   static async start(options: EmbeddedKafkaOptions): Promise<EmbeddedKafkaBroker> {
@@ -41,51 +43,90 @@ export class EmbeddedKafkaBroker implements KafkaEndpoint {
     await requireCommand('java', ['-version'], 'to run the embedded Kafka broker (or set KAFKA_BROKERS to use an existing one)');
     const home = await new MavenArtifactFetcher(log).fetchWithDependencies(cacheDir(`kafka-${KAFKA_VERSION}`), KAFKA_ARTIFACTS);
     const classpath = `${path.join(home, 'libs')}/*`;
-
     await fs.mkdir(options.dataDir, { recursive: true });
     const port = await freePort(options.port);
-    const controllerPort = await freePort();
-    const logDir = path.join(options.dataDir, 'kafka-logs');
-    const propertiesFile = path.join(options.dataDir, 'server.properties');
-    const log4jFile = path.join(options.dataDir, 'log4j2.properties');
-    await fs.writeFile(propertiesFile, serverProperties({ port, controllerPort, logDir }));
-    await fs.writeFile(log4jFile, LOG4J_PROPERTIES);
+    const launch = () => launchBroker(options, classpath, port);
+    return new EmbeddedKafkaBroker([`127.0.0.1:${port}`], await launch(), launch);
+  }
 
-    if (!(await isFormatted(logDir))) {
-      const clusterId = (await java(classpath, ['kafka.tools.StorageTool', 'random-uuid'])).trim();
-      await java(classpath, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
-    }
-
-    const brokers = [`127.0.0.1:${port}`];
-    const processLog = path.join(options.dataDir, 'kafka.log');
-    log(`starting embedded Kafka ${KAFKA_VERSION} on ${brokers[0]} (data ${options.dataDir}, log ${processLog})`);
-    const server = SupervisedProcess.start({
-      name: `embedded Kafka on ${brokers[0]}`,
-      command: 'java',
-      args: [`-Xmx${options.heapMb ?? 512}m`, '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath, 'kafka.Kafka', propertiesFile],
-      logFile: processLog,
-    });
-    try {
-      await waitForKafka(brokers, {
-        timeoutMs: options.startTimeoutMs ?? 60_000,
-        isAlive: () => server.running,
-        describe: () => `Log ${processLog}:\n${server.logTail()}`,
-      });
-    } catch (error) {
-      await server.stop();
-      throw server.running ? error : server.failedToStart('exited during start-up');
-    }
-    log(`embedded Kafka ready on ${brokers[0]}`);
-    return new EmbeddedKafkaBroker(brokers, server);
+  get name(): string {
+    return `embedded Kafka on ${this.brokers[0]}`;
   }
 
   get pid(): number | undefined {
     return this.process.pid;
   }
 
+  /** Whether its process is up (it may be dead and waiting for the supervisor's restart). */
+  get running(): boolean {
+    return this.process.running;
+  }
+
+  get exited(): Promise<ProcessExit> {
+    return this.process.exited;
+  }
+
+  get logFile(): string {
+    return this.process.options.logFile;
+  }
+
+  /**
+   * Starts the broker again after its process died, on the same port and data: clients keep their
+   * address, and whatever was acknowledged is still in the log. Fails while the port is taken.
+   */
+  async restart(): Promise<void> {
+    if (this.process.running) return;
+    const port = Number(this.brokers[0]!.split(':')[1]);
+    if (!(await isPortFree(port))) throw new InfrastructureError('KAFKA_PORT_TAKEN', `port ${port} of ${this.name} is taken by another process; clients would not find the broker elsewhere`, { retriable: true });
+    this.process = await this.launch();
+  }
+
   async stop(): Promise<void> {
     await this.process.stop();
   }
+
+  /** The shutdown deadline passed: no more waiting for a clean stop. */
+  kill(): Promise<ProcessExit> {
+    return this.process.kill();
+  }
+}
+
+/** Writes the configuration (formatting the storage the first time) and starts the broker process; resolves once it serves. */
+async function launchBroker(options: EmbeddedKafkaOptions, classpath: string, port: number): Promise<SupervisedProcess> {
+  const log = options.log ?? (() => undefined);
+  const controllerPort = await freePort();
+  const logDir = path.join(options.dataDir, 'kafka-logs');
+  const propertiesFile = path.join(options.dataDir, 'server.properties');
+  const log4jFile = path.join(options.dataDir, 'log4j2.properties');
+  await fs.writeFile(propertiesFile, serverProperties({ port, controllerPort, logDir }));
+  await fs.writeFile(log4jFile, LOG4J_PROPERTIES);
+
+  if (!(await isFormatted(logDir))) {
+    const clusterId = (await java(classpath, ['kafka.tools.StorageTool', 'random-uuid'])).trim();
+    await java(classpath, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
+  }
+
+  const brokers = [`127.0.0.1:${port}`];
+  const processLog = path.join(options.dataDir, 'kafka.log');
+  log(`starting embedded Kafka ${KAFKA_VERSION} on ${brokers[0]} (data ${options.dataDir}, log ${processLog})`);
+  const server = SupervisedProcess.start({
+    name: `embedded Kafka on ${brokers[0]}`,
+    command: 'java',
+    args: [`-Xmx${options.heapMb ?? 512}m`, '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath, 'kafka.Kafka', propertiesFile],
+    logFile: processLog,
+  });
+  try {
+    await waitForKafka(brokers, {
+      timeoutMs: options.startTimeoutMs ?? 60_000,
+      isAlive: () => server.running,
+      describe: () => `Log ${processLog}:\n${server.logTail()}`,
+    });
+  } catch (error) {
+    await server.stop();
+    throw server.running ? error : server.failedToStart('exited during start-up');
+  }
+  log(`embedded Kafka ready on ${brokers[0]}`);
+  return server;
 }
 
 function serverProperties(p: { port: number; controllerPort: number; logDir: string }): string {
