@@ -11,6 +11,7 @@ import { describeError } from '../errors/hub-error.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import { flowDestinationIssues } from './flow-destination-check.js';
 import { flowFileSchema, type FlowFileSettings } from './flow-file-schema.js';
+import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from './expressions/expression-limits.js';
 import { flowIssueCode } from './flow-issue-code.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry, StepStateStore } from './flow-step.js';
@@ -93,8 +94,9 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
     },
   };
   let type = inputTypeOf(from, deps.schemas);
+  const expressionLimits = limitsOf(settings.limits);
   for (const [index, item] of items.entries()) {
-    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps: stepDeps, issues });
+    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps: stepDeps, issues, expressionLimits });
     if (!step) {
       stepsFailed = true;
       type = undefined;
@@ -151,10 +153,11 @@ interface CompileScope {
   deps: FlowCompileDeps;
   /** Where every problem found goes. */
   issues: ConfigIssue[];
+  expressionLimits: ExpressionLimits;
 }
 
 /** The step compiled, or undefined when it has issues (added to `issues`). */
-function compileStep(index: number, item: unknown, inputType: avro.Type | undefined, { flowName, text, yaml, deps, issues }: CompileScope): StepInstance | undefined {
+function compileStep(index: number, item: unknown, inputType: avro.Type | undefined, { flowName, text, yaml, deps, issues, expressionLimits }: CompileScope): StepInstance | undefined {
   if (!isObject(item)) return undefined; // the file schema reported it
   const keys = Object.keys(item);
   if (keys.length !== 1) {
@@ -182,6 +185,7 @@ function compileStep(index: number, item: unknown, inputType: avro.Type | undefi
     inputType,
     schemas: deps.schemas,
     flowName,
+    expressionLimits,
     state: (name) => deps.state(flowName, name),
     table: (topic) => deps.table(topic),
     report: (relativePath, code, message, at) => {
@@ -264,6 +268,13 @@ function runStep(flow: string, step: StepInstance, messages: FlowMessage[], from
 
 async function closeSteps(steps: readonly StepInstance[]): Promise<void> {
   await Promise.allSettled(steps.map((step) => step.compiled.close?.()));
+}
+
+/** The file's `limits` (defaults applied by the schema); a value the schema refused falls back to its default, the issue being reported. */
+function limitsOf(value: unknown): ExpressionLimits {
+  const given = isObject(value) ? value : {};
+  const valid = (name: keyof ExpressionLimits): number => (typeof given[name] === 'number' && Number.isInteger(given[name]) && given[name] > 0 ? given[name] : DEFAULT_EXPRESSION_LIMITS[name]);
+  return { expressionTimeoutMs: valid('expressionTimeoutMs'), expressionDepth: valid('expressionDepth') };
 }
 
 function destinationList(value: unknown): FlowDestination[] {

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { expressionLimitsSchema } from './expressions/expression-limits.js';
 
 /** Flow names become consumer groups (`crm-hub.flow.<name>`) and dead-letter topics: kept simple. */
 export const FLOW_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
@@ -68,6 +69,7 @@ export const flowFileSchema = {
       },
     },
     concurrency: { type: 'integer', minimum: 1, default: 4, description: 'Partitions handled at once; order is always kept within a partition.' },
+    limits: expressionLimitsSchema,
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import type avro from 'avsc';
 import type { JSONSchema } from 'json-schema-to-ts';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
+import type { ExpressionLimits } from './expressions/expression-limits.js';
 import type { FlowMessage } from './flow-message.js';
 
 /**
@@ -43,6 +44,8 @@ export interface StepCompileContext {
   table(topic: string): LookupTable;
   /** Name of the flow, for state and table names. */
   flowName: string;
+  /** The flow file's `limits` for every expression of its steps; the defaults when absent. */
+  expressionLimits?: ExpressionLimits;
 }
 
 export interface StepStateStore {

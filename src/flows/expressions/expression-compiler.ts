@@ -3,12 +3,14 @@ import type avro from 'avsc';
 import type { CompiledExpression } from './compiled-expression.js';
 import { DOMAIN_FUNCTIONS } from './domain-functions.js';
 import { ExpressionEvaluationError, expressionErrorFromJsonata } from './expression-evaluation-error.js';
+import { DEFAULT_EXPRESSION_LIMITS, ExpressionLimitError, type ExpressionLimits } from './expression-limits.js';
 import type { ExpressionProblem } from './expression-problem.js';
 import { FastPathExit } from './fast-path-exit.js';
 import { compileFastPath } from './fast-path-compiler.js';
 import { fieldPathProblems } from './field-path-check.js';
 import { functionNameProblems } from './function-name-check.js';
 import { type AstNode, childNodes } from './jsonata-ast.js';
+import { LinearRegex, linearRegexProblem } from './linear-regex.js';
 
 export interface ExpressionOptions {
   /** The Avro record type of the input: field names in paths are checked against it. */
@@ -17,6 +19,8 @@ export interface ExpressionOptions {
   variables?: readonly string[];
   /** false: always evaluate with jsonata, even when the fast path could (for comparisons and measurements). */
   fastPath?: boolean;
+  /** Bounds of each evaluation by jsonata; default DEFAULT_EXPRESSION_LIMITS. (The fast path's closures have no loops or calls to bound.) */
+  limits?: ExpressionLimits;
 }
 
 export type ExpressionCompilation = { ok: true; expression: CompiledExpression } | { ok: false; problems: ExpressionProblem[] };
@@ -29,14 +33,18 @@ export type ExpressionCompilation = { ok: true; expression: CompiledExpression }
  * the same results; the fast path hands any input whose semantics it does not reproduce to jsonata.
  */
 export function compileExpression(text: string, options: ExpressionOptions = {}): ExpressionCompilation {
+  const limits = options.limits ?? DEFAULT_EXPRESSION_LIMITS;
   let parsed: jsonata.Expression;
   try {
-    parsed = jsonata(text);
+    // jsonata's own guardrails check depth and elapsed time at every evaluation step, per
+    // evaluation; regex literals run on RE2, whose matching cannot backtrack catastrophically.
+    parsed = jsonata(text, { timeout: limits.expressionTimeoutMs, stack: limits.expressionDepth, RegexEngine: LinearRegex as unknown as RegExpConstructor });
   } catch (error) {
     return { ok: false, problems: [syntaxProblem(error, text)] };
   }
   const ast = parsed.ast() as AstNode;
   const problems = functionNameProblems(ast, text, options.variables);
+  problems.push(...regexProblems(ast));
   if (options.inputType) problems.push(...fieldPathProblems(ast, text, options.inputType));
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.offset - b.offset) };
 
@@ -45,7 +53,7 @@ export function compileExpression(text: string, options: ExpressionOptions = {})
     try {
       return await parsed.evaluate(input, bindings);
     } catch (error) {
-      throw expressionErrorFromJsonata(error, text);
+      throw limitError(error, text, limits) ?? expressionErrorFromJsonata(error, text);
     }
   };
   const fast = options.fastPath === false ? undefined : compileFastPath(ast);
@@ -75,6 +83,33 @@ function syntaxProblem(error: unknown, text: string): ExpressionProblem {
   const token = typeof fields.token === 'string' || typeof fields.token === 'number' ? String(fields.token) : undefined;
   const start = token !== undefined && token !== '(end)' && end >= token.length ? end - token.length : end;
   return { code: 'EXPRESSION_INVALID', message, offset: Math.max(0, Math.min(start, text.length)) };
+}
+
+/** jsonata's D1011 (stack) and D1012 (timeout), said in the words of the flow file's `limits`. */
+function limitError(error: unknown, text: string, limits: ExpressionLimits): ExpressionLimitError | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+  if (code === 'D1011') return new ExpressionLimitError(`expression ${shown} went deeper than limits.expressionDepth (${limits.expressionDepth} evaluation steps): unbounded recursion?`, 'expressionDepth', { cause: error });
+  if (code === 'D1012') return new ExpressionLimitError(`expression ${shown} ran longer than limits.expressionTimeoutMs (${limits.expressionTimeoutMs} ms) on this message`, 'expressionTimeoutMs', { cause: error });
+  return undefined;
+}
+
+/** Regex literals RE2 cannot run (backreferences, lookarounds): refused before any message, not on one. */
+function regexProblems(ast: AstNode): ExpressionProblem[] {
+  const problems: ExpressionProblem[] = [];
+  const pending = [ast];
+  while (pending.length > 0) {
+    const node = pending.pop() as AstNode;
+    if (node.type === 'regex' && node.value instanceof RegExp) {
+      const reason = linearRegexProblem(node.value.source, node.value.flags);
+      if (reason !== undefined) {
+        const offset = Math.max(0, (node.position ?? 0) - node.value.source.length - 2);
+        problems.push({ code: 'EXPRESSION_INVALID', message: `regular expression /${node.value.source}/ is not supported: ${reason} (crm-hub runs regular expressions on RE2, in time linear in the input, which has no backreferences or lookarounds)`, offset });
+      }
+    }
+    pending.push(...childNodes(node));
+  }
+  return problems;
 }
 
 /** Every `$name` the expression refers to, functions included. */

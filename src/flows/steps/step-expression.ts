@@ -18,7 +18,7 @@ export interface StepExpressionOptions {
  */
 export function compileStepExpression(context: StepCompileContext, relativePath: (string | number)[], text: string, options: StepExpressionOptions = {}): CompiledExpression {
   const inputType = 'inputType' in options ? options.inputType : context.inputType;
-  const compilation = compileExpression(text, { inputType });
+  const compilation = compileExpression(text, { inputType, ...(context.expressionLimits ? { limits: context.expressionLimits } : {}) });
   if (compilation.ok) return compilation.expression;
   for (const problem of compilation.problems) context.report(relativePath, problem.code, problem.message, { offset: (options.offset ?? 0) + problem.offset });
   return {
