@@ -18,7 +18,7 @@ import { webhookSourceInstance } from '../support/webhook-source-instance.js';
 /** What the benchmarks hand the hub's own loaders must be what the hub accepts, or the figures would be of a refused config. */
 describe('benchmark hub configs and topics', () => {
   let connectors: ConnectorCatalog;
-  const demoEnv = { DEMO_TOKEN: 't', DEMO_CRM_URL: 'http://127.0.0.1:1', DEMO_POLICY_FEED_URL: 'http://127.0.0.1:2/feed', DEMO_CLAIMS_FEED_URL: 'http://127.0.0.1:3/feed', DEMO_SCM_URL: 'http://127.0.0.1:4', DEMO_DESK_URL: 'http://127.0.0.1:5', DEMO_ERP_URL: 'http://127.0.0.1:6', DEMO_ERP_COMPANY: '3100' };
+  const demoEnv = { DEMO_TOKEN: 't', DEMO_CRM_URL: 'http://127.0.0.1:1', DEMO_POLICY_FEED_URL: 'http://127.0.0.1:2/feed', DEMO_CLAIMS_FEED_URL: 'http://127.0.0.1:3/feed', DEMO_SCM_URL: 'http://127.0.0.1:4', DEMO_DESK_URL: 'http://127.0.0.1:5', DEMO_ERP_URL: 'http://127.0.0.1:6', DEMO_ERP_COMPANY: '3100', DEMO_WEBHOOK_SECRET: 'bench-webhook-secret' };
 
   before(async () => {
     connectors = await ConnectorCatalog.discover();

@@ -27,6 +27,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   kind: 'source',
   description: 'Claim events (reported, registered, assessed, approved, paid, closed, rejected, reopened) with reserve and paid amounts from the claims system onto claims.claim.v1, by webhook and/or its changed-since feed.',
   produces: [TOPIC],
+  receivesWebhooks: true,
   spec,
   create(config, context) {
     const mapping: ClaimMappingOptions = { sourceSystem: config.sourceSystem, utcOffset: config.utcOffset, lossTypes: config.lossTypes };

@@ -42,6 +42,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   kind: 'source',
   description: 'Customer master from the CRM: webhook events (created, updated, merged) and polling of changed customers, mapped to crm.customer.v1.',
   produces: [TOPIC],
+  receivesWebhooks: true,
   spec,
   create(config, context) {
     const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });

@@ -56,6 +56,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   kind: 'source',
   description: 'Reads records from an HTTP system: webhook pushes, and/or polling a changed-since feed with cursor paging.',
   produces: [],
+  receivesWebhooks: true,
   spec,
   create(config, context) {
     const toRecord = (item: Record<string, unknown>, eventId: string): SourceRecord => {

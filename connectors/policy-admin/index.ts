@@ -28,6 +28,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   kind: 'source',
   description: 'Policy events (issued, endorsed, renewed, lapsed, cancelled) from the core policy administration system onto policy.policy.v1, by webhook and/or its changed-since feed.',
   produces: [TOPIC],
+  receivesWebhooks: true,
   spec,
   create(config, context) {
     const mapping: PolicyMappingOptions = { sourceSystem: config.sourceSystem, amountUnit: config.amountUnit, utcOffset: config.utcOffset, productLines: config.productLines };

@@ -42,6 +42,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   kind: 'source',
   description: 'Spare-parts stock per warehouse from the SCM: paged changed-since polling of /api/stock, and low-stock webhooks, onto scm.inventory.v1.',
   produces: [INVENTORY_TOPIC],
+  receivesWebhooks: true,
   spec,
   create(config, context) {
     const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs });

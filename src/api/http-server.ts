@@ -1,9 +1,10 @@
 import http from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import { describeError } from '../errors/hub-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { HealthProbe } from './health-probe.js';
-import { apiRouter, type ApiAccessPolicy } from './api-router.js';
-import type { ApiRoute } from './api-route.js';
+import { apiRouter, expressPath, type ApiAccessPolicy } from './api-router.js';
+import { apiError, type ApiRoute } from './api-route.js';
 import { openApiDocument } from './openapi-document.js';
 import { probeRoutes, type ReadinessCheck } from './probe-routes.js';
 import { WEBHOOK_ROUTE_DOCUMENTATION } from './webhook-route-documentation.js';
@@ -11,11 +12,18 @@ import { WEBHOOK_ROUTE_DOCUMENTATION } from './webhook-route-documentation.js';
 /**
  * The hub's one HTTP server: probes, the admin API (declared routes, documented at /openapi.json),
  * webhooks and the dashboard. It listens before the broker and registry are up, so that /health
- * can say "starting" instead of refusing connections.
+ * can say "starting" instead of refusing connections. Every answer it gives is JSON (the dashboard's
+ * files aside): an unknown route is a JSON 404, a known path asked with another method a 405 with
+ * `Allow`, and any error a JSON body; Express's own HTML pages never reach a caller.
  */
 export class HubHttpServer {
   readonly app: Express;
   private readonly routes: ApiRoute[] = [];
+  /** Everything mounted, in order; the fallbacks after it in `app` stay last however late a router is added. */
+  private readonly mounted: Router = express.Router();
+  /** One catch-all per declared path, reached only when no route of that path took the method. */
+  private readonly otherMethods: Router = express.Router();
+  private readonly declaredPaths = new Set<string>();
   healthProbe: HealthProbe | undefined;
   readinessChecks: ReadinessCheck[] = [];
   startupError: string | undefined;
@@ -28,6 +36,13 @@ export class HubHttpServer {
   ) {
     this.app = express();
     this.app.disable('x-powered-by');
+    this.app.use(this.mounted);
+    this.app.use(this.otherMethods);
+    this.app.use((req: Request, res: Response) => {
+      const starting = this.healthProbe === undefined ? ' (the hub is still starting: some routes appear once it is ready)' : '';
+      apiError(res, 404, 'ROUTE_UNKNOWN', `no route ${req.method} ${req.path}${starting}`);
+    });
+    this.app.use((error: unknown, req: Request, res: Response, next: NextFunction) => this.answerError(error, req, res, next));
     this.addRoutes(probeRoutes(this));
     this.addRoutes([
       {
@@ -46,7 +61,37 @@ export class HubHttpServer {
   /** Mounts declared routes; they appear in the OpenAPI document. */
   addRoutes(routes: readonly ApiRoute[]): void {
     this.routes.push(...routes);
-    this.app.use(apiRouter(routes, this.policy, this.logger));
+    this.mounted.use(apiRouter(routes, this.policy, this.logger));
+    for (const route of routes) {
+      if (this.declaredPaths.has(route.path)) continue;
+      this.declaredPaths.add(route.path);
+      this.otherMethods.all(expressPath(route.path), (req: Request, res: Response) => {
+        const methods = this.routes.filter((declared) => declared.path === route.path).map((declared) => declared.method.toUpperCase());
+        if (methods.includes('GET')) methods.push('HEAD');
+        res.set('Allow', methods.join(', '));
+        apiError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not accepted on ${route.path}; it takes ${methods.join(', ')}`);
+      });
+    }
+  }
+
+  /** Mounts a router that is not a declared API route (the webhooks), before the JSON fallbacks. */
+  mount(router: Router): void {
+    this.mounted.use(router);
+  }
+
+  /**
+   * Errors no route answered: a malformed or oversized body, a bad path encoding, or a bug. The
+   * caller's mistakes keep their 4xx; anything else is a 500 whose details stay in the log.
+   */
+  private answerError(error: unknown, req: Request, res: Response, next: NextFunction): void {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: unknown }).status;
+    const type = (error as { type?: unknown }).type;
+    if (type === 'entity.too.large') return void apiError(res, 413, 'BODY_TOO_LARGE', 'the body is larger than this route accepts');
+    if (type === 'entity.parse.failed') return void apiError(res, 400, 'BODY_NOT_JSON', `the body is not valid JSON: ${describeError(error).message}`);
+    if (typeof status === 'number' && status >= 400 && status < 500) return void apiError(res, status, 'REQUEST_INVALID', describeError(error).message);
+    this.logger.error(`${req.method} ${req.path} failed: ${describeError(error).code}: ${describeError(error).message}`);
+    apiError(res, 500, 'INTERNAL_ERROR', 'the hub failed to answer this request; the hub log has the details');
   }
 
   document(): Record<string, unknown> {

@@ -48,8 +48,10 @@ export interface RetrySettings {
 }
 
 export interface WebhookSettings {
-  /** HMAC-SHA256 key; when set, requests must carry a valid signature. Usually `${ENV}`. */
+  /** HMAC-SHA256 key: requests must carry a valid signature. Usually `${ENV}`. A push source needs it unless `insecure`. */
   secret?: string;
+  /** Accept unsigned requests: said explicitly, never the default; the hub warns at every start. */
+  insecure?: boolean;
   /** How old a signed timestamp may be. Default 300 s. */
   toleranceSeconds: number;
   /** Default 1 MiB. */

@@ -117,12 +117,33 @@ function instanceIssues(name: string, instance: Record<string, unknown>, definit
     const problem = cronScheduleProblem(instance.schedule);
     if (problem) issues.push(yaml.issueAt(at('schedule'), 'CRON_INVALID', problem));
   }
+  if (definition.kind === 'source' && definition.receivesWebhooks === true) issues.push(...webhookSecurityIssues(name, instance, definition, yaml));
   const retry = instance.retry;
   if (isObject(retry) && typeof retry.initialDelayMs === 'number' && typeof retry.maxDelayMs === 'number' && retry.maxDelayMs < retry.initialDelayMs) {
     issues.push(yaml.issueAt(at('retry', 'maxDelayMs'), 'VALUE_INVALID', `must be at least retry.initialDelayMs (${retry.initialDelayMs})`));
   }
   if (isObject(instance.config)) issues.push(...validateAgainstSchema(compileConfigSchema(definition.spec as object), instance.config, at('config'), yaml));
   return issues;
+}
+
+/**
+ * A push source answers POST /webhooks/<name> to whoever can reach the hub: unsigned, anyone could
+ * write records. So it needs a secret, or says `insecure: true` in so many words.
+ */
+function webhookSecurityIssues(name: string, instance: Record<string, unknown>, definition: ConnectorDefinition, yaml: ConfigYaml): ConfigIssue[] {
+  const path = ['connectors', name, 'webhook'];
+  const webhook = isObject(instance.webhook) ? instance.webhook : {};
+  const hasSecret = typeof webhook.secret === 'string' || yaml.hasEnvProblem([...path, 'secret']);
+  if (hasSecret && webhook.insecure === true) {
+    return [yaml.issueAt([...path, 'insecure'], 'VALUE_INVALID', 'contradicts webhook.secret: with a secret every request must be signed; remove one of the two')];
+  }
+  if (hasSecret || webhook.insecure === true) return [];
+  return [yaml.issueAt([...path, 'secret'], 'REQUIRED_MISSING', `is required: ${definition.name} receives webhooks, and without a secret anyone who can reach the hub can post records to ${name}; set webhook.secret (e.g. "\${${envName(name)}_WEBHOOK_SECRET}") or, on a trusted network only, webhook.insecure: true`)];
+}
+
+/** `crm-main` → `CRM_MAIN`, for the environment variable a message suggests. */
+function envName(instance: string): string {
+  return instance.toUpperCase().replaceAll('-', '_');
 }
 
 /** `rules[2].when` → ['rules', 2, 'when'], as config issue paths are written. */

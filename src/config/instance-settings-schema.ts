@@ -41,7 +41,8 @@ export const instanceSettingsSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        secret: { type: 'string', minLength: 1, writeOnly: true, description: 'HMAC-SHA256 key; when set, requests must carry a valid signature.' },
+        secret: { type: 'string', minLength: 1, writeOnly: true, description: 'HMAC-SHA256 key: requests must carry a valid signature. Required for push sources unless `insecure: true`.' },
+        insecure: { type: 'boolean', description: 'Accept unsigned webhook requests (no secret): anyone who can reach the hub can post records. Only for trusted networks; the hub warns at every start.' },
         toleranceSeconds: { type: 'integer', minimum: 1, default: 300 },
         maxBodyBytes: { type: 'integer', minimum: 1, default: 1048576 },
       },

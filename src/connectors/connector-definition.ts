@@ -107,6 +107,12 @@ export interface SourceConnectorDefinition<Config = Record<string, unknown>> ext
   kind: 'source';
   /** Canonical topics this source writes. */
   produces: string[];
+  /**
+   * True when the connector it creates has a `webhook`: its instances answer POST
+   * /webhooks/<instance>, so the hub config must give each a webhook secret (or say
+   * `insecure: true`), which `crm-hub validate` checks before anything starts.
+   */
+  receivesWebhooks?: boolean;
   create(config: Config, context: ConnectorContext): SourceConnector | Promise<SourceConnector>;
 }
 

@@ -5,6 +5,7 @@ import { DEFAULT_SERVICE_RESTART_POLICY, type ServiceRestartPolicy } from '../in
 /** Everything the hub reads from its environment, read once and checked at start. */
 export interface HubSettings {
   httpPort: number;
+  /** Loopback unless CRM_HUB_HOST says otherwise: webhooks and the admin API are not offered to the network by default. */
   httpHost: string;
   kafkaBrokers?: string;
   schemaRegistryUrl?: string;
@@ -40,7 +41,7 @@ const MAX_SESSION_TIMEOUT_MS = 1_800_000;
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string): HubSettings {
   return {
     httpPort: portFrom(env, 'CRM_HUB_PORT', 8080),
-    httpHost: env.CRM_HUB_HOST ?? '0.0.0.0',
+    httpHost: env.CRM_HUB_HOST || '127.0.0.1',
     kafkaBrokers: env.KAFKA_BROKERS || undefined,
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL || undefined,
     dataDir: path.resolve(env.CRM_HUB_DATA_DIR ?? path.join(projectRoot, '.crm-hub')),

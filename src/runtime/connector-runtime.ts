@@ -18,7 +18,7 @@ import { PollingSource } from './polling-source.js';
 import { SinkRunner } from './sink-runner.js';
 import { SourceRecordPublisher } from './source-record-publisher.js';
 import { WebhookEndpoint } from './webhook-endpoint.js';
-import { createWebhookRouter } from './webhook-router.js';
+import { createWebhookRouter, type WebhookTarget } from './webhook-router.js';
 import type { SourcePosition } from '../connectors/connector-definition.js';
 
 export const SOURCE_POSITIONS_TOPIC = 'crm-hub.source-positions';
@@ -63,7 +63,21 @@ export class ConnectorRuntime {
     private readonly positions: CompactedTopicStore<SourcePosition>,
     private readonly webhookEvents: CompactedTopicStore<{ at: string }>,
   ) {
-    this.webhookRouter = createWebhookRouter((name) => this.instances.get(name)?.webhook);
+    this.webhookRouter = createWebhookRouter((name) => this.webhookTarget(name));
+  }
+
+  /**
+   * What POST /webhooks/<name> reaches: the endpoint, or, for a push source that is configured but
+   * has none right now (starting, restarting, failed), "not ready", so that the sender comes back
+   * instead of taking a 404 for an answer.
+   */
+  webhookTarget(name: string): WebhookTarget | undefined {
+    const hosted = this.instances.get(name);
+    if (!hosted) return undefined;
+    if (hosted.webhook) return { state: 'ready', endpoint: hosted.webhook };
+    const definition = this.deps.connectors.find?.(hosted.config.connector);
+    if (definition?.kind !== 'source' || definition.receivesWebhooks !== true) return undefined;
+    return { state: 'not-ready', reason: `${name} is ${hosted.status.state === 'failed' ? 'not running' : 'starting'}` };
   }
 
   /** `invalid`: instances whose config failed validation; shown as failed with their issues, never started. */
@@ -223,6 +237,10 @@ export class ConnectorRuntime {
     const publisher = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters, metrics);
     const logger = this.deps.logger.child({ instance: config.name });
     if (!connector.poll && !connector.webhook) throw new ConfigError('SOURCE_HAS_NO_INPUT', `${config.connector} offers neither polling nor a webhook`);
+    // The rule `crm-hub validate` applies, checked again for configs that reach the runtime another way; before anything polls.
+    if (connector.webhook && config.webhook.secret === undefined && config.webhook.insecure !== true) {
+      throw new ConfigError('WEBHOOK_SECRET_MISSING', `connectors.${config.name}.webhook.secret is required: ${config.connector} receives webhooks; set a secret, or webhook.insecure: true to accept unsigned requests`);
+    }
     if (connector.poll && config.schedule) {
       hosted.polling = new PollingSource(config, { ...connector, poll: connector.poll.bind(connector) }, publisher, this.positions, status, logger, metrics);
       // Paused before it starts, so that not even the first poll runs.
@@ -230,6 +248,7 @@ export class ConnectorRuntime {
       hosted.polling.start();
     }
     if (connector.webhook) {
+      if (config.webhook.secret === undefined) logger.warn(`webhook ${config.name}: accepts UNSIGNED requests (webhook.insecure: true): anyone who can reach POST /webhooks/${config.name} can write records; set webhook.secret`);
       hosted.webhook = new WebhookEndpoint(config, connector.webhook, publisher, this.webhookEvents, status, logger, metrics);
       hosted.webhook.paused = paused;
     }

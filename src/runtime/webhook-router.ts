@@ -2,27 +2,46 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { WebhookEndpoint } from './webhook-endpoint.js';
 
 /**
- * POST /webhooks/<instance> for every push source. The body is read raw (the signature is over the
- * exact bytes) with each instance's own size limit.
+ * Where a webhook goes: a push source's endpoint, or a push source that is configured but cannot
+ * take requests yet (the hub or the instance is starting, or it failed). Unknown names have none.
  */
-export function createWebhookRouter(endpointFor: (instance: string) => WebhookEndpoint | undefined): Router {
+export type WebhookTarget = { state: 'ready'; endpoint: WebhookEndpoint } | { state: 'not-ready'; reason: string };
+
+/** Seconds a sender is asked to wait while a push source is not ready: a hub starts in under a minute. */
+export const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * POST /webhooks/<instance> for every push source. The body is read raw (the signature is over the
+ * exact bytes) with each instance's own size limit. Every answer is JSON: a sender that sees a
+ * 503 sends again; a 404 means no such push source, not "not yet".
+ */
+export function createWebhookRouter(targetFor: (instance: string) => WebhookTarget | undefined): Router {
   const router = express.Router();
   router.post(
     '/webhooks/:instance',
     (req: Request, res: Response, next: NextFunction) => {
-      const endpoint = endpointFor(String(req.params.instance));
-      if (!endpoint) {
-        res.status(404).json({ error: { code: 'WEBHOOK_UNKNOWN', message: `no push source named ${String(req.params.instance)}` } });
+      const instance = String(req.params.instance);
+      const target = targetFor(instance);
+      if (!target) {
+        res.status(404).json({ error: { code: 'WEBHOOK_UNKNOWN', message: `no push source named ${instance}` } });
         return;
       }
-      res.locals.endpoint = endpoint;
-      express.raw({ type: () => true, limit: endpoint.maxBodyBytes })(req, res, next);
+      if (target.state === 'not-ready') {
+        res.status(503).set('Retry-After', String(NOT_READY_RETRY_AFTER_SECONDS)).json({ error: { code: 'WEBHOOK_NOT_READY', message: `${target.reason}; send again in ${NOT_READY_RETRY_AFTER_SECONDS} s` } });
+        return;
+      }
+      res.locals.endpoint = target.endpoint;
+      express.raw({ type: () => true, limit: target.endpoint.maxBodyBytes })(req, res, next);
     },
     (req: Request, res: Response, next: NextFunction) => {
       (res.locals.endpoint as WebhookEndpoint).handle(req, res).catch(next);
     },
   );
-  router.use((error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+  router.all('/webhooks/:instance', (req: Request, res: Response) => {
+    res.status(405).set('Allow', 'POST').json({ error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not accepted here; webhooks are POSTed` } });
+  });
+  // Only the webhooks' own errors: whatever is mounted before this router keeps its error handling.
+  router.use('/webhooks', (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
       res.status(413).json({ error: { code: 'BODY_TOO_LARGE', message: `the body is larger than this webhook accepts: ${error.message}` } });

@@ -10,6 +10,8 @@ export interface ClaimsSimulatorOptions {
   /** Seed events; the default is seedClaimsEvents(). */
   events?: readonly ClaimsEvent[];
   latencyMs?: Latency;
+  /** The hub's webhook secret for this system: `push` signs with it unless given another. */
+  webhookSecret?: string;
 }
 
 /**
@@ -18,7 +20,10 @@ export interface ClaimsSimulatorOptions {
  * back-office simulator), and its webhook pushes to the hub.
  */
 export class ClaimsSimulator {
-  constructor(readonly backOffice: BackOfficeSimulator) {}
+  constructor(
+    readonly backOffice: BackOfficeSimulator,
+    private readonly webhookSecret?: string,
+  ) {}
 
   /** The feed URL to configure as `poll.url`. */
   get feedUrl(): string {
@@ -30,8 +35,8 @@ export class ClaimsSimulator {
     this.backOffice.upsert('claim-events', event);
   }
 
-  /** Pushes an event to a hub webhook as the claims system does, signed when a secret is given. */
-  push(webhookUrl: string, event: unknown, secret?: string): Promise<{ status: number; body: unknown }> {
+  /** Pushes an event to a hub webhook as the claims system does: signed with `secret`, else its webhook secret, else unsigned. */
+  push(webhookUrl: string, event: unknown, secret = this.webhookSecret): Promise<{ status: number; body: unknown }> {
     return sendWebhook(webhookUrl, event, secret === undefined ? {} : { secret });
   }
 
@@ -48,5 +53,5 @@ export async function startClaimsSimulator(options: ClaimsSimulatorOptions = {})
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
     collections: { 'claim-events': { keyField: 'msgId', records: options.events ?? seedClaimsEvents() } },
   });
-  return new ClaimsSimulator(backOffice);
+  return new ClaimsSimulator(backOffice, options.webhookSecret);
 }

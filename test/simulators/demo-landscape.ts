@@ -1,15 +1,22 @@
-import { startClaimsSimulator } from './claims-simulator.js';
+import { randomBytes } from 'node:crypto';
+import { startClaimsSimulator, type ClaimsSimulator } from './claims-simulator.js';
 import { seededCrmCustomers, startCrmSimulator, type CrmCustomer } from './crm-simulator.js';
 import { ERP_COMPANY_CODES, startErpSimulator } from './erp-simulator.js';
 import { POLICY_ADMIN_PARTIES } from './policy-admin-events.js';
-import { startPolicyAdminSimulator } from './policy-admin-simulator.js';
+import { startPolicyAdminSimulator, type PolicyAdminSimulator } from './policy-admin-simulator.js';
 import { birthDateOfResidentId, genderOfResidentId } from '../../src/domain/resident-id-number.js';
 import { startScmSimulator } from './scm-simulator.js';
 import { startServiceDeskSimulator } from './service-desk-simulator.js';
+import { sendWebhook } from './webhook-sender.js';
 
 /** What `config/demo.crm-hub.yaml` needs from the landscape, as `${DEMO_*}` values. */
 export interface DemoLandscape {
   env: Record<string, string>;
+  /** The systems that push events; their `push` signs with the landscape's webhook secret. */
+  claims: ClaimsSimulator;
+  policy: PolicyAdminSimulator;
+  /** Posts a webhook (a CRM or SCM event, say) signed with the landscape's secret, as the demo's systems sign theirs. */
+  push(webhookUrl: string, body: unknown): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -20,6 +27,8 @@ export interface DemoLandscape {
  */
 export async function startDemoLandscape(): Promise<DemoLandscape> {
   const token = 'demo-token-not-secret';
+  // A new key every start: the demo's push sources take only webhooks signed with it (DEMO_WEBHOOK_SECRET).
+  const webhookSecret = randomBytes(32).toString('hex');
   const started: { close(): Promise<void> }[] = [];
   const keep = <T extends { close(): Promise<void> }>(simulator: T): T => {
     started.push(simulator);
@@ -30,8 +39,8 @@ export async function startDemoLandscape(): Promise<DemoLandscape> {
   };
   try {
     const crm = keep(await startCrmSimulator({ bearerToken: token, customers: [...seededCrmCustomers(50), ...policyHoldersInCrm()] }));
-    const policy = keep(await startPolicyAdminSimulator({ bearerToken: token }));
-    const claims = keep(await startClaimsSimulator({ bearerToken: token }));
+    const policy = keep(await startPolicyAdminSimulator({ bearerToken: token, webhookSecret }));
+    const claims = keep(await startClaimsSimulator({ bearerToken: token, webhookSecret }));
     const scm = keep(await startScmSimulator({ auth: { bearerToken: token } }));
     const desk = keep(await startServiceDeskSimulator({ bearerToken: token }));
     const erp = keep(await startErpSimulator({ auth: { bearerToken: token } }));
@@ -45,7 +54,11 @@ export async function startDemoLandscape(): Promise<DemoLandscape> {
         DEMO_DESK_URL: desk.url,
         DEMO_ERP_URL: erp.url,
         DEMO_ERP_COMPANY: ERP_COMPANY_CODES[0],
+        DEMO_WEBHOOK_SECRET: webhookSecret,
       },
+      claims,
+      policy,
+      push: (webhookUrl, body) => sendWebhook(webhookUrl, body, { secret: webhookSecret }),
       close,
     };
   } catch (error) {

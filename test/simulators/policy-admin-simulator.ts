@@ -10,6 +10,8 @@ export interface PolicyAdminSimulatorOptions {
   /** Seed events; the default is seedPolicyAdminEvents(). */
   events?: readonly PolicyAdminEvent[];
   latencyMs?: Latency;
+  /** The hub's webhook secret for this system: `push` signs with it unless given another. */
+  webhookSecret?: string;
 }
 
 /**
@@ -18,7 +20,10 @@ export interface PolicyAdminSimulatorOptions {
  * back-office simulator), and its webhook pushes to the hub.
  */
 export class PolicyAdminSimulator {
-  constructor(readonly backOffice: BackOfficeSimulator) {}
+  constructor(
+    readonly backOffice: BackOfficeSimulator,
+    private readonly webhookSecret?: string,
+  ) {}
 
   /** The feed URL to configure as `poll.url`. */
   get feedUrl(): string {
@@ -30,8 +35,8 @@ export class PolicyAdminSimulator {
     this.backOffice.upsert('policy-events', event);
   }
 
-  /** Pushes an event to a hub webhook as the policy system does, signed when a secret is given. */
-  push(webhookUrl: string, event: unknown, secret?: string): Promise<{ status: number; body: unknown }> {
+  /** Pushes an event to a hub webhook as the policy system does: signed with `secret`, else its webhook secret, else unsigned. */
+  push(webhookUrl: string, event: unknown, secret = this.webhookSecret): Promise<{ status: number; body: unknown }> {
     return sendWebhook(webhookUrl, event, secret === undefined ? {} : { secret });
   }
 
@@ -48,5 +53,5 @@ export async function startPolicyAdminSimulator(options: PolicyAdminSimulatorOpt
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
     collections: { 'policy-events': { keyField: 'eventNo', records: options.events ?? seedPolicyAdminEvents() } },
   });
-  return new PolicyAdminSimulator(backOffice);
+  return new PolicyAdminSimulator(backOffice, options.webhookSecret);
 }

@@ -11,7 +11,7 @@ import { noteFuzzInput } from './fuzz-report.js';
 import { mutatedText } from './text-mutations.js';
 
 const DEMO = fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'demo.crm-hub.yaml'), 'utf8');
-const ENV = { DEMO_CRM_URL: 'http://127.0.0.1:1', DEMO_TOKEN: 't', DEMO_POLICY_FEED_URL: 'http://127.0.0.1:2/feed', DEMO_CLAIMS_FEED_URL: 'http://127.0.0.1:3/feed', DEMO_SCM_URL: 'http://127.0.0.1:4', DEMO_DESK_URL: 'http://127.0.0.1:5', DEMO_ERP_URL: 'http://127.0.0.1:6', DEMO_ERP_COMPANY: '3100' };
+const ENV = { DEMO_CRM_URL: 'http://127.0.0.1:1', DEMO_TOKEN: 't', DEMO_POLICY_FEED_URL: 'http://127.0.0.1:2/feed', DEMO_CLAIMS_FEED_URL: 'http://127.0.0.1:3/feed', DEMO_SCM_URL: 'http://127.0.0.1:4', DEMO_DESK_URL: 'http://127.0.0.1:5', DEMO_ERP_URL: 'http://127.0.0.1:6', DEMO_ERP_COMPANY: '3100', DEMO_WEBHOOK_SECRET: 'fuzz-webhook-secret' };
 
 describe('fuzzing: hub config files and connector configs', function () {
   this.timeout(120_000);

@@ -37,7 +37,7 @@ describe('config secrets never reach the logs', () => {
     config: { baseUlr: "\${DEMO_CRM_URL}", bearerToken: "\${DEMO_TOKEN}" }
 `,
     );
-    const env: NodeJS.ProcessEnv = { DEMO_TOKEN: token, DEMO_ERP_COMPANY: '3100' };
+    const env: NodeJS.ProcessEnv = { DEMO_TOKEN: token, DEMO_ERP_COMPANY: '3100', DEMO_WEBHOOK_SECRET: `whsec-${randomUUID()}` };
     for (const name of ['DEMO_CRM_URL', 'DEMO_POLICY_FEED_URL', 'DEMO_CLAIMS_FEED_URL', 'DEMO_SCM_URL', 'DEMO_DESK_URL', 'DEMO_ERP_URL']) env[name] = 'http://127.0.0.1:9';
     const { logger, text, lines } = capturedLogger({ level: 'debug' });
 
