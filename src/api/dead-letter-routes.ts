@@ -4,6 +4,7 @@ import type { DeadLetterOffice } from '../dead-letters/dead-letter-office.js';
 import type { DeadLetterFilterInput } from '../dead-letters/dead-letter-filter.js';
 import { DEAD_LETTER_ID_PATTERN } from '../dead-letters/dead-letter-id.js';
 import { DeadLetterNotFoundError } from '../dead-letters/dead-letter-not-found-error.js';
+import { ReplayConflictError } from '../dead-letters/replay-conflict-error.js';
 import type { DeadLetterOrder } from '../dead-letters/dead-letter-page.js';
 import type { ReplayRequest } from '../dead-letters/replay-record.js';
 import { apiError, errorResponse, type ApiParameter, type ApiRoute, type JsonSchema } from './api-route.js';
@@ -32,7 +33,7 @@ const REASON_SCHEMA: JsonSchema = {
     errorCode: { type: 'string' },
     errorMessage: { type: 'string', description: 'Personal data masked' },
     retriable: { type: ['boolean', 'null'] },
-    attempts: { type: ['integer', 'null'] },
+    attempts: { type: ['integer', 'null'], description: 'Delivery attempts of the latest failure (retries), not replays: see the dead letter\'s own attempts' },
     originalTopic: { type: ['string', 'null'] },
     originalPartition: { type: ['integer', 'null'] },
     originalOffset: { type: ['string', 'null'] },
@@ -41,7 +42,10 @@ const REASON_SCHEMA: JsonSchema = {
 };
 
 const BRIEF_PROPERTIES = {
-  id: { type: 'string', description: '<topic>:<partition>:<offset>' },
+  id: { type: 'string', description: 'The dead letter: <topic>:<partition>:<offset> of its first record, the same for every attempt' },
+  latestId: { type: 'string', description: 'The record of its latest attempt; topic, partition and offset are that record\'s' },
+  attempts: { type: 'integer', minimum: 1, description: 'Times it failed: the first failure and each failure again after a replay' },
+  firstFailedAt: { type: 'string', format: 'date-time', description: 'Its first failure; reason.failedAt is the latest' },
   topic: { type: 'string' },
   partition: { type: 'integer' },
   offset: { type: 'string' },
@@ -76,8 +80,16 @@ const REPLAY_SCHEMA: JsonSchema = {
     ids: { type: ['array', 'null'], items: { type: 'string' } },
     filter: { type: ['object', 'null'], description: 'The filter with its times fixed as ISO instants' },
     target: { type: ['string', 'null'], description: 'null: each dead letter\'s original topic' },
-    counts: { type: 'object', properties: { total: { type: 'integer' }, done: { type: 'integer' }, failed: { type: 'integer' } } },
-    state: { type: 'string', enum: ['running', 'done', 'failed'] },
+    counts: {
+      type: 'object',
+      properties: {
+        total: { type: 'integer', description: 'Dead letters selected when it started' },
+        done: { type: 'integer', description: 'Sent and acknowledged by the broker' },
+        failed: { type: 'integer', description: 'Not sent: no topic to send them to, or the broker refused' },
+        failedAgain: { type: 'integer', description: 'Sent, then dead-lettered again by what consumes the target: the cause is still there. Counted once the consumers processed what was sent' },
+      },
+    },
+    state: { type: 'string', enum: ['running', 'done', 'failed'], description: 'running until everything is sent and processed; done when every dead letter went through; failed when any was not sent or failed again' },
     finishedAt: { type: ['string', 'null'], format: 'date-time' },
     targets: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Replayed per topic' },
     errors: { type: 'array', items: { type: 'string' } },
@@ -139,7 +151,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       path: '/api/dead-letters/replays',
       operationId: 'replayDeadLetters',
       summary: 'Replay dead letters by id or by filter, to their original topic or a chosen one',
-      description: 'The selection is fixed when the replay starts, each dead letter is sent once with its original key, bytes and headers (correlation id kept, dlq-* headers dropped, dlq-replayed-from and dlq-replay-id added). A record that fails again becomes a new dead letter. Follow the job at the Location given.',
+      description: 'The selection is fixed when the replay starts: the dead letters there are then (the dlq.* topics up to their end offsets), each once, as its latest attempt, sent with its original key, bytes and headers (correlation id kept, dlq-* headers dropped; dlq-replayed-from, dlq-replay-id, dlq-dead-letter-id, dlq-dead-letter-attempt and dlq-replayed-to added). A record that fails again on the topic it was sent to is recorded as the next attempt of the same dead letter, so it is listed once and no replay picks up its own re-failures. The job runs until the consumers of the target topics processed what it sent, then counts.failedAgain says how many failed again. A replay over dead letters that a running replay sends is refused with 409. Follow the job at the Location given.',
       tag: 'dead-letters',
       access: 'operator',
       body: {
@@ -159,6 +171,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
         202: { description: 'Started: the replay, total known', schema: REPLAY_SCHEMA },
         400: errorResponse('Neither or both of ids and filter, or a bad filter or target'),
         404: errorResponse('An id names no dead letter: nothing was replayed'),
+        409: errorResponse('A running replay sends some of the same dead letters (REPLAY_CONFLICT; the message names it): nothing was replayed'),
       },
       handle: ({ body, principal }, res) => answer(res, async () => {
         const record = await office.replay(body as ReplayRequest, principal?.name ?? 'anonymous');
@@ -174,7 +187,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       tag: 'dead-letters',
       access: 'operator',
       parameters: [REPLAY_ID_PARAMETER],
-      responses: { 202: { description: 'The new replay', schema: REPLAY_SCHEMA }, 404: errorResponse('No such replay, or one of its ids names no dead letter any more') },
+      responses: { 202: { description: 'The new replay', schema: REPLAY_SCHEMA }, 404: errorResponse('No such replay, or one of its ids names no dead letter any more'), 409: errorResponse('A running replay sends some of the same dead letters') },
       handle: ({ params, principal }, res) => answer(res, async () => {
         const record = await office.rerun(String(params.id), principal?.name ?? 'anonymous');
         if (!record) return apiError(res, 404, 'REPLAY_NOT_FOUND', `no replay ${String(params.id)}`);
@@ -185,7 +198,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       method: 'get',
       path: '/api/dead-letters',
       operationId: 'listDeadLetters',
-      summary: 'Dead letters of every dlq.* topic, filtered, newest first',
+      summary: 'Dead letters of every dlq.* topic, filtered, newest first: each once, as its latest attempt, with how many times it failed',
       tag: 'dead-letters',
       access: 'viewer',
       parameters: [
@@ -204,7 +217,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       method: 'get',
       path: '/api/dead-letters/{id}',
       operationId: 'getDeadLetter',
-      summary: 'One dead letter: reason, headers, key and value decoded, personal data masked',
+      summary: 'One dead letter, by its id or the id of any of its attempts, as its latest attempt: reason, headers, key and value decoded, personal data masked',
       tag: 'dead-letters',
       access: 'viewer',
       parameters: [ID_PARAMETER],
@@ -225,12 +238,13 @@ function filterOf(query: Record<string, unknown>): DeadLetterFilterInput {
   return filter;
 }
 
-/** A person's mistake answers 400 and a missing dead letter 404, with the office's own code; anything else goes to the router. */
+/** A person's mistake answers 400, a missing dead letter 404 and a replay in the way 409, with the office's own code; anything else goes to the router. */
 async function answer(res: Response, handle: () => Promise<unknown>): Promise<unknown> {
   try {
     return await handle();
   } catch (error) {
     if (error instanceof DeadLetterNotFoundError) return apiError(res, 404, error.code, error.message);
+    if (error instanceof ReplayConflictError) return apiError(res, 409, error.code, error.message);
     if (error instanceof ConfigError) return apiError(res, 400, error.code, error.message);
     throw error;
   }

@@ -76,7 +76,7 @@ export function addDlqCommand(program: Command): void {
     });
 
   withFilterOptions(withHubOptions(dlq.command('replay [ids...]')))
-    .description('replay dead letters (by id, by filter or --all) to their original topic or --to a chosen one; prints progress until done; exit 1 if any failed')
+    .description('replay dead letters (by id, by filter or --all) to their original topic or --to a chosen one; prints progress until they are processed; exit 1 if any was not sent or failed again')
     .option('--all', 'every dead letter of every dlq.* topic')
     .option('--rerun <replayId>', 'run an earlier replay again (same selection and target), e.g. one a stop interrupted')
     .option('--to <topic>', 'send them to this topic instead of their original one')
@@ -92,7 +92,7 @@ export function addDlqCommand(program: Command): void {
       if (options.wait === false) return write(options.json ? JSON.stringify(started, null, 2) : started.id);
       const ended = await follow(hub, started);
       write(options.json ? JSON.stringify(ended, null, 2) : describeReplay(ended));
-      if (ended.state !== 'done' || ended.counts.failed > 0) process.exitCode = 1;
+      if (ended.state !== 'done' || ended.counts.failed > 0 || (ended.counts.failedAgain ?? 0) > 0) process.exitCode = 1;
     });
 
   withHubOptions(dlq.command('replays [replayId]'))
@@ -122,7 +122,7 @@ async function follow(hub: HubApiClient, started: ReplayRecord): Promise<ReplayR
   let current = started;
   let shown = '';
   for (;;) {
-    const line = `replay ${current.id}: ${current.counts.done}/${current.counts.total} replayed, ${current.counts.failed} failed`;
+    const line = `replay ${current.id}: ${current.counts.done}/${current.counts.total} replayed, ${current.counts.failed} failed${current.state === 'running' && current.counts.done + current.counts.failed === current.counts.total ? ', waiting for them to be processed' : ''}`;
     if (line !== shown) process.stderr.write(`${line}\n`);
     shown = line;
     if (current.state !== 'running') return current;
@@ -137,13 +137,14 @@ function write(text: string): void {
 
 function describeBrief(item: DeadLetterBrief): string {
   const { reason } = item;
-  return `${reason.failedAt}  ${item.id}  ${reason.stage ?? '?'}  ${reason.errorCode}  ${reason.originalTopic ?? '?'}  key ${item.key ?? '-'}  ${reason.errorMessage.replace(/\s+/g, ' ').slice(0, 160)}`;
+  return `${reason.failedAt}  ${item.id}  ${item.attempts > 1 ? `${item.attempts} attempts  ` : ''}${reason.stage ?? '?'}  ${reason.errorCode}  ${reason.originalTopic ?? '?'}  key ${item.key ?? '-'}  ${reason.errorMessage.replace(/\s+/g, ' ').slice(0, 160)}`;
 }
 
 function describeView(view: DeadLetterView): string {
   const { reason } = view;
   const lines = [
     view.id,
+    ...(view.attempts > 1 ? [`  attempts     ${view.attempts}: first failed ${view.firstFailedAt}, latest ${view.latestId}`] : []),
     `  failed       ${reason.failedAt} in ${reason.stage ?? '?'}${reason.flowStep ? ` step ${reason.flowStep}` : ''}${reason.attempts !== null ? ` after ${reason.attempts} attempt(s)` : ''}`,
     `  error        ${reason.errorCode}${reason.retriable ? ' (retriable)' : ''}: ${reason.errorMessage}`,
     `  original     ${reason.originalTopic ?? '?'}${reason.originalPartition !== null ? `[${reason.originalPartition}]` : ''}${reason.originalOffset !== null ? `@${reason.originalOffset}` : ''}`,
@@ -162,7 +163,7 @@ function describeView(view: DeadLetterView): string {
 function describeReplay(replay: ReplayRecord): string {
   const selection = replay.ids ? `${replay.ids.length} id(s)` : `filter ${JSON.stringify(replay.filter)}`;
   const lines = [
-    `replay ${replay.id} ${replay.state}: ${replay.counts.done}/${replay.counts.total} replayed, ${replay.counts.failed} failed`,
+    `replay ${replay.id} ${replay.state}: ${replay.counts.done}/${replay.counts.total} replayed, ${replay.counts.failed} failed${replay.counts.failedAgain === undefined ? '' : `, ${replay.counts.failedAgain} failed again`}`,
     `  by ${replay.who} at ${replay.when}${replay.finishedAt ? `, ended ${replay.finishedAt}` : ''}; ${selection} to ${replay.target ?? 'original topics'}${replay.rerunOf ? `; re-run of ${replay.rerunOf}` : ''}`,
     ...Object.entries(replay.targets).map(([topic, count]) => `  ${count} to ${topic}`),
     ...replay.errors.map((error) => `  error: ${error}`),

@@ -3,6 +3,7 @@ import type { KafkaClient } from '../kafka/kafka-client.js';
 import { deadLetterEntry, type DeadLetterEntry } from './dead-letter-entry.js';
 import { DEAD_LETTER_TOPIC_PREFIX, isDeadLetterTopic } from './dead-letter-filter.js';
 import { parseDeadLetterId } from './dead-letter-id.js';
+import { latestAttempts, type LatestAttempt } from './latest-attempt.js';
 
 interface TopicOffsets {
   signature: string;
@@ -26,10 +27,11 @@ export class DeadLetterCatalog {
   private readonly contents = new Map<string, TopicContents>();
   private readonly reading = new Map<string, Promise<TopicContents>>();
   private generation = 0;
+  private grouped: { key: string; byIdentity: Map<string, LatestAttempt> } | undefined;
 
   constructor(private readonly client: KafkaClient) {}
 
-  /** The dead letters of one topic, or of every dead-letter topic, as they are on the broker now. */
+  /** The records of one dead-letter topic, or of all, as they are on the broker now: every attempt of every dead letter. */
   async entries(topic?: string): Promise<DeadLetterEntry[]> {
     if (topic !== undefined && !isDeadLetterTopic(topic)) throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
     const offsets = await this.offsetsOf(topic === undefined ? undefined : new Set([topic]));
@@ -37,7 +39,40 @@ export class DeadLetterCatalog {
     return contents.flatMap((content) => content.entries);
   }
 
-  /** One dead letter by id; undefined when its topic or offset holds none (any more). */
+  /**
+   * Each dead letter once, as its latest attempt, of one dead-letter topic or of all. Attempts are
+   * grouped across every dlq.* topic (a replay to a chosen topic may fail into another one), so the
+   * topic selects by where the latest attempt is.
+   */
+  async deadLetters(topic?: string): Promise<LatestAttempt[]> {
+    if (topic !== undefined && !isDeadLetterTopic(topic)) throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
+    const all = [...(await this.groupedByIdentity()).values()];
+    return topic === undefined ? all : all.filter((deadLetter) => deadLetter.topic === topic);
+  }
+
+  /**
+   * Dead letters by id, as their latest attempt: an id is a dead letter's identity (what lists show)
+   * or the position of any of its attempts. An id that names none maps to undefined.
+   */
+  async resolve(ids: readonly string[]): Promise<Map<string, LatestAttempt | undefined>> {
+    const records = await this.findAll(ids);
+    const byIdentity = await this.groupedByIdentity();
+    return new Map(ids.map((id) => {
+      const identity = byIdentity.has(id) ? id : records.get(id)?.identity;
+      return [id, identity === undefined ? undefined : byIdentity.get(identity)];
+    }));
+  }
+
+  /** The grouping of every dead-letter topic, done again only when one of them changed. */
+  private async groupedByIdentity(): Promise<Map<string, LatestAttempt>> {
+    const offsets = await this.offsetsOf(undefined);
+    const contents = await Promise.all([...offsets].map(([name, topicOffsets]) => this.read(name, topicOffsets)));
+    const key = [...offsets.keys()].map((name, n) => `${name}@${contents[n]!.generation}`).join(',');
+    if (this.grouped?.key !== key) this.grouped = { key, byIdentity: new Map(latestAttempts(contents.flatMap((content) => content.entries)).map((deadLetter) => [deadLetter.identity, deadLetter])) };
+    return this.grouped.byIdentity;
+  }
+
+  /** One record of a dead-letter topic by id; undefined when its topic or offset holds none (any more). */
   async find(id: string): Promise<DeadLetterEntry | undefined> {
     return (await this.findAll([id])).get(id);
   }

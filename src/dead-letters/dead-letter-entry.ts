@@ -1,4 +1,5 @@
 import type { IncomingRecord, RecordHeaders } from '../kafka/kafka-client.js';
+import { attemptOf, DEAD_LETTER_ATTEMPT_HEADER } from '../runtime/dead-letter-attempt.js';
 import { DEAD_LETTER_HEADER } from '../runtime/dead-letter-publisher.js';
 import { formatDeadLetterId } from './dead-letter-id.js';
 
@@ -33,6 +34,13 @@ export interface DeadLetterEntry {
   reason: DeadLetterReason;
   /** reason.failedAt in milliseconds: what lists sort and filter on. */
   failedAtMs: number;
+  /**
+   * The dead letter this record is an attempt of: the id of its first dead letter, carried through
+   * replays (dlq-dead-letter-id); its own id when it failed once, or was written before that header.
+   */
+  identity: string;
+  /** Which attempt of that dead letter this record is (dlq-dead-letter-attempt, default 1). */
+  attempt: number;
 }
 
 export function deadLetterEntry(record: IncomingRecord): DeadLetterEntry {
@@ -44,8 +52,9 @@ export function deadLetterEntry(record: IncomingRecord): DeadLetterEntry {
   const partition = header(DEAD_LETTER_HEADER.originalPartition);
   const attempts = header(DEAD_LETTER_HEADER.attempts);
   const retriable = header(DEAD_LETTER_HEADER.retriable);
+  const id = formatDeadLetterId(record);
   return {
-    id: formatDeadLetterId(record),
+    id,
     topic: record.topic,
     partition: record.partition,
     offset: record.offset,
@@ -53,6 +62,8 @@ export function deadLetterEntry(record: IncomingRecord): DeadLetterEntry {
     value: record.value,
     headers: record.headers,
     failedAtMs,
+    identity: header(DEAD_LETTER_ATTEMPT_HEADER.identity) ?? id,
+    attempt: attemptOf(record.headers),
     reason: {
       stage: header(DEAD_LETTER_HEADER.stage),
       flowStep: header(FLOW_STEP_HEADER),

@@ -11,8 +11,8 @@ export interface PageRequest {
   cursor?: string;
 }
 
-export interface DeadLetterPage {
-  items: DeadLetterEntry[];
+export interface DeadLetterPage<T extends DeadLetterSortKey = DeadLetterEntry> {
+  items: T[];
   /** Pass as `cursor` for the next page; null on the last one. */
   nextCursor: string | null;
   /** How many dead letters matched in all, across pages. */
@@ -37,7 +37,7 @@ export function compareOldestFirst(a: DeadLetterSortKey, b: DeadLetterSortKey): 
  * One page of `entries`. The cursor names the last dead letter shown rather than a count, so that
  * dead letters arriving between two requests neither repeat an item nor skip one.
  */
-export function pageOf(entries: readonly DeadLetterEntry[], request: PageRequest): DeadLetterPage {
+export function pageOf<T extends DeadLetterSortKey & Pick<DeadLetterEntry, 'id'>>(entries: readonly T[], request: PageRequest): DeadLetterPage<T> {
   const order = request.order ?? 'newest';
   const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
   const compare = order === 'oldest' ? compareOldestFirst : (a: DeadLetterSortKey, b: DeadLetterSortKey) => compareOldestFirst(b, a);
@@ -49,7 +49,7 @@ export function pageOf(entries: readonly DeadLetterEntry[], request: PageRequest
   return { items, nextCursor: rest.length > limit && last ? encodeCursor(last) : null, matched: entries.length };
 }
 
-function encodeCursor(entry: DeadLetterEntry): string {
+function encodeCursor(entry: Pick<DeadLetterEntry, 'failedAtMs' | 'id'>): string {
   return Buffer.from(`${entry.failedAtMs}|${entry.id}`).toString('base64url');
 }
 

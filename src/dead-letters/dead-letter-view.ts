@@ -5,6 +5,7 @@ import type { RecordHeaders } from '../kafka/kafka-client.js';
 import { maskPersonalPatterns, maskRecord } from '../observability/pii-masking.js';
 import { HEADER } from '../runtime/record-headers.js';
 import type { DeadLetterEntry, DeadLetterReason } from './dead-letter-entry.js';
+import type { LatestAttempt } from './latest-attempt.js';
 import { REPLAY_HEADER } from './replay-headers.js';
 
 /**
@@ -12,7 +13,14 @@ import { REPLAY_HEADER } from './replay-headers.js';
  * message are free text that may quote an ID number, a mobile or an e-mail address.
  */
 export interface DeadLetterBrief {
+  /** The dead letter: the position of its first record, the same for every attempt after a replay. */
   id: string;
+  /** The record of its latest attempt (what topic, partition and offset locate). */
+  latestId: string;
+  /** Times it failed: its first failure and each failure after a replay. */
+  attempts: number;
+  /** When it failed first; reason.failedAt is the latest failure. */
+  firstFailedAt: string;
   topic: string;
   partition: number;
   offset: string;
@@ -46,9 +54,12 @@ export interface DeadLetterView extends DeadLetterBrief {
   value: DecodedDeadLetterValue | UndecodedDeadLetterValue | null;
 }
 
-export function briefOf(entry: DeadLetterEntry): DeadLetterBrief {
+export function briefOf(entry: LatestAttempt): DeadLetterBrief {
   return {
-    id: entry.id,
+    id: entry.identity,
+    latestId: entry.id,
+    attempts: entry.attempts,
+    firstFailedAt: entry.firstFailedAt,
     topic: entry.topic,
     partition: entry.partition,
     offset: entry.offset,
@@ -65,7 +76,7 @@ export function briefOf(entry: DeadLetterEntry): DeadLetterBrief {
  * record and of the writer's record (they differ when the record failed for being on the wrong
  * topic), and every other text is scanned for personal patterns as well.
  */
-export async function viewOf(entry: DeadLetterEntry, serde: AvroSerde, schemas: SchemaCatalog): Promise<DeadLetterView> {
+export async function viewOf(entry: LatestAttempt, serde: AvroSerde, schemas: SchemaCatalog): Promise<DeadLetterView> {
   const headers = Object.fromEntries(Object.entries(entry.headers).map(([name, text]) => [name, maskPersonalPatterns(text)]));
   return { ...briefOf(entry), headers, value: await decodedValue(entry, serde, schemas) };
 }

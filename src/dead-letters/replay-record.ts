@@ -17,6 +17,12 @@ export interface ReplayCounts {
   done: number;
   /** Not produced: no topic to send them to, or the broker refused. */
   failed: number;
+  /**
+   * Produced, then dead-lettered again by what consumes the target topic: the cause is still there.
+   * Known once the consumers processed what was sent (the job runs until then); absent on replays
+   * recorded by hubs before this count existed.
+   */
+  failedAgain: number;
 }
 
 /**

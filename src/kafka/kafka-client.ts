@@ -106,6 +106,8 @@ export interface HubAdmin {
   deleteTopics(topics: string[]): Promise<void>;
   /** Committed offsets of a group on a topic: -1 where nothing was committed. */
   groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]>;
+  /** Consumer groups that have members now; optional, as not every client can tell. */
+  activeGroups?(): Promise<string[]>;
   disconnect(): Promise<void>;
 }
 

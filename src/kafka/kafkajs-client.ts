@@ -229,6 +229,12 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
         const [entry] = await withMetadataRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }));
         return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
       },
+      async activeGroups() {
+        const { groups } = await admin.listGroups();
+        if (groups.length === 0) return [];
+        const described = await admin.describeGroups(groups.map((group) => group.groupId));
+        return described.groups.filter((group) => group.members.length > 0).map((group) => group.groupId);
+      },
       disconnect: () => admin.disconnect(),
     };
   }

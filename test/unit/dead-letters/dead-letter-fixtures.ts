@@ -1,8 +1,9 @@
 import type { IncomingRecord, RecordHeaders } from '../../../src/kafka/kafka-client.js';
-import { deadLetterEntry, type DeadLetterEntry } from '../../../src/dead-letters/dead-letter-entry.js';
+import { deadLetterEntry } from '../../../src/dead-letters/dead-letter-entry.js';
+import type { LatestAttempt } from '../../../src/dead-letters/latest-attempt.js';
 
-/** A dead letter as DeadLetterPublisher writes it, with the parts a test cares about given. */
-export function letter(partial: { topic?: string; partition?: number; offset?: string | number; failedAt?: string; stage?: string; code?: string; originalTopic?: string | null; headers?: RecordHeaders; key?: string | null; value?: Buffer | null; message?: string }): DeadLetterEntry {
+/** A dead letter as DeadLetterPublisher writes it, with the parts a test cares about given, as the only attempt of itself. */
+export function letter(partial: { topic?: string; partition?: number; offset?: string | number; failedAt?: string; stage?: string; code?: string; originalTopic?: string | null; headers?: RecordHeaders; key?: string | null; value?: Buffer | null; message?: string }): LatestAttempt {
   const headers: RecordHeaders = {
     'correlation-id': 'corr-1',
     'dlq-stage': partial.stage ?? 'connector:crm-main',
@@ -23,5 +24,6 @@ export function letter(partial: { topic?: string; partition?: number; offset?: s
     headers,
     timestamp: String(Date.parse('2026-03-01T08:00:00.000Z')),
   };
-  return deadLetterEntry(record);
+  const entry = deadLetterEntry(record);
+  return { ...entry, attempts: entry.attempt, firstFailedAt: entry.reason.failedAt };
 }

@@ -3,6 +3,7 @@ import { AvroSerde } from '../../../src/avro/avro-serde.js';
 import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
 import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
 import { DeadLetterOffice } from '../../../src/dead-letters/dead-letter-office.js';
+import type { ReplayConflictError } from '../../../src/dead-letters/replay-conflict-error.js';
 import type { ReplayRecord } from '../../../src/dead-letters/replay-record.js';
 import { HubError } from '../../../src/errors/hub-error.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -59,42 +60,75 @@ describe('the dead-letter office (in-memory broker)', () => {
   it('replays a filter to the original topic with key, bytes and correlation id, once each, and records it', async () => {
     const started = await office.replay({ filter: { topic: 'dlq.crm-main' } }, 'ops-alice');
     expect(started).to.include({ who: 'ops-alice', state: 'running', target: null });
-    expect(started.counts).to.deep.equal({ total: 3, done: 0, failed: 0 });
+    expect(started.counts).to.deep.equal({ total: 3, done: 0, failed: 0, failedAgain: 0 });
     const ended = await until(() => office.replayStatus(started.id), 'the replay');
     expect(ended).to.include({ state: 'done' });
-    expect(ended.counts).to.deep.equal({ total: 3, done: 3, failed: 0 });
+    expect(ended.counts).to.deep.equal({ total: 3, done: 3, failed: 0, failedAgain: 0 });
     expect(ended.targets).to.deep.equal({ 'crm.customer.v1': 3 });
     const replayed = client.records('crm.customer.v1');
     expect(replayed.map((record) => [record.key?.toString(), record.value?.toString(), record.headers['correlation-id']])).to.deep.equal([['C0', 'customer 0', 'corr-0'], ['C1', 'customer 1', 'corr-1'], ['C2', 'customer 2', 'corr-2']]);
     const deadLetter = client.records('dlq.crm-main')[1]!;
     const original = Object.fromEntries(Object.entries(deadLetter.headers).filter(([name]) => !name.startsWith('dlq-')));
     expect(original).to.include({ 'correlation-id': 'corr-1' });
-    expect({ ...replayed[1]!.headers, traceparent: undefined }).to.deep.equal({ ...original, traceparent: undefined, 'hub-stage': `replay:${started.id}`, 'dlq-replayed-from': 'dlq.crm-main:0:1', 'dlq-replay-id': started.id });
+    expect({ ...replayed[1]!.headers, traceparent: undefined }).to.deep.equal({ ...original, traceparent: undefined, 'hub-stage': `replay:${started.id}`, 'dlq-replayed-from': 'dlq.crm-main:0:1', 'dlq-replay-id': started.id, 'dlq-dead-letter-id': 'dlq.crm-main:0:1', 'dlq-dead-letter-attempt': '1', 'dlq-replayed-to': 'crm.customer.v1' });
     expect(replayed[1]!.headers.traceparent!.slice(0, 36), 'the same trace, a new span').to.equal(original.traceparent!.slice(0, 36));
     const journal = client.records(JOURNAL).filter((record) => record.key?.toString() === started.id).map((record) => JSON.parse(record.value!.toString()) as ReplayRecord);
     expect(journal[0]!.state).to.equal('running');
     expect(journal.at(-1)).to.deep.equal(ended);
   });
 
-  it('does not loop when replayed records fail again: they become new dead letters outside the job', async () => {
+  it('records a record failing again after a replay as another attempt of the same dead letter, so replaying everything never multiplies them', async () => {
     const crm = new DeadLetterPublisher(await client.producer(), 'dlq.crm-main', 'connector:crm-main');
     // A consumer of crm.customer.v1 that rejects everything it gets, as a still-broken sink would.
     client.onSend = async (topic, records) => {
       if (topic === 'crm.customer.v1') await crm.publish(records.map((record) => ({ key: record.key, value: record.value, headers: record.headers ?? {}, error: new HubError('STILL_BROKEN', 'again'), attempts: 1, originalTopic: topic })));
     };
-    const started = await office.replay({ filter: {} }, 'ops');
-    const ended = await until(() => office.replayStatus(started.id), 'the replay');
-    expect(ended.counts).to.deep.equal({ total: 4, done: 4, failed: 0 });
-    const failedAgain = (await office.list({ code: 'STILL_BROKEN' })).items;
-    expect(failedAgain.map((item) => item.replayedFrom).sort()).to.deep.equal(['dlq.crm-main:0:0', 'dlq.crm-main:0:1', 'dlq.crm-main:0:2']);
-    const again = await office.show(failedAgain[0]!.id);
-    expect(again!.headers['dlq-error-code'], 'the new failure\'s reason, not the old one').to.equal('STILL_BROKEN');
+    for (let replay = 1; replay <= 6; replay++) {
+      const started = await office.replay({ filter: {} }, 'ops');
+      const ended = await until(() => office.replayStatus(started.id), `replay ${replay}`);
+      expect(ended.counts, `replay ${replay}`).to.deep.equal({ total: 4, done: 4, failed: 0, failedAgain: 3 });
+      expect(ended.state, 'what failed again is not a success').to.equal('failed');
+    }
+    const listed = await office.list({});
+    expect(listed.matched).to.equal(4);
+    const crmItems = listed.items.filter((item) => item.topic === 'dlq.crm-main').sort((a, b) => a.id.localeCompare(b.id));
+    expect(crmItems.map((item) => [item.id, item.attempts, item.reason.errorCode])).to.deep.equal([0, 1, 2].map((n) => [`dlq.crm-main:0:${n}`, 7, 'STILL_BROKEN']));
+    expect(crmItems[0]!.latestId, 'the latest attempt is a record of its own').not.to.equal(crmItems[0]!.id);
+    expect(crmItems[0]!.firstFailedAt <= crmItems[0]!.reason.failedAt).to.equal(true);
+    expect(client.records('dlq.crm-main'), 'one record per attempt, no more').to.have.length(3 * 7);
+    expect((await office.summary()).total).to.equal(4);
+    const shown = await office.show('dlq.crm-main:0:1');
+    expect([shown!.attempts, shown!.headers['dlq-error-code']], 'the latest failure\'s reason, not the first one').to.deep.equal([7, 'STILL_BROKEN']);
+    // Replaying by the id of an older attempt sends the dead letter (its latest attempt) once.
+    const byOldAttempt = await office.replay({ ids: [crmItems[0]!.id, crmItems[0]!.latestId] }, 'ops');
+    expect(byOldAttempt.counts.total).to.equal(1);
+  });
+
+  it('refuses a replay over dead letters that a running replay sends, naming it, and lets one over others start', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    client.onSend = async (topic) => {
+      if (topic === 'crm.customer.v1') await held;
+    };
+    const first = await office.replay({ filter: { topic: 'dlq.crm-main' } }, 'ops');
+    const both = await Promise.allSettled([office.replay({ filter: {} }, 'ops'), office.replay({ ids: ['dlq.crm-main:0:2'] }, 'ops')]);
+    for (const outcome of both) {
+      expect(outcome.status).to.equal('rejected');
+      const error = (outcome as PromiseRejectedResult).reason as ReplayConflictError;
+      expect([error.code, error.runningReplayId]).to.deep.equal(['REPLAY_CONFLICT', first.id]);
+      expect(error.message).to.contain(first.id);
+    }
+    const other = await office.replay({ filter: { topic: 'dlq.flow.renewals' } }, 'ops');
+    release();
+    expect((await until(() => office.replayStatus(first.id), 'the first replay')).state).to.equal('done');
+    expect((await until(() => office.replayStatus(other.id), 'the other replay')).state).to.equal('done');
+    expect((await office.replay({ filter: {} }, 'ops')).counts.total, 'once it ended, the same dead letters may be replayed again').to.equal(4);
   });
 
   it('replays ids once each even when named twice, to a chosen topic', async () => {
     const started = await office.replay({ ids: ['dlq.flow.renewals:0:0', 'dlq.crm-main:0:2', 'dlq.flow.renewals:0:0'], target: 'sandbox.replays' }, 'ops');
     const ended = await until(() => office.replayStatus(started.id), 'the replay');
-    expect(ended.counts).to.deep.equal({ total: 2, done: 2, failed: 0 });
+    expect(ended.counts).to.deep.equal({ total: 2, done: 2, failed: 0, failedAgain: 0 });
     expect(ended.ids).to.deep.equal(['dlq.flow.renewals:0:0', 'dlq.crm-main:0:2']);
     expect(client.records('sandbox.replays').map((record) => record.headers['dlq-replayed-from'])).to.deep.equal(['dlq.crm-main:0:2', 'dlq.flow.renewals:0:0']);
     expect(client.records('policy.policy.v1')).to.have.length(0);
@@ -118,11 +152,11 @@ describe('the dead-letter office (in-memory broker)', () => {
     const started = await office.replay({ filter: { code: 'FLOW_STEP_FAILED' } }, 'ops');
     const refused = await until(() => office.replayStatus(started.id), 'the replay');
     expect(refused).to.include({ state: 'failed' });
-    expect(refused.counts).to.deep.equal({ total: 1, done: 0, failed: 1 });
+    expect(refused.counts).to.deep.equal({ total: 1, done: 0, failed: 1, failedAgain: 0 });
     expect(refused.errors).to.deep.equal(['policy.policy.v1: the broker refused records for policy.policy.v1']);
     const orphan = await office.replay({ filter: { topic: 'dlq.import' } }, 'ops');
     const ended = await until(() => office.replayStatus(orphan.id), 'the replay');
-    expect(ended.counts).to.deep.equal({ total: 1, done: 0, failed: 1 });
+    expect(ended.counts).to.deep.equal({ total: 1, done: 0, failed: 1, failedAgain: 0 });
     expect(ended.errors[0]).to.contain('no dlq-original-topic header');
   });
 
@@ -130,7 +164,7 @@ describe('the dead-letter office (in-memory broker)', () => {
     const started = await office.replay({ filter: { topic: 'dlq.crm-main', since: '2000-01-01' }, target: 'sandbox.out' }, 'ops-bob');
     await until(() => office.replayStatus(started.id), 'the replay');
     // A replay left running by a process that died: its last record says running.
-    const crashed: ReplayRecord = { ...started, id: 'crashed-replay', state: 'running', counts: { total: 3, done: 1, failed: 0 } };
+    const crashed: ReplayRecord = { ...started, id: 'crashed-replay', state: 'running', counts: { total: 3, done: 1, failed: 0, failedAgain: 0 } };
     await (await client.producer()).send(JOURNAL, [{ key: crashed.id, value: Buffer.from(JSON.stringify(crashed)) }]);
     await office.stop();
 
@@ -143,7 +177,7 @@ describe('the dead-letter office (in-memory broker)', () => {
     const rerun = (await office.rerun('crashed-replay', 'ops-carol'))!;
     expect(rerun).to.include({ rerunOf: 'crashed-replay', who: 'ops-carol', target: 'sandbox.out' });
     expect(rerun.filter).to.deep.equal({ topic: 'dlq.crm-main', since: '2000-01-01T00:00:00.000Z' });
-    expect((await until(() => office.replayStatus(rerun.id), 'the re-run')).counts).to.deep.equal({ total: 3, done: 3, failed: 0 });
+    expect((await until(() => office.replayStatus(rerun.id), 'the re-run')).counts).to.deep.equal({ total: 3, done: 3, failed: 0, failedAgain: 0 });
     expect(client.records('sandbox.out'), 'at least once: the first run and the re-run both sent them').to.have.length(6);
     expect(await office.rerun('no-such-replay', 'ops')).to.equal(undefined);
   });
@@ -161,7 +195,7 @@ describe('the dead-letter office (in-memory broker)', () => {
     await stopping;
     const ended = office.replayStatus(started.id)!;
     expect(ended.state).to.equal('failed');
-    expect(ended.counts).to.deep.equal({ total: 3, done: 2, failed: 0 });
+    expect(ended.counts).to.deep.equal({ total: 3, done: 2, failed: 0, failedAgain: 0 });
     expect(ended.errors[0]).to.contain('interrupted');
     await expectRejection(office.replay({ filter: {} }, 'ops'), 'DEAD_LETTER_OFFICE_CLOSED', 'stopping');
   });
