@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AvroSerde } from '../avro/avro-serde.js';
 import { RecordDecodeError } from '../avro/record-decode-error.js';
 import { valueSubject } from '../avro/canonical-schema-registration.js';
@@ -15,6 +16,7 @@ import { derivedRecordHeaders } from '../runtime/record-headers.js';
 import { RetryPolicy } from '../runtime/retry-policy.js';
 import { StoppingError } from '../runtime/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
+import { CRASHES_BEFORE_DEAD_LETTER, FlowCrashedError, FlowInFlightLog, type InFlightRecords } from './flow-in-flight-log.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import { FlowStateJournal } from './flow-state-journal.js';
 import { retryingNow } from './retrying-now.js';
@@ -30,6 +32,13 @@ const MAX_RECORD_BYTES = 1_000_000;
 
 /** Tells a consumer of a JSON topic (and the dead-letter browser) what the bytes are; Avro's wire format says so itself. */
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * The longest a batch holds the event loop before it lets timers and I/O (`/health`, other flows,
+ * connectors) have a turn. A message whose expressions run asynchronously only ever waits on
+ * promises that are already resolved, which would otherwise starve everything else.
+ */
+const MAX_TURN_MS = 50;
 
 /** One output of a message, encoded for its topic. */
 interface EncodedOutput {
@@ -77,6 +86,8 @@ export class FlowRunner {
     private readonly schemas: SchemaCatalog,
     private readonly logger: Logger,
     private readonly metrics: ComponentMetrics = NO_METRICS,
+    /** Where the records in flight are noted, so that one that crashes the process twice is dead-lettered (FLOW_CRASHED); none: not noted. */
+    private readonly inFlight?: FlowInFlightLog,
   ) {
     this.policy = new RetryPolicy(flow.errors.retry);
     this.stage = `flow:${flow.name}`;
@@ -141,30 +152,55 @@ export class FlowRunner {
     let produced = 0;
     // When the events behind the messages that had outputs happened, for the end-to-end latency once those are acknowledged.
     const occurredAt: number[] = [];
-    for (const record of batch.records) {
-      this.counters.recordsIn++;
-      const mark = journal.mark();
-      try {
-        const done = this.processRecord(record, journal, mark);
-        const { message, encoded } = done instanceof Promise ? await done : done;
-        for (const { topic, record: out } of encoded) {
-          const list = outputs.get(topic);
-          if (list) list.push(out);
-          else outputs.set(topic, [out]);
+    const crashed = this.noteInFlight(batch);
+    let turnStartedAt = performance.now();
+    try {
+      for (const record of batch.records) {
+        this.counters.recordsIn++;
+        if (crashed) {
+          const crashes = FlowInFlightLog.crashesOf(crashed, record.offset);
+          if (crashes >= CRASHES_BEFORE_DEAD_LETTER) {
+            const error = new FlowCrashedError(this.flow.name, crashes);
+            this.noteError(error);
+            this.logger.error(`flow ${this.flow.name}: ${record.topic}/${record.partition}@${record.offset} was being processed each of the ${crashes} times the hub died; dead-lettered (FLOW_CRASHED)`);
+            dead.push({ ...DeadLetterPublisher.fromRecord(record, error, crashes), headers: { ...record.headers, 'dlq-flow-step': 'flow' } });
+            continue;
+          }
+          // Record by record, so that a further crash names the record that caused it.
+          this.inFlight?.begin(batch.topic, batch.partition, record.offset, record.offset, crashes);
         }
-        this.counters.recordsOut += encoded.length;
-        produced += encoded.length;
-        const at = encoded.length > 0 ? eventOccurredAt(message.value) : undefined;
-        if (at !== undefined) occurredAt.push(at);
-      } catch (error) {
-        journal.rollback(mark);
-        // Stopping, or infrastructure (registry, broker) still away after the retries: leave the batch
-        // uncommitted so it is redelivered. A step that keeps failing dead-letters its message instead.
-        if (error instanceof StoppingError || (error instanceof HubError && error.retriable && !(error instanceof FlowStepError))) throw error;
-        this.noteError(error);
-        dead.push({ ...DeadLetterPublisher.fromRecord(record, error, 1), headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : stageOf(error) } });
+        const mark = journal.mark();
+        try {
+          const done = this.processRecord(record, journal, mark);
+          const { message, encoded } = done instanceof Promise ? await done : done;
+          for (const { topic, record: out } of encoded) {
+            const list = outputs.get(topic);
+            if (list) list.push(out);
+            else outputs.set(topic, [out]);
+          }
+          this.counters.recordsOut += encoded.length;
+          produced += encoded.length;
+          const at = encoded.length > 0 ? eventOccurredAt(message.value) : undefined;
+          if (at !== undefined) occurredAt.push(at);
+        } catch (error) {
+          journal.rollback(mark);
+          // Stopping, or infrastructure (registry, broker) still away after the retries: leave the batch
+          // uncommitted so it is redelivered. A step that keeps failing dead-letters its message instead.
+          if (error instanceof StoppingError || (error instanceof HubError && error.retriable && !(error instanceof FlowStepError))) throw error;
+          this.noteError(error);
+          dead.push({ ...DeadLetterPublisher.fromRecord(record, error, 1), headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : stageOf(error) } });
+        }
+        if (performance.now() - turnStartedAt > MAX_TURN_MS) {
+          await nextTurn();
+          turnStartedAt = performance.now();
+        }
       }
+    } finally {
+      // Processed, failed or given up: these records did not crash the process (producing them cannot).
+      this.inFlight?.end(batch.topic, batch.partition);
     }
+    const last = batch.records.at(-1);
+    if (crashed && last) this.inFlight?.settle(batch.topic, batch.partition, last.offset);
     await this.deadLetters.publish(dead);
     this.counters.deadLettered += dead.length;
     this.metrics.deadLettered(dead.length);
@@ -175,6 +211,20 @@ export class FlowRunner {
     for (const at of occurredAt) this.metrics.acknowledged(at, acknowledgedAt);
     await journal.flush();
     settled();
+  }
+
+  /**
+   * Notes the batch as in flight; returns what a process that died left of it, when the batch was
+   * being processed then (it is then gone through record by record).
+   */
+  private noteInFlight(batch: RecordBatch): InFlightRecords | undefined {
+    const first = batch.records[0];
+    const last = batch.records.at(-1);
+    if (!this.inFlight || !first || !last) return undefined;
+    const crashed = this.inFlight.leftover(batch.topic, batch.partition, first.offset, last.offset);
+    if (crashed) this.logger.warn(`flow ${this.flow.name}: the hub died while processing ${batch.topic}/${batch.partition}@${crashed.from}..${crashed.to} (${crashed.crashes + 1} time(s)); going through those records one by one`);
+    else this.inFlight.begin(batch.topic, batch.partition, first.offset, last.offset, 0);
+    return crashed;
   }
 
   /** Decode, steps and encode of one record, each retried by the flow's policy; a promise only once one of them is. */

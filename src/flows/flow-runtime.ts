@@ -12,6 +12,7 @@ import type { HubMetrics } from '../observability/metrics/hub-metrics.js';
 import { CompactedTopicStore } from '../runtime/compacted-topic-store.js';
 import type { CompiledFlow } from './compiled-flow.js';
 import { compileFlowFile } from './flow-compiler.js';
+import { FlowInFlightLog } from './flow-in-flight-log.js';
 import { FlowRunner, type FlowCounters } from './flow-runner.js';
 import type { StepRegistry, StepStateStore } from './flow-step.js';
 import { TopicTable } from './topic-table.js';
@@ -45,6 +46,12 @@ export interface FlowRuntimeDeps {
   logger: Logger;
   /** Where flows count their records, errors and latencies; none when absent. */
   metrics?: HubMetrics;
+  /**
+   * A folder (in the hub's data directory) where each flow notes the records it is processing, so
+   * that a record in flight during two process crashes is dead-lettered (FLOW_CRASHED) instead of
+   * crashing the hub a third time. None: not noted.
+   */
+  inFlightDir?: string;
 }
 
 interface HostedFlow {
@@ -192,7 +199,8 @@ export class FlowRuntime {
       for (const store of stateStores) await store.open(this.deps.client, this.producer);
       for (const table of tables) await table.start();
       await Promise.all(tables.map((table) => table.ready));
-      const runner = new FlowRunner(flow, this.deps.client, this.producer, this.deps.serde, this.deps.schemas, logger, this.deps.metrics?.component('flow', flow.name));
+      const inFlight = this.deps.inFlightDir === undefined ? undefined : new FlowInFlightLog(path.join(this.deps.inFlightDir, flow.name));
+      const runner = new FlowRunner(flow, this.deps.client, this.producer, this.deps.serde, this.deps.schemas, logger, this.deps.metrics?.component('flow', flow.name), inFlight);
       // The runner pauses as soon as its consumer runs.
       if (paused) runner.pause();
       await runner.start();

@@ -127,7 +127,7 @@ export class Hub {
       this.connectorRuntime = runtime;
       this.stack.push({ name: 'connector runtime', stop: () => runtime.stop() });
 
-      const flows = await FlowRuntime.start(this.settings.flowsDir, { client, serde, schemas: this.catalog, steps: createStepRegistry(), logger: this.logger, metrics }, { watch: this.settings.watchFlows });
+      const flows = await FlowRuntime.start(this.settings.flowsDir, { client, serde, schemas: this.catalog, steps: createStepRegistry(), logger: this.logger, metrics, inFlightDir: path.join(this.settings.dataDir, 'flows-in-flight') }, { watch: this.settings.watchFlows });
       this.flowRuntime = flows;
       this.stack.push({ name: 'flow runtime', stop: () => flows.stop() });
 
