@@ -18,6 +18,7 @@ import { PollingSource } from './polling-source.js';
 import { SinkRunner } from './sink-runner.js';
 import { SourceRecordPublisher } from './source-record-publisher.js';
 import { WebhookEndpoint } from './webhook-endpoint.js';
+import type { WebhookEventMark } from './webhook-event-mark.js';
 import { createWebhookRouter, type WebhookTarget } from './webhook-router.js';
 import type { SourcePosition } from '../connectors/connector-definition.js';
 
@@ -61,7 +62,7 @@ export class ConnectorRuntime {
     private readonly deps: ConnectorRuntimeDeps,
     private readonly producer: HubProducer,
     private readonly positions: CompactedTopicStore<SourcePosition>,
-    private readonly webhookEvents: CompactedTopicStore<{ at: string }>,
+    private readonly webhookEvents: CompactedTopicStore<WebhookEventMark>,
   ) {
     this.webhookRouter = createWebhookRouter((name) => this.webhookTarget(name));
   }
@@ -85,7 +86,7 @@ export class ConnectorRuntime {
     // Webhooks and the stores send many small records at once: merged, they cost a request each batch rather than each record.
     const producer = new CoalescingProducer(await deps.client.producer());
     const positions = await CompactedTopicStore.open<SourcePosition>(deps.client, producer, SOURCE_POSITIONS_TOPIC);
-    const webhookEvents = await CompactedTopicStore.open<{ at: string }>(deps.client, producer, WEBHOOK_EVENTS_TOPIC, { retentionMs: WEBHOOK_IDEMPOTENCY_MS });
+    const webhookEvents = await CompactedTopicStore.open<WebhookEventMark>(deps.client, producer, WEBHOOK_EVENTS_TOPIC, { retentionMs: WEBHOOK_IDEMPOTENCY_MS });
     const runtime = new ConnectorRuntime(deps, producer, positions, webhookEvents);
     for (const [name, { connector, problems }] of invalid) {
       const status = new InstanceStatus(name, connector, deps.connectors.find?.(connector)?.kind ?? 'source');

@@ -9,6 +9,8 @@ import { NO_METRICS, type ComponentMetrics } from '../observability/metrics/comp
 import type { CompactedTopicStore } from './compacted-topic-store.js';
 import type { InstanceStatus } from './instance-status.js';
 import type { SourceRecordPublisher } from './source-record-publisher.js';
+import { decodeWebhookBody, WebhookBodyEncodingError } from './webhook-body-decoder.js';
+import { repeatOf, webhookBodySha256, type WebhookEventMark } from './webhook-event-mark.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from './webhook-signature.js';
 
 // ajv-formats ships CommonJS with a default export; under NodeNext it arrives wrapped.
@@ -30,7 +32,7 @@ export class WebhookEndpoint {
     private readonly instance: ConnectorInstanceConfig,
     private readonly webhook: WebhookSpec,
     private readonly publisher: SourceRecordPublisher,
-    private readonly seenEvents: CompactedTopicStore<{ at: string }>,
+    private readonly seenEvents: CompactedTopicStore<WebhookEventMark>,
     private readonly status: InstanceStatus,
     private readonly logger: Logger,
     private readonly metrics: ComponentMetrics = NO_METRICS,
@@ -64,15 +66,24 @@ export class WebhookEndpoint {
         return;
       }
     }
+    let text: string;
+    try {
+      text = decodeWebhookBody(raw, req.get('content-type'));
+    } catch (error) {
+      if (!(error instanceof WebhookBodyEncodingError)) throw error;
+      this.metrics.errorCode(error.code);
+      res.status(error.status).json(errorBody(error.code, error.message));
+      return;
+    }
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(text);
     } catch (error) {
       this.metrics.errorCode('BODY_NOT_JSON');
       res.status(400).json(errorBody('BODY_NOT_JSON', `the body is not JSON: ${(error as Error).message}`));
       return;
     }
-    if (exceedsNesting(raw, MAX_BODY_NESTING)) {
+    if (exceedsNesting(text, MAX_BODY_NESTING)) {
       this.metrics.errorCode('BODY_TOO_DEEP');
       res.status(400).json(errorBody('BODY_TOO_DEEP', `the body nests objects and arrays more than ${MAX_BODY_NESTING} levels deep`));
       return;
@@ -87,8 +98,15 @@ export class WebhookEndpoint {
     const request: WebhookRequest = { body, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])) };
     const eventId = this.webhook.eventId(request);
     const eventKey = `${this.instance.name}/${eventId}`;
-    if (this.seenEvents.has(eventKey)) {
+    const bodySha256 = webhookBodySha256(body);
+    const seen = this.seenEvents.get(eventKey);
+    if (seen && repeatOf(seen, bodySha256) === 'duplicate') {
       res.status(200).json({ status: 'duplicate', eventId });
+      return;
+    }
+    if (seen) {
+      this.metrics.errorCode('EVENT_ID_REUSED');
+      res.status(409).json(errorBody('EVENT_ID_REUSED', `event ${eventId} was accepted at ${seen.at} with another body; an event id names one event, so this body was not produced (a retry must send the same JSON)`));
       return;
     }
     if (this.inFlight.has(eventKey)) {
@@ -120,7 +138,7 @@ export class WebhookEndpoint {
       this.metrics.recordsIn(records.length);
       this.metrics.recordsOut(encoded.count);
       settled();
-      await this.seenEvents.put(eventKey, { at: new Date().toISOString() }).catch((error: unknown) => this.logger.warn(`webhook ${this.instance.name}: event ${eventId} produced but not remembered: ${describeError(error).message}`));
+      await this.seenEvents.put(eventKey, { at: new Date().toISOString(), bodySha256 }).catch((error: unknown) => this.logger.warn(`webhook ${this.instance.name}: event ${eventId} produced but not remembered: ${describeError(error).message}`));
       res.status(200).json({ status: 'accepted', eventId, records: encoded.count });
     } catch (error) {
       this.status.recordError(error);
@@ -140,19 +158,22 @@ export class WebhookEndpoint {
  */
 const MAX_BODY_NESTING = 64;
 
-/** Whether JSON text nests deeper than `limit`, by its brackets outside strings (all ASCII, so bytes will do). */
-function exceedsNesting(raw: Buffer, limit: number): boolean {
+/**
+ * Whether JSON text nests deeper than `limit`, by its brackets outside strings. Read on the decoded
+ * text, not the bytes: a GBK character's second byte may be a backslash or a bracket.
+ */
+function exceedsNesting(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i];
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
     if (inString) {
-      if (byte === 0x5c) i++; // a backslash: the next byte is escaped
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) inString = true;
-    else if (byte === 0x5b || byte === 0x7b) {
+      if (char === 0x5c) i++; // a backslash: the next character is escaped
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
       if (++depth > limit) return true;
-    } else if (byte === 0x5d || byte === 0x7d) depth--;
+    } else if (char === 0x5d || char === 0x7d) depth--;
   }
   return false;
 }
