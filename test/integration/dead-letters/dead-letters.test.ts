@@ -125,7 +125,7 @@ describe('dead letters on the real broker: list, show, replay over the API and t
     expect(started.data.counts.total).to.equal(3);
     const ended = await finished(started.data.id);
     expect(ended).to.include({ state: 'done' });
-    expect(ended.counts).to.deep.equal({ total: 3, done: 3, failed: 0 });
+    expect(ended.counts).to.deep.equal({ total: 3, done: 3, failed: 0, failedAgain: 0 });
 
     const replayed = await readUntil(client, originalTopic, (records) => records.length >= 3, 20_000);
     expect(replayed).to.have.length(3);
@@ -135,17 +135,18 @@ describe('dead letters on the real broker: list, show, replay over the API and t
       expect(record.headers['correlation-id']).to.equal(customer.meta.correlationId);
       expect(record.headers['dlq-replay-id']).to.equal(started.data.id);
       expect(record.headers['dlq-replayed-from']).to.match(new RegExp(`^${dlqTopic.replaceAll('.', '\\.')}:\\d:\\d+$`));
-      expect(Object.keys(record.headers).filter((name) => name.startsWith('dlq-')).sort()).to.deep.equal(['dlq-replay-id', 'dlq-replayed-from']);
+      expect(Object.keys(record.headers).filter((name) => name.startsWith('dlq-')).sort()).to.deep.equal(['dlq-dead-letter-attempt', 'dlq-dead-letter-id', 'dlq-replay-id', 'dlq-replayed-from', 'dlq-replayed-to']);
+      expect([record.headers['dlq-dead-letter-id'], record.headers['dlq-dead-letter-attempt'], record.headers['dlq-replayed-to']]).to.deep.equal([record.headers['dlq-replayed-from'], '1', originalTopic]);
     }
 
     const garbageId = (await axios.get(`${base}/api/dead-letters`, { params: { topic: dlqTopic, code: 'WIRE_FORMAT_INVALID' }, ...as('viewer') })).data.items[0].id as string;
     const toChosen = await axios.post<ReplayRecord>(`${base}/api/dead-letters/replays`, { ids: [garbageId, garbageId], target: chosenTopic }, as('operator'));
-    expect((await finished(toChosen.data.id)).counts).to.deep.equal({ total: 1, done: 1, failed: 0 });
+    expect((await finished(toChosen.data.id)).counts).to.deep.equal({ total: 1, done: 1, failed: 0, failedAgain: 0 });
     const chosen = await readUntil(client, chosenTopic, (records) => records.length >= 1, 20_000);
     expect(chosen.map((record) => [record.key?.toString(), record.value?.toString(), record.headers['correlation-id'], record.headers['dlq-replayed-from']])).to.deep.equal([['garbage', 'not avro at all', `corr-garbage-${instance}`, garbageId]]);
 
     const journal = (await client.readToEnd(REPLAY_JOURNAL_TOPIC)).filter((record) => record.key?.toString() === started.data.id).map((record) => JSON.parse(record.value!.toString()) as ReplayRecord);
-    expect(journal.at(-1)).to.deep.include({ id: started.data.id, who: 'ops-alice', state: 'done', filter: request.filter, target: null, counts: { total: 3, done: 3, failed: 0 } });
+    expect(journal.at(-1)).to.deep.include({ id: started.data.id, who: 'ops-alice', state: 'done', filter: request.filter, target: null, counts: { total: 3, done: 3, failed: 0, failedAgain: 0 } });
     const listed = await axios.get<{ replays: ReplayRecord[] }>(`${base}/api/dead-letters/replays`, as('viewer'));
     expect(listed.data.replays.map((replay) => replay.id)).to.include.members([started.data.id, toChosen.data.id]);
   });
@@ -161,7 +162,7 @@ describe('dead letters on the real broker: list, show, replay over the API and t
     const replay = await runCli(['dlq', 'replay', id, '--to', cliTarget, '--hub', base, '--token', tokens.operator], env);
     expect(replay.code, replay.stderr).to.equal(0);
     expect(replay.stderr).to.match(/replay \S+: 1\/1 replayed, 0 failed/);
-    expect(replay.stdout).to.match(/^replay \S+ done: 1\/1 replayed, 0 failed/);
+    expect(replay.stdout).to.match(/^replay \S+ done: 1\/1 replayed, 0 failed, 0 failed again/);
     const sent = await readUntil(client, cliTarget, (records) => records.length >= 1, 20_000);
     expect(sent[0]!.headers['dlq-replayed-from']).to.equal(id);
   });
