@@ -2,7 +2,8 @@ import { HubError } from '../../src/errors/hub-error.js';
 import { stableUuid } from './stable-uuid.js';
 import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
 import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import type { CsvRow } from './csv-rows.js';
+import { CSV_ENCODINGS, CsvEncodingError } from './csv-encoding.js';
+import type { CsvReadPosition, CsvRow } from './csv-rows.js';
 import { ImportFolder } from './import-folder.js';
 import { ImportProgress } from './import-progress.js';
 import { rowToValue, schemaViolations } from './row-conversion.js';
@@ -17,7 +18,7 @@ const spec = {
   properties: {
     directory: { type: 'string', minLength: 1, description: 'Folder the legacy system exports into; imported files move to <directory>/done/' },
     pattern: { type: 'string', default: '*.csv', description: 'File names to import (* and ? wildcards), imported in name order' },
-    encoding: { type: 'string', enum: ['utf8', 'gbk'], default: 'utf8', description: 'Character set of the files (gbk: exports of Chinese legacy systems)' },
+    encoding: { type: 'string', enum: CSV_ENCODINGS, default: 'utf8', description: 'Character set of the files: utf8, gbk (exports of Chinese legacy systems, read as GB18030), gb18030, or auto (UTF-8 with or without BOM if the whole file is UTF-8, else GB18030). A file with bytes invalid in it is refused before any row is sent: moved to refused/ and reported on the dead-letter topic' },
     delimiter: { type: 'string', minLength: 1, maxLength: 1, default: ',', description: 'Cell separator' },
     topic: { type: 'string', description: 'Canonical topic of the records, e.g. crm.customer.v1; every row is checked against its schema' },
     keyField: { type: 'string', description: 'Record field holding the business key, e.g. customerId' },
@@ -37,13 +38,17 @@ const spec = {
     defaults: { type: 'object', default: {}, description: 'Values of fields no column fills (e.g. phones: [], status: ACTIVE); columns override them' },
     timeZone: { type: 'string', pattern: '^[+-]\\d{2}:\\d{2}$', default: '+08:00', description: 'Offset of timestamps written without one' },
     eventType: { type: 'string', default: 'Imported', description: 'meta.eventType of the records' },
-    batchSize: { type: 'integer', minimum: 1, maximum: 10000, default: 500, description: 'Rows per poll; the position (file + row) is stored after each batch is acknowledged' },
+    batchSize: { type: 'integer', minimum: 1, maximum: 10000, default: 500, description: 'Rows per poll; the position (file, row, line and byte offset) is stored after each batch is acknowledged' },
     minAgeMs: { type: 'integer', minimum: 0, default: 2000, description: 'A file changed more recently waits (it may still be being written)' },
   },
 } as const satisfies JSONSchema;
 
-/** Where the import stands: the file being read and how many of its rows were acknowledged. */
-type CsvPosition = { file?: string; row?: number };
+/**
+ * Where the import stands: the file being read and, after the last acknowledged row, its number,
+ * line and byte offset (a restart reads on from that byte). Positions stored before the byte
+ * offset existed (`{file, row}`) still resume, by reading past the acknowledged rows.
+ */
+type CsvPosition = { file?: string } & Partial<CsvReadPosition>;
 
 export default defineConnector<ConfigOf<typeof spec>>({
   name: 'csv-file',
@@ -89,21 +94,37 @@ export default defineConnector<ConfigOf<typeof spec>>({
           // The position's file is gone when it was moved to done/ before the position after it was stored: the next file then.
           const file = position.file && pending.includes(position.file) ? position.file : pending[0];
           if (!file) return { records: [], position, more: false };
-          const fromRow = file === position.file ? (position.row ?? 0) : 0;
-          const rows = await folder.rows(file);
-          if (fromRow >= rows.length) {
+          const from = file === position.file ? position : undefined;
+          let rows: CsvRow[];
+          try {
+            rows = await folder.read(file, from, config.batchSize);
+          } catch (error) {
+            if (!(error instanceof CsvEncodingError)) throw error;
+            // Nothing of the file is sent (its bytes are checked before its first row): it is set aside and reported, the files after it go on.
+            const movedTo = await folder.moveToRefused(file, error.message);
+            progress.refused(file, error.message);
+            const refusal: SourceRecord = {
+              rejected: error,
+              topic: config.topic,
+              key: file,
+              value: { refusedCsvFile: { file, line: error.line, reason: error.message, movedTo } },
+              headers: { [QUARANTINE_HEADER.file]: file, [QUARANTINE_HEADER.line]: String(error.line), [QUARANTINE_HEADER.reason]: error.message },
+            };
+            return { records: [refusal], position: {}, more: true };
+          }
+          if (rows.length === 0) {
             // Every row of the file was acknowledged (the position says so): the file is done.
             await folder.moveToDone(file);
-            progress.finished(file, rows.length);
+            progress.finished(file, from?.row ?? 0);
             position = {};
             continue;
           }
           const occurredAt = await folder.modifiedAt(file);
-          const records = rows.slice(fromRow, fromRow + config.batchSize).map((row) => toRecord(file, row, occurredAt));
-          const toRow = fromRow + records.length;
-          progress.batch(file, fromRow, toRow, rows.length, records.filter((r) => QUARANTINE_HEADER.reason in (r.headers ?? {})).length, pollStartedAt);
+          const records = rows.map((row) => toRecord(file, row, occurredAt));
+          const after = rows[rows.length - 1]!.after;
+          progress.batch(file, from?.row ?? 0, after, await folder.size(file), records.filter((r) => QUARANTINE_HEADER.reason in (r.headers ?? {})).length, pollStartedAt);
           // more: the next poll comes at once, and moves the file to done/ once this last batch is acknowledged.
-          return { records, position: { file, row: toRow }, more: true };
+          return { records, position: { file, ...after }, more: true };
         }
       },
     };

@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { QUARANTINE_HEADER } from '../../connectors/csv-file/index.js';
-import { decodeCsv, parseCsv, type CsvEncoding, type CsvRow } from '../../connectors/csv-file/csv-rows.js';
+import { checkCsvEncoding, CSV_ENCODINGS, type CsvEncoding } from '../../connectors/csv-file/csv-encoding.js';
+import { readCsvRows, type CsvReadPosition, type CsvRow } from '../../connectors/csv-file/csv-rows.js';
 import { rowToValue, schemaViolations, type CellType, type ColumnMapping } from '../../connectors/csv-file/row-conversion.js';
 import { AvroSerde } from '../avro/avro-serde.js';
 import { valueSubject } from '../avro/canonical-schema-registration.js';
@@ -16,6 +17,7 @@ import type { HubProducer, OutgoingRecord } from '../kafka/kafka-client.js';
 import { KafkajsClient } from '../kafka/kafkajs-client.js';
 import { DeadLetterPublisher, type DeadLetter } from '../runtime/dead-letter-publisher.js';
 import { withTracingHeaders } from '../runtime/record-headers.js';
+import { ImportPositionFile, type ImportPosition } from './import-position-file.js';
 import { ImportProgressBar } from './progress-bar.js';
 import { resolveRegistryUrl } from './registry-url-resolution.js';
 
@@ -30,6 +32,9 @@ interface ImportOptions {
   registry?: string;
   sourceSystem: string;
   batchSize: string;
+  resume?: boolean;
+  restart?: boolean;
+  positionFile?: string;
 }
 
 /** The --columns file: CSV header → { field, type }, bare or under `columns:` beside defaults, timeZone and eventType (as in the csv-file connector's config). */
@@ -48,17 +53,20 @@ export const EXIT_SOME_QUARANTINED = 2;
 export function addImportCommand(program: Command): void {
   program
     .command('import <file>')
-    .description('one-shot import of a CSV file onto a canonical topic (the csv-file connector\'s conversion and checks); bad rows are quarantined. Exit 0 all written, 2 some quarantined, 1 failure')
+    .description('one-shot import of a CSV file onto a canonical topic (the csv-file connector\'s conversion and checks), streamed in bounded memory; bad rows are quarantined. Exit 0 all written, 2 some quarantined, 1 failure')
     .requiredOption('--topic <topic>', 'canonical topic, e.g. crm.customer.v1; every row is checked against its schema')
     .requiredOption('--key <field>', 'record field holding the business key, e.g. customerId')
     .requiredOption('--columns <file>', 'YAML or JSON mapping: CSV header → { field, type } (bare, or under columns: with defaults, timeZone, eventType)')
-    .addOption(new Option('--encoding <encoding>', 'character set of the file').choices(['utf8', 'gbk']).default('utf8'))
+    .addOption(new Option('--encoding <encoding>', 'character set of the file: utf8, gbk (read as GB18030), gb18030, or auto (UTF-8 with or without BOM, else GB18030); bytes invalid in it refuse the file before any row is sent').choices(CSV_ENCODINGS).default('utf8'))
     .option('--delimiter <char>', 'cell separator', ',')
     .option('--quarantine-topic <topic>', 'dead-letter topic of bad rows', 'dlq.import')
     .option('--brokers <list>', 'Kafka bootstrap servers, comma-separated (default: KAFKA_BROKERS)')
     .option('--registry <url>', 'Confluent-compatible registry URL (default: SCHEMA_REGISTRY_URL, else the running hub\'s)')
     .option('--source-system <name>', 'meta.sourceSystem of the records', 'csv-import')
     .option('--batch-size <rows>', 'rows per produce request', '500')
+    .addOption(new Option('--resume', 'go on after the last acknowledged row of an interrupted import of this file (its position file)').conflicts('restart'))
+    .option('--restart', 'import from the first row even though an interrupted import left a position file')
+    .option('--position-file <file>', 'where the acknowledged position is kept while the import runs (default: <file>.import-position)')
     .action((file: string, options: ImportOptions) => importCsv(file, options));
 }
 
@@ -78,52 +86,93 @@ async function importCsv(file: string, options: ImportOptions): Promise<void> {
   const mapping = await readColumnsFile(options.columns);
 
   const fileName = path.basename(file);
-  const bytes = await fs.readFile(file).catch((error: unknown) => {
+  const stat = await fs.stat(file).catch((error: unknown) => {
     throw new ConfigError('IMPORT_FILE_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
   });
-  const rows = parseCsv(decodeCsv(bytes, options.encoding), options.delimiter);
-  const occurredAt = (await fs.stat(file)).mtime.toISOString();
+  const positionFile = new ImportPositionFile(options.positionFile ?? `${file}.import-position`);
+  const interrupted = await positionFile.read();
+  if (interrupted && !options.resume && !options.restart) {
+    throw new ConfigError('IMPORT_INTERRUPTED', `an import of ${file} was interrupted after row ${interrupted.acknowledged.row} (${positionFile.path}): pass --resume to go on after it, or --restart to import every row again`);
+  }
+  const resumed = options.resume ? interrupted : undefined;
+  if (resumed && (resumed.size !== stat.size || resumed.mtimeMs !== stat.mtimeMs || resumed.topic !== info.topic)) {
+    throw new ConfigError('IMPORT_POSITION_STALE', `${positionFile.path} is of an import of ${file} onto ${resumed.topic} when it had ${resumed.size} bytes; the file or the topic changed since: pass --restart to import every row again`);
+  }
+  // Every byte is checked before any row is sent: a file in the wrong encoding is refused whole, with its line and a hint.
+  const charset = resumed?.charset ?? (await checkCsvEncoding(file, options.encoding));
+  const occurredAt = stat.mtime.toISOString();
+  let position: ImportPosition = resumed ?? { size: stat.size, mtimeMs: stat.mtimeMs, topic: info.topic, charset, acknowledged: { row: 0, line: 0, byte: 0 }, written: 0, quarantined: 0 };
+  // Written before anything is sent, so that an unwritable place fails now rather than after the first batch.
+  await positionFile.write(position);
 
   const serde = new AvroSerde(new SchemaRegistryClient(await resolveRegistryUrl(options.registry, process.env)));
   const client = new KafkajsClient({ brokers, clientId: 'crm-hub-import', requestRetries: 3 });
   const producer: HubProducer = await client.producer();
   const deadLetters = new DeadLetterPublisher(producer, options.quarantineTopic, `cli:import/${fileName}`);
   const bar = new ImportProgressBar(fileName);
-  let done = 0;
+  let rows = 0;
   let quarantined = 0;
   let failed = true;
-  bar.start(rows.length);
+  bar.start(stat.size, resumed?.acknowledged.byte ?? 0);
+  // At most one batch is being sent while the next is converted: memory stays bounded (the reader is pulled only as fast as
+  // batches go out) and batches reach the broker in file order, the position moving on only after an acknowledgement.
+  let sending: Promise<void> | undefined;
+  const send = async (records: OutgoingRecord[], letters: DeadLetter[], after: CsvReadPosition): Promise<void> => {
+    await producer.send(info.topic, records);
+    await deadLetters.publish(letters);
+    rows += records.length + letters.length;
+    quarantined += letters.length;
+    position = { ...position, acknowledged: after, written: position.written + records.length, quarantined: position.quarantined + letters.length };
+    await positionFile.write(position);
+    bar.update({ bytes: after.byte, rows, quarantined });
+  };
+  const enqueue = async (batch: CsvRow[]): Promise<void> => {
+    const { records, letters } = await prepare(batch);
+    await sending;
+    sending = send(records, letters, batch[batch.length - 1]!.after);
+    // Awaited before the next batch goes out or at the end; until then a failure must not count as unhandled.
+    sending.catch(() => undefined);
+  };
   try {
-    for (let from = 0; from < rows.length; from += batchSize) {
-      const records: OutgoingRecord[] = [];
-      const letters: DeadLetter[] = [];
-      for (const row of rows.slice(from, from + batchSize)) {
-        const where = { [QUARANTINE_HEADER.file]: fileName, [QUARANTINE_HEADER.row]: String(row.row), [QUARANTINE_HEADER.line]: String(row.line) };
-        const outcome = toRecordValue(row);
-        if ('reason' in outcome) {
-          letters.push(quarantineLetter(row, where, outcome.reason));
-          continue;
-        }
-        try {
-          records.push({ key: outcome.key, value: await serde.encode(valueSubject(info.topic), schema, outcome.value), headers: { ...withTracingHeaders(outcome.value, undefined, options.sourceSystem), ...where } });
-        } catch (error) {
-          // A value the schema check let through but the encoder refuses: quarantined, like any bad row.
-          if (!(error instanceof HubError) || error.retriable) throw error;
-          letters.push(quarantineLetter(row, where, error.message));
-        }
-      }
-      await producer.send(info.topic, records);
-      await deadLetters.publish(letters);
-      done += records.length + letters.length;
-      quarantined += letters.length;
-      bar.update(done, quarantined);
+    let batch: CsvRow[] = [];
+    for await (const row of readCsvRows(file, { charset, delimiter: options.delimiter, ...(resumed ? { from: resumed.acknowledged } : {}) })) {
+      batch.push(row);
+      if (batch.length < batchSize) continue;
+      await enqueue(batch);
+      batch = [];
     }
+    if (batch.length > 0) await enqueue(batch);
+    await sending;
     failed = false;
   } finally {
-    bar.finish(failed ? '(failed)' : quarantined > 0 ? `(bad rows on ${options.quarantineTopic})` : '');
+    await sending?.catch(() => undefined);
+    const resumedNote = resumed ? ` (resumed after row ${resumed.acknowledged.row})` : '';
+    bar.finish(failed ? `(failed after row ${position.acknowledged.row}; go on with --resume)` : `${quarantined > 0 ? `(bad rows on ${options.quarantineTopic})` : ''}${resumedNote}`);
     await producer.disconnect().catch(() => undefined);
   }
-  if (quarantined > 0) process.exitCode = EXIT_SOME_QUARANTINED;
+  await positionFile.remove();
+  if (position.quarantined > 0) process.exitCode = EXIT_SOME_QUARANTINED;
+
+  async function prepare(batch: CsvRow[]): Promise<{ records: OutgoingRecord[]; letters: DeadLetter[] }> {
+    const records: OutgoingRecord[] = [];
+    const letters: DeadLetter[] = [];
+    for (const row of batch) {
+      const where = { [QUARANTINE_HEADER.file]: fileName, [QUARANTINE_HEADER.row]: String(row.row), [QUARANTINE_HEADER.line]: String(row.line) };
+      const outcome = toRecordValue(row);
+      if ('reason' in outcome) {
+        letters.push(quarantineLetter(row, where, outcome.reason));
+        continue;
+      }
+      try {
+        records.push({ key: outcome.key, value: await serde.encode(valueSubject(info!.topic), schema, outcome.value), headers: { ...withTracingHeaders(outcome.value, undefined, options.sourceSystem), ...where } });
+      } catch (error) {
+        // A value the schema check let through but the encoder refuses: quarantined, like any bad row.
+        if (!(error instanceof HubError) || error.retriable) throw error;
+        letters.push(quarantineLetter(row, where, error.message));
+      }
+    }
+    return { records, letters };
+  }
 
   /** The row as the topic's record with its key, or why it is quarantined (the connector's checks, in its order). */
   function toRecordValue(row: CsvRow): { key: string; value: Record<string, unknown> } | { reason: string } {

@@ -59,8 +59,8 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     );
     expect(run.code, run.stderr).to.equal(2);
     // stderr is a pipe here: plain lines, no in-place redraw, then the summary.
-    expect(run.stderr).to.match(/customers_gbk\.csv \[.*\] \d+\/7 rows \d+% \| \d+ rows\/s \| \d+ quarantined/);
-    expect(run.stderr).to.match(/customers_gbk\.csv: 7\/7 rows, 3 written, 4 quarantined, \d+ rows\/s, [\d.]+ s \(bad rows on dlq\.import\./);
+    expect(run.stderr).to.match(/customers_gbk\.csv \[.*\] \d+% \| \d+ rows \| \d+ rows\/s \| \d+ quarantined/);
+    expect(run.stderr).to.match(/customers_gbk\.csv: 7 rows, 3 written, 4 quarantined, \d+ rows\/s, [\d.]+ s \(bad rows on dlq\.import\./);
 
     const client = new KafkajsClient({ brokers: kafka.brokers });
     const serde = new AvroSerde(new SchemaRegistryClient(registry.url));
@@ -99,7 +99,7 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const args = ['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns];
     const ok = await runCli(args, cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url }));
     expect(ok.code, ok.stderr).to.equal(0);
-    expect(ok.stderr).to.match(/clean\.csv: 1\/1 rows, 1 written, 0 quarantined, \d+ rows\/s/);
+    expect(ok.stderr).to.match(/clean\.csv: 1 rows, 1 written, 0 quarantined, \d+ rows\/s/);
     const none = await runCli(args, cleanEnv({ SCHEMA_REGISTRY_URL: registry.url }));
     expect(none.code).to.equal(1);
     expect(none.stderr).to.contain('KAFKA_BROKERS_MISSING').and.to.contain('--brokers');

@@ -30,12 +30,13 @@ describe('csv-file position: file + row', () => {
   it('reads in batches, resumes mid-file from a stored position, and moves a file to done/ only after its last batch was acknowledged', async () => {
     const first = await source.poll!(undefined, signal);
     expect(keys(first.records)).to.deep.equal(['a.csv#1', 'a.csv#2']);
-    expect(first).to.deep.include({ position: { file: 'a.csv', row: 2 }, more: true });
+    // The position says the row, its line and the byte after it ('id,name\n' 8 bytes, 'C1,甲\n' and 'C2,乙\n' 7 each).
+    expect(first).to.deep.include({ position: { file: 'a.csv', row: 2, line: 3, byte: 22 }, more: true });
 
-    // A restart with the stored position goes on at row 3 of the same file.
-    const resumed = await source.poll!({ file: 'a.csv', row: 2 }, signal);
+    // A restart with the stored position goes on at row 3 of the same file, read from its byte offset.
+    const resumed = await source.poll!({ file: 'a.csv', row: 2, line: 3, byte: 22 }, signal);
     expect(keys(resumed.records)).to.deep.equal(['a.csv#3']);
-    expect(resumed.position).to.deep.equal({ file: 'a.csv', row: 3 });
+    expect(resumed.position).to.deep.equal({ file: 'a.csv', row: 3, line: 4, byte: 29 });
     expect(await fs.readdir(dir)).to.include('a.csv');
 
     const next = await source.poll!(resumed.position, signal);
@@ -44,5 +45,11 @@ describe('csv-file position: file + row', () => {
     const last = await source.poll!(next.position, signal);
     expect(last).to.deep.equal({ records: [], position: {}, more: false });
     expect(await fs.readdir(path.join(dir, 'done'))).to.deep.equal(['a.csv', 'b.csv']);
+  });
+
+  it('resumes from a position stored before positions had a byte offset ({file, row}) without sending the acknowledged rows again', async () => {
+    const resumed = await source.poll!({ file: 'a.csv', row: 1 }, signal);
+    expect(keys(resumed.records)).to.deep.equal(['a.csv#2', 'a.csv#3']);
+    expect(resumed.position).to.deep.equal({ file: 'a.csv', row: 3, line: 4, byte: 29 });
   });
 });

@@ -2,24 +2,40 @@ import { expect } from 'chai';
 import iconv from 'iconv-lite';
 import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
-import { decodeCsv, parseCsv } from '../../csv-rows.js';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CsvCharset } from '../../csv-encoding.js';
+import { readCsvRows, type CsvRow } from '../../csv-rows.js';
 import { patternToRegExp } from '../../import-folder.js';
 import { convertCell, rowToValue, schemaViolations } from '../../row-conversion.js';
 
+async function rowsOf(bytes: Buffer, charset: CsvCharset): Promise<CsvRow[]> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-csv-rows-'));
+  try {
+    await fs.writeFile(path.join(dir, 'rows.csv'), bytes);
+    const rows: CsvRow[] = [];
+    for await (const row of readCsvRows(path.join(dir, 'rows.csv'), { charset, delimiter: ',' })) rows.push(row);
+    return rows;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('csv-file parsing and row validation', () => {
-  it('decodes GBK bytes with Chinese names and parses rows by header', () => {
+  it('decodes GBK bytes with Chinese names and parses rows by header', async () => {
     const bytes = iconv.encode('客户编号,姓名,出生日期\nC001,张伟,19850312\nC002,"王秀英, 女士",1972-11-08\n', 'gbk');
     expect(bytes.includes(Buffer.from('张伟', 'utf8'))).to.equal(false);
-    const rows = parseCsv(decodeCsv(bytes, 'gbk'));
+    const rows = await rowsOf(bytes, 'gb18030');
     expect(rows).to.deep.equal([
-      { row: 1, line: 2, cells: { 客户编号: 'C001', 姓名: '张伟', 出生日期: '19850312' } },
-      { row: 2, line: 3, cells: { 客户编号: 'C002', 姓名: '王秀英, 女士', 出生日期: '1972-11-08' } },
+      { row: 1, line: 2, cells: { 客户编号: 'C001', 姓名: '张伟', 出生日期: '19850312' }, after: { row: 1, line: 2, byte: iconv.encode('客户编号,姓名,出生日期\nC001,张伟,19850312\n', 'gbk').length } },
+      { row: 2, line: 3, cells: { 客户编号: 'C002', 姓名: '王秀英, 女士', 出生日期: '1972-11-08' }, after: { row: 2, line: 3, byte: bytes.length } },
     ]);
   });
 
-  it('drops a UTF-8 byte-order mark and marks rows with the wrong number of cells', () => {
-    const rows = parseCsv(decodeCsv(Buffer.from('\ufeffa,b\n1,2\n3\n4,5,6\n', 'utf8'), 'utf8'));
-    expect(rows[0]).to.deep.equal({ row: 1, line: 2, cells: { a: '1', b: '2' } });
+  it('drops a UTF-8 byte-order mark and marks rows with the wrong number of cells', async () => {
+    const rows = await rowsOf(Buffer.from('\ufeffa,b\n1,2\n3\n4,5,6\n', 'utf8'), 'utf8');
+    expect(rows[0]).to.deep.include({ row: 1, line: 2, cells: { a: '1', b: '2' } });
     expect(rows[1]!.malformed).to.equal('row has 1 cells, the header has 2');
     expect(rows[2]!.malformed).to.equal('row has 3 cells, the header has 2');
   });
