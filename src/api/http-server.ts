@@ -3,7 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 import { describeError } from '../errors/hub-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { HealthProbe } from './health-probe.js';
-import { apiRouter, expressPath, type ApiAccessPolicy } from './api-router.js';
+import { apiRouter, type ApiAccessPolicy } from './api-router.js';
 import { apiError, type ApiRoute } from './api-route.js';
 import { openApiDocument } from './openapi-document.js';
 import { probeRoutes, type ReadinessCheck } from './probe-routes.js';
@@ -21,9 +21,8 @@ export class HubHttpServer {
   private readonly routes: ApiRoute[] = [];
   /** Everything mounted, in order; the fallbacks after it in `app` stay last however late a router is added. */
   private readonly mounted: Router = express.Router();
-  /** One catch-all per declared path, reached only when no route of that path took the method. */
-  private readonly otherMethods: Router = express.Router();
-  private readonly declaredPaths = new Set<string>();
+  /** Each declared path template as a pattern, for the 405 of a method no route of that path takes. */
+  private readonly pathPatterns = new Map<string, RegExp>();
   healthProbe: HealthProbe | undefined;
   readinessChecks: ReadinessCheck[] = [];
   startupError: string | undefined;
@@ -37,7 +36,7 @@ export class HubHttpServer {
     this.app = express();
     this.app.disable('x-powered-by');
     this.app.use(this.mounted);
-    this.app.use(this.otherMethods);
+    this.app.use((req: Request, res: Response, next: NextFunction) => this.answerOtherMethod(req, res, next));
     this.app.use((req: Request, res: Response) => {
       const starting = this.healthProbe === undefined ? ' (the hub is still starting: some routes appear once it is ready)' : '';
       apiError(res, 404, 'ROUTE_UNKNOWN', `no route ${req.method} ${req.path}${starting}`);
@@ -62,16 +61,17 @@ export class HubHttpServer {
   addRoutes(routes: readonly ApiRoute[]): void {
     this.routes.push(...routes);
     this.mounted.use(apiRouter(routes, this.policy, this.logger));
-    for (const route of routes) {
-      if (this.declaredPaths.has(route.path)) continue;
-      this.declaredPaths.add(route.path);
-      this.otherMethods.all(expressPath(route.path), (req: Request, res: Response) => {
-        const methods = this.routes.filter((declared) => declared.path === route.path).map((declared) => declared.method.toUpperCase());
-        if (methods.includes('GET')) methods.push('HEAD');
-        res.set('Allow', methods.join(', '));
-        apiError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not accepted on ${route.path}; it takes ${methods.join(', ')}`);
-      });
-    }
+    for (const route of routes) if (!this.pathPatterns.has(route.path)) this.pathPatterns.set(route.path, pathPattern(route.path));
+  }
+
+  /** Reached when no route took the request: a declared path asked with another method is a 405 naming the methods it takes. */
+  private answerOtherMethod(req: Request, res: Response, next: NextFunction): void {
+    const paths = [...this.pathPatterns].filter(([, pattern]) => pattern.test(req.path)).map(([template]) => template);
+    if (paths.length === 0) return next();
+    const methods = [...new Set(this.routes.filter((route) => paths.includes(route.path)).map((route) => route.method.toUpperCase()))];
+    if (methods.includes('GET')) methods.push('HEAD');
+    res.set('Allow', methods.join(', '));
+    apiError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not accepted on ${paths[0]}; it takes ${methods.join(', ')}`);
   }
 
   /** Mounts a router that is not a declared API route (the webhooks), before the JSON fallbacks. */
@@ -131,4 +131,10 @@ export class HubHttpServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.server = undefined;
   }
+}
+
+/** `/api/connectors/{name}/pause` → a pattern matching its request paths (a parameter is one segment), trailing slash allowed as Express does. */
+function pathPattern(template: string): RegExp {
+  const source = template.split(/\{[^}]+\}/).map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+  return new RegExp(`^${source}/?$`);
 }

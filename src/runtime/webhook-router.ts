@@ -7,6 +7,8 @@ import type { WebhookEndpoint } from './webhook-endpoint.js';
  */
 export type WebhookTarget = { state: 'ready'; endpoint: WebhookEndpoint } | { state: 'not-ready'; reason: string };
 
+const WEBHOOK_PATH = /^\/webhooks\/[^/]+\/?$/;
+
 /** Seconds a sender is asked to wait while a push source is not ready: a hub starts in under a minute. */
 export const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
@@ -37,7 +39,9 @@ export function createWebhookRouter(targetFor: (instance: string) => WebhookTarg
       (res.locals.endpoint as WebhookEndpoint).handle(req, res).catch(next);
     },
   );
-  router.all('/webhooks/:instance', (req: Request, res: Response) => {
+  // Any other method on a webhook path (a middleware, not an `all` route: the route list stays what the OpenAPI document says).
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (!WEBHOOK_PATH.test(req.path)) return next();
     res.status(405).set('Allow', 'POST').json({ error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not accepted here; webhooks are POSTed` } });
   });
   // Only the webhooks' own errors: whatever is mounted before this router keeps its error handling.

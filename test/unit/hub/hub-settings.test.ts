@@ -13,6 +13,12 @@ describe('hub settings from the environment', () => {
     expect(settings.schemasDir).to.equal(path.join('/opt/crm-hub', 'schemas'));
   });
 
+  it('listens on loopback only unless CRM_HUB_HOST says otherwise, empty meaning unset', () => {
+    expect(hubSettingsFromEnv({}, '/x').httpHost).to.equal('127.0.0.1');
+    expect(hubSettingsFromEnv({ CRM_HUB_HOST: '' }, '/x').httpHost).to.equal('127.0.0.1');
+    expect(hubSettingsFromEnv({ CRM_HUB_HOST: '0.0.0.0' }, '/x').httpHost).to.equal('0.0.0.0');
+  });
+
   it('takes KAFKA_BROKERS, SCHEMA_REGISTRY_URL and CRM_HUB_PORT, treating empty as unset', () => {
     const settings = hubSettingsFromEnv({ KAFKA_BROKERS: 'k1:9092,k2:9092', SCHEMA_REGISTRY_URL: '', CRM_HUB_PORT: '9000' }, '/x');
     expect(settings.kafkaBrokers).to.equal('k1:9092,k2:9092');
