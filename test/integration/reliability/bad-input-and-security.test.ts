@@ -613,9 +613,15 @@ function expectedStatuses(input: WebhookFuzzInput, maxBodyBytes: number): number
   if (input.headers['content-encoding'] !== undefined) return [400, 413, 415];
   if (input.body.length > maxBodyBytes) return [413];
   if (input.signature !== 'valid') return [401];
+  // Read strictly in the declared charset, UTF-8 by default (a UTF-8 byte order mark overrides the label, as in the
+  // WHATWG Encoding Standard): the fuzzer declares UTF-8 or UTF-16, which is not read.
+  const charset = /charset=([^;\s]+)/i.exec(input.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  const utf8Bom = input.body.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  if (!utf8Bom && charset !== undefined && charset !== 'utf-8') return [415];
   let parsed: unknown;
   try {
-    parsed = JSON.parse(input.body.toString('utf8'));
+    // Invalid UTF-8 is refused, not patched with U+FFFD; a byte order mark is dropped (TextDecoder does both).
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input.body));
   } catch {
     return [400];
   }
