@@ -72,45 +72,80 @@ interface RawRecord {
 
 /** Records from a position on: cells, the file line each ends on and the byte after that line. */
 async function* readRecords(file: string, from: { line: number; byte: number }, options: CsvReadOptions): AsyncGenerator<RawRecord> {
-  const lineEnds = new LineEndOffsets();
+  const newlines = new NewlineIndex(from, options.charset === 'utf8');
   async function* text(): AsyncGenerator<string> {
     for await (const chunk of lineAlignedChunks(file, from.byte, from.line + 1, options.chunkBytes)) {
       options.onChunk?.(chunk);
-      lineEnds.add(chunk);
-      yield decodeChunk(file, chunk, options.charset);
+      const decoded = decodeChunk(file, chunk, options.charset);
+      newlines.add(chunk, decoded);
+      yield decoded;
     }
   }
-  // highWaterMark 1: at most one decoded chunk waits for the parser beyond what the parser buffers itself.
-  const parser = Readable.from(text(), { highWaterMark: 1 }).pipe(parse({ delimiter: options.delimiter, info: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
-  const source = parser as unknown as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+  // Records end at LF or CRLF only: csv-parse's own line count also counts a CR inside a cell, so lines are counted here, from its byte count.
+  const parser = Readable.from(text(), { highWaterMark: 1 }).pipe(parse({ delimiter: options.delimiter, record_delimiter: ['\r\n', '\n'], info: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
+  const source = parser as unknown as AsyncIterable<{ record: string[]; info: { bytes: number } }>;
   for await (const { record, info } of source) {
-    const line = from.line + info.lines;
-    yield { cells: record, line, byteAfter: lineEnds.after(line) };
+    const end = newlines.locate(info.bytes);
+    yield { cells: record, line: end.line, byteAfter: end.byte };
   }
 }
 
-/** Byte offsets right after each line read and not yet passed by the parser (bounded by how far reading runs ahead of parsing). */
-class LineEndOffsets {
-  /** offsets[i] is the byte after line `firstLine + i`. */
-  private offsets: number[] = [];
-  private firstLine = 1;
-  private end = 0;
+/**
+ * The newlines read and not yet passed by the parser (bounded by how far reading runs ahead of
+ * parsing): for each, the UTF-8 length of the text through it (csv-parse counts what it parsed in
+ * UTF-8 bytes) and the file byte after it. A record ends right after a newline or at the end of
+ * the file, so its line and the byte after it are found from csv-parse's count.
+ */
+class NewlineIndex {
+  private textEnds: number[] = [];
+  private byteEnds: number[] = [];
+  private head = 0;
+  /** Lines ended before the newline at index 0. */
+  private linesBefore: number;
+  private textLength = 0;
+  private fileEnd: number;
+  private readonly startByte: number;
 
-  add(chunk: LineAlignedChunk): void {
-    if (this.offsets.length === 0) this.firstLine = chunk.firstLine;
-    for (let at = chunk.bytes.indexOf(0x0a); at !== -1; at = chunk.bytes.indexOf(0x0a, at + 1)) this.offsets.push(chunk.offset + at + 1);
-    this.end = chunk.offset + chunk.bytes.length;
+  /** `sameBytes`: the text of a UTF-8 file is its bytes, so nothing needs measuring. */
+  constructor(from: { line: number; byte: number }, private readonly sameBytes: boolean) {
+    this.linesBefore = from.line;
+    this.fileEnd = this.startByte = from.byte;
   }
 
-  /** The byte after `line` (lines are asked for in order); the end of the file for a last line without a newline. */
-  after(line: number): number {
-    const index = line - this.firstLine;
-    if (index >= this.offsets.length) return this.end;
-    const offset = this.offsets[index]!;
-    if (index >= 1024) {
-      this.offsets = this.offsets.slice(index);
-      this.firstLine = line;
+  add(chunk: LineAlignedChunk, text: string): void {
+    if (this.sameBytes) {
+      for (let at = chunk.bytes.indexOf(0x0a); at !== -1; at = chunk.bytes.indexOf(0x0a, at + 1)) {
+        this.byteEnds.push(chunk.offset + at + 1);
+        this.textEnds.push(chunk.offset + at + 1 - this.startByte);
+      }
+    } else {
+      // 0x0A is never inside a multi-byte character and decodes to "\n" alone: the n-th newline byte is the n-th "\n".
+      let from = 0;
+      for (let at = chunk.bytes.indexOf(0x0a), char = text.indexOf('\n'); at !== -1 && char !== -1; at = chunk.bytes.indexOf(0x0a, at + 1), char = text.indexOf('\n', char + 1)) {
+        this.textLength += Buffer.byteLength(text.slice(from, char + 1));
+        this.textEnds.push(this.textLength);
+        this.byteEnds.push(chunk.offset + at + 1);
+        from = char + 1;
+      }
+      this.textLength += Buffer.byteLength(text.slice(from));
     }
-    return offset;
+    this.fileEnd = chunk.offset + chunk.bytes.length;
+  }
+
+  /** The line a record ends on and the byte after it, from the UTF-8 length of the text parsed through its end. */
+  locate(textBytes: number): { line: number; byte: number } {
+    while (this.head < this.textEnds.length && this.textEnds[this.head]! < textBytes) this.head++;
+    if (this.head < this.textEnds.length && this.textEnds[this.head] === textBytes) {
+      const end = { line: this.linesBefore + this.head + 1, byte: this.byteEnds[this.head]! };
+      if (++this.head >= 1024) {
+        this.textEnds = this.textEnds.slice(this.head);
+        this.byteEnds = this.byteEnds.slice(this.head);
+        this.linesBefore += this.head;
+        this.head = 0;
+      }
+      return end;
+    }
+    // After the last newline: the file's last line, which has none.
+    return { line: this.linesBefore + this.textEnds.length + 1, byte: this.fileEnd };
   }
 }
