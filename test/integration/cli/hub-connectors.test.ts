@@ -43,6 +43,8 @@ describe('crm-hub run with a hub config: CRM → Kafka → ERP', function () {
   crm-poll-${id}:
     connector: http-source
     schedule: "*/1 * * * * *"
+    # It polls; its webhook (every http-source has one) is signed all the same.
+    webhook: { secret: "hub-connectors-test-webhook-secret" }
     config:
       topic: crm.customer.v1
       keyField: customerId
