@@ -7,6 +7,7 @@ import { apiRouter, type ApiAccessPolicy } from './api-router.js';
 import { apiError, type ApiRoute } from './api-route.js';
 import { openApiDocument } from './openapi-document.js';
 import { probeRoutes, type ReadinessCheck } from './probe-routes.js';
+import { secretFreeAnswers } from './secret-free-answers.js';
 import { WEBHOOK_ROUTE_DOCUMENTATION } from './webhook-route-documentation.js';
 
 /**
@@ -35,6 +36,7 @@ export class HubHttpServer {
   ) {
     this.app = express();
     this.app.disable('x-powered-by');
+    secretFreeAnswers(this.app);
     this.app.use(this.mounted);
     this.app.use((req: Request, res: Response, next: NextFunction) => this.answerOtherMethod(req, res, next));
     this.app.use((req: Request, res: Response) => {

@@ -1,3 +1,4 @@
+import type { ConnectorInstanceConfig } from '../config/connector-instance-config.js';
 import { describeError } from '../errors/hub-error.js';
 import type { FlowRestart, FlowStatus } from '../flows/flow-runtime.js';
 import type { ConsumerGroupLag, ConsumerGroupRef, ConsumerLagSource } from '../kafka/consumer-lag.js';
@@ -30,6 +31,8 @@ export interface RuntimeOverviewDeps {
   connectors: ConnectorControl;
   flows: FlowControl;
   lag: ConsumerLagSource;
+  /** An instance's config as anyone with a token may see it: secrets and `${ENV}` values redacted (see redactConfig). */
+  configOf?: (name: string) => ConnectorInstanceConfig | undefined;
   /** Default: one of its own, a minute's window. */
   meter?: ThroughputMeter;
   now?: () => number;
@@ -43,7 +46,7 @@ interface Measured {
   lagError?: { code: string; message: string };
 }
 
-export type ConnectorView = InstanceStatusReport & Measured;
+export type ConnectorView = InstanceStatusReport & Measured & { config?: ConnectorInstanceConfig };
 export type FlowView = FlowStatus & Measured;
 
 export interface RuntimeTotals {
@@ -109,11 +112,13 @@ export class RuntimeOverview {
     const key = connectorKey(report.name);
     this.meter.observe(key, report.counters, this.now());
     const group = this.deps.connectors.consumerGroup(report.name);
+    const config = this.deps.configOf?.(report.name);
     return {
       ...report,
       lastError: maskError(report.lastError),
       rate: this.meter.rate(key) ?? null,
       ...(await this.measureLag(group)),
+      ...(config ? { config } : {}),
     };
   }
 

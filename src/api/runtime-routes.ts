@@ -38,6 +38,7 @@ const CONNECTOR: JsonSchema = {
     counters,
     lastError: errorInfo,
     ...measured,
+    config: { type: 'object', description: 'The instance\'s settings as loaded (defaults applied): every secret field, every value from ${ENV} and the credentials of URLs shown as [redacted]; absent for an instance whose config was refused' },
   },
 };
 const FLOW: JsonSchema = {

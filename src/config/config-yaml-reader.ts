@@ -2,6 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import type { ConfigIssue, ConfigIssueCode, ConfigPath } from './config-issue.js';
 import { formatConfigPath } from './config-issue.js';
 import { containsMaskCharacters, describeEnvProblem, maskedReference, maskEnvReferences, resolveEnvReferences, unmaskEnvReferences } from './env-references.js';
+import { registerSecret } from '../observability/secret-registry.js';
 
 export interface TextPosition {
   line: number;
@@ -36,6 +37,11 @@ interface WrittenAt {
 const MAX_DEPTH = 64;
 /** Aliases can make a small text expand enormously ("billion laughs"); config files are never that big. */
 const MAX_VALUES = 100_000;
+/**
+ * `${ENV}` values that are numbers or switches (`batchSize: ${SINK_BATCH}`, a port) configure, they
+ * do not authenticate; redacting "8080" or "true" from every text would mangle offsets and counts.
+ */
+const PLAIN_SETTING = /^(true|false|-?\d+(\.\d+)?)$/;
 
 export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEnv): ConfigYaml {
   const lineCounter = new LineCounter();
@@ -118,6 +124,8 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
         issues.push({ file, ...position(offset), path: formatConfigPath(path), code: problem.kind === 'invalid' ? 'ENV_REFERENCE_INVALID' : 'ENV_MISSING', message: describeEnvProblem(problem) });
       }
       if (resolution.wholeReference !== undefined) envOrigins.set(pathKey(path), resolution.wholeReference);
+      // Before anything can log or show the value: an ${ENV} value is taken for a secret wherever it is put (a URL, a header map, a query).
+      for (const substituted of resolution.substituted) if (!PLAIN_SETTING.test(substituted)) registerSecret(substituted);
       return resolution.value;
     }
     return null;

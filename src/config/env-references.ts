@@ -41,6 +41,8 @@ export interface EnvResolution {
   problems: EnvReferenceProblem[];
   /** Set when the whole string was one reference: its value then comes entirely from that variable. */
   wholeReference?: string;
+  /** The value of each variable put in, for the secret registry: whatever the field, an `${ENV}` value is taken for a secret. */
+  substituted: string[];
 }
 
 const TOKEN = new RegExp(`\\$\\$${OPEN}([^${CLOSE}]*)${CLOSE}|\\$${OPEN}([^${CLOSE}]*)${CLOSE}|\\$\\$\\{|\\$\\{`, 'g');
@@ -53,6 +55,7 @@ export function resolveEnvReferences(masked: string, env: NodeJS.ProcessEnv): En
   const problems: EnvReferenceProblem[] = [];
   let references = 0;
   let lastName: string | undefined;
+  const substituted: string[] = [];
   const value = masked.replace(TOKEN, (match, escaped: string | undefined, name: string | undefined) => {
     if (escaped !== undefined) return `\${${escaped}}`;
     if (match === '$${') return '${';
@@ -69,10 +72,11 @@ export function resolveEnvReferences(masked: string, env: NodeJS.ProcessEnv): En
     const found = env[name];
     if (found === undefined) problems.push({ kind: 'missing', reference: name });
     else if (found === '') problems.push({ kind: 'empty', reference: name });
+    else substituted.push(found);
     return found ?? '';
   });
   const whole = references === 1 && lastName !== undefined && masked === maskedReference(lastName);
-  return whole ? { value, problems, wholeReference: lastName } : { value, problems };
+  return whole ? { value, problems, wholeReference: lastName, substituted } : { value, problems, substituted };
 }
 
 export function describeEnvProblem(problem: EnvReferenceProblem): string {

@@ -1,4 +1,5 @@
-import type { HubConfig } from '../config/connector-instance-config.js';
+import type { ConnectorInstanceConfig, HubConfig } from '../config/connector-instance-config.js';
+import { redactConfig } from '../config/config-redaction.js';
 import { formatConfigIssue } from '../config/config-issue.js';
 import { HubConfigError } from '../config/hub-config-error.js';
 import { readConfigFile } from '../config/hub-config-loader.js';
@@ -33,3 +34,9 @@ export async function loadHubConnectors(file: string | undefined, logger: Logger
   return { catalog, config: validation.partial.config, invalid };
 }
 
+/** The config of a started instance as the API shows it: secrets and `${ENV}` values redacted. */
+export function shownInstanceConfig(connectors: HubConnectors, name: string): ConnectorInstanceConfig | undefined {
+  const instance = connectors.config.connectors.find((candidate) => candidate.name === name);
+  const definition = instance && connectors.catalog.find(instance.connector);
+  return instance && definition ? redactConfig(instance, definition) : undefined;
+}

@@ -4,7 +4,7 @@ import { ConnectorRuntime } from '../runtime/connector-runtime.js';
 import { createWebhookRouter, type WebhookTarget } from '../runtime/webhook-router.js';
 import { FlowRuntime } from '../flows/flow-runtime.js';
 import { createStepRegistry } from '../flows/step-registry.js';
-import type { HubConnectors } from './hub-connectors.js';
+import { shownInstanceConfig, type HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../api/http-server.js';
 import { PersonalDataView } from '../api/personal-data-view.js';
 import { customerRoutes } from '../api/customer-routes.js';
@@ -133,7 +133,7 @@ export class Hub {
 
       // One lag reader (cached 5 s) for the status API and the Prometheus gauge.
       const lag = new ConsumerLagReader(admin);
-      http.addRoutes(runtimeRoutes({ connectors: runtime, flows, lag }));
+      http.addRoutes(runtimeRoutes({ connectors: runtime, flows, lag, configOf: (name) => shownInstanceConfig(this.connectors, name) }));
       metrics.setLagProvider(async () => {
         const groups = [
           ...flows.statuses().flatMap((status) => (status.consumer ? [status.consumer] : [])),

@@ -1,8 +1,8 @@
 import { maskPersonalPatterns, maskPersonalValue } from './pii-masking.js';
 import { GENERIC_PII_FIELD_NAMES, loggedPiiFieldNames } from './pii-field-names.js';
 import { isSecretKey } from './secret-keys.js';
-import { redactSecretPatterns } from './secret-patterns.js';
 import { REDACTED_SECRET, secretRegistry, type SecretRegistry } from './secret-registry.js';
+import { withoutSecrets } from './secret-scrubbing.js';
 
 export interface LogScrubberOptions {
   /** Names of fields whose values are personal; default: the process-wide list (see pii-field-names.ts). */
@@ -41,7 +41,7 @@ export class LogScrubber {
   /** Free text: a message, an error message, any string value. */
   text(text: string): string {
     // Order matters: "user:pass@host.cn" must lose its credentials before it can pass for an e-mail address.
-    let result = redactSecretPatterns(this.secrets.redact(text));
+    let result = withoutSecrets(text, this.secrets);
     if (result.includes('"')) result = result.replace(JSON_FIELD, (match, key: string, colon: string, raw: string) => this.jsonField(match, key, colon, raw));
     return PERSONAL_PATTERN_HINT.test(result) ? maskPersonalPatterns(result) : result;
   }

@@ -1,28 +1,34 @@
+import { secretForms } from './secret-forms.js';
+
 /** What a secret becomes wherever it would be shown. */
 export const REDACTED_SECRET = '[redacted]';
 
 /**
- * Secrets too short to look for: a one- or two-character "secret" would blank out ordinary words
- * of every line, and is no secret anyway.
+ * Secrets shorter than this are not looked for: a "secret" of one to three characters would blank
+ * out parts of ordinary words, numbers and ids in every text, and is no secret anyway.
  */
-const SHORTEST_SECRET = 4;
+export const SHORTEST_SECRET = 4;
+
+export interface SecretRegistration {
+  /** The user name the secret is the password of (Basic auth, URL user info): `user:secret` is then a secret too. */
+  username?: string;
+}
 
 /**
- * The secret values this process holds (config values marked `writeOnly`), so that one appearing
- * anywhere in a log line is replaced: inside a library's error message, a URL, a stringified
- * request. Key names cannot catch those; only knowing the value can.
+ * The secret values this process holds (config values marked `writeOnly`, every `${ENV}` value,
+ * passwords of URLs), so that one appearing anywhere in text the hub writes or answers is replaced:
+ * inside a library's error message, a URL, a remote system's error body quoting it back plain,
+ * URL-encoded, JSON-escaped or in base64. Key names cannot catch those; only knowing the value can.
  */
 export class SecretRegistry {
   private readonly secrets = new Set<string>();
   private ordered: string[] | undefined;
 
-  /** Adds a secret, with the forms it takes when written into a URL or a JSON string. */
-  register(value: string): void {
-    for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) {
-      if (form.length < SHORTEST_SECRET || this.secrets.has(form)) continue;
-      this.secrets.add(form);
-      this.ordered = undefined;
-    }
+  /** Adds a secret with every form it takes when quoted back (see secret-forms.ts). */
+  register(value: string, registration: SecretRegistration = {}): void {
+    if (value.length < SHORTEST_SECRET) return;
+    this.add(secretForms(value));
+    if (registration.username) this.add(secretForms(`${registration.username}:${value}`));
   }
 
   get size(): number {
@@ -32,18 +38,26 @@ export class SecretRegistry {
   /** The text with every registered secret replaced by REDACTED_SECRET. */
   redact(text: string): string {
     if (this.secrets.size === 0 || text.length < SHORTEST_SECRET) return text;
-    // Longest first, so that a secret containing another is replaced whole. A search per secret
-    // beats one alternation of them all: a log line rarely holds any.
+    // Longest first, so that a secret containing another is replaced whole. A search per form
+    // beats one alternation of them all: most texts hold none.
     this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
     let result = text;
     for (const secret of this.ordered) if (result.includes(secret)) result = result.replaceAll(secret, REDACTED_SECRET);
     return result;
   }
+
+  private add(forms: string[]): void {
+    for (const form of forms) {
+      if (form.length < SHORTEST_SECRET || this.secrets.has(form)) continue;
+      this.secrets.add(form);
+      this.ordered = undefined;
+    }
+  }
 }
 
-/** The registry of this process: what the config loader registers, every logger redacts. */
+/** The registry of this process: what the config loader registers, every logger, API answer and dead letter is scrubbed of. */
 export const secretRegistry = new SecretRegistry();
 
-export function registerSecret(value: string): void {
-  secretRegistry.register(value);
+export function registerSecret(value: string, registration?: SecretRegistration): void {
+  secretRegistry.register(value, registration);
 }

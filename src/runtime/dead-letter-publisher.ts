@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HubProducer, IncomingRecord, RecordHeaders } from '../kafka/kafka-client.js';
 import { describeError } from '../errors/hub-error.js';
+import { withoutSecrets } from '../observability/secret-scrubbing.js';
 import { newTraceparent } from '../tracing/traceparent.js';
 import { HEADER } from './record-headers.js';
 import { markAttempt } from './dead-letter-attempt.js';
@@ -53,10 +54,12 @@ export class DeadLetterPublisher {
           // A record that came in without them (written by something other than the hub) still gets traceable ids.
           [HEADER.correlationId]: randomUUID(),
           [HEADER.traceparent]: newTraceparent(),
-          ...letter.headers,
+          // A dead letter is read by whoever may browse dead letters: neither the reason nor a header
+          // the record came with (a webhook's, a target's reply) may carry a secret of the hub.
+          ...Object.fromEntries(Object.entries(letter.headers).map(([name, value]) => [name, withoutSecrets(value)])),
           [DEAD_LETTER_HEADER.stage]: this.stage,
           [DEAD_LETTER_HEADER.errorCode]: code,
-          [DEAD_LETTER_HEADER.errorMessage]: message.slice(0, 2000),
+          [DEAD_LETTER_HEADER.errorMessage]: withoutSecrets(message).slice(0, 2000),
           [DEAD_LETTER_HEADER.retriable]: String(retriable),
           [DEAD_LETTER_HEADER.attempts]: String(letter.attempts),
           [DEAD_LETTER_HEADER.originalTopic]: letter.originalTopic,

@@ -1,7 +1,6 @@
 import { isAxiosError } from 'axios';
 import { HubError } from '../errors/hub-error.js';
-import { redactSecretPatterns } from '../observability/secret-patterns.js';
-import { secretRegistry } from '../observability/secret-registry.js';
+import { withoutSecrets } from '../observability/secret-scrubbing.js';
 import { DeliveryError } from './delivery-error.js';
 import { parseRetryAfter } from './retry-policy.js';
 
@@ -15,20 +14,21 @@ const RETRIABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOU
 export function deliveryErrorFromHttp(error: unknown, what: string): HubError {
   if (error instanceof HubError) return error;
   if (!isAxiosError(error)) {
-    return new DeliveryError('DELIVERY_FAILED', `${what}: ${error instanceof Error ? error.message : String(error)}`, { retriable: false, cause: error });
+    return new DeliveryError('DELIVERY_FAILED', withoutSecrets(`${what}: ${error instanceof Error ? error.message : String(error)}`), { retriable: false, cause: error });
   }
   const response = error.response;
   if (!response) {
     const code = error.code ?? 'NETWORK_ERROR';
-    return new DeliveryError(code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'HTTP_TIMEOUT' : 'HTTP_UNREACHABLE', `${what}: ${error.message}`, { retriable: RETRIABLE_NETWORK_CODES.has(code) || code === 'ERR_NETWORK', cause: error });
+    return new DeliveryError(code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'HTTP_TIMEOUT' : 'HTTP_UNREACHABLE', withoutSecrets(`${what}: ${error.message}`), { retriable: RETRIABLE_NETWORK_CODES.has(code) || code === 'ERR_NETWORK', cause: error });
   }
   const status = response.status;
   const retriable = status === 408 || status === 429 || status >= 500;
-  // A careless system quotes the credentials it was sent in its error body; the message goes to dead
-  // letters, status and the API, so the hub's own secrets (and anything shaped like one) are cut out.
-  const body = redactSecretPatterns(secretRegistry.redact(typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? '')));
+  // A careless system quotes the credentials it was sent in its error body, and the request's URL may
+  // hold user info or a token; the message goes to dead letters, status and the API, so the hub's own
+  // secrets (and anything shaped like one) are cut out, before the body is trimmed (a cut secret is not found).
+  const body = withoutSecrets(typeof response.data === 'string' ? response.data : JSON.stringify(response.data ?? ''));
   const retryAfter = response.headers?.['retry-after'];
-  return new DeliveryError(`HTTP_${status}`, `${what}: HTTP ${status}${body ? ` ${body.slice(0, 300)}` : ''}`, {
+  return new DeliveryError(`HTTP_${status}`, withoutSecrets(`${what}: HTTP ${status}${body ? ` ${body.slice(0, 300)}` : ''}`), {
     retriable,
     status,
     retryAfterMs: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined),

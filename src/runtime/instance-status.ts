@@ -1,4 +1,5 @@
 import { describeError } from '../errors/hub-error.js';
+import { withoutSecrets } from '../observability/secret-scrubbing.js';
 
 export type InstanceState = 'starting' | 'running' | 'paused' | 'failed' | 'stopped';
 
@@ -25,7 +26,8 @@ export class InstanceStatus {
 
   recordError(error: unknown, options: { fail?: boolean } = {}): void {
     const { code, message } = describeError(error);
-    this.lastError = { code, message, at: new Date().toISOString() };
+    // Shown to every viewer and in /ready: a failing request's URL may hold user info or a token.
+    this.lastError = { code, message: withoutSecrets(message), at: new Date().toISOString() };
     this.counters.failures++;
     if (options.fail) this.state = 'failed';
   }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { redactConfig, redactSecrets } from '../../../src/config/config-redaction.js';
 import type { ConnectorInstanceConfig } from '../../../src/config/connector-instance-config.js';
 import { validateHubConfig } from '../../../src/config/hub-config-validation.js';
@@ -29,8 +30,8 @@ describe('config redaction', () => {
     const redacted = redactConfig(original, exampleEcho);
     expect(redacted).to.deep.equal({
       ...original,
-      config: { target: 'https://erp.example.com', keyCase: 'upper', auth: { user: 'hub', password: '***' } },
-      webhook: { secret: '***', toleranceSeconds: 300, maxBodyBytes: 1048576 },
+      config: { target: 'https://erp.example.com', keyCase: 'upper', auth: { user: 'hub', password: '[redacted]' } },
+      webhook: { secret: '[redacted]', toleranceSeconds: 300, maxBodyBytes: 1048576 },
     });
     // A copy: the running instance keeps its real secrets.
     expect((original.config.auth as { password: string }).password).to.equal('correct horse');
@@ -48,13 +49,13 @@ describe('config redaction', () => {
     };
     expect(redactSecrets(config, testPoller.spec)).to.deep.equal({
       url: 'https://crm.example.com',
-      auth: { type: 'basic', user: 'hub', password: '***' },
+      auth: { type: 'basic', user: 'hub', password: '[redacted]' },
       headers: [
-        { name: 'X-Api-Key', value: '***' },
-        { name: 'X-Tenant', value: '***' },
+        { name: 'X-Api-Key', value: '[redacted]' },
+        { name: 'X-Tenant', value: '[redacted]' },
       ],
     });
-    expect(redactSecrets({ auth: { type: 'bearer', token: 't0k3n' } }, testPoller.spec)).to.deep.equal({ auth: { type: 'bearer', token: '***' } });
+    expect(redactSecrets({ auth: { type: 'bearer', token: 't0k3n' } }, testPoller.spec)).to.deep.equal({ auth: { type: 'bearer', token: '[redacted]' } });
   });
 
   it('leaves absent secrets absent rather than inventing them', () => {
@@ -66,6 +67,17 @@ describe('config redaction', () => {
     const { config } = validateHubConfig({ file: 'crm-hub.yaml', text }, testCatalog, { ECHO_PASSWORD: 'correct horse' });
     const shown = JSON.stringify(config!.connectors.map((loaded) => redactConfig(loaded, testCatalog.get(loaded.connector))));
     expect(shown).not.to.include('correct horse');
-    expect(shown).to.include('"password":"***"');
+    expect(shown).to.include('"password":"[redacted]"');
+  });
+
+  it('redacts every ${ENV} value whatever its field, and the user info and credential parameters of URLs', () => {
+    // Unique values: the secret registry is the process's, shared with every other test.
+    const tenant = `tenant-${randomUUID()}`;
+    const urlPassword = `pw-${randomUUID()}`;
+    const text = ['connectors:', '  erp-main:', '    connector: example-echo', '    config:', `      target: "https://hub:${urlPassword}@erp.example.com/api?tenant=\${ERP_TENANT}&token=t-12345"`, '      auth: { user: ${ECHO_USER}, password: ${ECHO_PASSWORD} }', ''].join('\n');
+    const { config, issues } = validateHubConfig({ file: 'crm-hub.yaml', text }, testCatalog, { ERP_TENANT: tenant, ECHO_USER: `user-${tenant}`, ECHO_PASSWORD: 'correct horse' });
+    expect(issues).to.deep.equal([]);
+    const shown = redactConfig(config!.connectors[0]!, testCatalog.get('example-echo')).config;
+    expect(shown).to.deep.equal({ target: 'https://[redacted]@erp.example.com/api?tenant=[redacted]&token=[redacted]', keyCase: 'as-is', auth: { user: '[redacted]', password: '[redacted]' } });
   });
 });

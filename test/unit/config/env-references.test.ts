@@ -11,16 +11,16 @@ describe('${ENV} references', () => {
   it('resolves references anywhere in a string and keeps the text length while masked', () => {
     const text = 'https://${HOST}:${PORT}/api';
     expect(maskEnvReferences(text)).to.have.length(text.length);
-    expect(resolve(text, { HOST: 'erp.example.com', PORT: '8443' })).to.deep.equal({ value: 'https://erp.example.com:8443/api', problems: [] });
+    expect(resolve(text, { HOST: 'erp.example.com', PORT: '8443' })).to.deep.equal({ value: 'https://erp.example.com:8443/api', problems: [], substituted: ['erp.example.com', '8443'] });
   });
 
   it('marks a value that is exactly one reference, so the schema may type it', () => {
-    expect(resolve('${BATCH}', { BATCH: '50' })).to.deep.equal({ value: '50', problems: [], wholeReference: 'BATCH' });
+    expect(resolve('${BATCH}', { BATCH: '50' })).to.deep.equal({ value: '50', problems: [], wholeReference: 'BATCH', substituted: ['50'] });
     expect(resolve('x${BATCH}', { BATCH: '50' })).to.not.have.property('wholeReference');
   });
 
   it('reads $${ as a literal ${, closed or not', () => {
-    expect(resolve('price $${AMOUNT} and $${open', {})).to.deep.equal({ value: 'price ${AMOUNT} and ${open', problems: [] });
+    expect(resolve('price $${AMOUNT} and $${open', {})).to.deep.equal({ value: 'price ${AMOUNT} and ${open', problems: [], substituted: [] });
   });
 
   it('reports unset, empty and malformed references', () => {

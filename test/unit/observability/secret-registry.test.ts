@@ -31,4 +31,42 @@ describe('secret registry', () => {
       { seed: 20260301, numRuns: 500 },
     );
   });
+
+  it('redacts a secret quoted back in base64, standard or URL-safe, whole or inside a longer encoded text', () => {
+    const secrets = new SecretRegistry();
+    const password = 'chat-gpt-password/+?';
+    secrets.register(password);
+    const leaks = [
+      Buffer.from(password).toString('base64'),
+      Buffer.from(password).toString('base64url'),
+      // A Basic header of a user name the registry was never told about, at each alignment of base64's 3-byte groups.
+      ...['u', 'us', 'usr', 'user'].map((user) => Buffer.from(`${user}:${password}`).toString('base64')),
+      Buffer.from(JSON.stringify({ credentials: password, n: 1 })).toString('base64url'),
+    ];
+    for (const leak of leaks) {
+      const redacted = secrets.redact(`{"credentials":"${leak}"}`);
+      expect(redacted, leak).to.contain(REDACTED_SECRET);
+      for (const piece of redacted.split(/[^A-Za-z0-9+/_=-]+/)) {
+        expect(Buffer.from(piece, 'base64').toString('latin1'), leak).not.to.contain(password.slice(2, -2));
+      }
+    }
+  });
+
+  it('redacts the whole Basic credentials of a known user, and form-encoded, lower-case hex and \\u-escaped forms', () => {
+    const secrets = new SecretRegistry();
+    secrets.register('pässwort mit Leerzeichen/&', { username: 'hub' });
+    const value = 'pässwort mit Leerzeichen/&';
+    expect(secrets.redact(`Basic ${Buffer.from(`hub:${value}`).toString('base64')}`)).to.equal(`Basic ${REDACTED_SECRET}`);
+    expect(secrets.redact(`a=${new URLSearchParams({ a: value }).toString().slice(2)}`)).to.equal(`a=${REDACTED_SECRET}`);
+    expect(secrets.redact(`?p=${encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}`)).to.equal(`?p=${REDACTED_SECRET}`);
+    expect(secrets.redact(`{"p":"p\\u00e4sswort mit Leerzeichen\\/&"}`)).to.equal(`{"p":"${REDACTED_SECRET}"}`);
+  });
+
+  it('never looks for a short secret by its encoded forms, which would match by chance', () => {
+    const secrets = new SecretRegistry();
+    secrets.register('abcd');
+    // "abcd" itself and its whole base64 (8 characters); no 4-character base64 fragment.
+    expect(secrets.redact('YWJj YmNk')).to.equal('YWJj YmNk');
+    expect(secrets.redact('abcd YWJjZA==')).to.equal(`${REDACTED_SECRET} ${REDACTED_SECRET}`);
+  });
 });

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import { deliveryErrorFromHttp } from '../../../src/runtime/http-failure-classifier.js';
 import { DeliveryError } from '../../../src/runtime/delivery-error.js';
+import { registerSecret } from '../../../src/observability/secret-registry.js';
+import { randomUUID } from 'node:crypto';
 
 describe('deliveryErrorFromHttp', () => {
   let server: http.Server;
@@ -16,6 +18,11 @@ describe('deliveryErrorFromHttp', () => {
       res.status(Number(req.params.code)).json({ error: { message: `answer ${req.params.code}` } });
     });
     app.get('/slow', () => undefined); // never answers
+    // A careless API: refuses with 401 and quotes what it was sent, plain, base64 and URL-encoded.
+    app.get('/echo', (req, res) => {
+      const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
+      res.status(401).json({ youSent: req.headers.authorization, credentials: basic, decoded: Buffer.from(basic, 'base64').toString(), query: req.originalUrl });
+    });
     await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -47,5 +54,18 @@ describe('deliveryErrorFromHttp', () => {
     const slow = await failureOf(`${base}/slow`, 200);
     expect(slow.code).to.equal('HTTP_TIMEOUT');
     expect(slow.retriable).to.equal(true);
+  });
+
+  it('names the failed request without its user info, credential query parameters or registered secrets, also when the answer quotes them encoded', async () => {
+    const password = `pw-${randomUUID()}`;
+    const tenant = `tenant-${randomUUID()}`;
+    // As the config loader does: the password (a URL's), and a ${ENV} value in a query parameter of no telling name.
+    registerSecret(password, { username: 'hub' });
+    registerSecret(tenant);
+    const url = `${base.replace('://', `://hub:${password}@`)}/echo?token=tk-${randomUUID()}&tenant=${encodeURIComponent(tenant)}`;
+    const error = await failureOf(url);
+    expect(error.code).to.equal('HTTP_401');
+    for (const leak of [password, tenant, 'tk-', Buffer.from(`hub:${password}`).toString('base64'), encodeURIComponent(tenant)]) expect(error.message).not.to.contain(leak);
+    expect(error.message).to.contain('/echo?token=[redacted]&tenant=[redacted]').and.to.contain('HTTP 401');
   });
 });
