@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { describeError } from '../errors/hub-error.js';
 import type { Logger } from '../observability/logger.js';
 import { apiError, ROLE_RANK, type Access, type ApiRoute, type Principal } from './api-route.js';
+import { addRequestFormats } from './request-formats.js';
 import type { ApiTokens } from './api-tokens.js';
 
 /** Which routes need no token: by path (`/health`, `/ready`, `/metrics` unless configured otherwise). */
@@ -12,8 +13,9 @@ export interface ApiAccessPolicy {
 }
 
 // Query and path parameters arrive as text: coerce them to their declared types, as OpenAPI means.
-const paramsAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
-const bodyAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+// Declared formats (dates, instants) are checked here for every route alike: see request-formats.ts.
+const paramsAjv = addRequestFormats(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false }));
+const bodyAjv = addRequestFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false }));
 
 export function expressPath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');

@@ -2,6 +2,8 @@ import type { CustomerView } from '../customer-view/customer-view.js';
 import { renewalCsv } from '../customer-view/renewals/renewal-csv.js';
 import { apiError, errorResponse, type ApiRoute } from './api-route.js';
 import type { PersonalDataView } from './personal-data-view.js';
+import { DATE_SCHEMA } from './request-formats.js';
+import { UnknownSourceRecordError } from '../customer-view/unknown-source-record-error.js';
 
 const object = { type: 'object' } as const;
 
@@ -53,7 +55,7 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
       path: '/api/customers/unmerge',
       operationId: 'unmergeCustomerRecord',
       summary: 'Split a source record off its golden customer',
-      description: 'The resolver applies it in order with the source records; the record is not linked to those customers again automatically. Watch customer.identity-event.v1 for UNMERGED.',
+      description: 'The resolver applies it in order with the source records; the record is not linked to those customers again automatically. Watch customer.identity-event.v1 for UNMERGED. A record no golden customer has (as this process\'s customer directory knows them) answers 404 and sends nothing.',
       tag: 'customers',
       access: 'operator',
       body: {
@@ -66,11 +68,19 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
           properties: { system: { type: 'string', enum: ['crm', 'policy-admin', 'claims', 'service-desk', 'erp'] }, systemId: { type: 'string', minLength: 1, maxLength: 200 } },
         },
       },
-      responses: { 202: { description: 'Accepted: the command id', schema: { type: 'object', properties: { commandId: { type: 'string' }, status: { type: 'string' } } } } },
+      responses: {
+        202: { description: 'Accepted: the command id', schema: { type: 'object', properties: { commandId: { type: 'string' }, status: { type: 'string' } } } },
+        404: errorResponse('No golden customer has that source record (CUSTOMER_RECORD_UNKNOWN): nothing was sent'),
+      },
       handle: async ({ body }, res) => {
         const { system, systemId } = body as { system: string; systemId: string };
-        const commandId = await view.requestUnmerge(system, systemId);
-        return res.status(202).json({ commandId, status: 'accepted' });
+        try {
+          const commandId = await view.requestUnmerge(system, systemId);
+          return res.status(202).json({ commandId, status: 'accepted' });
+        } catch (error) {
+          if (error instanceof UnknownSourceRecordError) return apiError(res, 404, error.code, error.message);
+          throw error;
+        }
       },
     },
     {
@@ -83,10 +93,10 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
       access: 'viewer',
       parameters: [
         { name: 'withinDays', in: 'query', description: 'Days ahead (default: customerView.renewals.withinDays)', schema: { type: 'integer', minimum: 0, maximum: 366 } },
-        { name: 'asOf', in: 'query', description: 'The day to count from, YYYY-MM-DD (default today, China time)', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+        { name: 'asOf', in: 'query', description: 'The day to count from, YYYY-MM-DD, a day of the calendar (default today, China time)', schema: DATE_SCHEMA },
         { name: 'format', in: 'query', description: 'json (default) or csv (UTF-8 with BOM, for Excel)', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
       ],
-      responses: { 200: { description: 'The list', schema: { type: 'object', properties: { asOf: { type: 'string' }, withinDays: { type: 'integer' }, rows: { type: 'array', items: object } } } } },
+      responses: { 200: { description: 'The list', schema: { type: 'object', properties: { asOf: { type: 'string' }, withinDays: { type: 'integer' }, rows: { type: 'array', items: object } } } }, 400: errorResponse('withinDays or asOf is invalid (asOf must be a day of the calendar)') },
       handle: ({ query, principal }, res) => {
         const withinDays = typeof query.withinDays === 'number' ? query.withinDays : view.settings.renewals.withinDays;
         const list = view.renewalList(typeof query.asOf === 'string' ? query.asOf : undefined, withinDays);
@@ -104,8 +114,8 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
       summary: 'Publish the renewal list now, as the schedule does',
       tag: 'customers',
       access: 'operator',
-      parameters: [{ name: 'asOf', in: 'query', description: 'The day to count from, YYYY-MM-DD (default today)', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } }],
-      responses: { 200: { description: 'What was published', schema: object } },
+      parameters: [{ name: 'asOf', in: 'query', description: 'The day to count from, YYYY-MM-DD, a day of the calendar (default today)', schema: DATE_SCHEMA }],
+      responses: { 200: { description: 'What was published', schema: object }, 400: errorResponse('asOf is not a day of the calendar') },
       handle: async ({ query }, res) => res.json(await view.runRenewalsNow(typeof query.asOf === 'string' ? query.asOf : undefined)),
     },
     {

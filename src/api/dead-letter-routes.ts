@@ -7,20 +7,21 @@ import { DeadLetterNotFoundError } from '../dead-letters/dead-letter-not-found-e
 import { ReplayConflictError } from '../dead-letters/replay-conflict-error.js';
 import type { DeadLetterOrder } from '../dead-letters/dead-letter-page.js';
 import type { ReplayRequest } from '../dead-letters/replay-record.js';
+import { POINT_IN_TIME_FORMS } from '../dead-letters/point-in-time.js';
 import { apiError, errorResponse, type ApiParameter, type ApiRoute, type JsonSchema } from './api-route.js';
+import { POINT_IN_TIME_SCHEMA } from './request-formats.js';
 
 const TOPIC = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } as const;
 const TEXT = { type: 'string', minLength: 1, maxLength: 200 } as const;
-const TIME = { type: 'string', minLength: 2, maxLength: 40 } as const;
-const TIME_FORMS = 'ISO date-time with zone (2026-03-01T08:00:00Z), date (2026-03-01, midnight UTC) or age (30m, 2h, 7d)';
+const TIME = POINT_IN_TIME_SCHEMA;
 
 const FILTER_PROPERTIES = {
   topic: { ...TOPIC, description: 'One dead-letter topic, e.g. dlq.crm-main or dlq.flow.renewals' },
   source: { ...TEXT, description: 'Who dead-lettered: a connector instance or flow name, or the whole stage (connector:crm-main, flow:renewals, customer-view)' },
   code: { ...TEXT, description: 'Error code, e.g. AVRO_DECODE_FAILED' },
   originalTopic: { ...TOPIC, description: 'The topic the record was on when it failed' },
-  since: { ...TIME, description: `Failed at or after: ${TIME_FORMS}` },
-  until: { ...TIME, description: `Failed before: ${TIME_FORMS}` },
+  since: { ...TIME, description: `Failed at or after: ${POINT_IN_TIME_FORMS}` },
+  until: { ...TIME, description: `Failed before: ${POINT_IN_TIME_FORMS}` },
 } satisfies Record<keyof DeadLetterFilterInput, JsonSchema>;
 
 const FILTER_PARAMETERS: ApiParameter[] = Object.entries(FILTER_PROPERTIES).map(([name, { description, ...schema }]) => ({ name, in: 'query', description, schema }));

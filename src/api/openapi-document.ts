@@ -1,5 +1,6 @@
 import { effectiveAccess, type ApiAccessPolicy } from './api-router.js';
 import type { ApiRoute } from './api-route.js';
+import { REQUEST_FORMATS_DESCRIPTION } from './request-formats.js';
 
 /**
  * The OpenAPI 3.1 document of the admin API, built from the same route declarations that are
@@ -35,7 +36,7 @@ export function openApiDocument(routes: readonly ApiRoute[], policy: ApiAccessPo
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'crm-hub admin API', version, description: 'Operations of a crm-hub process: status, control, dead letters, tracing, the single customer view. Tokens: `crm-hub token new --role <viewer|operator|admin>`.' },
+    info: { title: 'crm-hub admin API', version, description: `Operations of a crm-hub process: status, control, dead letters, tracing, the single customer view. Tokens: \`crm-hub token new --role <viewer|operator|admin>\`. ${REQUEST_FORMATS_DESCRIPTION}` },
     components: { securitySchemes: { bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token from the hub config (admin.tokens, stored as SHA-256)' } } },
     paths,
   };

@@ -1,6 +1,8 @@
 import { TraceFinder, DEFAULT_TRACE_LIMIT, type TraceFinderDeps } from '../tracing/trace-finder.js';
 import { TraceQueryError } from '../tracing/trace-query-error.js';
+import { POINT_IN_TIME_FORMS } from '../dead-letters/point-in-time.js';
 import { parseSince } from '../tracing/trace-since.js';
+import { POINT_IN_TIME_SCHEMA } from './request-formats.js';
 import { apiError, errorResponse, type ApiRoute } from './api-route.js';
 
 const TRACE_SCHEMA = {
@@ -55,7 +57,7 @@ export function traceRoutes(deps: TraceFinderDeps): ApiRoute[] {
       parameters: [
         { name: 'correlationId', in: 'query', description: 'The correlation-id header to follow', schema: { type: 'string', minLength: 1, maxLength: 200 } },
         { name: 'key', in: 'query', description: 'A business key (Kafka key); when it identifies a customer, all of their keys', schema: { type: 'string', minLength: 1, maxLength: 500 } },
-        { name: 'since', in: 'query', description: 'Read from this ISO time, or this far back (30m, 2h, 7d); default 24 hours back', schema: { type: 'string', minLength: 1, maxLength: 40 } },
+        { name: 'since', in: 'query', description: `Read from this time: ${POINT_IN_TIME_FORMS}; default 24 hours back`, schema: POINT_IN_TIME_SCHEMA },
         { name: 'limit', in: 'query', description: `Read at most this many records (default ${DEFAULT_TRACE_LIMIT})`, schema: { type: 'integer', minimum: 1, maximum: 1_000_000 } },
         { name: 'values', in: 'query', description: 'Show each record\'s value, decoded, personal data masked', schema: { type: 'boolean', default: false } },
       ],

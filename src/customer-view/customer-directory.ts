@@ -74,6 +74,11 @@ export class CustomerDirectory {
     return [];
   }
 
+  /** Whether a golden customer has this source record among its members. */
+  hasMember(system: string, systemId: string): boolean {
+    return (this.index.get(lookupKey.member(system, systemId))?.size ?? 0) > 0;
+  }
+
   /** The golden customer by id, following merges to the survivor. */
   profile(goldenId: string): CustomerProfile | undefined {
     const mergedFrom: string[] = [];

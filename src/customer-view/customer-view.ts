@@ -9,6 +9,7 @@ import { CustomerAnalyticsProcessor } from './customer-analytics-processor.js';
 import { CustomerDirectory } from './customer-directory.js';
 import type { CustomerViewSettings } from './customer-view-settings.js';
 import { identityCommandRecord, unmergeCommand } from './identity-command.js';
+import { UnknownSourceRecordError } from './unknown-source-record-error.js';
 import { customerViewNames, type CustomerViewNames } from './customer-view-names.js';
 import { IdentityResolutionProcessor } from './identity-resolution-processor.js';
 import { IDENTITY_SOURCE_TOPICS } from '../identity/identity-observation.js';
@@ -77,6 +78,9 @@ export class CustomerView {
 
   /** Asks whichever process resolves identities to split a record off its golden customer. */
   async requestUnmerge(system: string, systemId: string): Promise<string> {
+    // Refused here rather than dead-lettered by the resolver later, where nobody who asked would see it.
+    await this.directory.ready;
+    if (!this.directory.hasMember(system, systemId)) throw new UnknownSourceRecordError(system, systemId);
     const command = unmergeCommand(system, systemId);
     await this.deps.producer.send(this.names.identityCommandTopic, [identityCommandRecord(command)]);
     return command.commandId;

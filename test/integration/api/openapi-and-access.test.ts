@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import axios from 'axios';
+import winston from 'winston';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { sha256Hex } from '../../../src/api/api-tokens.js';
@@ -13,7 +15,21 @@ import { PROJECT_ROOT } from '../../support/cli-process.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { infrastructure } from '../infrastructure.js';
 
-type Operation = { 'x-crm-hub-role': string; parameters?: { name: string; in: string; required?: boolean }[]; requestBody?: unknown };
+type Schema = { format?: string; properties?: Record<string, Schema> };
+type Operation = { 'x-crm-hub-role': string; parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[]; requestBody?: { content: { 'application/json': { schema: Schema } } } };
+
+const TIME_FORMATS = ['date', 'date-time', 'point-in-time'];
+
+/** Paths (property names from the root) of the body fields a schema declares as a date or an instant. */
+function timeFieldsOf(schema: Schema | undefined, at: string[] = []): string[][] {
+  if (!schema) return [];
+  if (schema.format && TIME_FORMATS.includes(schema.format)) return [at];
+  return Object.entries(schema.properties ?? {}).flatMap(([name, property]) => timeFieldsOf(property, [...at, name]));
+}
+
+function bodyWith(path: string[], value: string): unknown {
+  return path.reduceRight<unknown>((inner, name) => ({ [name]: inner }), value);
+}
 
 /** Every route the express app serves, as `METHOD /path/{param}`, walking mounted routers. */
 function servedRoutes(app: Express): string[] {
@@ -35,6 +51,7 @@ describe('admin API: documented, validated and access-controlled', function () {
   let base: string;
   let document: { paths: Record<string, Record<string, Operation>> };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-api-'));
+  const errorsLogged: string[] = [];
   const tokens = { viewer: 'viewer-token-for-the-test', operator: 'operator-token-for-the-test', admin: 'admin-token-for-the-test' };
 
   before(async () => {
@@ -47,6 +64,8 @@ describe('admin API: documented, validated and access-controlled', function () {
       '',
     ].join('\n'));
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });
+    // What the hub logs at error level, to show that a caller's mistake is not the hub's error.
+    logger.add(new winston.transports.Stream({ level: 'error', stream: new Writable({ write: (chunk: Buffer, _encoding, done) => (errorsLogged.push(chunk.toString()), done()) }) }));
     const settings = { ...hubSettingsFromEnv({ CRM_HUB_PORT: '0', CRM_HUB_HOST: '127.0.0.1', CRM_HUB_DATA_DIR: dataDir, KAFKA_BROKERS: infrastructure().kafka.brokers.join(','), SCHEMA_REGISTRY_URL: infrastructure().registry.url, CRM_HUB_FLOWS_DIR: path.join(dataDir, 'no-flows') }, PROJECT_ROOT), configFile };
     hub = await Hub.start(settings, await SchemaCatalog.load(settings.schemasDir), await loadHubConnectors(configFile, logger), logger);
     base = `http://127.0.0.1:${hub.httpPort}`;
@@ -97,6 +116,45 @@ describe('admin API: documented, validated and access-controlled', function () {
         for (const parameter of required) expect(JSON.stringify(answer.data.error.issues)).to.contain(parameter.name);
       }
     }
+  });
+
+  it('answers 400 naming the field for a day that is not in the calendar, on every route that takes a date or an instant, and logs no error', async () => {
+    const checked: string[] = [];
+    errorsLogged.length = 0;
+    for (const [route, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const url = `${base}${route.replace(/\{[^}]+\}/g, 'x')}`;
+        const headers = { Authorization: `Bearer ${tokens.admin}` };
+        const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && TIME_FORMATS.includes(parameter.schema?.format ?? ''));
+        const bodyFields = timeFieldsOf(operation.requestBody?.content['application/json'].schema);
+        for (const bad of ['2026-02-30', '0000-00-00', '2026-02-30T08:00:00Z']) {
+          for (const parameter of parameters) {
+            const answer = await axios.request({ method, url, params: { [parameter.name]: bad }, headers, validateStatus: () => true });
+            expect([answer.status, answer.data.error?.code], `${method} ${route}?${parameter.name}=${bad}: ${JSON.stringify(answer.data)}`).to.deep.equal([400, 'REQUEST_INVALID']);
+            expect(answer.data.error.message).to.contain(parameter.name);
+            checked.push(`${method} ${route} ${parameter.name}`);
+          }
+          for (const field of bodyFields) {
+            const answer = await axios.request({ method, url, data: bodyWith(field, bad), headers, validateStatus: () => true });
+            expect([answer.status, answer.data.error?.code], `${method} ${route} body ${field.join('.')}=${bad}: ${JSON.stringify(answer.data)}`).to.deep.equal([400, 'REQUEST_INVALID']);
+            expect(answer.data.error.message).to.contain(field.join('.'));
+            checked.push(`${method} ${route} body ${field.join('.')}`);
+          }
+        }
+      }
+    }
+    // The renewal list and run (asOf), dead letters and their summary (since, until), a replay's filter, the trace (since).
+    expect(new Set(checked)).to.include.keys('get /api/renewals asOf', 'post /api/renewals/run asOf', 'get /api/dead-letters since', 'get /api/dead-letters until', 'get /api/dead-letters/summary since', 'post /api/dead-letters/replays body filter.since', 'get /api/trace since');
+    // A real day still passes the check (what the route answers then is its own business).
+    const valid = await axios.get(`${base}/api/renewals`, { params: { asOf: '2024-02-29' }, headers: { Authorization: `Bearer ${tokens.admin}` }, validateStatus: () => true });
+    expect(valid.status, JSON.stringify(valid.data)).not.to.equal(400);
+    expect(errorsLogged, 'a caller\'s mistake is not logged as an error').to.deep.equal([]);
+  });
+
+  it('answers 404 to an unmerge of a source record no golden customer has, sending nothing', async () => {
+    const answer = await axios.post(`${base}/api/customers/unmerge`, { system: 'crm', systemId: 'no-such-record' }, { headers: { Authorization: `Bearer ${tokens.operator}` }, validateStatus: () => true });
+    expect([answer.status, answer.data.error?.code], JSON.stringify(answer.data)).to.deep.equal([404, 'CUSTOMER_RECORD_UNKNOWN']);
+    expect(answer.data.error.message).to.contain('no-such-record');
   });
 
   it('keeps probes open by default and the token out of every answer', async () => {
