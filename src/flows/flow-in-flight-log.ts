@@ -44,7 +44,11 @@ export class FlowInFlightLog {
   /** Markers left by a process that died, read once per partition when this runner first gets it. */
   private readonly leftovers = new Map<string, InFlightRecords | undefined>();
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    /** Who writes: a marker of the same writer is never taken for a crash (tests play several processes). */
+    private readonly writer: string = THIS_PROCESS,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
   }
 
@@ -70,7 +74,7 @@ export class FlowInFlightLog {
 
   /** Before processing `from`..`to` of the partition. */
   begin(topic: string, partition: number, from: string, to: string, crashes: number): void {
-    const marker: InFlightRecords = { from, to, crashes, process: THIS_PROCESS };
+    const marker: InFlightRecords = { from, to, crashes, process: this.writer };
     fs.writeFileSync(path.join(this.dir, fileName(topic, partition)), JSON.stringify(marker));
   }
 
@@ -95,7 +99,7 @@ export class FlowInFlightLog {
     }
     try {
       const marker = JSON.parse(text) as Partial<InFlightRecords>;
-      if (typeof marker.from !== 'string' || typeof marker.to !== 'string' || typeof marker.crashes !== 'number' || marker.process === THIS_PROCESS) return undefined;
+      if (typeof marker.from !== 'string' || typeof marker.to !== 'string' || typeof marker.crashes !== 'number' || marker.process === this.writer) return undefined;
       return { from: marker.from, to: marker.to, crashes: marker.crashes, process: String(marker.process) };
     } catch {
       // Torn by the crash itself (the write is a few bytes, but a disk may be full): a marker nobody can read counts nothing.
