@@ -15,6 +15,7 @@ import { InstanceStatus } from '../../../src/runtime/instance-status.js';
 import { PollingSource } from '../../../src/runtime/polling-source.js';
 import { SourceRecordPublisher } from '../../../src/runtime/source-record-publisher.js';
 import { WebhookEndpoint } from '../../../src/runtime/webhook-endpoint.js';
+import type { WebhookEventMark } from '../../../src/runtime/webhook-event-mark.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { parsePrometheusText, sampleValue, type PrometheusText } from '../../support/prometheus-text.js';
 
@@ -90,8 +91,8 @@ describe('metrics of sources', () => {
 
   describe('a webhook', () => {
     const name = 'crm-push';
-    const seen = new Map<string, unknown>();
-    const seenEvents = { has: (key: string) => seen.has(key), put: async (key: string, value: unknown) => void seen.set(key, value) } as unknown as CompactedTopicStore<{ at: string }>;
+    const seen = new Map<string, WebhookEventMark>();
+    const seenEvents = { has: (key: string) => seen.has(key), get: (key: string) => seen.get(key), put: async (key: string, value: WebhookEventMark) => void seen.set(key, value) } as unknown as CompactedTopicStore<WebhookEventMark>;
 
     async function post(endpoint: WebhookEndpoint, body: string): Promise<number> {
       let status = 0;
