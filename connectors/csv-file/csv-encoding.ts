@@ -90,7 +90,7 @@ export async function checkCsvEncoding(file: string, declared: CsvEncoding): Pro
       if (bom === 'utf8') throw refuse(1, `the file starts with a UTF-8 byte-order mark, yet encoding ${declared} was declared: declare encoding utf8 (or auto)`);
       if (gb18030BadLine !== undefined) throw refuse(gb18030BadLine, `not valid GBK/GB18030 (declared encoding ${declared}); ${bom === 'utf16' ? utf16 : utf8BadLine === undefined ? 'the file reads as UTF-8 throughout: declare encoding utf8 (or auto)' : `nor is it UTF-8 (line ${utf8BadLine} is not)`}`);
       if (utf8BadLine === undefined && firstNonAsciiLine !== undefined) {
-        throw refuse(firstNonAsciiLine, `the file is UTF-8 (its non-ASCII text from this line on is valid UTF-8 throughout), yet encoding ${declared} was declared: read as GBK it would be mojibake. Declare encoding utf8 (or auto)`);
+        throw refuse(firstNonAsciiLine, `the file is UTF-8 (its non-ASCII text from this line on is valid UTF-8 throughout), yet encoding ${declared} was declared: read as GBK it would be mojibake: declare encoding utf8 (or auto)`);
       }
       return 'gb18030';
     case 'auto':

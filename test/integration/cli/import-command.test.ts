@@ -8,7 +8,8 @@ import { AvroSerde } from '../../../src/avro/avro-serde.js';
 import { SchemaRegistryClient } from '../../../src/avro/schema-registry-client.js';
 import { KafkajsClient } from '../../../src/kafka/kafkajs-client.js';
 import { DEAD_LETTER_HEADER } from '../../../src/runtime/dead-letter-publisher.js';
-import { cleanEnv, runCli } from '../../support/cli-process.js';
+import { cleanEnv, runCli, startCli } from '../../support/cli-process.js';
+import { waitOrFail } from '../../support/wait-until.js';
 import { infrastructure, uniqueName } from '../infrastructure.js';
 
 const COLUMNS_YAML = `
@@ -103,5 +104,106 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const none = await runCli(args, cleanEnv({ SCHEMA_REGISTRY_URL: registry.url }));
     expect(none.code).to.equal(1);
     expect(none.stderr).to.contain('KAFKA_BROKERS_MISSING').and.to.contain('--brokers');
+  });
+
+  /** Rows of customers `${p}-1` … with the given names, under COLUMNS_YAML's headers. */
+  function customerRows(p: string, names: string[]): string {
+    return ['客户编号,姓名,证件号码,出生日期,性别,状态,创建时间', ...names.map((name, i) => `${p}-${i + 1},${name},440305198503121234,19850312,MALE,ACTIVE,2019-06-01 10:15:30`)].join('\r\n') + '\r\n';
+  }
+
+  async function namesOnTopic(p: string): Promise<Record<string, unknown>> {
+    const { kafka, registry } = infrastructure();
+    const client = new KafkajsClient({ brokers: kafka.brokers });
+    const serde = new AvroSerde(new SchemaRegistryClient(registry.url));
+    const ours = (await client.readToEnd('crm.customer.v1')).filter((r) => r.key?.toString().startsWith(`${p}-`));
+    return Object.fromEntries(await Promise.all(ours.map(async (r) => [r.key!.toString(), ((await serde.decode(r.value)).value as { fullName: unknown }).fullName] as const)));
+  }
+
+  it('refuses a GBK file declared utf8 with its line and a hint, sending nothing; reads it right declared gbk or auto, and UTF-8 with a BOM under auto', async () => {
+    const { kafka, registry } = infrastructure();
+    const columns = path.join(dir, 'encodings.columns.yaml');
+    fs.writeFileSync(columns, COLUMNS_YAML);
+    const env = cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url });
+    const run = (csv: string, encoding: string) => runCli(['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns, '--encoding', encoding], env);
+
+    const wrong = uniqueName('ENC');
+    const gbkFile = path.join(dir, 'wrong_gbk.csv');
+    fs.writeFileSync(gbkFile, iconv.encode(customerRows(wrong, ['张三', '李四']), 'gbk'));
+    const refused = await run(gbkFile, 'utf8');
+    expect(refused.code, refused.stderr).to.equal(1);
+    expect(refused.stderr).to.contain('CSV_ENCODING_INVALID').and.to.contain(`${gbkFile}:1: not valid UTF-8`).and.to.contain('declare encoding gbk (or auto)');
+    expect(fs.existsSync(`${gbkFile}.import-position`)).to.equal(false);
+
+    for (const encoding of ['gbk', 'auto']) {
+      const p = uniqueName('ENC');
+      const csv = path.join(dir, `customers_${encoding}.csv`);
+      fs.writeFileSync(csv, iconv.encode(customerRows(p, ['张三', '欧阳娜娜']), 'gbk'));
+      const ok = await run(csv, encoding);
+      expect(ok.code, ok.stderr).to.equal(0);
+      expect(await namesOnTopic(p)).to.deep.equal({ [`${p}-1`]: '张三', [`${p}-2`]: '欧阳娜娜' });
+    }
+    expect(await namesOnTopic(wrong)).to.deep.equal({});
+
+    const bomId = uniqueName('ENC');
+    const bomFile = path.join(dir, 'customers_bom.csv');
+    fs.writeFileSync(bomFile, '\ufeff' + customerRows(bomId, ['王秀英']));
+    const bom = await run(bomFile, 'auto');
+    expect(bom.code, bom.stderr).to.equal(0);
+    expect(await namesOnTopic(bomId)).to.deep.equal({ [`${bomId}-1`]: '王秀英' });
+
+    // The reverse: UTF-8 declared gbk would decode "validly" to mojibake (张三 → 寮犱笁): refused too.
+    const reverse = uniqueName('ENC');
+    const utf8File = path.join(dir, 'customers_utf8.csv');
+    fs.writeFileSync(utf8File, customerRows(reverse, ['张三']));
+    const mojibake = await run(utf8File, 'gbk');
+    expect(mojibake.code, mojibake.stderr).to.equal(1);
+    expect(mojibake.stderr).to.contain('CSV_ENCODING_INVALID').and.to.match(/UTF-8.*: declare encoding utf8 \(or auto\)/);
+    expect(await namesOnTopic(reverse)).to.deep.equal({});
+  });
+
+  it('resumes an import killed midway after the last acknowledged row: every row arrives, only the one batch in flight at the kill again', async () => {
+    const { kafka, registry } = infrastructure();
+    const p = uniqueName('RES');
+    const rows = 20_000;
+    const batchSize = 20;
+    const csv = path.join(dir, 'customers_big.csv');
+    fs.writeFileSync(csv, customerRows(p, Array.from({ length: rows }, (_, i) => `客户${i}`)));
+    const columns = path.join(dir, 'resume.columns.yaml');
+    fs.writeFileSync(columns, COLUMNS_YAML);
+    const env = cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url });
+    const args = ['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns, '--batch-size', String(batchSize)];
+    const positionFile = `${csv}.import-position`;
+    const acknowledged = () => (JSON.parse(fs.readFileSync(positionFile, 'utf8')) as { acknowledged: { row: number; line: number; byte: number } }).acknowledged;
+
+    const first = startCli(args, env);
+    await waitOrFail(() => fs.existsSync(positionFile) && acknowledged().row >= 200, 60_000, () => `200 rows acknowledged (stderr: ${first.stderr()})`, 10);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const killedAt = acknowledged();
+    expect(killedAt.row).to.be.within(200, rows - 1);
+    // The position's line and byte are the row's own: the next line of the file starts there.
+    expect(killedAt.line).to.equal(killedAt.row + 1);
+    expect(fs.readFileSync(csv).subarray(killedAt.byte).toString().startsWith(`${p}-${killedAt.row + 1},`)).to.equal(true);
+
+    const neither = await runCli(args, env);
+    expect(neither.code).to.equal(1);
+    expect(neither.stderr).to.contain('IMPORT_INTERRUPTED').and.to.contain('--resume');
+
+    const resumed = await runCli([...args, '--resume'], env);
+    expect(resumed.code, resumed.stderr).to.equal(0);
+    expect(resumed.stderr).to.match(new RegExp(`customers_big\\.csv: ${rows - killedAt.row} rows, ${rows - killedAt.row} written, 0 quarantined, .*\\(resumed after row ${killedAt.row}\\)`));
+    expect(fs.existsSync(positionFile)).to.equal(false);
+
+    const client = new KafkajsClient({ brokers: kafka.brokers });
+    const counts = new Map<number, number>();
+    for (const record of await client.readToEnd('crm.customer.v1')) {
+      const key = record.key?.toString() ?? '';
+      if (key.startsWith(`${p}-`)) counts.set(Number(key.slice(p.length + 1)), (counts.get(Number(key.slice(p.length + 1))) ?? 0) + 1);
+    }
+    expect(counts.size).to.equal(rows);
+    const twice = [...counts].filter(([, n]) => n > 1).map(([row]) => row);
+    expect(Math.max(...counts.values())).to.equal(twice.length > 0 ? 2 : 1);
+    // At least once: only the batch after the acknowledged position can have been sent before the kill, and again after it.
+    expect(twice.every((row) => row > killedAt.row && row <= killedAt.row + batchSize), `sent twice: ${twice.join(',')}`).to.equal(true);
   });
 });

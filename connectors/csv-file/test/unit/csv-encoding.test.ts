@@ -59,7 +59,7 @@ describe('csv-file encodings: strict decoding, refusal with line and hint, auto-
     const utf8 = await file('utf8.csv', Buffer.from('id,name\nC1,张三\n'));
     const error = await refusal(utf8, 'gbk');
     expect(error.line).to.equal(2);
-    expect(error.message).to.contain('the file is UTF-8').and.to.contain('Declare encoding utf8 (or auto)');
+    expect(error.message).to.contain('the file is UTF-8').and.to.contain('mojibake: declare encoding utf8 (or auto)');
     const bom = await file('bom.csv', Buffer.from('\ufeffid,name\nC1,abc\n'));
     expect((await refusal(bom, 'gb18030')).message).to.contain('starts with a UTF-8 byte-order mark');
     // ASCII is the same in both: no refusal.
