@@ -17,8 +17,7 @@ export interface WebhookEventMark {
  * since the records made from them are the same. (Numbers are compared as JSON.parse reads them.)
  */
 export function webhookBodySha256(body: unknown): string {
-  const canonical = JSON.stringify(body, (_key, value: unknown) => (isPlainObject(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value));
-  return crypto.createHash('sha256').update(canonical).digest('hex');
+  return crypto.createHash('sha256').update(JSON.stringify(withSortedKeys(body))).digest('hex');
 }
 
 /** A repeated event id: a retry of the event remembered, or another event under the same id. */
@@ -26,6 +25,10 @@ export function repeatOf(mark: WebhookEventMark, bodySha256: string): 'duplicate
   return mark.bodySha256 === undefined || mark.bodySha256 === bodySha256 ? 'duplicate' : 'reused';
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The body is at most 64 levels deep by then (the endpoint refuses deeper ones), so recursion is safe. */
+function withSortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withSortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(object).sort().map((key) => [key, withSortedKeys(object[key])]));
 }

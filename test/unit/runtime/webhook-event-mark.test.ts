@@ -15,6 +15,8 @@ describe('webhook event marks', () => {
     expect(webhookBodySha256(JSON.parse(first.replace('张三', '李四')))).not.to.equal(hash);
     expect(webhookBodySha256(JSON.parse(first.replace('[1,2]', '[2,1]')))).not.to.equal(hash);
     expect(webhookBodySha256({ a: { b: 1 }, c: 2 })).not.to.equal(webhookBodySha256({ a: { b: 1, c: 2 } }));
+    // JSON.parse makes "__proto__" an own field; sorting must keep it one, not set a prototype.
+    expect(webhookBodySha256(JSON.parse('{"__proto__":{"a":1}}'))).not.to.equal(webhookBodySha256({}));
   });
 
   it('takes a repeat with the same body for a retry, another body for a reused id, and a mark without a hash for a retry', () => {
