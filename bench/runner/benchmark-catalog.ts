@@ -16,6 +16,7 @@ export const BENCHMARK_LOADERS: Readonly<Record<string, () => Promise<Benchmark>
   'end-to-end': async () => (await import('../benchmarks/end-to-end-latency.js')).endToEndLatencyBenchmark,
   'scale-out': async () => (await import('../benchmarks/scale-out.js')).scaleOutBenchmark,
   'steady-state-memory': async () => (await import('../benchmarks/steady-state-memory.js')).steadyStateMemoryBenchmark,
+  'csv-import': async () => (await import('../benchmarks/csv-import.js')).csvImportBenchmark,
 };
 
 export const BENCHMARK_NAMES: readonly string[] = Object.keys(BENCHMARK_LOADERS);

@@ -77,7 +77,8 @@ async function importCsv(file: string, options: ImportOptions): Promise<void> {
   const brokers = (options.brokers ?? process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS_MISSING', 'no Kafka broker given: pass --brokers <host:port,...> or set KAFKA_BROKERS');
 
-  const catalog = await SchemaCatalog.load();
+  // The schema folder `crm-hub run` reads (CRM_HUB_SCHEMAS_DIR), so that an import onto a topic declared there is checked as the hub checks it.
+  const catalog = await SchemaCatalog.load(process.env.CRM_HUB_SCHEMAS_DIR ? path.resolve(process.env.CRM_HUB_SCHEMAS_DIR) : undefined);
   const info = catalog.topics().find((t) => t.topic === options.topic);
   if (!info) throw new ConfigError('IMPORT_TOPIC_UNKNOWN', `${options.topic} is not a canonical topic (crm-hub schemas list names them)`);
   if (!info.keyFields.includes(options.key)) throw new ConfigError('IMPORT_KEY_INVALID', `--key ${options.key} is not the business key of ${info.topic} (${info.key})`);
