@@ -8,5 +8,7 @@ COPY connectors ./connectors
 COPY flows ./flows
 RUN npm ci && npm prune --omit=dev
 ENV CRM_HUB_PORT=8080
+# Inside the container every interface is the container's own; the port mapping decides who reaches it.
+ENV CRM_HUB_HOST=0.0.0.0
 EXPOSE 8080
 CMD ["node", "dist/src/cli/main.js", "run"]
