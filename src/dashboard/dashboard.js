@@ -783,7 +783,7 @@ function deadLetterRow(letter) {
   const source = [reason.stage ?? 'unknown', reason.flowStep ? `step ${reason.flowStep}` : ''].filter(Boolean).join(' / ');
   return el('tr', { 'data-id': letter.id },
     el('td', {}, when(reason.failedAt), el('div', { class: 'muted' }, ago(reason.failedAt))),
-    el('td', {}, source, letter.replayedFrom ? el('div', { class: 'muted' }, 'failed again after a replay') : ''),
+    el('td', {}, source, letter.attempts > 1 ? el('div', { class: 'muted' }, `failed again after a replay: ${count(letter.attempts)} attempts`) : ''),
     el('td', { class: 'wrap' }, el('strong', {}, reason.errorCode ?? 'UNKNOWN'), el('div', {}, reason.errorMessage ?? '')),
     el('td', { class: 'mono wrap' }, letter.key ?? '–'),
     el('td', { class: 'mono' }, letter.topic),
@@ -882,7 +882,7 @@ async function followReplay(id) {
   if (job && job.state !== 'running') {
     const counts = job.counts ?? {};
     const errors = (job.errors ?? []).join('; ');
-    show(byId('replay-message'), `Replay ${id} ${job.state}: ${count(counts.done)} of ${count(counts.total)} replayed${counts.failed ? `, ${count(counts.failed)} failed` : ''}${errors ? ` (${errors})` : ''}.`, job.state === 'done' ? 'ok' : 'error');
+    show(byId('replay-message'), `Replay ${id} ${job.state}: ${count(counts.done)} of ${count(counts.total)} replayed${counts.failed ? `, ${count(counts.failed)} failed` : ''}${counts.failedAgain ? `, ${count(counts.failedAgain)} failed again` : ''}${errors ? ` (${errors})` : ''}.`, job.state === 'done' ? 'ok' : 'error');
     void loadDeadLetterSummary();
     void loadDeadLetters();
   }
@@ -909,7 +909,7 @@ function renderReplays() {
       el('td', {}, job.who ?? ''),
       el('td', { class: 'wrap mono' }, what),
       el('td', { class: 'mono' }, job.target ?? 'original topics'),
-      el('td', {}, el('progress', { max: Math.max(total, 1), value: done }), ` ${count(done)} / ${count(total)}${counts.failed ? ` · ${count(counts.failed)} failed` : ''}`),
+      el('td', {}, el('progress', { max: Math.max(total, 1), value: done }), ` ${count(done)} / ${count(total)}${counts.failed ? ` · ${count(counts.failed)} failed` : ''}${counts.failedAgain ? ` · ${count(counts.failedAgain)} failed again` : ''}`),
       el('td', {}, el('span', { class: `pill ${job.state === 'done' ? 'state-running' : job.state === 'running' ? 'state-starting' : 'state-failed'}` }, job.state),
         (job.errors ?? []).map((error) => el('div', { class: 'error' }, error))),
     );

@@ -15,15 +15,20 @@ import { PROJECT_ROOT } from '../../support/cli-process.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { infrastructure } from '../infrastructure.js';
 
-type Schema = { format?: string; properties?: Record<string, Schema> };
+type Schema = { type?: string; format?: string; properties?: Record<string, Schema> };
 type Operation = { 'x-crm-hub-role': string; parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[]; requestBody?: { content: { 'application/json': { schema: Schema } } } };
 
 const TIME_FORMATS = ['date', 'date-time', 'point-in-time'];
 
-/** Paths (property names from the root) of the body fields a schema declares as a date or an instant. */
+/** A date or an instant: declared so, or named like one (so that one left undeclared is found too). */
+function isTime(name: string, schema: Schema | undefined): boolean {
+  return TIME_FORMATS.includes(schema?.format ?? '') || (schema?.type !== 'integer' && /^(asOf|since|until|from|to|before|after)$|date|time/i.test(name));
+}
+
+/** Paths (property names from the root) of the body fields that take a date or an instant. */
 function timeFieldsOf(schema: Schema | undefined, at: string[] = []): string[][] {
   if (!schema) return [];
-  if (schema.format && TIME_FORMATS.includes(schema.format)) return [at];
+  if (at.length > 0 && isTime(at.at(-1)!, schema)) return [at];
   return Object.entries(schema.properties ?? {}).flatMap(([name, property]) => timeFieldsOf(property, [...at, name]));
 }
 
@@ -125,7 +130,7 @@ describe('admin API: documented, validated and access-controlled', function () {
       for (const [method, operation] of Object.entries(operations)) {
         const url = `${base}${route.replace(/\{[^}]+\}/g, 'x')}`;
         const headers = { Authorization: `Bearer ${tokens.admin}` };
-        const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && TIME_FORMATS.includes(parameter.schema?.format ?? ''));
+        const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && isTime(parameter.name, parameter.schema));
         const bodyFields = timeFieldsOf(operation.requestBody?.content['application/json'].schema);
         for (const bad of ['2026-02-30', '0000-00-00', '2026-02-30T08:00:00Z']) {
           for (const parameter of parameters) {
@@ -145,6 +150,11 @@ describe('admin API: documented, validated and access-controlled', function () {
     }
     // The renewal list and run (asOf), dead letters and their summary (since, until), a replay's filter, the trace (since).
     expect(new Set(checked)).to.include.keys('get /api/renewals asOf', 'post /api/renewals/run asOf', 'get /api/dead-letters since', 'get /api/dead-letters until', 'get /api/dead-letters/summary since', 'post /api/dead-letters/replays body filter.since', 'get /api/trace since');
+    for (const time of new Set(checked)) {
+      const [method, route, name] = time.split(' ');
+      const declared = name === 'body' ? true : document.paths[route!]![method!]!.parameters!.find((parameter) => parameter.name === name)!.schema!.format;
+      expect(Boolean(declared), `${time}: the document states the format`).to.equal(true);
+    }
     // A real day still passes the check (what the route answers then is its own business).
     const valid = await axios.get(`${base}/api/renewals`, { params: { asOf: '2024-02-29' }, headers: { Authorization: `Bearer ${tokens.admin}` }, validateStatus: () => true });
     expect(valid.status, JSON.stringify(valid.data)).not.to.equal(400);

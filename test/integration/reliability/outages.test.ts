@@ -129,7 +129,7 @@ describe('reliability: outages', function () {
 
     // After recovery: new records go straight through, and the replay brings the dead letters home.
     for (const key of after) expect((evidence.attemptsByKey.get(key) ?? []).map((attempt) => attempt.status), `${key}: sent after recovery`).to.deep.equal([200]);
-    expect(evidence.replay).to.deep.include({ state: 'done', counts: { total: deadKeys.length, done: deadKeys.length, failed: 0 } });
+    expect(evidence.replay).to.deep.include({ state: 'done', counts: { total: deadKeys.length, done: deadKeys.length, failed: 0, failedAgain: 0 } });
     for (const key of during) expect(evidence.attemptsByKey.get(key)?.filter((attempt) => attempt.at >= evidence.outageEnd).map((attempt) => attempt.status), `${key}: replayed`).to.deep.equal([200]);
     expect(evidence.missing, 'keys never delivered').to.deep.equal([]);
     expect(evidence.deadLettersAfterReplay, 'no record failed again').to.equal(deadKeys.length);
@@ -354,7 +354,7 @@ interface SinkOutageEvidence {
   appliedDuringOutage: string[];
   deadLetters: { key: string; headers: Record<string, string> }[];
   deadLettersAfterReplay: number;
-  replay: { state: string; counts: { total: number; done: number; failed: number } };
+  replay: { state: string; counts: { total: number; done: number; failed: number; failedAgain: number } };
   missing: string[];
   exit: { code: number | null };
 }
