@@ -16,7 +16,7 @@ const THING_ROUTES: ApiRoute[] = [
     summary: 'for tests',
     tag: 'test',
     access: 'open',
-    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'which thing', schema: { type: 'string' } }],
     body: { schema: { type: 'object' }, description: 'anything' },
     responses: { 200: { description: 'ok' } },
     handle: (_request, res) => res.json({ ok: true }),
