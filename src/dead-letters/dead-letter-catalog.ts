@@ -31,14 +31,6 @@ export class DeadLetterCatalog {
 
   constructor(private readonly client: KafkaClient) {}
 
-  /** The records of one dead-letter topic, or of all, as they are on the broker now: every attempt of every dead letter. */
-  async entries(topic?: string): Promise<DeadLetterEntry[]> {
-    if (topic !== undefined && !isDeadLetterTopic(topic)) throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
-    const offsets = await this.offsetsOf(topic === undefined ? undefined : new Set([topic]));
-    const contents = await Promise.all([...offsets].map(([name, topicOffsets]) => this.read(name, topicOffsets)));
-    return contents.flatMap((content) => content.entries);
-  }
-
   /**
    * Each dead letter once, as its latest attempt, of one dead-letter topic or of all. Attempts are
    * grouped across every dlq.* topic (a replay to a chosen topic may fail into another one), so the
@@ -72,13 +64,8 @@ export class DeadLetterCatalog {
     return this.grouped.byIdentity;
   }
 
-  /** One record of a dead-letter topic by id; undefined when its topic or offset holds none (any more). */
-  async find(id: string): Promise<DeadLetterEntry | undefined> {
-    return (await this.findAll([id])).get(id);
-  }
-
-  /** Dead letters by id, each topic read once; an id that names none maps to undefined. */
-  async findAll(ids: readonly string[]): Promise<Map<string, DeadLetterEntry | undefined>> {
+  /** Records of the dead-letter topics by id (position), each topic read once; an id that names none maps to undefined. */
+  private async findAll(ids: readonly string[]): Promise<Map<string, DeadLetterEntry | undefined>> {
     const positions = ids.map((id) => ({ id, ...parseDeadLetterId(id) }));
     for (const { topic } of positions) if (!isDeadLetterTopic(topic)) throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
     const offsets = await this.offsetsOf(new Set(positions.map((position) => position.topic)));
