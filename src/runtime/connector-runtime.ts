@@ -213,6 +213,9 @@ export class ConnectorRuntime {
       if (definition.kind === 'source') {
         const connector = await definition.create(config.config, context);
         hosted.close = connector.close?.bind(connector);
+        if (connector.webhook && definition.receivesWebhooks !== true) {
+          logger.warn(`connector ${definition.name} creates a webhook without declaring receivesWebhooks: true in its definition: crm-hub validate cannot ask its instances for a webhook secret, and while ${config.name} restarts its webhook answers 404`);
+        }
         this.startSource(hosted, connector, deadLetters, paused);
       } else {
         const connector = await definition.create(config.config, context);

@@ -80,6 +80,24 @@ describe('webhooks of the connector runtime: secrets and readiness', () => {
     }
   });
 
+  it('warns when a connector creates a webhook its definition does not declare (validate could not have checked the secret)', async () => {
+    const { definition } = gatedPushSource();
+    const undeclared = { ...definition, name: 'undeclared-push', receivesWebhooks: undefined };
+    const { logger, lines } = capturedLogger({ level: 'info' });
+    const runtime = await ConnectorRuntime.start(
+      { file: 'test', connectors: [instanceConfig({ name: 'undeclared', connector: undeclared.name, config: {}, webhook: { secret: 'k', toleranceSeconds: 300, maxBodyBytes: 1024 } })] },
+      { client: new InMemoryKafka(), serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger, connectors: { get: () => undeclared, find: () => undeclared } },
+    );
+    try {
+      expect(runtime.status('undeclared').state).to.equal('running');
+      const warnings = (await lines()).filter((line) => line.level === 'warn').map((line) => String(line.message));
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.contain('undeclared-push creates a webhook without declaring receivesWebhooks: true');
+    } finally {
+      await runtime.stop();
+    }
+  });
+
   it('answers 503 with Retry-After (JSON) for a push source that is restarting or failed, JSON 404 for a name it does not host', async () => {
     const { definition, hold } = gatedPushSource();
     const { logger } = capturedLogger({ level: 'error' });
