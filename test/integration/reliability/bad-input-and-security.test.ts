@@ -17,7 +17,7 @@ import { SIGNATURE_HEADER, signWebhook } from '../../../src/runtime/webhook-sign
 import { sampleServiceRequest } from '../../fixtures/sample-records.js';
 import { seededCrmCustomers } from '../../simulators/crm-simulator.js';
 import { cleanEnv, startCli, type CliRun } from '../../support/cli-process.js';
-import { CredentialEchoServer } from '../../support/credential-echo-server.js';
+import { CredentialEchoServer, ECHO_FORMS } from '../../support/credential-echo-server.js';
 import { waitFor as waitForCondition } from '../../support/runtime-harness.js';
 import { webhookFuzzInput, webhookFuzzPlan, type WebhookFuzzInput } from '../../support/webhook-fuzz-inputs.js';
 import { infrastructure } from '../infrastructure.js';
@@ -44,6 +44,9 @@ const names = {
   crm: `crm-${id}`,
   big: `big-${id}`,
   leaky: `leaky-${id}`,
+  userinfo: `userinfo-${id}`,
+  basic: `basic-${id}`,
+  hmac: `hmac-${id}`,
   oversizeFlow: `oversize-${id}`,
   leakFlow: `leak-${id}`,
   doubledTopic: `rel-${id}.doubled`,
@@ -57,7 +60,19 @@ const secrets = {
   REL_BIG_SECRET: `whsec-big-${randomUUID()}`,
   REL_CRM_TOKEN: `crm-bearer-${randomUUID()}`,
   REL_SINK_TOKEN: `sink-bearer-${randomUUID()}`,
+  // One in each place a sink's config can hold one; some with the characters that make their JSON, URL and base64 forms differ.
+  REL_API_KEY: `key-"\\/+${randomUUID()}`,
+  REL_TENANT: `tenant-${randomUUID()}`,
+  REL_URL_PASSWORD: `urlpw-${randomUUID()}`,
+  REL_QUERY_TOKEN: `qtok-${randomUUID()}`,
+  REL_BASIC_PASSWORD: `basic-"\\/+ü-${randomUUID()}`,
+  REL_HMAC_SECRET: `hmac-${randomUUID()}`,
 };
+/** Written in the config itself, not through ${ENV}: a credential query parameter is redacted by its name. */
+const literalApiKey = `literal-${randomUUID()}`;
+const BASIC_USER = 'hubuser';
+/** Records sent to the sinks whose target quotes credentials back: enough for every answer form at each. */
+const LEAK_RECORDS = 7;
 const apiTokens = { viewer: `viewer-${randomUUID()}`, operator: `operator-${randomUUID()}`, admin: `admin-${randomUUID()}` };
 
 interface Answer {
@@ -188,9 +203,30 @@ describe('reliability: bad input and security on a running hub', function () {
     topics: [${names.leakTopic}]
     retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 200 }
     config:
-      url: "${echo.url}/api/requests/{key}"
+      url: "${echo.url}/bearer/{key}?tenant=\${REL_TENANT}"
       method: PUT
+      headers: { X-Api-Key: \${REL_API_KEY} }
       auth: { type: bearer, token: \${REL_SINK_TOKEN} }
+  ${names.userinfo}:
+    connector: http-sink
+    topics: [${names.leakTopic}]
+    retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 200 }
+    config:
+      url: "${echo.url.replace('://', `://${BASIC_USER}:\${REL_URL_PASSWORD}@`)}/userinfo/{key}?token=\${REL_QUERY_TOKEN}&api_key=${literalApiKey}"
+  ${names.basic}:
+    connector: http-sink
+    topics: [${names.leakTopic}]
+    retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 200 }
+    config:
+      url: "${echo.url}/basic/{key}"
+      auth: { type: basic, username: ${BASIC_USER}, password: \${REL_BASIC_PASSWORD} }
+  ${names.hmac}:
+    connector: http-sink
+    topics: [${names.leakTopic}]
+    retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 200 }
+    config:
+      url: "${echo.url}/hmac/{key}"
+      auth: { type: hmac, secret: \${REL_HMAC_SECRET} }
 # This hub is about webhooks and secrets: the customer view is left to other processes, and the two cores to what is measured.
 customerView: { enabled: false }
 admin:
@@ -211,11 +247,11 @@ to: { topic: ${names.doubledTopic}, schema: crmhub.service.ServiceRequest }
 errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
 `);
     fs.writeFileSync(path.join(flowsDir, `${names.leakFlow}.yaml`), `name: ${names.leakFlow}
-description: Hands this test's service requests to the sink whose target quotes credentials back
+description: Hands this test's service requests to the sinks whose target quotes credentials back
 from: ${SERVICE_TOPIC}
 steps:
   - filter: $contains(ticketNumber, "${prefix}-LEAK")
-to: { connector: ${names.leaky} }
+to: [${[names.leaky, names.userinfo, names.basic, names.hmac].map((sink) => `{ connector: ${sink} }`).join(', ')}]
 errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
 `);
     const infra = infrastructure();
@@ -486,73 +522,96 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       process.stdout.write(`reliability: webhook signatures — ${forged.length} forged requests (${forged.map((attempt) => attempt.name).join(', ')}) refused with 401 and a code naming why, ${produced.length} produced; the genuine control accepted and on the topic\n`);
     });
 
-    it('never shows a planted secret in logs, admin API answers, /metrics or dead letters, even when a target quotes it back', async () => {
-      // Errors that carry the secrets: the sink's target answers 401 quoting the bearer token it got, and so does the "CRM" the crm instance polls.
-      const leak = Buffer.from(JSON.stringify({ eventId: `${prefix}-leak1`, ...serviceRequest(`${prefix}-LEAK1`, 'a request for a target that quotes credentials back') }));
-      const leakAnswer = await post(webhookUrl(names.big), leak, signed(secrets.REL_BIG_SECRET, leak));
-      expect(leakAnswer.status, JSON.stringify(leakAnswer.body)).to.equal(200);
+    it('never shows a planted secret in any form in logs, API answers for every role, /metrics or dead letters, even when a target quotes it back encoded', async () => {
+      // Errors that carry the secrets: the sinks' target answers 401 quoting what it got (plain, JSON, base64, URL-encoded), and so does the "CRM" the crm instance polls.
+      const sinks = [names.leaky, names.userinfo, names.basic, names.hmac];
+      for (let n = 1; n <= LEAK_RECORDS; n++) {
+        const leak = Buffer.from(JSON.stringify({ eventId: `${prefix}-leak${n}`, ...serviceRequest(`${prefix}-LEAK${n}`, 'a request for a target that quotes credentials back') }));
+        const leakAnswer = await post(webhookUrl(names.big), leak, signed(secrets.REL_BIG_SECRET, leak));
+        expect(leakAnswer.status, JSON.stringify(leakAnswer.body)).to.equal(200);
+      }
       const sinkLetters = async () => (await kafka.readToEnd(`dlq.${names.leaky}`)).filter((record) => record.key?.toString() === `${prefix}-LEAK1`);
-      const deadLettered = async () => {
+      const deadLettered = async (sink: string) => ((await axios.get(`${base}/api/connectors/${sink}`, admin())).data as { counters?: { deadLettered: number } }).counters?.deadLettered ?? 0;
+      await waitFor(async () => {
         await sleep(500);
-        return ((await axios.get(`${base}/api/connectors/${names.leaky}`, admin())).data as { counters?: { deadLettered: number } }).counters?.deadLettered ?? 0;
-      };
-      await waitFor(async () => (await deadLettered()) >= 1, 60_000, () => `the sink's dead letter (the target got ${echo.received.length} requests)`);
-      // The mechanism really happened: both targets were sent the real token, refused it and quoted it back.
+        return (await Promise.all(sinks.map(deadLettered))).every((count) => count >= LEAK_RECORDS);
+      }, 90_000, () => `every sink's dead letters (the target got ${echo.received.length} requests)`);
+      // The mechanism really happened: the targets were sent the real credentials, refused them and quoted them back in every form.
       expect(echo.received).to.include(`Bearer ${secrets.REL_SINK_TOKEN}`).and.to.include(`Bearer ${secrets.REL_CRM_TOKEN}`);
+      expect(echo.received).to.include(`Basic ${Buffer.from(`${BASIC_USER}:${secrets.REL_BASIC_PASSWORD}`).toString('base64')}`);
+      expect(echo.received).to.include(`Basic ${Buffer.from(`${BASIC_USER}:${secrets.REL_URL_PASSWORD}`).toString('base64')}`);
+      for (const path of ['bearer', 'userinfo', 'basic']) expect(new Set(echo.answered.get(path)), path).to.have.property('size', ECHO_FORMS.length);
       const [letter] = await sinkLetters();
       expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('HTTP_401');
-      expect(letter!.headers[DEAD_LETTER_HEADER.errorMessage], 'the target\'s answer is kept, for the operator').to.contain('youSent');
+      expect(letter!.headers[DEAD_LETTER_HEADER.errorMessage], 'the target\'s answer is kept, for the operator').to.contain('invalid').and.to.contain('[redacted]');
 
       // Replayed through the API, it fails again: a second dead letter, and a replay record to look at.
       const letterId = `${letter!.topic}:${letter!.partition}:${letter!.offset}`;
       const replay = await axios.post(`${base}/api/dead-letters/replays`, { ids: [letterId] }, admin(apiTokens.operator));
       expect(replay.status, JSON.stringify(replay.data)).to.equal(202);
       const replayId = (replay.data as { id: string }).id;
-      await waitFor(async () => (await deadLettered()) >= 2, 60_000, () => 'the replayed record dead-lettered again');
+      await waitFor(async () => {
+        await sleep(500);
+        return (await deadLettered(names.leaky)) >= LEAK_RECORDS + 1;
+      }, 60_000, () => 'the replayed record dead-lettered again');
       // At least once: a redelivered batch may hand the record to the sink once more.
       expect((await sinkLetters()).length).to.be.at.least(2);
 
-      const planted = { ...secrets, ...Object.fromEntries(Object.entries(apiTokens).map(([role, token]) => [`${role} API token`, token])) };
-      const leaks: string[] = [];
+      const planted: Record<string, string> = { ...secrets, 'literal api_key': literalApiKey, ...Object.fromEntries(Object.entries(apiTokens).map(([role, token]) => [`${role} API token`, token])) };
+      const leaks = new Set<string>();
+      let inspected = 0;
       const inspect = (where: string, text: string) => {
-        for (const [name, secret] of Object.entries(planted)) if (text.includes(secret)) leaks.push(`${name} in ${where}`);
+        inspected += text.length;
+        // Read the text as whoever would try to recover a secret from it: URL-decoded, JSON-unescaped and every base64 run decoded, at each alignment.
+        const views = [text, urlDecoded(text), jsonUnescaped(jsonUnescaped(text)), base64Decoded(text), base64Decoded(jsonUnescaped(text))].join('\n');
+        for (const [name, secret] of Object.entries(planted)) {
+          const forms = [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(`${BASIC_USER}:${secret}`).toString('base64')];
+          if (forms.some((form) => text.includes(form)) || views.includes(secret)) leaks.add(`${name} in ${where}`);
+        }
       };
 
-      // Every GET route of the admin API, with an admin token, parameters filled with what this hub has.
+      // Every GET route of the API, for each role, parameters filled with what this hub has.
       const document = (await axios.get(`${base}/openapi.json`)).data as { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>> };
       const pathValues: Record<string, string[]> = {
-        name: [names.fuzz, names.crm, names.big, names.leaky, names.oversizeFlow, names.leakFlow],
+        name: [...sinks, names.fuzz, names.crm, names.big, names.oversizeFlow, names.leakFlow],
         id: [letterId, replayId],
         goldenId: ['no-such-customer'],
         asset: ['dashboard.js', 'dashboard.css'],
       };
       const queryValues: Record<string, string> = { q: `${prefix}-LEAK1`, correlationId: letter!.headers[HEADER.correlationId] ?? 'x', key: `${prefix}-LEAK1`, values: 'true', topic: `dlq.${names.leaky}` };
-      const answers: { url: string; status: number }[] = [];
-      for (const [route, operations] of Object.entries(document.paths)) {
-        const get = operations.get;
-        if (!get) continue;
-        let urls = [route];
-        for (const [param, values] of Object.entries(pathValues)) if (route.includes(`{${param}}`)) urls = urls.flatMap((url) => values.map((value) => url.replace(`{${param}}`, encodeURIComponent(value))));
-        const query = new URLSearchParams(Object.fromEntries((get.parameters ?? []).filter((p) => p.in === 'query' && queryValues[p.name] !== undefined).map((p) => [p.name, queryValues[p.name]!])));
-        for (const url of urls) {
-          const answer = await axios.get(`${base}${url}${query.size > 0 ? `?${query}` : ''}`, { ...admin(), responseType: 'text', transformResponse: [(data: unknown) => data] });
-          answers.push({ url, status: answer.status });
-          inspect(`GET ${url} (${answer.status})`, `${JSON.stringify(answer.headers)}\n${String(answer.data)}`);
+      const answers: { role: string; url: string; status: number }[] = [];
+      for (const role of ['viewer', 'operator', 'admin'] as const) {
+        for (const [route, operations] of Object.entries(document.paths)) {
+          const get = operations.get;
+          if (!get) continue;
+          let urls = [route];
+          for (const [param, values] of Object.entries(pathValues)) if (route.includes(`{${param}}`)) urls = urls.flatMap((url) => values.map((value) => url.replace(`{${param}}`, encodeURIComponent(value))));
+          const query = new URLSearchParams(Object.fromEntries((get.parameters ?? []).filter((p) => p.in === 'query' && queryValues[p.name] !== undefined).map((p) => [p.name, queryValues[p.name]!])));
+          for (const url of urls) {
+            const answer = await axios.get(`${base}${url}${query.size > 0 ? `?${query}` : ''}`, { ...admin(apiTokens[role]), responseType: 'text', transformResponse: [(data: unknown) => data] });
+            answers.push({ role, url, status: answer.status });
+            inspect(`GET ${url} as ${role} (${answer.status})`, `${JSON.stringify(answer.headers)}\n${String(answer.data)}`);
+          }
         }
       }
       const ok = answers.filter((answer) => answer.status === 200);
-      expect(ok.length, JSON.stringify(answers)).to.be.at.least(15);
+      expect(ok.filter((answer) => answer.role === 'viewer').length, JSON.stringify(answers)).to.be.at.least(15);
       expect(answers.filter((answer) => answer.status >= 500 && !answer.url.startsWith('/ready')), 'GET routes that failed').to.deep.equal([]);
-      // The error really is on show where an operator looks, only without the token.
-      const sink = (await axios.get(`${base}/api/connectors/${names.leaky}`, admin())).data as { lastError?: { message: string } };
-      expect(sink.lastError?.message ?? '').to.contain('401');
+      // The error really is on show where an operator looks, only without the credentials; and a viewer sees each sink's config with every secret and ${ENV} value redacted.
+      const sink = (await axios.get(`${base}/api/connectors/${names.leaky}`, admin(apiTokens.viewer))).data as { lastError?: { message: string }; config?: { config: Record<string, unknown> } };
+      expect(sink.lastError?.message ?? '').to.contain('401').and.to.contain('/bearer/');
+      expect(sink.config?.config).to.deep.include({ url: `${echo.url}/bearer/{key}?tenant=[redacted]`, headers: { 'X-Api-Key': '[redacted]' }, auth: { type: 'bearer', token: '[redacted]' } });
+      const userinfo = (await axios.get(`${base}/api/connectors/${names.userinfo}`, admin(apiTokens.viewer))).data as { config?: { config: Record<string, unknown> } };
+      expect(userinfo.config?.config.url).to.equal(`${echo.url.replace('://', '://[redacted]@')}/userinfo/{key}?token=[redacted]&api_key=[redacted]`);
+      const basic = (await axios.get(`${base}/api/connectors/${names.basic}`, admin(apiTokens.viewer))).data as { config?: { config: Record<string, unknown> } };
+      expect(basic.config?.config.auth).to.deep.equal({ type: 'basic', username: BASIC_USER, password: '[redacted]' });
 
       const metrics = await axios.get(`${base}/metrics`, { responseType: 'text', transformResponse: [(data: unknown) => data] });
       inspect('/metrics', String(metrics.data));
       expect(String(metrics.data)).to.contain('HTTP_401');
 
       // Every dead-letter topic of this hub: headers and values.
-      const deadLetterTopics = [names.fuzz, names.crm, names.big, names.leaky].map((name) => `dlq.${name}`).concat([names.oversizeFlow, names.leakFlow].map((name) => `dlq.flow.${name}`));
+      const deadLetterTopics = [names.fuzz, names.crm, names.big, ...sinks].map((name) => `dlq.${name}`).concat([names.oversizeFlow, names.leakFlow].map((name) => `dlq.flow.${name}`));
       let deadLetters = 0;
       for (const topic of deadLetterTopics) {
         for (const record of await kafka.readToEnd(topic).catch(() => [])) {
@@ -563,11 +622,11 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
 
       const logs = hubOutput();
       inspect('the hub\'s logs', logs);
-      // The errors that quoted the tokens were logged, redacted.
+      // The errors that quoted the credentials were logged, redacted.
       expect(logs).to.contain(names.leaky).and.to.contain('401');
       expect(logs).to.contain('[redacted]');
-      process.stdout.write(`reliability: secrets — ${Object.keys(secrets).length} planted in the config (2 bearer tokens, 3 webhook secrets) and 3 API tokens; the targets were sent the tokens and quoted them back ${echo.received.length} times; ${leaks.length} found in ${(logs.length / 1024).toFixed(0)} KiB of logs, ${answers.length} admin API answers (${ok.length} of them 200) from every GET route, /metrics and ${deadLetters} dead letters (headers and values)\n`);
-      expect(leaks).to.deep.equal([]);
+      process.stdout.write(`reliability: secrets — ${Object.keys(planted).length} planted (${Object.keys(secrets).length} through \${ENV}: 3 webhook secrets, 2 bearer tokens, an X-Api-Key header, a URL's user info and query token, a non-secret-looking query value, a Basic password, an HMAC key; 1 literal api_key; 3 API tokens); the targets were sent them and quoted them back ${echo.received.length} times in ${ECHO_FORMS.length} forms (${ECHO_FORMS.join(', ')}); ${leaks.size} found (plain, base64, URL-encoded, JSON-escaped) in ${(logs.length / 1024).toFixed(0)} KiB of logs, ${answers.length} API answers for 3 roles (${ok.length} of them 200) from every GET route, /metrics and ${deadLetters} dead letters (headers and values), ${(inspected / 1024 / 1024).toFixed(1)} MiB read\n`);
+      expect(leaks.size, `leaks: ${[...leaks].join("; ")}`).to.equal(0);
     });
 
     it('enforces body size limits with 413 on every admin API route that takes a body and on every webhook', async () => {
@@ -643,4 +702,27 @@ function nestingOf(value: unknown): number {
     for (const child of Object.values(current)) pending.push([child, depth + 1]);
   }
   return deepest;
+}
+
+/** The text with every run of %XX escapes decoded, as a URL parser would. */
+function urlDecoded(text: string): string {
+  return text.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+/** The text with JSON string escapes undone (\u, \", \/ and \\). */
+function jsonUnescaped(text: string): string {
+  return text.replace(/\\u([0-9a-fA-F]{4})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(["\\/])/g, '$1');
+}
+
+/** Every run of base64 (standard or URL-safe) characters decoded, from each of its first four characters, so that a secret at any alignment shows. */
+function base64Decoded(text: string): string {
+  const decoded: string[] = [];
+  for (const run of text.match(/[A-Za-z0-9+/_-]{12,}/g) ?? []) for (let start = 0; start < 4; start++) decoded.push(Buffer.from(run.slice(start), 'base64').toString('utf8'));
+  return decoded.join('\n');
 }
