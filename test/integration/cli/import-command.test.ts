@@ -206,4 +206,30 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     // At least once: only the batch after the acknowledged position can have been sent before the kill, and again after it.
     expect(twice.every((row) => row > killedAt.row && row <= killedAt.row + batchSize), `sent twice: ${twice.join(',')}`).to.equal(true);
   });
+
+  it('imports a file several times larger than its heap: a 150 MB file under --max-old-space-size=96 (reading the whole file ran out of memory)', async () => {
+    const { kafka, registry } = infrastructure();
+    const p = uniqueName('BIG');
+    const rows = 5_000;
+    // Each row carries 30 KB of remarks the mapping does not read: the file is big, the records are not.
+    const remark = '备注'.repeat(5_000);
+    const csv = path.join(dir, 'customers_remarks.csv');
+    const out = fs.openSync(csv, 'w');
+    fs.writeSync(out, '客户编号,姓名,证件号码,出生日期,性别,状态,创建时间,备注\n');
+    for (let i = 1; i <= rows; i++) fs.writeSync(out, `${p}-${i},客户${i},440305198503121234,19850312,MALE,ACTIVE,2019-06-01 10:15:30,${remark}\n`);
+    fs.closeSync(out);
+    expect(fs.statSync(csv).size).to.be.greaterThan(150_000_000);
+    const columns = path.join(dir, 'remarks.columns.yaml');
+    fs.writeFileSync(columns, COLUMNS_YAML);
+    const run = await runCli(
+      ['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns, '--batch-size', '50'],
+      cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url, NODE_OPTIONS: '--max-old-space-size=96' }),
+    );
+    fs.rmSync(csv);
+    expect(run.code, run.stderr.slice(-2000)).to.equal(0);
+    expect(run.stderr).to.match(new RegExp(`customers_remarks\\.csv: ${rows} rows, ${rows} written, 0 quarantined`));
+    const client = new KafkajsClient({ brokers: kafka.brokers });
+    const ours = (await client.readToEnd('crm.customer.v1')).filter((r) => r.key?.toString().startsWith(`${p}-`));
+    expect(new Set(ours.map((r) => r.key!.toString())).size).to.equal(rows);
+  });
 });
