@@ -14,8 +14,8 @@ export interface ApiAccessPolicy {
 
 // Query and path parameters arrive as text: coerce them to their declared types, as OpenAPI means.
 // Declared formats (dates, instants) are checked here for every route alike: see request-formats.ts.
-const paramsAjv = addRequestFormats(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false }));
-const bodyAjv = addRequestFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false }));
+const paramsAjv = addRequestFormats(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false, verbose: true }));
+const bodyAjv = addRequestFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true }));
 
 export function expressPath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');
@@ -107,6 +107,8 @@ function describe(where: string, errors: ErrorObject[] | null | undefined): { in
   return (errors ?? []).map((error) => {
     const missing = error.keyword === 'required' ? `/${(error.params as { missingProperty: string }).missingProperty}` : '';
     const path = `${error.instancePath}${missing}`.replace(/^\//, '').replaceAll('/', '.') || '(root)';
-    return { in: where, path, message: error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid') };
+    // A value of the wrong format is named (shortened), so the caller sees which of their inputs it was.
+    const shown = error.keyword === 'format' && typeof error.data === 'string' ? ` (got ${JSON.stringify(error.data.slice(0, 60))})` : '';
+    return { in: where, path, message: error.keyword === 'required' ? 'is required' : `${error.message ?? 'is invalid'}${shown}` };
   });
 }
