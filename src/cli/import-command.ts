@@ -91,7 +91,9 @@ async function importCsv(file: string, options: ImportOptions): Promise<void> {
     throw new ConfigError('IMPORT_FILE_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
   });
   const positionFile = new ImportPositionFile(options.positionFile ?? `${file}.import-position`);
-  const interrupted = await positionFile.read();
+  // A position at row 0 (the import stopped before its first batch was acknowledged) leaves nothing to skip: it starts over.
+  const saved = await positionFile.read();
+  const interrupted = saved && saved.acknowledged.row > 0 ? saved : undefined;
   if (interrupted && !options.resume && !options.restart) {
     throw new ConfigError('IMPORT_INTERRUPTED', `an import of ${file} was interrupted after row ${interrupted.acknowledged.row} (${positionFile.path}): pass --resume to go on after it, or --restart to import every row again`);
   }
