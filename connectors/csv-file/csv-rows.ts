@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { bomLength, decodeChunk, type CsvCharset } from './csv-encoding.js';
 import { lineAlignedChunks, type LineAlignedChunk } from './line-aligned-chunks.js';
@@ -82,7 +82,9 @@ async function* readRecords(file: string, from: { line: number; byte: number }, 
     }
   }
   // Records end at LF or CRLF only: csv-parse's own line count also counts a CR inside a cell, so lines are counted here, from its byte count.
-  const parser = Readable.from(text(), { highWaterMark: 1 }).pipe(parse({ delimiter: options.delimiter, record_delimiter: ['\r\n', '\n'], info: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
+  const parser = parse({ delimiter: options.delimiter, record_delimiter: ['\r\n', '\n'], info: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  // pipeline, not pipe: a read or decoding error must fail the parser (and so this iteration) instead of leaving it waiting.
+  pipeline(Readable.from(text(), { highWaterMark: 1 }), parser, () => undefined);
   const source = parser as unknown as AsyncIterable<{ record: string[]; info: { bytes: number } }>;
   for await (const { record, info } of source) {
     const end = newlines.locate(info.bytes);

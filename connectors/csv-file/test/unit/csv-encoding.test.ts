@@ -74,6 +74,17 @@ describe('csv-file encodings: strict decoding, refusal with line and hint, auto-
     expect((await refusal(stray, 'gbk')).line).to.equal(3);
   });
 
+  it('decodes strictly while streaming too: bytes that turn invalid after the check fail the read with their line', async () => {
+    const csv = await file('changed.csv', Buffer.concat([Buffer.from(HEADER + ROWS[0]), iconv.encode(ROWS[1]!, 'gbk'), Buffer.from(ROWS[2]!)]));
+    const taken: string[] = [];
+    const error = await (async () => {
+      for await (const row of readCsvRows(csv, { charset: 'utf8', delimiter: ',' })) taken.push(row.cells.姓名!);
+    })().then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(CsvEncodingError);
+    expect((error as CsvEncodingError).line).to.equal(3);
+    expect(taken).to.deep.equal([]);
+  });
+
   it('streams: the parser is fed a chunk at a time, reading never runs more than a few chunks ahead of the rows taken', async () => {
     const rows = 20_000;
     const lines = [HEADER];
