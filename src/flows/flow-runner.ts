@@ -190,6 +190,8 @@ export class FlowRunner {
           this.noteError(error);
           dead.push({ ...DeadLetterPublisher.fromRecord(record, error, 1), headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : stageOf(error) } });
         }
+        // Only a record being processed is blamed for a crash: not one that waits its turn while another flow brings the process down.
+        if (crashed) this.inFlight?.end(batch.topic, batch.partition);
         if (performance.now() - turnStartedAt > MAX_TURN_MS) {
           await nextTurn();
           turnStartedAt = performance.now();

@@ -15,6 +15,8 @@ export interface RunningHubOptions {
   flowsDir: string;
   /** Further environment, e.g. secrets the hub config references. */
   env?: NodeJS.ProcessEnv;
+  /** The data directory of a hub that ran before (a restart of it); default a new one. */
+  dataDir?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export class RunningHub {
   ) {}
 
   static async start(options: RunningHubOptions): Promise<RunningHub> {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-process-'));
+    const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-process-'));
     const port = await freePort();
     const cli = startCli(['run'], cleanEnv({
       KAFKA_BROKERS: options.brokers.join(','),
