@@ -142,7 +142,7 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
       `${FILE}:5:13 steps[2].filter: unknown function $segmnt; did you mean $segment?`,
       `${FILE}:6:39 to.schema: unknown schema ErpCustomr; did you mean crmhub.erp.ErpCustomer?`,
       `${FILE}:7:14 concurrency: must be >= 1`,
-      `${FILE}:8:1 retries: unknown key "retries"; known keys: name, description, from, steps, to, errors, concurrency`,
+      `${FILE}:8:1 retries: unknown key "retries"; known keys: name, description, from, steps, to, errors, concurrency, limits`,
     ],
   },
 ];
