@@ -26,7 +26,7 @@ export const expressionLimitsSchema = {
       minimum: 10,
       maximum: 100000,
       default: 1000,
-      description: 'Deepest nesting of evaluation steps (each function call adds a few): bounds recursion.',
+      description: 'Deepest nesting of evaluation steps (a recursive call adds about 3, so 1000 allows recursion some 300 calls deep): bounds recursion.',
     },
   },
 } as const;
