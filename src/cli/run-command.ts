@@ -5,6 +5,7 @@ import { hubSettingsFromEnv } from '../hub/hub-settings.js';
 import { projectRoot } from '../infra/project-root.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { printFailure } from './cli-output.js';
+import { portBindError } from '../infra/free-port.js';
 import { loadHubConnectors } from '../hub/hub-connectors.js';
 import { HubConfigError } from '../config/hub-config-error.js';
 import { formatConfigIssue } from '../config/config-issue.js';
@@ -57,6 +58,13 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     shutdownTimeoutMs = settings.shutdownTimeoutMs;
     if (options.flows) settings.flowsDir = path.resolve(options.flows);
     if (options.watch) settings.watchFlows = true;
+    // A busy port would otherwise surface as a stack trace after the demo simulators and the broker started.
+    const unbindable = settings.httpPort === 0 ? undefined : await portBindError(settings.httpPort, settings.httpHost);
+    if (unbindable) {
+      const why = unbindable.code === 'EADDRINUSE' ? 'is in use' : `cannot be listened on (${unbindable.code ?? unbindable.message})`;
+      process.stderr.write(`crm-hub: port ${settings.httpPort} on ${settings.httpHost} ${why} (set CRM_HUB_PORT to another port${unbindable.code === 'EADDRINUSE' ? '' : ', or CRM_HUB_HOST'})\n`);
+      process.exit(1);
+    }
     let configFile = options.config ? path.resolve(options.config) : (settings.configFile ?? defaultConfigFile());
     let env = process.env;
     // On the embedded default with no hub config, a fresh `npm start` runs the demo landscape, so that

@@ -15,11 +15,16 @@ export async function freePort(preferred?: number): Promise<number> {
   });
 }
 
-export function isPortFree(port: number): Promise<boolean> {
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return (await portBindError(port, host)) === undefined;
+}
+
+/** Why `host:port` cannot be listened on now (EADDRINUSE, EACCES, EADDRNOTAVAIL), or undefined when it can. */
+export function portBindError(port: number, host: string): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error));
+    server.listen(port, host, () => server.close(() => resolve(undefined)));
   });
 }
