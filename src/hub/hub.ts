@@ -39,13 +39,14 @@ import type { Logger } from '../observability/logger.js';
 import { redactUrl } from '../observability/redact-url.js';
 import path from 'node:path';
 import type { HubSettings } from './hub-settings.js';
+import { partReleasedMessage, servicePart, type HubPart } from './hub-part.js';
 
 /**
  * The running hub: its HTTP server, the broker and registry it uses (started by itself on the
  * embedded default) and everything hosted on them. Stopping releases all of it in reverse order.
  */
 export class Hub {
-  private readonly stack: { name: string; stop: () => Promise<unknown> }[] = [];
+  private readonly stack: HubPart[] = [];
   private stopping: Promise<void> | undefined;
   /** The embedded broker and registry this hub started: restarted when they die, killed when a shutdown overruns its deadline. */
   private readonly embedded: { service: EmbeddedKafkaBroker | EmbeddedSchemaRegistry; supervisor: ServiceSupervisor }[] = [];
@@ -94,7 +95,7 @@ export class Hub {
     try {
       const kafka = await provideKafka({ brokersFromEnv: this.settings.kafkaBrokers, dataDir: path.join(this.settings.dataDir, 'kafka'), embeddedPort: this.settings.embeddedKafkaPort, connectTimeoutMs: this.settings.connectTimeoutMs, log });
       this.kafka = kafka;
-      this.stack.push({ name: `Kafka (${kafka.origin})`, stop: () => kafka.stop() });
+      this.stack.push(servicePart('Kafka', kafka));
       if (kafka instanceof EmbeddedKafkaBroker) this.supervise(kafka);
 
       const registry = await provideSchemaRegistry({
@@ -106,7 +107,7 @@ export class Hub {
         log,
       });
       this.schemaRegistry = registry;
-      this.stack.push({ name: `schema registry (${registry.origin})`, stop: () => registry.stop() });
+      this.stack.push(servicePart('schema registry', registry));
       if (registry instanceof EmbeddedSchemaRegistry) this.supervise(registry);
 
       const client = new KafkajsClient({ brokers: kafka.brokers, logger: this.logger, sessionTimeoutMs: this.settings.kafkaSessionTimeoutMs });
@@ -256,7 +257,7 @@ export class Hub {
           current = part.name;
           try {
             await part.stop();
-            this.logger.info(`stopped ${part.name}`);
+            this.logger.info(partReleasedMessage(part));
           } catch (error) {
             this.logger.warn(`stopping ${part.name} failed: ${error instanceof Error ? error.message : String(error)}`);
           }
