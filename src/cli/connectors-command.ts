@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { ConnectorDefinition } from '../connectors/connector-definition.js';
-import { describeConnector } from '../connectors/connector-spec-docs.js';
 import { discoverCatalog, withConnectorsDir, type ConnectorsDirOptions } from './connectors-dir-option.js';
 
 interface ConnectorsOptions extends ConnectorsDirOptions {
@@ -32,6 +31,7 @@ export function addConnectorsCommand(program: Command): void {
     .option('--json', 'print the JSON Schema of its config')
     .action(async (name: string, options: ConnectorsOptions) => {
       const definition = (await discoverCatalog(options)).get(name);
+      const { describeConnector } = await import('../connectors/connector-spec-docs.js');
       process.stdout.write(options.json ? `${JSON.stringify(definition.spec, null, 2)}\n` : describeConnector(definition));
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConnectorCatalog } from '../connectors/connector-catalog.js';
+import type { ConnectorCatalog } from '../connectors/connector-catalog.js';
 
 export interface ConnectorsDirOptions {
   connectors?: string;
@@ -10,6 +10,7 @@ export function withConnectorsDir(command: Command): Command {
   return command.option('--connectors <dir>', 'connectors folder (default: CRM_HUB_CONNECTORS_DIR, else the project connectors/)');
 }
 
-export function discoverCatalog(options: ConnectorsDirOptions): Promise<ConnectorCatalog> {
+export async function discoverCatalog(options: ConnectorsDirOptions): Promise<ConnectorCatalog> {
+  const { ConnectorCatalog } = await import('../connectors/connector-catalog.js');
   return ConnectorCatalog.discover(options.connectors ?? (process.env.CRM_HUB_CONNECTORS_DIR || undefined));
 }

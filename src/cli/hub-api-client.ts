@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import axios, { type ResponseType } from 'axios';
+import type { ResponseType } from 'axios';
 import type { Command } from 'commander';
 import { HubError } from '../errors/hub-error.js';
 
@@ -44,6 +44,8 @@ export class HubApiClient {
 
   /** The answer's status and body; throws only when the hub does not answer at all. */
   async request<T>(method: 'get' | 'post', route: string, options: { params?: Record<string, string>; body?: unknown; responseType?: ResponseType } = {}): Promise<{ status: number; data: T }> {
+    // Loaded on the first request, so that the `--help` of a command talking to the hub stays fast.
+    const { default: axios } = await import('axios');
     try {
       const response = await axios.request<T>({
         method,

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import path from 'node:path';
-import { scaffoldConnector } from './connector-scaffold.js';
 
 export function addNewCommand(program: Command): void {
   const create = program.command('new').description('scaffold new parts of the hub');
@@ -11,6 +10,7 @@ export function addNewCommand(program: Command): void {
     .addOption(new Option('--kind <kind>', 'source or sink').choices(['source', 'sink']).default('sink'))
     .option('--dir <dir>', 'connectors folder (default: the project connectors/)')
     .action(async (name: string, options: { kind: 'source' | 'sink'; dir?: string }) => {
+      const { scaffoldConnector } = await import('./connector-scaffold.js');
       const files = await scaffoldConnector({ name, kind: options.kind, connectorsDir: options.dir });
       for (const file of files) process.stdout.write(`created ${path.relative(process.cwd(), file)}\n`);
       const elsewhere = options.dir ? ` --connectors ${options.dir}` : '';

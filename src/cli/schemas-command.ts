@@ -1,17 +1,25 @@
 import type { Command } from 'commander';
-import { registerCanonicalSchemas, valueSubject } from '../avro/canonical-schema-registration.js';
-import { SchemaCatalog } from '../avro/schema-catalog.js';
-import { checkCompatibility, type CompatibilityLevel } from '../avro/schema-compatibility.js';
-import { SchemaRegistryClient } from '../avro/schema-registry-client.js';
+import type { CompatibilityLevel } from '../avro/schema-compatibility.js';
 import { projectRoot } from '../infra/project-root.js';
 import { redactUrl } from '../observability/redact-url.js';
-import { resolveRegistryUrl } from './registry-url-resolution.js';
 import path from 'node:path';
 
 interface SchemaOptions {
   schemas?: string;
   registry?: string;
   json?: boolean;
+}
+
+/** The Avro and registry modules, loaded when a subcommand runs rather than for `--help`. */
+async function schemaTools() {
+  const [catalog, registration, compatibility, client, registryUrl] = await Promise.all([
+    import('../avro/schema-catalog.js'),
+    import('../avro/canonical-schema-registration.js'),
+    import('../avro/schema-compatibility.js'),
+    import('../avro/schema-registry-client.js'),
+    import('./registry-url-resolution.js'),
+  ]);
+  return { ...catalog, ...registration, ...compatibility, ...client, ...registryUrl };
 }
 
 function schemasDir(options: SchemaOptions): string {
@@ -27,6 +35,7 @@ export function addSchemasCommand(program: Command): void {
     .description('list canonical topics with their record, key, file and personal fields')
     .option('--json', 'print JSON')
     .action(async (options: SchemaOptions) => {
+      const { SchemaCatalog } = await schemaTools();
       const catalog = await SchemaCatalog.load(schemasDir(options));
       const rows = catalog.topics().map((info) => ({ ...info, file: path.relative(process.cwd(), catalog.sourceFile(info.record)), pii: catalog.piiPaths(info.record) }));
       if (options.json) {
@@ -39,6 +48,7 @@ export function addSchemasCommand(program: Command): void {
   withRegistry(common(schemas.command('register')))
     .description('create the canonical subjects (<topic>-value) and register every schema')
     .action(async (options: SchemaOptions) => {
+      const { SchemaCatalog, SchemaRegistryClient, resolveRegistryUrl, registerCanonicalSchemas } = await schemaTools();
       const catalog = await SchemaCatalog.load(schemasDir(options));
       const registry = new SchemaRegistryClient(await resolveRegistryUrl(options.registry, process.env));
       const registered = await registerCanonicalSchemas(catalog, undefined, registry);
@@ -49,6 +59,7 @@ export function addSchemasCommand(program: Command): void {
   withRegistry(common(schemas.command('check')))
     .description('check every schema against what the registry holds, at each subject\'s compatibility level; exit 1 on a breaking change')
     .action(async (options: SchemaOptions) => {
+      const { SchemaCatalog, SchemaRegistryClient, resolveRegistryUrl, valueSubject, checkCompatibility } = await schemaTools();
       const catalog = await SchemaCatalog.load(schemasDir(options));
       const registry = new SchemaRegistryClient(await resolveRegistryUrl(options.registry, process.env));
       let broken = 0;

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { SchemaCatalog } from '../avro/schema-catalog.js';
 import { formatConfigIssue } from '../config/config-issue.js';
-import { expandFlowPaths, isFlowTestFileName } from '../flows/flow-file-loader.js';
-import { runFlowTestFile, type FlowTestFileResult } from '../flows/flow-test-runner.js';
-import { createStepRegistry } from '../flows/step-registry.js';
+import type { FlowTestFileResult } from '../flows/flow-test-runner.js';
 import { printFailure } from './cli-output.js';
 
 export function addTestCommand(program: Command): void {
@@ -12,6 +9,12 @@ export function addTestCommand(program: Command): void {
     .argument('[paths...]', 'flow test files (*.test.yaml) or folders of them', ['flows/'])
     .description('run flow tests without a broker: each case feeds input messages through its flow and compares what comes out; exit 1 when any fails')
     .action(async (paths: string[]) => {
+      const [{ SchemaCatalog }, { expandFlowPaths, isFlowTestFileName }, { runFlowTestFile }, { createStepRegistry }] = await Promise.all([
+        import('../avro/schema-catalog.js'),
+        import('../flows/flow-file-loader.js'),
+        import('../flows/flow-test-runner.js'),
+        import('../flows/step-registry.js'),
+      ]);
       const files = await expandFlowPaths(paths, isFlowTestFileName);
       if (files.length === 0) {
         process.stderr.write(`no flow tests (*.test.yaml) in ${paths.join(', ')}\n`);

@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 import { formatConfigIssue } from '../config/config-issue.js';
-import { readConfigFile } from '../config/hub-config-loader.js';
 import type { ConnectorCatalog } from '../connectors/connector-catalog.js';
-import { expandFlowPaths, isFlowFileName } from '../flows/flow-file-loader.js';
 import { printFailure } from './cli-output.js';
 import { discoverCatalog, withConnectorsDir, type ConnectorsDirOptions } from './connectors-dir-option.js';
-import { fileKindFor, type FileValidationContext } from './validated-file-kinds.js';
+import type { FileValidationContext } from './validated-file-kinds.js';
 
 export function addValidateCommand(program: Command): void {
   withConnectorsDir(program.command('validate').argument('<files...>', 'config files (crm-hub.yaml) and flow files, or folders of them (flows/: every *.yaml but *.test.yaml)'))
     .description('check config files completely: every problem as file:line:column path: message; exit 1 when there is any')
     .action(async (files: string[], options: ConnectorsDirOptions) => {
+      const [{ readConfigFile }, { expandFlowPaths, isFlowFileName }, { fileKindFor }] = await Promise.all([
+        import('../config/hub-config-loader.js'),
+        import('../flows/flow-file-loader.js'),
+        import('./validated-file-kinds.js'),
+      ]);
       let catalog: Promise<ConnectorCatalog> | undefined;
       const context: FileValidationContext = { env: process.env, catalog: () => (catalog ??= discoverCatalog(options)) };
       let problems = 0;
