@@ -15,7 +15,7 @@ export function addValidateCommand(program: Command): void {
         import('./validated-file-kinds.js'),
       ]);
       let catalog: Promise<ConnectorCatalog> | undefined;
-      const context: FileValidationContext = { env: process.env, catalog: () => (catalog ??= discoverCatalog(options)) };
+      const context: FileValidationContext = { env: process.env, envOptions: { deferRequired: true }, catalog: () => (catalog ??= discoverCatalog(options)) };
       let problems = 0;
       for (const file of await expandFlowPaths(files, isFlowFileName)) {
         let text: string;

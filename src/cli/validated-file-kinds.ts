@@ -1,4 +1,6 @@
 import type { ConfigIssue } from '../config/config-issue.js';
+import type { EnvResolutionOptions } from '../config/env-references.js';
+import { hubConfigSchema } from '../config/hub-config-schema.js';
 import { validateHubConfig } from '../config/hub-config-validation.js';
 import type { ConnectorCatalog } from '../connectors/connector-catalog.js';
 import { flowFileKind } from './flow-file-kind.js';
@@ -7,6 +9,8 @@ import { flowFileKind } from './flow-file-kind.js';
 export interface FileValidationContext {
   catalog(): Promise<ConnectorCatalog>;
   env: NodeJS.ProcessEnv;
+  /** How `${NAME}` references are resolved; validate defers `${NAME:?why}` to the hub's start. */
+  envOptions?: EnvResolutionOptions;
 }
 
 export interface FileValidation {
@@ -16,20 +20,25 @@ export interface FileValidation {
 }
 
 /**
- * A kind of file `crm-hub validate` understands. The first kind that claims a file validates it;
- * flow files will join as another entry of FILE_KINDS, claiming files by their top-level keys.
+ * A kind of file `crm-hub validate` understands. A file is validated as the kind it most resembles
+ * by its top-level keys, so that one misspelt key (`stepz:`) still has it checked as what it is
+ * and told "did you mean", rather than as another kind with every key unknown.
  */
 export interface ValidatedFileKind {
   name: string;
-  claims(text: string): boolean;
+  /** The top-level keys a file of this kind may have. */
+  knownKeys: readonly string[];
+  /** Keys that, all present, identify the kind whatever else the file has (a flow has `name` and `from`). */
+  identifyingKeys: readonly string[];
   validate(file: string, text: string, context: FileValidationContext): Promise<FileValidation>;
 }
 
 export const hubConfigFileKind: ValidatedFileKind = {
   name: 'hub config',
-  claims: (text) => /^connectors\s*:/m.test(text),
+  knownKeys: Object.keys(hubConfigSchema.properties),
+  identifyingKeys: ['connectors'],
   async validate(file, text, context) {
-    const { issues, config } = validateHubConfig({ file, text }, await context.catalog(), context.env);
+    const { issues, config } = validateHubConfig({ file, text }, await context.catalog(), context.env, context.envOptions);
     if (!config) return { issues, summary: '' };
     const byConnector = new Map<string, string[]>();
     for (const instance of config.connectors) {
@@ -43,9 +52,26 @@ export const hubConfigFileKind: ValidatedFileKind = {
   },
 };
 
-/** In order of preference; the last one is also used for files nobody claims, so its messages say what is wrong. */
+/** In order of preference on a tie; the last one is also used for files that resemble none, so its messages say what is wrong. */
 export const FILE_KINDS: readonly ValidatedFileKind[] = [flowFileKind, hubConfigFileKind];
 
+/** The kind the file most resembles: one whose identifying keys it has all, else the one most of whose keys it has. */
 export function fileKindFor(text: string): ValidatedFileKind {
-  return FILE_KINDS.find((kind) => kind.claims(text)) ?? FILE_KINDS[FILE_KINDS.length - 1]!;
+  const keys = topLevelKeys(text);
+  const resemblance = (kind: ValidatedFileKind) => (kind.identifyingKeys.every((key) => keys.has(key)) ? kind.knownKeys.length + 1 : 0) + kind.knownKeys.filter((key) => keys.has(key)).length;
+  let best = FILE_KINDS[FILE_KINDS.length - 1]!;
+  let bestScore = 0;
+  for (const kind of FILE_KINDS) {
+    const score = resemblance(kind);
+    if (score > bestScore) [best, bestScore] = [kind, score];
+  }
+  return best;
+}
+
+/**
+ * The keys written at the start of a line, outside comments: the top-level keys of a block-style
+ * YAML map. Only for telling kinds apart; the file is parsed properly by the kind that checks it.
+ */
+function topLevelKeys(text: string): Set<string> {
+  return new Set([...text.matchAll(/^(["']?)([A-Za-z_][\w.-]*)\1[ \t]*:(?=\s|$)/gm)].map((match) => match[2]!));
 }

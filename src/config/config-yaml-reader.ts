@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { ConfigIssue, ConfigIssueCode, ConfigPath } from './config-issue.js';
 import { formatConfigPath } from './config-issue.js';
-import { containsMaskCharacters, describeEnvProblem, maskedReference, maskEnvReferences, resolveEnvReferences, unmaskEnvReferences } from './env-references.js';
+import { containsMaskCharacters, describeEnvProblem, maskedReference, maskEnvReferences, resolveEnvReferences, unmaskEnvReferences, type EnvResolutionOptions } from './env-references.js';
 import { registerSecret } from '../observability/secret-registry.js';
 
 export interface TextPosition {
@@ -43,7 +43,7 @@ const MAX_VALUES = 100_000;
  */
 const PLAIN_SETTING = /^(true|false|-?\d+(\.\d+)?)$/;
 
-export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEnv): ConfigYaml {
+export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEnv, envOptions: EnvResolutionOptions = {}): ConfigYaml {
   const lineCounter = new LineCounter();
   const masked = maskEnvReferences(text);
   const offsets = new Map<string, WrittenAt>();
@@ -116,10 +116,11 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
     if (isSeq(resolved)) return resolved.items.map((item, index) => toValue(item, [...path, index], depth + 1));
     if (isScalar(resolved)) {
       if (typeof resolved.value !== 'string') return resolved.value;
-      const resolution = resolveEnvReferences(resolved.value, env);
-      if (resolution.problems.length > 0) envProblems.add(pathKey(path));
+      const resolution = resolveEnvReferences(resolved.value, env, envOptions);
+      // A deferred `${NAME:?why}` has no value yet: checks of the value would judge a blank.
+      if (resolution.problems.length > 0 || resolution.deferred.length > 0) envProblems.add(pathKey(path));
       for (const problem of resolution.problems) {
-        const at = problem.kind === 'invalid' ? -1 : masked.indexOf(maskedReference(problem.reference), range?.[0] ?? 0);
+        const at = problem.kind === 'invalid' ? -1 : masked.indexOf(maskedReference(problem.written), range?.[0] ?? 0);
         const offset = at >= 0 && range && at < range[1] ? at : (range?.[0] ?? 0);
         issues.push({ file, ...position(offset), path: formatConfigPath(path), code: problem.kind === 'invalid' ? 'ENV_REFERENCE_INVALID' : 'ENV_MISSING', message: describeEnvProblem(problem) });
       }

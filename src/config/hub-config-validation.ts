@@ -14,6 +14,7 @@ import type { AdminSettings } from '../api/admin-settings.js';
 import { compileSegmentRules } from '../customer-view/segments/segment-rules.js';
 import { configSecrets } from '../observability/config-secrets.js';
 import { registerSecret } from '../observability/secret-registry.js';
+import type { EnvResolutionOptions } from './env-references.js';
 
 export interface HubConfigSource {
   /** How the file is named in messages (as the user gave it). */
@@ -39,8 +40,8 @@ export interface HubConfigValidation {
  * the connector name, settings that do not fit the connector's kind, cron schedules, and each
  * instance's `config` against its connector's spec.
  */
-export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCatalog, env: NodeJS.ProcessEnv = process.env): HubConfigValidation {
-  const yaml = readConfigYaml(source.file, source.text, env);
+export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCatalog, env: NodeJS.ProcessEnv = process.env, envOptions: EnvResolutionOptions = {}): HubConfigValidation {
+  const yaml = readConfigYaml(source.file, source.text, env, envOptions);
   const issues = [...yaml.issues];
   const done = () => ({ issues: issues.sort(compareConfigIssues) });
   if (yaml.value === undefined) return done();

@@ -46,7 +46,16 @@ function convert(text: string, types: string[]): number | boolean | undefined {
 function translate(errors: ErrorObject[], data: unknown, basePath: ConfigPath, yaml: ConfigYaml): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  for (const error of relevantErrors(errors)) {
+  const relevant = relevantErrors(errors);
+  // A key misspelt (`stepz:`) is told "did you mean steps"; "steps is required" would say it twice.
+  const meant = new Set(
+    relevant.filter((error) => error.keyword === 'additionalProperties').flatMap((error) => {
+      const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+      return closestNames(String((error.params as Record<string, unknown>).additionalProperty), known, 1).map((key) => `${error.instancePath}/${key}`);
+    }),
+  );
+  for (const error of relevant) {
+    if (error.keyword === 'required' && meant.has(`${error.instancePath}/${String((error.params as Record<string, unknown>).missingProperty)}`)) continue;
     const path = [...basePath, ...pointerSegments(error.instancePath, data)];
     if (yaml.hasEnvProblem(path)) continue;
     const { code, message, child, part } = describe(error, yaml.envOrigin(path));
@@ -105,7 +114,7 @@ function describe(error: ErrorObject, envOrigin: string | undefined): Descriptio
 
 export function unknownKeyMessage(key: string, known: readonly string[]): string {
   const suggestions = closestNames(key, known, 1);
-  if (suggestions.length > 0) return `unknown key "${key}", did you mean "${suggestions[0]}"?`;
+  if (suggestions.length > 0) return `unknown key "${key}"; did you mean "${suggestions[0]}"?`;
   return known.length > 0 ? `unknown key "${key}"; known keys: ${known.join(', ')}` : `unknown key "${key}"`;
 }
 

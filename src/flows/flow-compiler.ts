@@ -4,6 +4,7 @@ import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import { compareConfigIssues, type ConfigIssue, type ConfigPath } from '../config/config-issue.js';
 import { compileConfigSchema } from '../config/config-schema-compiler.js';
 import { readConfigYaml, type ConfigYaml } from '../config/config-yaml-reader.js';
+import type { EnvResolutionOptions } from '../config/env-references.js';
 import { validateAgainstSchema } from '../config/schema-issues.js';
 import { configSecrets } from '../observability/config-secrets.js';
 import { registerSecret } from '../observability/secret-registry.js';
@@ -24,6 +25,8 @@ export interface FlowFileSource {
   text: string;
   /** For `${NAME}` references in the file; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** `crm-hub validate` defers `${NAME:?why}` references to the start of the hub. */
+  envOptions?: EnvResolutionOptions;
 }
 
 /** What compiling a flow needs from its host: the runner gives Kafka-backed state and tables, `crm-hub test` in-memory ones. */
@@ -57,7 +60,7 @@ interface StepInstance {
  * an issue with its position, inside an expression when the step says where.
  */
 export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): FlowCompilation {
-  const yaml = readConfigYaml(source.file, source.text, source.env ?? process.env);
+  const yaml = readConfigYaml(source.file, source.text, source.env ?? process.env, source.envOptions);
   const issues = [...yaml.issues];
   const done = (): FlowCompilation => ({ issues: issues.sort(compareConfigIssues) });
   if (yaml.value === undefined) return done();
@@ -111,8 +114,8 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   if (settings.to === undefined && !routes && Array.isArray(settings.steps)) {
     issues.push(yaml.issueAt(['to'], 'REQUIRED_MISSING', 'is required: no route step chooses where messages go'));
   }
-  // After a step that failed to compile the record type is unknown, so destinations are not held against it.
-  const messageType = stepsFailed ? undefined : type;
+  // After a step that failed to compile, or without steps to read (`stepz:`), the record type is unknown, so destinations are not held against it.
+  const messageType = stepsFailed || !Array.isArray(settings.steps) ? undefined : type;
   if (Array.isArray(settings.to)) settings.to.forEach((destination, index) => issues.push(...flowDestinationIssues(destination, ['to', index], yaml, deps.schemas, messageType)));
   else if (settings.to !== undefined) issues.push(...flowDestinationIssues(settings.to, ['to'], yaml, deps.schemas, messageType));
 

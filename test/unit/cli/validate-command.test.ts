@@ -38,7 +38,7 @@ describe('crm-hub validate', () => {
     const result = await runCli(['validate', file, '--connectors', connectors], { ...env, ECHO_PASSWORD: 'short' });
     expect(result.code).to.equal(1);
     expect(result.stdout.split('\n')).to.deep.equal([
-      `${file}:4:5 connectors.erp-main.batchsize: unknown key "batchsize", did you mean "batchSize"?`,
+      `${file}:4:5 connectors.erp-main.batchsize: unknown key "batchsize"; did you mean "batchSize"?`,
       `${file}:6:15 connectors.erp-main.config.target: must match format "uri"`,
       `${file}:7:36 connectors.erp-main.config.auth.password: must NOT have fewer than 8 characters`,
       `${file}:9:16 connectors.billing.connector: unknown connector "exmple-echo"; did you mean "example-echo"? (known: example-echo)`,

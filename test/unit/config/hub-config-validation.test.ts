@@ -47,12 +47,12 @@ const cases: { name: string; text: string; env?: NodeJS.ProcessEnv; issue: Expec
   {
     name: 'unknown key, suggesting the closest known key',
     text: ['connectors:', '  erp-main:', '    connector: example-echo', '    batchsize: 50', '    config: { target: "https://erp.example.com" }', ''].join('\n'),
-    issue: { line: 4, column: 5, path: 'connectors.erp-main.batchsize', code: 'KEY_UNKNOWN', message: 'unknown key "batchsize", did you mean "batchSize"?' },
+    issue: { line: 4, column: 5, path: 'connectors.erp-main.batchsize', code: 'KEY_UNKNOWN', message: 'unknown key "batchsize"; did you mean "batchSize"?' },
   },
   {
     name: "unknown key in the connector's own config",
     text: ['connectors:', '  erp-main:', '    connector: example-echo', '    config:', '      target: https://erp.example.com', '      keycase: upper', ''].join('\n'),
-    issue: { line: 6, column: 7, path: 'connectors.erp-main.config.keycase', code: 'KEY_UNKNOWN', message: 'unknown key "keycase", did you mean "keyCase"?' },
+    issue: { line: 6, column: 7, path: 'connectors.erp-main.config.keycase', code: 'KEY_UNKNOWN', message: 'unknown key "keycase"; did you mean "keyCase"?' },
   },
   {
     name: 'bad format',
@@ -134,7 +134,7 @@ const cases: { name: string; text: string; env?: NodeJS.ProcessEnv; issue: Expec
   {
     name: 'misspelt top-level key',
     text: ['conectors:', '  erp-main:', '    connector: example-echo', ''].join('\n'),
-    issue: { line: 1, column: 1, path: 'conectors', code: 'KEY_UNKNOWN', message: 'unknown key "conectors", did you mean "connectors"?' },
+    issue: { line: 1, column: 1, path: 'conectors', code: 'KEY_UNKNOWN', message: 'unknown key "conectors"; did you mean "connectors"?' },
   },
   {
     name: 'a setting inside a shared x- block merged with <<, placed where it is written',
@@ -178,7 +178,7 @@ describe('hub config validation', () => {
     ].join('\n');
     expect(withoutFile(await issuesOf(text))).to.deep.equal([
       { line: 4, column: 5, path: 'connectors.erp-main.schedule', code: 'SETTING_NOT_FOR_KIND', message: '"schedule" applies to source instances only; example-echo is a sink' },
-      { line: 5, column: 5, path: 'connectors.erp-main.concurency', code: 'KEY_UNKNOWN', message: 'unknown key "concurency", did you mean "concurrency"?' },
+      { line: 5, column: 5, path: 'connectors.erp-main.concurency', code: 'KEY_UNKNOWN', message: 'unknown key "concurency"; did you mean "concurrency"?' },
       { line: 7, column: 15, path: 'connectors.erp-main.config.target', code: 'FORMAT_MISMATCH', message: 'must match format "uri"' },
       { line: 8, column: 36, path: 'connectors.erp-main.config.auth.password', code: 'ENV_MISSING', message: 'environment variable ECHO_PASSWORD is not set' },
       { line: 11, column: 15, path: 'connectors.crm-poll.schedule', code: 'CRON_INVALID', message: 'is not a valid cron expression: expected 5 or 6 fields but got 2 (5 fields, or 6 with seconds first, e.g. "*/10 * * * * *")' },

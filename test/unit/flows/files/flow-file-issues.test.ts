@@ -115,7 +115,7 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
   {
     name: 'a step with two types, and a misspelt destination key',
     lines: [...HEADER, '  - { filter: status = "ACTIVE", map: { x: customerId } }', 'to: { topik: erp.customer.v1 }'],
-    issues: [`${FILE}:4:5 steps[0]: a step is a map of exactly one key, its type (e.g. "- filter: <expression>"); it has 2: filter, map`, `${FILE}:5:7 to.topik: unknown key "topik", did you mean "topic"?`],
+    issues: [`${FILE}:4:5 steps[0]: a step is a map of exactly one key, its type (e.g. "- filter: <expression>"); it has 2: filter, map`, `${FILE}:5:7 to.topik: unknown key "topik"; did you mean "topic"?`],
   },
   {
     name: "a step config its type's spec refuses",
