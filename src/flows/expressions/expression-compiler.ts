@@ -103,7 +103,9 @@ function regexProblems(ast: AstNode): ExpressionProblem[] {
     if (node.type === 'regex' && node.value instanceof RegExp) {
       const reason = linearRegexProblem(node.value.source, node.value.flags);
       if (reason !== undefined) {
-        const offset = Math.max(0, (node.position ?? 0) - node.value.source.length - 2);
+        // jsonata's position is just after the flags it read (it adds `g` itself); the problem starts at the opening slash.
+        const writtenFlags = node.value.flags.replace('g', '').length;
+        const offset = Math.max(0, (node.position ?? 0) - node.value.source.length - 2 - writtenFlags);
         problems.push({ code: 'EXPRESSION_INVALID', message: `regular expression /${node.value.source}/ is not supported: ${reason} (crm-hub runs regular expressions on RE2, in time linear in the input, which has no backreferences or lookarounds)`, offset });
       }
     }

@@ -102,6 +102,8 @@ describe('LinearRegex', () => {
       const compiled = compileExpression('$match(name, /(a)\\1/)');
       expect(compiled.ok).to.equal(false);
       expect(!compiled.ok && compiled.problems).to.deep.equal([{ code: 'EXPRESSION_INVALID', offset: 13, message: 'regular expression /(a)\\1/ is not supported: invalid escape sequence: `\\1` (crm-hub runs regular expressions on RE2, in time linear in the input, which has no backreferences or lookarounds)' }]);
+      const withFlags = compileExpression('$match(name, /(a)\\1/im) or $contains(name, /x(?=y)/)');
+      expect(!withFlags.ok && withFlags.problems.map((problem) => problem.offset)).to.deep.equal([13, 43]);
     });
 
     it('runs the patterns of a validate step\'s JSON Schema on RE2, and refuses one RE2 cannot run', async () => {
