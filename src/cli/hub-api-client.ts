@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ResponseType } from 'axios';
 import type { Command } from 'commander';
 import { HubError } from '../errors/hub-error.js';
+import { hubUrlFromEnv } from '../hub/hub-address.js';
 
 /** A running hub did not answer, or answered with an error: the message says which and why. */
 export class HubRequestError extends HubError {
@@ -24,7 +25,7 @@ export interface HubApiOptions {
 /** Adds --hub and --token to a command that talks to a running hub. */
 export function withHubOptions(command: Command): Command {
   return command
-    .option('--hub <url>', 'the running hub (default: CRM_HUB_URL, else http://localhost:$CRM_HUB_PORT or 8080)')
+    .option('--hub <url>', 'the running hub (default: CRM_HUB_URL, else where `crm-hub run` listens: CRM_HUB_HOST (127.0.0.1) and CRM_HUB_PORT (8080))')
     .option('--token <token>', 'API token (default: CRM_HUB_TOKEN, else the admin token in $CRM_HUB_DATA_DIR/admin-token or ./.crm-hub/admin-token)');
 }
 
@@ -38,7 +39,7 @@ export class HubApiClient {
   private readonly token: string | undefined;
 
   constructor(options: HubApiOptions, env: NodeJS.ProcessEnv = process.env) {
-    this.baseUrl = options.hub ?? env.CRM_HUB_URL ?? `http://localhost:${env.CRM_HUB_PORT ?? '8080'}`;
+    this.baseUrl = options.hub ?? hubUrlFromEnv(env);
     this.token = options.token ?? env.CRM_HUB_TOKEN ?? readTokenFile(path.join(env.CRM_HUB_DATA_DIR ?? path.join(process.cwd(), '.crm-hub'), 'admin-token'));
   }
 

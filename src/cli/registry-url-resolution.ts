@@ -1,15 +1,16 @@
 import axios from 'axios';
 import { ConfigError } from '../errors/hub-error.js';
+import { hubUrlFromEnv } from '../hub/hub-address.js';
 
 /**
  * Commands that talk to the registry use, in order: --registry, SCHEMA_REGISTRY_URL, else the
- * registry of the hub running at CRM_HUB_URL (its /health names it), so that `crm-hub schemas check`
- * works next to a running `npm start` with no setup.
+ * registry of the running hub (its /health names it), found as every command finds the hub
+ * (hubUrlFromEnv), so that `crm-hub schemas check` works next to a running `npm start` with no setup.
  */
 export async function resolveRegistryUrl(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   if (flag) return flag;
   if (env.SCHEMA_REGISTRY_URL) return env.SCHEMA_REGISTRY_URL;
-  const hubUrl = env.CRM_HUB_URL ?? `http://127.0.0.1:${env.CRM_HUB_PORT || 8080}`;
+  const hubUrl = hubUrlFromEnv(env);
   try {
     const response = await axios.get<{ schemaRegistry?: { url?: string } }>(`${hubUrl}/health`, { timeout: 3000, validateStatus: () => true });
     const url = response.data?.schemaRegistry?.url;

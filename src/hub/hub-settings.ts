@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors/hub-error.js';
 import { DEFAULT_SERVICE_RESTART_POLICY, type ServiceRestartPolicy } from '../infra/service-supervisor.js';
+import { hubListenAddress, portFromEnv } from './hub-address.js';
 
 /** Everything the hub reads from its environment, read once and checked at start. */
 export interface HubSettings {
@@ -39,14 +40,15 @@ const MIN_SESSION_TIMEOUT_MS = 6_000;
 const MAX_SESSION_TIMEOUT_MS = 1_800_000;
 
 export function hubSettingsFromEnv(env: NodeJS.ProcessEnv, projectRoot: string): HubSettings {
+  const http = hubListenAddress(env);
   return {
-    httpPort: portFrom(env, 'CRM_HUB_PORT', 8080),
-    httpHost: env.CRM_HUB_HOST || '127.0.0.1',
+    httpPort: http.port,
+    httpHost: http.host,
     kafkaBrokers: env.KAFKA_BROKERS || undefined,
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL || undefined,
     dataDir: path.resolve(env.CRM_HUB_DATA_DIR ?? path.join(projectRoot, '.crm-hub')),
-    embeddedKafkaPort: portFrom(env, 'CRM_HUB_KAFKA_PORT', 9092),
-    embeddedRegistryPort: portFrom(env, 'CRM_HUB_REGISTRY_PORT', 8081),
+    embeddedKafkaPort: portFromEnv(env, 'CRM_HUB_KAFKA_PORT', 9092),
+    embeddedRegistryPort: portFromEnv(env, 'CRM_HUB_REGISTRY_PORT', 8081),
     schemasDir: path.resolve(env.CRM_HUB_SCHEMAS_DIR ?? path.join(projectRoot, 'schemas')),
     connectTimeoutMs: positiveIntegerFrom(env, 'CRM_HUB_CONNECT_TIMEOUT_MS', 30_000),
     configFile: env.CRM_HUB_CONFIG ? path.resolve(env.CRM_HUB_CONFIG) : undefined,
@@ -77,14 +79,4 @@ function sessionTimeoutFrom(env: NodeJS.ProcessEnv): number {
     throw new ConfigError('ENV_INVALID', `${name}=${value} is outside ${MIN_SESSION_TIMEOUT_MS}-${MAX_SESSION_TIMEOUT_MS} ms, the session timeouts a Kafka broker accepts by default`);
   }
   return value;
-}
-
-function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError('ENV_INVALID', `${name}=${JSON.stringify(raw)} is not a port number (0-65535)`);
-  }
-  return port;
 }

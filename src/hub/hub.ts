@@ -39,6 +39,7 @@ import type { Logger } from '../observability/logger.js';
 import { redactUrl } from '../observability/redact-url.js';
 import path from 'node:path';
 import type { HubSettings } from './hub-settings.js';
+import { hubUrlOf } from './hub-address.js';
 import { partReleasedMessage, servicePart, type HubPart } from './hub-part.js';
 
 /**
@@ -203,7 +204,7 @@ export class Hub {
         }] : []),
       ];
       http.setHealthProbe(new HealthProbe({ brokers: kafka.brokers, origin: kafka.origin, admin }, { url: registry.url, origin: registry.origin, client: registryClient }));
-      this.logger.info(`crm-hub ready: http://localhost:${this.httpPort}/health, Kafka ${kafka.brokers.join(',')}, schema registry ${redactUrl(registry.url)}`);
+      this.logger.info(`crm-hub ready: ${hubUrlOf(this.settings.httpHost, this.httpPort)}/health, Kafka ${kafka.brokers.join(',')}, schema registry ${redactUrl(registry.url)}`);
     } catch (error) {
       http.setStartupError(error instanceof Error ? error.message : String(error));
       throw error;
