@@ -89,6 +89,11 @@ export class BackOfficeSimulator {
     this.faults.failFor(ms, status, options);
   }
 
+  /** Ends a `failFor` window early (an outage that is over); counted failures and rejection rules stay. */
+  endFailFor(): void {
+    this.faults.endFailFor();
+  }
+
   /** 'hang' holds every request unanswered until the client gives up or the simulator goes down. */
   setLatency(latency: Latency | 'hang'): void {
     this.faults.setLatency(latency);

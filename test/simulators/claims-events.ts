@@ -39,6 +39,8 @@ export interface ClaimEventSpec {
   variant?: number;
   /** Beijing local time of the step, yyyy-MM-dd HH:mm:ss. */
   nodeTime?: string;
+  /** Beijing local time the loss was reported, yyyy-MM-dd HH:mm:ss; the loss happened that day. */
+  reportTime?: string;
 }
 
 /** One event of a claim at a given step; once paid, the reserve is released into the paid amount. */
@@ -54,8 +56,8 @@ export function claimsEvent(spec: ClaimEventSpec): ClaimsEvent {
     claimNo: step.nodeCode === 'REPORT' ? null : `C${spec.registNo.slice(1)}`,
     policyNo: spec.policyNo,
     custNo: loss.custNo,
-    damageDate: '20261215',
-    reportTime: '2026-12-15 19:42:10',
+    damageDate: (spec.reportTime ?? '2026-12-15').slice(0, 10).replaceAll('-', ''),
+    reportTime: spec.reportTime ?? '2026-12-15 19:42:10',
     damageCode: loss.damageCode,
     damageRemark: loss.damageRemark,
     damageAddress: loss.damageAddress,
@@ -67,20 +69,33 @@ export function claimsEvent(spec: ClaimEventSpec): ClaimsEvent {
   };
 }
 
+/** Beijing local time `yyyy-MM-dd HH:mm:ss` of an instant. */
+export function beijingLocalTime(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /**
  * The simulator's seed: four claims taken through their first steps, with updatedAt set, each on a
  * policy of the policy admin simulator's seed in the same region, so that a demo hub finds the
- * policy behind every claim (loss ratios, the claims-loss-ratio-flag flow).
+ * policy behind every claim (loss ratios, the claims-loss-ratio-flag flow). The claims were reported
+ * in the five days before `now` and every step lies in the past: a seed in the future would give
+ * records an occurredAt to come and push the feed's change stamps past every later event.
+ * The same `now` gives the same events.
  */
-export function seedClaimsEvents(): ClaimsEvent[] {
+export function seedClaimsEvents(now: number = Date.now()): ClaimsEvent[] {
   const events: ClaimsEvent[] = [];
   const policyNumbers = seedPolicyNumbers();
+  const HOUR = 3600_000;
+  // Whole minutes, so that a seed built twice within a minute is the same.
+  const start = Math.floor(now / 60_000) * 60_000 - 5 * 24 * HOUR;
   for (let i = 0; i < 4; i++) {
     const registNo = claimNumber(i === 3 ? 'EAK' : 'DAA', ['310100', '440300', '110100', '330100'][i] as string, 98765 + i);
     const policyNo = policyNumbers[[1, 0, 2, 3][i] as number] as string;
+    const reported = start + i * 24 * HOUR;
     for (let step = 0; step <= i + 2 && step < CLAIM_STEPS.length; step++) {
-      const nodeTime = `2026-12-${String(15 + step).padStart(2, '0')} ${String(9 + i).padStart(2, '0')}:30:00`;
-      events.push({ ...claimsEvent({ msgId: `CM20261215${i}${step}`, registNo, policyNo, step, variant: i, nodeTime }), updatedAt: new Date(`${nodeTime.replace(' ', 'T')}+08:00`).toISOString() });
+      const at = reported + step * 4 * HOUR;
+      const nodeTime = beijingLocalTime(at);
+      events.push({ ...claimsEvent({ msgId: `CM20261215${i}${step}`, registNo, policyNo, step, variant: i, nodeTime, reportTime: beijingLocalTime(reported) }), updatedAt: new Date(at).toISOString() });
     }
   }
   return events;

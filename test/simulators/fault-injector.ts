@@ -53,6 +53,11 @@ export class FaultInjector {
     this.failingUntil = { ...options, status, until: Date.now() + ms };
   }
 
+  /** Ends a `failFor` window before its deadline; other faults stay. */
+  endFailFor(): void {
+    this.failingUntil = undefined;
+  }
+
   setLatency(latency: Latency | 'hang'): void {
     this.latency = latency;
   }
