@@ -7,6 +7,7 @@ import { apiRouter, type ApiAccessPolicy } from './api-router.js';
 import { apiError, type ApiRoute } from './api-route.js';
 import { openApiDocument } from './openapi-document.js';
 import { probeRoutes, type ReadinessCheck } from './probe-routes.js';
+import { callerRoutes } from './caller-routes.js';
 import { secretFreeAnswers } from './secret-free-answers.js';
 import { WEBHOOK_ROUTE_DOCUMENTATION } from './webhook-route-documentation.js';
 
@@ -45,6 +46,7 @@ export class HubHttpServer {
     });
     this.app.use((error: unknown, req: Request, res: Response, next: NextFunction) => this.answerError(error, req, res, next));
     this.addRoutes(probeRoutes(this));
+    this.addRoutes(callerRoutes());
     this.addRoutes([
       {
         method: 'get',

@@ -107,6 +107,43 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     }
   }
 
+  /**
+   * Hands each record of `topic` to `visit` in partition order, from its start or from its end at
+   * the time of joining, until `signal` aborts; a throwaway group that never commits and is deleted
+   * after, so that watching a topic moves nobody's offsets and leaves no group behind. Rejects
+   * when the topic does not exist or the consumer crashes (a throwing `visit` among others).
+   */
+  async follow(topic: string, options: { fromBeginning: boolean; signal: AbortSignal }, visit: (record: IncomingRecord) => Promise<void> | void): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const groupId = `crm-hub-tail-${randomUUID()}`;
+    try {
+      const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning });
+        await new Promise<void>((resolve, reject) => {
+          if (options.signal.aborted) return resolve();
+          options.signal.addEventListener('abort', () => resolve(), { once: true });
+          consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+          consumer
+            .run({
+              autoCommit: false,
+              eachMessage: async ({ partition, message }) => {
+                if (!options.signal.aborted) await visit(toIncoming(topic, partition, message));
+              },
+            })
+            .catch(reject);
+        });
+      } finally {
+        await consumer.disconnect();
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async rangesSince(topics: string[], timestamp: number): Promise<OffsetRange[]> {
     const admin = this.kafka.admin();
     await admin.connect();
