@@ -31,7 +31,7 @@ export interface TailOptions {
  * CLI cannot know who runs it, the hub knows its tokens. Starts at the end and follows until Ctrl-C,
  * or from the beginning; `--count` stops after that many records shown.
  */
-export async function tailCommand(topic: string, options: TailOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function tailTopic(topic: string, options: TailOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const count = options.count === undefined ? undefined : Number(options.count);
   if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new ConfigError('COUNT_INVALID', `--count must be a whole number above 0, not ${JSON.stringify(options.count)}`);
   const hubApi = new HubApiClient({ hub: options.hub, token: options.token }, env);
