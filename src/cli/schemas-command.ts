@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CompatibilityLevel } from '../avro/schema-compatibility.js';
 import { projectRoot } from '../infra/project-root.js';
 import { redactUrl } from '../observability/redact-url.js';
+import { alignColumns } from './text-columns.js';
 import path from 'node:path';
 
 interface SchemaOptions {
@@ -42,7 +43,7 @@ export function addSchemasCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      for (const row of rows) process.stdout.write(`${row.topic.padEnd(20)} ${row.record.padEnd(34)} key=${row.key.padEnd(26)} ${row.file}  (${row.pii.length} personal fields)\n`);
+      for (const line of alignColumns(rows.map((row) => [row.topic, row.record, `key=${row.key}`, row.file, `(${row.pii.length} personal field${row.pii.length === 1 ? '' : 's'})`]))) process.stdout.write(`${line}\n`);
     });
 
   withRegistry(common(schemas.command('register')))
@@ -52,7 +53,7 @@ export function addSchemasCommand(program: Command): void {
       const catalog = await SchemaCatalog.load(schemasDir(options));
       const registry = new SchemaRegistryClient(await resolveRegistryUrl(options.registry, process.env));
       const registered = await registerCanonicalSchemas(catalog, undefined, registry);
-      for (const entry of registered) process.stdout.write(`${entry.subject.padEnd(26)} ${entry.record.padEnd(34)} id ${entry.id}\n`);
+      for (const line of alignColumns(registered.map((entry) => [entry.subject, entry.record, `id ${entry.id}`]))) process.stdout.write(`${line}\n`);
       process.stdout.write(`registered ${registered.length} schemas at ${redactUrl(registry.url)}\n`);
     });
 
