@@ -12,6 +12,9 @@ steps:
   - dedupe: { key: meta.eventId, windowSeconds: 86400 }
 to: { topic: ${output}, schema: crmhub.customer.Customer }
 concurrency: ${PARTITIONS}
+topics:
+  ${input}: { schema: crmhub.customer.Customer }
+  ${output}: { schema: crmhub.customer.Customer }
 `;
 }
 

@@ -33,6 +33,9 @@ steps:
         updatedAt: updatedAt
 to: { topic: ${output}, schema: crmhub.dw.DwCustomer }
 concurrency: ${PARTITIONS}
+topics:
+  ${input}: { schema: crmhub.customer.Customer }
+  ${output}: { schema: crmhub.dw.DwCustomer }
 `;
 }
 

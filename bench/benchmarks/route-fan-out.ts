@@ -22,6 +22,11 @@ steps:
           to: { topic: ${audit}, schema: crmhub.customer.Customer }
 to: { topic: ${audit}, schema: crmhub.customer.Customer }
 concurrency: ${PARTITIONS}
+topics:
+  ${input}: { schema: crmhub.customer.Customer }
+  ${tiers}: { schema: crmhub.customer.Customer }
+  ${active}: { schema: crmhub.customer.Customer }
+  ${audit}: { schema: crmhub.customer.Customer }
 `;
 }
 

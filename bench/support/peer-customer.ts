@@ -41,5 +41,8 @@ steps:
   - set-key: id
 to: { topic: ${output}, schema: crmhub.bench.PeerPolicyholder }
 concurrency: ${concurrency}
+topics:
+  ${input}: { schema: crmhub.bench.PeerCustomer, format: json }
+  ${output}: { schema: crmhub.bench.PeerPolicyholder }
 `;
 }

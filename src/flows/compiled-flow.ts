@@ -2,6 +2,7 @@ import type { RetrySettings } from '../config/connector-instance-config.js';
 import { HubError } from '../errors/hub-error.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { MaybePromise } from './steps/maybe-promise.js';
+import type { FlowTopic } from './flow-topics.js';
 
 /** One message to emit and where. */
 export interface FlowOutput {
@@ -24,6 +25,10 @@ export interface CompiledFlow {
   errors: { retry: RetrySettings; deadLetterTopic: string };
   /** Partitions handled at once (order is always kept within a partition). */
   concurrency: number;
+  /** The topics the flow declares itself (`topics:`), beside those of schemas/topics.json. */
+  topics?: FlowTopic[];
+  /** Every topic the flow may write (its `to` and its route destinations): the runner creates them before it starts, as the broker creates none. */
+  outputTopics?: string[];
   /**
    * Whether a step keeps durable state (dedupe). Only then does the runner hand each batch a state
    * journal through AsyncLocalStorage, whose promise hooks would otherwise cost every message of

@@ -10,7 +10,9 @@ import { configSecrets } from '../observability/config-secrets.js';
 import { registerSecret } from '../observability/secret-registry.js';
 import { describeError } from '../errors/hub-error.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
-import { flowDestinationIssues } from './flow-destination-check.js';
+import { flowDestinationIssues, unknownSchemaMessage } from './flow-destination-check.js';
+import { FlowTopics, type FlowTopic } from './flow-topics.js';
+import { connectorInputTopic } from '../runtime/connector-input-topic.js';
 import { flowFileSchema, type FlowFileSettings } from './flow-file-schema.js';
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from './expressions/expression-limits.js';
 import { flowIssueCode } from './flow-issue-code.js';
@@ -96,10 +98,18 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
       return deps.state(flow, stateName);
     },
   };
-  let type = inputTypeOf(from, deps.schemas);
+  const topics = flowTopicsOf(settings.topics, yaml, deps.schemas, issues);
+  if (typeof settings.from === 'string') {
+    if (!topics.has(settings.from)) issues.push(yaml.issueAt(['from'], 'TOPIC_UNKNOWN', topics.undeclaredMessage(settings.from)));
+  } else if (Array.isArray(settings.from)) {
+    settings.from.forEach((topic, index) => {
+      if (typeof topic === 'string' && !topics.has(topic)) issues.push(yaml.issueAt(['from', index], 'TOPIC_UNKNOWN', topics.undeclaredMessage(topic)));
+    });
+  }
+  let type = inputTypeOf(from, topics, deps.schemas);
   const expressionLimits = limitsOf(settings.limits);
   for (const [index, item] of items.entries()) {
-    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps: stepDeps, issues, expressionLimits });
+    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps: stepDeps, issues, expressionLimits, topics });
     if (!step) {
       stepsFailed = true;
       type = undefined;
@@ -116,8 +126,8 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   }
   // After a step that failed to compile, or without steps to read (`stepz:`), the record type is unknown, so destinations are not held against it.
   const messageType = stepsFailed || !Array.isArray(settings.steps) ? undefined : type;
-  if (Array.isArray(settings.to)) settings.to.forEach((destination, index) => issues.push(...flowDestinationIssues(destination, ['to', index], yaml, deps.schemas, messageType)));
-  else if (settings.to !== undefined) issues.push(...flowDestinationIssues(settings.to, ['to'], yaml, deps.schemas, messageType));
+  if (Array.isArray(settings.to)) settings.to.forEach((destination, index) => issues.push(...flowDestinationIssues(destination, ['to', index], yaml, deps.schemas, topics, messageType)));
+  else if (settings.to !== undefined) issues.push(...flowDestinationIssues(settings.to, ['to'], yaml, deps.schemas, topics, messageType));
 
   if (issues.length > 0) {
     void closeSteps(steps);
@@ -134,6 +144,8 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
       deadLetterTopic: complete.errors.deadLetterTopic ?? `dlq.flow.${name}`,
     },
     concurrency: complete.concurrency,
+    topics: ownTopics(complete.topics, deps.schemas),
+    outputTopics: outputTopicsOf(to, items),
     stateful,
     process: async (message) => processMessage(name, steps, to, message),
     processNow: (message) => processMessage(name, steps, to, message),
@@ -142,11 +154,58 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   return { flow, issues: [] };
 }
 
-/** The one record type every `from` topic carries, when they are canonical topics of one record. */
-function inputTypeOf(from: string[], schemas: SchemaCatalog): avro.Type | undefined {
-  const records = new Set(from.map((topic) => schemas.topics().find((info) => info.topic === topic)?.record));
+/** The one record type every `from` topic carries, when they are declared topics of one record. */
+function inputTypeOf(from: string[], topics: FlowTopics, schemas: SchemaCatalog): avro.Type | undefined {
+  const records = new Set(from.map((topic) => topics.get(topic)?.record));
   const [record] = records;
   return records.size === 1 && record !== undefined ? schemas.type(record) : undefined;
+}
+
+/** topics.json and the flow's own `topics:`, each of which must name a record (issues otherwise). */
+function flowTopicsOf(value: unknown, yaml: ConfigYaml, schemas: SchemaCatalog, issues: ConfigIssue[]): FlowTopics {
+  const own: FlowTopic[] = [];
+  if (isObject(value)) {
+    for (const [topic, declaration] of Object.entries(value)) {
+      if (!isObject(declaration) || typeof declaration.schema !== 'string') continue; // the file schema reported it
+      if (!schemas.has(declaration.schema)) {
+        issues.push(yaml.issueAt(['topics', topic, 'schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(declaration.schema, schemas)));
+        continue;
+      }
+      const type = schemas.type(declaration.schema);
+      if (type.typeName !== 'record') {
+        issues.push(yaml.issueAt(['topics', topic, 'schema'], 'VALUE_INVALID', `${declaration.schema} is an Avro ${type.typeName}; a topic holds records`));
+        continue;
+      }
+      const format = declaration.format === 'json' ? 'json' : 'avro';
+      // Said again as topics.json says it is harmless; said otherwise, one of the two is wrong.
+      const canonical = schemas.topics().find((info) => info.topic === topic);
+      if (canonical && (canonical.record !== type.name || canonical.format !== format)) {
+        issues.push(yaml.issueAt(['topics', topic], 'VALUE_INVALID', `schemas/topics.json declares ${topic} as ${canonical.format} ${canonical.record}, not ${format} ${type.name!}`, 'key'));
+        continue;
+      }
+      own.push({ topic, record: type.name!, format });
+    }
+  }
+  return new FlowTopics(schemas, own);
+}
+
+function ownTopics(value: FlowFileSettings['topics'], schemas: SchemaCatalog): FlowTopic[] {
+  return Object.entries(value ?? {}).map(([topic, declaration]) => ({ topic, record: schemas.type(declaration.schema).name!, format: declaration.format === 'json' ? 'json' : 'avro' }));
+}
+
+/** Every topic the flow may write: its `to` and the destinations of its route steps, a sink connector's by its input topic (the runner creates them before it starts). */
+function outputTopicsOf(to: readonly FlowDestination[], steps: readonly unknown[]): string[] {
+  const topics = new Set(to.map((destination) => ('topic' in destination ? destination.topic : connectorInputTopic(destination.connector))));
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (isObject(value)) {
+      if (typeof value.topic === 'string') topics.add(value.topic);
+      else if (typeof value.connector === 'string') topics.add(connectorInputTopic(value.connector));
+      Object.values(value).forEach(collect);
+    }
+  };
+  for (const step of steps) if (isObject(step) && 'route' in step) collect(step.route);
+  return [...topics];
 }
 
 interface CompileScope {
@@ -157,10 +216,11 @@ interface CompileScope {
   /** Where every problem found goes. */
   issues: ConfigIssue[];
   expressionLimits: ExpressionLimits;
+  topics: FlowTopics;
 }
 
 /** The step compiled, or undefined when it has issues (added to `issues`). */
-function compileStep(index: number, item: unknown, inputType: avro.Type | undefined, { flowName, text, yaml, deps, issues, expressionLimits }: CompileScope): StepInstance | undefined {
+function compileStep(index: number, item: unknown, inputType: avro.Type | undefined, { flowName, text, yaml, deps, issues, expressionLimits, topics }: CompileScope): StepInstance | undefined {
   if (!isObject(item)) return undefined; // the file schema reported it
   const keys = Object.keys(item);
   if (keys.length !== 1) {
@@ -189,6 +249,7 @@ function compileStep(index: number, item: unknown, inputType: avro.Type | undefi
     schemas: deps.schemas,
     flowName,
     expressionLimits,
+    topics,
     state: (name) => deps.state(flowName, name),
     table: (topic) => deps.table(topic),
     report: (relativePath, code, message, at) => {

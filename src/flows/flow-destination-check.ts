@@ -3,14 +3,15 @@ import { closestNames } from '../avro/closest-names.js';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import type { ConfigIssue, ConfigPath } from '../config/config-issue.js';
 import type { ConfigYaml } from '../config/config-yaml-reader.js';
+import type { FlowTopics } from './flow-topics.js';
 
 /**
  * The problems of one destination of a flow's `to`: exactly one of `topic` and `connector`; a
- * topic needs a record schema to write with (its own `schema`, else the topic's record in
- * topics.json), because the runner must encode every output; and when the record type of the
+ * topic must be declared (schemas/topics.json or the flow's `topics:`), which gives the record
+ * to write with unless the destination names its own `schema`; and when the record type of the
  * messages is known, that type must carry every field the destination's record requires.
  */
-export function flowDestinationIssues(value: unknown, path: ConfigPath, yaml: ConfigYaml, schemas: SchemaCatalog, messageType: avro.Type | undefined): ConfigIssue[] {
+export function flowDestinationIssues(value: unknown, path: ConfigPath, yaml: ConfigYaml, schemas: SchemaCatalog, topics: FlowTopics, messageType: avro.Type | undefined): ConfigIssue[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   const destination = value as { topic?: unknown; schema?: unknown; connector?: unknown };
   if (destination.topic !== undefined && destination.connector !== undefined) return [yaml.issueAt(path, 'VALUE_INVALID', 'takes either "topic" or "connector", not both')];
@@ -22,6 +23,8 @@ export function flowDestinationIssues(value: unknown, path: ConfigPath, yaml: Co
     const misspelt = Object.keys(destination).some((key) => !['topic', 'schema', 'connector'].includes(key));
     return destination.topic === undefined && !misspelt ? [yaml.issueAt([...path, 'topic'], 'REQUIRED_MISSING', 'is required (or "connector" for a sink connector instance)')] : [];
   }
+  const declared = topics.get(destination.topic);
+  if (!declared) return [yaml.issueAt([...path, 'topic'], 'TOPIC_UNKNOWN', topics.undeclaredMessage(destination.topic))];
   let record: string;
   if (typeof destination.schema === 'string') {
     if (!schemas.has(destination.schema)) return [yaml.issueAt([...path, 'schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(destination.schema, schemas))];
@@ -29,9 +32,7 @@ export function flowDestinationIssues(value: unknown, path: ConfigPath, yaml: Co
     if (type.typeName !== 'record') return [yaml.issueAt([...path, 'schema'], 'VALUE_INVALID', `${destination.schema} is an Avro ${type.typeName}; a destination takes a record`)];
     record = type.name!;
   } else {
-    const info = schemas.topics().find((candidate) => candidate.topic === destination.topic);
-    if (!info) return [yaml.issueAt([...path, 'topic'], 'TOPIC_UNKNOWN', unknownTopicMessage(destination.topic, schemas))];
-    record = info.record;
+    record = declared.record;
   }
   const missing = missingFields(messageType, schemas.type(record));
   if (missing.length === 0) return [];
@@ -43,12 +44,6 @@ export function unknownSchemaMessage(name: string, schemas: SchemaCatalog): stri
   const records = schemas.names().filter((candidate) => schemas.type(candidate).typeName === 'record');
   const suggestions = closestNames(name, records, 1);
   return `unknown schema ${name}${suggestions.length > 0 ? `; did you mean ${suggestions[0]}?` : ''}`;
-}
-
-function unknownTopicMessage(topic: string, schemas: SchemaCatalog): string {
-  const suggestions = closestNames(topic, schemas.topics().map((info) => info.topic), 1);
-  const hint = suggestions.length > 0 ? ` (did you mean ${suggestions[0]}?)` : '';
-  return `no record schema for topic ${topic}: it is not in schemas/topics.json${hint}; name the record with "schema:"`;
 }
 
 /** Fields without a default that the destination record requires and the messages' record lacks. */

@@ -16,7 +16,7 @@ export const flowDestinationSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    topic: { ...topicName, description: 'A Kafka topic; its values are Avro with `schema`, else the record topics.json declares for the topic.' },
+    topic: { ...topicName, description: 'A declared topic (schemas/topics.json or the flow\'s `topics:`); its values are written with `schema`, else the record declared for the topic.' },
     schema: { type: 'string', minLength: 1, description: 'Full (or unambiguous short) name of the record the values are written with.' },
     connector: { type: 'string', pattern: FLOW_NAME_PATTERN, description: 'A sink connector instance of the hub config, which receives the messages.' },
   },
@@ -38,6 +38,20 @@ export const flowFileSchema = {
     from: {
       description: 'The topic, or topics, the flow consumes.',
       anyOf: [topicName, { type: 'array', minItems: 1, uniqueItems: true, items: topicName }],
+    },
+    topics: {
+      type: 'object',
+      description: 'Topics of this flow that schemas/topics.json does not declare, by name: the record their values hold and how they are written. Every topic in from, to and route must be declared, here or there.',
+      propertyNames: { pattern: TOPIC_NAME_PATTERN },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['schema'],
+        properties: {
+          schema: { type: 'string', minLength: 1, description: 'Full (or unambiguous short) name of the record the values hold.' },
+          format: { enum: ['avro', 'json'], default: 'avro', description: 'avro (Confluent wire format) or json (UTF-8 JSON text of the record).' },
+        },
+      },
     },
     steps: {
       type: 'array',

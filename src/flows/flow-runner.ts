@@ -3,7 +3,7 @@ import type { AvroSerde } from '../avro/avro-serde.js';
 import { RecordDecodeError } from '../avro/record-decode-error.js';
 import { valueSubject } from '../avro/canonical-schema-registration.js';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
-import type { TopicInfo } from '../avro/topic-info.js';
+import type { FlowTopic } from './flow-topics.js';
 import { HubError, describeError } from '../errors/hub-error.js';
 import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord, RecordBatch } from '../kafka/kafka-client.js';
 import { restartAfterCrash } from '../kafka/restart-after-crash.js';
@@ -72,7 +72,7 @@ export class FlowRunner {
   private readonly deadLetters: DeadLetterPublisher;
   readonly counters: FlowCounters = { recordsIn: 0, recordsOut: 0, deadLettered: 0, failures: 0 };
   private readonly stage: string;
-  private readonly canonicalTopics = new Map<string, TopicInfo | undefined>();
+  private readonly canonicalTopics = new Map<string, FlowTopic | undefined>();
   private readonly noteStepRetry = (error: unknown, attempt: number, delay: number): void => {
     this.noteError(error);
     this.logger.warn(`flow ${this.flow.name}: ${describeError(error).message} (attempt ${attempt}, retrying in ${delay} ms)`);
@@ -100,7 +100,9 @@ export class FlowRunner {
 
   async start(): Promise<void> {
     const admin = await this.client.admin();
-    await admin.ensureTopics([...this.flow.from, this.flow.errors.deadLetterTopic].map((topic) => ({ topic }))).finally(() => admin.disconnect());
+    // The broker creates no topic on its own: every topic the flow reads or writes is made here.
+    const topics = new Set([...this.flow.from, ...(this.flow.outputTopics ?? []), this.flow.errors.deadLetterTopic]);
+    await admin.ensureTopics([...topics].map((topic) => ({ topic }))).finally(() => admin.disconnect());
     const consumer = await this.client.consumer({ groupId: this.groupId, topics: this.flow.from, fromBeginning: true, partitionsConsumedConcurrently: this.flow.concurrency });
     this.consumer = consumer;
     restartAfterCrash(consumer, {
@@ -275,13 +277,13 @@ export class FlowRunner {
     }
   }
 
-  /** A canonical topic (topics.json), looked up in the catalog once per topic rather than once per message. */
-  private canonicalTopic(topic: string): TopicInfo | undefined {
-    if (!this.canonicalTopics.has(topic)) this.canonicalTopics.set(topic, this.schemas.topics().find((t) => t.topic === topic));
+  /** A declared topic (the flow's own `topics:`, else topics.json), looked up once per topic rather than once per message. */
+  private canonicalTopic(topic: string): FlowTopic | undefined {
+    if (!this.canonicalTopics.has(topic)) this.canonicalTopics.set(topic, this.flow.topics?.find((t) => t.topic === topic) ?? this.schemas.topics().find((t) => t.topic === topic));
     return this.canonicalTopics.get(topic);
   }
 
-  /** The record of a topic whose values topics.json declares JSON (`"format": "json"`); undefined for Avro topics. */
+  /** The record of a topic declared JSON (`"format": "json"`, in topics.json or the flow's `topics:`); undefined for Avro topics. */
   private jsonTopicRecord(topic: string): string | undefined {
     const info = this.canonicalTopic(topic);
     return info?.format === 'json' ? info.record : undefined;

@@ -3,6 +3,7 @@ import type { JSONSchema } from 'json-schema-to-ts';
 import type { SchemaCatalog } from '../avro/schema-catalog.js';
 import type { ExpressionLimits } from './expressions/expression-limits.js';
 import type { FlowMessage } from './flow-message.js';
+import type { FlowTopics } from './flow-topics.js';
 
 /**
  * The contract between a flow step type and the flow compiler and runtime. A step type is a spec
@@ -46,6 +47,8 @@ export interface StepCompileContext {
   flowName: string;
   /** The flow file's `limits` for every expression of its steps; the defaults when absent. */
   expressionLimits?: ExpressionLimits;
+  /** The topics the flow may use (schemas/topics.json and the flow's `topics:`); topics.json alone when absent. */
+  topics?: FlowTopics;
 }
 
 export interface StepStateStore {

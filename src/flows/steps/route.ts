@@ -3,6 +3,7 @@ import type { CompiledExpression } from '../expressions/compiled-expression.js';
 import { expressionTruth } from '../expressions/expression-results.js';
 import { unknownSchemaMessage } from '../flow-destination-check.js';
 import { flowDestinationSchema } from '../flow-file-schema.js';
+import { FlowTopics } from '../flow-topics.js';
 import type { FlowDestination, FlowMessage } from '../flow-message.js';
 import type { StepCompileContext } from '../flow-step.js';
 import { defineStep } from './define-step.js';
@@ -126,7 +127,7 @@ function destinationList(value: DestinationConfig | DestinationConfig[], path: (
   });
 }
 
-/** The same rules as the flow's own `to`: a topic or a connector; a topic needs a record to write with. */
+/** The same rules as the flow's own `to`: a topic or a connector; a topic must be declared, which gives the record to write with. */
 function checkDestination(destination: DestinationConfig, path: (string | number)[], context: StepCompileContext): FlowDestination | undefined {
   if ((destination.topic === undefined) === (destination.connector === undefined)) {
     context.report(path, 'VALUE_INVALID', 'a destination takes either "topic" or "connector"');
@@ -137,12 +138,11 @@ function checkDestination(destination: DestinationConfig, path: (string | number
     return { connector: destination.connector };
   }
   const topic = destination.topic as string;
+  const topics = context.topics ?? new FlowTopics(context.schemas);
+  if (!topics.has(topic)) context.report([...path, 'topic'], 'TOPIC_UNKNOWN', topics.undeclaredMessage(topic));
   if (destination.schema !== undefined) {
     if (!context.schemas.has(destination.schema)) context.report([...path, 'schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(destination.schema, context.schemas));
     return { topic, schema: destination.schema };
-  }
-  if (!context.schemas.topics().some((info) => info.topic === topic)) {
-    context.report([...path, 'topic'], 'TOPIC_UNKNOWN', `no record schema for topic ${topic}: it is not in schemas/topics.json; name the record with "schema:"`);
   }
   return { topic };
 }

@@ -17,6 +17,7 @@ import type { IncomingRecord } from '../../../src/kafka/kafka-client.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../../support/in-memory-kafka.js';
+import { withDeclaredTopics } from '../../support/declared-flow-topics.js';
 
 const CUSTOMER = 'crmhub.customer.Customer';
 const control = { heartbeat: async () => undefined, isRunning: () => true };
@@ -72,7 +73,7 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
         },
       }),
     });
-    const { flow, issues } = compileFlowFile({ file: 'fragile.yaml', text: FLOW }, { schemas, steps: createStepRegistry([fragile]), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const { flow, issues } = compileFlowFile({ file: 'fragile.yaml', text: withDeclaredTopics(FLOW, { in: CUSTOMER, out: CUSTOMER }) }, { schemas, steps: createStepRegistry([fragile]), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
     expect(issues).to.deep.equal([]);
     const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }), undefined, new FlowInFlightLog(dir, process));
     await runner.start();

@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 import { schemasWithTopics } from '../../support/schemas-with-topics.js';
+import { withDeclaredTopics } from '../../support/declared-flow-topics.js';
 
 const control = { heartbeat: async () => undefined, isRunning: () => true };
 
@@ -35,7 +36,7 @@ describe('FlowRunner on JSON topics', () => {
   });
 
   async function run(text: string, values: Buffer[]): Promise<FlowRunner> {
-    const { flow, issues } = compileFlowFile({ file: 'json.yaml', text }, { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const { flow, issues } = compileFlowFile({ file: 'json.yaml', text: withDeclaredTopics(text, { 'legacy.customer.avro': 'crmhub.customer.Customer', 'out.avro': 'crmhub.customer.Customer' }) }, { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
     expect(issues).to.deep.equal([]);
     const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }));
     await runner.start();

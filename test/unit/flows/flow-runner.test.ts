@@ -17,6 +17,7 @@ import type { IncomingRecord } from '../../../src/kafka/kafka-client.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../../support/in-memory-kafka.js';
+import { withDeclaredTopics } from '../../support/declared-flow-topics.js';
 
 const logger = createLogger({ level: 'error' });
 const control = { heartbeat: async () => undefined, isRunning: () => true };
@@ -58,7 +59,8 @@ describe('FlowRunner', () => {
   });
 
   function compile(text: string, extra: StepDefinition[] = []): CompiledFlow {
-    const { flow, issues } = compileFlowFile({ file: 'test.yaml', text }, { schemas, steps: createStepRegistry(extra), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const declared = withDeclaredTopics(text, { in: CUSTOMER, out: CUSTOMER, 'out-a': CUSTOMER, 'out-b': CUSTOMER });
+    const { flow, issues } = compileFlowFile({ file: 'test.yaml', text: declared }, { schemas, steps: createStepRegistry(extra), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
     expect(issues).to.deep.equal([]);
     return flow!;
   }

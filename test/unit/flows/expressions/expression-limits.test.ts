@@ -12,6 +12,7 @@ import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 import { createLogger } from '../../../../src/observability/logger.js';
 import { sampleCustomer } from '../../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../../../support/in-memory-kafka.js';
+import { withDeclaredTopics } from '../../../support/declared-flow-topics.js';
 
 /** Recursion without a base case: each call waits for the next, so the evaluation only ever gets deeper (and the heap bigger). */
 const UNBOUNDED_RECURSION = '($f := function($x){1+$f($x)}; $f(1)>0)';
@@ -65,7 +66,7 @@ describe('expression limits', () => {
       schemas = await SchemaCatalog.load();
     });
 
-    const compile = (text: string) => compileFlowFile({ file: 'flows/bounded.yaml', text }, { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const compile = (text: string) => compileFlowFile({ file: 'flows/bounded.yaml', text: withDeclaredTopics(text, { in: 'crmhub.customer.Customer', out: 'crmhub.customer.Customer' }) }, { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
 
     it('reports limits out of range and misspelt at their line and column', () => {
       const { issues } = compile('name: bounded\nfrom: crm.customer.v1\nlimits:\n  expressionTimeoutMs: 0\n  expressionDepht: 5\nsteps: []\nto: { topic: out, schema: crmhub.customer.Customer }\n');

@@ -81,7 +81,7 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
   {
     name: 'destination topic without a record schema',
     lines: [...HEADER, ...ERP_MAP, 'to: [{ topic: erp.custmer.v1 }]'],
-    issues: [`${FILE}:14:15 to[0].topic: no record schema for topic erp.custmer.v1: it is not in schemas/topics.json (did you mean erp.customer.v1?); name the record with "schema:"`],
+    issues: [`${FILE}:14:15 to[0].topic: topic erp.custmer.v1 is not declared; did you mean erp.customer.v1? (declare it in schemas/topics.json, or under the flow's "topics:" with its schema)`],
     codes: ['TOPIC_UNKNOWN'],
   },
   {
@@ -142,7 +142,7 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
       `${FILE}:5:13 steps[2].filter: unknown function $segmnt; did you mean $segment?`,
       `${FILE}:6:39 to.schema: unknown schema ErpCustomr; did you mean crmhub.erp.ErpCustomer?`,
       `${FILE}:7:14 concurrency: must be >= 1`,
-      `${FILE}:8:1 retries: unknown key "retries"; known keys: name, description, from, steps, to, errors, concurrency, limits`,
+      `${FILE}:8:1 retries: unknown key "retries"; known keys: name, description, from, topics, steps, to, errors, concurrency, limits`,
     ],
   },
 ];

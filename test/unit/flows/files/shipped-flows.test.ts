@@ -72,7 +72,7 @@ describe('loadFlowFiles', () => {
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('refuses two files that give one flow name, pointing at the second name', async () => {
-    const text = (name: string) => `name: ${name}\nfrom: scm.inventory.v1\nsteps:\n  - filter: onHand < reorderPoint\nto: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }\n`;
+    const text = (name: string) => `name: ${name}\nfrom: scm.inventory.v1\nsteps:\n  - filter: onHand < reorderPoint\nto: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }\ntopics: { audit.stock.v1: { schema: crmhub.inventory.InventoryItem } }\n`;
     await fs.writeFile(path.join(dir, 'a.yaml'), text('stock-audit'));
     await fs.writeFile(path.join(dir, 'b.yaml'), text('stock-audit'));
     await fs.writeFile(path.join(dir, 'b.test.yaml'), 'not: a flow\n');
@@ -106,6 +106,7 @@ describe('a compiled flow', () => {
       '      - when: onHand < reorderPoint',
       '        to: { connector: parts-desk }',
       'to: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }',
+      'topics: { audit.stock.v1: { schema: crmhub.inventory.InventoryItem } }',
     ].join('\n');
     const { flow, issues } = compileFlowFile({ file: 'flows/stock-router.yaml', text, env: {} }, deps);
     expect(issues).to.deep.equal([]);
@@ -115,10 +116,10 @@ describe('a compiled flow', () => {
   });
 
   it('names the failing step in the error, keeping the cause and its code', async () => {
-    const text = ['name: stock-keys', 'from: scm.inventory.v1', 'steps:', '  - filter: onHand < 100', '  - set-key: nosuchfield', 'to: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }'].join('\n');
-    // Without a known input record the field name cannot be checked when compiling: it fails per message.
-    const { flow } = compileFlowFile({ file: 'flows/stock-keys.yaml', text: text.replace('scm.inventory.v1', 'scm.inventory.raw'), env: {} }, deps);
-    const error = await flow!.process({ ...message(3), topic: 'scm.inventory.raw' }).then(
+    const text = ['name: stock-keys', 'from: scm.inventory.v1', 'steps:', '  - filter: onHand < 100', '  - set-key: nosuchfield', 'to: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }', 'topics: { audit.stock.v1: { schema: crmhub.inventory.InventoryItem } }'].join('\n');
+    // Without one known input record (topics of two records) the field name cannot be checked when compiling: it fails per message.
+    const { flow } = compileFlowFile({ file: 'flows/stock-keys.yaml', text: text.replace('from: scm.inventory.v1', 'from: [scm.inventory.v1, service.request.v1]'), env: {} }, deps);
+    const error = await flow!.process({ ...message(3), topic: 'scm.inventory.v1' }).then(
       () => undefined,
       (thrown: unknown) => thrown as { code: string; step: string; flow: string; retriable: boolean; message: string },
     );

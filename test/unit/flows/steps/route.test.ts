@@ -61,8 +61,9 @@ describe('route step', () => {
     expect(issues).to.deep.equal([
       { path: [0, 'when'], code: 'FIELD_UNKNOWN', message: 'field segmnt is not in crmhub.customer.Customer', offset: 0 },
       { path: [1], code: 'VALUE_INVALID', message: '"otherwise" must be the last item: the cases after it would never be reached' },
+      { path: [1, 'otherwise', 'topic'], code: 'TOPIC_UNKNOWN', message: 'topic erp.customers is not declared; did you mean erp.customer.v1? (declare it in schemas/topics.json, or under the flow\'s "topics:" with its schema)' },
       { path: [1, 'otherwise', 'schema'], code: 'SCHEMA_UNKNOWN', message: 'unknown schema ErpCustomr; did you mean crmhub.erp.ErpCustomer?' },
-      { path: [2, 'to', 'topic'], code: 'TOPIC_UNKNOWN', message: 'no record schema for topic nowhere.v1: it is not in schemas/topics.json; name the record with "schema:"' },
+      { path: [2, 'to', 'topic'], code: 'TOPIC_UNKNOWN', message: 'topic nowhere.v1 is not declared (declare it in schemas/topics.json, or under the flow\'s "topics:" with its schema)' },
     ]);
   });
 
