@@ -33,7 +33,7 @@ export default defineConnector<ConfigOf<typeof spec>>({
   name: 'http-sink',
   version: '1.0.0',
   kind: 'sink',
-  description: 'Sends each record as JSON to an HTTP endpoint (POST or PUT), with bearer, basic or HMAC authentication.',
+  description: 'Sends each record as JSON to an HTTP endpoint (POST, PUT or PATCH), with bearer, basic or HMAC authentication.',
   consumes: [],
   spec,
   create(config, context) {
