@@ -17,6 +17,7 @@ export const BENCHMARK_LOADERS: Readonly<Record<string, () => Promise<Benchmark>
   'scale-out': async () => (await import('../benchmarks/scale-out.js')).scaleOutBenchmark,
   'steady-state-memory': async () => (await import('../benchmarks/steady-state-memory.js')).steadyStateMemoryBenchmark,
   'csv-import': async () => (await import('../benchmarks/csv-import.js')).csvImportBenchmark,
+  'cli-help': async () => (await import('../benchmarks/cli-help.js')).cliHelpBenchmark,
 };
 
 export const BENCHMARK_NAMES: readonly string[] = Object.keys(BENCHMARK_LOADERS);
