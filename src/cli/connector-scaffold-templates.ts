@@ -340,7 +340,7 @@ connectors:
 ${instance}
 \`\`\`
 
-See every setting with \`npx crm-hub connectors describe ${name}\`; check a config with \`npx crm-hub validate crm-hub.yaml\`.
+See every setting with \`npx --offline crm-hub connectors describe ${name}\`; check a config with \`npx --offline crm-hub validate crm-hub.yaml\`.
 \`token\` is a secret (\`writeOnly\` in the spec): give it as \`\${${envName}}\` and it is never shown.
 
 ## Test
