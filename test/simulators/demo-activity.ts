@@ -48,7 +48,12 @@ const pad = (value: number, length: number): string => String(value).padStart(le
  */
 export class DemoActivity {
   private readonly random: ReturnType<typeof seededRandom>;
-  private sequence = 0;
+  /**
+   * Numbers of new customers, policies, claims and tickets. They start from the time of day of the
+   * start, so that a demo started again (on a broker that kept the last run's records) does not
+   * reuse the numbers of its previous run for other content.
+   */
+  private sequence: number;
   private readonly policies = seedPolicyNumbers().map((polNo, variant) => ({ polNo, variant }));
   private readonly openClaims: Array<{ registNo: string; policyNo: string; variant: number; step: number; reportTime: string }> = [];
 
@@ -58,6 +63,7 @@ export class DemoActivity {
     seed = 20261208,
   ) {
     this.random = seededRandom(seed);
+    this.sequence = Math.floor(((now() + 8 * 3600_000) % 86_400_000) / 200);
   }
 
   apply(kind: DemoEventKind, bad: boolean): void {
@@ -92,7 +98,7 @@ export class DemoActivity {
     const certNo = String(customer.certNo);
     // A typo in the last character: the checksum no longer holds, so identity resolution quarantines it.
     const typo = bad ? `${certNo.slice(0, 17)}${certNo.endsWith('0') ? '1' : '0'}` : certNo;
-    this.systems.crm.upsert({ ...customer, custNo: `C${String(customer.custNo).slice(1, 7)}${pad(500_000 + next, 6)}`, certNo: typo, createTime: this.local() });
+    this.systems.crm.upsert({ ...customer, custNo: `C${String(customer.custNo).slice(1, 7)}${pad(500_000 + (next % 500_000), 6)}`, certNo: typo, createTime: this.local() });
   }
 
   private addressChange(): void {
@@ -107,7 +113,7 @@ export class DemoActivity {
   private policyIssued(next: number, bad: boolean): void {
     const variant = this.random.int(POLICY_ADMIN_PARTIES.length);
     const division = ['440300', '310100', '110100', '330100', '510100', '440100'][variant] as string;
-    const polNo = policyNumber(variant % 3 === 2 ? 'DZA' : 'DAA', division, 50_000 + next);
+    const polNo = policyNumber(variant % 3 === 2 ? 'DZA' : 'DAA', division, 50_000_000 + next);
     const event = this.datedPolicyEvent(policyAdminEvent({ eventNo: `PE${pad(next, 8)}DEMO`, polNo, variant, eventTime: this.local() }));
     if (bad) event.policy = { ...event.policy, insured: [] };
     else this.policies.push({ polNo, variant });
@@ -137,7 +143,7 @@ export class DemoActivity {
     else {
       // Losses of the seed's kinds on the seed's policies in the same region: loss ratios and risk flags move.
       const variant = this.random.int(4);
-      claim = { registNo: claimNumber(variant === 3 ? 'EAK' : 'DAA', ['310100', '440300', '110100', '330100'][variant] as string, 200_000 + next), policyNo: seedPolicyNumbers()[[1, 0, 2, 3][variant] as number] as string, variant, step: 0, reportTime: this.local() };
+      claim = { registNo: claimNumber(variant === 3 ? 'EAK' : 'DAA', ['310100', '440300', '110100', '330100'][variant] as string, 20_000_000 + next), policyNo: seedPolicyNumbers()[[1, 0, 2, 3][variant] as number] as string, variant, step: 0, reportTime: this.local() };
       this.openClaims.push(claim);
     }
     if (claim.step >= CLAIM_STEPS.length - 1) this.openClaims.splice(this.openClaims.indexOf(claim), 1);
@@ -185,7 +191,7 @@ export class DemoActivity {
     const customer = customers.length > 0 ? this.random.pick(customers) : {};
     const created = this.local();
     return {
-      ticketNo: `SR${created.slice(0, 10).replaceAll('-', '')}${pad(500_000 + next, 6)}`,
+      ticketNo: `SR${created.slice(0, 10).replaceAll('-', '')}${pad(500_000 + (next % 500_000), 6)}`,
       custNo: customer.custNo ?? null,
       contactName: customer.name ?? null,
       contactTel: customer.mobile ?? null,
