@@ -21,6 +21,8 @@ export interface ApiResponse {
   /** Default application/json. */
   contentType?: string;
   schema?: JsonSchema;
+  /** Further content types the same status may answer with (e.g. `text/csv` when asked for a format), each with its schema if any. */
+  alsoAs?: Record<string, JsonSchema | undefined>;
 }
 
 /** The caller a token identified. */

@@ -96,7 +96,7 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
         { name: 'asOf', in: 'query', description: 'The day to count from, YYYY-MM-DD, a day of the calendar (default today, China time)', schema: DATE_SCHEMA },
         { name: 'format', in: 'query', description: 'json (default) or csv (UTF-8 with BOM, for Excel)', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
       ],
-      responses: { 200: { description: 'The list', schema: { type: 'object', properties: { asOf: { type: 'string' }, withinDays: { type: 'integer' }, rows: { type: 'array', items: object } } } }, 400: errorResponse('withinDays or asOf is invalid (asOf must be a day of the calendar)') },
+      responses: { 200: { description: 'The list; with format=csv the same rows as CSV (UTF-8 with BOM, one header line)', schema: { type: 'object', properties: { asOf: { type: 'string' }, withinDays: { type: 'integer' }, rows: { type: 'array', items: object } } }, alsoAs: { 'text/csv': { type: 'string' } } }, 400: errorResponse('withinDays or asOf is invalid (asOf must be a day of the calendar)') },
       handle: ({ query, principal }, res) => {
         const withinDays = typeof query.withinDays === 'number' ? query.withinDays : view.settings.renewals.withinDays;
         const list = view.renewalList(typeof query.asOf === 'string' ? query.asOf : undefined, withinDays);

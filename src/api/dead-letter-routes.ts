@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { ConfigError } from '../errors/hub-error.js';
 import type { DeadLetterOffice } from '../dead-letters/dead-letter-office.js';
 import type { DeadLetterFilterInput } from '../dead-letters/dead-letter-filter.js';
-import { DEAD_LETTER_ID_PATTERN } from '../dead-letters/dead-letter-id.js';
+import { DEAD_LETTER_RECORD_ID_PATTERN, DEAD_LETTER_TOPIC_PATTERN } from '../dead-letters/dead-letter-id.js';
 import { DeadLetterNotFoundError } from '../dead-letters/dead-letter-not-found-error.js';
 import { ReplayConflictError } from '../dead-letters/replay-conflict-error.js';
 import type { DeadLetterOrder } from '../dead-letters/dead-letter-page.js';
@@ -12,11 +12,12 @@ import { apiError, errorResponse, type ApiParameter, type ApiRoute, type JsonSch
 import { POINT_IN_TIME_SCHEMA } from './request-formats.js';
 
 const TOPIC = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,249}$' } as const;
+const DEAD_LETTER_TOPIC = { type: 'string', pattern: DEAD_LETTER_TOPIC_PATTERN } as const;
 const TEXT = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const TIME = POINT_IN_TIME_SCHEMA;
 
 const FILTER_PROPERTIES = {
-  topic: { ...TOPIC, description: 'One dead-letter topic, e.g. dlq.crm-main or dlq.flow.renewals' },
+  topic: { ...DEAD_LETTER_TOPIC, description: 'One dead-letter topic, e.g. dlq.crm-main or dlq.flow.renewals' },
   source: { ...TEXT, description: 'Who dead-lettered: a connector instance or flow name, or the whole stage (connector:crm-main, flow:renewals, customer-view)' },
   code: { ...TEXT, description: 'Error code, e.g. AVRO_DECODE_FAILED' },
   originalTopic: { ...TOPIC, description: 'The topic the record was on when it failed' },
@@ -98,7 +99,7 @@ const REPLAY_SCHEMA: JsonSchema = {
   },
 };
 
-const ID_PARAMETER: ApiParameter = { name: 'id', in: 'path', description: 'Dead-letter id <topic>:<partition>:<offset>', schema: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN } };
+const ID_PARAMETER: ApiParameter = { name: 'id', in: 'path', description: 'Dead-letter id <topic>:<partition>:<offset>', schema: { type: 'string', pattern: DEAD_LETTER_RECORD_ID_PATTERN } };
 const REPLAY_ID_PARAMETER: ApiParameter = { name: 'id', in: 'path', description: 'Replay id', schema: { type: 'string', minLength: 1, maxLength: 100 } };
 
 /**
@@ -162,10 +163,12 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
           type: 'object',
           additionalProperties: false,
           properties: {
-            ids: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'string', pattern: DEAD_LETTER_ID_PATTERN } },
+            ids: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'string', pattern: DEAD_LETTER_RECORD_ID_PATTERN } },
             filter: { type: 'object', additionalProperties: false, properties: FILTER_PROPERTIES },
             target: { ...TOPIC, description: 'Topic to send them to; default each dead letter\'s original topic' },
           },
+          // ids or filter, never both: a replay selects one way.
+          oneOf: [{ required: ['ids'] }, { required: ['filter'] }],
         },
       },
       responses: {
@@ -222,7 +225,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       tag: 'dead-letters',
       access: 'viewer',
       parameters: [ID_PARAMETER],
-      responses: { 200: { description: 'The dead letter', schema: VIEW_SCHEMA }, 400: errorResponse('Not a dead-letter topic'), 404: errorResponse('No such dead letter (any more)') },
+      responses: { 200: { description: 'The dead letter', schema: VIEW_SCHEMA }, 400: errorResponse('Not a dead-letter id on a dlq.* topic'), 404: errorResponse('No such dead letter (any more)') },
       handle: ({ params }, res) => answer(res, async () => {
         const view = await office.show(String(params.id));
         return view ? res.json(view) : apiError(res, 404, 'DEAD_LETTER_NOT_FOUND', `no dead letter ${String(params.id)}: the id is wrong or retention removed it`);

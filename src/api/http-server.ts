@@ -16,7 +16,7 @@ import { WEBHOOK_ROUTE_DOCUMENTATION } from './webhook-route-documentation.js';
  * webhooks and the dashboard. It listens before the broker and registry are up, so that /health
  * can say "starting" instead of refusing connections. Every answer it gives is JSON (the dashboard's
  * files aside): an unknown route is a JSON 404, a known path asked with another method a 405 with
- * `Allow`, and any error a JSON body; Express's own HTML pages never reach a caller.
+ * `Allow` (OPTIONS a 204 with it), and any error a JSON body; Express's own HTML pages never reach a caller.
  */
 export class HubHttpServer {
   readonly app: Express;
@@ -38,8 +38,8 @@ export class HubHttpServer {
     this.app = express();
     this.app.disable('x-powered-by');
     secretFreeAnswers(this.app);
-    this.app.use(this.mounted);
     this.app.use((req: Request, res: Response, next: NextFunction) => this.answerOtherMethod(req, res, next));
+    this.app.use(this.mounted);
     this.app.use((req: Request, res: Response) => {
       const starting = this.healthProbe === undefined ? ' (the hub is still starting: some routes appear once it is ready)' : '';
       apiError(res, 404, 'ROUTE_UNKNOWN', `no route ${req.method} ${req.path}${starting}`);
@@ -68,14 +68,32 @@ export class HubHttpServer {
     for (const route of routes) if (!this.pathPatterns.has(route.path)) this.pathPatterns.set(route.path, pathPattern(route.path));
   }
 
-  /** Reached when no route took the request: a declared path asked with another method is a 405 naming the methods it takes. */
+  /**
+   * Before any route: a declared path asked with a method none of its routes takes is a 405 naming
+   * the methods it takes, and OPTIONS answers 204 with them. The most specific template is the
+   * path's (`/api/customers/unmerge` rather than `/api/customers/{goldenId}`), so that `Allow`
+   * lists exactly the methods the document gives that path.
+   */
   private answerOtherMethod(req: Request, res: Response, next: NextFunction): void {
-    const paths = [...this.pathPatterns].filter(([, pattern]) => pattern.test(req.path)).map(([template]) => template);
-    if (paths.length === 0) return next();
-    const methods = [...new Set(this.routes.filter((route) => paths.includes(route.path)).map((route) => route.method.toUpperCase()))];
+    const template = this.mostSpecificTemplate(req.path);
+    if (template === undefined) return next();
+    const methods = [...new Set(this.routes.filter((route) => route.path === template).map((route) => route.method.toUpperCase()))];
     if (methods.includes('GET')) methods.push('HEAD');
+    if (methods.includes(req.method)) return next();
     res.set('Allow', methods.join(', '));
-    apiError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not accepted on ${paths[0]}; it takes ${methods.join(', ')}`);
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    apiError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not accepted on ${template}; it takes ${methods.join(', ')}`);
+  }
+
+  /** The declared template matching `requestPath` with the fewest parameters, if any. */
+  private mostSpecificTemplate(requestPath: string): string | undefined {
+    let best: { template: string; parameters: number } | undefined;
+    for (const [template, pattern] of this.pathPatterns) {
+      if (!pattern.test(requestPath)) continue;
+      const parameters = template.split('{').length - 1;
+      if (!best || parameters < best.parameters) best = { template, parameters };
+    }
+    return best?.template;
   }
 
   /** Mounts a router that is not a declared API route (the webhooks), before the JSON fallbacks. */

@@ -25,7 +25,14 @@ export function addRequestFormats(ajv: Ajv): Ajv {
 export const DATE_SCHEMA = { type: 'string', format: 'date', maxLength: 10 } as const satisfies JsonSchema;
 
 /** A bound of a time range. */
-export const POINT_IN_TIME_SCHEMA = { type: 'string', format: POINT_IN_TIME_FORMAT, maxLength: 40 } as const satisfies JsonSchema;
+// The forms are spelled out in `anyOf` too, so that a client (or a generator such as schemathesis) that
+// does not know the custom format still knows which values are valid; the format makes the exact check.
+export const POINT_IN_TIME_SCHEMA = {
+  type: 'string',
+  format: POINT_IN_TIME_FORMAT,
+  maxLength: 40,
+  anyOf: [{ format: 'date-time' }, { format: 'date' }, { pattern: '^\\d{1,6}[smhd]$' }],
+} as const satisfies JsonSchema;
 
 /** What the OpenAPI document says about these formats. */
 export const REQUEST_FORMATS_DESCRIPTION = `Dates and instants are checked before a route runs, and a value that is not one answers 400 REQUEST_INVALID naming the parameter: \`format: date\` is a calendar day YYYY-MM-DD that exists (2026-02-30 and 0000-00-00 do not); \`format: date-time\` an RFC 3339 date-time with zone; \`format: ${POINT_IN_TIME_FORMAT}\` (since, until) ${POINT_IN_TIME_FORMS}.`;

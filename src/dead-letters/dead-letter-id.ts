@@ -15,6 +15,12 @@ export interface DeadLetterPosition {
 export const DEAD_LETTER_ID_PATTERN = '^[A-Za-z0-9._-]{1,249}:\\d{1,9}:\\d{1,19}$';
 const ID = new RegExp(DEAD_LETTER_ID_PATTERN);
 
+/** A dead-letter topic's name: dlq.<something>, as Kafka allows topic names (249 characters at most). */
+export const DEAD_LETTER_TOPIC_PATTERN = '^dlq\\.[A-Za-z0-9._-]{1,245}$';
+
+/** The id of a record on a dead-letter topic: what the API takes, so that an id on another topic is refused by its schema. */
+export const DEAD_LETTER_RECORD_ID_PATTERN = '^dlq\\.[A-Za-z0-9._-]{1,245}:\\d{1,9}:\\d{1,19}$';
+
 export function formatDeadLetterId(position: DeadLetterPosition): string {
   return `${position.topic}:${position.partition}:${position.offset}`;
 }
