@@ -21,8 +21,8 @@ const FILTER_PROPERTIES = {
   source: { ...TEXT, description: 'Who dead-lettered: a connector instance or flow name, or the whole stage (connector:crm-main, flow:renewals, customer-view)' },
   code: { ...TEXT, description: 'Error code, e.g. AVRO_DECODE_FAILED' },
   originalTopic: { ...TOPIC, description: 'The topic the record was on when it failed' },
-  since: { ...TIME, description: `Failed at or after: ${POINT_IN_TIME_FORMS}` },
-  until: { ...TIME, description: `Failed before: ${POINT_IN_TIME_FORMS}` },
+  since: { ...TIME, description: `Failed at or after: ${POINT_IN_TIME_FORMS}; before until when both are given (else 400 DEAD_LETTER_FILTER_INVALID)` },
+  until: { ...TIME, description: `Failed before: ${POINT_IN_TIME_FORMS}; after since when both are given (else 400 DEAD_LETTER_FILTER_INVALID)` },
 } satisfies Record<keyof DeadLetterFilterInput, JsonSchema>;
 
 const FILTER_PARAMETERS: ApiParameter[] = Object.entries(FILTER_PROPERTIES).map(([name, { description, ...schema }]) => ({ name, in: 'query', description, schema }));
@@ -209,7 +209,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
         ...FILTER_PARAMETERS,
         { name: 'order', in: 'query', description: 'newest (default) or oldest first', schema: { type: 'string', enum: ['newest', 'oldest'], default: 'newest' } },
         { name: 'limit', in: 'query', description: 'Page size (default 50)', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
-        { name: 'cursor', in: 'query', description: 'nextCursor of the previous page', schema: { type: 'string', minLength: 1, maxLength: 500 } },
+        { name: 'cursor', in: 'query', description: 'nextCursor of the previous page, as this hub gave it (any other value answers 400 DEAD_LETTER_CURSOR_INVALID)', schema: { type: 'string', minLength: 1, maxLength: 500 } },
       ],
       responses: {
         200: { description: 'One page', schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: BRIEF_PROPERTIES } }, nextCursor: { type: ['string', 'null'] }, matched: { type: 'integer', description: 'Dead letters matching, across pages' } } } },
