@@ -54,7 +54,7 @@ export class DemoActivity {
    * reuse the numbers of its previous run for other content.
    */
   private sequence: number;
-  private readonly policies = seedPolicyNumbers().map((polNo, variant) => ({ polNo, variant }));
+  private readonly policies = seedPolicyNumbers().map((polNo, variant) => ({ polNo, variant, riskCode: polNo.slice(1, 4), endsSoon: false }));
   private readonly openClaims: Array<{ registNo: string; policyNo: string; variant: number; step: number; reportTime: string }> = [];
 
   constructor(
@@ -110,28 +110,40 @@ export class DemoActivity {
     this.systems.crm.upsert({ ...customer, addr: [home] });
   }
 
+  /**
+   * A motor policy for a year, or (one in three) a short personal accident cover of one to two
+   * months: those come up for renewal soon, so the renewal list grows, and shrinks as they are renewed.
+   */
   private policyIssued(next: number, bad: boolean): void {
     const variant = this.random.int(POLICY_ADMIN_PARTIES.length);
     const division = ['440300', '310100', '110100', '330100', '510100', '440100'][variant] as string;
-    const polNo = policyNumber(variant % 3 === 2 ? 'DZA' : 'DAA', division, 50_000_000 + next);
-    const event = this.datedPolicyEvent(policyAdminEvent({ eventNo: `PE${pad(next, 8)}DEMO`, polNo, variant, eventTime: this.local() }));
+    const shortTerm = this.random.next() < 1 / 3;
+    const riskCode = shortTerm ? 'EAK' : variant % 3 === 2 ? 'DZA' : 'DAA';
+    const polNo = policyNumber(riskCode, division, 50_000_000 + next);
+    const coverDays = shortTerm ? 30 + this.random.int(30) : undefined;
+    const event = this.datedPolicyEvent(policyAdminEvent({ eventNo: `PE${pad(next, 8)}DEMO`, polNo, variant, riskCode, eventTime: this.local() }), coverDays);
     if (bad) event.policy = { ...event.policy, insured: [] };
-    else this.policies.push({ polNo, variant });
+    else this.policies.push({ polNo, variant, riskCode, endsSoon: shortTerm });
     this.systems.policy.record(event);
   }
 
+  /** A renewal for another year, mostly of a short cover that is about to end. */
   private policyRenewed(next: number, bad: boolean): void {
-    const { polNo, variant } = this.random.pick(this.policies);
-    const event = this.datedPolicyEvent(policyAdminEvent({ eventNo: `PE${pad(next, 8)}RENEW`, polNo, variant, bizType: 'RENEW', eventTime: this.local() }));
+    const due = this.policies.filter((policy) => policy.endsSoon);
+    const policy = this.random.pick(due.length > 0 && this.random.next() < 0.8 ? due : this.policies);
+    const { polNo, variant, riskCode } = policy;
+    const event = this.datedPolicyEvent(policyAdminEvent({ eventNo: `PE${pad(next, 8)}RENEW`, polNo, variant, riskCode, bizType: 'RENEW', eventTime: this.local() }));
     if (bad) event.policy = { ...event.policy, insured: [] };
+    else policy.endsSoon = false;
     this.systems.policy.record(event);
   }
 
-  /** Cover from today for a year, signed now. */
-  private datedPolicyEvent<T extends { policy: Record<string, unknown> }>(event: T): T {
+  /** Cover from today for `days`, or for a year, signed now. */
+  private datedPolicyEvent<T extends { policy: Record<string, unknown> }>(event: T, days?: number): T {
     const today = this.local().slice(0, 10).replaceAll('-', '');
     const end = new Date(this.now() + 8 * 3600_000);
-    end.setUTCFullYear(end.getUTCFullYear() + 1);
+    if (days === undefined) end.setUTCFullYear(end.getUTCFullYear() + 1);
+    else end.setUTCDate(end.getUTCDate() + days);
     end.setUTCDate(end.getUTCDate() - 1);
     return { ...event, policy: { ...event.policy, startDate: today, endDate: end.toISOString().slice(0, 10).replaceAll('-', ''), signTime: this.local() } };
   }

@@ -67,15 +67,24 @@ describe('demo activity (what the demo systems do after the seed)', () => {
     activity.apply('new-customer', true);
     expect(systems.crm.customers().filter((customer) => !isValidResidentIdNumber(String(customer.certNo)))).to.have.length(1);
 
-    activity.apply('policy-issued', false);
-    activity.apply('policy-renewed', false);
-    const policies = systems.policy.backOffice.records('policy-events').slice(policyBefore);
-    expect(policies.map((event) => event.bizType)).to.deep.equal(['NEW', 'RENEW']);
-    for (const event of policies) {
+    // Motor policies for a year, and short accident covers that come up for renewal within 60 days.
+    for (let i = 0; i < 12; i++) activity.apply('policy-issued', false);
+    const cover = (event: Record<string, unknown>) => event.policy as { polNo: string; riskCode: string; startDate: string; endDate: string };
+    const issued = systems.policy.backOffice.records('policy-events').slice(policyBefore);
+    expect(issued).to.have.length(12);
+    for (const event of issued) {
+      expect(event.bizType).to.equal('NEW');
       expect(beijing(event.eventTime)).to.equal(now);
-      expect((event.policy as { startDate: string }).startDate).to.equal('20261207');
-      expect((event.policy as { endDate: string }).endDate).to.equal('20271206');
+      expect(cover(event).startDate).to.equal('20261207');
+      if (cover(event).riskCode === 'EAK') expect(Number(cover(event).endDate)).to.be.within(20270105, 20270204);
+      else expect(cover(event).endDate).to.equal('20271206');
     }
+    const shortCovers = issued.filter((event) => cover(event).riskCode === 'EAK').map((event) => cover(event).polNo);
+    expect(shortCovers.length).to.be.within(1, 11);
+    for (let i = 0; i < 30; i++) activity.apply('policy-renewed', false);
+    const renewals = systems.policy.backOffice.records('policy-events').slice(policyBefore + 12);
+    expect(renewals.every((event) => event.bizType === 'RENEW' && cover(event).endDate === '20271206')).to.equal(true);
+    expect(renewals.map((event) => cover(event).polNo), 'every short cover renewed').to.include.members(shortCovers);
 
     for (let i = 0; i < 30; i++) activity.apply('claim-step', false);
     const claims = systems.claims.backOffice.records('claim-events').slice(claimsBefore);
