@@ -20,6 +20,7 @@ import { cleanEnv, PROJECT_ROOT, startCli, type CliRun } from '../../support/cli
 import { readUntil } from '../../support/runtime-harness.js';
 import { infrastructure } from '../infrastructure.js';
 import { launchChromium, processesMentioning, type LaunchedBrowser } from './chromium-browser.js';
+import { glyphRendering } from './glyph-rendering.js';
 
 const ARTIFACT = path.join(PROJECT_ROOT, 'test', 'artifacts', 'dashboard.png');
 
@@ -188,6 +189,13 @@ describe('dashboard in Chromium on a running hub', function () {
       await repeatUntilVisible(page, '#customer-results .card.customer', () => page.click('#search-form button[type="submit"]'), 40_000, `customer ${crmNumber} in the single customer view`);
       const card = (await page.locator('#customer-results .card.customer').first().textContent())!;
       expect(card).to.contain(crmNumber).and.to.contain('Golden id').and.to.contain('crm');
+      // The customer's Chinese name is drawn with CJK glyphs, not as boxes (.ci/run installs fonts-noto-cjk).
+      const name = await glyphRendering(page, '#customer-results .card.customer h3');
+      expect(name.text).to.match(/^[\u4e00-\u9fff]{2,4}$/);
+      expect(name.elementWidth, JSON.stringify(name)).to.be.above(0);
+      expect(name.textWidth, JSON.stringify(name)).to.be.above(0).and.not.to.be.closeTo(name.missingWidth, 0.5);
+      expect(name.unlikeMissing, `${name.text} drawn as missing-glyph boxes: no CJK font`).to.deep.equal([...name.text].map(() => true));
+      expect(name.distinctPictures, `${name.text}: distinct characters drawn alike`).to.equal(name.distinctCharacters);
       await page.locator('#trace-results li[data-topic="crm.customer.v1"]').first().waitFor({ timeout: 30_000 });
 
       fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
