@@ -91,6 +91,9 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
 
   const serde = new AvroSerde(new SchemaRegistryClient(await resolveRegistryUrl(options.registry, process.env)));
   const client = new KafkajsClient({ brokers, clientId: 'crm-hub-import', requestRetries: 3 });
+  // The broker creates no topic by writing to it: the canonical topic (as the hub makes it) and the quarantine topic are made here.
+  const admin = await client.admin();
+  await admin.ensureTopics([info.compacted ? { topic: info.topic, config: { 'cleanup.policy': 'compact' } } : { topic: info.topic }, { topic: options.quarantineTopic }]).finally(() => admin.disconnect());
   const producer: HubProducer = await client.producer();
   const deadLetters = new DeadLetterPublisher(producer, options.quarantineTopic, `cli:import/${fileName}`);
   const bar = new ImportProgressBar(fileName);

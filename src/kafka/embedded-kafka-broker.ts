@@ -129,7 +129,8 @@ async function launchBroker(options: EmbeddedKafkaOptions, classpath: string, po
   return server;
 }
 
-function serverProperties(p: { port: number; controllerPort: number; logDir: string }): string {
+/** The broker's server.properties; exported for its test. */
+export function serverProperties(p: { port: number; controllerPort: number; logDir: string }): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
@@ -148,7 +149,8 @@ function serverProperties(p: { port: number; controllerPort: number; logDir: str
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
-    'auto.create.topics.enable=true',
+    // A topic is never made by naming it: a misspelt one must fail, not quietly appear. The hub creates what it uses.
+    'auto.create.topics.enable=false',
     '',
   ].join('\n');
 }

@@ -6,6 +6,8 @@ import { singleMemberAssigner } from './single-member-assigner.js';
 import { sizeBoundedChunks } from './size-bounded-chunks.js';
 import { withMetadataRetry } from './metadata-retry.js';
 import { HubError } from '../errors/hub-error.js';
+import { ExistingTopics } from './existing-topics.js';
+import { TopicNotFoundError } from './topic-not-found-error.js';
 import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, ProducedPosition, RecordHeaders, TopicScanner, TopicSpec } from './kafka-client.js';
 
 export interface KafkajsClientOptions {
@@ -21,6 +23,17 @@ export interface KafkajsClientOptions {
 /** KafkaClient on kafkajs. The only file that imports kafkajs outside the infrastructure probes. */
 export class KafkajsClient implements KafkaClient, TopicScanner {
   private readonly kafka: Kafka;
+
+  /** Shared by this client's producers: each topic is looked up once. */
+  private readonly existingTopics = new ExistingTopics(async () => {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await admin.listTopics();
+    } finally {
+      await admin.disconnect();
+    }
+  });
 
   constructor(private readonly options: KafkajsClientOptions) {
     const logger = options.logger;
@@ -51,19 +64,29 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
 
   async producer(): Promise<HubProducer> {
     // The Java client's murmur2 partitioning: a key lands on the same partition whoever produces it.
-    const producer = this.kafka.producer({ createPartitioner: murmur2Partitioner, allowAutoTopicCreation: true });
+    // Never a topic made by writing to it: every topic the hub writes is created, with its settings, before (see ExistingTopics).
+    const producer = this.kafka.producer({ createPartitioner: murmur2Partitioner, allowAutoTopicCreation: false });
     await producer.connect();
+    const existing = this.existingTopics;
     return {
       async send(topic: string, records: OutgoingRecord[]): Promise<ProducedPosition[]> {
         if (records.length === 0) return [];
+        if (!(await existing.has(topic))) throw new TopicNotFoundError(topic);
         const positions: ProducedPosition[] = [];
         // One request after the other: a key's records stay in order across requests.
         for (const chunk of sizeBoundedChunks(records)) {
-          const metadata = await producer.send({
-            topic,
-            acks: -1,
-            messages: chunk.map((record) => ({ key: record.key, value: record.value, headers: record.headers, partition: record.partition })),
-          });
+          let metadata;
+          try {
+            metadata = await producer.send({
+              topic,
+              acks: -1,
+              messages: chunk.map((record) => ({ key: record.key, value: record.value, headers: record.headers, partition: record.partition })),
+            });
+          } catch (error) {
+            // Deleted since it was seen: the client gave up asking for it.
+            if (isUnknownTopicError(error) && !(await existing.has(topic).catch(() => true))) throw new TopicNotFoundError(topic, { cause: error });
+            throw error;
+          }
           positions.push(...metadata.map((entry) => ({ topic: entry.topicName, partition: entry.partition, offset: entry.baseOffset ?? '-1' })));
         }
         return positions;
@@ -216,7 +239,8 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       ...this.sessionSettings(),
-      allowAutoTopicCreation: true,
+      // Whoever consumes a topic has created it first (a flow its inputs, a sink connector its topics).
+      allowAutoTopicCreation: false,
       // A stopping consumer waits for its fetch in flight: a short long-poll keeps shutdown quick.
       maxWaitTimeInMs: 1000,
       // The hub decides about failures itself: a throwing handler must not be replayed silently.
@@ -261,7 +285,10 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
         const offsets = await withMetadataRetry(() => admin.fetchTopicOffsets(topic));
         return offsets.map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high })).sort((a, b) => a.partition - b.partition);
       },
-      deleteTopics: (topics: string[]) => admin.deleteTopics({ topics }),
+      deleteTopics: async (topics: string[]) => {
+        await admin.deleteTopics({ topics });
+        for (const topic of topics) this.existingTopics.note(topic, false);
+      },
       async groupOffsets(groupId: string, topic: string) {
         const [entry] = await withMetadataRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }));
         return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
@@ -342,6 +369,16 @@ function toIncoming(topic: string, partition: number, message: KafkaMessage): In
 }
 
 /** kafkajs wraps what a handler threw in its own errors; the hub's typed error is in the cause chain. */
+/** kafkajs's "this server does not host this topic-partition", also as the cause of its "retries exceeded". */
+function isUnknownTopicError(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
+    const candidate = current as { type?: unknown; cause?: unknown; originalError?: unknown };
+    if (candidate.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    current = candidate.originalError ?? candidate.cause;
+  }
+  return false;
+}
+
 function findHubError(error: unknown): HubError | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
     if (current instanceof HubError) return current;

@@ -72,6 +72,7 @@ from: ${flowIn}
 steps:
   - filter: status = "ACTIVE"
 to: { topic: ${flowOut}, schema: crmhub.customer.Customer }
+topics: { ${flowIn}: { schema: crmhub.customer.Customer }, ${flowOut}: { schema: crmhub.customer.Customer } }
 errors:
   retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 }
   deadLetterTopic: dlq.flow.${flowName}

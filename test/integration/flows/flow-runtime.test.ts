@@ -42,6 +42,9 @@ describe('flows on the real broker', function () {
 
   async function produce(topic: string, customers: Record<string, unknown>[]): Promise<void> {
     const schema = schemas.registrySchema('Customer');
+    // The hub never creates a topic by writing to it, nor does the test: a topic is made first.
+    const admin = await client.admin();
+    await admin.ensureTopics([{ topic }]).finally(() => admin.disconnect());
     const producer = await client.producer();
     await producer.send(topic, await Promise.all(customers.map(async (c) => ({ key: c.customerId as string, value: await serde.encode(valueSubject(topic), schema, c), headers: { 'correlation-id': `corr-${c.customerId as string}-${c.jobCategory as string}` } }))));
     await producer.disconnect();
@@ -61,6 +64,7 @@ steps:
       rules:
         - { rule: residentId, field: idNumber }
 ${extra}to: { topic: ${output}, schema: crmhub.customer.Customer }
+topics: { ${input}: { schema: crmhub.customer.Customer }, ${output}: { schema: crmhub.customer.Customer } }
 errors:
   retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 }
   deadLetterTopic: dlq.flow.${name}
@@ -158,6 +162,7 @@ steps:
       fields:
         email: 'known ? known.email : "unknown@example.cn"'
 to: { topic: ${output}, schema: crmhub.customer.Customer }
+topics: { ${input}: { schema: crmhub.customer.Customer }, ${output}: { schema: crmhub.customer.Customer } }
 errors: { retry: { attempts: 2, initialDelayMs: 20, maxDelayMs: 50, multiplier: 2 } }
 `);
     runtime = await start();

@@ -88,6 +88,7 @@ describe('metrics of flows and sinks on the real broker', function () {
     const input = uniqueName('it.metrics.in');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-metrics-'));
     stops.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const output = uniqueName('it.metrics.out');
     fs.writeFileSync(path.join(dir, `${name}.yaml`), `name: ${name}
 from: ${input}
 steps:
@@ -95,7 +96,8 @@ steps:
   - validate:
       rules:
         - { rule: residentId, field: idNumber }
-to: { topic: ${uniqueName('it.metrics.out')}, schema: crmhub.customer.Customer }
+to: { topic: ${output}, schema: crmhub.customer.Customer }
+topics: { ${input}: { schema: crmhub.customer.Customer }, ${output}: { schema: crmhub.customer.Customer } }
 errors:
   retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 }
   deadLetterTopic: dlq.${name}

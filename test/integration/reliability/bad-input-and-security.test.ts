@@ -244,6 +244,7 @@ steps:
       fields:
         description: description & description
 to: { topic: ${names.doubledTopic}, schema: crmhub.service.ServiceRequest }
+topics: { ${names.doubledTopic}: { schema: crmhub.service.ServiceRequest } }
 errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
 `);
     fs.writeFileSync(path.join(flowsDir, `${names.leakFlow}.yaml`), `name: ${names.leakFlow}

@@ -228,6 +228,7 @@ from: ${topic}
 steps:
   - filter: status = "ACTIVE"
 to: { topic: ${relayed}, schema: ${CUSTOMER_RECORD} }
+topics: { ${topic}: { schema: ${CUSTOMER_RECORD} }, ${relayed}: { schema: ${CUSTOMER_RECORD} } }
 errors: { retry: { attempts: 5, initialDelayMs: 200, maxDelayMs: 2000, multiplier: 2 } }
 concurrency: 3
 `,

@@ -94,7 +94,7 @@ describe('reliability: runaway flow expressions', function () {
     fs.mkdirSync(made.flowsDir);
     fs.writeFileSync(made.configFile, 'connectors: {}\ncustomerView: { enabled: false }\n');
     for (const [kind, { filter, limits }] of Object.entries(flows)) {
-      const flow = { name: made.flowName(kind), from: made.input, ...(limits ? { limits } : {}), steps: [{ filter }], to: { topic: made.out(kind), schema: CUSTOMER } };
+      const flow = { name: made.flowName(kind), from: made.input, ...(limits ? { limits } : {}), steps: [{ filter }], to: { topic: made.out(kind), schema: CUSTOMER }, topics: { [made.input]: { schema: CUSTOMER }, [made.out(kind)]: { schema: CUSTOMER } } };
       fs.writeFileSync(path.join(made.flowsDir, `${made.flowName(kind)}.yaml`), YAML.stringify(flow, { lineWidth: 0 }));
     }
     const admin = await client.admin();

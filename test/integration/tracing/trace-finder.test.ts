@@ -83,6 +83,7 @@ steps:
       rules:
         - { rule: residentId, field: idNumber }
 to: [{ topic: ${output}, schema: crmhub.customer.Customer }, { connector: ${sink} }]
+topics: { ${input}: { schema: crmhub.customer.Customer }, ${output}: { schema: crmhub.customer.Customer } }
 errors:
   retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 50, multiplier: 2 }
   deadLetterTopic: dlq.flow.${flow}
