@@ -32,6 +32,8 @@ describe('dead letters on the real broker: list, show, replay over the API and t
   const dlqTopic = `dlq.${instance}`;
   const originalTopic = uniqueName('it-dlq-original');
   const chosenTopic = uniqueName('it-dlq-chosen');
+  // The broker creates no topic by writing to it: a replay's chosen target exists first.
+  const cliTarget = uniqueName('it-dlq-cli');
   const tokens = { viewer: `viewer-${randomUUID()}`, operator: `operator-${randomUUID()}` };
   const customers = [1, 2, 3].map((n) => {
     const customer = sampleCustomer();
@@ -50,7 +52,7 @@ describe('dead letters on the real broker: list, show, replay over the API and t
     const serde = new AvroSerde(new SchemaRegistryClient(infrastructure().registry.url));
     producer = await client.producer();
     const admin = await client.admin();
-    await admin.ensureTopics([{ topic: dlqTopic, partitions: 2 }, { topic: originalTopic, partitions: 2 }, { topic: chosenTopic }]).finally(() => admin.disconnect());
+    await admin.ensureTopics([{ topic: dlqTopic, partitions: 2 }, { topic: originalTopic, partitions: 2 }, { topic: chosenTopic }, { topic: cliTarget }]).finally(() => admin.disconnect());
     encoded = await Promise.all(customers.map((customer) => serde.encode(`${originalTopic}-value`, schemas.registrySchema('crmhub.customer.Customer'), customer)));
     const publisher = new DeadLetterPublisher(producer, dlqTopic, `connector:${instance}`);
     await publisher.publish(customers.map((customer, n) => ({ key: customer.customerId, value: encoded[n]!, headers: { 'correlation-id': customer.meta.correlationId }, error: new HubError('SINK_REJECTED', `crm refused ${customer.idNumber}`), attempts: 3, originalTopic, originalPartition: 0, originalOffset: String(n) })));
@@ -159,7 +161,6 @@ describe('dead letters on the real broker: list, show, replay over the API and t
     expect(list.stdout).to.contain(customers[1]!.customerId).and.to.contain('3 of 3 dead letters');
     const id = list.stdout.split('\n')[0]!.split(/\s+/)[1]!;
     expect(id).to.match(new RegExp(`^${dlqTopic.replaceAll('.', '\\.')}:\\d:\\d+$`));
-    const cliTarget = uniqueName('it-dlq-cli');
     const replay = await runCli(['dlq', 'replay', id, '--to', cliTarget, '--hub', base, '--token', tokens.operator], env);
     expect(replay.code, replay.stderr).to.equal(0);
     expect(replay.stderr).to.match(/replay \S+: 1\/1 replayed, 0 failed/);
