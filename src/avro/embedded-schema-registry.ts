@@ -44,6 +44,8 @@ export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint, Restartab
     private readonly launch: () => Promise<SupervisedProcess>,
   ) {}
 
+  private stopped = false;
+
   static async start(options: EmbeddedSchemaRegistryOptions): Promise<EmbeddedSchemaRegistry> {
     const log = options.log ?? (() => undefined);
     await requireCommand('java', ['-version'], 'to run the embedded schema registry (or set SCHEMA_REGISTRY_URL to use an existing one)');
@@ -79,15 +81,20 @@ export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint, Restartab
   async restart(): Promise<void> {
     if (this.process.running) return;
     if (!(await isPortFree(this.port))) throw new InfrastructureError('REGISTRY_PORT_TAKEN', `port ${this.port} of ${this.name} is taken by another process; clients would not find the registry elsewhere`, { retriable: true });
-    this.process = await this.launch();
+    const started = await this.launch();
+    this.process = started;
+    // The hub began to stop while this restart was under way: the new process must not outlive it.
+    if (this.stopped) await started.stop();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.process.stop();
   }
 
   /** The shutdown deadline passed: no more waiting for a clean stop. */
   kill(): Promise<ProcessExit> {
+    this.stopped = true;
     return this.process.kill();
   }
 }

@@ -38,6 +38,8 @@ export class EmbeddedKafkaBroker implements KafkaEndpoint, RestartableService {
     private readonly launch: () => Promise<SupervisedProcess>,
   ) {}
 
+  private stopped = false;
+
   static async start(options: EmbeddedKafkaOptions): Promise<EmbeddedKafkaBroker> {
     const log = options.log ?? (() => undefined);
     await requireCommand('java', ['-version'], 'to run the embedded Kafka broker (or set KAFKA_BROKERS to use an existing one)');
@@ -78,15 +80,20 @@ export class EmbeddedKafkaBroker implements KafkaEndpoint, RestartableService {
     if (this.process.running) return;
     const port = Number(this.brokers[0]!.split(':')[1]);
     if (!(await isPortFree(port))) throw new InfrastructureError('KAFKA_PORT_TAKEN', `port ${port} of ${this.name} is taken by another process; clients would not find the broker elsewhere`, { retriable: true });
-    this.process = await this.launch();
+    const started = await this.launch();
+    this.process = started;
+    // The hub began to stop while this restart was under way: the new process must not outlive it.
+    if (this.stopped) await started.stop();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.process.stop();
   }
 
   /** The shutdown deadline passed: no more waiting for a clean stop. */
   kill(): Promise<ProcessExit> {
+    this.stopped = true;
     return this.process.kill();
   }
 }
