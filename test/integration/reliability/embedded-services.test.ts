@@ -68,6 +68,7 @@ from: ${topic}
 steps:
   - filter: customerId != ""
 to: { topic: ${relayed}, schema: ${CUSTOMER_RECORD} }
+topics: { ${topic}: { schema: ${CUSTOMER_RECORD} }, ${relayed}: { schema: ${CUSTOMER_RECORD} } }
 errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multiplier: 2 } }
 `,
     });
