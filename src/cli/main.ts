@@ -11,6 +11,7 @@ import { addCustomerCommand } from './customer-command.js';
 import { addTokenCommand } from './token-command.js';
 import { addTraceCommand } from './trace-command.js';
 import { addDlqCommand } from './dlq-command.js';
+import { addTailCommand } from './tail-command.js';
 
 // A reader that stops early (`crm-hub dlq list | head`) closes the pipe: stop quietly, as Unix tools do, whatever the command.
 for (const stream of [process.stdout, process.stderr]) {
@@ -45,6 +46,7 @@ addCustomerCommand(program);
 addTokenCommand(program);
 addTraceCommand(program);
 addDlqCommand(program);
+addTailCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   printFailure(error);
