@@ -83,7 +83,9 @@ export class TraceFinder {
     const found: { record: IncomingRecord; matchedBy: TraceMatch }[] = [];
     let scanned = 0;
     const { topics, spans, plan, unfinished } = await brokerWork(async () => {
-      const { topics, spans } = await this.spansSince(since.getTime());
+      // Kafka finds offsets by timestamps from 0 on (negative ones mean latest or earliest, or are refused):
+      // a time before 1970 means from the beginning.
+      const { topics, spans } = await this.spansSince(Math.max(0, since.getTime()));
       const plan = planScan(spans, limit);
       const unfinished = await this.deps.client.scanRanges(plan.ranges, (records) => {
         scanned += records.length;

@@ -67,6 +67,20 @@ describe('TraceFinder', () => {
     expect((await finder.find({ correlationId: 'corr-old', since: new Date(T0 - 7_200_000) })).hops).to.have.length(1);
   });
 
+  it('a since before 1970 reads from the beginning: the broker is never asked for a negative timestamp (it refuses one)', async () => {
+    const { kafka, serde } = await traceScenario(schemas);
+    const asked: number[] = [];
+    const rangesSince = kafka.rangesSince.bind(kafka);
+    kafka.rangesSince = async (topics: string[], timestamp: number) => {
+      asked.push(timestamp);
+      if (timestamp < 0) throw new HubError('KAFKA_REQUEST_FAILED', 'The version of API is not supported', { retriable: true });
+      return rangesSince(topics, timestamp);
+    };
+    const trace = await new TraceFinder({ client: kafka, schemas, serde }).find({ correlationId: 'corr-old', since: new Date('0460-08-16T03:30:10-04:20') });
+    expect(trace.hops).to.have.length(1);
+    expect(asked).to.deep.equal([0]);
+  });
+
   it('reads at most limit records, the newest, and says the bound was hit', async () => {
     const kafka = new InMemoryKafka(1);
     for (let i = 0; i < 10; i++) kafka.append('crm.customer.v1', { key: `C${i}`, value: null, headers: { 'correlation-id': 'busy' }, timestamp: T0 + i });
