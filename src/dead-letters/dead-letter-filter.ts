@@ -37,10 +37,19 @@ export function resolveFilter(input: DeadLetterFilterInput, now: Date = new Date
   if (input.source) filter.source = input.source;
   if (input.code) filter.code = input.code;
   if (input.originalTopic) filter.originalTopic = input.originalTopic;
-  if (input.since) filter.since = parsePointInTime(input.since, 'since', now).toISOString();
-  if (input.until) filter.until = parsePointInTime(input.until, 'until', now).toISOString();
+  if (input.since) filter.since = fixedInstant(parsePointInTime(input.since, 'since', now));
+  if (input.until) filter.until = fixedInstant(parsePointInTime(input.until, 'until', now));
   if (filter.since && filter.until && filter.since >= filter.until) throw new ConfigError('DEAD_LETTER_FILTER_INVALID', `since ${filter.since} is not before until ${filter.until}`);
   return filter;
+}
+
+// An age as long as 999999d reaches before year 0, which toISOString writes as an extended year
+// (-000302-…) that no point in time parses: a replay's fixed filter could then not be run again.
+// No dead letter is that old, so the earliest instant a four-digit year can say means the same.
+const EARLIEST_ISO_MS = Date.parse('0000-01-01T00:00:00.000Z');
+
+function fixedInstant(time: Date): string {
+  return new Date(Math.max(EARLIEST_ISO_MS, time.getTime())).toISOString();
 }
 
 /** Since is inclusive and until exclusive, so that adjacent ranges never count a dead letter twice. */

@@ -22,6 +22,12 @@ describe('dead-letter filters', () => {
     expect(resolveFilter({}, NOW)).to.deep.equal({});
   });
 
+  it('a time fixed from an age reaching before year 0 resolves again (a replay\'s filter is run again as stored)', () => {
+    const fixed = resolveFilter({ until: '999999d' }, NOW);
+    expect(fixed).to.deep.equal({ until: '0000-01-01T00:00:00.000Z' });
+    expect(resolveFilter(fixed, NOW)).to.deep.equal(fixed);
+  });
+
   it('refuses a topic that is not a dead-letter topic and an empty time range', () => {
     expect(() => resolveFilter({ topic: 'crm.customer.v1' })).to.throw('not a dead-letter topic').with.property('code', 'DEAD_LETTER_TOPIC_INVALID');
     expect(() => resolveFilter({ topic: 'dlq.' })).to.throw().with.property('code', 'DEAD_LETTER_TOPIC_INVALID');
