@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir } from '../../src/infra/cache-dir.js';
@@ -33,12 +34,15 @@ export interface SchemathesisRun {
 
 /** Runs `st --config-file <configFile> run <args>` and collects what it printed; resolves when it exits. */
 export function runSchemathesis(st: string, configFile: string, args: string[]): Promise<SchemathesisRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(st, ['--config-file', configFile, 'run', ...args], { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // schemathesis keeps a cache of the failures it found (.schemathesis/) in its working directory, and
+  // replays them first next time: a directory of its own per run keeps runs alike and the project clean.
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-schemathesis-run-'));
+  return new Promise<SchemathesisRun>((resolve, reject) => {
+    const child = spawn(st, ['--config-file', configFile, 'run', ...args], { cwd: workDir, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, output }));
-  });
+  }).finally(() => fs.rmSync(workDir, { recursive: true, force: true }));
 }

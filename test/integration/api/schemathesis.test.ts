@@ -111,7 +111,7 @@ describe(`the OpenAPI document holds against schemathesis ${SCHEMATHESIS_VERSION
     await landscape?.close();
   });
 
-  it('as a viewer, against the hub running the demo: clean, and without side effects (every mutation needs operator: 403)', async () => {
+  it('as a viewer, against a throwaway hub running the demo: clean, and without side effects (every mutation needs operator: 403)', async () => {
     const result = await runSchemathesis(st, CONFIG_FILE, schemathesisArgs(hub!, 'viewer'));
     expect(result.code, summary(result.output)).to.equal(0);
     expect(result.output, 'the mutating operations were refused, not run').to.match(/403 Forbidden \(\d+ operations\)/);
