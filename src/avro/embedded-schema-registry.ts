@@ -1,12 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from '../infra/cache-dir.js';
-import { freePort, isPortFree } from '../infra/free-port.js';
-import { InfrastructureError } from '../infra/infrastructure-error.js';
+import { freePort } from '../infra/free-port.js';
+import { EmbeddedService } from '../infra/embedded-service.js';
 import { MavenArtifactFetcher } from '../infra/maven-artifact-fetcher.js';
 import { requireCommand } from '../infra/required-command.js';
-import type { RestartableService } from '../infra/service-supervisor.js';
-import { SupervisedProcess, type ProcessExit } from '../infra/supervised-process.js';
+import { SupervisedProcess } from '../infra/supervised-process.js';
 import { SchemaRegistryClient, type CompatibilityLevel } from './schema-registry-client.js';
 import type { SchemaRegistryEndpoint } from './schema-registry-endpoint.js';
 import { waitForSchemaRegistry } from './schema-registry-readiness.js';
@@ -34,17 +33,17 @@ export interface EmbeddedSchemaRegistryOptions {
  * they survive restarts. The hub only speaks the Confluent API to it, so any other
  * Confluent-compatible registry can take its place through SCHEMA_REGISTRY_URL.
  */
-export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint, RestartableService {
+export class EmbeddedSchemaRegistry extends EmbeddedService implements SchemaRegistryEndpoint {
   readonly origin = 'embedded' as const;
 
   private constructor(
     readonly url: string,
     readonly port: number,
-    private process: SupervisedProcess,
-    private readonly launch: () => Promise<SupervisedProcess>,
-  ) {}
-
-  private stopped = false;
+    process: SupervisedProcess,
+    launch: () => Promise<SupervisedProcess>,
+  ) {
+    super(process, launch, port, 'REGISTRY_PORT_TAKEN');
+  }
 
   static async start(options: EmbeddedSchemaRegistryOptions): Promise<EmbeddedSchemaRegistry> {
     const log = options.log ?? (() => undefined);
@@ -58,44 +57,6 @@ export class EmbeddedSchemaRegistry implements SchemaRegistryEndpoint, Restartab
 
   get name(): string {
     return `embedded schema registry on port ${this.port}`;
-  }
-
-  get pid(): number | undefined {
-    return this.process.pid;
-  }
-
-  /** Whether its process is up (it may be dead and waiting for the supervisor's restart). */
-  get running(): boolean {
-    return this.process.running;
-  }
-
-  get exited(): Promise<ProcessExit> {
-    return this.process.exited;
-  }
-
-  get logFile(): string {
-    return this.process.options.logFile;
-  }
-
-  /** Starts the registry again after its process died, on the same port; it reads its schemas back from the Kafka journal. */
-  async restart(): Promise<void> {
-    if (this.process.running) return;
-    if (!(await isPortFree(this.port))) throw new InfrastructureError('REGISTRY_PORT_TAKEN', `port ${this.port} of ${this.name} is taken by another process; clients would not find the registry elsewhere`, { retriable: true });
-    const started = await this.launch();
-    this.process = started;
-    // The hub began to stop while this restart was under way: the new process must not outlive it.
-    if (this.stopped) await started.stop();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.process.stop();
-  }
-
-  /** The shutdown deadline passed: no more waiting for a clean stop. */
-  kill(): Promise<ProcessExit> {
-    this.stopped = true;
-    return this.process.kill();
   }
 }
 

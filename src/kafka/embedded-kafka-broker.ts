@@ -3,12 +3,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir } from '../infra/cache-dir.js';
-import { freePort, isPortFree } from '../infra/free-port.js';
+import { freePort } from '../infra/free-port.js';
+import { EmbeddedService } from '../infra/embedded-service.js';
 import { InfrastructureError } from '../infra/infrastructure-error.js';
 import { MavenArtifactFetcher } from '../infra/maven-artifact-fetcher.js';
 import { requireCommand } from '../infra/required-command.js';
-import type { RestartableService } from '../infra/service-supervisor.js';
-import { SupervisedProcess, type ProcessExit } from '../infra/supervised-process.js';
+import { SupervisedProcess } from '../infra/supervised-process.js';
 import type { KafkaEndpoint } from './kafka-endpoint.js';
 import { waitForKafka } from './kafka-readiness.js';
 
@@ -29,16 +29,17 @@ export interface EmbeddedKafkaOptions {
  * A single-node KRaft Apache Kafka run from the project's own jars fetched with Maven: the real
  * broker, with no Docker engine needed.
  */
-export class EmbeddedKafkaBroker implements KafkaEndpoint, RestartableService {
+export class EmbeddedKafkaBroker extends EmbeddedService implements KafkaEndpoint {
   readonly origin = 'embedded' as const;
 
   private constructor(
     readonly brokers: string[],
-    private process: SupervisedProcess,
-    private readonly launch: () => Promise<SupervisedProcess>,
-  ) {}
-
-  private stopped = false;
+    process: SupervisedProcess,
+    launch: () => Promise<SupervisedProcess>,
+    port: number,
+  ) {
+    super(process, launch, port, 'KAFKA_PORT_TAKEN');
+  }
 
   static async start(options: EmbeddedKafkaOptions): Promise<EmbeddedKafkaBroker> {
     const log = options.log ?? (() => undefined);
@@ -48,53 +49,11 @@ export class EmbeddedKafkaBroker implements KafkaEndpoint, RestartableService {
     await fs.mkdir(options.dataDir, { recursive: true });
     const port = await freePort(options.port);
     const launch = () => launchBroker(options, classpath, port);
-    return new EmbeddedKafkaBroker([`127.0.0.1:${port}`], await launch(), launch);
+    return new EmbeddedKafkaBroker([`127.0.0.1:${port}`], await launch(), launch, port);
   }
 
   get name(): string {
     return `embedded Kafka on ${this.brokers[0]}`;
-  }
-
-  get pid(): number | undefined {
-    return this.process.pid;
-  }
-
-  /** Whether its process is up (it may be dead and waiting for the supervisor's restart). */
-  get running(): boolean {
-    return this.process.running;
-  }
-
-  get exited(): Promise<ProcessExit> {
-    return this.process.exited;
-  }
-
-  get logFile(): string {
-    return this.process.options.logFile;
-  }
-
-  /**
-   * Starts the broker again after its process died, on the same port and data: clients keep their
-   * address, and whatever was acknowledged is still in the log. Fails while the port is taken.
-   */
-  async restart(): Promise<void> {
-    if (this.process.running) return;
-    const port = Number(this.brokers[0]!.split(':')[1]);
-    if (!(await isPortFree(port))) throw new InfrastructureError('KAFKA_PORT_TAKEN', `port ${port} of ${this.name} is taken by another process; clients would not find the broker elsewhere`, { retriable: true });
-    const started = await this.launch();
-    this.process = started;
-    // The hub began to stop while this restart was under way: the new process must not outlive it.
-    if (this.stopped) await started.stop();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.process.stop();
-  }
-
-  /** The shutdown deadline passed: no more waiting for a clean stop. */
-  kill(): Promise<ProcessExit> {
-    this.stopped = true;
-    return this.process.kill();
   }
 }
 
