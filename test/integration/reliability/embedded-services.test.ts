@@ -12,12 +12,13 @@ import { valueSubject } from '../../../src/avro/canonical-schema-registration.js
 import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
 import { SchemaRegistryClient } from '../../../src/avro/schema-registry-client.js';
 import { freePort } from '../../../src/infra/free-port.js';
-import type { HubProducer, OutgoingRecord } from '../../../src/kafka/kafka-client.js';
+import type { OutgoingRecord } from '../../../src/kafka/kafka-client.js';
 import { KafkajsClient } from '../../../src/kafka/kafkajs-client.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../simulators/back-office-simulator.js';
 import { cleanEnv, startCli, type CliRun } from '../../support/cli-process.js';
 import { waitFor } from '../../support/runtime-harness.js';
+import { produceSteadily } from '../../support/steady-producer.js';
 import { infrastructure, uniqueName } from '../infrastructure.js';
 
 /**
@@ -80,7 +81,7 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
 
     const keys = Array.from({ length: RECORDS }, (_, i) => `EB-${id}-${String(i).padStart(5, '0')}`);
     const delivered = () => new Set(target.received('customers').map((write) => write.key)).size;
-    const production = produceSteadily(producer, topic, await encodeCustomers(topic, keys), PER_SECOND, delivered);
+    const production = produceSteadily(producer, topic, await encodeCustomers(topic, keys), PER_SECOND, { backlog: { delivered, ahead: 300 }, retryForMs: 180_000 });
     production.done.catch(() => undefined);
     cleanups.push(async () => production.stop());
 
@@ -282,34 +283,6 @@ async function sigterm(hub: EmbeddedHub): Promise<{ code: number | null; ms: num
 
 function received(target: BackOfficeSimulator): Set<string> {
   return new Set(target.received('customers').map((write) => write.key));
-}
-
-/** Sends `values` in slices at about `perSecond`, at most 300 ahead of the sink; a slice the broker does not take is sent again until it does. */
-function produceSteadily(producer: HubProducer, topic: string, values: OutgoingRecord[], perSecond: number, delivered: () => number): { produced(): number; done: Promise<void>; stop(): void } {
-  const slice = Math.max(1, Math.round(perSecond / 10));
-  let produced = 0;
-  let stopped = false;
-  const done = (async () => {
-    const started = Date.now();
-    for (let start = 0; start < values.length && !stopped; start += slice) {
-      while (produced - delivered() > 300 && !stopped) await sleep(100);
-      const records = values.slice(start, start + slice);
-      const deadline = Date.now() + 180_000;
-      for (;;) {
-        try {
-          await producer.send(topic, records);
-          break;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await sleep(500);
-        }
-      }
-      produced += records.length;
-      const due = started + (produced / perSecond) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
-    }
-  })();
-  return { produced: () => produced, done, stop: () => (stopped = true) };
 }
 
 async function healthStatus(hub: { url: string }): Promise<number> {

@@ -10,7 +10,7 @@ import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
 import { SchemaRegistryClient } from '../../../src/avro/schema-registry-client.js';
 import { sha256Hex } from '../../../src/api/api-tokens.js';
 import { freePort, isPortFree } from '../../../src/infra/free-port.js';
-import type { HubProducer, OutgoingRecord } from '../../../src/kafka/kafka-client.js';
+import type { OutgoingRecord } from '../../../src/kafka/kafka-client.js';
 import { KafkajsClient } from '../../../src/kafka/kafkajs-client.js';
 import { DEAD_LETTER_HEADER } from '../../../src/runtime/dead-letter-publisher.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
@@ -19,6 +19,7 @@ import { cleanEnv, startCli, type CliRun } from '../../support/cli-process.js';
 import { RecordingProxy, type LoggedRequest } from '../../support/recording-proxy.js';
 import { RestartableKafkaBroker } from '../../support/restartable-kafka-broker.js';
 import { waitFor } from '../../support/runtime-harness.js';
+import { produceSteadily } from '../../support/steady-producer.js';
 import { infrastructure, uniqueName } from '../infrastructure.js';
 
 /**
@@ -243,7 +244,7 @@ concurrency: 3
 
     const producer = await client.producer();
     workspace.cleanups.push(() => producer.disconnect());
-    const production = produceSteadily(producer, topic, values, perSecond, { delivered, ahead });
+    const production = produceSteadily(producer, topic, values, perSecond, { backlog: { delivered, ahead } });
     production.done.catch(() => undefined);
 
     const outages: BrokerOutage[] = [];
@@ -306,36 +307,6 @@ async function probeWhileDown(hub: HubProcess, port: number, down: Promise<void>
     await Promise.race([sleep(1000), down]);
   }
   return { health, portFree };
-}
-
-/**
- * Sends `values` in slices at about `perSecond`, and with `backlog` no more than `ahead` records beyond
- * those delivered; a slice the broker does not take is sent again until it does.
- */
-function produceSteadily(producer: HubProducer, topic: string, values: OutgoingRecord[], perSecond: number, backlog?: { delivered: () => number; ahead: number }): { produced(): number; done: Promise<void> } {
-  const slice = Math.max(1, Math.round(perSecond / 10));
-  let produced = 0;
-  const done = (async () => {
-    const started = Date.now();
-    for (let start = 0; start < values.length; start += slice) {
-      while (backlog && produced - backlog.delivered() > backlog.ahead) await sleep(100);
-      const records = values.slice(start, start + slice);
-      const deadline = Date.now() + 300_000;
-      for (;;) {
-        try {
-          await producer.send(topic, records);
-          break;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await sleep(500);
-        }
-      }
-      produced += records.length;
-      const due = started + (produced / perSecond) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
-    }
-  })();
-  return { produced: () => produced, done };
 }
 
 // ---------------------------------------------------------------------------------------------
