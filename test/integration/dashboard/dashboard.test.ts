@@ -135,7 +135,7 @@ describe('dashboard in Chromium on a running hub', function () {
       await producer.send('crm.customer.v1', [{ key: customerId, value: bytes, headers: { 'correlation-id': correlationId } }]);
       await page.waitForFunction(([selector, before]) => Number(document.querySelector(selector as string)?.getAttribute('data-records')) > (before as number), [flowNode, recordsBefore] as const, { timeout: 20_000 });
       expect(Number(await page.getAttribute('#total-records', 'data-value'))).to.be.above(totalBefore);
-      expect(await page.locator(flowNode).textContent()).to.match(/rec\/s/).and.to.match(/\d+ in · \d+ out/);
+      expect(await page.locator(flowNode).textContent()).to.match(/rec\/s/).and.to.match(/[\d,]+ in · [\d,]+ out/);
 
       // The dead-letter browser finds it by the flow's name; its detail gives the reason and masks the name.
       await page.fill('#dlq-source', 'crm-customer-to-erp');

@@ -85,7 +85,10 @@ describe('http-sink on the real broker against a back-office simulator', functio
     expect(letter!.key!.toString()).to.equal(rejectedKey);
     expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('HTTP_422');
     expect(letter!.headers[DEAD_LETTER_HEADER.stage]).to.equal(`connector:${instance.name}`);
-    expect(letter!.headers[DEAD_LETTER_HEADER.attempts]).to.equal('1');
+    // A 4xx is not retried: the target answered 422 once. Earlier attempts of the same record may have met the
+    // injected 500s, 429s or the outage (which ones depends on timing), and the header counts those too.
+    expect(erp.stats().byStatus[422]).to.equal(1);
+    expect(Number(letter!.headers[DEAD_LETTER_HEADER.attempts])).to.be.within(1, 20);
     expect(letter!.headers[DEAD_LETTER_HEADER.originalTopic]).to.equal(topic);
     expect(letter!.headers[DEAD_LETTER_HEADER.originalOffset]).to.match(/^\d+$/);
     expect(letter!.headers['correlation-id']).to.equal(`corr-${rejectedKey}-3`);
