@@ -30,6 +30,28 @@ export class FlowCrashedError extends HubError {
 }
 
 /**
+ * One record under suspicion at a time in the whole process. Records gone through one by one after
+ * a crash each hold a turn from their marker's writing to its removal, so that a further crash names
+ * the record that caused it, not a record of another flow that happened to be awaiting its own step
+ * meanwhile (which would otherwise be blamed for the same two crashes and dead-lettered with it).
+ */
+class SuspectTurns {
+  private tail: Promise<void> = Promise.resolve();
+
+  /** Waits for the turn; the function returned gives it up (calling it again does nothing). */
+  async take(): Promise<() => void> {
+    let release!: () => void;
+    const previous = this.tail;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    return release;
+  }
+}
+
+/** The turns of each writer (one per process; tests play several processes in one). */
+const suspectTurns = new Map<string, SuspectTurns>();
+
+/**
  * Which records of each partition a flow is processing, written to a small file before it starts
  * on them and removed once it is done with them (whether they succeeded or not): a marker still
  * there when the next process starts on that partition means the process died while processing
@@ -70,6 +92,13 @@ export class FlowInFlightLog {
   static crashesOf(left: InFlightRecords | undefined, offset: string): number {
     if (!left || BigInt(offset) < BigInt(left.from) || BigInt(offset) > BigInt(left.to)) return 0;
     return left.crashes + 1;
+  }
+
+  /** Waits until no other record under suspicion is being processed in this process; the function returned ends the turn. */
+  takeSuspectTurn(): Promise<() => void> {
+    let turns = suspectTurns.get(this.writer);
+    if (!turns) suspectTurns.set(this.writer, (turns = new SuspectTurns()));
+    return turns.take();
   }
 
   /** Before processing `from`..`to` of the partition. */

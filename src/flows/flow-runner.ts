@@ -156,6 +156,7 @@ export class FlowRunner {
     const occurredAt: number[] = [];
     const crashed = this.noteInFlight(batch);
     let turnStartedAt = performance.now();
+    let giveUpSuspectTurn: (() => void) | undefined;
     try {
       for (const record of batch.records) {
         this.counters.recordsIn++;
@@ -168,7 +169,8 @@ export class FlowRunner {
             dead.push({ ...DeadLetterPublisher.fromRecord(record, error, crashes), headers: { ...record.headers, 'dlq-flow-step': 'flow' } });
             continue;
           }
-          // Record by record, so that a further crash names the record that caused it.
+          // Record by record, one suspect in the process at a time, so that a further crash names the record that caused it.
+          giveUpSuspectTurn = await this.inFlight?.takeSuspectTurn();
           this.inFlight?.begin(batch.topic, batch.partition, record.offset, record.offset, crashes);
         }
         const mark = journal.mark();
@@ -193,7 +195,11 @@ export class FlowRunner {
           dead.push({ ...DeadLetterPublisher.fromRecord(record, error, 1), headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : stageOf(error) } });
         }
         // Only a record being processed is blamed for a crash: not one that waits its turn while another flow brings the process down.
-        if (crashed) this.inFlight?.end(batch.topic, batch.partition);
+        if (crashed) {
+          this.inFlight?.end(batch.topic, batch.partition);
+          giveUpSuspectTurn?.();
+          giveUpSuspectTurn = undefined;
+        }
         if (performance.now() - turnStartedAt > MAX_TURN_MS) {
           await nextTurn();
           turnStartedAt = performance.now();
@@ -202,6 +208,7 @@ export class FlowRunner {
     } finally {
       // Processed, failed or given up: these records did not crash the process (producing them cannot).
       this.inFlight?.end(batch.topic, batch.partition);
+      giveUpSuspectTurn?.();
     }
     const last = batch.records.at(-1);
     if (crashed && last) this.inFlight?.settle(batch.topic, batch.partition, last.offset);

@@ -75,7 +75,7 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
     });
     const { flow, issues } = compileFlowFile({ file: 'fragile.yaml', text: withDeclaredTopics(FLOW, { in: CUSTOMER, out: CUSTOMER }) }, { schemas, steps: createStepRegistry([fragile]), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
     expect(issues).to.deep.equal([]);
-    const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }), undefined, new FlowInFlightLog(dir, process));
+    const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }), undefined, new FlowInFlightLog(dir, `${process} of ${dir}`));
     await runner.start();
     const handled = kafka.handlers.get(runner.groupId)!({ topic: 'in', partition: 0, records: batch }, control).then(() => 'done' as const);
     return Promise.race([handled, dead]);
@@ -116,5 +116,25 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
     expect(new FlowInFlightLog(dir, 'next process').leftover('in', 0, '5', '9'), 'records after the crashed ones').to.equal(undefined);
     log.end('in', 0);
     expect(new FlowInFlightLog(dir, 'next process').leftover('in', 0, '0', '4')).to.equal(undefined);
+  });
+
+  it('gives one suspect record in the process a turn at a time, so that a crash in one flow is not blamed on another flow awaiting its step', async () => {
+    const order: string[] = [];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-turns-'));
+    const turns = new FlowInFlightLog(path.join(dir, 'flow-a'), 'one process');
+    const otherFlow = new FlowInFlightLog(path.join(dir, 'flow-b'), 'one process');
+    const first = await turns.takeSuspectTurn();
+    const second = otherFlow.takeSuspectTurn().then((giveUp) => {
+      order.push('second has its turn');
+      return giveUp;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    order.push('first still holds it');
+    first();
+    first(); // giving it up twice changes nothing
+    (await second)();
+    expect(order).to.deep.equal(['first still holds it', 'second has its turn']);
+    (await turns.takeSuspectTurn())();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
