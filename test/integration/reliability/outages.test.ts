@@ -32,7 +32,7 @@ const SOAK = process.env.CRM_HUB_SOAK === '1';
 // `ahead`: how far the producer may run ahead of the sink, so that on a slow machine too the broker stops mid-stream.
 const BROKER_OUTAGE = SOAK ? { records: 50_000, outages: 3, downMs: 30_000, perSecond: 1500, ahead: 5000 } : { records: 3000, outages: 1, downMs: 30_000, perSecond: 300, ahead: 500 };
 // `during` arrive at once as the outage starts and are followed try by try; in the soak, `streamed` keep coming through it.
-const SINK_OUTAGE = SOAK ? { before: 2000, during: 30, streamed: 1500, after: 2000, downMs: 60_000 } : { before: 20, during: 30, streamed: 0, after: 20, downMs: 60_000 };
+const SINK_OUTAGE = SOAK ? { before: 2000, during: 30, streamed: 1500, after: 2000, downMs: 60_000 } : { before: 20, during: 30, streamed: 0, after: 20, downMs: 90_000 };
 // Six tries whose backoff ceilings are 0.5, 1, 2, 4 and 8 s: at most 15.5 s of waiting, well inside the 60 s outage,
 // and never capped by maxDelayMs, so that the waits keep growing.
 const SINK_RETRY = { attempts: 6, initialDelayMs: 500, maxDelayMs: 8000, multiplier: 2 };
