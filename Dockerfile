@@ -11,4 +11,4 @@ ENV CRM_HUB_PORT=8080
 # Inside the container every interface is the container's own; the port mapping decides who reaches it.
 ENV CRM_HUB_HOST=0.0.0.0
 EXPOSE 8080
-CMD ["node", "dist/src/cli/main.js", "run"]
+CMD ["node", "dist/src/interfaces/cli/main.js", "run"]

@@ -7,7 +7,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      // Library code throws HubError subclasses only (see src/errors/hub-error.ts).
+      // Library code throws HubError subclasses only (see src/core/hub-error.ts).
       'no-throw-literal': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

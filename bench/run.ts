@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeError } from '../src/errors/hub-error.js';
+import { describeError } from '../src/core/hub-error.js';
 import { BenchInfrastructure } from './runner/bench-infrastructure.js';
 import { parseBenchOptions, type BenchOptions } from './runner/bench-options.js';
 import { BENCHMARK_NAMES } from './runner/benchmark-catalog.js';

@@ -6,8 +6,8 @@ import { BenchError } from '../runner/bench-error.js';
 import type { Benchmark } from '../runner/benchmark.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The CLI as `npm ci` builds it and as a user runs it (`node dist/src/cli/main.js`, `npx --offline crm-hub`). */
-const BUILT_CLI = path.join(PROJECT_ROOT, 'dist/src/cli/main.js');
+/** The CLI as `npm ci` builds it and as a user runs it (`node dist/src/interfaces/cli/main.js`, `npx --offline crm-hub`). */
+const BUILT_CLI = path.join(PROJECT_ROOT, 'dist/src/interfaces/cli/main.js');
 
 /** One fresh process to its exit, in milliseconds; its stdout for the caller to check. */
 function timeProcess(args: string[]): Promise<{ ms: number; stdout: string }> {
@@ -48,7 +48,7 @@ async function checkBuildIsCurrent(): Promise<void> {
   if (!built) throw new BenchError('BENCH_NOT_BUILT', `${BUILT_CLI} does not exist: run npm run build first`);
   const sourceDir = path.join(PROJECT_ROOT, 'src/cli');
   for (const name of await fs.readdir(sourceDir)) {
-    if ((await fs.stat(path.join(sourceDir, name))).mtimeMs > built.mtimeMs) throw new BenchError('BENCH_STALE_BUILD', `src/cli/${name} is newer than ${path.relative(PROJECT_ROOT, BUILT_CLI)}: run npm run build first`);
+    if ((await fs.stat(path.join(sourceDir, name))).mtimeMs > built.mtimeMs) throw new BenchError('BENCH_STALE_BUILD', `src/interfaces/cli/${name} is newer than ${path.relative(PROJECT_ROOT, BUILT_CLI)}: run npm run build first`);
   }
 }
 
@@ -59,7 +59,7 @@ async function checkBuildIsCurrent(): Promise<void> {
  */
 export const cliHelpBenchmark: Benchmark = {
   name: 'cli-help',
-  description: 'The built CLI (node dist/src/cli/main.js) answering --help in a fresh process: the top level, every command and every subcommand; median of N rounds, against `node -e 0` started the same way in the same rounds.',
+  description: 'The built CLI (node dist/src/interfaces/cli/main.js) answering --help in a fresh process: the top level, every command and every subcommand; median of N rounds, against `node -e 0` started the same way in the same rounds.',
   async run(context) {
     await checkBuildIsCurrent();
     const rounds = context.quick ? 5 : 15;
@@ -83,7 +83,7 @@ export const cliHelpBenchmark: Benchmark = {
     const [slowestName, slowestMs] = Object.entries(medians).sort((a, b) => b[1] - a[1])[0]!;
     const baseline = { name: 'node -e 0', value: Math.round(median(baselineMs)), unit: 'ms' };
     context.log(`node -e 0 ${baseline.value} ms; top level ${medians['(top level)']} ms; slowest ${slowestName} ${slowestMs} ms`);
-    const timed = `from spawn to exit of a fresh \`node dist/src/cli/main.js … --help\` process, median of ${rounds} rounds`;
+    const timed = `from spawn to exit of a fresh \`node dist/src/interfaces/cli/main.js … --help\` process, median of ${rounds} rounds`;
     return {
       figures: [
         { name: 'crm-hub --help', value: medians['(top level)']!, unit: 'ms', measured: `${timed}. Baseline: \`node -e 0\` spawned the same way in the same rounds`, baseline },

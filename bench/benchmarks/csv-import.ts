@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { projectRoot } from '../../src/infra/project-root.js';
+import { projectRoot } from '../../src/platform/infra/project-root.js';
 import { BenchError } from '../runner/bench-error.js';
 import type { Benchmark } from '../runner/benchmark.js';
 import { connectBenchKafka } from '../support/bench-kafka.js';
@@ -92,7 +92,7 @@ export const csvImportBenchmark: Benchmark = {
         const started = performance.now();
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', path.join(projectRoot(), 'src', 'cli', 'main.ts'), 'import', csv, '--topic', topic, '--key', 'customerId', '--columns', columns, '--encoding', 'auto', '--quarantine-topic', quarantine],
+          ['--import', 'tsx', path.join(projectRoot(), 'src', 'interfaces', 'cli', 'main.ts'), 'import', csv, '--topic', topic, '--key', 'customerId', '--columns', columns, '--encoding', 'auto', '--quarantine-topic', quarantine],
           { cwd: projectRoot(), env: { ...process.env, KAFKA_BROKERS: context.brokers.join(','), SCHEMA_REGISTRY_URL: context.registryUrl, CRM_HUB_SCHEMAS_DIR: path.join(context.workDir, 'schemas'), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
         );
         let stderr = '';
@@ -132,7 +132,7 @@ export const csvImportBenchmark: Benchmark = {
             baseline: { name: `import of ${SMALL_ROWS} rows`, value: baseline.peakMiB, unit: 'MiB' },
           },
         ],
-        notes: ['csv-import runs the real command in its own process (node --import tsx src/cli/main.ts import ...): its RSS includes Node, tsx and kafkajs'],
+        notes: ['csv-import runs the real command in its own process (node --import tsx src/interfaces/cli/main.ts import ...): its RSS includes Node, tsx and kafkajs'],
         details: { rows, fileBytes: bytes, seconds: run.seconds, parseSeconds, importSummary: run.summary.trim(), smallRows: SMALL_ROWS, smallPeakMiB: baseline.peakMiB },
       };
     } finally {

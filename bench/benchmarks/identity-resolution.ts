@@ -1,6 +1,6 @@
-import { evaluateResolution } from '../../src/identity/match-quality.js';
-import { extractObservation } from '../../src/identity/observation-extractor.js';
-import { generateSyntheticEvents } from '../../src/identity/synthetic/synthetic-events.js';
+import { evaluateResolution } from '../../src/domain/identity/match-quality.js';
+import { extractObservation } from '../../src/domain/identity/observation-extractor.js';
+import { generateSyntheticEvents } from '../../src/demo/synthetic/synthetic-events.js';
 import { BenchError } from '../runner/bench-error.js';
 import type { Benchmark } from '../runner/benchmark.js';
 import { collectGarbage, RssSampler } from '../support/rss-sampler.js';

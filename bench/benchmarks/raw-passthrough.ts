@@ -1,4 +1,4 @@
-import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
+import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import type { Benchmark } from '../runner/benchmark.js';
 import { InputTopic } from '../support/input-topic.js';
 import { connectBenchKafka, CLIENT_NOTE } from '../support/bench-kafka.js';

@@ -1,4 +1,4 @@
-import type { BatchHandler, HubProducer, OutgoingRecord } from '../../src/kafka/kafka-client.js';
+import type { BatchHandler, HubProducer, OutgoingRecord } from '../../src/platform/kafka/kafka-client.js';
 import { InMemoryKafka } from '../../test/support/in-memory-kafka.js';
 import { BenchError } from '../runner/bench-error.js';
 

@@ -4,7 +4,7 @@
  * `npm run bench` and the profiling scripts at them. Profiling means measuring again after every
  * change; starting Kafka and the registry each time would take longer than the measurement.
  */
-import { describeError } from '../../src/errors/hub-error.js';
+import { describeError } from '../../src/core/hub-error.js';
 import { BenchInfrastructure } from '../runner/bench-infrastructure.js';
 
 const log = (message: string) => process.stderr.write(`[infrastructure] ${message}\n`);

@@ -1,4 +1,4 @@
-import { HubError } from '../../src/errors/hub-error.js';
+import { HubError } from '../../src/core/hub-error.js';
 
 /** A benchmark that could not be set up or finished: nothing in a benchmark is retried. */
 export class BenchError extends HubError {

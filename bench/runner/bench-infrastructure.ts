@@ -2,12 +2,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { APICURIO_VERSION } from '../../src/avro/embedded-schema-registry.js';
-import type { SchemaRegistryEndpoint } from '../../src/avro/schema-registry-endpoint.js';
-import { provideSchemaRegistry } from '../../src/avro/schema-registry-provider.js';
-import { KAFKA_VERSION } from '../../src/kafka/embedded-kafka-broker.js';
-import type { KafkaEndpoint } from '../../src/kafka/kafka-endpoint.js';
-import { provideKafka } from '../../src/kafka/kafka-provider.js';
+import { APICURIO_VERSION } from '../../src/platform/avro/embedded-schema-registry.js';
+import type { SchemaRegistryEndpoint } from '../../src/platform/avro/schema-registry-endpoint.js';
+import { provideSchemaRegistry } from '../../src/platform/avro/schema-registry-provider.js';
+import { KAFKA_VERSION } from '../../src/platform/kafka/embedded-kafka-broker.js';
+import type { KafkaEndpoint } from '../../src/platform/kafka/kafka-endpoint.js';
+import { provideKafka } from '../../src/platform/kafka/kafka-provider.js';
 import type { ServiceVersions } from './machine-details.js';
 
 /**
@@ -44,7 +44,7 @@ export class BenchInfrastructure {
     return {
       kafka: { origin: kafka?.origin ?? 'none', version: kafka?.origin === 'embedded' ? KAFKA_VERSION : kafka?.origin === 'testcontainers' ? (process.env.CRM_HUB_KAFKA_IMAGE ?? 'confluentinc/cp-kafka:7.9.0') : 'unknown (KAFKA_BROKERS)', brokers: kafka?.brokers ?? [] },
       schemaRegistry: { origin: registry?.origin ?? 'none', version: registry?.origin === 'embedded' ? `Apicurio ${APICURIO_VERSION}` : 'unknown (SCHEMA_REGISTRY_URL)' },
-      kafkaClient: `kafkajs ${kafkajsVersion()} through crm-hub's KafkajsClient (src/kafka/kafkajs-client.ts)`,
+      kafkaClient: `kafkajs ${kafkajsVersion()} through crm-hub's KafkajsClient (src/platform/kafka/kafkajs-client.ts)`,
     };
   }
 

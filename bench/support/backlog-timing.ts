@@ -1,4 +1,4 @@
-import type { HubAdmin } from '../../src/kafka/kafka-client.js';
+import type { HubAdmin } from '../../src/platform/kafka/kafka-client.js';
 import { BenchError } from '../runner/bench-error.js';
 import { topicEnds, waitForCommittedEnd } from './committed-end.js';
 

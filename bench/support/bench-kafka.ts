@@ -1,7 +1,7 @@
-import { AvroSerde } from '../../src/avro/avro-serde.js';
-import { SchemaRegistryClient } from '../../src/avro/schema-registry-client.js';
-import type { HubAdmin, KafkaClient, TopicSpec } from '../../src/kafka/kafka-client.js';
-import { KafkajsClient } from '../../src/kafka/kafkajs-client.js';
+import { AvroSerde } from '../../src/platform/avro/avro-serde.js';
+import { SchemaRegistryClient } from '../../src/platform/avro/schema-registry-client.js';
+import type { HubAdmin, KafkaClient, TopicSpec } from '../../src/platform/kafka/kafka-client.js';
+import { KafkajsClient } from '../../src/platform/kafka/kafkajs-client.js';
 import type { BenchmarkContext } from '../runner/benchmark.js';
 
 /** The hub's own Kafka client, serde and an admin connection, configured as `crm-hub run` configures them. */

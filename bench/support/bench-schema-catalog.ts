@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
-import { projectRoot } from '../../src/infra/project-root.js';
+import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { projectRoot } from '../../src/platform/infra/project-root.js';
 
 const BENCH_SCHEMAS = fileURLToPath(new URL('../schemas/', import.meta.url));
 

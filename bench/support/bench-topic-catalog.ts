@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
-import { projectRoot } from '../../src/infra/project-root.js';
+import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { projectRoot } from '../../src/platform/infra/project-root.js';
 
 /** A topic as topics.json declares it: the record its values hold and its key field. */
 export interface BenchTopic {

@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AvroSerde } from '../../src/avro/avro-serde.js';
-import type { SchemaCatalog } from '../../src/avro/schema-catalog.js';
+import type { AvroSerde } from '../../src/platform/avro/avro-serde.js';
+import type { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import { loadHubConnectors } from '../../src/hub/hub-connectors.js';
-import type { KafkaClient } from '../../src/kafka/kafka-client.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { ConnectorRuntime } from '../../src/runtime/connector-runtime.js';
+import type { KafkaClient } from '../../src/platform/kafka/kafka-client.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
+import { ConnectorRuntime } from '../../src/connect/runtime/connector-runtime.js';
 import { BenchError } from '../runner/bench-error.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SchemaCatalog } from '../../src/avro/schema-catalog.js';
+import type { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import { BenchError } from '../runner/bench-error.js';
 import type { BenchmarkContext, Figure } from '../runner/benchmark.js';
 import { InputTopic } from './input-topic.js';

@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AvroSerde } from '../../src/avro/avro-serde.js';
-import type { SchemaCatalog } from '../../src/avro/schema-catalog.js';
+import type { AvroSerde } from '../../src/platform/avro/avro-serde.js';
+import type { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import { FlowRuntime } from '../../src/flows/flow-runtime.js';
 import type { FlowRunner } from '../../src/flows/flow-runner.js';
 import { createStepRegistry } from '../../src/flows/step-registry.js';
-import type { KafkaClient } from '../../src/kafka/kafka-client.js';
-import { createLogger } from '../../src/observability/logger.js';
+import type { KafkaClient } from '../../src/platform/kafka/kafka-client.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
 import { BenchError } from '../runner/bench-error.js';
 import type { TimedConsumer } from './backlog-timing.js';
 

@@ -4,10 +4,10 @@
  * command, and says when it took its first record after a resume, so that the benchmark can time
  * several processes of one consumer group from the moment any of them started.
  */
-import { AvroSerde } from '../../src/avro/avro-serde.js';
-import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
-import { SchemaRegistryClient } from '../../src/avro/schema-registry-client.js';
-import { KafkajsClient } from '../../src/kafka/kafkajs-client.js';
+import { AvroSerde } from '../../src/platform/avro/avro-serde.js';
+import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { SchemaRegistryClient } from '../../src/platform/avro/schema-registry-client.js';
+import { KafkajsClient } from '../../src/platform/kafka/kafkajs-client.js';
 import { FlowHost } from './flow-host.js';
 import { sendHelperEvent, serveHelperCommands } from './helper-process-child.js';
 import { collectGarbage } from './rss-sampler.js';

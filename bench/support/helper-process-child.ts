@@ -1,4 +1,4 @@
-import { describeError } from '../../src/errors/hub-error.js';
+import { describeError } from '../../src/core/hub-error.js';
 import type { HelperMessage, HelperRequest } from './helper-process-protocol.js';
 
 /**

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { freePort } from '../../src/infra/free-port.js';
-import { projectRoot } from '../../src/infra/project-root.js';
-import { SupervisedProcess } from '../../src/infra/supervised-process.js';
+import { freePort } from '../../src/platform/infra/free-port.js';
+import { projectRoot } from '../../src/platform/infra/project-root.js';
+import { SupervisedProcess } from '../../src/platform/infra/supervised-process.js';
 import { BenchError } from '../runner/bench-error.js';
 import { childProcessNamed, processRssBytes } from './process-rss.js';
 
@@ -43,7 +43,7 @@ export class HubProcess {
     const supervised = SupervisedProcess.start({
       name: settings.label,
       command: process.execPath,
-      args: ['--import', 'tsx', path.join(projectRoot(), 'src', 'cli', 'main.ts'), 'run'],
+      args: ['--import', 'tsx', path.join(projectRoot(), 'src', 'interfaces', 'cli', 'main.ts'), 'run'],
       cwd: projectRoot(),
       env: {
         ...env,

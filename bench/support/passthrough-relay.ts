@@ -1,4 +1,4 @@
-import type { HubConsumer, HubProducer, KafkaClient } from '../../src/kafka/kafka-client.js';
+import type { HubConsumer, HubProducer, KafkaClient } from '../../src/platform/kafka/kafka-client.js';
 import type { TimedConsumer } from './backlog-timing.js';
 
 export interface RelaySettings {

@@ -1,5 +1,5 @@
-import { DIVISIONS } from '../../src/identity/synthetic/administrative-divisions.js';
-import { residentIdNumber } from '../../test/fixtures/resident-id-number.js';
+import { DIVISIONS } from '../../src/demo/synthetic/administrative-divisions.js';
+import { residentIdNumber } from '../../src/demo/synthetic/resident-id-number.js';
 
 const SURNAMES = ['wang', 'li', 'zhang', 'liu', 'chen', 'yang', 'huang', 'zhao', 'wu', 'zhou', 'xu', 'sun', 'ma', 'zhu', 'hu', 'guo', 'ouyang'];
 const GIVEN_NAMES = ['wei', 'fang', 'na', 'min', 'jing', 'qiang', 'lei', 'jun', 'yang', 'jie', 'xiuying', 'guiying', 'haibo', 'junjie', 'haoran', 'xinyi'];

@@ -1,4 +1,4 @@
-import type { HubAdmin } from '../../src/kafka/kafka-client.js';
+import type { HubAdmin } from '../../src/platform/kafka/kafka-client.js';
 
 /** Records a topic holds (end minus start offset, over every partition). */
 export async function topicRecordCount(admin: HubAdmin, topic: string): Promise<number> {

@@ -1,4 +1,4 @@
-import type { HubProducer, OutgoingRecord } from '../../src/kafka/kafka-client.js';
+import type { HubProducer, OutgoingRecord } from '../../src/platform/kafka/kafka-client.js';
 
 export interface SeedOptions {
   /** Index of the first record, so that a second seeding of one topic goes on where the first stopped. */

@@ -1,6 +1,6 @@
-import { DIVISIONS } from '../../src/identity/synthetic/administrative-divisions.js';
-import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, SURNAMES } from '../../src/identity/synthetic/chinese-names.js';
-import { residentIdNumber } from '../../test/fixtures/resident-id-number.js';
+import { DIVISIONS } from '../../src/demo/synthetic/administrative-divisions.js';
+import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, SURNAMES } from '../../src/demo/synthetic/chinese-names.js';
+import { residentIdNumber } from '../../src/demo/synthetic/resident-id-number.js';
 import { sampleCustomer } from '../../test/fixtures/sample-records.js';
 
 const SEGMENTS = ['PLATINUM', 'GOLD', 'SILVER', 'BRONZE', 'UNCLASSIFIED'] as const;

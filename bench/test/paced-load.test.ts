@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/runtime/webhook-signature.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/connect/runtime/webhook-signature.js';
 import { paced } from '../support/paced-load.js';
 
 interface Receiver {

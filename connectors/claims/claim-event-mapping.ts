@@ -1,5 +1,5 @@
-import { fieldReader, nameBasedUuid } from '../../src/connectors/field-reader.js';
-import { HubError } from '../../src/errors/hub-error.js';
+import { fieldReader, nameBasedUuid } from '../../src/connect/sdk/field-reader.js';
+import { HubError } from '../../src/core/hub-error.js';
 
 /**
  * The claims system's event, as it pushes it and lists it (GET /api/claim-events): one flat object

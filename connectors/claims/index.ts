@@ -1,6 +1,6 @@
-import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { changeFeedPoll, changeFeedPollProperty } from '../../src/connectors/change-feed-poll.js';
-import { rejectingUnmappable } from '../../src/connectors/rejecting-unmappable.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connect/sdk/connector-definition.js';
+import { changeFeedPoll, changeFeedPollProperty } from '../../src/connect/sdk/change-feed-poll.js';
+import { rejectingUnmappable } from '../../src/connect/sdk/rejecting-unmappable.js';
 import { claimEventNo, claimNumberOf, toCanonicalClaim, type ClaimMappingOptions } from './claim-event-mapping.js';
 
 const TOPIC = 'claims.claim.v1';

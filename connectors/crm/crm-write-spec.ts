@@ -1,5 +1,5 @@
-import type { JSONSchema } from '../../src/connectors/connector-definition.js';
-import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
+import type { JSONSchema } from '../../src/connect/sdk/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 
 /** The settings of the sinks that write back to the CRM (crm-flags, crm-golden): its API and a token allowed to write. */
 export const CRM_WRITE_SPEC = {

@@ -1,6 +1,6 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type SinkRecord } from '../../src/connectors/connector-definition.js';
-import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connectors/http-delivery.js';
-import { requestHeaders } from '../../src/connectors/api-request-headers.js';
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connect/sdk/http-delivery.js';
+import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
 import { CRM_WRITE_SPEC } from './crm-write-spec.js';
 import { flagToCrm } from './customer-mapping.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
-import { pollChangeFeed } from '../../src/connectors/change-feed.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connect/sdk/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
+import { pollChangeFeed } from '../../src/connect/sdk/change-feed.js';
 import { customerFromCrm, mergedCustomer, type EventMeta } from './customer-mapping.js';
 
 const TOPIC = 'crm.customer.v1';

@@ -1,6 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
-import { HubError } from '../../src/errors/hub-error.js';
+import { HubError } from '../../src/core/hub-error.js';
 import { lineAlignedChunks, linesOf, type LineAlignedChunk } from './line-aligned-chunks.js';
 
 /** What a file is declared to be. `gbk` is read as GB18030, its superset (as browsers read gbk); `auto` is decided from the file. */

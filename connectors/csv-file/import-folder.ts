@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { HubError } from '../../src/errors/hub-error.js';
+import { HubError } from '../../src/core/hub-error.js';
 import { checkCsvEncoding, type CsvCharset, type CsvEncoding } from './csv-encoding.js';
 import { readCsvRows, type CsvReadPosition, type CsvRow } from './csv-rows.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/observability/logger.js';
+import type { Logger } from '../../src/platform/observability/logger.js';
 import type { CsvReadPosition } from './csv-rows.js';
 
 /** Rows done of the file being imported, how far into it (bytes) and the rate, logged per batch: what a progress bar would show. */

@@ -1,7 +1,7 @@
-import { HubError } from '../../src/errors/hub-error.js';
+import { HubError } from '../../src/core/hub-error.js';
 import { stableUuid } from './stable-uuid.js';
-import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
-import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connectors/connector-definition.js';
+import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connect/sdk/connector-definition.js';
 import { CSV_ENCODINGS, CsvEncodingError } from './csv-encoding.js';
 import type { CsvReadPosition, CsvRow } from './csv-rows.js';
 import { ImportFolder } from './import-folder.js';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { HubError } from '../../src/errors/hub-error.js';
+import { HubError } from '../../src/core/hub-error.js';
 
 const NEWLINE = 0x0a;
 

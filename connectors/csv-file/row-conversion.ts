@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { explainInvalidValue } from '../../src/avro/invalid-value-explanation.js';
+import { explainInvalidValue } from '../../src/platform/avro/invalid-value-explanation.js';
 
 export type CellType = 'string' | 'int' | 'decimal' | 'date' | 'timestamp' | 'boolean';
 

@@ -1,4 +1,4 @@
-import type { SourceRecord } from '../../src/connectors/connector-definition.js';
+import type { SourceRecord } from '../../src/connect/sdk/connector-definition.js';
 
 /** How the ERP's own JSON looks: SAP-style field names, amounts as strings with two decimals. */
 

@@ -1,10 +1,10 @@
 import type { AxiosInstance } from 'axios';
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
-import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
-import { deliveredUnlessFailed } from '../../src/connectors/http-delivery.js';
-import { requestHeaders } from '../../src/connectors/api-request-headers.js';
-import { HubError } from '../../src/errors/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
+import { deliveredUnlessFailed } from '../../src/connect/sdk/http-delivery.js';
+import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
+import { HubError } from '../../src/core/hub-error.js';
+import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
 import { postingReference, toCustomerXref, toErpCustomer, toPremiumPosting, XREF_TOPIC } from './erp-mapping.js';
 
 const spec = {

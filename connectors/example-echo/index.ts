@@ -1,5 +1,5 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema } from '../../src/connectors/connector-definition.js';
-import { HubError } from '../../src/errors/hub-error.js';
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema } from '../../src/connect/sdk/connector-definition.js';
+import { HubError } from '../../src/core/hub-error.js';
 
 /**
  * The reference sink: it delivers nowhere, it remembers. Each delivered record's key is appended

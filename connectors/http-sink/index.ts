@@ -1,8 +1,8 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
-import { REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
-import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connectors/http-delivery.js';
-import { requestHeaders } from '../../src/connectors/api-request-headers.js';
-import { signWebhook, SIGNATURE_HEADER } from '../../src/runtime/webhook-signature.js';
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import { REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
+import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connect/sdk/http-delivery.js';
+import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
+import { signWebhook, SIGNATURE_HEADER } from '../../src/connect/runtime/webhook-signature.js';
 import { compileUrlTemplate, templateHost } from './url-template.js';
 
 const spec = {

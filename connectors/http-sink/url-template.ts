@@ -1,5 +1,5 @@
-import { ConfigError } from '../../src/errors/hub-error.js';
-import type { SinkRecord } from '../../src/connectors/connector-definition.js';
+import { ConfigError } from '../../src/core/hub-error.js';
+import type { SinkRecord } from '../../src/connect/sdk/connector-definition.js';
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 

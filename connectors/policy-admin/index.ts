@@ -1,6 +1,6 @@
-import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connectors/connector-definition.js';
-import { changeFeedPoll, changeFeedPollProperty } from '../../src/connectors/change-feed-poll.js';
-import { rejectingUnmappable } from '../../src/connectors/rejecting-unmappable.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type SourceRecord } from '../../src/connect/sdk/connector-definition.js';
+import { changeFeedPoll, changeFeedPollProperty } from '../../src/connect/sdk/change-feed-poll.js';
+import { rejectingUnmappable } from '../../src/connect/sdk/rejecting-unmappable.js';
 import { PRODUCT_LINES, policyEventNo, policyNumberOf, toCanonicalPolicy, type PolicyMappingOptions } from './policy-event-mapping.js';
 
 const TOPIC = 'policy.policy.v1';

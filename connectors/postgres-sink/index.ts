@@ -1,9 +1,9 @@
 import avro from 'avsc';
 import pg from 'pg';
-import { shortNameOf } from '../../src/avro/avro-names.js';
-import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
-import { HubError } from '../../src/errors/hub-error.js';
+import { shortNameOf } from '../../src/platform/avro/avro-names.js';
+import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import { HubError } from '../../src/core/hub-error.js';
 import { postgresFailure } from './postgres-failure-classifier.js';
 import { columnsOf, columnValue, snakeCase, type TableColumn } from './table-columns.js';
 import { upsertSql } from './upsert-statement.js';

@@ -1,4 +1,4 @@
-import { HubError } from '../../src/errors/hub-error.js';
+import { HubError } from '../../src/core/hub-error.js';
 
 /**
  * Whether trying again may help, by SQLSTATE class: lost connections, serialization failures,

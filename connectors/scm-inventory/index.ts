@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { defineConnector, type ConfigOf, type JSONSchema, type PollResult } from '../../src/connectors/connector-definition.js';
-import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
-import { requestHeaders } from '../../src/connectors/api-request-headers.js';
-import { HubError } from '../../src/errors/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { defineConnector, type ConfigOf, type JSONSchema, type PollResult } from '../../src/connect/sdk/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
+import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
+import { HubError } from '../../src/core/hub-error.js';
+import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
 import { INVENTORY_TOPIC, toInventoryRecord } from './scm-mapping.js';
 
 const spec = {

@@ -1,8 +1,8 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connectors/connector-definition.js';
-import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connectors/http-api-properties.js';
-import { requestHeaders } from '../../src/connectors/api-request-headers.js';
-import { DeliveryError } from '../../src/runtime/delivery-error.js';
-import { deliveryErrorFromHttp } from '../../src/runtime/http-failure-classifier.js';
+import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
+import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
+import { DeliveryError } from '../../src/connect/runtime/delivery-error.js';
+import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
 import { toReservation } from './scm-mapping.js';
 
 const spec = {

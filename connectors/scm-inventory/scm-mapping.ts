@@ -1,4 +1,4 @@
-import type { SourceRecord } from '../../src/connectors/connector-definition.js';
+import type { SourceRecord } from '../../src/connect/sdk/connector-definition.js';
 
 /** How the SCM's own JSON looks (SAP-MM-like field names) and how it maps to canonical records. */
 

@@ -1,5 +1,5 @@
-import type { RetrySettings } from '../config/connector-instance-config.js';
-import { HubError } from '../errors/hub-error.js';
+import type { RetrySettings } from '../platform/config/connector-instance-config.js';
+import { HubError } from '../core/hub-error.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { MaybePromise } from './steps/maybe-promise.js';
 import type { FlowTopic } from './flow-topics.js';

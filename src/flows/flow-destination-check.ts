@@ -1,8 +1,8 @@
 import type avro from 'avsc';
-import { closestNames } from '../avro/closest-names.js';
-import type { SchemaCatalog } from '../avro/schema-catalog.js';
-import type { ConfigIssue, ConfigPath } from '../config/config-issue.js';
-import type { ConfigYaml } from '../config/config-yaml-reader.js';
+import { closestNames } from '../platform/avro/closest-names.js';
+import type { SchemaCatalog } from '../platform/avro/schema-catalog.js';
+import type { ConfigIssue, ConfigPath } from '../platform/config/config-issue.js';
+import type { ConfigYaml } from '../platform/config/config-yaml-reader.js';
 import type { FlowTopics } from './flow-topics.js';
 
 /**

@@ -1,5 +1,5 @@
-import { formatConfigIssue, type ConfigIssue } from '../config/config-issue.js';
-import { ConfigError } from '../errors/hub-error.js';
+import { formatConfigIssue, type ConfigIssue } from '../platform/config/config-issue.js';
+import { ConfigError } from '../core/hub-error.js';
 
 /** Flow files with at least one problem; `issues` lists every one of them, in file order. */
 export class FlowFileError extends ConfigError {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HubError } from '../errors/hub-error.js';
+import { HubError } from '../core/hub-error.js';
 
 /** The records of one partition a flow was processing: offsets `from`..`to`, and how many process crashes they already went through. */
 export interface InFlightRecords {

@@ -1,4 +1,4 @@
-import type { ConfigIssueCode } from '../config/config-issue.js';
+import type { ConfigIssueCode } from '../platform/config/config-issue.js';
 
 // Every code an issue may carry: a Record over the union, so the compiler notices when one is added.
 const KNOWN_CODES: Readonly<Record<ConfigIssueCode, true>> = {

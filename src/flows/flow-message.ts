@@ -1,4 +1,4 @@
-import type { RecordHeaders } from '../kafka/kafka-client.js';
+import type { RecordHeaders } from '../platform/kafka/kafka-client.js';
 
 /** Where a message goes: a topic (Avro with `schema`, else the schema of the message's record), or a sink connector instance. */
 export type FlowDestination = { topic: string; schema?: string } | { connector: string };

@@ -1,4 +1,4 @@
-import type { RecordHeaders } from '../kafka/kafka-client.js';
+import type { RecordHeaders } from '../platform/kafka/kafka-client.js';
 
 /** One message a flow produced under test, as a consumer of its destination would read it back. */
 export interface ActualOutput {

@@ -1,8 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import type { ConfigIssue } from '../config/config-issue.js';
-import { compileConfigSchema } from '../config/config-schema-compiler.js';
-import { readConfigYaml, type ConfigYaml } from '../config/config-yaml-reader.js';
-import { validateAgainstSchema } from '../config/schema-issues.js';
+import type { ConfigIssue } from '../platform/config/config-issue.js';
+import { compileConfigSchema } from '../platform/config/config-schema-compiler.js';
+import { readConfigYaml, type ConfigYaml } from '../platform/config/config-yaml-reader.js';
+import { validateAgainstSchema } from '../platform/config/schema-issues.js';
 
 const headers = { type: 'object', additionalProperties: { type: 'string' }, description: 'Kafka headers.' } as const;
 const key = { type: ['string', 'null'], description: 'The Kafka key.' } as const;

@@ -1,6 +1,6 @@
-import { closestNames } from '../avro/closest-names.js';
-import type { SchemaCatalog } from '../avro/schema-catalog.js';
-import type { TopicFormat } from '../avro/topic-info.js';
+import { closestNames } from '../platform/avro/closest-names.js';
+import type { SchemaCatalog } from '../platform/avro/schema-catalog.js';
+import type { TopicFormat } from '../platform/avro/topic-info.js';
 
 /** A topic a flow may read or write: its record and how its values are written. */
 export interface FlowTopic {

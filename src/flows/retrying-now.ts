@@ -1,5 +1,5 @@
-import type { RetryPolicy } from '../runtime/retry-policy.js';
-import { retrying, StoppingError } from '../runtime/retrying.js';
+import type { RetryPolicy } from '../connect/runtime/retry-policy.js';
+import { retrying, StoppingError } from '../connect/runtime/retrying.js';
 import type { MaybePromise } from './steps/maybe-promise.js';
 
 /**

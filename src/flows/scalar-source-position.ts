@@ -1,4 +1,4 @@
-import type { TextPosition } from '../config/config-yaml-reader.js';
+import type { TextPosition } from '../platform/config/config-yaml-reader.js';
 
 /** How far ahead a character of the value is looked for in the source (quotes, escapes, indentation). */
 const LOOKAHEAD = 80;

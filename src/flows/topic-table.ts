@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AvroSerde } from '../avro/avro-serde.js';
-import type { HubConsumer, KafkaClient } from '../kafka/kafka-client.js';
-import { restartAfterCrash } from '../kafka/restart-after-crash.js';
-import type { Logger } from '../observability/logger.js';
+import type { AvroSerde } from '../platform/avro/avro-serde.js';
+import type { HubConsumer, KafkaClient } from '../platform/kafka/kafka-client.js';
+import { restartAfterCrash } from '../platform/kafka/restart-after-crash.js';
+import type { Logger } from '../platform/observability/logger.js';
 import type { LookupTable } from './flow-step.js';
-import { describeError, HubError } from '../errors/hub-error.js';
+import { describeError, HubError } from '../core/hub-error.js';
 
 const RESTART_DELAY_MS = 2000;
 

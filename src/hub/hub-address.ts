@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors/hub-error.js';
+import { ConfigError } from '../core/hub-error.js';
 
 /** Where the hub's HTTP server (admin API, webhooks, /health) listens. */
 export interface HubListenAddress {

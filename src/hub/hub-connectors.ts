@@ -1,11 +1,11 @@
-import type { ConnectorInstanceConfig, HubConfig } from '../config/connector-instance-config.js';
-import { redactConfig } from '../config/config-redaction.js';
-import { formatConfigIssue } from '../config/config-issue.js';
-import { HubConfigError } from '../config/hub-config-error.js';
-import { readConfigFile } from '../config/hub-config-loader.js';
-import { validateHubConfig } from '../config/hub-config-validation.js';
-import { ConnectorCatalog } from '../connectors/connector-catalog.js';
-import type { Logger } from '../observability/logger.js';
+import type { ConnectorInstanceConfig, HubConfig } from '../platform/config/connector-instance-config.js';
+import { redactConfig } from '../platform/config/config-redaction.js';
+import { formatConfigIssue } from '../platform/config/config-issue.js';
+import { HubConfigError } from '../platform/config/hub-config-error.js';
+import { readConfigFile } from '../platform/config/hub-config-loader.js';
+import { validateHubConfig } from '../platform/config/hub-config-validation.js';
+import { ConnectorCatalog } from '../connect/sdk/connector-catalog.js';
+import type { Logger } from '../platform/observability/logger.js';
 
 /** What the hub hosts: the connector catalog, the instances to start, and those refused with their issues. */
 export interface HubConnectors {

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ConfigError } from '../errors/hub-error.js';
-import { DEFAULT_SERVICE_RESTART_POLICY, type ServiceRestartPolicy } from '../infra/service-supervisor.js';
+import { ConfigError } from '../core/hub-error.js';
+import { DEFAULT_SERVICE_RESTART_POLICY, type ServiceRestartPolicy } from '../platform/infra/service-supervisor.js';
 import { hubListenAddress, portFromEnv } from './hub-address.js';
 
 /** Everything the hub reads from its environment, read once and checked at start. */

@@ -2,11 +2,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { EmbeddedSchemaRegistry } from '../../src/avro/embedded-schema-registry.js';
-import type { SchemaRegistryEndpoint } from '../../src/avro/schema-registry-endpoint.js';
-import { provideSchemaRegistry } from '../../src/avro/schema-registry-provider.js';
-import type { KafkaEndpoint } from '../../src/kafka/kafka-endpoint.js';
-import { provideKafka } from '../../src/kafka/kafka-provider.js';
+import { EmbeddedSchemaRegistry } from '../../src/platform/avro/embedded-schema-registry.js';
+import type { SchemaRegistryEndpoint } from '../../src/platform/avro/schema-registry-endpoint.js';
+import { provideSchemaRegistry } from '../../src/platform/avro/schema-registry-provider.js';
+import type { KafkaEndpoint } from '../../src/platform/kafka/kafka-endpoint.js';
+import { provideKafka } from '../../src/platform/kafka/kafka-provider.js';
 
 /**
  * One real broker and one real registry for the whole integration run, chosen exactly as the hub

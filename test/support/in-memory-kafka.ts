@@ -1,5 +1,5 @@
-import type { BatchHandler, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, RecordHeaders, TopicScanner } from '../../src/kafka/kafka-client.js';
-import { HubError } from '../../src/errors/hub-error.js';
+import type { BatchHandler, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, RecordHeaders, TopicScanner } from '../../src/platform/kafka/kafka-client.js';
+import { HubError } from '../../src/core/hub-error.js';
 
 /**
  * Topics held in memory behind the hub's KafkaClient interface: produced records get offsets and

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort } from '../../src/infra/free-port.js';
-import { InfrastructureError } from '../../src/infra/infrastructure-error.js';
-import { SupervisedProcess } from '../../src/infra/supervised-process.js';
+import { freePort } from '../../src/platform/infra/free-port.js';
+import { InfrastructureError } from '../../src/platform/infra/infrastructure-error.js';
+import { SupervisedProcess } from '../../src/platform/infra/supervised-process.js';
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { HubError } from '../../src/errors/hub-error.js';
+import { HubError } from '../../src/core/hub-error.js';
 
 /** One request that went through the proxy, with the answer it got. */
 export interface LoggedRequest {

@@ -1,5 +1,5 @@
-import { HubError } from '../../src/errors/hub-error.js';
-import { EmbeddedKafkaBroker } from '../../src/kafka/embedded-kafka-broker.js';
+import { HubError } from '../../src/core/hub-error.js';
+import { EmbeddedKafkaBroker } from '../../src/platform/kafka/embedded-kafka-broker.js';
 
 /**
  * A test's own embedded broker, which it may stop and start again at the same address with the same

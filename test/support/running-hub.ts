@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
-import { freePort } from '../../src/infra/free-port.js';
+import { freePort } from '../../src/platform/infra/free-port.js';
 import { cleanEnv, startCli, type CliRun } from './cli-process.js';
 import { waitOrFail } from './wait-until.js';
 

@@ -1,17 +1,17 @@
 import express from 'express';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConnectorInstanceConfig } from '../../src/config/connector-instance-config.js';
-import { compileConfigSchema } from '../../src/config/config-schema-compiler.js';
-import { AvroSerde } from '../../src/avro/avro-serde.js';
-import { SchemaCatalog } from '../../src/avro/schema-catalog.js';
-import { SchemaRegistryClient } from '../../src/avro/schema-registry-client.js';
-import { registerCanonicalSchemas } from '../../src/avro/canonical-schema-registration.js';
-import { ConnectorRuntime } from '../../src/runtime/connector-runtime.js';
-import type { IncomingRecord, KafkaClient } from '../../src/kafka/kafka-client.js';
-import { KafkajsClient } from '../../src/kafka/kafkajs-client.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { ConnectorCatalog } from '../../src/connectors/connector-catalog.js';
+import type { ConnectorInstanceConfig } from '../../src/platform/config/connector-instance-config.js';
+import { compileConfigSchema } from '../../src/platform/config/config-schema-compiler.js';
+import { AvroSerde } from '../../src/platform/avro/avro-serde.js';
+import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { SchemaRegistryClient } from '../../src/platform/avro/schema-registry-client.js';
+import { registerCanonicalSchemas } from '../../src/platform/avro/canonical-schema-registration.js';
+import { ConnectorRuntime } from '../../src/connect/runtime/connector-runtime.js';
+import type { IncomingRecord, KafkaClient } from '../../src/platform/kafka/kafka-client.js';
+import { KafkajsClient } from '../../src/platform/kafka/kafkajs-client.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
+import { ConnectorCatalog } from '../../src/connect/sdk/connector-catalog.js';
 import { infrastructure, uniqueName } from '../integration/infrastructure.js';
 
 /** A fully spelled-out instance config, with quick retries so that tests wait little. */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../src/infra/project-root.js';
+import { projectRoot } from '../../src/platform/infra/project-root.js';
 
 /**
  * A copy of the project's schemas/ in a temporary folder with further topics declared in its

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { cacheDir } from '../../src/infra/cache-dir.js';
+import { cacheDir } from '../../src/platform/infra/cache-dir.js';
 
 /** The schemathesis release the API is checked with; a new one may add checks, so it moves on purpose. */
 export const SCHEMATHESIS_VERSION = '4.32.5';

@@ -1,5 +1,5 @@
-import type { HubProducer, OutgoingRecord } from '../../src/kafka/kafka-client.js';
-import { sleep } from '../../src/runtime/retry-policy.js';
+import type { HubProducer, OutgoingRecord } from '../../src/platform/kafka/kafka-client.js';
+import { sleep } from '../../src/connect/runtime/retry-policy.js';
 
 export interface SteadyProduction {
   produced(): number;

@@ -1,4 +1,4 @@
-import type { IncomingRecord, KafkaClient } from '../../src/kafka/kafka-client.js';
+import type { IncomingRecord, KafkaClient } from '../../src/platform/kafka/kafka-client.js';
 import { uniqueName } from '../integration/infrastructure.js';
 import { KeyTally } from './key-tally.js';
 

@@ -1,8 +1,8 @@
 import { roundToCents } from './cent-rounding.js';
-import { isCnMobileNumber } from '../../domain/cn-mobile-number.js';
-import { isCnPlateNumber } from '../../domain/cn-plate-number.js';
+import { isCnMobileNumber } from '../../domain/identifiers/cn-mobile-number.js';
+import { isCnPlateNumber } from '../../domain/identifiers/cn-plate-number.js';
 import type { FastFunction } from './fast-path-functions.js';
-import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from '../../domain/resident-id-number.js';
+import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from '../../domain/identifiers/resident-id-number.js';
 import { valueSegment } from './value-segment.js';
 
 /** A function crm-hub adds to JSONata, callable the same way from compiled and jsonata-evaluated expressions. */

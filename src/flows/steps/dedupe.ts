@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { formatConfigPath } from '../../config/config-issue.js';
+import { formatConfigPath } from '../../platform/config/config-issue.js';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
 import { whenReady } from './maybe-promise.js';

@@ -1,6 +1,6 @@
-import { isCnMobileNumber } from '../../domain/cn-mobile-number.js';
-import { isCnPlateNumber } from '../../domain/cn-plate-number.js';
-import { residentIdNumber18 } from '../../domain/resident-id-number.js';
+import { isCnMobileNumber } from '../../domain/identifiers/cn-mobile-number.js';
+import { isCnPlateNumber } from '../../domain/identifiers/cn-plate-number.js';
+import { residentIdNumber18 } from '../../domain/identifiers/resident-id-number.js';
 
 /** The named rules a `validate` step can apply to a field. */
 export const FIELD_RULE_NAMES = ['residentId', 'mobile', 'plate', 'email', 'notBlank'] as const;

@@ -1,7 +1,7 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { formatConfigPath } from '../../config/config-issue.js';
-import { createLogger, type Logger } from '../../observability/logger.js';
-import type { SchemaCatalog } from '../../avro/schema-catalog.js';
+import { formatConfigPath } from '../../platform/config/config-issue.js';
+import { createLogger, type Logger } from '../../platform/observability/logger.js';
+import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { expressionText } from '../expressions/expression-results.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { StepDefinition } from '../flow-step.js';

@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { describeAvroType } from '../../avro/avro-type-description.js';
+import { describeAvroType } from '../../platform/avro/avro-type-description.js';
 
 /**
  * A value made to fit a record type: only the record's fields, a missing field given its default

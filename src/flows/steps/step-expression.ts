@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { ConfigError } from '../../errors/hub-error.js';
+import { ConfigError } from '../../core/hub-error.js';
 import type { CompiledExpression } from '../expressions/compiled-expression.js';
 import { compileExpression } from '../expressions/expression-compiler.js';
 import type { StepCompileContext } from '../flow-step.js';

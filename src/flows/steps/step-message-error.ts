@@ -1,4 +1,4 @@
-import { HubError } from '../../errors/hub-error.js';
+import { HubError } from '../../core/hub-error.js';
 
 /**
  * A step cannot process a message (its map output does not fit the schema, a required lookup

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import iconv from 'iconv-lite';
-import type { IncomingRecord } from '../../../src/kafka/kafka-client.js';
-import { WEBHOOK_EVENTS_TOPIC } from '../../../src/runtime/connector-runtime.js';
+import type { IncomingRecord } from '../../../src/platform/kafka/kafka-client.js';
+import { WEBHOOK_EVENTS_TOPIC } from '../../../src/connect/runtime/connector-runtime.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { sendWebhook } from '../../simulators/webhook-sender.js';
+import { sendWebhook } from '../../../src/demo/webhook-sender.js';
 import { uniqueName } from '../infrastructure.js';
 import { instanceConfig, serveWebhooks, startRuntime, type RuntimeHarness } from '../../support/runtime-harness.js';
 

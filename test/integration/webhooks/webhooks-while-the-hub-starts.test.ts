@@ -4,15 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import axios, { type Method } from 'axios';
 import { expect } from 'chai';
-import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
+import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
 import { Hub } from '../../../src/hub/hub.js';
 import { loadHubConnectors } from '../../../src/hub/hub-connectors.js';
 import { hubSettingsFromEnv } from '../../../src/hub/hub-settings.js';
-import { freePort } from '../../../src/infra/free-port.js';
+import { freePort } from '../../../src/platform/infra/free-port.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { sendWebhook } from '../../simulators/webhook-sender.js';
+import { sendWebhook } from '../../../src/demo/webhook-sender.js';
 import { PROJECT_ROOT } from '../../support/cli-process.js';
-import { capturedLogger } from '../../unit/observability/log-capture.js';
+import { capturedLogger } from '../../unit/platform/observability/log-capture.js';
 import { infrastructure, uniqueName } from '../infrastructure.js';
 
 /** A TCP forwarder to the suite's broker on a port that refuses connections until `open`: a broker that comes up late. */

@@ -1,13 +1,13 @@
 import { promises as fs } from 'node:fs';
 import { expect } from 'chai';
-import { AvroSerde } from '../../../src/avro/avro-serde.js';
-import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
-import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
+import { AvroSerde } from '../../../src/platform/avro/avro-serde.js';
+import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-schema-registry.js';
+import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
 import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
 import { InMemoryStateStore } from '../../../src/flows/in-memory-state-store.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/platform/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 import { schemasWithTopics } from '../../support/schemas-with-topics.js';

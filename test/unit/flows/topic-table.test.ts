@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { AvroSerde } from '../../../src/avro/avro-serde.js';
-import { valueSubject } from '../../../src/avro/canonical-schema-registration.js';
-import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
-import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
+import { AvroSerde } from '../../../src/platform/avro/avro-serde.js';
+import { valueSubject } from '../../../src/platform/avro/canonical-schema-registration.js';
+import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-schema-registry.js';
+import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
 import { TopicTable } from '../../../src/flows/topic-table.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/platform/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../../support/in-memory-kafka.js';
 

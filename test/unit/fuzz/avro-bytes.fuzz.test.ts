@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { AvroSerde } from '../../../src/avro/avro-serde.js';
-import { valueSubject } from '../../../src/avro/canonical-schema-registration.js';
-import { InMemorySchemaRegistry } from '../../../src/avro/in-memory-schema-registry.js';
-import { SchemaCatalog } from '../../../src/avro/schema-catalog.js';
-import { HubError } from '../../../src/errors/hub-error.js';
+import { AvroSerde } from '../../../src/platform/avro/avro-serde.js';
+import { valueSubject } from '../../../src/platform/avro/canonical-schema-registration.js';
+import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-schema-registry.js';
+import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
+import { HubError } from '../../../src/core/hub-error.js';
 import { sampleRecord } from '../../fixtures/sample-records.js';
 import { noteFuzzInput } from './fuzz-report.js';
 

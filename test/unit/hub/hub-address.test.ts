@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { HubApiClient } from '../../../src/cli/hub-api-client.js';
+import { HubApiClient } from '../../../src/interfaces/cli/hub-api-client.js';
 import { hubListenAddress, hubUrlFromEnv, hubUrlOf } from '../../../src/hub/hub-address.js';
 import { hubSettingsFromEnv } from '../../../src/hub/hub-settings.js';
 import { cleanEnv, PROJECT_ROOT, runCli } from '../../support/cli-process.js';

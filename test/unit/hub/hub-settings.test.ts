@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { hubSettingsFromEnv } from '../../../src/hub/hub-settings.js';
-import { ConfigError } from '../../../src/errors/hub-error.js';
+import { ConfigError } from '../../../src/core/hub-error.js';
 
 describe('hub settings from the environment', () => {
   it('defaults to port 8080 and the embedded services when nothing is set', () => {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import type { IncomingRecord } from '../../../../src/kafka/kafka-client.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
+import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
-import { claimsEvent, type ClaimsEvent } from '../../../../test/simulators/claims-events.js';
-import { startClaimsSimulator, type ClaimsSimulator } from '../../../../test/simulators/claims-simulator.js';
+import { claimsEvent, type ClaimsEvent } from '../../../../src/demo/claims-events.js';
+import { startClaimsSimulator, type ClaimsSimulator } from '../../../../src/demo/claims-simulator.js';
 import { connectorConfig, countByKey, instanceConfig, readUntil, serveWebhooks, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 
 const TOPIC = 'claims.claim.v1';

@@ -1,10 +1,10 @@
 import axios from 'axios';
 import { expect } from 'chai';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
-import { compileConfigSchema } from '../../../../src/config/config-schema-compiler.js';
-import type { ConnectorContext } from '../../../../src/connectors/connector-definition.js';
-import { createLogger } from '../../../../src/observability/logger.js';
-import { claimNumber, claimsEvent, seedClaimsEvents, type ClaimsEvent } from '../../../../test/simulators/claims-events.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
+import { compileConfigSchema } from '../../../../src/platform/config/config-schema-compiler.js';
+import type { ConnectorContext } from '../../../../src/connect/sdk/connector-definition.js';
+import { createLogger } from '../../../../src/platform/observability/logger.js';
+import { claimNumber, claimsEvent, seedClaimsEvents, type ClaimsEvent } from '../../../../src/demo/claims-events.js';
 import { ClaimEventError, toCanonicalClaim, type ClaimMappingOptions } from '../../claim-event-mapping.js';
 import definition from '../../index.js';
 

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import express from 'express';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { valueSubject } from '../../../../src/avro/canonical-schema-registration.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
-import { KafkajsClient } from '../../../../src/kafka/kafkajs-client.js';
+import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
 import { infrastructure, uniqueName } from '../../../../test/integration/infrastructure.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
-import { seededCrmCustomers, startCrmSimulator, type CrmSimulator } from '../../../../test/simulators/crm-simulator.js';
-import { sendWebhook } from '../../../../test/simulators/webhook-sender.js';
+import { seededCrmCustomers, startCrmSimulator, type CrmSimulator } from '../../../../src/demo/crm-simulator.js';
+import { sendWebhook } from '../../../../src/demo/webhook-sender.js';
 import flagSink from '../../flag-sink.js';
 import { startRuntimeWith } from './runtime-with-definitions.js';
 

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { valueSubject } from '../../../../src/avro/canonical-schema-registration.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
-import { KafkajsClient } from '../../../../src/kafka/kafkajs-client.js';
+import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
 import { sampleGoldenCustomer } from '../../../../test/fixtures/sample-records.js';
 import { infrastructure, uniqueName } from '../../../../test/integration/infrastructure.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
-import { seededCrmCustomers, startCrmSimulator, type CrmSimulator } from '../../../../test/simulators/crm-simulator.js';
+import { seededCrmCustomers, startCrmSimulator, type CrmSimulator } from '../../../../src/demo/crm-simulator.js';
 
 const TOKEN = 'crm-token-3e8b';
 

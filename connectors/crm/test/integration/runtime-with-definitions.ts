@@ -1,13 +1,13 @@
-import { AvroSerde } from '../../../../src/avro/avro-serde.js';
-import { registerCanonicalSchemas } from '../../../../src/avro/canonical-schema-registration.js';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
-import { SchemaRegistryClient } from '../../../../src/avro/schema-registry-client.js';
-import type { ConnectorInstanceConfig } from '../../../../src/config/connector-instance-config.js';
-import { ConnectorCatalog } from '../../../../src/connectors/connector-catalog.js';
-import type { ConnectorDefinition } from '../../../../src/connectors/connector-definition.js';
-import { KafkajsClient } from '../../../../src/kafka/kafkajs-client.js';
-import { createLogger } from '../../../../src/observability/logger.js';
-import { ConnectorRuntime } from '../../../../src/runtime/connector-runtime.js';
+import { AvroSerde } from '../../../../src/platform/avro/avro-serde.js';
+import { registerCanonicalSchemas } from '../../../../src/platform/avro/canonical-schema-registration.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
+import { SchemaRegistryClient } from '../../../../src/platform/avro/schema-registry-client.js';
+import type { ConnectorInstanceConfig } from '../../../../src/platform/config/connector-instance-config.js';
+import { ConnectorCatalog } from '../../../../src/connect/sdk/connector-catalog.js';
+import type { ConnectorDefinition } from '../../../../src/connect/sdk/connector-definition.js';
+import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
+import { createLogger } from '../../../../src/platform/observability/logger.js';
+import { ConnectorRuntime } from '../../../../src/connect/runtime/connector-runtime.js';
 import { infrastructure } from '../../../../test/integration/infrastructure.js';
 import type { RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 

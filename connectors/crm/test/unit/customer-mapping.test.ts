@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
-import { isValidResidentIdNumber } from '../../../../test/fixtures/resident-id-number.js';
-import { seededCrmCustomers } from '../../../../test/simulators/crm-simulator.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
+import { isValidResidentIdNumber } from '../../../../src/demo/synthetic/resident-id-number.js';
+import { seededCrmCustomers } from '../../../../src/demo/crm-simulator.js';
 import { crmBeijingTime, customerFromCrm, flagToCrm, mergedCustomer } from '../../customer-mapping.js';
 
 const meta = { eventId: 'evt-1', eventType: 'CustomerUpdated', sourceSystem: 'crm', occurredAt: '2026-11-23T08:30:00.000Z', correlationId: 'corr-1' };

@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { sampleGoldenCustomer } from '../../../../test/fixtures/sample-records.js';
 import { customerFromCrm } from '../../customer-mapping.js';
 import { crmCustomerNumbers, goldenToCrm } from '../../golden-mapping.js';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { ConnectorContext, DeliveryOutcome, SinkRecord } from '../../../../src/connectors/connector-definition.js';
-import { HubError } from '../../../../src/errors/hub-error.js';
-import { createLogger } from '../../../../src/observability/logger.js';
-import { createConnectorHttpClient } from '../../../../src/runtime/connector-http-client.js';
+import type { ConnectorContext, DeliveryOutcome, SinkRecord } from '../../../../src/connect/sdk/connector-definition.js';
+import { HubError } from '../../../../src/core/hub-error.js';
+import { createLogger } from '../../../../src/platform/observability/logger.js';
+import { createConnectorHttpClient } from '../../../../src/connect/runtime/connector-http-client.js';
 import { sampleGoldenCustomer } from '../../../../test/fixtures/sample-records.js';
-import { seededCrmCustomers, startCrmSimulator, type CrmSimulator } from '../../../../test/simulators/crm-simulator.js';
+import { seededCrmCustomers, startCrmSimulator, type CrmSimulator } from '../../../../src/demo/crm-simulator.js';
 import goldenSink from '../../golden-sink.js';
 
 const TOKEN = 'crm-token-unit';

@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import type { ConnectorContext, SourceConnector } from '../../../../src/connectors/connector-definition.js';
-import { createLogger } from '../../../../src/observability/logger.js';
+import type { ConnectorContext, SourceConnector } from '../../../../src/connect/sdk/connector-definition.js';
+import { createLogger } from '../../../../src/platform/observability/logger.js';
 import csvFile from '../../index.js';
 
 describe('csv-file position: file + row', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import iconv from 'iconv-lite';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { valueSubject } from '../../../../src/avro/canonical-schema-registration.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
+import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { sampleErpCustomer, samplePolicy } from '../../../../test/fixtures/sample-records.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
-import type { BackOfficeSimulator } from '../../../../test/simulators/back-office-simulator.js';
-import { startErpSimulator } from '../../../../test/simulators/erp-simulator.js';
+import type { BackOfficeSimulator } from '../../../../src/demo/back-office-simulator.js';
+import { startErpSimulator } from '../../../../src/demo/erp-simulator.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 
 const TOKEN = 'erp-token-2c9d';

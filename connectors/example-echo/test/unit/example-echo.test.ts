@@ -1,8 +1,8 @@
 import axios from 'axios';
 import { expect } from 'chai';
-import type { ConnectorContext, SinkRecord } from '../../../../src/connectors/connector-definition.js';
-import { HubError } from '../../../../src/errors/hub-error.js';
-import { createLogger } from '../../../../src/observability/logger.js';
+import type { ConnectorContext, SinkRecord } from '../../../../src/connect/sdk/connector-definition.js';
+import { HubError } from '../../../../src/core/hub-error.js';
+import { createLogger } from '../../../../src/platform/observability/logger.js';
 import definition, { clearDeliveredKeys, deliveredKeys } from '../../index.js';
 
 function context(instance: string): ConnectorContext {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { valueSubject } from '../../../../src/avro/canonical-schema-registration.js';
-import { KafkajsClient } from '../../../../src/kafka/kafkajs-client.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
+import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
+import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { infrastructure, uniqueName } from '../../../../test/integration/infrastructure.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
-import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../../../test/simulators/back-office-simulator.js';
+import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../../../src/demo/back-office-simulator.js';
 
 const TOKEN = 'erp-token-7f3a';
 

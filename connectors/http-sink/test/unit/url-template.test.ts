@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { compileUrlTemplate, templateHost } from '../../url-template.js';
-import type { SinkRecord } from '../../../../src/connectors/connector-definition.js';
+import type { SinkRecord } from '../../../../src/connect/sdk/connector-definition.js';
 
 const record: SinkRecord = { topic: 'crm.customer.v1', partition: 0, offset: '5', key: 'C 1/2', value: { customerId: 'C1', holder: { name: '张伟' } }, schemaName: 'crmhub.customer.Customer', headers: {} };
 

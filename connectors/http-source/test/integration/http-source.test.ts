@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
-import type { IncomingRecord } from '../../../../src/kafka/kafka-client.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import { instanceConfig, readUntil, serveWebhooks, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
-import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../../../test/simulators/back-office-simulator.js';
-import { sendWebhook } from '../../../../test/simulators/webhook-sender.js';
+import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../../../src/demo/back-office-simulator.js';
+import { sendWebhook } from '../../../../src/demo/webhook-sender.js';
 
 const TOPIC = 'crm.customer.v1';
 const TOKEN = 'crm-token-91c2';

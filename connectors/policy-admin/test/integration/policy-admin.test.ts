@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
-import { policyAdminEvent, type PolicyAdminEvent } from '../../../../test/simulators/policy-admin-events.js';
-import { startPolicyAdminSimulator, type PolicyAdminSimulator } from '../../../../test/simulators/policy-admin-simulator.js';
+import { policyAdminEvent, type PolicyAdminEvent } from '../../../../src/demo/policy-admin-events.js';
+import { startPolicyAdminSimulator, type PolicyAdminSimulator } from '../../../../src/demo/policy-admin-simulator.js';
 import { connectorConfig, countByKey, instanceConfig, readUntil, serveWebhooks, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
 
 const TOPIC = 'policy.policy.v1';

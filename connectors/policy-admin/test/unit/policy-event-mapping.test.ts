@@ -1,11 +1,11 @@
 import axios from 'axios';
 import { expect } from 'chai';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
-import type { ConnectorContext, SourceConnector } from '../../../../src/connectors/connector-definition.js';
-import { compileConfigSchema } from '../../../../src/config/config-schema-compiler.js';
-import { createLogger } from '../../../../src/observability/logger.js';
-import { residentIdNumber } from '../../../../test/fixtures/resident-id-number.js';
-import { policyAdminEvent, policyNumber, seedPolicyAdminEvents, type PolicyAdminEvent } from '../../../../test/simulators/policy-admin-events.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
+import type { ConnectorContext, SourceConnector } from '../../../../src/connect/sdk/connector-definition.js';
+import { compileConfigSchema } from '../../../../src/platform/config/config-schema-compiler.js';
+import { createLogger } from '../../../../src/platform/observability/logger.js';
+import { residentIdNumber } from '../../../../src/demo/synthetic/resident-id-number.js';
+import { policyAdminEvent, policyNumber, seedPolicyAdminEvents, type PolicyAdminEvent } from '../../../../src/demo/policy-admin-events.js';
 import definition from '../../index.js';
 import { PolicyEventError, toCanonicalPolicy, type PolicyMappingOptions } from '../../policy-event-mapping.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parseAvroSchema } from '../../../../src/avro/avro-type-factory.js';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
+import { parseAvroSchema } from '../../../../src/platform/avro/avro-type-factory.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { columnsOf, columnValue, snakeCase } from '../../table-columns.js';
 import { upsertSql } from '../../upsert-statement.js';

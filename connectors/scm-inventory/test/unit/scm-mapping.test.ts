@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SCM_SEED_STOCK } from '../../../../test/simulators/scm-simulator.js';
+import { SCM_SEED_STOCK } from '../../../../src/demo/scm-simulator.js';
 import { sampleServiceRequest } from '../../../../test/fixtures/sample-records.js';
 import { toInventoryRecord, toReservation, warehouseCodeOf } from '../../scm-mapping.js';
 

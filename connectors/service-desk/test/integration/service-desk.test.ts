@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { valueSubject } from '../../../../src/avro/canonical-schema-registration.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/runtime/dead-letter-publisher.js';
+import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
-import { KafkajsClient } from '../../../../src/kafka/kafkajs-client.js';
+import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
 import { infrastructure, uniqueName } from '../../../../test/integration/infrastructure.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
-import { seededDeskTickets, startServiceDeskSimulator, type ServiceDeskSimulator } from '../../../../test/simulators/service-desk-simulator.js';
+import { seededDeskTickets, startServiceDeskSimulator, type ServiceDeskSimulator } from '../../../../src/demo/service-desk-simulator.js';
 import { startRuntimeWith } from '../../../crm/test/integration/runtime-with-definitions.js';
 import contextSink from '../../customer-context-sink.js';
 

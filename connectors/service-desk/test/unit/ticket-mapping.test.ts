@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
-import { seededDeskTickets } from '../../../../test/simulators/service-desk-simulator.js';
+import { seededDeskTickets } from '../../../../src/demo/service-desk-simulator.js';
 import { customerContext, serviceRequestFromTicket } from '../../ticket-mapping.js';
 
 const meta = { eventId: 'evt-1', eventType: 'ServiceRequestUpdated', sourceSystem: 'call-centre', occurredAt: '2026-11-24T01:20:00.000Z', correlationId: 'corr-1' };

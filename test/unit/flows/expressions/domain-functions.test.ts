@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { compileExpression } from '../../../../src/flows/expressions/expression-compiler.js';
-import { residentIdCheckCharacter, residentIdNumber } from '../../../fixtures/resident-id-number.js';
+import { residentIdCheckCharacter, residentIdNumber } from '../../../../src/demo/synthetic/resident-id-number.js';
 import { sampleCustomer, sampleClaim, samplePolicy, sampleServiceRequest } from '../../../fixtures/sample-records.js';
 
 /** The value of `text` for `input` on the fast path and through jsonata; both must agree. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import jsonata from 'jsonata';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import type { CompiledExpression } from '../../../../src/flows/expressions/compiled-expression.js';
 import { compileExpression, type ExpressionOptions } from '../../../../src/flows/expressions/expression-compiler.js';
 import { ExpressionEvaluationError } from '../../../../src/flows/expressions/expression-evaluation-error.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
-import { formatConfigIssue, type ConfigIssue } from '../../../../src/config/config-issue.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
+import { formatConfigIssue, type ConfigIssue } from '../../../../src/platform/config/config-issue.js';
 import { compileFlowFile, type FlowCompileDeps } from '../../../../src/flows/flow-compiler.js';
 import { InMemoryStateStore } from '../../../../src/flows/in-memory-state-store.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';

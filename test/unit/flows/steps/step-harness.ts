@@ -1,6 +1,6 @@
 import type avro from 'avsc';
-import { SchemaCatalog } from '../../../../src/avro/schema-catalog.js';
-import { compileConfigSchema } from '../../../../src/config/config-schema-compiler.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
+import { compileConfigSchema } from '../../../../src/platform/config/config-schema-compiler.js';
 import type { FlowMessage } from '../../../../src/flows/flow-message.js';
 import type { CompiledStep, LookupTable, StepCompileContext, StepDefinition, StepStateStore } from '../../../../src/flows/flow-step.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compileConfigSchema } from '../../../../src/config/config-schema-compiler.js';
+import { compileConfigSchema } from '../../../../src/platform/config/config-schema-compiler.js';
 import type { StepDefinition } from '../../../../src/flows/flow-step.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 

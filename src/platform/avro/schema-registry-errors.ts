@@ -1,0 +1,20 @@
+import { HubError } from '../../core/hub-error.js';
+
+/** The registry could not be reached or failed on its side: worth retrying. */
+export class SchemaRegistryUnavailableError extends HubError {
+  constructor(message: string, cause?: unknown) {
+    super('SCHEMA_REGISTRY_UNAVAILABLE', message, { retriable: true, cause });
+  }
+}
+
+/** The registry answered, and the answer is no: retrying the same request will not help. */
+export class SchemaRegistryRequestError extends HubError {
+  constructor(
+    code: string,
+    message: string,
+    readonly status: number,
+    readonly registryErrorCode?: number,
+  ) {
+    super(code, message, { retriable: false });
+  }
+}

@@ -1,0 +1,69 @@
+import type { AdminSettings } from '../../interfaces/api/admin-settings.js';
+import type { CustomerViewSettings } from '../../domain/customer-view/customer-view-settings.js';
+/**
+ * One connector instance as declared in the hub config file (crm-hub.yaml), after `${ENV}`
+ * references are resolved, defaults applied and everything validated. The runtime-owned settings
+ * (schedule, retries, batching, dead letters, webhook security) are the same for every connector;
+ * `config` is the connector's own, checked against its definition's spec.
+ */
+export interface ConnectorInstanceConfig {
+  /** Instance name, the key under `connectors:`; also the consumer group and webhook path suffix. */
+  name: string;
+  /** Name of the connector definition (a folder under connectors/). */
+  connector: string;
+  /** Default true. A disabled instance is validated but not started. */
+  enabled: boolean;
+  /** The connector's own config, valid against its spec. */
+  config: Record<string, unknown>;
+  /** Sources that poll: a node-cron expression (seconds field allowed), e.g. "*\/10 * * * * *". */
+  schedule?: string;
+  /** Sinks: topics to consume; default: the definition's `consumes`. */
+  topics?: string[];
+  /** Where records that cannot be delivered go; default `dlq.<name>`. */
+  deadLetterTopic: string;
+  retry: RetrySettings;
+  /** Sinks: most records per `deliver` call. Default 100. */
+  batchSize: number;
+  /** Sinks: records of different keys delivered at once (records of one key never overlap). Default 4. */
+  concurrency: number;
+  /** Sinks: records per second at most; unset means unlimited. */
+  ratePerSecond?: number;
+  /** Push sources: how webhook requests are checked. */
+  webhook: WebhookSettings;
+  /** Hosts outbound HTTP may reach (exact names or `*.suffix`); unset means any. */
+  allowedHosts?: string[];
+  /** Allowed names may resolve to non-public addresses (default false: no SSRF through DNS). */
+  allowPrivateNetworks?: boolean;
+}
+
+export interface RetrySettings {
+  /** Total tries including the first. Default 5. */
+  attempts: number;
+  /** Default 200 ms. */
+  initialDelayMs: number;
+  /** Default 30 000 ms. */
+  maxDelayMs: number;
+  /** Default 2. */
+  multiplier: number;
+}
+
+export interface WebhookSettings {
+  /** HMAC-SHA256 key: requests must carry a valid signature. Usually `${ENV}`. A push source needs it unless `insecure`. */
+  secret?: string;
+  /** Accept unsigned requests: said explicitly, never the default; the hub warns at every start. */
+  insecure?: boolean;
+  /** How old a signed timestamp may be. Default 300 s. */
+  toleranceSeconds: number;
+  /** Default 1 MiB. */
+  maxBodyBytes: number;
+}
+
+export interface HubConfig {
+  /** The file it came from, for messages. */
+  file: string;
+  connectors: ConnectorInstanceConfig[];
+  /** Defaults apply when absent (no config file). */
+  customerView?: CustomerViewSettings;
+  /** API tokens and open routes; defaults apply when absent. */
+  admin?: AdminSettings;
+}

@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
+import { jsonValue, latestByKey } from '../../../../src/platform/kafka/latest-by-key.js';
+
+let offset = 0;
+const record = (key: string | null, value: unknown): IncomingRecord => ({
+  topic: 'state',
+  partition: 0,
+  offset: String(offset++),
+  key: key === null ? null : Buffer.from(key),
+  value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+  headers: {},
+  timestamp: '0',
+});
+
+describe('latest value per key of a compacted topic', () => {
+  it('keeps the last write of each key in the order of last writes, drops tombstoned keys and records without a key', async () => {
+    const latest = await latestByKey([record('a', 1), record('b', 2), record(null, 3), record('a', 4), record('c', 5), record('b', null)], jsonValue<number>);
+    expect([...latest]).to.deep.equal([['a', 4], ['c', 5]]);
+  });
+
+  it('drops a key whose latest value cannot be read, rather than keeping an older one', async () => {
+    const latest = await latestByKey([record('a', 1), record('a', 'not json {')], async (r) => {
+      try {
+        return jsonValue<number>(r);
+      } catch {
+        return undefined;
+      }
+    });
+    expect(latest.size).to.equal(0);
+  });
+});
