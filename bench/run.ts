@@ -52,11 +52,27 @@ try {
     log(`${name}: running`);
     const begun = performance.now();
     const outcome = await child
-      .run({ name, brokers: kafka.brokers, registryUrl: registry.url, quick: options.quick, workDir: path.join(infrastructure.workDir, 'benchmarks', name) }, (options.quick ? 10 : 60) * 60_000)
+      .run(
+        {
+          name,
+          brokers: kafka.brokers,
+          registryUrl: registry.url,
+          quick: options.quick,
+          workDir: path.join(infrastructure.workDir, 'benchmarks', name),
+        },
+        (options.quick ? 10 : 60) * 60_000,
+      )
       .then(
         (message): BenchmarkOutcome =>
           message.kind === 'result'
-            ? { name, description: message.description, status: 'ok', seconds: seconds(begun), processPeakRssMiB: Math.round(message.peakRssBytes / 2 ** 20), result: message.result }
+            ? {
+                name,
+                description: message.description,
+                status: 'ok',
+                seconds: seconds(begun),
+                processPeakRssMiB: Math.round(message.peakRssBytes / 2 ** 20),
+                result: message.result,
+              }
             : { name, status: 'failed', seconds: seconds(begun), error: { code: message.code, message: message.message } },
         (error: unknown): BenchmarkOutcome => ({ name, status: 'failed', seconds: seconds(begun), error: describeError(error) }),
       );
@@ -78,12 +94,17 @@ try {
 }
 
 function report(results: BenchResults): string {
-  const rows: TableRow[] = results.benchmarks.flatMap((outcome) => (outcome.result?.figures ?? []).map((figure) => ({ benchmark: outcome.name, figure })));
+  const rows: TableRow[] = results.benchmarks.flatMap((outcome) =>
+    (outcome.result?.figures ?? []).map((figure) => ({ benchmark: outcome.name, figure })),
+  );
   // A note several benchmarks share (the client line) is said once, with their names.
   const notedBy = new Map<string, string[]>();
-  for (const outcome of results.benchmarks) for (const note of outcome.result?.notes ?? []) notedBy.set(note, [...(notedBy.get(note) ?? []), outcome.name]);
+  for (const outcome of results.benchmarks)
+    for (const note of outcome.result?.notes ?? []) notedBy.set(note, [...(notedBy.get(note) ?? []), outcome.name]);
   const notes = [...notedBy].map(([note, names]) => `- ${names.join(', ')}: ${note}`);
-  const failures = results.benchmarks.filter((outcome) => outcome.status === 'failed').map((outcome) => `- ${outcome.name} FAILED: ${outcome.error?.message.split('\n')[0]}`);
+  const failures = results.benchmarks
+    .filter((outcome) => outcome.status === 'failed')
+    .map((outcome) => `- ${outcome.name} FAILED: ${outcome.error?.message.split('\n')[0]}`);
   return [
     `crm-hub benchmarks${results.quick ? ' (--quick)' : ''}, ${results.startedAt}, ${results.seconds} s`,
     describeMachine(results.machine),

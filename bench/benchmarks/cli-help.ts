@@ -48,7 +48,11 @@ async function checkBuildIsCurrent(): Promise<void> {
   if (!built) throw new BenchError('BENCH_NOT_BUILT', `${BUILT_CLI} does not exist: run npm run build first`);
   const sourceDir = path.join(PROJECT_ROOT, 'src/cli');
   for (const name of await fs.readdir(sourceDir)) {
-    if ((await fs.stat(path.join(sourceDir, name))).mtimeMs > built.mtimeMs) throw new BenchError('BENCH_STALE_BUILD', `src/interfaces/cli/${name} is newer than ${path.relative(PROJECT_ROOT, BUILT_CLI)}: run npm run build first`);
+    if ((await fs.stat(path.join(sourceDir, name))).mtimeMs > built.mtimeMs)
+      throw new BenchError(
+        'BENCH_STALE_BUILD',
+        `src/interfaces/cli/${name} is newer than ${path.relative(PROJECT_ROOT, BUILT_CLI)}: run npm run build first`,
+      );
   }
 }
 
@@ -59,7 +63,8 @@ async function checkBuildIsCurrent(): Promise<void> {
  */
 export const cliHelpBenchmark: Benchmark = {
   name: 'cli-help',
-  description: 'The built CLI (node dist/src/interfaces/cli/main.js) answering --help in a fresh process: the top level, every command and every subcommand; median of N rounds, against `node -e 0` started the same way in the same rounds.',
+  description:
+    'The built CLI (node dist/src/interfaces/cli/main.js) answering --help in a fresh process: the top level, every command and every subcommand; median of N rounds, against `node -e 0` started the same way in the same rounds.',
   async run(context) {
     await checkBuildIsCurrent();
     const rounds = context.quick ? 5 : 15;
@@ -86,8 +91,20 @@ export const cliHelpBenchmark: Benchmark = {
     const timed = `from spawn to exit of a fresh \`node dist/src/interfaces/cli/main.js … --help\` process, median of ${rounds} rounds`;
     return {
       figures: [
-        { name: 'crm-hub --help', value: medians['(top level)']!, unit: 'ms', measured: `${timed}. Baseline: \`node -e 0\` spawned the same way in the same rounds`, baseline },
-        { name: `slowest command --help (${slowestName})`, value: slowestMs, unit: 'ms', measured: `the highest median over the ${invocations.length - 1} commands and subcommands, each ${timed}. Baseline as above`, baseline },
+        {
+          name: 'crm-hub --help',
+          value: medians['(top level)']!,
+          unit: 'ms',
+          measured: `${timed}. Baseline: \`node -e 0\` spawned the same way in the same rounds`,
+          baseline,
+        },
+        {
+          name: `slowest command --help (${slowestName})`,
+          value: slowestMs,
+          unit: 'ms',
+          measured: `the highest median over the ${invocations.length - 1} commands and subcommands, each ${timed}. Baseline as above`,
+          baseline,
+        },
       ],
       details: { rounds, baselineMs: baseline.value, medians },
     };

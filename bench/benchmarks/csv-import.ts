@@ -15,7 +15,14 @@ import { topicRecordCount } from '../support/topic-record-count.js';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '欧阳'];
 const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞'];
-const CITIES = ['北京市朝阳区建国路', '上海市浦东新区世纪大道', '广州市天河区天河路', '深圳市南山区科技园路', '杭州市西湖区文三路', '成都市武侯区人民南路'];
+const CITIES = [
+  '北京市朝阳区建国路',
+  '上海市浦东新区世纪大道',
+  '广州市天河区天河路',
+  '深圳市南山区科技园路',
+  '杭州市西湖区文三路',
+  '成都市武侯区人民南路',
+];
 /** Rows of the file whose import is the memory baseline. */
 const SMALL_ROWS = 2_000;
 const HEADER = '客户编号,姓名,证件号码,出生日期,性别,状态,创建时间,地址\r\n';
@@ -66,7 +73,8 @@ async function writeGbkExport(file: string, rows: number): Promise<number> {
  */
 export const csvImportBenchmark: Benchmark = {
   name: 'csv-import',
-  description: 'crm-hub import of a 2M-row GBK customer export (--encoding auto, streamed): rows/s and peak RSS of the import process; baseline csv-parse alone on the same file.',
+  description:
+    'crm-hub import of a 2M-row GBK customer export (--encoding auto, streamed): rows/s and peak RSS of the import process; baseline csv-parse alone on the same file.',
   async run(context) {
     const rows = context.quick ? 200_000 : 2_000_000;
     const file = path.join(context.workDir, 'customers_export.csv');
@@ -75,7 +83,11 @@ export const csvImportBenchmark: Benchmark = {
 
     const parseStart = performance.now();
     let parsed = -1;
-    for await (const record of fs.createReadStream(file).pipe(iconv.decodeStream('gb18030')).pipe(parse({ relax_column_count: true, trim: true }))) if (record) parsed++;
+    for await (const record of fs
+      .createReadStream(file)
+      .pipe(iconv.decodeStream('gb18030'))
+      .pipe(parse({ relax_column_count: true, trim: true })))
+      if (record) parsed++;
     const parseSeconds = (performance.now() - parseStart) / 1000;
     if (parsed !== rows) throw new BenchError('BENCH_SHORT_INPUT', `csv-parse read ${parsed} rows, not ${rows}`);
     context.log(`csv-parse alone: ${rows} rows in ${parseSeconds.toFixed(1)} s`);
@@ -92,19 +104,52 @@ export const csvImportBenchmark: Benchmark = {
         const started = performance.now();
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', path.join(projectRoot(), 'src', 'interfaces', 'cli', 'main.ts'), 'import', csv, '--topic', topic, '--key', 'customerId', '--columns', columns, '--encoding', 'auto', '--quarantine-topic', quarantine],
-          { cwd: projectRoot(), env: { ...process.env, KAFKA_BROKERS: context.brokers.join(','), SCHEMA_REGISTRY_URL: context.registryUrl, CRM_HUB_SCHEMAS_DIR: path.join(context.workDir, 'schemas'), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+          [
+            '--import',
+            'tsx',
+            path.join(projectRoot(), 'src', 'interfaces', 'cli', 'main.ts'),
+            'import',
+            csv,
+            '--topic',
+            topic,
+            '--key',
+            'customerId',
+            '--columns',
+            columns,
+            '--encoding',
+            'auto',
+            '--quarantine-topic',
+            quarantine,
+          ],
+          {
+            cwd: projectRoot(),
+            env: {
+              ...process.env,
+              KAFKA_BROKERS: context.brokers.join(','),
+              SCHEMA_REGISTRY_URL: context.registryUrl,
+              CRM_HUB_SCHEMAS_DIR: path.join(context.workDir, 'schemas'),
+              LOG_LEVEL: 'warn',
+            },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
         );
         let stderr = '';
         child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
         let peak = 0;
         const sampler = setInterval(() => {
-          void processRssBytes(child.pid!).then((rss) => (peak = Math.max(peak, rss)), () => undefined);
+          void processRssBytes(child.pid!).then(
+            (rss) => (peak = Math.max(peak, rss)),
+            () => undefined,
+          );
         }, 100);
         const [code] = (await once(child, 'exit')) as [number | null];
         clearInterval(sampler);
         if (code !== 0) throw new BenchError('BENCH_IMPORT_FAILED', `crm-hub import of ${csv} exited ${code}: ${stderr}`);
-        return { seconds: (performance.now() - started) / 1000, peakMiB: mebibytes(peak), summary: /: \d+ rows, .*$/m.exec(stderr)?.[0] ?? '' };
+        return {
+          seconds: (performance.now() - started) / 1000,
+          peakMiB: mebibytes(peak),
+          summary: /: \d+ rows, .*$/m.exec(stderr)?.[0] ?? '',
+        };
       };
       // The memory baseline: the same command on a small file (what Node, tsx, kafkajs and the schemas take), which also registers the schema.
       const small = path.join(context.workDir, 'customers_small.csv');
@@ -113,7 +158,8 @@ export const csvImportBenchmark: Benchmark = {
       context.log(`crm-hub import of ${SMALL_ROWS} rows: peak RSS ${baseline.peakMiB} MiB`);
       const run = await runImport(file);
       const written = await topicRecordCount(kafka.admin, topic);
-      if (written !== rows + SMALL_ROWS) throw new BenchError('BENCH_WRONG_OUTPUT', `the topic holds ${written} records, not ${rows + SMALL_ROWS}`);
+      if (written !== rows + SMALL_ROWS)
+        throw new BenchError('BENCH_WRONG_OUTPUT', `the topic holds ${written} records, not ${rows + SMALL_ROWS}`);
       context.log(`crm-hub import: ${rows} rows in ${run.seconds.toFixed(1)} s, peak RSS ${run.peakMiB} MiB${run.summary}`);
       return {
         figures: [
@@ -132,8 +178,18 @@ export const csvImportBenchmark: Benchmark = {
             baseline: { name: `import of ${SMALL_ROWS} rows`, value: baseline.peakMiB, unit: 'MiB' },
           },
         ],
-        notes: ['csv-import runs the real command in its own process (node --import tsx src/interfaces/cli/main.ts import ...): its RSS includes Node, tsx and kafkajs'],
-        details: { rows, fileBytes: bytes, seconds: run.seconds, parseSeconds, importSummary: run.summary.trim(), smallRows: SMALL_ROWS, smallPeakMiB: baseline.peakMiB },
+        notes: [
+          'csv-import runs the real command in its own process (node --import tsx src/interfaces/cli/main.ts import ...): its RSS includes Node, tsx and kafkajs',
+        ],
+        details: {
+          rows,
+          fileBytes: bytes,
+          seconds: run.seconds,
+          parseSeconds,
+          importSummary: run.summary.trim(),
+          smallRows: SMALL_ROWS,
+          smallPeakMiB: baseline.peakMiB,
+        },
       };
     } finally {
       await kafka.close();

@@ -20,17 +20,32 @@ topics:
 
 export const dedupeBenchmark: Benchmark = {
   name: 'dedupe',
-  description: 'A flow with a dedupe step on meta.eventId (state in a compacted topic, written once a message is produced), all ids distinct, against raw passthrough of the same input.',
+  description:
+    'A flow with a dedupe step on meta.eventId (state in a compacted topic, written once a message is produced), all ids distinct, against raw passthrough of the same input.',
   async run(context) {
     const kafka = await connectBenchKafka(context);
     try {
       const schemas = await benchSchemaCatalog(context.workDir);
       const output = context.uniqueName('bench.dedupe.out');
-      const run = await measureFlowAgainstPassthrough(context, kafka, schemas, { yaml: (name, input) => dedupeFlow(name, input, output), outputs: [output], expectedOutputs: (_from, count) => count });
+      const run = await measureFlowAgainstPassthrough(context, kafka, schemas, {
+        yaml: (name, input) => dedupeFlow(name, input, output),
+        outputs: [output],
+        expectedOutputs: (_from, count) => count,
+      });
       return {
-        figures: flowFigures('dedupe (every id new)', 'dedupe on meta.eventId, every id distinct so every message passes and its key is written to the flow\'s state topic', run),
+        figures: flowFigures(
+          'dedupe (every id new)',
+          "dedupe on meta.eventId, every id distinct so every message passes and its key is written to the flow's state topic",
+          run,
+        ),
         notes: [CLIENT_NOTE],
-        details: { records: run.records, partitions: PARTITIONS, rawSeconds: run.raw.seconds, flowSeconds: run.flow.seconds, produced: run.produced },
+        details: {
+          records: run.records,
+          partitions: PARTITIONS,
+          rawSeconds: run.raw.seconds,
+          flowSeconds: run.flow.seconds,
+          produced: run.produced,
+        },
       };
     } finally {
       await kafka.close();

@@ -22,18 +22,35 @@ export function customerToDwFlow(name: string, input: string, output: string): s
 /** Avro decode → filter → map → Avro encode → produce, at least once, against raw passthrough of the very same input bytes. */
 export const flowThroughputBenchmark: Benchmark = {
   name: 'flow',
-  description: 'A real FlowRuntime (Avro decode → filter → map → Avro encode → produce, at least once) and its ratio to raw passthrough of the same input, measured in the same run.',
+  description:
+    'A real FlowRuntime (Avro decode → filter → map → Avro encode → produce, at least once) and its ratio to raw passthrough of the same input, measured in the same run.',
   async run(context) {
     const kafka = await connectBenchKafka(context);
     try {
       const schemas = await benchSchemaCatalog(context.workDir);
       const output = context.uniqueName('bench.flow.out');
-      const run = await measureFlowAgainstPassthrough(context, kafka, schemas, { yaml: (name, input) => customerToDwFlow(name, input, output), outputs: [output], expectedOutputs: activeCustomers });
+      const run = await measureFlowAgainstPassthrough(context, kafka, schemas, {
+        yaml: (name, input) => customerToDwFlow(name, input, output),
+        outputs: [output],
+        expectedOutputs: activeCustomers,
+      });
       const ratio = run.flow.perSecond / run.raw.perSecond;
       return {
         figures: flowFigures('flow (decode→filter→map→encode)', 'status = "ACTIVE" keeps 90%, mapped to crmhub.dw.DwCustomer', run),
-        notes: [CLIENT_NOTE, `flow/raw ratio ${ratio.toFixed(2)} against the target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`],
-        details: { records: run.records, warmUp: run.warmUp, partitions: PARTITIONS, rawSeconds: run.raw.seconds, flowSeconds: run.flow.seconds, produced: run.produced, ratio, targetRatio: TARGET_RATIO },
+        notes: [
+          CLIENT_NOTE,
+          `flow/raw ratio ${ratio.toFixed(2)} against the target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
+        ],
+        details: {
+          records: run.records,
+          warmUp: run.warmUp,
+          partitions: PARTITIONS,
+          rawSeconds: run.raw.seconds,
+          flowSeconds: run.flow.seconds,
+          produced: run.produced,
+          ratio,
+          targetRatio: TARGET_RATIO,
+        },
       };
     } finally {
       await kafka.close();

@@ -21,7 +21,8 @@ function events(count: number) {
  */
 export const identityResolutionBenchmark: Benchmark = {
   name: 'identity-resolution',
-  description: 'Identity resolution of synthetic events from the five systems (generateSyntheticEvents): events/s of extraction + resolution in process, peak RSS, and pairwise precision/recall (evaluateResolution) against the generator\'s ground truth.',
+  description:
+    "Identity resolution of synthetic events from the five systems (generateSyntheticEvents): events/s of extraction + resolution in process, peak RSS, and pairwise precision/recall (evaluateResolution) against the generator's ground truth.",
   async run(context) {
     const count = context.quick ? 100_000 : 1_000_000;
 
@@ -37,7 +38,9 @@ export const identityResolutionBenchmark: Benchmark = {
     }
     const extractMs = performance.now() - extractStart - extractClock.sourceMs;
     if (extracted !== count) throw new BenchError('BENCH_SHORT_INPUT', `the generator gave ${extracted} events, not ${count}`);
-    context.log(`extraction only: ${count} events in ${(extractMs / 1000).toFixed(2)} s (generation ${(extractClock.sourceMs / 1000).toFixed(2)} s apart)`);
+    context.log(
+      `extraction only: ${count} events in ${(extractMs / 1000).toFixed(2)} s (generation ${(extractClock.sourceMs / 1000).toFixed(2)} s apart)`,
+    );
 
     collectGarbage();
     const rss = new RssSampler();
@@ -49,7 +52,9 @@ export const identityResolutionBenchmark: Benchmark = {
     const resolveMs = performance.now() - resolveStart - resolveClock.sourceMs;
     const peak = rss.stop();
     const { quality } = run;
-    context.log(`extraction + resolution: ${run.events} events in ${(resolveMs / 1000).toFixed(2)} s; precision ${quality.precision.toFixed(4)}, recall ${quality.recall.toFixed(4)}`);
+    context.log(
+      `extraction + resolution: ${run.events} events in ${(resolveMs / 1000).toFixed(2)} s; precision ${quality.precision.toFixed(4)}, recall ${quality.recall.toFixed(4)}`,
+    );
 
     const extractPerSecond = count / (extractMs / 1000);
     const timedWhat = `events generated a chunk of 10,000 at a time, generation timed apart and subtracted; seed ${SEED}`;
@@ -62,11 +67,34 @@ export const identityResolutionBenchmark: Benchmark = {
           measured: `evaluateResolution over ${count} events: extractObservation + IdentityResolver.resolve of each, then the pairwise quality count; ${timedWhat}. Baseline: extractObservation alone on the same events, timed the same way`,
           baseline: { name: 'extraction only', value: extractPerSecond, unit: 'events/s' },
         },
-        { name: 'identity resolution peak RSS', value: peak, unit: 'MiB', measured: `highest RSS sampled between chunks while resolving ${count} events (the process held ${Math.round(rssBefore / 2 ** 20)} MiB before); the resolver keeps every member record and golden record in memory` },
-        { name: 'identity match precision', value: quality.precision, unit: 'pairwise', measured: 'of the pairs of member records put in one golden record, the share that are one synthetic person' },
-        { name: 'identity match recall', value: quality.recall, unit: 'pairwise', measured: 'of the pairs of member records of one synthetic person, the share put in one golden record' },
+        {
+          name: 'identity resolution peak RSS',
+          value: peak,
+          unit: 'MiB',
+          measured: `highest RSS sampled between chunks while resolving ${count} events (the process held ${Math.round(rssBefore / 2 ** 20)} MiB before); the resolver keeps every member record and golden record in memory`,
+        },
+        {
+          name: 'identity match precision',
+          value: quality.precision,
+          unit: 'pairwise',
+          measured: 'of the pairs of member records put in one golden record, the share that are one synthetic person',
+        },
+        {
+          name: 'identity match recall',
+          value: quality.recall,
+          unit: 'pairwise',
+          measured: 'of the pairs of member records of one synthetic person, the share put in one golden record',
+        },
       ],
-      details: { events: run.events, seed: SEED, observations, extractSeconds: extractMs / 1000, resolveSeconds: resolveMs / 1000, generationSeconds: resolveClock.sourceMs / 1000, quality },
+      details: {
+        events: run.events,
+        seed: SEED,
+        observations,
+        extractSeconds: extractMs / 1000,
+        resolveSeconds: resolveMs / 1000,
+        generationSeconds: resolveClock.sourceMs / 1000,
+        quality,
+      },
     };
   },
 };

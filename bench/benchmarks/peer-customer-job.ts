@@ -27,7 +27,8 @@ export function keptCustomers(from: number, count: number): number {
  */
 export const peerCustomerJobBenchmark: Benchmark = {
   name: 'peer-customer-job',
-  description: 'The peer-comparable job (500,000 JSON customer records, 3 partitions: drop bronze, rename, upper-case the name, premium × 1.06, birth date from the ID number, keyed by customer id, written as JSON) as a crm-hub flow: msg/s in and peak RSS.',
+  description:
+    'The peer-comparable job (500,000 JSON customer records, 3 partitions: drop bronze, rename, upper-case the name, premium × 1.06, birth date from the ID number, keyed by customer id, written as JSON) as a crm-hub flow: msg/s in and peak RSS.',
   async run(context) {
     const records = context.quick ? 50_000 : 500_000;
     const warmUp = 2_000;
@@ -38,11 +39,23 @@ export const peerCustomerJobBenchmark: Benchmark = {
       [inputTopic]: { record: 'crmhub.bench.PeerCustomer', key: 'customerId', format: 'json' },
       [output]: { record: 'crmhub.bench.PeerPolicyholder', key: 'id', format: 'json' },
     });
-    const input = await InputTopic.create(kafka.client, kafka.serde, { topic: inputTopic, partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.bench.PeerCustomer'), record: peerCustomer, keyField: 'customerId', sourceSystem: 'peer', format: 'json' });
+    const input = await InputTopic.create(kafka.client, kafka.serde, {
+      topic: inputTopic,
+      partitions: PARTITIONS,
+      schema: schemas.registrySchema('crmhub.bench.PeerCustomer'),
+      record: peerCustomer,
+      keyField: 'customerId',
+      sourceSystem: 'peer',
+      format: 'json',
+    });
     await kafka.admin.ensureTopics([flowOutputTopic(output, PARTITIONS)]);
     await input.append(warmUp);
     const flowName = context.uniqueName('bench-peer');
-    const flow = await FlowHost.start(`${context.workDir}/flows`, flowName, peerJobFlow(flowName, input.topic, output, PARTITIONS), { client: kafka.client, serde: kafka.serde, schemas });
+    const flow = await FlowHost.start(`${context.workDir}/flows`, flowName, peerJobFlow(flowName, input.topic, output, PARTITIONS), {
+      client: kafka.client,
+      serde: kafka.serde,
+      schemas,
+    });
     try {
       await warmUpAndPause(kafka.admin, input.topic, flow, 60_000);
       context.log(`warmed up on ${warmUp} records; producing the ${records} job records`);
@@ -56,13 +69,26 @@ export const peerCustomerJobBenchmark: Benchmark = {
       const produced = flow.counters.recordsOut - outBefore;
       const expected = keptCustomers(warmUp, records);
       if (produced !== expected || flow.counters.deadLettered > 0) {
-        throw new BenchError('BENCH_WRONG_OUTPUT', `the job produced ${produced} records (expected ${expected}) and dead-lettered ${flow.counters.deadLettered}`);
+        throw new BenchError(
+          'BENCH_WRONG_OUTPUT',
+          `the job produced ${produced} records (expected ${expected}) and dead-lettered ${flow.counters.deadLettered}`,
+        );
       }
       context.log(`${records} records in ${timing.seconds.toFixed(2)} s, ${produced} written`);
       return {
         figures: [
-          { name: `peer job (${records.toLocaleString('en-US')} customers)`, value: timing.perSecond, unit: 'msg/s in', measured: `records in per second: from the first record the flow took after resume until its group committed all ${records} input records (${PARTITIONS} partitions, concurrency ${PARTITIONS}, ${input.averageValueBytes} B JSON values, no headers); ${produced} JSON records written keyed by customer id` },
-          { name: 'peer job peak RSS', value: peak, unit: 'MiB', measured: `highest RSS of the process running the flow, sampled every 100 ms during the timed run (${Math.round(rssBefore / 2 ** 20)} MiB when it began, after warm-up and garbage collection)` },
+          {
+            name: `peer job (${records.toLocaleString('en-US')} customers)`,
+            value: timing.perSecond,
+            unit: 'msg/s in',
+            measured: `records in per second: from the first record the flow took after resume until its group committed all ${records} input records (${PARTITIONS} partitions, concurrency ${PARTITIONS}, ${input.averageValueBytes} B JSON values, no headers); ${produced} JSON records written keyed by customer id`,
+          },
+          {
+            name: 'peer job peak RSS',
+            value: peak,
+            unit: 'MiB',
+            measured: `highest RSS of the process running the flow, sampled every 100 ms during the timed run (${Math.round(rssBefore / 2 ** 20)} MiB when it began, after warm-up and garbage collection)`,
+          },
         ],
         notes: [
           CLIENT_NOTE,

@@ -37,17 +37,36 @@ export function fanOutOutputs(from: number, count: number): number {
 
 export const routeFanOutBenchmark: Benchmark = {
   name: 'route-fan-out',
-  description: 'A flow whose route step (mode all) sends each customer to up to three topics (2.3 outputs per input on average), against raw passthrough of the same input.',
+  description:
+    'A flow whose route step (mode all) sends each customer to up to three topics (2.3 outputs per input on average), against raw passthrough of the same input.',
   async run(context) {
     const kafka = await connectBenchKafka(context);
     try {
       const schemas = await benchSchemaCatalog(context.workDir);
-      const outputs = [context.uniqueName('bench.route.tiers'), context.uniqueName('bench.route.active'), context.uniqueName('bench.route.audit')] as const;
-      const run = await measureFlowAgainstPassthrough(context, kafka, schemas, { yaml: (name, input) => routeFanOutFlow(name, input, outputs), outputs: [...outputs], expectedOutputs: fanOutOutputs });
+      const outputs = [
+        context.uniqueName('bench.route.tiers'),
+        context.uniqueName('bench.route.active'),
+        context.uniqueName('bench.route.audit'),
+      ] as const;
+      const run = await measureFlowAgainstPassthrough(context, kafka, schemas, {
+        yaml: (name, input) => routeFanOutFlow(name, input, outputs),
+        outputs: [...outputs],
+        expectedOutputs: fanOutOutputs,
+      });
       return {
-        figures: flowFigures('route fan-out to 3 topics', 'route mode all: 40% to a tiers topic, 90% to an active topic, 100% to an audit topic, each re-encoded as crmhub.customer.Customer', run),
+        figures: flowFigures(
+          'route fan-out to 3 topics',
+          'route mode all: 40% to a tiers topic, 90% to an active topic, 100% to an audit topic, each re-encoded as crmhub.customer.Customer',
+          run,
+        ),
         notes: [CLIENT_NOTE],
-        details: { records: run.records, partitions: PARTITIONS, rawSeconds: run.raw.seconds, flowSeconds: run.flow.seconds, produced: run.produced },
+        details: {
+          records: run.records,
+          partitions: PARTITIONS,
+          rawSeconds: run.raw.seconds,
+          flowSeconds: run.flow.seconds,
+          produced: run.produced,
+        },
       };
     } finally {
       await kafka.close();

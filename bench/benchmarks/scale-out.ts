@@ -39,7 +39,14 @@ export const scaleOutBenchmark: Benchmark = {
     const { records, warmUp } = flowBacklogSizes(context.quick);
     const kafka = await connectBenchKafka(context);
     const schemas = await benchSchemaCatalog(context.workDir);
-    const input = await InputTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.scale.in'), partitions: SCALE_OUT_PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+    const input = await InputTopic.create(kafka.client, kafka.serde, {
+      topic: context.uniqueName('bench.scale.in'),
+      partitions: SCALE_OUT_PARTITIONS,
+      schema: schemas.registrySchema('crmhub.customer.Customer'),
+      record: variedCustomer,
+      keyField: 'customerId',
+      sourceSystem: 'crm',
+    });
     const outputs = { one: context.uniqueName('bench.scale.one-out'), two: context.uniqueName('bench.scale.two-out') };
     const names = { one: context.uniqueName('bench-scale-one'), two: context.uniqueName('bench-scale-two') };
     const flows: ForkedFlow[] = [];
@@ -47,15 +54,27 @@ export const scaleOutBenchmark: Benchmark = {
       await kafka.admin.ensureTopics([outputs.one, outputs.two].map((topic) => flowOutputTopic(topic, SCALE_OUT_PARTITIONS)));
       await input.append(warmUp);
       const start = (label: string, name: keyof typeof names, dir: string) =>
-        ForkedFlow.start(label, { brokers: context.brokers, registryUrl: context.registryUrl, dir: path.join(context.workDir, dir), name: names[name], yaml: scaleOutFlow(names[name], input.topic, outputs[name]) });
-      const [one, first, second] = await Promise.all([start('one process', 'one', 'one'), start('process 1 of 2', 'two', 'two-a'), start('process 2 of 2', 'two', 'two-b')]);
+        ForkedFlow.start(label, {
+          brokers: context.brokers,
+          registryUrl: context.registryUrl,
+          dir: path.join(context.workDir, dir),
+          name: names[name],
+          yaml: scaleOutFlow(names[name], input.topic, outputs[name]),
+        });
+      const [one, first, second] = await Promise.all([
+        start('one process', 'one', 'one'),
+        start('process 1 of 2', 'two', 'two-a'),
+        start('process 2 of 2', 'two', 'two-b'),
+      ]);
       flows.push(one!, first!, second!);
       const pair = [first!, second!];
       await settlePair(context, kafka, input, pair);
       // Now that the pair shares the partitions, a second warm-up reaches both of its processes (the first went to whichever joined first).
       await input.append(warmUp);
       const warmedUp = await topicEnds(kafka.admin, input.topic);
-      await Promise.all([one!, first!].map((flow) => waitForCommittedEnd(kafka.admin, flow.groupId, input.topic, warmedUp, { timeoutMs: 120_000 })));
+      await Promise.all(
+        [one!, first!].map((flow) => waitForCommittedEnd(kafka.admin, flow.groupId, input.topic, warmedUp, { timeoutMs: 120_000 })),
+      );
       await Promise.all(flows.map((flow) => flow.pause()));
       context.log(`both groups warmed up; producing the backlog of ${records}`);
       const from = input.produced;
@@ -77,7 +96,10 @@ export const scaleOutBenchmark: Benchmark = {
             baseline: { name: 'one process, same backlog', value: alone.perSecond, unit: 'msg/s' },
           },
         ],
-        notes: [CLIENT_NOTE, `two processes moved ${ratio.toFixed(2)}× what one did on this ${os.cpus().length}-CPU machine, which also runs the broker and registry`],
+        notes: [
+          CLIENT_NOTE,
+          `two processes moved ${ratio.toFixed(2)}× what one did on this ${os.cpus().length}-CPU machine, which also runs the broker and registry`,
+        ],
         details: { records, warmUp, partitions: SCALE_OUT_PARTITIONS, alone, together, ratio },
       };
     } finally {
@@ -107,7 +129,10 @@ async function settlePair(context: BenchmarkContext, kafka: BenchKafka, input: I
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  throw new BenchError('BENCH_GROUP_UNBALANCED', `after ${BALANCE_ROUNDS} rounds one process of the pair still took no records: the group never gave it partitions`);
+  throw new BenchError(
+    'BENCH_GROUP_UNBALANCED',
+    `after ${BALANCE_ROUNDS} rounds one process of the pair still took no records: the group never gave it partitions`,
+  );
 }
 
 /** Resumes the group's processes and times them from the first record any of them took until the group committed the backlog; checks what they produced. */
@@ -116,10 +141,21 @@ async function timeGroup(kafka: BenchKafka, topic: string, processes: ForkedFlow
   const before = await Promise.all(processes.map((flow) => flow.counters()));
   const resumed = await Promise.all(processes.map((flow) => flow.resume(120_000)));
   const start = await Promise.race(resumed.map((resume) => resume.firstRecord));
-  const end = performance.timeOrigin + (await waitForCommittedEnd(kafka.admin, processes[0]!.groupId, topic, ends, { timeoutMs: 1_200_000 }));
+  const end =
+    performance.timeOrigin + (await waitForCommittedEnd(kafka.admin, processes[0]!.groupId, topic, ends, { timeoutMs: 1_200_000 }));
   const after = await Promise.all(processes.map((flow) => flow.pause()));
-  const delta = (key: 'recordsIn' | 'recordsOut' | 'deadLettered') => after.reduce((sum, counters, index) => sum + counters[key] - before[index]![key], 0);
-  if (delta('recordsOut') !== expected || delta('deadLettered') > 0) throw new BenchError('BENCH_WRONG_OUTPUT', `${processes.map((flow) => flow.label).join(' and ')} produced ${delta('recordsOut')} records (expected ${expected}) and dead-lettered ${delta('deadLettered')}`);
+  const delta = (key: 'recordsIn' | 'recordsOut' | 'deadLettered') =>
+    after.reduce((sum, counters, index) => sum + counters[key] - before[index]![key], 0);
+  if (delta('recordsOut') !== expected || delta('deadLettered') > 0)
+    throw new BenchError(
+      'BENCH_WRONG_OUTPUT',
+      `${processes.map((flow) => flow.label).join(' and ')} produced ${delta('recordsOut')} records (expected ${expected}) and dead-lettered ${delta('deadLettered')}`,
+    );
   const seconds = (end - start) / 1000;
-  return { seconds, perSecond: records / seconds, produced: delta('recordsOut'), perProcess: after.map((counters, index) => counters.recordsIn - before[index]!.recordsIn) };
+  return {
+    seconds,
+    perSecond: records / seconds,
+    produced: delta('recordsOut'),
+    perProcess: after.map((counters, index) => counters.recordsIn - before[index]!.recordsIn),
+  };
 }

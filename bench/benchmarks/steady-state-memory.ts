@@ -27,13 +27,22 @@ const SAMPLE_MS = 250;
 /** A hub with nothing to do: its fixed cost (HTTP server, admin API, Kafka and registry clients, dead-letter office, metrics). */
 export const IDLE_HUB_CONFIG = 'connectors: {}\ncustomerView:\n  enabled: false\n';
 
-export function steadyStateSizes(quick: boolean): { idleSettleSeconds: number; idleSeconds: number; warmUpSeconds: number; seconds: number } {
-  return quick ? { idleSettleSeconds: 1, idleSeconds: 1, warmUpSeconds: 6, seconds: 3 } : { idleSettleSeconds: 10, idleSeconds: 10, warmUpSeconds: 45, seconds: 60 };
+export function steadyStateSizes(quick: boolean): {
+  idleSettleSeconds: number;
+  idleSeconds: number;
+  warmUpSeconds: number;
+  seconds: number;
+} {
+  return quick
+    ? { idleSettleSeconds: 1, idleSeconds: 1, warmUpSeconds: 6, seconds: 3 }
+    : { idleSettleSeconds: 10, idleSeconds: 10, warmUpSeconds: 45, seconds: 60 };
 }
 
 /** The demo hub config with one more instance: a push source for the benchmark's load onto crm.customer.v1. */
 export async function loadedHubConfig(secret: string): Promise<string> {
-  const demo = YAML.parse(await fs.readFile(path.join(projectRoot(), 'config', 'demo.crm-hub.yaml'), 'utf8')) as { connectors: Record<string, unknown> };
+  const demo = YAML.parse(await fs.readFile(path.join(projectRoot(), 'config', 'demo.crm-hub.yaml'), 'utf8')) as {
+    connectors: Record<string, unknown>;
+  };
   return YAML.stringify({ ...demo, connectors: { ...demo.connectors, [LOAD_INSTANCE]: webhookSourceInstance('crm.customer.v1', secret) } });
 }
 
@@ -60,8 +69,23 @@ export const steadyStateMemoryBenchmark: Benchmark = {
       await fs.writeFile(configFile, await loadedHubConfig(secret));
       // Both at once: the idle hub has no consumer group (no connectors, flows or customer view) to
       // share with the loaded one, and its few seconds of sampling fall in the loaded hub's warm-up.
-      idleHub = await HubProcess.start({ label: 'the idle hub', brokers: context.brokers, registryUrl: context.registryUrl, configFile: idleConfig, flowsDir: emptyFlows, dataDir: path.join(context.workDir, 'idle-hub') });
-      hub = await HubProcess.start({ label: 'the loaded hub', brokers: context.brokers, registryUrl: context.registryUrl, configFile, flowsDir: path.join(projectRoot(), 'flows'), dataDir: path.join(context.workDir, 'loaded-hub'), env: demo.env });
+      idleHub = await HubProcess.start({
+        label: 'the idle hub',
+        brokers: context.brokers,
+        registryUrl: context.registryUrl,
+        configFile: idleConfig,
+        flowsDir: emptyFlows,
+        dataDir: path.join(context.workDir, 'idle-hub'),
+      });
+      hub = await HubProcess.start({
+        label: 'the loaded hub',
+        brokers: context.brokers,
+        registryUrl: context.registryUrl,
+        configFile,
+        flowsDir: path.join(projectRoot(), 'flows'),
+        dataDir: path.join(context.workDir, 'loaded-hub'),
+        env: demo.env,
+      });
       const idleMeasured = measureIdle(idleHub, sizes);
       // Nobody waits on it until the loaded window ends; a failure is reported then.
       idleMeasured.catch(() => undefined);
@@ -70,17 +94,37 @@ export const steadyStateMemoryBenchmark: Benchmark = {
       context.log(`loaded hub healthy in ${Math.round((performance.now() - starting) / 100) / 10} s`);
       world = await worldStarting;
       const loadStarted = await topicCounts(kafka);
-      const loading = world.paced({ url: `${hub.url}/webhooks/${LOAD_INSTANCE}`, ratePerSecond: LOAD_RATE, seconds: sizes.warmUpSeconds + sizes.seconds, secret, eventIdPrefix: `memory-${randomUUID().slice(0, 8)}`, maxInFlight: 256 });
+      const loading = world.paced({
+        url: `${hub.url}/webhooks/${LOAD_INSTANCE}`,
+        ratePerSecond: LOAD_RATE,
+        seconds: sizes.warmUpSeconds + sizes.seconds,
+        secret,
+        eventIdPrefix: `memory-${randomUUID().slice(0, 8)}`,
+        maxInFlight: 256,
+      });
       await new Promise((resolve) => setTimeout(resolve, sizes.warmUpSeconds * 1000));
       const loaded = await sampleRss(hub, sizes.seconds);
       const flowed = await topicCounts(kafka);
       const load: PacedResult = await loading;
       const idle = await idleMeasured;
       context.log(`idle hub: median RSS ${idle.p50} MiB`);
-      if (load.failed > 0) throw new BenchError('BENCH_WRONG_OUTPUT', `${load.failed} of ${load.sent} load requests were not accepted by the hub (${JSON.stringify(load.statuses)}):\n${hub.logTail(10)}`);
+      if (load.failed > 0)
+        throw new BenchError(
+          'BENCH_WRONG_OUTPUT',
+          `${load.failed} of ${load.sent} load requests were not accepted by the hub (${JSON.stringify(load.statuses)}):\n${hub.logTail(10)}`,
+        );
       // Over the whole load, not just the window: the dedupe flow to the warehouse writes in bursts.
-      const through = Object.fromEntries(Object.keys(flowed).map((topic) => [topic, Math.round((flowed[topic]! - loadStarted[topic]!) / (sizes.warmUpSeconds + sizes.seconds))]));
-      if (!(through['dw.customer.v1']! > 0)) throw new BenchError('BENCH_NO_LOAD', `nothing reached dw.customer.v1 under load: the shipped flows did not run (${JSON.stringify(through)})`);
+      const through = Object.fromEntries(
+        Object.keys(flowed).map((topic) => [
+          topic,
+          Math.round((flowed[topic]! - loadStarted[topic]!) / (sizes.warmUpSeconds + sizes.seconds)),
+        ]),
+      );
+      if (!(through['dw.customer.v1']! > 0))
+        throw new BenchError(
+          'BENCH_NO_LOAD',
+          `nothing reached dw.customer.v1 under load: the shipped flows did not run (${JSON.stringify(through)})`,
+        );
       context.log(`loaded hub: median RSS ${loaded.p50} MiB (${loaded.max} MiB at most); records/s ${JSON.stringify(through)}`);
       const window = `${sizes.seconds} s sampled every ${SAMPLE_MS} ms after ${sizes.warmUpSeconds} s of load`;
       return {
@@ -92,10 +136,20 @@ export const steadyStateMemoryBenchmark: Benchmark = {
             measured: `median RSS of the \`crm-hub run\` Node process (read from /proc) over ${window}: the demo hub config against the demo simulators (polling every 5 s), the shipped flows, the customer view, and ${LOAD_RATE} signed customer webhooks/s onto crm.customer.v1 (achieved ${Math.round(load.acceptedPerSecond)}/s). Baseline: the same hub with no connectors, no flows and the customer view off, started beside it and stopped before the window, median over ${sizes.idleSeconds} s after ${sizes.idleSettleSeconds} s idle`,
             baseline: { name: 'idle hub, same run', value: idle.p50, unit: 'MiB' },
           },
-          { name: 'hub RSS peak at steady state', value: loaded.max, unit: 'MiB', measured: `highest RSS sampled in the same window (${window})`, baseline: { name: 'idle hub peak', value: idle.max, unit: 'MiB' } },
+          {
+            name: 'hub RSS peak at steady state',
+            value: loaded.max,
+            unit: 'MiB',
+            measured: `highest RSS sampled in the same window (${window})`,
+            baseline: { name: 'idle hub peak', value: idle.max, unit: 'MiB' },
+          },
         ],
         notes: [
-          `RSS went from ${loaded.first} to ${loaded.last} MiB over the window${context.quick ? ' (with --quick the load has run a few seconds only: not yet steady)' : ''}; records/s under load: ${Object.entries(through).map(([topic, rate]) => `${topic} ${rate}`).join(', ')}`,
+          `RSS went from ${loaded.first} to ${loaded.last} MiB over the window${context.quick ? ' (with --quick the load has run a few seconds only: not yet steady)' : ''}; records/s under load: ${Object.entries(
+            through,
+          )
+            .map(([topic, rate]) => `${topic} ${rate}`)
+            .join(', ')}`,
           'the demo simulators run in the benchmark process, not in the hub (npm start runs them inside it)',
         ],
         details: { loadRate: LOAD_RATE, ...sizes, sampleMs: SAMPLE_MS, idle, loaded, recordsPerSecond: through, load },
@@ -112,7 +166,10 @@ export const steadyStateMemoryBenchmark: Benchmark = {
 };
 
 /** The baseline hub: up, settled, sampled and stopped again, meanwhile the loaded hub warms up. */
-async function measureIdle(hub: HubProcess, sizes: ReturnType<typeof steadyStateSizes>): Promise<PercentileSummary & { first: number; last: number }> {
+async function measureIdle(
+  hub: HubProcess,
+  sizes: ReturnType<typeof steadyStateSizes>,
+): Promise<PercentileSummary & { first: number; last: number }> {
   await hub.ready(180_000);
   await new Promise((resolve) => setTimeout(resolve, sizes.idleSettleSeconds * 1000));
   const idle = await sampleRss(hub, sizes.idleSeconds);

@@ -108,7 +108,23 @@ function frameLabel(frame: { functionName: string; url: string; lineNumber: numb
 
 /** The summary as the markdown tables the profiling notes keep. */
 export function formatProfileSummary(summary: ProfileSummary, title: string): string {
-  const table = (heading: string, rows: FrameTime[]) => [`| ${heading} | ms | % of busy |`, '| --- | ---: | ---: |', ...rows.map((row) => `| \`${row.frame}\` | ${row.ms} | ${row.percent} |`)].join('\n');
+  const table = (heading: string, rows: FrameTime[]) =>
+    [
+      `| ${heading} | ms | % of busy |`,
+      '| --- | ---: | ---: |',
+      ...rows.map((row) => `| \`${row.frame}\` | ${row.ms} | ${row.percent} |`),
+    ].join('\n');
   const busy = summary.totalMs - summary.idleMs;
-  return [`### ${title}`, '', `${summary.totalMs} ms sampled, ${busy} ms busy, ${summary.idleMs} ms idle.`, '', table('self time', summary.self), '', table('total time', summary.total), '', table('self time by origin', summary.origins), ''].join('\n');
+  return [
+    `### ${title}`,
+    '',
+    `${summary.totalMs} ms sampled, ${busy} ms busy, ${summary.idleMs} ms idle.`,
+    '',
+    table('self time', summary.self),
+    '',
+    table('total time', summary.total),
+    '',
+    table('self time by origin', summary.origins),
+    '',
+  ].join('\n');
 }

@@ -7,7 +7,10 @@ import type { CpuProfile } from './cpu-profile-summary.js';
  * --cpu-prof` writes, but of the timed part only, without the set-up (producing the backlog
  * encodes every record, which would otherwise dominate a whole-process profile).
  */
-export async function profileWhile<T>(work: () => Promise<T>, options: { intervalUs?: number } = {}): Promise<{ result: T; profile: CpuProfile }> {
+export async function profileWhile<T>(
+  work: () => Promise<T>,
+  options: { intervalUs?: number } = {},
+): Promise<{ result: T; profile: CpuProfile }> {
   const session = new Session();
   session.connect();
   try {

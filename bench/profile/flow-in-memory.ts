@@ -36,7 +36,14 @@ const BATCH_BYTES = 1024 * 1024;
 const INPUT = 'bench.profile.in';
 const OUTPUT = 'bench.profile.out';
 
-const { values: args } = parseArgs({ options: { records: { type: 'string', default: '20000' }, 'warm-up': { type: 'string', default: '5000' }, rounds: { type: 'string', default: '3' }, profile: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '20000' },
+    'warm-up': { type: 'string', default: '5000' },
+    rounds: { type: 'string', default: '3' },
+    profile: { type: 'string' },
+  },
+});
 const records = Number(args.records);
 const warmUp = Number(args['warm-up']);
 const rounds = Number(args.rounds);
@@ -65,19 +72,37 @@ try {
   const flowDir = path.join(workDir, 'flows');
   await fs.mkdir(flowDir);
   await fs.writeFile(path.join(flowDir, 'profile.yaml'), customerToDwFlow('profile', INPUT, OUTPUT));
-  const runtime = await FlowRuntime.start(flowDir, { client, serde, schemas, steps: createStepRegistry(), logger: createLogger({ level: 'error' }) });
+  const runtime = await FlowRuntime.start(flowDir, {
+    client,
+    serde,
+    schemas,
+    steps: createStepRegistry(),
+    logger: createLogger({ level: 'error' }),
+  });
   const runner = runtime.runner('profile');
-  if (!runner) throw new BenchError('BENCH_FLOW_INVALID', `the flow did not start: ${runtime.statuses().flatMap((status) => status.issues ?? []).join('; ')}`);
+  if (!runner)
+    throw new BenchError(
+      'BENCH_FLOW_INVALID',
+      `the flow did not start: ${runtime
+        .statuses()
+        .flatMap((status) => status.issues ?? [])
+        .join('; ')}`,
+    );
   const handler = client.handler(runner.groupId);
   const control = { heartbeat: async () => undefined, isRunning: () => true };
 
   /** The records as the consumer would hand them over: per partition, batches of up to BATCH_BYTES. */
-  const batched = (from: number, count: number): RecordBatch[][] => Array.from({ length: PARTITIONS }, (_, partition) => batchesOf(input.slice(from, from + count).filter((record) => record.partition === partition)));
+  const batched = (from: number, count: number): RecordBatch[][] =>
+    Array.from({ length: PARTITIONS }, (_, partition) =>
+      batchesOf(input.slice(from, from + count).filter((record) => record.partition === partition)),
+    );
   /** Partitions side by side (the flow's concurrency), each batch after the one before. */
   const consume = async (partitions: RecordBatch[][]): Promise<void> => {
-    await Promise.all(partitions.map(async (batches) => {
-      for (const batch of batches) await handler(batch, control);
-    }));
+    await Promise.all(
+      partitions.map(async (batches) => {
+        for (const batch of batches) await handler(batch, control);
+      }),
+    );
   };
   const backlog = batched(warmUp, records);
 
@@ -97,7 +122,9 @@ try {
     const expected = activeCustomers(warmUp, records);
     if (produced !== expected) throw new BenchError('BENCH_WRONG_OUTPUT', `the flow produced ${produced} records (expected ${expected})`);
     timings.push({ perSecond: records / seconds, cpuUsPerMessage: (used.user + used.system) / records });
-    process.stdout.write(`round ${round}: ${records} records in ${seconds.toFixed(2)} s, ${Math.round(records / seconds)} msg/s, ${((used.user + used.system) / records).toFixed(1)} µs CPU per message${profiling ? ' (profiled)' : ''}\n`);
+    process.stdout.write(
+      `round ${round}: ${records} records in ${seconds.toFixed(2)} s, ${Math.round(records / seconds)} msg/s, ${((used.user + used.system) / records).toFixed(1)} µs CPU per message${profiling ? ' (profiled)' : ''}\n`,
+    );
     if (profile && args.profile) {
       await fs.mkdir(args.profile, { recursive: true });
       const file = path.join(args.profile, 'flow-in-memory.cpuprofile');
@@ -108,7 +135,9 @@ try {
   const unprofiled = timings.slice(0, args.profile !== undefined && rounds > 1 ? -1 : undefined);
   // On a shared machine neighbours inflate even CPU time (caches, hyperthreads): the least a round took is the figure least disturbed.
   const cpu = unprofiled.map((timing) => timing.cpuUsPerMessage);
-  process.stdout.write(`${unprofiled.length} unprofiled round(s): median ${Math.round(median(unprofiled.map((timing) => timing.perSecond)))} msg/s, ${median(cpu).toFixed(1)} µs CPU per message (least ${Math.min(...cpu).toFixed(1)})\n`);
+  process.stdout.write(
+    `${unprofiled.length} unprofiled round(s): median ${Math.round(median(unprofiled.map((timing) => timing.perSecond)))} msg/s, ${median(cpu).toFixed(1)} µs CPU per message (least ${Math.min(...cpu).toFixed(1)})\n`,
+  );
   await runtime.stop();
 } finally {
   await fs.rm(workDir, { recursive: true, force: true });
@@ -119,7 +148,10 @@ function batchesOf(partition: IncomingRecord[]): RecordBatch[] {
   let current: IncomingRecord[] = [];
   let bytes = 0;
   for (const record of partition) {
-    const size = (record.value?.length ?? 0) + (record.key?.length ?? 0) + Object.entries(record.headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
+    const size =
+      (record.value?.length ?? 0) +
+      (record.key?.length ?? 0) +
+      Object.entries(record.headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
     if (current.length > 0 && bytes + size > BATCH_BYTES) {
       batches.push({ topic: INPUT, partition: record.partition, records: current });
       current = [];

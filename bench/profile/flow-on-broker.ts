@@ -37,7 +37,14 @@ import { formatProfileSummary, summarizeCpuProfile } from './cpu-profile-summary
 import { profileWhile, writeCpuProfile } from './cpu-profiler.js';
 import { median } from './median.js';
 
-const { values: args } = parseArgs({ options: { records: { type: 'string', default: '20000' }, 'warm-up': { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, profile: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '20000' },
+    'warm-up': { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
+    profile: { type: 'string' },
+  },
+});
 const records = Number(args.records);
 const warmUp = Number(args['warm-up']);
 const rounds = Number(args.rounds);
@@ -47,17 +54,40 @@ const infrastructure = await BenchInfrastructure.create();
 try {
   const { kafka: endpoint, registry } = await infrastructure.start(log);
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-profile-'));
-  const context: BenchmarkContext = { brokers: endpoint.brokers, registryUrl: registry.url, quick: true, workDir, uniqueName: (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`, log };
+  const context: BenchmarkContext = {
+    brokers: endpoint.brokers,
+    registryUrl: registry.url,
+    quick: true,
+    workDir,
+    uniqueName: (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`,
+    log,
+  };
   const kafka = await connectBenchKafka(context);
   const schemas = await benchSchemaCatalog(workDir);
-  const input = await InputTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.profile.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+  const input = await InputTopic.create(kafka.client, kafka.serde, {
+    topic: context.uniqueName('bench.profile.in'),
+    partitions: PARTITIONS,
+    schema: schemas.registrySchema('crmhub.customer.Customer'),
+    record: variedCustomer,
+    keyField: 'customerId',
+    sourceSystem: 'crm',
+  });
   const output = context.uniqueName('bench.profile.out');
   const rawOut = context.uniqueName('bench.profile.raw-out');
   await kafka.admin.ensureTopics([rawOut, output].map((topic) => flowOutputTopic(topic, PARTITIONS)));
   await input.append(warmUp);
-  const relay = await PassthroughRelay.start(kafka.client, { groupId: context.uniqueName('bench.profile.raw'), from: input.topic, to: rawOut, concurrency: PARTITIONS });
+  const relay = await PassthroughRelay.start(kafka.client, {
+    groupId: context.uniqueName('bench.profile.raw'),
+    from: input.topic,
+    to: rawOut,
+    concurrency: PARTITIONS,
+  });
   const flowName = context.uniqueName('bench-profile');
-  const flow = await FlowHost.start(path.join(workDir, 'flows'), flowName, customerToDwFlow(flowName, input.topic, output), { client: kafka.client, serde: kafka.serde, schemas });
+  const flow = await FlowHost.start(path.join(workDir, 'flows'), flowName, customerToDwFlow(flowName, input.topic, output), {
+    client: kafka.client,
+    serde: kafka.serde,
+    schemas,
+  });
   try {
     await warmUpAndPause(kafka.admin, input.topic, relay, 60_000);
     await warmUpAndPause(kafka.admin, input.topic, flow, 120_000);
@@ -71,16 +101,25 @@ try {
       const outBefore = flow.counters.recordsOut;
       const timing = await timed(flow, profiling ? 'flow' : undefined);
       const produced = flow.counters.recordsOut - outBefore;
-      if (produced !== activeCustomers(from, records) || flow.counters.deadLettered > 0) throw new BenchError('BENCH_WRONG_OUTPUT', `the flow produced ${produced} records (expected ${activeCustomers(from, records)}) and dead-lettered ${flow.counters.deadLettered}`);
+      if (produced !== activeCustomers(from, records) || flow.counters.deadLettered > 0)
+        throw new BenchError(
+          'BENCH_WRONG_OUTPUT',
+          `the flow produced ${produced} records (expected ${activeCustomers(from, records)}) and dead-lettered ${flow.counters.deadLettered}`,
+        );
       const ratio = timing.perSecond / raw.perSecond;
       const cpuRatio = raw.cpuUsPerRecord / timing.cpuUsPerRecord;
       if (!profiling) {
         ratios.push(ratio);
         cpuRatios.push(cpuRatio);
       }
-      process.stdout.write(`round ${round}: raw ${Math.round(raw.perSecond)} msg/s (${raw.cpuUsPerRecord.toFixed(1)} µs CPU/record), flow ${Math.round(timing.perSecond)} msg/s (${timing.cpuUsPerRecord.toFixed(1)} µs CPU/record), ratio ${ratio.toFixed(2)}, CPU ratio ${cpuRatio.toFixed(2)}${profiling ? ' (profiled)' : ''}\n`);
+      process.stdout.write(
+        `round ${round}: raw ${Math.round(raw.perSecond)} msg/s (${raw.cpuUsPerRecord.toFixed(1)} µs CPU/record), flow ${Math.round(timing.perSecond)} msg/s (${timing.cpuUsPerRecord.toFixed(1)} µs CPU/record), ratio ${ratio.toFixed(2)}, CPU ratio ${cpuRatio.toFixed(2)}${profiling ? ' (profiled)' : ''}\n`,
+      );
     }
-    if (ratios.length > 0) process.stdout.write(`median of ${ratios.length} unprofiled round(s): ratio ${median(ratios).toFixed(2)}, CPU ratio ${median(cpuRatios).toFixed(2)}\n`);
+    if (ratios.length > 0)
+      process.stdout.write(
+        `median of ${ratios.length} unprofiled round(s): ratio ${median(ratios).toFixed(2)}, CPU ratio ${median(cpuRatios).toFixed(2)}\n`,
+      );
   } finally {
     await relay.stop();
     await flow.stop();
@@ -110,7 +149,9 @@ try {
     await fs.mkdir(args.profile, { recursive: true });
     const file = path.join(args.profile, `${profileName}.cpuprofile`);
     await writeCpuProfile(file, profile);
-    process.stdout.write(`${formatProfileSummary(summarizeCpuProfile(profile), `${profileName} on the broker, ${records} records, ${Math.round(result.perSecond)} msg/s (${file})`)}\n`);
+    process.stdout.write(
+      `${formatProfileSummary(summarizeCpuProfile(profile), `${profileName} on the broker, ${records} records, ${Math.round(result.perSecond)} msg/s (${file})`)}\n`,
+    );
     return { ...result, cpuUsPerRecord };
   }
 } finally {

@@ -32,7 +32,12 @@ export class BenchInfrastructure {
     this.kafka = kafka;
     // A stop requested while the broker was starting could not reach it: honour it now.
     if (this.stopped) await this.stop();
-    const registry = await provideSchemaRegistry({ urlFromEnv: process.env.SCHEMA_REGISTRY_URL, kafkaBrokers: kafka.brokers, workDir: path.join(this.workDir, 'registry'), log });
+    const registry = await provideSchemaRegistry({
+      urlFromEnv: process.env.SCHEMA_REGISTRY_URL,
+      kafkaBrokers: kafka.brokers,
+      workDir: path.join(this.workDir, 'registry'),
+      log,
+    });
     this.registry = registry;
     if (this.stopped) await this.stop();
     return { kafka, registry };
@@ -42,8 +47,20 @@ export class BenchInfrastructure {
     const kafka = this.kafka;
     const registry = this.registry;
     return {
-      kafka: { origin: kafka?.origin ?? 'none', version: kafka?.origin === 'embedded' ? KAFKA_VERSION : kafka?.origin === 'testcontainers' ? (process.env.CRM_HUB_KAFKA_IMAGE ?? 'confluentinc/cp-kafka:7.9.0') : 'unknown (KAFKA_BROKERS)', brokers: kafka?.brokers ?? [] },
-      schemaRegistry: { origin: registry?.origin ?? 'none', version: registry?.origin === 'embedded' ? `Apicurio ${APICURIO_VERSION}` : 'unknown (SCHEMA_REGISTRY_URL)' },
+      kafka: {
+        origin: kafka?.origin ?? 'none',
+        version:
+          kafka?.origin === 'embedded'
+            ? KAFKA_VERSION
+            : kafka?.origin === 'testcontainers'
+              ? (process.env.CRM_HUB_KAFKA_IMAGE ?? 'confluentinc/cp-kafka:7.9.0')
+              : 'unknown (KAFKA_BROKERS)',
+        brokers: kafka?.brokers ?? [],
+      },
+      schemaRegistry: {
+        origin: registry?.origin ?? 'none',
+        version: registry?.origin === 'embedded' ? `Apicurio ${APICURIO_VERSION}` : 'unknown (SCHEMA_REGISTRY_URL)',
+      },
       kafkaClient: `kafkajs ${kafkajsVersion()} through crm-hub's KafkajsClient (src/platform/kafka/kafkajs-client.ts)`,
     };
   }

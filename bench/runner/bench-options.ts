@@ -13,7 +13,8 @@ export function parseBenchOptions(args: readonly string[], known: readonly strin
   const options: BenchOptions = { quick: false };
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string => {
       const next = inline ?? args[++index];
       if (next === undefined || next === '') throw new BenchError('BENCH_OPTION_INVALID', `${flag} needs a value`);
@@ -21,7 +22,11 @@ export function parseBenchOptions(args: readonly string[], known: readonly strin
     };
     if (flag === '--quick' && inline === undefined) options.quick = true;
     else if (flag === '--out') options.out = value();
-    else if (flag === '--only') options.only = value().split(',').map((name) => name.trim()).filter(Boolean);
+    else if (flag === '--only')
+      options.only = value()
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
     else throw new BenchError('BENCH_OPTION_INVALID', `unknown option ${arg}; options: --quick, --only <name,...>, --out <file>`);
   }
   const unknown = options.only?.filter((name) => !known.includes(name)) ?? [];

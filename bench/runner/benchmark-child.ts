@@ -48,7 +48,8 @@ export class BenchmarkChild {
         clearTimeout(timer);
         this.child = undefined;
         if (message) resolve(message);
-        else reject(new BenchError('BENCH_PROCESS_FAILED', `benchmark ${input.name} exited (${signal ?? `code ${code}`}) without a result`));
+        else
+          reject(new BenchError('BENCH_PROCESS_FAILED', `benchmark ${input.name} exited (${signal ?? `code ${code}`}) without a result`));
       });
     });
   }

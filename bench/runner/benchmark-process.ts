@@ -41,7 +41,9 @@ async function main(): Promise<BenchmarkProcessMessage> {
     const { code, message } = describeError(error);
     return { kind: 'failed', code, message: error instanceof Error && error.stack ? `${message}\n${error.stack}` : message };
   } finally {
-    await deleteTopics(names).catch((error: unknown) => context.log(`could not delete the benchmark's topics: ${describeError(error).message}`));
+    await deleteTopics(names).catch((error: unknown) =>
+      context.log(`could not delete the benchmark's topics: ${describeError(error).message}`),
+    );
     await fs.rm(workDir, { recursive: true, force: true });
   }
 }

@@ -21,7 +21,11 @@ export function formatResultsTable(rows: readonly TableRow[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => (row[column] as string).length)));
   // Numbers read best right-aligned; text left-aligned.
   const numeric = [false, true, false, false, true];
-  const line = (row: string[]) => row.map((cell, column) => (numeric[column] ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (numeric[column] ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(line)].join('\n');
 }
 

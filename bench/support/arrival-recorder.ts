@@ -42,7 +42,9 @@ export class ArrivalRecorder {
         const arrivedAt = Date.now();
         // Requests arrive only once the server listens, by when `recorder` below is set.
         const known = recorder.record(Buffer.concat(chunks).toString('utf8'), arrivedAt);
-        response.writeHead(known ? 200 : 400, { 'content-type': 'application/json' }).end(known ? '{"status":"received"}' : '{"error":"no meta.eventId and meta.occurredAt"}');
+        response
+          .writeHead(known ? 200 : 400, { 'content-type': 'application/json' })
+          .end(known ? '{"status":"received"}' : '{"error":"no meta.eventId and meta.occurredAt"}');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,7 +55,8 @@ export class ArrivalRecorder {
   /** Resolves once `expected` distinct events of the run arrived, or after the timeout with what did. */
   async waitFor(runId: string, expected: number, timeoutMs: number): Promise<ArrivalSummary> {
     const deadline = performance.now() + timeoutMs;
-    while ((this.runs.get(runId)?.firstArrivalMs.size ?? 0) < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((this.runs.get(runId)?.firstArrivalMs.size ?? 0) < expected && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     return this.summary(runId);
   }
 
@@ -61,7 +64,13 @@ export class ArrivalRecorder {
     const run = this.runs.get(runId);
     if (!run) return { runId, arrived: 0, duplicates: 0, latency: percentileSummary([]), deliveredPerSecond: 0 };
     const latencies = [...run.firstArrivalMs.values()];
-    return { runId, arrived: latencies.length, duplicates: run.duplicates, latency: percentileSummary(latencies), deliveredPerSecond: latencies.length / Math.max((run.lastArrivalAt - run.earliestSentAt) / 1000, 0.001) };
+    return {
+      runId,
+      arrived: latencies.length,
+      duplicates: run.duplicates,
+      latency: percentileSummary(latencies),
+      deliveredPerSecond: latencies.length / Math.max((run.lastArrivalAt - run.earliestSentAt) / 1000, 0.001),
+    };
   }
 
   get unreadableBodies(): number {

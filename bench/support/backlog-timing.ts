@@ -22,13 +22,23 @@ export interface BacklogTiming {
  * `resume` (so the fetch loop's wake-up is not counted) until it has committed the whole backlog.
  * Only that is timed: group join, warm-up and producing the backlog happened before.
  */
-export async function timeBacklog(admin: HubAdmin, topic: string, consumer: TimedConsumer, backlog: number, timeoutMs: number): Promise<BacklogTiming> {
+export async function timeBacklog(
+  admin: HubAdmin,
+  topic: string,
+  consumer: TimedConsumer,
+  backlog: number,
+  timeoutMs: number,
+): Promise<BacklogTiming> {
   const ends = await topicEnds(admin, topic);
   const before = consumer.received();
   consumer.resume();
   const deadline = performance.now() + timeoutMs;
   while (consumer.received() === before) {
-    if (performance.now() > deadline) throw new BenchError('BENCH_CONSUMER_STALLED', `group ${consumer.groupId} took no record of ${topic} within ${Math.round(timeoutMs / 1000)} s of resuming`);
+    if (performance.now() > deadline)
+      throw new BenchError(
+        'BENCH_CONSUMER_STALLED',
+        `group ${consumer.groupId} took no record of ${topic} within ${Math.round(timeoutMs / 1000)} s of resuming`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const start = performance.now();

@@ -19,7 +19,8 @@ export async function connectBenchKafka(context: BenchmarkContext): Promise<Benc
 }
 
 /** The client line every Kafka benchmark's notes carry, so a reader knows what the ceiling is the ceiling of. */
-export const CLIENT_NOTE = "Kafka client: crm-hub's KafkajsClient (kafkajs, acks=all, murmur2 partitioner, manual commit after the produce is acknowledged)";
+export const CLIENT_NOTE =
+  "Kafka client: crm-hub's KafkajsClient (kafkajs, acks=all, murmur2 partitioner, manual commit after the produce is acknowledged)";
 
 /**
  * A topic a flow writes to. Its batches may be up to 8 MiB (the broker default is 1 MiB): a

@@ -18,7 +18,10 @@ export interface BenchTopicDeclaration {
  * and any topics a benchmark declares, loaded from a copy in `workDir`: the benchmarks' records
  * and topics never enter schemas/, so the hub, its docs and its compatibility checks do not see them.
  */
-export async function benchSchemaCatalog(workDir: string, topics: Readonly<Record<string, BenchTopicDeclaration>> = {}): Promise<SchemaCatalog> {
+export async function benchSchemaCatalog(
+  workDir: string,
+  topics: Readonly<Record<string, BenchTopicDeclaration>> = {},
+): Promise<SchemaCatalog> {
   const dir = path.join(workDir, 'schemas');
   await fs.cp(path.join(projectRoot(), 'schemas'), dir, { recursive: true });
   await fs.cp(BENCH_SCHEMAS, path.join(dir, 'bench'), { recursive: true });

@@ -16,18 +16,29 @@ import { BenchError } from '../runner/bench-error.js';
 export class ConnectorRuntimeHost {
   private constructor(readonly runtime: ConnectorRuntime) {}
 
-  static async start(dir: string, hubConfigYaml: string, deps: { client: KafkaClient; serde: AvroSerde; schemas: SchemaCatalog }): Promise<ConnectorRuntimeHost> {
+  static async start(
+    dir: string,
+    hubConfigYaml: string,
+    deps: { client: KafkaClient; serde: AvroSerde; schemas: SchemaCatalog },
+  ): Promise<ConnectorRuntimeHost> {
     await fs.mkdir(dir, { recursive: true });
     const file = path.join(dir, 'crm-hub.yaml');
     await fs.writeFile(file, hubConfigYaml);
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });
     const { catalog, config, invalid } = await loadHubConnectors(file, logger);
-    if (invalid.size > 0) throw new BenchError('BENCH_CONFIG_INVALID', `the benchmark's hub config was refused: ${[...invalid].map(([name, { problems }]) => `${name}: ${problems.join('; ')}`).join(' | ')}`);
+    if (invalid.size > 0)
+      throw new BenchError(
+        'BENCH_CONFIG_INVALID',
+        `the benchmark's hub config was refused: ${[...invalid].map(([name, { problems }]) => `${name}: ${problems.join('; ')}`).join(' | ')}`,
+      );
     const runtime = await ConnectorRuntime.start(config, { ...deps, connectors: catalog, logger });
     const failed = runtime.statuses().filter((status) => status.state === 'failed');
     if (failed.length > 0) {
       await runtime.stop();
-      throw new BenchError('BENCH_CONNECTOR_FAILED', `connector instances did not start: ${failed.map((status) => `${status.name}: ${status.lastError?.message ?? 'failed'}`).join('; ')}`);
+      throw new BenchError(
+        'BENCH_CONNECTOR_FAILED',
+        `connector instances did not start: ${failed.map((status) => `${status.name}: ${status.lastError?.message ?? 'failed'}`).join('; ')}`,
+      );
     }
     return new ConnectorRuntimeHost(runtime);
   }

@@ -43,20 +43,41 @@ export interface FlowAgainstPassthrough {
  * the backlog is produced, then the relay and the flow are each timed over it in turn (garbage
  * collected before each). The flow's output count is checked, so a broken flow cannot post a figure.
  */
-export async function measureFlowAgainstPassthrough(context: BenchmarkContext, kafka: BenchKafka, schemas: SchemaCatalog, flowUnderTest: FlowUnderTest): Promise<FlowAgainstPassthrough> {
+export async function measureFlowAgainstPassthrough(
+  context: BenchmarkContext,
+  kafka: BenchKafka,
+  schemas: SchemaCatalog,
+  flowUnderTest: FlowUnderTest,
+): Promise<FlowAgainstPassthrough> {
   const { records, warmUp } = flowBacklogSizes(context.quick);
-  const input = await InputTopic.create(kafka.client, kafka.serde, { topic: context.uniqueName('bench.flow.in'), partitions: PARTITIONS, schema: schemas.registrySchema('crmhub.customer.Customer'), record: variedCustomer, keyField: 'customerId', sourceSystem: 'crm' });
+  const input = await InputTopic.create(kafka.client, kafka.serde, {
+    topic: context.uniqueName('bench.flow.in'),
+    partitions: PARTITIONS,
+    schema: schemas.registrySchema('crmhub.customer.Customer'),
+    record: variedCustomer,
+    keyField: 'customerId',
+    sourceSystem: 'crm',
+  });
   const rawOut = context.uniqueName('bench.flow.raw-out');
   await kafka.admin.ensureTopics([rawOut, ...flowUnderTest.outputs].map((topic) => flowOutputTopic(topic, PARTITIONS)));
   await input.append(warmUp);
-  const relay = await PassthroughRelay.start(kafka.client, { groupId: context.uniqueName('bench.flow.raw'), from: input.topic, to: rawOut, concurrency: PARTITIONS });
+  const relay = await PassthroughRelay.start(kafka.client, {
+    groupId: context.uniqueName('bench.flow.raw'),
+    from: input.topic,
+    to: rawOut,
+    concurrency: PARTITIONS,
+  });
   let flow: FlowHost | undefined;
   try {
     await warmUpAndPause(kafka.admin, input.topic, relay, 60_000);
     const flowName = context.uniqueName('bench-flow');
     collectGarbage();
     const rssBeforeFlowMiB = mebibytes(process.memoryUsage.rss());
-    flow = await FlowHost.start(`${context.workDir}/flows`, flowName, flowUnderTest.yaml(flowName, input.topic), { client: kafka.client, serde: kafka.serde, schemas });
+    flow = await FlowHost.start(`${context.workDir}/flows`, flowName, flowUnderTest.yaml(flowName, input.topic), {
+      client: kafka.client,
+      serde: kafka.serde,
+      schemas,
+    });
     await warmUpAndPause(kafka.admin, input.topic, flow, 120_000);
     collectGarbage();
     const rssWarmedUpMiB = mebibytes(process.memoryUsage.rss());
@@ -74,10 +95,26 @@ export async function measureFlowAgainstPassthrough(context: BenchmarkContext, k
     const timed = await timeBacklog(kafka.admin, input.topic, flow, records, 1_200_000);
     const peakRssMiB = rss.stop();
     const produced = flow.counters.recordsOut - outBefore;
-    context.log(`flow: ${records} records in ${timed.seconds.toFixed(2)} s (${produced} produced, ${flow.counters.deadLettered} dead-lettered)`);
+    context.log(
+      `flow: ${records} records in ${timed.seconds.toFixed(2)} s (${produced} produced, ${flow.counters.deadLettered} dead-lettered)`,
+    );
     const expected = flowUnderTest.expectedOutputs(warmUp, records);
-    if (produced !== expected || flow.counters.deadLettered > 0) throw new BenchError('BENCH_WRONG_OUTPUT', `the flow produced ${produced} records (expected ${expected}) and dead-lettered ${flow.counters.deadLettered}`);
-    return { flow: timed, raw, produced, peakRssMiB, rssBeforeFlowMiB, rssWarmedUpMiB, averageValueBytes: input.averageValueBytes, records, warmUp };
+    if (produced !== expected || flow.counters.deadLettered > 0)
+      throw new BenchError(
+        'BENCH_WRONG_OUTPUT',
+        `the flow produced ${produced} records (expected ${expected}) and dead-lettered ${flow.counters.deadLettered}`,
+      );
+    return {
+      flow: timed,
+      raw,
+      produced,
+      peakRssMiB,
+      rssBeforeFlowMiB,
+      rssWarmedUpMiB,
+      averageValueBytes: input.averageValueBytes,
+      records,
+      warmUp,
+    };
   } finally {
     await relay.stop().catch(() => undefined);
     await flow?.stop();
@@ -95,6 +132,12 @@ export function flowFigures(label: string, what: string, run: FlowAgainstPassthr
       measured: `records in per second: from the first record the flow took after resume until its group committed all ${run.records} input records (${PARTITIONS} partitions, concurrency ${PARTITIONS}, ${run.averageValueBytes} B Avro crm.customer.v1 values with tracing headers); ${what}; ${run.produced} records produced. Baseline: raw passthrough of the same topic and records, timed the same way just before`,
       baseline: { name: 'raw passthrough, same run', value: run.raw.perSecond, unit: 'msg/s' },
     },
-    { name: `${label} peak RSS`, value: run.peakRssMiB, unit: 'MiB', measured: 'highest RSS of the benchmark process (flow runtime, its producer, the admin client) sampled every 100 ms during the timed flow run' },
+    {
+      name: `${label} peak RSS`,
+      value: run.peakRssMiB,
+      unit: 'MiB',
+      measured:
+        'highest RSS of the benchmark process (flow runtime, its producer, the admin client) sampled every 100 ms during the timed flow run',
+    },
   ];
 }

@@ -20,10 +20,19 @@ export class FlowHost implements TimedConsumer {
     private readonly runner: FlowRunner,
   ) {}
 
-  static async start(dir: string, name: string, yaml: string, deps: { client: KafkaClient; serde: AvroSerde; schemas: SchemaCatalog }): Promise<FlowHost> {
+  static async start(
+    dir: string,
+    name: string,
+    yaml: string,
+    deps: { client: KafkaClient; serde: AvroSerde; schemas: SchemaCatalog },
+  ): Promise<FlowHost> {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, `${name}.yaml`), yaml);
-    const runtime = await FlowRuntime.start(dir, { ...deps, steps: createStepRegistry(), logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) });
+    const runtime = await FlowRuntime.start(dir, {
+      ...deps,
+      steps: createStepRegistry(),
+      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }),
+    });
     const runner = runtime.runner(name);
     if (!runner) {
       const issues = runtime.statuses().flatMap((status) => status.issues ?? []);

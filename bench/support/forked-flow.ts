@@ -36,7 +36,12 @@ export class ForkedFlow {
   }
 
   static async start(label: string, settings: FlowProcessSettings): Promise<ForkedFlow> {
-    const { helper, info } = await HelperProcess.start<FlowProcessCommand, FlowProcessEvent>(label, ENTRY, { CRM_HUB_BENCH_FLOW: JSON.stringify(settings) }, 120_000);
+    const { helper, info } = await HelperProcess.start<FlowProcessCommand, FlowProcessEvent>(
+      label,
+      ENTRY,
+      { CRM_HUB_BENCH_FLOW: JSON.stringify(settings) },
+      120_000,
+    );
     return new ForkedFlow(label, helper, (info as { groupId: string }).groupId);
   }
 
@@ -54,7 +59,13 @@ export class ForkedFlow {
    */
   async resume(timeoutMs: number): Promise<{ firstRecord: Promise<number> }> {
     const firstRecord = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new BenchError('BENCH_CONSUMER_STALLED', `${this.label} took no record within ${Math.round(timeoutMs / 1000)} s of resuming`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new BenchError('BENCH_CONSUMER_STALLED', `${this.label} took no record within ${Math.round(timeoutMs / 1000)} s of resuming`),
+          ),
+        timeoutMs,
+      );
       this.firstRecord = (atMs) => {
         clearTimeout(timer);
         this.firstRecord = undefined;

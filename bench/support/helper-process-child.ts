@@ -6,7 +6,11 @@ import type { HelperMessage, HelperRequest } from './helper-process-protocol.js'
  * answers each command with `handle`, one at a time in the order they came. When the benchmark
  * closes the channel (or dies), `close` runs and the process exits.
  */
-export async function serveHelperCommands<Command>(start: () => Promise<unknown>, handle: (command: Command) => Promise<unknown>, close: () => Promise<void>): Promise<void> {
+export async function serveHelperCommands<Command>(
+  start: () => Promise<unknown>,
+  handle: (command: Command) => Promise<unknown>,
+  close: () => Promise<void>,
+): Promise<void> {
   const send = (message: HelperMessage) => process.send?.(message);
   let queue = Promise.resolve();
   process.on('disconnect', () => {

@@ -43,18 +43,34 @@ export class HelperProcess<Command, Event = unknown> {
   }
 
   /** Forks the helper and waits for its `ready` (what it says there is returned as `info`). */
-  static async start<Command, Event = unknown>(label: string, entry: string, env: Record<string, string>, timeoutMs: number): Promise<{ helper: HelperProcess<Command, Event>; info: unknown }> {
-    const child = fork(entry, [], { execArgv: ['--import', 'tsx', '--expose-gc'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static async start<Command, Event = unknown>(
+    label: string,
+    entry: string,
+    env: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ helper: HelperProcess<Command, Event>; info: unknown }> {
+    const child = fork(entry, [], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const helper = new HelperProcess<Command, Event>(label, child);
     let timer: NodeJS.Timeout | undefined;
     const info = await new Promise<unknown>((resolve, reject) => {
-      timer = setTimeout(() => reject(new BenchError('BENCH_HELPER_TIMEOUT', `${label} was not ready within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new BenchError('BENCH_HELPER_TIMEOUT', `${label} was not ready within ${Math.round(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
       child.on('message', (message: HelperMessage) => {
         if (message.kind === 'ready') resolve(message.info);
         if (message.kind === 'failed') reject(new BenchError(message.code, `${label} failed to start: ${message.message}`));
       });
-      child.once('exit', (code, signal) => reject(new BenchError('BENCH_HELPER_EXITED', `${label} exited while starting (${signal ?? `code ${code}`})`)));
-      child.once('error', (error) => reject(new BenchError('BENCH_HELPER_EXITED', `${label} could not be started: ${error.message}`, { cause: error })));
+      child.once('exit', (code, signal) =>
+        reject(new BenchError('BENCH_HELPER_EXITED', `${label} exited while starting (${signal ?? `code ${code}`})`)),
+      );
+      child.once('error', (error) =>
+        reject(new BenchError('BENCH_HELPER_EXITED', `${label} could not be started: ${error.message}`, { cause: error })),
+      );
     })
       .finally(() => clearTimeout(timer))
       .catch(async (error: unknown) => {

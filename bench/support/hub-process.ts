@@ -19,7 +19,17 @@ export interface HubProcessSettings {
 }
 
 /** Variables of the benchmark's own environment that would steer the hub elsewhere. */
-const STEERING = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'CRM_HUB_CONFIG', 'CRM_HUB_FLOWS_DIR', 'CRM_HUB_PORT', 'CRM_HUB_HOST', 'CRM_HUB_DATA_DIR', 'CRM_HUB_WATCH', 'CRM_HUB_BENCH_CONTEXT'];
+const STEERING = [
+  'KAFKA_BROKERS',
+  'SCHEMA_REGISTRY_URL',
+  'CRM_HUB_CONFIG',
+  'CRM_HUB_FLOWS_DIR',
+  'CRM_HUB_PORT',
+  'CRM_HUB_HOST',
+  'CRM_HUB_DATA_DIR',
+  'CRM_HUB_WATCH',
+  'CRM_HUB_BENCH_CONTEXT',
+];
 
 /**
  * `crm-hub run` from source as a process of its own on the benchmark's broker and registry: the hub
@@ -68,10 +78,18 @@ export class HubProcess {
   async ready(timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      if (!this.process.running) throw new BenchError('BENCH_HUB_EXITED', `${this.label} exited while starting:\n${this.process.logTail(30)}`);
-      const status = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) }).then((response) => response.status, () => 0);
+      if (!this.process.running)
+        throw new BenchError('BENCH_HUB_EXITED', `${this.label} exited while starting:\n${this.process.logTail(30)}`);
+      const status = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) }).then(
+        (response) => response.status,
+        () => 0,
+      );
       if (status === 200) return;
-      if (performance.now() > deadline) throw new BenchError('BENCH_HUB_TIMEOUT', `${this.label} was not healthy within ${Math.round(timeoutMs / 1000)} s:\n${this.process.logTail(30)}`);
+      if (performance.now() > deadline)
+        throw new BenchError(
+          'BENCH_HUB_TIMEOUT',
+          `${this.label} was not healthy within ${Math.round(timeoutMs / 1000)} s:\n${this.process.logTail(30)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -80,7 +98,8 @@ export class HubProcess {
   async rssBytes(): Promise<number> {
     const guard = this.process.pid;
     this.nodePid ??= guard === undefined ? undefined : await childProcessNamed(guard, 'node');
-    if (this.nodePid === undefined || !this.process.running) throw new BenchError('BENCH_HUB_EXITED', `${this.label} has no running node process:\n${this.process.logTail(30)}`);
+    if (this.nodePid === undefined || !this.process.running)
+      throw new BenchError('BENCH_HUB_EXITED', `${this.label} has no running node process:\n${this.process.logTail(30)}`);
     return processRssBytes(this.nodePid);
   }
 

@@ -61,17 +61,23 @@ export class InputTopic {
   async append(count: number): Promise<void> {
     const { topic, schema, record, keyField } = this.settings;
     const subject = valueSubject(topic);
-    await seedTopic(this.producer, topic, count, async (index) => {
-      const value = record(index);
-      if (this.settings.format === 'json') {
-        const bytes = Buffer.from(JSON.stringify(value));
+    await seedTopic(
+      this.producer,
+      topic,
+      count,
+      async (index) => {
+        const value = record(index);
+        if (this.settings.format === 'json') {
+          const bytes = Buffer.from(JSON.stringify(value));
+          this.bytes += bytes.length;
+          return { key: String(value[keyField]), value: bytes };
+        }
+        const bytes = await this.serde.encode(subject, schema, value);
         this.bytes += bytes.length;
-        return { key: String(value[keyField]), value: bytes };
-      }
-      const bytes = await this.serde.encode(subject, schema, value);
-      this.bytes += bytes.length;
-      return { key: String(value[keyField]), value: bytes, headers: withTracingHeaders(value, undefined, this.settings.sourceSystem) };
-    }, { from: this.next });
+        return { key: String(value[keyField]), value: bytes, headers: withTracingHeaders(value, undefined, this.settings.sourceSystem) };
+      },
+      { from: this.next },
+    );
     this.next += count;
   }
 

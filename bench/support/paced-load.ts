@@ -62,7 +62,10 @@ export async function paced(settings: PacedSettings): Promise<PacedResult> {
 
   const send = (index: number): Promise<void> =>
     new Promise((resolve) => {
-      const { body, headers } = signedRequest(webhookCustomerEvent(pool[index % pool.length] as Record<string, unknown>, `${settings.eventIdPrefix}.${index}`, Date.now()), settings.secret);
+      const { body, headers } = signedRequest(
+        webhookCustomerEvent(pool[index % pool.length] as Record<string, unknown>, `${settings.eventIdPrefix}.${index}`, Date.now()),
+        settings.secret,
+      );
       const started = performance.now();
       const settle = (status: string, accepted: boolean) => {
         lastAnswer = performance.now();
@@ -71,14 +74,23 @@ export async function paced(settings: PacedSettings): Promise<PacedResult> {
         resolve();
       };
       const attempt = (tries: number) => {
-        const request = http.request(settings.url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: 120_000 }, (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          // A resent event the hub had taken the first time is answered `duplicate`: it was accepted all the same.
-          response.on('end', () => settle(String(response.statusCode), response.statusCode === 200 && (text.includes('"accepted"') || (tries > 1 && text.includes('"duplicate"')))));
-          response.on('error', () => settle('error', false));
-        });
+        const request = http.request(
+          settings.url,
+          { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: 120_000 },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (text += chunk));
+            // A resent event the hub had taken the first time is answered `duplicate`: it was accepted all the same.
+            response.on('end', () =>
+              settle(
+                String(response.statusCode),
+                response.statusCode === 200 && (text.includes('"accepted"') || (tries > 1 && text.includes('"duplicate"'))),
+              ),
+            );
+            response.on('error', () => settle('error', false));
+          },
+        );
         request.on('timeout', () => request.destroy());
         request.on('error', () => {
           // No answer at all (typically a keep-alive connection the server closed as it was reused):

@@ -27,11 +27,19 @@ export class PassthroughRelay implements TimedConsumer {
 
   static async start(client: KafkaClient, settings: RelaySettings): Promise<PassthroughRelay> {
     const producer = await client.producer();
-    const consumer = await client.consumer({ groupId: settings.groupId, topics: [settings.from], fromBeginning: true, partitionsConsumedConcurrently: settings.concurrency });
+    const consumer = await client.consumer({
+      groupId: settings.groupId,
+      topics: [settings.from],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: settings.concurrency,
+    });
     const relay = new PassthroughRelay(settings.groupId, consumer, producer);
     await consumer.run(async (batch) => {
       relay.count += batch.records.length;
-      await producer.send(settings.to, batch.records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })));
+      await producer.send(
+        settings.to,
+        batch.records.map((record) => ({ key: record.key, value: record.value, headers: record.headers })),
+      );
     });
     return relay;
   }

@@ -1,8 +1,43 @@
 import { DIVISIONS } from '../../src/demo/synthetic/administrative-divisions.js';
 import { residentIdNumber } from '../../src/demo/synthetic/resident-id-number.js';
 
-const SURNAMES = ['wang', 'li', 'zhang', 'liu', 'chen', 'yang', 'huang', 'zhao', 'wu', 'zhou', 'xu', 'sun', 'ma', 'zhu', 'hu', 'guo', 'ouyang'];
-const GIVEN_NAMES = ['wei', 'fang', 'na', 'min', 'jing', 'qiang', 'lei', 'jun', 'yang', 'jie', 'xiuying', 'guiying', 'haibo', 'junjie', 'haoran', 'xinyi'];
+const SURNAMES = [
+  'wang',
+  'li',
+  'zhang',
+  'liu',
+  'chen',
+  'yang',
+  'huang',
+  'zhao',
+  'wu',
+  'zhou',
+  'xu',
+  'sun',
+  'ma',
+  'zhu',
+  'hu',
+  'guo',
+  'ouyang',
+];
+const GIVEN_NAMES = [
+  'wei',
+  'fang',
+  'na',
+  'min',
+  'jing',
+  'qiang',
+  'lei',
+  'jun',
+  'yang',
+  'jie',
+  'xiuying',
+  'guiying',
+  'haibo',
+  'junjie',
+  'haoran',
+  'xinyi',
+];
 /** A quarter of the customers are bronze, which the job drops. */
 export const PEER_SEGMENTS = ['platinum', 'gold', 'silver', 'bronze'] as const;
 

@@ -46,7 +46,10 @@ export async function saturate(settings: SaturationSettings): Promise<Saturation
         method: 'POST',
         setupRequest: (request) => {
           const index = next++;
-          const signed = signedRequest(webhookCustomerEvent(pool[index % pool.length] as Record<string, unknown>, `${settings.eventIdPrefix}.${index}`, Date.now()), settings.secret);
+          const signed = signedRequest(
+            webhookCustomerEvent(pool[index % pool.length] as Record<string, unknown>, `${settings.eventIdPrefix}.${index}`, Date.now()),
+            settings.secret,
+          );
           return { ...request, body: signed.body, headers: { ...request.headers, ...signed.headers } };
         },
       },

@@ -12,7 +12,13 @@ export interface SeedOptions {
  * Produces `count` records made by `make(index)` in batches, a few in flight: set-up, never timed,
  * so it only has to be quick and to finish with every record acknowledged.
  */
-export async function seedTopic(producer: HubProducer, topic: string, count: number, make: (index: number) => OutgoingRecord | Promise<OutgoingRecord>, options: SeedOptions = {}): Promise<void> {
+export async function seedTopic(
+  producer: HubProducer,
+  topic: string,
+  count: number,
+  make: (index: number) => OutgoingRecord | Promise<OutgoingRecord>,
+  options: SeedOptions = {},
+): Promise<void> {
   const from = options.from ?? 0;
   const batchSize = options.batchSize ?? 1000;
   const pending = new Set<Promise<unknown>>();

@@ -20,7 +20,13 @@ export function variedCustomer(index: number): Record<string, unknown> {
   const at = new Date(Date.UTC(2026, 0, 1) + index * 1000).toISOString();
   return {
     ...base,
-    meta: { eventId: eventIdOf(index), eventType: 'CustomerUpdated', sourceSystem: 'crm', occurredAt: at, correlationId: `corr-bench-${index}` },
+    meta: {
+      eventId: eventIdOf(index),
+      eventType: 'CustomerUpdated',
+      sourceSystem: 'crm',
+      occurredAt: at,
+      correlationId: `corr-bench-${index}`,
+    },
     customerId: id,
     fullName: `${SURNAMES[index % SURNAMES.length]}${given}`,
     idNumber: residentIdNumber(division.code, birthDate, (index % 499) * 2 + (female ? 2 : 1)),
@@ -31,7 +37,17 @@ export function variedCustomer(index: number): Record<string, unknown> {
       { type: 'WORK', number: `${division.areaCode}-${String(80_000_000 + (index % 10_000_000))}`, primary: false },
     ],
     email: index % 3 === 0 ? null : `customer${index}@example.com.cn`,
-    addresses: [{ type: 'HOME', province: division.province, city: division.city, district: division.district, street: division.streets[index % division.streets.length], postalCode: division.postalCode, countryCode: 'CN' }],
+    addresses: [
+      {
+        type: 'HOME',
+        province: division.province,
+        city: division.city,
+        district: division.district,
+        street: division.streets[index % division.streets.length],
+        postalCode: division.postalCode,
+        countryCode: 'CN',
+      },
+    ],
     valueSegment: SEGMENTS[index % SEGMENTS.length],
     status: index % 10 === 9 ? 'INACTIVE' : 'ACTIVE',
     updatedAt: at,

@@ -9,12 +9,18 @@ describe('bench options', () => {
   });
 
   it('reads --quick, --only (both spellings) and --out', () => {
-    expect(parseBenchOptions(['--quick', '--only', 'flow, raw-passthrough', '--out', 'x.json'], KNOWN)).to.deep.equal({ quick: true, only: ['flow', 'raw-passthrough'], out: 'x.json' });
+    expect(parseBenchOptions(['--quick', '--only', 'flow, raw-passthrough', '--out', 'x.json'], KNOWN)).to.deep.equal({
+      quick: true,
+      only: ['flow', 'raw-passthrough'],
+      out: 'x.json',
+    });
     expect(parseBenchOptions(['--only=identity-resolution'], KNOWN).only).to.deep.equal(['identity-resolution']);
   });
 
   it('names the known benchmarks when --only names an unknown one', () => {
-    expect(() => parseBenchOptions(['--only', 'flow,flw'], KNOWN)).to.throw(/unknown benchmark flw; known: raw-passthrough, flow, identity-resolution/);
+    expect(() => parseBenchOptions(['--only', 'flow,flw'], KNOWN)).to.throw(
+      /unknown benchmark flw; known: raw-passthrough, flow, identity-resolution/,
+    );
   });
 
   it('refuses unknown options and options without their value', () => {

@@ -30,21 +30,25 @@ describe('benchmark flows', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function compile(text: string): CompiledFlow {
-    const { flow, issues } = compileFlowFile({ file: 'bench.yaml', text }, {
-      schemas,
-      steps: createStepRegistry(),
-      state: () => new InMemoryStateStore(),
-      table: () => {
-        throw new BenchError('BENCH_NO_TABLE', 'the benchmark flows use no table');
+    const { flow, issues } = compileFlowFile(
+      { file: 'bench.yaml', text },
+      {
+        schemas,
+        steps: createStepRegistry(),
+        state: () => new InMemoryStateStore(),
+        table: () => {
+          throw new BenchError('BENCH_NO_TABLE', 'the benchmark flows use no table');
+        },
       },
-    });
+    );
     expect(issues).to.deep.equal([]);
     return flow!;
   }
 
   async function outputs(flow: CompiledFlow, values: Record<string, unknown>[], key: string) {
     const results = [];
-    for (const value of values) results.push(...(await flow.process({ key: String(value[key]), value, headers: {}, topic: flow.from[0]! })));
+    for (const value of values)
+      results.push(...(await flow.process({ key: String(value[key]), value, headers: {}, topic: flow.from[0]! })));
     return results;
   }
 
@@ -54,10 +58,20 @@ describe('benchmark flows', () => {
       const input = [0, 1, 2, 3].map(peerCustomer);
       expect(input.map((customer) => customer.segment)).to.deep.equal(['platinum', 'gold', 'silver', 'bronze']);
       const out = await outputs(flow, input, 'customerId');
-      expect(out.map((output) => output.destination)).to.deep.equal(Array(3).fill({ topic: 'bench.peer.out', schema: 'crmhub.bench.PeerPolicyholder' }));
+      expect(out.map((output) => output.destination)).to.deep.equal(
+        Array(3).fill({ topic: 'bench.peer.out', schema: 'crmhub.bench.PeerPolicyholder' }),
+      );
       const first = out[0]!.message;
       expect(first.key).to.equal('P000000000');
-      expect(first.value).to.deep.equal({ id: 'P000000000', fullName: 'WANG WEI', nationalId: input[0]!.idNumber, mobile: '13900000000', tier: 'platinum', grossPremium: 848, birthDate: '1950-01-01' });
+      expect(first.value).to.deep.equal({
+        id: 'P000000000',
+        fullName: 'WANG WEI',
+        nationalId: input[0]!.idNumber,
+        mobile: '13900000000',
+        tier: 'platinum',
+        grossPremium: 848,
+        birthDate: '1950-01-01',
+      });
       expect(out[1]!.message.value).to.include({ id: 'P000000001', fullName: 'LI WEI', grossPremium: 849.07, birthDate: '1951-02-02' });
     });
 
@@ -79,8 +93,18 @@ describe('benchmark flows', () => {
       expect(text).to.contain('"premium":801.01');
       const value = new JsonRecordCodec(schemas.type('crmhub.bench.PeerCustomer'), 'PeerCustomer').decode(Buffer.from(text));
       const [out] = await outputs(flow, [value], 'customerId');
-      const written = new JsonRecordCodec(schemas.type('crmhub.bench.PeerPolicyholder'), 'PeerPolicyholder').encode(out!.message.value).toString('utf8');
-      expect(JSON.parse(written)).to.deep.equal({ id: 'P000000001', fullName: 'LI WEI', nationalId: peerCustomer(1).idNumber, mobile: '13900000001', tier: 'gold', grossPremium: '849.07', birthDate: '1951-02-02' });
+      const written = new JsonRecordCodec(schemas.type('crmhub.bench.PeerPolicyholder'), 'PeerPolicyholder')
+        .encode(out!.message.value)
+        .toString('utf8');
+      expect(JSON.parse(written)).to.deep.equal({
+        id: 'P000000001',
+        fullName: 'LI WEI',
+        nationalId: peerCustomer(1).idNumber,
+        mobile: '13900000001',
+        tier: 'gold',
+        grossPremium: '849.07',
+        birthDate: '1951-02-02',
+      });
     });
 
     it('feeds input records that fit the input record', () => {

@@ -18,7 +18,17 @@ import { webhookSourceInstance } from '../support/webhook-source-instance.js';
 /** What the benchmarks hand the hub's own loaders must be what the hub accepts, or the figures would be of a refused config. */
 describe('benchmark hub configs and topics', () => {
   let connectors: ConnectorCatalog;
-  const demoEnv = { DEMO_TOKEN: 't', DEMO_CRM_URL: 'http://127.0.0.1:1', DEMO_POLICY_FEED_URL: 'http://127.0.0.1:2/feed', DEMO_CLAIMS_FEED_URL: 'http://127.0.0.1:3/feed', DEMO_SCM_URL: 'http://127.0.0.1:4', DEMO_DESK_URL: 'http://127.0.0.1:5', DEMO_ERP_URL: 'http://127.0.0.1:6', DEMO_ERP_COMPANY: '3100', DEMO_WEBHOOK_SECRET: 'bench-webhook-secret' };
+  const demoEnv = {
+    DEMO_TOKEN: 't',
+    DEMO_CRM_URL: 'http://127.0.0.1:1',
+    DEMO_POLICY_FEED_URL: 'http://127.0.0.1:2/feed',
+    DEMO_CLAIMS_FEED_URL: 'http://127.0.0.1:3/feed',
+    DEMO_SCM_URL: 'http://127.0.0.1:4',
+    DEMO_DESK_URL: 'http://127.0.0.1:5',
+    DEMO_ERP_URL: 'http://127.0.0.1:6',
+    DEMO_ERP_COMPANY: '3100',
+    DEMO_WEBHOOK_SECRET: 'bench-webhook-secret',
+  };
 
   before(async () => {
     connectors = await ConnectorCatalog.discover();
@@ -43,7 +53,17 @@ describe('benchmark hub configs and topics', () => {
   });
 
   it('a webhook source and an http-sink to a loopback receiver pass as the end-to-end benchmark writes them', () => {
-    const text = YAML.stringify({ connectors: { 'bench-in': webhookSourceInstance('bench.e2e.in', 'k'), 'bench-out': { connector: 'http-sink', topics: ['bench.e2e.out'], allowedHosts: ['127.0.0.1'], config: { url: 'http://127.0.0.1:4000/arrivals', method: 'POST', body: 'value' } } } });
+    const text = YAML.stringify({
+      connectors: {
+        'bench-in': webhookSourceInstance('bench.e2e.in', 'k'),
+        'bench-out': {
+          connector: 'http-sink',
+          topics: ['bench.e2e.out'],
+          allowedHosts: ['127.0.0.1'],
+          config: { url: 'http://127.0.0.1:4000/arrivals', method: 'POST', body: 'value' },
+        },
+      },
+    });
     expect(validateHubConfig({ file: 'e2e.yaml', text }, connectors, {}).issues).to.deep.equal([]);
   });
 
@@ -56,7 +76,9 @@ describe('benchmark hub configs and topics', () => {
 
     it('a benchmark topic joins the canonical ones in a copy of the schemas, leaving schemas/ as it is', async () => {
       const before = fs.readFileSync('schemas/topics.json', 'utf8');
-      const catalog = await catalogWithTopics(path.join(dir, 'schemas'), { 'bench.webhook.x': { record: 'crmhub.customer.Customer', key: 'customerId' } });
+      const catalog = await catalogWithTopics(path.join(dir, 'schemas'), {
+        'bench.webhook.x': { record: 'crmhub.customer.Customer', key: 'customerId' },
+      });
       expect(catalog.topicInfo('bench.webhook.x')).to.deep.include({ record: 'crmhub.customer.Customer', keyFields: ['customerId'] });
       expect(catalog.topicInfo('crm.customer.v1').record).to.equal('crmhub.customer.Customer');
       expect(fs.readFileSync('schemas/topics.json', 'utf8')).to.equal(before);
@@ -64,14 +86,17 @@ describe('benchmark hub configs and topics', () => {
     });
 
     it('the scale-out flow compiles and takes every partition a process holds at once', async () => {
-      const { flow, issues } = compileFlowFile({ file: 'scale.yaml', text: scaleOutFlow('bench-scale', 'bench.scale.in', 'bench.scale.out') }, {
-        schemas: await SchemaCatalog.load(),
-        steps: createStepRegistry(),
-        state: () => new InMemoryStateStore(),
-        table: () => {
-          throw new BenchError('BENCH_NO_TABLE', 'no table');
+      const { flow, issues } = compileFlowFile(
+        { file: 'scale.yaml', text: scaleOutFlow('bench-scale', 'bench.scale.in', 'bench.scale.out') },
+        {
+          schemas: await SchemaCatalog.load(),
+          steps: createStepRegistry(),
+          state: () => new InMemoryStateStore(),
+          table: () => {
+            throw new BenchError('BENCH_NO_TABLE', 'no table');
+          },
         },
-      });
+      );
       expect(issues).to.deep.equal([]);
       expect(flow!.concurrency).to.equal(SCALE_OUT_PARTITIONS);
       expect(flow!.from).to.deep.equal(['bench.scale.in']);

@@ -52,7 +52,14 @@ describe('paced load', () => {
   it('sends rate × seconds signed requests with distinct event ids and counts the accepted answers', async () => {
     const server = await receiver();
     try {
-      const result = await paced({ url: server.url, ratePerSecond: 100, seconds: 0.3, secret: 'secret', eventIdPrefix: 'run-a', maxInFlight: 50 });
+      const result = await paced({
+        url: server.url,
+        ratePerSecond: 100,
+        seconds: 0.3,
+        secret: 'secret',
+        eventIdPrefix: 'run-a',
+        maxInFlight: 50,
+      });
       expect(result).to.deep.include({ sent: 30, notSent: 0, accepted: 30, failed: 0, statuses: { 200: 30 } });
       expect(result.ack.count).to.equal(30);
       expect(new Set(server.eventIds)).to.deep.equal(new Set(Array.from({ length: 30 }, (_, i) => `run-a.${i}`)));
@@ -65,7 +72,14 @@ describe('paced load', () => {
     const server = await receiver({ hold: true });
     try {
       const release = setTimeout(() => server.held.splice(0).forEach((answer) => answer()), 400);
-      const result = await paced({ url: server.url, ratePerSecond: 1000, seconds: 0.2, secret: 'secret', eventIdPrefix: 'run-b', maxInFlight: 5 });
+      const result = await paced({
+        url: server.url,
+        ratePerSecond: 1000,
+        seconds: 0.2,
+        secret: 'secret',
+        eventIdPrefix: 'run-b',
+        maxInFlight: 5,
+      });
       clearTimeout(release);
       expect(result).to.deep.include({ sent: 5, notSent: 195, accepted: 5, failed: 0 });
     } finally {
@@ -104,7 +118,14 @@ describe('paced load', () => {
   it('counts answers other than 200 accepted as failed, by status', async () => {
     const server = await receiver();
     try {
-      const result = await paced({ url: server.url, ratePerSecond: 50, seconds: 0.1, secret: 'wrong', eventIdPrefix: 'run-c', maxInFlight: 10 });
+      const result = await paced({
+        url: server.url,
+        ratePerSecond: 50,
+        seconds: 0.1,
+        secret: 'wrong',
+        eventIdPrefix: 'run-c',
+        maxInFlight: 10,
+      });
       expect(result).to.deep.include({ sent: 5, accepted: 0, failed: 5, statuses: { 401: 5 } });
     } finally {
       await server.close();

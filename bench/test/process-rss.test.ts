@@ -21,7 +21,10 @@ describe('process RSS', () => {
   });
 
   it('fails with BENCH_PROCESS_GONE for a process that is not there', async () => {
-    const error = await processRssBytes(2 ** 22 + 12345).then(() => undefined, (caught: unknown) => caught);
+    const error = await processRssBytes(2 ** 22 + 12345).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).to.have.property('code', 'BENCH_PROCESS_GONE');
   });
 });

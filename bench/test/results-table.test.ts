@@ -4,11 +4,20 @@ import { resultsFileName } from '../runner/results-file.js';
 import { formatNumber, formatResultsTable } from '../runner/results-table.js';
 
 describe('bench results table', () => {
-  const flow = { name: 'flow', value: 7_000, unit: 'msg/s', measured: 'm', baseline: { name: 'raw passthrough', value: 10_000, unit: 'msg/s' } };
+  const flow = {
+    name: 'flow',
+    value: 7_000,
+    unit: 'msg/s',
+    measured: 'm',
+    baseline: { name: 'raw passthrough', value: 10_000, unit: 'msg/s' },
+  };
   const rss = { name: 'flow peak RSS', value: 212.34, unit: 'MiB', measured: 'm' };
 
   it('has one line per figure under a header, with the baseline and the ratio to it', () => {
-    const lines = formatResultsTable([{ benchmark: 'flow', figure: flow }, { benchmark: 'flow', figure: rss }]).split('\n');
+    const lines = formatResultsTable([
+      { benchmark: 'flow', figure: flow },
+      { benchmark: 'flow', figure: rss },
+    ]).split('\n');
     expect(lines[0]).to.match(/^name\s+figure\s+unit\s+baseline\s+ratio$/);
     expect(lines[1]).to.match(/^-+( +-+){4}$/);
     expect(lines[2]).to.match(/^flow\s+7,000\s+msg\/s\s+10,000 msg\/s \(raw passthrough\)\s+0\.70$/);

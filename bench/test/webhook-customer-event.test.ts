@@ -20,7 +20,11 @@ describe('webhook customer events', () => {
     if (definition.kind !== 'source') expect.fail('http-source is a source');
     // The spec's defaults, as the hub config loader applies them.
     const config = { ...(instance.config as Record<string, unknown>), webhook: { eventIdField: 'eventId', recordsField: 'records' } };
-    source = await definition.create(config, { instance: 'bench-load', logger: createLogger({ level: 'error' }), http: () => axios.create() });
+    source = await definition.create(config, {
+      instance: 'bench-load',
+      logger: createLogger({ level: 'error' }),
+      http: () => axios.create(),
+    });
   });
 
   it('draws a pool of distinct ACTIVE customers, so that every event passes a status filter', () => {

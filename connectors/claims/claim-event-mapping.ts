@@ -35,7 +35,16 @@ const EVENT_TYPES: Record<string, string> = {
   RECASE: 'ClaimReopened',
 };
 /** claimStatus: 0 已报案, 1 已立案, 2 查勘定损中, 3 已核赔, 4 已支付, 5 已结案, 6 拒赔/注销, 7 重开. */
-const STATUSES: Record<string, string> = { '0': 'REPORTED', '1': 'REGISTERED', '2': 'ASSESSING', '3': 'APPROVED', '4': 'PAID', '5': 'CLOSED', '6': 'REJECTED', '7': 'REOPENED' };
+const STATUSES: Record<string, string> = {
+  '0': 'REPORTED',
+  '1': 'REGISTERED',
+  '2': 'ASSESSING',
+  '3': 'APPROVED',
+  '4': 'PAID',
+  '5': 'CLOSED',
+  '6': 'REJECTED',
+  '7': 'REOPENED',
+};
 
 /** The event's own number: the webhook's idempotency key. */
 export function claimEventNo(event: unknown): string {
@@ -55,7 +64,11 @@ export function toCanonicalClaim(event: unknown, options: ClaimMappingOptions): 
   const claimNumber = text(e, 'registNo');
   const damageCode = text(e, 'damageCode');
   const lossType = options.lossTypes[damageCode];
-  if (lossType === undefined) throw new ClaimEventError('damageCode', `${JSON.stringify(damageCode)} is not one of the codes ${Object.keys(options.lossTypes).join(', ')}`);
+  if (lossType === undefined)
+    throw new ClaimEventError(
+      'damageCode',
+      `${JSON.stringify(damageCode)} is not one of the codes ${Object.keys(options.lossTypes).join(', ')}`,
+    );
   const currency = optionalText(e, 'currency') ?? 'CNY';
   return {
     meta: {
@@ -74,11 +87,22 @@ export function toCanonicalClaim(event: unknown, options: ClaimMappingOptions): 
     lossType,
     lossDescription: optionalText(e, 'damageRemark'),
     lossLocation: optionalText(e, 'damageAddress'),
-    vehiclePlate: optionalText(e, 'licenseNo')?.replace(/[\s·•.-]/g, '').toUpperCase() ?? null,
+    vehiclePlate:
+      optionalText(e, 'licenseNo')
+        ?.replace(/[\s·•.-]/g, '')
+        .toUpperCase() ?? null,
     status: code(e, 'claimStatus', STATUSES),
     reserve: { amount: yuan(e, 'sumReserve'), currency },
     paid: { amount: yuan(e, 'sumPaid'), currency },
   };
 }
 
-const { text, optionalText, code, compactDate, localTime, yuan, object: asObject } = fieldReader((path, problem) => new ClaimEventError(path, problem));
+const {
+  text,
+  optionalText,
+  code,
+  compactDate,
+  localTime,
+  yuan,
+  object: asObject,
+} = fieldReader((path, problem) => new ClaimEventError(path, problem));

@@ -31,7 +31,8 @@ const ADDRESS_TYPES: Record<string, string> = { home: 'HOME', work: 'WORK', mail
 const FLAG_LEVELS: Record<string, string> = { INFO: '1', WARNING: '2', CRITICAL: '3' };
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
-const lookup = (table: Record<string, string>, value: unknown): string | undefined => (typeof value === 'string' ? table[value] : undefined);
+const lookup = (table: Record<string, string>, value: unknown): string | undefined =>
+  typeof value === 'string' ? table[value] : undefined;
 
 /** yyyyMMdd → YYYY-MM-DD; anything else is kept for the schema check to refuse. */
 export function crmDate(value: unknown): unknown {
@@ -59,7 +60,15 @@ export function customerFromCrm(crm: Json, meta: EventMeta): Json {
   // An address of a kind the canonical model does not know is left out rather than failing the customer.
   const addresses = (Array.isArray(crm.addr) ? (crm.addr as Json[]) : [])
     .filter((addr) => lookup(ADDRESS_TYPES, addr.kind) !== undefined)
-    .map((addr) => ({ type: lookup(ADDRESS_TYPES, addr.kind), province: addr.prov, city: addr.city, district: text(addr.dist), street: addr.detail, postalCode: text(addr.zip), countryCode: 'CN' }));
+    .map((addr) => ({
+      type: lookup(ADDRESS_TYPES, addr.kind),
+      province: addr.prov,
+      city: addr.city,
+      district: text(addr.dist),
+      street: addr.detail,
+      postalCode: text(addr.zip),
+      countryCode: 'CN',
+    }));
   return {
     meta,
     customerId: crm.custNo,

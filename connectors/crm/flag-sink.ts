@@ -23,7 +23,11 @@ export default defineConnector<ConfigOf<typeof spec>>({
 
     async function deliverOne(record: SinkRecord): Promise<DeliveryOutcome> {
       const path = `/api/customers/${encodeURIComponent(String(record.value.customerId))}/flags/${encodeURIComponent(String(record.value.flagType))}`;
-      const headers = requestHeaders({ bearerToken: config.bearerToken, idempotencyKey: recordIdempotencyKey(record), correlationId: record.headers['correlation-id'] });
+      const headers = requestHeaders({
+        bearerToken: config.bearerToken,
+        idempotencyKey: recordIdempotencyKey(record),
+        correlationId: record.headers['correlation-id'],
+      });
       return deliveredUnlessFailed(`PUT ${path}`, () => http.put(path, flagToCrm(record.value), { headers }));
     }
 

@@ -33,12 +33,17 @@ const CRM_FIELDS: Record<string, string> = {
 };
 
 const code = (table: Record<string, string>, value: unknown): string | null => (typeof value === 'string' ? (table[value] ?? null) : null);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 /** The CRM customer numbers among the golden record's members, each once, in member order. */
 export function crmCustomerNumbers(golden: Json): string[] {
   const members = Array.isArray(golden.members) ? (golden.members as Json[]) : [];
-  return [...new Set(members.filter((member) => member.system === 'crm' && typeof member.systemId === 'string').map((member) => member.systemId as string))];
+  return [
+    ...new Set(
+      members.filter((member) => member.system === 'crm' && typeof member.systemId === 'string').map((member) => member.systemId as string),
+    ),
+  ];
 }
 
 /**
@@ -66,11 +71,24 @@ export function goldenToCrm(golden: Json, custNo: string): Json {
     sex: code(SEXES, golden.gender),
     mobile: golden.mobile ?? null,
     email: golden.email ?? null,
-    addr: address ? [{ kind: code(ADDRESS_KINDS, address.type), prov: address.province, city: address.city, dist: address.district ?? null, detail: address.street, zip: address.postalCode ?? null }] : [],
+    addr: address
+      ? [
+          {
+            kind: code(ADDRESS_KINDS, address.type),
+            prov: address.province,
+            city: address.city,
+            dist: address.district ?? null,
+            detail: address.street,
+            zip: address.postalCode ?? null,
+          },
+        ]
+      : [],
     policyNos: strings(golden.policyNumbers),
     plateNos: strings(golden.vehiclePlates),
     // The customer's own entry is left out: a cross-reference points elsewhere.
-    xrefs: members.filter((member) => !(member.system === 'crm' && member.systemId === custNo)).map((member) => ({ system: member.system, id: member.systemId })),
+    xrefs: members
+      .filter((member) => !(member.system === 'crm' && member.systemId === custNo))
+      .map((member) => ({ system: member.system, id: member.systemId })),
     fieldSources: Object.fromEntries(Object.entries(fieldSources).map(([field, system]) => [CRM_FIELDS[field] ?? field, system])),
     updateTime: typeof golden.updatedAt === 'string' ? beijingTimeText(golden.updatedAt) : null,
     sourceEventId: meta.eventId ?? null,

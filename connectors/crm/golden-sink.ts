@@ -18,7 +18,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
   name: 'crm-golden',
   version: '1.0.0',
   kind: 'sink',
-  description: 'Writes golden customers (customer.golden.v1) back to each CRM customer they resolve: the unified view, cross-references to the other systems, and merges.',
+  description:
+    'Writes golden customers (customer.golden.v1) back to each CRM customer they resolve: the unified view, cross-references to the other systems, and merges.',
   consumes: ['customer.golden.v1'],
   spec,
   create(config, context) {
@@ -27,15 +28,27 @@ export default defineConnector<ConfigOf<typeof spec>>({
     async function put(record: SinkRecord, custNo: string): Promise<DeliveryOutcome> {
       const path = `/api/customers/${encodeURIComponent(custNo)}/golden-record`;
       // One key per member: the same key on another URL would be a different request to the CRM.
-      const correlationId = record.headers['correlation-id'] ?? (record.value.meta as { correlationId?: string } | undefined)?.correlationId;
-      const headers = requestHeaders({ bearerToken: config.bearerToken, idempotencyKey: recordIdempotencyKey(record, custNo), correlationId });
+      const correlationId =
+        record.headers['correlation-id'] ?? (record.value.meta as { correlationId?: string } | undefined)?.correlationId;
+      const headers = requestHeaders({
+        bearerToken: config.bearerToken,
+        idempotencyKey: recordIdempotencyKey(record, custNo),
+        correlationId,
+      });
       return deliveredUnlessFailed(`PUT ${path}`, () => http.put(path, goldenToCrm(record.value, custNo), { headers }));
     }
 
     async function deliverOne(record: SinkRecord): Promise<DeliveryOutcome> {
       const golden = record.value;
       if (golden.status === 'MERGED' && typeof golden.mergedIntoGoldenId !== 'string') {
-        return { ok: false, error: new DeliveryError('GOLDEN_SURVIVOR_MISSING', `golden customer ${String(golden.goldenId)} is MERGED but names no mergedIntoGoldenId`, { retriable: false }) };
+        return {
+          ok: false,
+          error: new DeliveryError(
+            'GOLDEN_SURVIVOR_MISSING',
+            `golden customer ${String(golden.goldenId)} is MERGED but names no mergedIntoGoldenId`,
+            { retriable: false },
+          ),
+        };
       }
       const outcomes = await Promise.all(crmCustomerNumbers(golden).map((custNo) => put(record, custNo)));
       const failures = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.error]));

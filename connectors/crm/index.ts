@@ -40,7 +40,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
   name: 'crm',
   version: '1.0.0',
   kind: 'source',
-  description: 'Customer master from the CRM: webhook events (created, updated, merged) and polling of changed customers, mapped to crm.customer.v1.',
+  description:
+    'Customer master from the CRM: webhook events (created, updated, merged) and polling of changed customers, mapped to crm.customer.v1.',
   produces: [TOPIC],
   receivesWebhooks: true,
   spec,
@@ -54,17 +55,33 @@ export default defineConnector<ConfigOf<typeof spec>>({
       correlationId: correlationId ?? randomUUID(),
     });
     // A customer without a number still becomes a record: the runtime dead-letters it with the reason.
-    const record = (value: Record<string, unknown>): SourceRecord => ({ topic: TOPIC, key: typeof value.customerId === 'string' ? value.customerId : '', value });
+    const record = (value: Record<string, unknown>): SourceRecord => ({
+      topic: TOPIC,
+      key: typeof value.customerId === 'string' ? value.customerId : '',
+      value,
+    });
 
     return {
       poll: (stored, signal) =>
         pollChangeFeed(
           stored,
-          { http, url: '/api/customers', pageSize: config.pageSize, startFrom: config.startFrom, bearerToken: config.bearerToken, updatedAtOf: (crm) => lastModifiedOf(crm as Record<string, unknown>) },
+          {
+            http,
+            url: '/api/customers',
+            pageSize: config.pageSize,
+            startFrom: config.startFrom,
+            bearerToken: config.bearerToken,
+            updatedAtOf: (crm) => lastModifiedOf(crm as Record<string, unknown>),
+          },
           (item) => {
             const crm = item as Record<string, unknown>;
             const modified = lastModifiedOf(crm);
-            return record(customerFromCrm(crm, meta(`${context.instance}:${String(crm.custNo)}:${modified ?? randomUUID()}`, 'CustomerChanged', modified)));
+            return record(
+              customerFromCrm(
+                crm,
+                meta(`${context.instance}:${String(crm.custNo)}:${modified ?? randomUUID()}`, 'CustomerChanged', modified),
+              ),
+            );
           },
           signal,
         ),
@@ -72,11 +89,22 @@ export default defineConnector<ConfigOf<typeof spec>>({
         bodySchema: webhookBody,
         eventId: (request) => String((request.body as { eventId: string }).eventId),
         toRecords(request) {
-          const body = request.body as { eventId: string; eventType: string; occurredAt?: string; traceId?: string; customer: Record<string, unknown>; mergedCustNo?: string };
+          const body = request.body as {
+            eventId: string;
+            eventType: string;
+            occurredAt?: string;
+            traceId?: string;
+            customer: Record<string, unknown>;
+            mergedCustNo?: string;
+          };
           const occurredAt = body.occurredAt ?? body.customer.lastModified;
           const survivor = customerFromCrm(body.customer, meta(body.eventId, body.eventType, occurredAt, body.traceId));
           if (body.eventType !== 'CustomerMerged' || body.mergedCustNo === undefined) return [record(survivor)];
-          const merged = mergedCustomer(survivor, body.mergedCustNo, meta(`${body.eventId}#merged`, 'CustomerMerged', occurredAt, body.traceId));
+          const merged = mergedCustomer(
+            survivor,
+            body.mergedCustNo,
+            meta(`${body.eventId}#merged`, 'CustomerMerged', occurredAt, body.traceId),
+          );
           return [record(survivor), record(merged)];
         },
       },

@@ -15,7 +15,11 @@ const CHARSET_NAME: Record<CsvCharset, string> = { utf8: 'UTF-8', gb18030: 'GBK/
 
 /** Bytes that are not text in the declared encoding: the file is refused, naming the line, before any row of it is sent. */
 export class CsvEncodingError extends HubError {
-  constructor(readonly file: string, readonly line: number, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
     super('CSV_ENCODING_INVALID', message);
   }
 }
@@ -68,7 +72,12 @@ export async function checkCsvEncoding(file: string, declared: CsvEncoding): Pro
   let firstNonAsciiLine: number | undefined;
   let bom: 'utf8' | 'utf16' | undefined;
   for await (const chunk of lineAlignedChunks(file)) {
-    if (chunk.offset === 0) bom = chunk.bytes.subarray(0, 3).equals(UTF8_BOM) ? 'utf8' : /^(\xff\xfe|\xfe\xff)/.test(chunk.bytes.subarray(0, 2).toString('latin1')) ? 'utf16' : undefined;
+    if (chunk.offset === 0)
+      bom = chunk.bytes.subarray(0, 3).equals(UTF8_BOM)
+        ? 'utf8'
+        : /^(\xff\xfe|\xfe\xff)/.test(chunk.bytes.subarray(0, 2).toString('latin1'))
+          ? 'utf16'
+          : undefined;
     // ASCII reads the same in both.
     if (isAscii(chunk.bytes)) continue;
     firstNonAsciiLine ??= firstNonAsciiLineOf(chunk);
@@ -80,17 +89,31 @@ export async function checkCsvEncoding(file: string, declared: CsvEncoding): Pro
   }
   const refuse = (line: number, why: string) => new CsvEncodingError(file, line, `${file}:${line}: ${why}`);
   const utf16 = 'the file starts with a UTF-16 byte-order mark: UTF-16 is not read, save the file as UTF-8';
-  const gbVerdict = gb18030BadLine === undefined ? 'the file reads as GBK/GB18030 from there on: declare encoding gbk (or auto)' : `nor is it GBK/GB18030 (line ${gb18030BadLine} is not)`;
+  const gbVerdict =
+    gb18030BadLine === undefined
+      ? 'the file reads as GBK/GB18030 from there on: declare encoding gbk (or auto)'
+      : `nor is it GBK/GB18030 (line ${gb18030BadLine} is not)`;
   switch (declared) {
     case 'utf8':
       if (utf8BadLine === undefined) return 'utf8';
       throw refuse(utf8BadLine, `not valid UTF-8 (declared encoding utf8); ${bom === 'utf16' ? utf16 : gbVerdict}`);
     case 'gbk':
     case 'gb18030':
-      if (bom === 'utf8') throw refuse(1, `the file starts with a UTF-8 byte-order mark, yet encoding ${declared} was declared: declare encoding utf8 (or auto)`);
-      if (gb18030BadLine !== undefined) throw refuse(gb18030BadLine, `not valid GBK/GB18030 (declared encoding ${declared}); ${bom === 'utf16' ? utf16 : utf8BadLine === undefined ? 'the file reads as UTF-8 throughout: declare encoding utf8 (or auto)' : `nor is it UTF-8 (line ${utf8BadLine} is not)`}`);
+      if (bom === 'utf8')
+        throw refuse(
+          1,
+          `the file starts with a UTF-8 byte-order mark, yet encoding ${declared} was declared: declare encoding utf8 (or auto)`,
+        );
+      if (gb18030BadLine !== undefined)
+        throw refuse(
+          gb18030BadLine,
+          `not valid GBK/GB18030 (declared encoding ${declared}); ${bom === 'utf16' ? utf16 : utf8BadLine === undefined ? 'the file reads as UTF-8 throughout: declare encoding utf8 (or auto)' : `nor is it UTF-8 (line ${utf8BadLine} is not)`}`,
+        );
       if (utf8BadLine === undefined && firstNonAsciiLine !== undefined) {
-        throw refuse(firstNonAsciiLine, `the file is UTF-8 (its non-ASCII text from this line on is valid UTF-8 throughout), yet encoding ${declared} was declared: read as GBK it would be mojibake: declare encoding utf8 (or auto)`);
+        throw refuse(
+          firstNonAsciiLine,
+          `the file is UTF-8 (its non-ASCII text from this line on is valid UTF-8 throughout), yet encoding ${declared} was declared: read as GBK it would be mojibake: declare encoding utf8 (or auto)`,
+        );
       }
       return 'gb18030';
     case 'auto':
@@ -98,7 +121,10 @@ export async function checkCsvEncoding(file: string, declared: CsvEncoding): Pro
       if (utf8BadLine === undefined) return 'utf8';
       if (bom === 'utf8') throw refuse(utf8BadLine, 'not valid UTF-8, though the file starts with a UTF-8 byte-order mark');
       if (gb18030BadLine === undefined) return 'gb18030';
-      throw refuse(Math.max(utf8BadLine, gb18030BadLine), `neither UTF-8 (line ${utf8BadLine} is not) nor GBK/GB18030 (line ${gb18030BadLine} is not): save the file as UTF-8`);
+      throw refuse(
+        Math.max(utf8BadLine, gb18030BadLine),
+        `neither UTF-8 (line ${utf8BadLine} is not) nor GBK/GB18030 (line ${gb18030BadLine} is not): save the file as UTF-8`,
+      );
   }
 }
 

@@ -59,7 +59,8 @@ export async function* readCsvRows(file: string, options: CsvReadOptions): Async
     row++;
     const cells: Record<string, string> = {};
     for (let i = 0; i < columns.length && i < record.cells.length; i++) cells[columns[i]!] = record.cells[i]!;
-    const malformed = record.cells.length === columns.length ? undefined : `row has ${record.cells.length} cells, the header has ${columns.length}`;
+    const malformed =
+      record.cells.length === columns.length ? undefined : `row has ${record.cells.length} cells, the header has ${columns.length}`;
     yield { row, line: record.line, cells, ...(malformed ? { malformed } : {}), after: { row, line: record.line, byte: record.byteAfter } };
   }
 }
@@ -82,7 +83,14 @@ async function* readRecords(file: string, from: { line: number; byte: number }, 
     }
   }
   // Records end at LF or CRLF only: csv-parse's own line count also counts a CR inside a cell, so lines are counted here, from its byte count.
-  const parser = parse({ delimiter: options.delimiter, record_delimiter: ['\r\n', '\n'], info: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  const parser = parse({
+    delimiter: options.delimiter,
+    record_delimiter: ['\r\n', '\n'],
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+  });
   // pipeline, not pipe: a read or decoding error must fail the parser (and so this iteration) instead of leaving it waiting.
   pipeline(Readable.from(text(), { highWaterMark: 1 }), parser, () => undefined);
   const source = parser as unknown as AsyncIterable<{ record: string[]; info: { bytes: number } }>;
@@ -109,7 +117,10 @@ class NewlineIndex {
   private readonly startByte: number;
 
   /** `sameBytes`: the text of a UTF-8 file is its bytes, so nothing needs measuring. */
-  constructor(from: { line: number; byte: number }, private readonly sameBytes: boolean) {
+  constructor(
+    from: { line: number; byte: number },
+    private readonly sameBytes: boolean,
+  ) {
     this.linesBefore = from.line;
     this.fileEnd = this.startByte = from.byte;
   }
@@ -123,7 +134,11 @@ class NewlineIndex {
     } else {
       // 0x0A is never inside a multi-byte character and decodes to "\n" alone: the n-th newline byte is the n-th "\n".
       let from = 0;
-      for (let at = chunk.bytes.indexOf(0x0a), char = text.indexOf('\n'); at !== -1 && char !== -1; at = chunk.bytes.indexOf(0x0a, at + 1), char = text.indexOf('\n', char + 1)) {
+      for (
+        let at = chunk.bytes.indexOf(0x0a), char = text.indexOf('\n');
+        at !== -1 && char !== -1;
+        at = chunk.bytes.indexOf(0x0a, at + 1), char = text.indexOf('\n', char + 1)
+      ) {
         this.textLength += Buffer.byteLength(text.slice(from, char + 1));
         this.textEnds.push(this.textLength);
         this.byteEnds.push(chunk.offset + at + 1);

@@ -6,7 +6,10 @@ import { readCsvRows, type CsvReadPosition, type CsvRow } from './csv-rows.js';
 
 /** `*` any run of characters, `?` one character; matched against the whole file name. */
 export function patternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -44,11 +47,20 @@ export class ImportFolder {
 
   async pending(): Promise<string[]> {
     const entries = await fs.readdir(this.directory, { withFileTypes: true }).catch((error: unknown) => {
-      throw new HubError('IMPORT_DIR_UNREADABLE', `cannot read ${this.directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { retriable: true, cause: error });
+      throw new HubError(
+        'IMPORT_DIR_UNREADABLE',
+        `cannot read ${this.directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        { retriable: true, cause: error },
+      );
     });
-    const names = entries.filter((e) => e.isFile() && this.matcher.test(e.name)).map((e) => e.name).sort();
+    const names = entries
+      .filter((e) => e.isFile() && this.matcher.test(e.name))
+      .map((e) => e.name)
+      .sort();
     const now = Date.now();
-    const settled = await Promise.all(names.map(async (name) => ((await fs.stat(path.join(this.directory, name))).mtimeMs <= now - this.minAgeMs ? name : undefined)));
+    const settled = await Promise.all(
+      names.map(async (name) => ((await fs.stat(path.join(this.directory, name))).mtimeMs <= now - this.minAgeMs ? name : undefined)),
+    );
     return settled.filter((name): name is string => name !== undefined);
   }
 
@@ -65,7 +77,10 @@ export class ImportFolder {
       await this.close();
       const charset = same ? open.charset : await checkCsvEncoding(full, this.encoding);
       // A position stored before positions had a byte offset ({file, row}): the rows before it are read again, not sent.
-      const resumable = from?.byte !== undefined && from.line !== undefined && from.row !== undefined ? { from: { row: from.row, line: from.line, byte: from.byte } } : {};
+      const resumable =
+        from?.byte !== undefined && from.line !== undefined && from.row !== undefined
+          ? { from: { row: from.row, line: from.line, byte: from.byte } }
+          : {};
       const rows = readCsvRows(full, { charset, delimiter: this.delimiter, ...resumable });
       this.open = { file, mtimeMs: stat.mtimeMs, size: stat.size, charset, rows, next: { row: 0, line: 0, byte: 0 } };
       if (!('from' in resumable)) {

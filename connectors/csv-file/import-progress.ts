@@ -7,10 +7,20 @@ export class ImportProgress {
   private startedAt = 0;
   private startRow = 0;
 
-  constructor(private readonly logger: Logger, private readonly instance: string) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly instance: string,
+  ) {}
 
   /** `pollStartedAt`: when the poll that read these rows began (so the file's first batch has a rate too). */
-  batch(file: string, fromRow: number, after: CsvReadPosition, fileBytes: number, quarantined: number, pollStartedAt: number): { rowsPerSecond: number } {
+  batch(
+    file: string,
+    fromRow: number,
+    after: CsvReadPosition,
+    fileBytes: number,
+    quarantined: number,
+    pollStartedAt: number,
+  ): { rowsPerSecond: number } {
     if (file !== this.file) {
       this.file = file;
       this.startedAt = pollStartedAt;
@@ -19,7 +29,9 @@ export class ImportProgress {
     const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
     const rowsPerSecond = Math.round((after.row - this.startRow) / seconds);
     const percent = fileBytes === 0 ? 100 : Math.floor((after.byte / fileBytes) * 100);
-    this.logger.info(`csv-file ${this.instance}: ${file} ${after.row} rows (${percent}% of ${fileBytes} bytes, line ${after.line}), ${rowsPerSecond} rows/s, ${quarantined} quarantined in this batch`);
+    this.logger.info(
+      `csv-file ${this.instance}: ${file} ${after.row} rows (${percent}% of ${fileBytes} bytes, line ${after.line}), ${rowsPerSecond} rows/s, ${quarantined} quarantined in this batch`,
+    );
     return { rowsPerSecond };
   }
 

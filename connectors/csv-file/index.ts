@@ -1,7 +1,13 @@
 import { HubError } from '../../src/core/hub-error.js';
 import { stableUuid } from './stable-uuid.js';
 import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
-import { defineConnector, type ConfigOf, type JSONSchema, type PollResult, type SourceRecord } from '../../src/connect/sdk/connector-definition.js';
+import {
+  defineConnector,
+  type ConfigOf,
+  type JSONSchema,
+  type PollResult,
+  type SourceRecord,
+} from '../../src/connect/sdk/connector-definition.js';
 import { CSV_ENCODINGS, CsvEncodingError } from './csv-encoding.js';
 import type { CsvReadPosition, CsvRow } from './csv-rows.js';
 import { ImportFolder } from './import-folder.js';
@@ -16,9 +22,19 @@ const spec = {
   additionalProperties: false,
   required: ['directory', 'topic', 'keyField', 'columns'],
   properties: {
-    directory: { type: 'string', minLength: 1, description: 'Folder the legacy system exports into; imported files move to <directory>/done/' },
+    directory: {
+      type: 'string',
+      minLength: 1,
+      description: 'Folder the legacy system exports into; imported files move to <directory>/done/',
+    },
     pattern: { type: 'string', default: '*.csv', description: 'File names to import (* and ? wildcards), imported in name order' },
-    encoding: { type: 'string', enum: CSV_ENCODINGS, default: 'utf8', description: 'Character set of the files: utf8, gbk (exports of Chinese legacy systems, read as GB18030), gb18030, or auto (UTF-8 with or without BOM if the whole file is UTF-8, else GB18030). A file with bytes invalid in it is refused before any row is sent: moved to refused/ and reported on the dead-letter topic' },
+    encoding: {
+      type: 'string',
+      enum: CSV_ENCODINGS,
+      default: 'utf8',
+      description:
+        'Character set of the files: utf8, gbk (exports of Chinese legacy systems, read as GB18030), gb18030, or auto (UTF-8 with or without BOM if the whole file is UTF-8, else GB18030). A file with bytes invalid in it is refused before any row is sent: moved to refused/ and reported on the dead-letter topic',
+    },
     delimiter: { type: 'string', minLength: 1, maxLength: 1, default: ',', description: 'Cell separator' },
     topic: { type: 'string', description: 'Canonical topic of the records, e.g. crm.customer.v1; every row is checked against its schema' },
     keyField: { type: 'string', description: 'Record field holding the business key, e.g. customerId' },
@@ -31,15 +47,40 @@ const spec = {
         required: ['field'],
         properties: {
           field: { type: 'string', minLength: 1 },
-          type: { type: 'string', enum: ['string', 'int', 'decimal', 'date', 'timestamp', 'boolean'], default: 'string', description: 'date: yyyy-MM-dd or yyyyMMdd; timestamp: yyyy-MM-dd HH:mm[:ss] in timeZone' },
+          type: {
+            type: 'string',
+            enum: ['string', 'int', 'decimal', 'date', 'timestamp', 'boolean'],
+            default: 'string',
+            description: 'date: yyyy-MM-dd or yyyyMMdd; timestamp: yyyy-MM-dd HH:mm[:ss] in timeZone',
+          },
         },
       },
     },
-    defaults: { type: 'object', default: {}, description: 'Values of fields no column fills (e.g. phones: [], status: ACTIVE); columns override them' },
-    timeZone: { type: 'string', pattern: '^[+-]\\d{2}:\\d{2}$', default: '+08:00', description: 'Offset of timestamps written without one' },
+    defaults: {
+      type: 'object',
+      default: {},
+      description: 'Values of fields no column fills (e.g. phones: [], status: ACTIVE); columns override them',
+    },
+    timeZone: {
+      type: 'string',
+      pattern: '^[+-]\\d{2}:\\d{2}$',
+      default: '+08:00',
+      description: 'Offset of timestamps written without one',
+    },
     eventType: { type: 'string', default: 'Imported', description: 'meta.eventType of the records' },
-    batchSize: { type: 'integer', minimum: 1, maximum: 10000, default: 500, description: 'Rows per poll; the position (file, row, line and byte offset) is stored after each batch is acknowledged' },
-    minAgeMs: { type: 'integer', minimum: 0, default: 2000, description: 'A file changed more recently waits (it may still be being written)' },
+    batchSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+      default: 500,
+      description: 'Rows per poll; the position (file, row, line and byte offset) is stored after each batch is acknowledged',
+    },
+    minAgeMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 2000,
+      description: 'A file changed more recently waits (it may still be being written)',
+    },
   },
 } as const satisfies JSONSchema;
 
@@ -54,7 +95,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
   name: 'csv-file',
   version: '1.0.0',
   kind: 'source',
-  description: 'Imports CSV exports of legacy systems (UTF-8 or GBK) from a folder onto a canonical topic; bad rows are quarantined with file, row and reason.',
+  description:
+    'Imports CSV exports of legacy systems (UTF-8 or GBK) from a folder onto a canonical topic; bad rows are quarantined with file, row and reason.',
   produces: [],
   spec,
   async create(config, context) {
@@ -64,7 +106,11 @@ export default defineConnector<ConfigOf<typeof spec>>({
     const progress = new ImportProgress(context.logger, context.instance);
 
     const toRecord = (file: string, row: CsvRow, occurredAt: string): SourceRecord => {
-      const where = { [QUARANTINE_HEADER.file]: file, [QUARANTINE_HEADER.row]: String(row.row), [QUARANTINE_HEADER.line]: String(row.line) };
+      const where = {
+        [QUARANTINE_HEADER.file]: file,
+        [QUARANTINE_HEADER.row]: String(row.row),
+        [QUARANTINE_HEADER.line]: String(row.line),
+      };
       // A bad row is rejected with its reason: the runtime dead-letters it (code CSV_ROW_INVALID) with these headers and the rest flow on.
       const quarantine = (reason: string): SourceRecord => ({
         rejected: new HubError('CSV_ROW_INVALID', `${file} row ${row.row}: ${reason}`),
@@ -78,7 +124,14 @@ export default defineConnector<ConfigOf<typeof spec>>({
       if (!converted.ok) return quarantine(converted.reason);
       const value = converted.value;
       // The same row always gets the same event id, so a re-import after a crash can be de-duplicated downstream.
-      value.meta = { eventId: stableUuid(`${context.instance}/${file}#${row.row}`), eventType: config.eventType, sourceSystem: context.instance, occurredAt, correlationId: stableUuid(`${context.instance}/${file}`), ...(value.meta as object | undefined) };
+      value.meta = {
+        eventId: stableUuid(`${context.instance}/${file}#${row.row}`),
+        eventType: config.eventType,
+        sourceSystem: context.instance,
+        occurredAt,
+        correlationId: stableUuid(`${context.instance}/${file}`),
+        ...(value.meta as object | undefined),
+      };
       const key = value[config.keyField];
       if (typeof key !== 'string' || key === '') return quarantine(`no business key: ${config.keyField} is empty`);
       const violations = schemaViolations(recordType, value);
@@ -108,7 +161,11 @@ export default defineConnector<ConfigOf<typeof spec>>({
               topic: config.topic,
               key: file,
               value: { refusedCsvFile: { file, line: error.line, reason: error.message, movedTo } },
-              headers: { [QUARANTINE_HEADER.file]: file, [QUARANTINE_HEADER.line]: String(error.line), [QUARANTINE_HEADER.reason]: error.message },
+              headers: {
+                [QUARANTINE_HEADER.file]: file,
+                [QUARANTINE_HEADER.line]: String(error.line),
+                [QUARANTINE_HEADER.reason]: error.message,
+              },
             };
             return { records: [refusal], position: {}, more: true };
           }
@@ -122,7 +179,14 @@ export default defineConnector<ConfigOf<typeof spec>>({
           const occurredAt = await folder.modifiedAt(file);
           const records = rows.map((row) => toRecord(file, row, occurredAt));
           const after = rows[rows.length - 1]!.after;
-          progress.batch(file, from?.row ?? 0, after, await folder.size(file), records.filter((r) => QUARANTINE_HEADER.reason in (r.headers ?? {})).length, pollStartedAt);
+          progress.batch(
+            file,
+            from?.row ?? 0,
+            after,
+            await folder.size(file),
+            records.filter((r) => QUARANTINE_HEADER.reason in (r.headers ?? {})).length,
+            pollStartedAt,
+          );
           // more: the next poll comes at once, and moves the file to done/ once this last batch is acknowledged.
           return { records, position: { file, ...after }, more: true };
         }
@@ -130,4 +194,3 @@ export default defineConnector<ConfigOf<typeof spec>>({
     };
   },
 });
-

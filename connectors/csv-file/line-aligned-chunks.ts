@@ -29,7 +29,11 @@ export async function* lineAlignedChunks(file: string, start = 0, firstLine = 1,
     const data: Buffer = carry.length > 0 ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
     const cut = data.lastIndexOf(NEWLINE) + 1;
     if (cut === 0) {
-      if (data.length > MAX_LINE_BYTES) throw new HubError('CSV_LINE_TOO_LONG', `${file}:${line}: a line longer than ${MAX_LINE_BYTES / 2 ** 20} MiB (is this a CSV file with line breaks?)`);
+      if (data.length > MAX_LINE_BYTES)
+        throw new HubError(
+          'CSV_LINE_TOO_LONG',
+          `${file}:${line}: a line longer than ${MAX_LINE_BYTES / 2 ** 20} MiB (is this a CSV file with line breaks?)`,
+        );
       carry = data;
       continue;
     }

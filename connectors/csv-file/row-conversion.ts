@@ -27,11 +27,15 @@ export function convertCell(raw: string, type: CellType, timeZone = '+08:00'): C
       return { ok: true, value: text };
     case 'int': {
       const n = Number(text);
-      return /^[-+]?\d+$/.test(text) && Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false, reason: `${JSON.stringify(text)} is not an integer` };
+      return /^[-+]?\d+$/.test(text) && Number.isSafeInteger(n)
+        ? { ok: true, value: n }
+        : { ok: false, reason: `${JSON.stringify(text)} is not an integer` };
     }
     case 'decimal': {
       const plain = text.replace(/,/g, '');
-      return /^[-+]?\d+(\.\d+)?$/.test(plain) ? { ok: true, value: plain.replace(/^\+/, '') } : { ok: false, reason: `${JSON.stringify(text)} is not a decimal number` };
+      return /^[-+]?\d+(\.\d+)?$/.test(plain)
+        ? { ok: true, value: plain.replace(/^\+/, '') }
+        : { ok: false, reason: `${JSON.stringify(text)} is not a decimal number` };
     }
     case 'boolean': {
       const lower = text.toLowerCase();
@@ -42,18 +46,27 @@ export function convertCell(raw: string, type: CellType, timeZone = '+08:00'): C
     case 'date': {
       const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
       const iso = match ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
-      return iso && isRealDate(iso) && (text.length === 8 || text.length === 10) ? { ok: true, value: iso } : { ok: false, reason: `${JSON.stringify(text)} is not a date yyyy-MM-dd or yyyyMMdd` };
+      return iso && isRealDate(iso) && (text.length === 8 || text.length === 10)
+        ? { ok: true, value: iso }
+        : { ok: false, reason: `${JSON.stringify(text)} is not a date yyyy-MM-dd or yyyyMMdd` };
     }
     case 'timestamp': {
       const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?$/.exec(text);
       const date = match && isRealDate(match[1]!) ? new Date(`${match[1]}T${match[2]}${match[3] ?? timeZone}`) : undefined;
-      return date && !Number.isNaN(date.getTime()) ? { ok: true, value: date.toISOString() } : { ok: false, reason: `${JSON.stringify(text)} is not a timestamp yyyy-MM-dd HH:mm[:ss]` };
+      return date && !Number.isNaN(date.getTime())
+        ? { ok: true, value: date.toISOString() }
+        : { ok: false, reason: `${JSON.stringify(text)} is not a timestamp yyyy-MM-dd HH:mm[:ss]` };
     }
   }
 }
 
 /** The record a row makes: the defaults, then every mapped cell; the first bad cell is the reason for quarantine. */
-export function rowToValue(cells: Record<string, string>, columns: Record<string, ColumnMapping>, defaults: Record<string, unknown>, timeZone?: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+export function rowToValue(
+  cells: Record<string, string>,
+  columns: Record<string, ColumnMapping>,
+  defaults: Record<string, unknown>,
+  timeZone?: string,
+): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
   const value = structuredClone(defaults);
   for (const [header, mapping] of Object.entries(columns)) {
     const raw = cells[header];

@@ -47,7 +47,13 @@ export function toCustomerXref(customer: Value, erpCustomerId: string, companyCo
     key: customerId,
     value: {
       // Derived from the customer event, so a redelivered event yields the same event id.
-      meta: { eventId: `${String(meta.eventId)}:xref`, eventType: 'ErpCustomerLinked', sourceSystem: 'erp', occurredAt: linkedAt, correlationId: String(meta.correlationId ?? meta.eventId) },
+      meta: {
+        eventId: `${String(meta.eventId)}:xref`,
+        eventType: 'ErpCustomerLinked',
+        sourceSystem: 'erp',
+        occurredAt: linkedAt,
+        correlationId: String(meta.correlationId ?? meta.eventId),
+      },
       customerId,
       erpCustomerId,
       erpCompany: companyCode,
@@ -78,7 +84,14 @@ export function toPremiumPosting(policy: Value, accounts: PostingAccounts): Valu
     XBLNR: postingReference(policy),
     BKTXT: `${String(meta.eventType)} ${String(policy.policyNumber)}`.slice(0, 25),
     ITEMS: [
-      { BUZEI: 1, HKONT: accounts.receivableAccount, SHKZG: 'S', WRBTR: amount, ZUONR: policy.policyNumber, KUNNR_EXT: text(holder.customerId) },
+      {
+        BUZEI: 1,
+        HKONT: accounts.receivableAccount,
+        SHKZG: 'S',
+        WRBTR: amount,
+        ZUONR: policy.policyNumber,
+        KUNNR_EXT: text(holder.customerId),
+      },
       { BUZEI: 2, HKONT: accounts.premiumIncomeAccount, SHKZG: 'H', WRBTR: amount, ZUONR: policy.policyNumber, PRCTR: policy.productCode },
     ],
   };

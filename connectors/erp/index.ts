@@ -1,5 +1,11 @@
 import type { AxiosInstance } from 'axios';
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import {
+  defineConnector,
+  type ConfigOf,
+  type DeliveryOutcome,
+  type JSONSchema,
+  type SinkRecord,
+} from '../../src/connect/sdk/connector-definition.js';
 import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { deliveredUnlessFailed } from '../../src/connect/sdk/http-delivery.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
@@ -13,10 +19,18 @@ const spec = {
   required: ['baseUrl', 'companyCode'],
   properties: {
     baseUrl: apiBaseUrlProperty('ERP API', 'https://erp.example.com'),
-    companyCode: { type: 'string', pattern: '^[0-9A-Z]{4}$', description: 'Company code (BUKRS) customers and postings belong to, e.g. 3100' },
+    companyCode: {
+      type: 'string',
+      pattern: '^[0-9A-Z]{4}$',
+      description: 'Company code (BUKRS) customers and postings belong to, e.g. 3100',
+    },
     bearerToken: apiBearerTokenProperty('ERP API user', 'ERP_TOKEN'),
     timeoutMs: REQUEST_TIMEOUT_PROPERTY,
-    customersPath: { type: 'string', default: '/api/customers', description: 'Customer master resource; GET/PUT <path>/<CRM id>, POST <path>' },
+    customersPath: {
+      type: 'string',
+      default: '/api/customers',
+      description: 'Customer master resource; GET/PUT <path>/<CRM id>, POST <path>',
+    },
     postings: {
       type: 'object',
       additionalProperties: false,
@@ -24,9 +38,24 @@ const spec = {
       description: 'Premium postings to finance from policy.policy.v1',
       properties: {
         path: { type: 'string', default: '/api/postings', description: 'FI document resource (POST)' },
-        events: { type: 'array', items: { type: 'string' }, default: ['PolicyIssued', 'PolicyRenewed'], description: 'meta.eventType of policies that are posted; other policy events are acknowledged and skipped' },
-        receivableAccount: { type: 'string', pattern: '^[0-9]{10}$', default: '1122000000', description: 'G/L account debited (premium receivable)' },
-        premiumIncomeAccount: { type: 'string', pattern: '^[0-9]{10}$', default: '6031000000', description: 'G/L account credited (premium income)' },
+        events: {
+          type: 'array',
+          items: { type: 'string' },
+          default: ['PolicyIssued', 'PolicyRenewed'],
+          description: 'meta.eventType of policies that are posted; other policy events are acknowledged and skipped',
+        },
+        receivableAccount: {
+          type: 'string',
+          pattern: '^[0-9]{10}$',
+          default: '1122000000',
+          description: 'G/L account debited (premium receivable)',
+        },
+        premiumIncomeAccount: {
+          type: 'string',
+          pattern: '^[0-9]{10}$',
+          default: '6031000000',
+          description: 'G/L account credited (premium income)',
+        },
         documentType: { type: 'string', default: 'DR', description: 'FI document type (BLART)' },
       },
     },
@@ -42,13 +71,21 @@ export default defineConnector<Config>({
   name: 'erp',
   version: '1.0.0',
   kind: 'sink',
-  description: 'Keeps the ERP customer master in step with erp.customer.v1 (bringing back the ERP customer number on erp.customer-xref.v1) and posts policy premiums to finance.',
+  description:
+    'Keeps the ERP customer master in step with erp.customer.v1 (bringing back the ERP customer number on erp.customer-xref.v1) and posts policy premiums to finance.',
   consumes: ['erp.customer.v1', 'policy.policy.v1'],
   produces: [XREF_TOPIC],
   spec,
   create(config, context) {
-    const http: AxiosInstance = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs, allowedHosts: context.allowedHosts ?? [new URL(config.baseUrl).hostname] });
-    const headers = (idempotencyKey?: string): Record<string, string> => ({ 'Content-Type': 'application/json', ...requestHeaders({ idempotencyKey, bearerToken: config.bearerToken }) });
+    const http: AxiosInstance = context.http({
+      baseURL: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      allowedHosts: context.allowedHosts ?? [new URL(config.baseUrl).hostname],
+    });
+    const headers = (idempotencyKey?: string): Record<string, string> => ({
+      'Content-Type': 'application/json',
+      ...requestHeaders({ idempotencyKey, bearerToken: config.bearerToken }),
+    });
 
     async function upsertCustomer(record: SinkRecord): Promise<DeliveryOutcome> {
       const crmId = record.value.erpCustomerId;
@@ -66,10 +103,16 @@ export default defineConnector<Config>({
       const method = exists ? 'PUT' : 'POST';
       const target = exists ? url : config.customersPath;
       try {
-        const response = await http.request({ method, url: target, data: toErpCustomer(record.value, config.companyCode), headers: headers(`customer-${crmId}-${eventId}-${method}`) });
+        const response = await http.request({
+          method,
+          url: target,
+          data: toErpCustomer(record.value, config.companyCode),
+          headers: headers(`customer-${crmId}-${eventId}-${method}`),
+        });
         const data = (response.data ?? {}) as Record<string, unknown>;
         const erpId = data.KUNNR ?? data.id;
-        if (typeof erpId !== 'string') return failed('ERP_RESPONSE_INVALID', `${method} ${target}: the answer holds no customer number (KUNNR or id)`);
+        if (typeof erpId !== 'string')
+          return failed('ERP_RESPONSE_INVALID', `${method} ${target}: the answer holds no customer number (KUNNR or id)`);
         return { ok: true, records: [toCustomerXref(record.value, erpId, config.companyCode, new Date().toISOString())] };
       } catch (error) {
         return { ok: false, error: deliveryErrorFromHttp(error, `${method} ${target}`) };
@@ -81,7 +124,9 @@ export default defineConnector<Config>({
       if (typeof eventType !== 'string' || !config.postings.events.includes(eventType)) return { ok: true };
       const path = config.postings.path;
       const posting = toPremiumPosting(record.value, { companyCode: config.companyCode, ...config.postings });
-      return deliveredUnlessFailed(`POST ${path} ${String(posting.XBLNR)}`, () => http.post(path, posting, { headers: headers(`posting-${postingReference(record.value)}`) }));
+      return deliveredUnlessFailed(`POST ${path} ${String(posting.XBLNR)}`, () =>
+        http.post(path, posting, { headers: headers(`posting-${postingReference(record.value)}`) }),
+      );
     }
 
     const deliverOne = (record: SinkRecord): Promise<DeliveryOutcome> => {

@@ -49,13 +49,19 @@ export default defineConnector<ConfigOf<typeof spec>>({
   create(config, context) {
     const keys = delivered.get(context.instance) ?? [];
     delivered.set(context.instance, keys);
-    const recordKey = (key: string | null) => (config.keyCase === 'upper' ? (key ?? '').toUpperCase() : config.keyCase === 'lower' ? (key ?? '').toLowerCase() : (key ?? ''));
+    const recordKey = (key: string | null) =>
+      config.keyCase === 'upper' ? (key ?? '').toUpperCase() : config.keyCase === 'lower' ? (key ?? '').toLowerCase() : (key ?? '');
     context.logger.info('example-echo ready', { instance: context.instance, target: config.target });
     return {
       async deliver(records): Promise<DeliveryOutcome[]> {
         return records.map((record) => {
           if (record.value.reject === true) {
-            return { ok: false, error: new HubError('ECHO_REJECTED', `record ${record.topic}/${record.partition}@${record.offset} asked to be rejected`, { retriable: false }) };
+            return {
+              ok: false,
+              error: new HubError('ECHO_REJECTED', `record ${record.topic}/${record.partition}@${record.offset} asked to be rejected`, {
+                retriable: false,
+              }),
+            };
           }
           keys.push(recordKey(record.key));
           return { ok: true };

@@ -1,4 +1,10 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import {
+  defineConnector,
+  type ConfigOf,
+  type DeliveryOutcome,
+  type JSONSchema,
+  type SinkRecord,
+} from '../../src/connect/sdk/connector-definition.js';
 import { REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connect/sdk/http-delivery.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
@@ -10,9 +16,18 @@ const spec = {
   additionalProperties: false,
   required: ['url'],
   properties: {
-    url: { type: 'string', pattern: '^https?://', description: 'Endpoint; may hold {key}, {topic} and {value.<field>} placeholders, e.g. https://erp.example.com/api/customers/{key}' },
+    url: {
+      type: 'string',
+      pattern: '^https?://',
+      description: 'Endpoint; may hold {key}, {topic} and {value.<field>} placeholders, e.g. https://erp.example.com/api/customers/{key}',
+    },
     method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], default: 'POST', description: 'HTTP method' },
-    body: { type: 'string', enum: ['value', 'envelope'], default: 'value', description: 'value: the record value as JSON; envelope: {topic, key, headers, value}' },
+    body: {
+      type: 'string',
+      enum: ['value', 'envelope'],
+      default: 'value',
+      description: 'value: the record value as JSON; envelope: {topic, key, headers, value}',
+    },
     timeoutMs: REQUEST_TIMEOUT_PROPERTY,
     headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Extra request headers' },
     auth: {
@@ -21,9 +36,31 @@ const spec = {
       required: ['type'],
       oneOf: [
         { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'none' } } },
-        { type: 'object', additionalProperties: false, required: ['type', 'token'], properties: { type: { const: 'bearer' }, token: { type: 'string', writeOnly: true, description: 'the bearer token' } } },
-        { type: 'object', additionalProperties: false, required: ['type', 'username', 'password'], properties: { type: { const: 'basic' }, username: { type: 'string' }, password: { type: 'string', writeOnly: true } } },
-        { type: 'object', additionalProperties: false, required: ['type', 'secret'], properties: { type: { const: 'hmac' }, secret: { type: 'string', writeOnly: true, description: `key of the ${SIGNATURE_HEADER} header (t=<unix seconds>,v1=<hex hmac-sha256 of "t.body">)` } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'token'],
+          properties: { type: { const: 'bearer' }, token: { type: 'string', writeOnly: true, description: 'the bearer token' } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'username', 'password'],
+          properties: { type: { const: 'basic' }, username: { type: 'string' }, password: { type: 'string', writeOnly: true } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'secret'],
+          properties: {
+            type: { const: 'hmac' },
+            secret: {
+              type: 'string',
+              writeOnly: true,
+              description: `key of the ${SIGNATURE_HEADER} header (t=<unix seconds>,v1=<hex hmac-sha256 of "t.body">)`,
+            },
+          },
+        },
       ],
     },
   },
@@ -43,7 +80,9 @@ export default defineConnector<ConfigOf<typeof spec>>({
     const auth = config.auth;
 
     async function deliverOne(record: SinkRecord): Promise<DeliveryOutcome> {
-      const payload = JSON.stringify(config.body === 'envelope' ? { topic: record.topic, key: record.key, headers: record.headers, value: record.value } : record.value);
+      const payload = JSON.stringify(
+        config.body === 'envelope' ? { topic: record.topic, key: record.key, headers: record.headers, value: record.value } : record.value,
+      );
       const headers: Record<string, string> = {
         'Content-Type': 'application/json',
         // The same record retried carries the same key, so a receiver that honours it applies it once.
@@ -54,7 +93,9 @@ export default defineConnector<ConfigOf<typeof spec>>({
       if (auth?.type === 'basic') headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
       if (auth?.type === 'hmac') headers[SIGNATURE_HEADER] = signWebhook(auth.secret, payload);
       const url = urlFor(record);
-      return deliveredUnlessFailed(`${config.method} ${url}`, () => http.request({ method: config.method, url, data: payload, headers, transformRequest: [(data: unknown) => data] }));
+      return deliveredUnlessFailed(`${config.method} ${url}`, () =>
+        http.request({ method: config.method, url, data: payload, headers, transformRequest: [(data: unknown) => data] }),
+      );
     }
 
     return {

@@ -16,7 +16,15 @@ export function compileUrlTemplate(template: string): (record: SinkRecord) => st
   }
   return (record) =>
     template.replace(PLACEHOLDER, (_, name: string) => {
-      const value = name === 'key' ? record.key : name === 'topic' ? record.topic : name.split('.').slice(1).reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], record.value);
+      const value =
+        name === 'key'
+          ? record.key
+          : name === 'topic'
+            ? record.topic
+            : name
+                .split('.')
+                .slice(1)
+                .reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], record.value);
       return encodeURIComponent(value === null || value === undefined ? '' : String(value));
     });
 }

@@ -22,7 +22,11 @@ const spec = {
         startFrom: { type: 'string', format: 'date-time', description: 'Watermark of the very first poll; unset means from the beginning' },
         timeoutMs: REQUEST_TIMEOUT_PROPERTY,
         itemsField: { type: 'string', default: 'items', description: 'Response field holding the page of items' },
-        nextCursorField: { type: 'string', default: 'nextCursor', description: 'Response field holding the next page cursor (null at the end)' },
+        nextCursorField: {
+          type: 'string',
+          default: 'nextCursor',
+          description: 'Response field holding the next page cursor (null at the end)',
+        },
         updatedAtField: { type: 'string', default: 'updatedAt', description: 'Item field with its last change time (ISO-8601)' },
         params: {
           type: 'object',
@@ -44,7 +48,11 @@ const spec = {
       description: 'Push mode: POST /webhooks/<instance> with {eventId, records: [...]} or one item with an eventId field',
       properties: {
         eventIdField: { type: 'string', default: 'eventId', description: 'Body field with the event id (idempotency)' },
-        recordsField: { type: 'string', default: 'records', description: 'Body field with an array of items; absent means the body is one item' },
+        recordsField: {
+          type: 'string',
+          default: 'records',
+          description: 'Body field with an array of items; absent means the body is one item',
+        },
       },
     },
   },
@@ -67,7 +75,10 @@ export default defineConnector<ConfigOf<typeof spec>>({
         eventId,
         eventType: config.eventType,
         sourceSystem: context.instance,
-        occurredAt: typeof item[config.poll?.updatedAtField ?? 'updatedAt'] === 'string' ? item[config.poll?.updatedAtField ?? 'updatedAt'] : new Date().toISOString(),
+        occurredAt:
+          typeof item[config.poll?.updatedAtField ?? 'updatedAt'] === 'string'
+            ? item[config.poll?.updatedAtField ?? 'updatedAt']
+            : new Date().toISOString(),
         correlationId: randomUUID(),
       };
       return { topic: config.topic, key, value: { ...item, meta } };
@@ -81,35 +92,42 @@ export default defineConnector<ConfigOf<typeof spec>>({
     };
 
     return {
-      poll: poll && http
-        ? (stored, signal) =>
-            pollChangeFeed(
-              stored,
-              {
-                http,
-                url: poll.url,
-                pageSize: poll.pageSize,
-                startFrom: poll.startFrom,
-                bearerToken: poll.bearerToken,
-                itemsField: poll.itemsField,
-                nextCursorField: poll.nextCursorField,
-                params: poll.params,
-                updatedAtOf: (item) => updatedAtOf(item as Record<string, unknown>),
-              },
-              (item) => {
-                const record = item as Record<string, unknown>;
-                return toRecord(record, `${context.instance}:${String(record[config.keyField])}:${updatedAtOf(record) ?? randomUUID()}`);
-              },
-              signal,
-            )
-        : undefined,
+      poll:
+        poll && http
+          ? (stored, signal) =>
+              pollChangeFeed(
+                stored,
+                {
+                  http,
+                  url: poll.url,
+                  pageSize: poll.pageSize,
+                  startFrom: poll.startFrom,
+                  bearerToken: poll.bearerToken,
+                  itemsField: poll.itemsField,
+                  nextCursorField: poll.nextCursorField,
+                  params: poll.params,
+                  updatedAtOf: (item) => updatedAtOf(item as Record<string, unknown>),
+                },
+                (item) => {
+                  const record = item as Record<string, unknown>;
+                  return toRecord(record, `${context.instance}:${String(record[config.keyField])}:${updatedAtOf(record) ?? randomUUID()}`);
+                },
+                signal,
+              )
+          : undefined,
       webhook: {
-        bodySchema: { type: 'object', required: [config.webhook.eventIdField], properties: { [config.webhook.eventIdField]: { type: 'string', minLength: 1 } } },
+        bodySchema: {
+          type: 'object',
+          required: [config.webhook.eventIdField],
+          properties: { [config.webhook.eventIdField]: { type: 'string', minLength: 1 } },
+        },
         eventId: (request) => String((request.body as Record<string, unknown>)[config.webhook.eventIdField]),
         toRecords: (request) => {
           const body = request.body as Record<string, unknown>;
           const eventId = String(body[config.webhook.eventIdField]);
-          const items = Array.isArray(body[config.webhook.recordsField]) ? (body[config.webhook.recordsField] as Record<string, unknown>[]) : [body];
+          const items = Array.isArray(body[config.webhook.recordsField])
+            ? (body[config.webhook.recordsField] as Record<string, unknown>[])
+            : [body];
           return items.map((item, index) => {
             const { [config.webhook.eventIdField]: _eventId, ...rest } = item;
             return toRecord(items.length === 1 && item === body ? rest : item, items.length === 1 ? eventId : `${eventId}#${index}`);

@@ -28,7 +28,13 @@ export class PolicyEventError extends HubError {
   }
 }
 
-const EVENT_TYPES: Record<string, string> = { NEW: 'PolicyIssued', ENDORSE: 'PolicyEndorsed', RENEW: 'PolicyRenewed', LAPSE: 'PolicyLapsed', CANCEL: 'PolicyCancelled' };
+const EVENT_TYPES: Record<string, string> = {
+  NEW: 'PolicyIssued',
+  ENDORSE: 'PolicyEndorsed',
+  RENEW: 'PolicyRenewed',
+  LAPSE: 'PolicyLapsed',
+  CANCEL: 'PolicyCancelled',
+};
 /** polStatus: 0 未生效, 1 有效, 2 失效(中止), 3 注销/退保, 4 满期. */
 const STATUSES: Record<string, string> = { '0': 'PENDING', '1': 'IN_FORCE', '2': 'LAPSED', '3': 'CANCELLED', '4': 'EXPIRED' };
 /** certType: the system's identity document codes. */
@@ -44,10 +50,18 @@ const ID_TYPES: Record<string, string> = {
 /** useNature: A 家庭自用, B 非营业(企业/机关), C 营业(出租、网约车、货运). */
 const VEHICLE_USAGES: Record<string, string> = { A: 'PRIVATE', B: 'COMMERCIAL', C: 'OPERATING' };
 /** channelCode: 渠道. Unknown codes pass through as they are: channel is free text in the canonical model. */
-const CHANNELS: Record<string, string> = { '01': 'DIRECT', '02': 'AGENT', '03': 'BROKER', '04': 'BANCASSURANCE', '05': 'ONLINE', '06': 'TELESALES' };
+const CHANNELS: Record<string, string> = {
+  '01': 'DIRECT',
+  '02': 'AGENT',
+  '03': 'BROKER',
+  '04': 'BANCASSURANCE',
+  '05': 'ONLINE',
+  '06': 'TELESALES',
+};
 
 // Ordinary plates (粤B12345) have 5 characters after the city letter, new-energy plates (沪AD12345) 6.
-const PLATE = /^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]|[A-HJ-NP-Z0-9]{6})$/;
+const PLATE =
+  /^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]|[A-HJ-NP-Z0-9]{6})$/;
 
 /** The event's own number: the webhook's idempotency key and the feed's record id. */
 export function policyEventNo(event: unknown): string {
@@ -97,20 +111,36 @@ export function toCanonicalPolicy(event: unknown, options: PolicyMappingOptions)
     expiryDate: compactDate(p, 'endDate'),
     issuedAt: localTime(p, 'signTime', options.utcOffset, 'policy.'),
     status: code(p, 'polStatus', STATUSES, 'policy.'),
-    channel: p.channelCode === undefined || p.channelCode === null ? null : (CHANNELS[text(p, 'channelCode', 'policy.')] ?? text(p, 'channelCode', 'policy.')),
+    channel:
+      p.channelCode === undefined || p.channelCode === null
+        ? null
+        : (CHANNELS[text(p, 'channelCode', 'policy.')] ?? text(p, 'channelCode', 'policy.')),
     agentCode: optionalText(p, 'agentCode', 'policy.'),
   };
 }
 
 function party(value: unknown, path: string): Record<string, unknown> {
   const o = asObject(value, path);
-  return { customerId: optionalText(o, 'custNo', `${path}.`), name: text(o, 'name', `${path}.`), idType: code(o, 'certType', ID_TYPES, `${path}.`), idNumber: text(o, 'certNo', `${path}.`) };
+  return {
+    customerId: optionalText(o, 'custNo', `${path}.`),
+    name: text(o, 'name', `${path}.`),
+    idType: code(o, 'certType', ID_TYPES, `${path}.`),
+    idNumber: text(o, 'certNo', `${path}.`),
+  };
 }
 
 function vehicle(car: Record<string, unknown>): Record<string, unknown> {
-  const plate = text(car, 'licenseNo', 'policy.car.').replace(/[\s·•.-]/g, '').toUpperCase();
+  const plate = text(car, 'licenseNo', 'policy.car.')
+    .replace(/[\s·•.-]/g, '')
+    .toUpperCase();
   if (!PLATE.test(plate)) throw new PolicyEventError('policy.car.licenseNo', `${JSON.stringify(car.licenseNo)} is not a licence plate`);
-  return { plate, vin: optionalText(car, 'frameNo', 'policy.car.'), make: text(car, 'brandName', 'policy.car.'), model: text(car, 'modelName', 'policy.car.'), usage: code(car, 'useNature', VEHICLE_USAGES, 'policy.car.') };
+  return {
+    plate,
+    vin: optionalText(car, 'frameNo', 'policy.car.'),
+    make: text(car, 'brandName', 'policy.car.'),
+    model: text(car, 'modelName', 'policy.car.'),
+    usage: code(car, 'useNature', VEHICLE_USAGES, 'policy.car.'),
+  };
 }
 
 /** Fen (an integer, 386050) or yuan (at most two decimals, 3860.5 or "3860.50") to the canonical "3860.50". */

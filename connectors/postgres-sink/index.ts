@@ -2,7 +2,13 @@ import avro from 'avsc';
 import pg from 'pg';
 import { shortNameOf } from '../../src/platform/avro/avro-names.js';
 import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import {
+  defineConnector,
+  type ConfigOf,
+  type DeliveryOutcome,
+  type JSONSchema,
+  type SinkRecord,
+} from '../../src/connect/sdk/connector-definition.js';
 import { HubError } from '../../src/core/hub-error.js';
 import { postgresFailure } from './postgres-failure-classifier.js';
 import { columnsOf, columnValue, snakeCase, type TableColumn } from './table-columns.js';
@@ -18,9 +24,19 @@ const spec = {
   additionalProperties: false,
   required: ['connectionString'],
   properties: {
-    connectionString: { type: 'string', writeOnly: true, pattern: '^postgres(ql)?://', description: 'postgresql://user:password@host:5432/dw, usually ${DW_DATABASE_URL}' },
+    connectionString: {
+      type: 'string',
+      writeOnly: true,
+      pattern: '^postgres(ql)?://',
+      description: 'postgresql://user:password@host:5432/dw, usually ${DW_DATABASE_URL}',
+    },
     schema: { type: 'string', pattern: IDENTIFIER, default: 'public', description: 'Database schema of the tables (created when missing)' },
-    tables: { type: 'object', additionalProperties: { type: 'string', pattern: IDENTIFIER }, default: {}, description: 'Topic → table; default dw_<record name in snake_case>, e.g. dw_customer' },
+    tables: {
+      type: 'object',
+      additionalProperties: { type: 'string', pattern: IDENTIFIER },
+      default: {},
+      description: 'Topic → table; default dw_<record name in snake_case>, e.g. dw_customer',
+    },
     maxConnections: { type: 'integer', minimum: 1, maximum: 50, default: 4, description: 'Size of the connection pool' },
     statementTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000, default: 30000, description: 'Timeout of one statement' },
   },
@@ -35,7 +51,12 @@ export default defineConnector<ConfigOf<typeof spec>>({
   spec,
   async create(config, context) {
     const catalog = await SchemaCatalog.load();
-    const pool = new pg.Pool({ connectionString: config.connectionString, max: config.maxConnections, connectionTimeoutMillis: 10_000, statement_timeout: config.statementTimeoutMs });
+    const pool = new pg.Pool({
+      connectionString: config.connectionString,
+      max: config.maxConnections,
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: config.statementTimeoutMs,
+    });
     // An idle connection dropped by the server must not crash the hub; the next query reconnects.
     pool.on('error', (error) => context.logger.warn(`postgres-sink ${context.instance}: idle connection lost: ${error.message}`));
     const tables = new Map<string, WarehouseTable>();
@@ -105,7 +126,13 @@ export default defineConnector<ConfigOf<typeof spec>>({
         const byTable = new Map<WarehouseTable, SinkRecord[]>();
         records.forEach((record, index) => {
           if (!record.key) {
-            outcomes[index] = { ok: false, error: new HubError('KEY_MISSING', `${record.topic}@${record.partition}/${record.offset}: a record without a key has no row to upsert`) };
+            outcomes[index] = {
+              ok: false,
+              error: new HubError(
+                'KEY_MISSING',
+                `${record.topic}@${record.partition}/${record.offset}: a record without a key has no row to upsert`,
+              ),
+            };
             return;
           }
           try {

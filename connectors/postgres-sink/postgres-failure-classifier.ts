@@ -19,5 +19,8 @@ export function postgresFailure(error: unknown, what: string): HubError {
   }
   // No SQLSTATE: the connection itself failed (refused, reset, timed out, terminated).
   const connectionLost = (code !== undefined && RETRIABLE_NODE_CODES.has(code)) || /connect|terminat|timeout/i.test(message);
-  return new HubError(connectionLost ? 'PG_CONNECTION' : 'PG_UNEXPECTED', `${what}: ${message}`, { retriable: connectionLost, cause: error });
+  return new HubError(connectionLost ? 'PG_CONNECTION' : 'PG_UNEXPECTED', `${what}: ${message}`, {
+    retriable: connectionLost,
+    cause: error,
+  });
 }

@@ -73,7 +73,8 @@ function sqlTypeOf(type: avro.Type): string {
     // may come from another module instance of src/avro than this file's.
     const logical = type as avro.types.LogicalType & { describe?: () => string; precision?: number; scale?: number };
     const described = typeof logical.describe === 'function' ? logical.describe() : '';
-    if (described.startsWith('decimal') && typeof logical.precision === 'number') return `numeric(${logical.precision},${logical.scale ?? 0})`;
+    if (described.startsWith('decimal') && typeof logical.precision === 'number')
+      return `numeric(${logical.precision},${logical.scale ?? 0})`;
     if (described === 'timestamp-millis') return 'timestamptz';
     if (described === 'date') return 'date';
     return sqlTypeOf(logical.underlyingType);

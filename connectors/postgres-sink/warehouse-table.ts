@@ -31,7 +31,10 @@ export class WarehouseTable {
     if (!this.known) {
       if (this.schema !== 'public') await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
       await this.pool.query(createTableSql(this.schema, this.name, columns));
-      const existing = await this.pool.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [this.schema, this.name]);
+      const existing = await this.pool.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+        [this.schema, this.name],
+      );
       this.known = new Set(existing.rows.map((row) => row.column_name));
     }
     for (const column of columns) {

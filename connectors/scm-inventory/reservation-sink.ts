@@ -1,4 +1,10 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import {
+  defineConnector,
+  type ConfigOf,
+  type DeliveryOutcome,
+  type JSONSchema,
+  type SinkRecord,
+} from '../../src/connect/sdk/connector-definition.js';
 import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
 import { DeliveryError } from '../../src/connect/runtime/delivery-error.js';
@@ -15,7 +21,12 @@ const spec = {
     plant: { type: 'string', minLength: 1, description: 'Plant (werks) parts are reserved in, e.g. WH-SZ' },
     storageLocation: { type: 'string', minLength: 1, description: 'Storage location (lgort) within the plant, e.g. 01' },
     reservationsPath: { type: 'string', default: '/api/reservations', description: 'Reservation resource (POST)' },
-    skipStatuses: { type: 'array', items: { type: 'string' }, default: ['RESOLVED', 'CLOSED', 'CANCELLED'], description: 'Ticket statuses for which nothing is reserved' },
+    skipStatuses: {
+      type: 'array',
+      items: { type: 'string' },
+      default: ['RESOLVED', 'CLOSED', 'CANCELLED'],
+      description: 'Ticket statuses for which nothing is reserved',
+    },
     timeoutMs: REQUEST_TIMEOUT_PROPERTY,
   },
 } as const satisfies JSONSchema;
@@ -28,11 +39,16 @@ export default defineConnector<ConfigOf<typeof spec>>({
   name: 'scm-reservations',
   version: '1.0.0',
   kind: 'sink',
-  description: 'Reserves in the SCM the spare parts each service ticket requests (POST /api/reservations, idempotent per ticket and part); parts out of stock are dead-lettered with the reason.',
+  description:
+    'Reserves in the SCM the spare parts each service ticket requests (POST /api/reservations, idempotent per ticket and part); parts out of stock are dead-lettered with the reason.',
   consumes: ['service.request.v1'],
   spec,
   create(config, context) {
-    const http = context.http({ baseURL: config.baseUrl, timeoutMs: config.timeoutMs, allowedHosts: context.allowedHosts ?? [new URL(config.baseUrl).hostname] });
+    const http = context.http({
+      baseURL: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      allowedHosts: context.allowedHosts ?? [new URL(config.baseUrl).hostname],
+    });
     const target = { plant: config.plant, storageLocation: config.storageLocation };
 
     async function reserveParts(record: SinkRecord): Promise<DeliveryOutcome> {
@@ -42,14 +58,24 @@ export default defineConnector<ConfigOf<typeof spec>>({
       // Parts go one after the other: a retry repeats those already reserved, which the SCM answers from its idempotency store.
       for (const part of parts) {
         const reservation = toReservation(ticket, part, target);
-        const headers = { 'Content-Type': 'application/json', ...requestHeaders({ idempotencyKey: `reservation-${String(reservation.rsnum)}`, bearerToken: config.bearerToken }) };
+        const headers = {
+          'Content-Type': 'application/json',
+          ...requestHeaders({ idempotencyKey: `reservation-${String(reservation.rsnum)}`, bearerToken: config.bearerToken }),
+        };
         try {
           await http.post(config.reservationsPath, reservation, { headers });
         } catch (error) {
           const failure = deliveryErrorFromHttp(error, `POST ${config.reservationsPath} ${String(reservation.rsnum)}`);
           if (failure instanceof DeliveryError && failure.status === 409) {
             const reason = `stock not available: ${String(part.quantity)} × ${String(part.partNumber)} in ${config.plant}/${config.storageLocation} for ticket ${String(ticket.ticketNumber)}`;
-            return { ok: false, error: new DeliveryError('SCM_STOCK_NOT_AVAILABLE', `${reason} (${failure.message})`, { retriable: false, status: 409, cause: failure }) };
+            return {
+              ok: false,
+              error: new DeliveryError('SCM_STOCK_NOT_AVAILABLE', `${reason} (${failure.message})`, {
+                retriable: false,
+                status: 409,
+                cause: failure,
+              }),
+            };
           }
           return { ok: false, error: failure };
         }

@@ -12,7 +12,10 @@ export function warehouseCodeOf(werks: unknown, lgort: unknown): string {
 }
 
 /** One SCM stock row → scm.inventory.v1 (crmhub.inventory.InventoryItem), keyed partNumber@warehouseCode. */
-export function toInventoryRecord(stock: Value, event: { eventId: string; eventType: string; sourceSystem: string; correlationId: string }): SourceRecord {
+export function toInventoryRecord(
+  stock: Value,
+  event: { eventId: string; eventType: string; sourceSystem: string; correlationId: string },
+): SourceRecord {
   const partNumber = typeof stock.matnr === 'string' ? stock.matnr : '';
   const warehouseCode = warehouseCodeOf(stock.werks, stock.lgort);
   const updatedAt = typeof stock.updatedAt === 'string' ? stock.updatedAt : new Date().toISOString();
@@ -29,7 +32,8 @@ export function toInventoryRecord(stock: Value, event: { eventId: string; eventT
       reserved: stock.reserved ?? 0,
       reorderPoint: stock.minStock ?? 0,
       unitOfMeasure: stock.meins,
-      unitCost: typeof stock.stprs === 'string' ? { amount: stock.stprs, currency: typeof stock.waers === 'string' ? stock.waers : 'CNY' } : null,
+      unitCost:
+        typeof stock.stprs === 'string' ? { amount: stock.stprs, currency: typeof stock.waers === 'string' ? stock.waers : 'CNY' } : null,
       updatedAt,
     },
   };

@@ -1,4 +1,10 @@
-import { defineConnector, type ConfigOf, type DeliveryOutcome, type JSONSchema, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
+import {
+  defineConnector,
+  type ConfigOf,
+  type DeliveryOutcome,
+  type JSONSchema,
+  type SinkRecord,
+} from '../../src/connect/sdk/connector-definition.js';
 import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
 import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
@@ -26,7 +32,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
   name: 'service-desk-context',
   version: '1.0.0',
   kind: 'sink',
-  description: 'Updates the customer context (name, VIP level, merged-into) of a customer\'s open service desk tickets from crm.customer.v1.',
+  description:
+    "Updates the customer context (name, VIP level, merged-into) of a customer's open service desk tickets from crm.customer.v1.",
   consumes: ['crm.customer.v1'],
   spec,
   create(config, context) {

@@ -24,7 +24,8 @@ export default defineConnector<ConfigOf<typeof spec>>({
   name: 'service-desk',
   version: '1.0.0',
   kind: 'source',
-  description: 'Service requests (工单) of the call centre and repair service from phone, fax, e-mail, web and SMS, polled as they change, mapped to service.request.v1.',
+  description:
+    'Service requests (工单) of the call centre and repair service from phone, fax, e-mail, web and SMS, polled as they change, mapped to service.request.v1.',
   produces: [TOPIC],
   spec,
   create(config, context) {
@@ -33,7 +34,14 @@ export default defineConnector<ConfigOf<typeof spec>>({
       poll: (stored, signal) =>
         pollChangeFeed(
           stored,
-          { http, url: '/api/tickets', pageSize: config.pageSize, startFrom: config.startFrom, bearerToken: config.bearerToken, updatedAtOf: (ticket) => modifiedOf(ticket as Record<string, unknown>) },
+          {
+            http,
+            url: '/api/tickets',
+            pageSize: config.pageSize,
+            startFrom: config.startFrom,
+            bearerToken: config.bearerToken,
+            updatedAtOf: (ticket) => modifiedOf(ticket as Record<string, unknown>),
+          },
           (item) => {
             const ticket = item as Record<string, unknown>;
             const modified = modifiedOf(ticket);
@@ -45,7 +53,11 @@ export default defineConnector<ConfigOf<typeof spec>>({
               correlationId: randomUUID(),
             };
             // A ticket without a number still becomes a record: the runtime dead-letters it with the reason.
-            return { topic: TOPIC, key: typeof ticket.ticketNo === 'string' ? ticket.ticketNo : '', value: serviceRequestFromTicket(ticket, meta) };
+            return {
+              topic: TOPIC,
+              key: typeof ticket.ticketNo === 'string' ? ticket.ticketNo : '',
+              value: serviceRequestFromTicket(ticket, meta),
+            };
           },
           signal,
         ),

@@ -7,17 +7,45 @@ type Json = Record<string, unknown>;
 
 /** Channels arrive as Chinese names from the agents' screens or as codes from the self-service channels. */
 const CHANNELS: Record<string, string> = {
-  电话: 'PHONE', 来电: 'PHONE', TEL: 'PHONE', 传真: 'FAX', FAX: 'FAX', 邮件: 'EMAIL', 电子邮件: 'EMAIL', MAIL: 'EMAIL',
-  网页: 'WEB', 官网: 'WEB', WEB: 'WEB', 短信: 'SMS', SMS: 'SMS',
+  电话: 'PHONE',
+  来电: 'PHONE',
+  TEL: 'PHONE',
+  传真: 'FAX',
+  FAX: 'FAX',
+  邮件: 'EMAIL',
+  电子邮件: 'EMAIL',
+  MAIL: 'EMAIL',
+  网页: 'WEB',
+  官网: 'WEB',
+  WEB: 'WEB',
+  短信: 'SMS',
+  SMS: 'SMS',
 };
-const CATEGORIES: Record<string, string> = { 维修: 'REPAIR', 安装: 'INSTALLATION', 保养: 'MAINTENANCE', 投诉: 'COMPLAINT', 咨询: 'INQUIRY', 报案: 'CLAIM_REPORT', 退货: 'RETURN' };
+const CATEGORIES: Record<string, string> = {
+  维修: 'REPAIR',
+  安装: 'INSTALLATION',
+  保养: 'MAINTENANCE',
+  投诉: 'COMPLAINT',
+  咨询: 'INQUIRY',
+  报案: 'CLAIM_REPORT',
+  退货: 'RETURN',
+};
 const PRIORITIES: Record<string, string> = { 低: 'LOW', 普通: 'NORMAL', 高: 'HIGH', 紧急: 'URGENT' };
-const STATUSES: Record<string, string> = { 新建: 'NEW', 已派单: 'ASSIGNED', 处理中: 'IN_PROGRESS', 待备件: 'WAITING_PARTS', 已解决: 'RESOLVED', 已关闭: 'CLOSED', 已取消: 'CANCELLED' };
+const STATUSES: Record<string, string> = {
+  新建: 'NEW',
+  已派单: 'ASSIGNED',
+  处理中: 'IN_PROGRESS',
+  待备件: 'WAITING_PARTS',
+  已解决: 'RESOLVED',
+  已关闭: 'CLOSED',
+  已取消: 'CANCELLED',
+};
 /** Value segments as the desk's VIP marks (贵宾等级). */
 const VIP_LEVELS: Record<string, string> = { PLATINUM: '钻石', GOLD: '金卡', SILVER: '银卡', BRONZE: '普通', UNCLASSIFIED: '普通' };
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
-const code = (table: Record<string, string>, value: unknown): unknown => (typeof value === 'string' ? (table[value.trim().toUpperCase()] ?? table[value.trim()] ?? value) : value);
+const code = (table: Record<string, string>, value: unknown): unknown =>
+  typeof value === 'string' ? (table[value.trim().toUpperCase()] ?? table[value.trim()] ?? value) : value;
 
 /** 'yyyy-MM-dd HH:mm:ss' in Beijing time → epoch ms, or undefined. */
 function beijingMs(value: unknown): number | undefined {
@@ -41,7 +69,10 @@ export function serviceRequestFromTicket(ticket: Json, meta: Json): Json {
     priority: code(PRIORITIES, ticket.urgency),
     status: code(STATUSES, ticket.state),
     description: text(ticket.problem),
-    partsRequested: (Array.isArray(ticket.parts) ? (ticket.parts as Json[]) : []).map((part) => ({ partNumber: part.partNo, quantity: part.qty })),
+    partsRequested: (Array.isArray(ticket.parts) ? (ticket.parts as Json[]) : []).map((part) => ({
+      partNumber: part.partNo,
+      quantity: part.qty,
+    })),
     openedAt: opened === undefined ? ticket.createdTime : new Date(opened).toISOString(),
     slaDueAt: opened === undefined ? ticket.createdTime : new Date(opened + slaHours * 3600_000).toISOString(),
     updatedAt: ticket.modifyTime,

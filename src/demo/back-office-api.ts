@@ -22,7 +22,8 @@ export function backOfficeApi(context: BackOfficeApiContext): Router {
 
   const collectionNamed = (collectionName: string, res: Response): RecordCollection | undefined => {
     const collection = context.collections.get(collectionName);
-    if (!collection) sendError(res, 404, `${name}: there is no collection ${JSON.stringify(collectionName)}`, { code: 'COLLECTION_NOT_FOUND' });
+    if (!collection)
+      sendError(res, 404, `${name}: there is no collection ${JSON.stringify(collectionName)}`, { code: 'COLLECTION_NOT_FOUND' });
     return collection;
   };
 
@@ -68,10 +69,14 @@ export function backOfficeApi(context: BackOfficeApiContext): Router {
         res.set('Idempotent-Replayed', 'true').status(earlier.response.status).json(earlier.response.body);
         return;
       }
-      if (earlier.kind === 'reused') return sendError(res, 422, `${name}: Idempotency-Key ${idempotencyKey} was first sent with another request`, { code: 'IDEMPOTENCY_KEY_REUSED' });
+      if (earlier.kind === 'reused')
+        return sendError(res, 422, `${name}: Idempotency-Key ${idempotencyKey} was first sent with another request`, {
+          code: 'IDEMPOTENCY_KEY_REUSED',
+        });
     }
     const problems = collection.problems(body, pathKey);
-    if (problems.length > 0) return sendError(res, 422, `${name}: the ${collection.name} record is not valid`, { code: 'VALIDATION_FAILED', details: problems });
+    if (problems.length > 0)
+      return sendError(res, 422, `${name}: the ${collection.name} record is not valid`, { code: 'VALIDATION_FAILED', details: problems });
     const key = collection.keyOf(body, pathKey);
     const refusal = context.faults.rejectionOf(body, { collection: collection.name, key });
     if (refusal) {

@@ -39,7 +39,8 @@ export class BackOfficeSimulator {
     const idPrefix = options.name.toUpperCase().replace(/[^A-Z0-9]+/g, '-');
     let lastId = 0;
     const newId = (): string => `${idPrefix}-${String(++lastId).padStart(6, '0')}`;
-    for (const [collection, spec] of Object.entries(options.collections)) this.collections.set(collection, new RecordCollection(collection, spec, clock, newId));
+    for (const [collection, spec] of Object.entries(options.collections))
+      this.collections.set(collection, new RecordCollection(collection, spec, clock, newId));
     this.app = this.buildApp(options);
   }
 
@@ -137,14 +138,20 @@ export class BackOfficeSimulator {
 
   private collection(name: string): RecordCollection {
     const collection = this.collections.get(name);
-    if (!collection) throw new ConfigError('SIMULATOR_UNKNOWN_COLLECTION', `${this.name} has no collection ${JSON.stringify(name)}; it has ${[...this.collections.keys()].join(', ')}`);
+    if (!collection)
+      throw new ConfigError(
+        'SIMULATOR_UNKNOWN_COLLECTION',
+        `${this.name} has no collection ${JSON.stringify(name)}; it has ${[...this.collections.keys()].join(', ')}`,
+      );
     return collection;
   }
 
   private async listen(): Promise<void> {
     const server = http.createServer(this.app);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(new HubError('SIMULATOR_LISTEN_FAILED', `${this.name}: cannot listen on 127.0.0.1:${this.boundPort}`, { cause: error })));
+      server.once('error', (error) =>
+        reject(new HubError('SIMULATOR_LISTEN_FAILED', `${this.name}: cannot listen on 127.0.0.1:${this.boundPort}`, { cause: error })),
+      );
       server.listen(this.boundPort, '127.0.0.1', resolve);
     });
     const address = server.address();
@@ -174,7 +181,15 @@ export class BackOfficeSimulator {
     );
     if (options.auth) app.use(credentialsCheck(options.auth, this.name));
     app.use(express.json({ limit: '1mb' }));
-    app.use(backOfficeApi({ name: this.name, collections: this.collections, faults: this.faults, idempotency: new IdempotencyStore(), maxPageSize: options.maxPageSize ?? 100 }));
+    app.use(
+      backOfficeApi({
+        name: this.name,
+        collections: this.collections,
+        faults: this.faults,
+        idempotency: new IdempotencyStore(),
+        maxPageSize: options.maxPageSize ?? 100,
+      }),
+    );
     app.use((req, res) => sendError(res, 404, `${this.name}: no route for ${req.method} ${req.path}`));
     app.use(bodyErrorHandler(this.name));
     return app;

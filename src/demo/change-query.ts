@@ -37,7 +37,8 @@ export function parseChangeQuery(query: Record<string, unknown>, maxPageSize: nu
     parsed.after = after;
   }
   if (limit !== undefined) {
-    if (typeof limit !== 'string' || !/^\d+$/.test(limit) || Number(limit) < 1) return `limit: must be a whole number ≥ 1, got ${JSON.stringify(limit)}`;
+    if (typeof limit !== 'string' || !/^\d+$/.test(limit) || Number(limit) < 1)
+      return `limit: must be a whole number ≥ 1, got ${JSON.stringify(limit)}`;
     parsed.limit = Math.min(Number(limit), maxPageSize);
   }
   return parsed;

@@ -18,10 +18,38 @@ export const CLAIM_STEPS = [
 ] as const;
 
 const LOSSES = [
-  { damageCode: '01', licenseNo: '沪AD12345', damageAddress: '上海市浦东新区世纪大道与张杨路交叉口', damageRemark: '在世纪大道与张杨路口等红灯时被后车追尾，后保险杠及尾灯受损，无人员受伤。', reserve: '12500.00', custNo: 'C310100000456' },
-  { damageCode: '05', licenseNo: '粤B12345', damageAddress: '广东省深圳市南山区科技南十二路地下停车场', damageRemark: '暴雨导致地下车库进水，车辆涉水熄火。', reserve: '48000.00', custNo: 'C440300000123' },
-  { damageCode: '06', licenseNo: '京N8K2M7', damageAddress: '北京市朝阳区建国路88号', damageRemark: '高速行驶中前挡风玻璃被飞石击裂。', reserve: '3200.00', custNo: null },
-  { damageCode: '21', licenseNo: null, damageAddress: '浙江省杭州市西湖区浙江大学医学院附属第一医院', damageRemark: '急性阑尾炎住院手术治疗。', reserve: '26800.50', custNo: 'C330100000789' },
+  {
+    damageCode: '01',
+    licenseNo: '沪AD12345',
+    damageAddress: '上海市浦东新区世纪大道与张杨路交叉口',
+    damageRemark: '在世纪大道与张杨路口等红灯时被后车追尾，后保险杠及尾灯受损，无人员受伤。',
+    reserve: '12500.00',
+    custNo: 'C310100000456',
+  },
+  {
+    damageCode: '05',
+    licenseNo: '粤B12345',
+    damageAddress: '广东省深圳市南山区科技南十二路地下停车场',
+    damageRemark: '暴雨导致地下车库进水，车辆涉水熄火。',
+    reserve: '48000.00',
+    custNo: 'C440300000123',
+  },
+  {
+    damageCode: '06',
+    licenseNo: '京N8K2M7',
+    damageAddress: '北京市朝阳区建国路88号',
+    damageRemark: '高速行驶中前挡风玻璃被飞石击裂。',
+    reserve: '3200.00',
+    custNo: null,
+  },
+  {
+    damageCode: '21',
+    licenseNo: null,
+    damageAddress: '浙江省杭州市西湖区浙江大学医学院附属第一医院',
+    damageRemark: '急性阑尾炎住院手术治疗。',
+    reserve: '26800.50',
+    custNo: 'C330100000789',
+  },
 ] as const;
 
 /** A claim (报案) number: R + riskCode + year + 6-digit division + 8-digit sequence, e.g. RDAA202631010000098765. */
@@ -95,7 +123,18 @@ export function seedClaimsEvents(now: number = Date.now()): ClaimsEvent[] {
     for (let step = 0; step <= i + 2 && step < CLAIM_STEPS.length; step++) {
       const at = reported + step * 4 * HOUR;
       const nodeTime = beijingLocalTime(at);
-      events.push({ ...claimsEvent({ msgId: `CM20261215${i}${step}`, registNo, policyNo, step, variant: i, nodeTime, reportTime: beijingLocalTime(reported) }), updatedAt: new Date(at).toISOString() });
+      events.push({
+        ...claimsEvent({
+          msgId: `CM20261215${i}${step}`,
+          registNo,
+          policyNo,
+          step,
+          variant: i,
+          nodeTime,
+          reportTime: beijingLocalTime(reported),
+        }),
+        updatedAt: new Date(at).toISOString(),
+      });
     }
   }
   return events;

@@ -4,7 +4,10 @@ import { sendError } from './error-response.js';
 
 /** Refuses requests without the configured credentials with 401 and a challenge, before any work is done. */
 export function credentialsCheck(auth: SimulatorAuth, name: string): RequestHandler {
-  const expected = 'bearerToken' in auth ? `Bearer ${auth.bearerToken}` : `Basic ${Buffer.from(`${auth.basic.user}:${auth.basic.password}`).toString('base64')}`;
+  const expected =
+    'bearerToken' in auth
+      ? `Bearer ${auth.bearerToken}`
+      : `Basic ${Buffer.from(`${auth.basic.user}:${auth.basic.password}`).toString('base64')}`;
   const challenge = `${'bearerToken' in auth ? 'Bearer' : 'Basic'} realm="${name}"`;
   return (req, res, next) => {
     const given = req.get('authorization');

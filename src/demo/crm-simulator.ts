@@ -52,8 +52,17 @@ export function seededCrmCustomers(count: number, seed = 20261123): CrmCustomer[
     const male = random.next() < 0.5;
     const birth = `${1950 + random.int(55)}-${String(1 + random.int(12)).padStart(2, '0')}-${String(1 + random.int(28)).padStart(2, '0')}`;
     const sequence = 2 * random.int(499) + (male ? 1 : 2);
-    const created = new Date(Date.UTC(2018 + random.int(8), random.int(12), 1 + random.int(28), random.int(24), random.int(60), random.int(60)));
-    const home = { kind: 'home', prov: division.province, city: division.city, dist: division.district, detail: `${random.pick(division.streets)}${1 + random.int(30)}栋${100 + random.int(2800)}室`, zip: division.postalCode };
+    const created = new Date(
+      Date.UTC(2018 + random.int(8), random.int(12), 1 + random.int(28), random.int(24), random.int(60), random.int(60)),
+    );
+    const home = {
+      kind: 'home',
+      prov: division.province,
+      city: division.city,
+      dist: division.district,
+      detail: `${random.pick(division.streets)}${1 + random.int(30)}栋${100 + random.int(2800)}室`,
+      zip: division.postalCode,
+    };
     return {
       custNo: `C${division.code}${String(index + 1).padStart(6, '0')}`,
       custType: 'P',
@@ -85,7 +94,13 @@ const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency
 const RELAYED_RESPONSE_HEADERS = ['content-type', 'retry-after', 'www-authenticate', 'idempotent-replayed'];
 
 /** Sends a request on to the back office with the client's credentials, so that auth and faults stay the back office's. */
-export async function forwardTo(backOffice: BackOfficeSimulator, req: Request, method: string, path: string, body?: unknown): Promise<globalThis.Response> {
+export async function forwardTo(
+  backOffice: BackOfficeSimulator,
+  req: Request,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<globalThis.Response> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = req.get(name);
@@ -94,7 +109,11 @@ export async function forwardTo(backOffice: BackOfficeSimulator, req: Request, m
   const raw = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
   const payload = body === undefined ? raw : Buffer.from(JSON.stringify(body));
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${backOffice.url}${path}`, { method, headers, body: method === "GET" || method === "HEAD" || !payload ? undefined : new Uint8Array(payload) });
+  return fetch(`${backOffice.url}${path}`, {
+    method,
+    headers,
+    body: method === 'GET' || method === 'HEAD' || !payload ? undefined : new Uint8Array(payload),
+  });
 }
 
 export async function relay(res: Response, answer: globalThis.Response): Promise<void> {
@@ -120,12 +139,18 @@ export function jsonObject(req: Request): BackOfficeRecord | undefined {
 export function goldenRecordProblems(body: BackOfficeRecord): string[] {
   const problems: string[] = [];
   if (typeof body.goldenId !== 'string' || body.goldenId.trim() === '') problems.push('goldenId: is required');
-  if (body.mergedFromGoldenId !== undefined && body.mergedFromGoldenId !== null && typeof body.mergedFromGoldenId !== 'string') problems.push('mergedFromGoldenId: must be a string or null');
+  if (body.mergedFromGoldenId !== undefined && body.mergedFromGoldenId !== null && typeof body.mergedFromGoldenId !== 'string')
+    problems.push('mergedFromGoldenId: must be a string or null');
   for (const field of ['policyNos', 'plateNos'] as const) {
-    if (body[field] !== undefined && !(Array.isArray(body[field]) && body[field].every((item) => typeof item === 'string'))) problems.push(`${field}: must be a list of strings`);
+    if (body[field] !== undefined && !(Array.isArray(body[field]) && body[field].every((item) => typeof item === 'string')))
+      problems.push(`${field}: must be a list of strings`);
   }
   const xrefs = body.xrefs;
-  if (xrefs !== undefined && !(Array.isArray(xrefs) && xrefs.every((xref: BackOfficeRecord) => typeof xref?.system === 'string' && typeof xref.id === 'string'))) problems.push('xrefs: must be a list of { system, id }');
+  if (
+    xrefs !== undefined &&
+    !(Array.isArray(xrefs) && xrefs.every((xref: BackOfficeRecord) => typeof xref?.system === 'string' && typeof xref.id === 'string'))
+  )
+    problems.push('xrefs: must be a list of { system, id }');
   return problems;
 }
 
@@ -133,7 +158,11 @@ export function goldenRecordProblems(body: BackOfficeRecord): string[] {
  * Serves `routes` in front of a back office and passes every other request through unchanged. A
  * back office that is down shows as a reset connection, as it would behind a real load balancer.
  */
-export async function startBackOfficeFront(backOffice: BackOfficeSimulator, routes: (app: Express) => void, port = 0): Promise<BackOfficeFront> {
+export async function startBackOfficeFront(
+  backOffice: BackOfficeSimulator,
+  routes: (app: Express) => void,
+  port = 0,
+): Promise<BackOfficeFront> {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.raw({ type: () => true, limit: '1mb' }));
@@ -141,7 +170,9 @@ export async function startBackOfficeFront(backOffice: BackOfficeSimulator, rout
   app.use(guard(async (req, res) => relay(res, await forwardTo(backOffice, req, req.method, req.originalUrl))));
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new HubError('SIMULATOR_LISTEN_FAILED', `${backOffice.name}: cannot listen on 127.0.0.1:${port}`, { cause: error })));
+    server.once('error', (error) =>
+      reject(new HubError('SIMULATOR_LISTEN_FAILED', `${backOffice.name}: cannot listen on 127.0.0.1:${port}`, { cause: error })),
+    );
     server.listen(port, '127.0.0.1', resolve);
   });
   return {
@@ -218,30 +249,53 @@ export async function startCrmSimulator(options: CrmSimulatorOptions = {}): Prom
   const front = await startBackOfficeFront(
     backOffice,
     (app) => {
-      app.put('/api/customers/:custNo/flags/:flagType', guard(async (req, res) => {
-        const custNo = String(req.params.custNo);
-        const flagType = String(req.params.flagType);
-        // Asking the back office for the customer first checks the credentials and applies its faults.
-        const customer = await forwardTo(backOffice, req, 'GET', `/api/customers/${encodeURIComponent(custNo)}`);
-        if (customer.status === 404) return sendError(res, 404, `crm: customer ${JSON.stringify(custNo)} does not exist`, { code: 'CUSTOMER_NOT_FOUND' });
-        if (!customer.ok) return relay(res, customer);
-        const flag = jsonObject(req);
-        if (!flag) return sendError(res, 400, 'crm: the body must be a JSON object');
-        const flagId = `${custNo}:${flagType}`;
-        await relay(res, await forwardTo(backOffice, req, 'PUT', `/api/customer-flags/${encodeURIComponent(flagId)}`, { ...flag, flagId, custNo, flagType }));
-      }));
-      app.put('/api/customers/:custNo/golden-record', guard(async (req, res) => {
-        const custNo = String(req.params.custNo);
-        const customer = await forwardTo(backOffice, req, 'GET', `/api/customers/${encodeURIComponent(custNo)}`);
-        if (customer.status === 404) return sendError(res, 404, `crm: customer ${JSON.stringify(custNo)} does not exist`, { code: 'CUSTOMER_NOT_FOUND' });
-        if (!customer.ok) return relay(res, customer);
-        const golden = jsonObject(req);
-        if (!golden) return sendError(res, 400, 'crm: the body must be a JSON object');
-        const problems = goldenRecordProblems(golden);
-        if (problems.length > 0) return sendError(res, 400, `crm: the golden record of customer ${JSON.stringify(custNo)} is not valid`, { code: 'VALIDATION_FAILED', details: problems });
-        // The URL names the customer; the back office refuses (422) a body that names another one.
-        await relay(res, await forwardTo(backOffice, req, 'PUT', `/api/golden-records/${encodeURIComponent(custNo)}`, { custNo, ...golden }));
-      }));
+      app.put(
+        '/api/customers/:custNo/flags/:flagType',
+        guard(async (req, res) => {
+          const custNo = String(req.params.custNo);
+          const flagType = String(req.params.flagType);
+          // Asking the back office for the customer first checks the credentials and applies its faults.
+          const customer = await forwardTo(backOffice, req, 'GET', `/api/customers/${encodeURIComponent(custNo)}`);
+          if (customer.status === 404)
+            return sendError(res, 404, `crm: customer ${JSON.stringify(custNo)} does not exist`, { code: 'CUSTOMER_NOT_FOUND' });
+          if (!customer.ok) return relay(res, customer);
+          const flag = jsonObject(req);
+          if (!flag) return sendError(res, 400, 'crm: the body must be a JSON object');
+          const flagId = `${custNo}:${flagType}`;
+          await relay(
+            res,
+            await forwardTo(backOffice, req, 'PUT', `/api/customer-flags/${encodeURIComponent(flagId)}`, {
+              ...flag,
+              flagId,
+              custNo,
+              flagType,
+            }),
+          );
+        }),
+      );
+      app.put(
+        '/api/customers/:custNo/golden-record',
+        guard(async (req, res) => {
+          const custNo = String(req.params.custNo);
+          const customer = await forwardTo(backOffice, req, 'GET', `/api/customers/${encodeURIComponent(custNo)}`);
+          if (customer.status === 404)
+            return sendError(res, 404, `crm: customer ${JSON.stringify(custNo)} does not exist`, { code: 'CUSTOMER_NOT_FOUND' });
+          if (!customer.ok) return relay(res, customer);
+          const golden = jsonObject(req);
+          if (!golden) return sendError(res, 400, 'crm: the body must be a JSON object');
+          const problems = goldenRecordProblems(golden);
+          if (problems.length > 0)
+            return sendError(res, 400, `crm: the golden record of customer ${JSON.stringify(custNo)} is not valid`, {
+              code: 'VALIDATION_FAILED',
+              details: problems,
+            });
+          // The URL names the customer; the back office refuses (422) a body that names another one.
+          await relay(
+            res,
+            await forwardTo(backOffice, req, 'PUT', `/api/golden-records/${encodeURIComponent(custNo)}`, { custNo, ...golden }),
+          );
+        }),
+      );
     },
     options.port,
   );

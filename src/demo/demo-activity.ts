@@ -24,7 +24,13 @@ export const DEMO_PARTS_PLANT = { werks: 'WH-SZ', lgort: '01' } as const;
 /** A state the service desk does not have: the ticket is dead-lettered by the hub's source. */
 const UNKNOWN_TICKET_STATE = '挂起';
 /** The state an open ticket moves to next; a repair waiting for parts is worked on once they are reserved. */
-const NEXT_TICKET_STATE: Readonly<Record<string, string>> = { 新建: '已派单', 已派单: '处理中', 待备件: '处理中', 处理中: '已解决', 已解决: '已关闭' };
+const NEXT_TICKET_STATE: Readonly<Record<string, string>> = {
+  新建: '已派单',
+  已派单: '处理中',
+  待备件: '处理中',
+  处理中: '已解决',
+  已解决: '已关闭',
+};
 const CONSULTATIONS = [
   { bizType: '咨询', model: 'KFR-35GW/BP3DN8Y', modelName: '变频空调挂机 1.5匹', problem: '咨询空调遥控器如何设置睡眠模式。' },
   { bizType: '投诉', model: 'XQG100-BD14126L', modelName: '滚筒洗衣机 10公斤', problem: '上门安装人员迟到两小时，要求回访。' },
@@ -54,7 +60,12 @@ export class DemoActivity {
    * reuse the numbers of its previous run for other content.
    */
   private sequence: number;
-  private readonly policies = seedPolicyNumbers().map((polNo, variant) => ({ polNo, variant, riskCode: polNo.slice(1, 4), endsSoon: false }));
+  private readonly policies = seedPolicyNumbers().map((polNo, variant) => ({
+    polNo,
+    variant,
+    riskCode: polNo.slice(1, 4),
+    endsSoon: false,
+  }));
   private readonly openClaims: Array<{ registNo: string; policyNo: string; variant: number; step: number; reportTime: string }> = [];
 
   constructor(
@@ -98,7 +109,12 @@ export class DemoActivity {
     const certNo = String(customer.certNo);
     // A typo in the last character: the checksum no longer holds, so identity resolution quarantines it.
     const typo = bad ? `${certNo.slice(0, 17)}${certNo.endsWith('0') ? '1' : '0'}` : certNo;
-    this.systems.crm.upsert({ ...customer, custNo: `C${String(customer.custNo).slice(1, 7)}${pad(500_000 + (next % 500_000), 6)}`, certNo: typo, createTime: this.local() });
+    this.systems.crm.upsert({
+      ...customer,
+      custNo: `C${String(customer.custNo).slice(1, 7)}${pad(500_000 + (next % 500_000), 6)}`,
+      certNo: typo,
+      createTime: this.local(),
+    });
   }
 
   private addressChange(): void {
@@ -106,7 +122,14 @@ export class DemoActivity {
     if (customers.length === 0) return;
     const customer = this.random.pick(customers);
     const division = this.random.pick(DIVISIONS);
-    const home = { kind: 'home', prov: division.province, city: division.city, dist: division.district, detail: `${this.random.pick(division.streets)}${1 + this.random.int(30)}栋${100 + this.random.int(2800)}室`, zip: division.postalCode };
+    const home = {
+      kind: 'home',
+      prov: division.province,
+      city: division.city,
+      dist: division.district,
+      detail: `${this.random.pick(division.streets)}${1 + this.random.int(30)}栋${100 + this.random.int(2800)}室`,
+      zip: division.postalCode,
+    };
     this.systems.crm.upsert({ ...customer, addr: [home] });
   }
 
@@ -121,7 +144,10 @@ export class DemoActivity {
     const riskCode = shortTerm ? 'EAK' : variant % 3 === 2 ? 'DZA' : 'DAA';
     const polNo = policyNumber(riskCode, division, 50_000_000 + next);
     const coverDays = shortTerm ? 30 + this.random.int(30) : undefined;
-    const event = this.datedPolicyEvent(policyAdminEvent({ eventNo: `PE${pad(next, 8)}DEMO`, polNo, variant, riskCode, eventTime: this.local() }), coverDays);
+    const event = this.datedPolicyEvent(
+      policyAdminEvent({ eventNo: `PE${pad(next, 8)}DEMO`, polNo, variant, riskCode, eventTime: this.local() }),
+      coverDays,
+    );
     if (bad) event.policy = { ...event.policy, insured: [] };
     else this.policies.push({ polNo, variant, riskCode, endsSoon: shortTerm });
     this.systems.policy.record(event);
@@ -132,7 +158,9 @@ export class DemoActivity {
     const due = this.policies.filter((policy) => policy.endsSoon);
     const policy = this.random.pick(due.length > 0 && this.random.next() < 0.8 ? due : this.policies);
     const { polNo, variant, riskCode } = policy;
-    const event = this.datedPolicyEvent(policyAdminEvent({ eventNo: `PE${pad(next, 8)}RENEW`, polNo, variant, riskCode, bizType: 'RENEW', eventTime: this.local() }));
+    const event = this.datedPolicyEvent(
+      policyAdminEvent({ eventNo: `PE${pad(next, 8)}RENEW`, polNo, variant, riskCode, bizType: 'RENEW', eventTime: this.local() }),
+    );
     if (bad) event.policy = { ...event.policy, insured: [] };
     else policy.endsSoon = false;
     this.systems.policy.record(event);
@@ -145,7 +173,10 @@ export class DemoActivity {
     if (days === undefined) end.setUTCFullYear(end.getUTCFullYear() + 1);
     else end.setUTCDate(end.getUTCDate() + days);
     end.setUTCDate(end.getUTCDate() - 1);
-    return { ...event, policy: { ...event.policy, startDate: today, endDate: end.toISOString().slice(0, 10).replaceAll('-', ''), signTime: this.local() } };
+    return {
+      ...event,
+      policy: { ...event.policy, startDate: today, endDate: end.toISOString().slice(0, 10).replaceAll('-', ''), signTime: this.local() },
+    };
   }
 
   /** Moves an open claim one step on (report → registration → survey → approval → payment → closure), or reports a new one. */
@@ -155,21 +186,53 @@ export class DemoActivity {
     else {
       // Losses of the seed's kinds on the seed's policies in the same region: loss ratios and risk flags move.
       const variant = this.random.int(4);
-      claim = { registNo: claimNumber(variant === 3 ? 'EAK' : 'DAA', ['310100', '440300', '110100', '330100'][variant] as string, 20_000_000 + next), policyNo: seedPolicyNumbers()[[1, 0, 2, 3][variant] as number] as string, variant, step: 0, reportTime: this.local() };
+      claim = {
+        registNo: claimNumber(
+          variant === 3 ? 'EAK' : 'DAA',
+          ['310100', '440300', '110100', '330100'][variant] as string,
+          20_000_000 + next,
+        ),
+        policyNo: seedPolicyNumbers()[[1, 0, 2, 3][variant] as number] as string,
+        variant,
+        step: 0,
+        reportTime: this.local(),
+      };
       this.openClaims.push(claim);
     }
     if (claim.step >= CLAIM_STEPS.length - 1) this.openClaims.splice(this.openClaims.indexOf(claim), 1);
-    const event = claimsEvent({ msgId: `CM${pad(next, 8)}DEMO`, registNo: claim.registNo, policyNo: claim.policyNo, step: claim.step, variant: claim.variant, nodeTime: this.local(), reportTime: claim.reportTime });
+    const event = claimsEvent({
+      msgId: `CM${pad(next, 8)}DEMO`,
+      registNo: claim.registNo,
+      policyNo: claim.policyNo,
+      step: claim.step,
+      variant: claim.variant,
+      nodeTime: this.local(),
+      reportTime: claim.reportTime,
+    });
     this.systems.claims.record(bad ? { ...event, sumReserve: '12,500.00' } : event);
   }
 
   /** Goods received or issued at a storage location; never below what is reserved. */
   private stockChange(next: number, bad: boolean): void {
     if (bad) {
-      this.systems.scm.upsert('stock', { stockId: stockId(`UNLABELLED-${next}`, 'WH-SZ', '09'), matnr: '', maktx: '未贴标配件', werks: 'WH-SZ', lgort: '09', labst: 1, reserved: 0, minStock: 0, meins: 'PCS', stprs: null, waers: null });
+      this.systems.scm.upsert('stock', {
+        stockId: stockId(`UNLABELLED-${next}`, 'WH-SZ', '09'),
+        matnr: '',
+        maktx: '未贴标配件',
+        werks: 'WH-SZ',
+        lgort: '09',
+        labst: 1,
+        reserved: 0,
+        minStock: 0,
+        meins: 'PCS',
+        stprs: null,
+        waers: null,
+      });
       return;
     }
-    const held = this.random.pick(this.systems.scm.records('stock').filter((stock) => typeof stock.matnr === 'string' && stock.matnr !== ''));
+    const held = this.random.pick(
+      this.systems.scm.records('stock').filter((stock) => typeof stock.matnr === 'string' && stock.matnr !== ''),
+    );
     const onHand = Number(held.labst);
     const reserved = Number(held.reserved);
     const receipt = this.random.next() < 0.6 || onHand - reserved < 2;
@@ -179,7 +242,9 @@ export class DemoActivity {
 
   /** A new consultation, complaint or maintenance ticket, or an open ticket moving on. */
   private ticket(next: number, bad: boolean): void {
-    const tickets = this.systems.desk.backOffice.records('tickets').filter((ticket) => NEXT_TICKET_STATE[String(ticket.state)] !== undefined);
+    const tickets = this.systems.desk.backOffice
+      .records('tickets')
+      .filter((ticket) => NEXT_TICKET_STATE[String(ticket.state)] !== undefined);
     if (!bad && tickets.length > 0 && this.random.next() < 0.5) {
       const ticket = this.random.pick(tickets);
       this.systems.desk.upsert({ ...ticket, state: NEXT_TICKET_STATE[String(ticket.state)] });
@@ -191,14 +256,24 @@ export class DemoActivity {
 
   /** A repair that needs spare parts the SCM keeps at the demo's plant: the hub reserves them there. */
   private repairWaitingForParts(next: number, bad: boolean): void {
-    const stock = this.systems.scm.records('stock').filter((row) => row.werks === DEMO_PARTS_PLANT.werks && row.lgort === DEMO_PARTS_PLANT.lgort && Number(row.labst) - Number(row.reserved) >= 1);
+    const stock = this.systems.scm
+      .records('stock')
+      .filter(
+        (row) =>
+          row.werks === DEMO_PARTS_PLANT.werks && row.lgort === DEMO_PARTS_PLANT.lgort && Number(row.labst) - Number(row.reserved) >= 1,
+      );
     const part = stock.length > 0 ? this.random.pick(stock) : undefined;
     const repair = this.random.pick(REPAIRS);
-    const parts = part ? [{ partNo: String(part.matnr), qty: 1 + this.random.int(Math.min(2, Number(part.labst) - Number(part.reserved))) }] : [];
+    const parts = part
+      ? [{ partNo: String(part.matnr), qty: 1 + this.random.int(Math.min(2, Number(part.labst) - Number(part.reserved))) }]
+      : [];
     this.systems.desk.upsert(this.newTicket(next, { ...repair, bizType: '维修', parts, state: bad ? UNKNOWN_TICKET_STATE : '待备件' }));
   }
 
-  private newTicket(next: number, content: { bizType: string; model: string; modelName: string; problem: string; parts: unknown[]; state: string }): BackOfficeRecord {
+  private newTicket(
+    next: number,
+    content: { bizType: string; model: string; modelName: string; problem: string; parts: unknown[]; state: string },
+  ): BackOfficeRecord {
     const customers = this.systems.crm.customers();
     const customer = customers.length > 0 ? this.random.pick(customers) : {};
     const created = this.local();

@@ -65,11 +65,19 @@ export async function startDemoLandscape(options: DemoLandscapeOptions = {}): Pr
     const desk = keep(await startServiceDeskSimulator({ bearerToken: token }));
     const erp = keep(await startErpSimulator({ auth: { bearerToken: token } }));
     const activity = new DemoActivity({ crm, policy, claims, scm, desk });
-    const backOffices: Record<DemoSystem, BackOfficeSimulator> = { crm: crm.backOffice, 'policy-admin': policy.backOffice, claims: claims.backOffice, scm, 'service-desk': desk.backOffice, erp };
+    const backOffices: Record<DemoSystem, BackOfficeSimulator> = {
+      crm: crm.backOffice,
+      'policy-admin': policy.backOffice,
+      claims: claims.backOffice,
+      scm,
+      'service-desk': desk.backOffice,
+      erp,
+    };
     trickle = new DemoTrickle(
       {
         emit: (kind, bad) => activity.apply(kind, bad),
-        outageStarted: (system, durationMs) => backOffices[system].failFor(durationMs, 503, { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS }),
+        outageStarted: (system, durationMs) =>
+          backOffices[system].failFor(durationMs, 503, { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS }),
         outageEnded: (system) => backOffices[system].endFailFor(),
       },
       { ...options, eventsPerSecond },
@@ -128,4 +136,3 @@ function policyHoldersInCrm(): CrmCustomer[] {
     };
   });
 }
-

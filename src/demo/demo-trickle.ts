@@ -3,14 +3,7 @@ import { seededRandom } from './crm-simulator.js';
 
 /** What happens in the demo's back offices after the seed, one event at a time. */
 export type DemoEventKind =
-  | 'new-customer'
-  | 'address-change'
-  | 'policy-issued'
-  | 'policy-renewed'
-  | 'claim-step'
-  | 'stock-change'
-  | 'ticket'
-  | 'parts-reservation';
+  'new-customer' | 'address-change' | 'policy-issued' | 'policy-renewed' | 'claim-step' | 'stock-change' | 'ticket' | 'parts-reservation';
 
 export type DemoSystem = 'crm' | 'policy-admin' | 'claims' | 'scm' | 'service-desk' | 'erp';
 
@@ -105,7 +98,8 @@ export class DemoTrickle {
     options: DemoTrickleOptions,
   ) {
     const rate = options.eventsPerSecond;
-    if (!Number.isFinite(rate) || rate < 0) throw new ConfigError('DEMO_RATE_INVALID', `the demo's event rate must be a number ≥ 0 (events per second), got ${rate}`);
+    if (!Number.isFinite(rate) || rate < 0)
+      throw new ConfigError('DEMO_RATE_INVALID', `the demo's event rate must be a number ≥ 0 (events per second), got ${rate}`);
     this.intervalMs = rate > 0 ? 1000 / rate : Infinity;
     this.badRecordShare = options.badRecordShare ?? 0.02;
     this.meanOutageGapMs = options.meanOutageGapMs ?? 90_000;
@@ -193,6 +187,10 @@ export function demoEventRate(env: NodeJS.ProcessEnv): number {
   const given = env.CRM_HUB_DEMO_RATE;
   if (given === undefined || given.trim() === '') return DEFAULT_DEMO_EVENTS_PER_SECOND;
   const rate = Number(given);
-  if (!Number.isFinite(rate) || rate < 0) throw new ConfigError('DEMO_RATE_INVALID', `CRM_HUB_DEMO_RATE must be a number of events per second ≥ 0 (0 stops the demo's events), got ${JSON.stringify(given)}`);
+  if (!Number.isFinite(rate) || rate < 0)
+    throw new ConfigError(
+      'DEMO_RATE_INVALID',
+      `CRM_HUB_DEMO_RATE must be a number of events per second ≥ 0 (0 stops the demo's events), got ${JSON.stringify(given)}`,
+    );
   return rate;
 }

@@ -91,7 +91,9 @@ function feedStamp(localTime: string): string {
 
 /** The policy numbers of the simulator's seed, in order; the claims simulator's seed claims on them. */
 export function seedPolicyNumbers(): string[] {
-  return Array.from({ length: 6 }, (_, i) => policyNumber(i % 3 === 2 ? 'DZA' : 'DAA', ['440300', '310100', '110100', '330100', '510100', '440100'][i] as string, 12345 + i));
+  return Array.from({ length: 6 }, (_, i) =>
+    policyNumber(i % 3 === 2 ? 'DZA' : 'DAA', ['440300', '310100', '110100', '330100', '510100', '440100'][i] as string, 12345 + i),
+  );
 }
 
 /** The simulator's seed: twelve events over six policies, from issue to cancellation, with updatedAt set. */
@@ -103,11 +105,21 @@ export function seedPolicyAdminEvents(): PolicyAdminEvent[] {
     const eventTime = `2026-11-${String(10 + i).padStart(2, '0')} 09:${String(10 + i).padStart(2, '0')}:00`;
     events.push({ ...policyAdminEvent({ eventNo: `PE2026110${i}000001`, polNo, variant: i, eventTime }), updatedAt: feedStamp(eventTime) });
   }
-  const later: Array<[number, PolicyEventSpec['bizType']]> = [[0, 'ENDORSE'], [1, 'RENEW'], [2, 'LAPSE'], [3, 'CANCEL'], [4, 'ENDORSE'], [5, 'CANCEL']];
+  const later: Array<[number, PolicyEventSpec['bizType']]> = [
+    [0, 'ENDORSE'],
+    [1, 'RENEW'],
+    [2, 'LAPSE'],
+    [3, 'CANCEL'],
+    [4, 'ENDORSE'],
+    [5, 'CANCEL'],
+  ];
   for (const [i, bizType] of later) {
     const first = events[i] as PolicyAdminEvent;
     const eventTime = `2026-11-${String(20 + i).padStart(2, '0')} 14:30:00`;
-    events.push({ ...policyAdminEvent({ eventNo: `PE2026112${i}000002`, polNo: String(first.policy.polNo), variant: i, bizType, eventTime }), updatedAt: feedStamp(eventTime) });
+    events.push({
+      ...policyAdminEvent({ eventNo: `PE2026112${i}000002`, polNo: String(first.policy.polNo), variant: i, bizType, eventTime }),
+      updatedAt: feedStamp(eventTime),
+    });
   }
   return events;
 }

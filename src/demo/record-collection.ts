@@ -58,8 +58,10 @@ export class RecordCollection {
     const key = record[this.keyField];
     const keyProblems: string[] = [];
     if (pathKey === undefined && key === undefined) keyProblems.push(`${this.keyField}: is required`);
-    else if (key !== undefined && typeof key !== 'string' && typeof key !== 'number') keyProblems.push(`${this.keyField}: must be a string or a number`);
-    else if (pathKey !== undefined && key !== undefined && String(key) !== pathKey) keyProblems.push(`${this.keyField}: is ${JSON.stringify(key)} but the URL names ${JSON.stringify(pathKey)}`);
+    else if (key !== undefined && typeof key !== 'string' && typeof key !== 'number')
+      keyProblems.push(`${this.keyField}: must be a string or a number`);
+    else if (pathKey !== undefined && key !== undefined && String(key) !== pathKey)
+      keyProblems.push(`${this.keyField}: is ${JSON.stringify(key)} but the URL names ${JSON.stringify(pathKey)}`);
     return keyProblems.length > 0 ? keyProblems : (this.options.validate?.(record) ?? []);
   }
 
@@ -70,7 +72,11 @@ export class RecordCollection {
   /** Upserts; `logAs` is omitted for changes made inside the back office, which the hub did not send. */
   write(key: string, body: BackOfficeRecord, logAs?: { at: string; requestId: string }): WriteResult {
     const stamp = this.clock.next();
-    const record = { ...structuredClone(body), [this.keyField]: body[this.keyField] ?? key, [this.updatedAtField]: new Date(stamp).toISOString() };
+    const record = {
+      ...structuredClone(body),
+      [this.keyField]: body[this.keyField] ?? key,
+      [this.updatedAtField]: new Date(stamp).toISOString(),
+    };
     const previous = this.entries.get(key);
     const entry = { id: previous?.id ?? this.newId(), version: (previous?.version ?? 0) + 1, stamp, record };
     this.entries.set(key, entry);
@@ -81,11 +87,16 @@ export class RecordCollection {
   /** Records changed strictly after `updatedSince` and after `after`, in (updatedAt, key) order. */
   changes(query: { updatedSince?: number; after?: ChangePosition; limit: number }): ChangePage {
     const matching = this.ordered().filter(
-      (entry) => (query.updatedSince === undefined || entry.stamp > query.updatedSince) && (query.after === undefined || compareChangePositions(entry, query.after) > 0),
+      (entry) =>
+        (query.updatedSince === undefined || entry.stamp > query.updatedSince) &&
+        (query.after === undefined || compareChangePositions(entry, query.after) > 0),
     );
     const page = matching.slice(0, query.limit);
     const last = page.at(-1);
-    return { items: page.map((entry) => structuredClone(entry.record)), next: matching.length > page.length && last ? { stamp: last.stamp, key: last.key } : undefined };
+    return {
+      items: page.map((entry) => structuredClone(entry.record)),
+      next: matching.length > page.length && last ? { stamp: last.stamp, key: last.key } : undefined,
+    };
   }
 
   records(): BackOfficeRecord[] {
@@ -103,7 +114,10 @@ export class RecordCollection {
   private seed(record: BackOfficeRecord): void {
     const key = record[this.keyField];
     if (typeof key !== 'string' && typeof key !== 'number') {
-      throw new ConfigError('SIMULATOR_SEED_INVALID', `collection ${this.name}: a seed record has no ${this.keyField}: ${JSON.stringify(record)}`);
+      throw new ConfigError(
+        'SIMULATOR_SEED_INVALID',
+        `collection ${this.name}: a seed record has no ${this.keyField}: ${JSON.stringify(record)}`,
+      );
     }
     const given = record[this.updatedAtField];
     const valid = typeof given === 'string' && !Number.isNaN(Date.parse(given));

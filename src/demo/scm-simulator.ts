@@ -16,8 +16,30 @@ export interface ScmSimulatorOptions {
 
 export const stockId = (matnr: string, werks: string, lgort: string): string => `${matnr}/${werks}/${lgort}`;
 
-const stock = (matnr: string, maktx: string, werks: string, lgort: string, labst: number, reserved: number, minStock: number, meins: string, stprs: string | null, updatedAt: string): BackOfficeRecord => ({
-  stockId: stockId(matnr, werks, lgort), matnr, maktx, werks, lgort, labst, reserved, minStock, meins, stprs, waers: stprs ? 'CNY' : null, updatedAt,
+const stock = (
+  matnr: string,
+  maktx: string,
+  werks: string,
+  lgort: string,
+  labst: number,
+  reserved: number,
+  minStock: number,
+  meins: string,
+  stprs: string | null,
+  updatedAt: string,
+): BackOfficeRecord => ({
+  stockId: stockId(matnr, werks, lgort),
+  matnr,
+  maktx,
+  werks,
+  lgort,
+  labst,
+  reserved,
+  minStock,
+  meins,
+  stprs,
+  waers: stprs ? 'CNY' : null,
+  updatedAt,
 });
 
 /** Spare parts of an air-conditioner and car-parts after-sales network, in two plants. */
@@ -34,7 +56,8 @@ export const SCM_SEED_STOCK: readonly BackOfficeRecord[] = [
 
 function reservationProblems(record: BackOfficeRecord): string[] {
   const problems: string[] = [];
-  for (const field of ['matnr', 'werks', 'lgort', 'reference']) if (typeof record[field] !== 'string' || record[field] === '') problems.push(`${field}: is required`);
+  for (const field of ['matnr', 'werks', 'lgort', 'reference'])
+    if (typeof record[field] !== 'string' || record[field] === '') problems.push(`${field}: is required`);
   if (!Number.isInteger(record.menge) || (record.menge as number) < 1) problems.push('menge: must be a whole number ≥ 1');
   return problems;
 }

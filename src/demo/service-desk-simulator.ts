@@ -1,6 +1,15 @@
 import { startBackOfficeSimulator, type BackOfficeSimulator } from './back-office-simulator.js';
 import type { BackOfficeRecord, Latency } from './back-office-simulator-options.js';
-import { forwardTo, guard, jsonObject, relay, seededCrmCustomers, seededRandom, startBackOfficeFront, type BackOfficeFront } from './crm-simulator.js';
+import {
+  forwardTo,
+  guard,
+  jsonObject,
+  relay,
+  seededCrmCustomers,
+  seededRandom,
+  startBackOfficeFront,
+  type BackOfficeFront,
+} from './crm-simulator.js';
 import { sendError } from './error-response.js';
 
 /**
@@ -28,8 +37,18 @@ const URGENCIES = ['低', '普通', '普通', '高', '紧急'] as const;
 const STATES = ['新建', '已派单', '处理中', '待备件', '已解决', '已关闭'] as const;
 const OPEN_STATES = new Set(['新建', '已派单', '处理中', '待备件']);
 const PRODUCTS = [
-  { model: 'KFR-35GW/BP3DN8Y', modelName: '变频空调挂机 1.5匹', problem: '空调制冷效果差，室外机运行时有异响。', parts: [{ partNo: 'CMP-35-INV', qty: 1 }] },
-  { model: 'XQG100-BD14126L', modelName: '滚筒洗衣机 10公斤', problem: '洗衣机脱水时剧烈晃动并报E3故障。', parts: [{ partNo: 'SHK-ABS-02', qty: 2 }] },
+  {
+    model: 'KFR-35GW/BP3DN8Y',
+    modelName: '变频空调挂机 1.5匹',
+    problem: '空调制冷效果差，室外机运行时有异响。',
+    parts: [{ partNo: 'CMP-35-INV', qty: 1 }],
+  },
+  {
+    model: 'XQG100-BD14126L',
+    modelName: '滚筒洗衣机 10公斤',
+    problem: '洗衣机脱水时剧烈晃动并报E3故障。',
+    parts: [{ partNo: 'SHK-ABS-02', qty: 2 }],
+  },
   { model: 'BCD-501WKPZM', modelName: '对开门冰箱 501升', problem: '冷藏室不制冷，冷冻室正常。', parts: [] },
   { model: 'JSQ30-16WH3', modelName: '燃气热水器 16升', problem: '热水器点火后几秒熄火。', parts: [{ partNo: 'IGN-16-01', qty: 1 }] },
 ] as const;
@@ -97,30 +116,49 @@ export async function startServiceDeskSimulator(options: ServiceDeskSimulatorOpt
     auth: options.bearerToken ? { bearerToken: options.bearerToken } : undefined,
     latencyMs: options.latencyMs,
     collections: {
-      tickets: { keyField: 'ticketNo', updatedAtField: 'modifyTime', records: typeof seed === 'number' ? seededDeskTickets(seed, options.seed) : seed },
+      tickets: {
+        keyField: 'ticketNo',
+        updatedAtField: 'modifyTime',
+        records: typeof seed === 'number' ? seededDeskTickets(seed, options.seed) : seed,
+      },
       'ticket-customer-contexts': { keyField: 'ticketNo', updatedAtField: 'modifyTime' },
     },
   });
   const front = await startBackOfficeFront(
     backOffice,
     (app) => {
-      app.get('/api/tickets', guard(async (req, res) => {
-        const custNo = req.query.custNo;
-        if (typeof custNo !== 'string') return relay(res, await forwardTo(backOffice, req, 'GET', req.originalUrl));
-        // A one-item page checks credentials and applies faults; the filter is the desk's own.
-        const check = await forwardTo(backOffice, req, 'GET', '/api/tickets?limit=1');
-        if (!check.ok) return relay(res, check);
-        res.json({ items: backOffice.records('tickets').filter((ticket) => ticket.custNo === custNo && OPEN_STATES.has(String(ticket.state))) });
-      }));
-      app.patch('/api/tickets/:ticketNo/customer-context', guard(async (req, res) => {
-        const ticketNo = String(req.params.ticketNo);
-        const ticket = await forwardTo(backOffice, req, 'GET', `/api/tickets/${encodeURIComponent(ticketNo)}`);
-        if (ticket.status === 404) return sendError(res, 404, `service-desk: ticket ${JSON.stringify(ticketNo)} does not exist`, { code: 'TICKET_NOT_FOUND' });
-        if (!ticket.ok) return relay(res, ticket);
-        const context = jsonObject(req);
-        if (!context) return sendError(res, 400, 'service-desk: the body must be a JSON object');
-        await relay(res, await forwardTo(backOffice, req, 'PUT', `/api/ticket-customer-contexts/${encodeURIComponent(ticketNo)}`, { ...context, ticketNo }));
-      }));
+      app.get(
+        '/api/tickets',
+        guard(async (req, res) => {
+          const custNo = req.query.custNo;
+          if (typeof custNo !== 'string') return relay(res, await forwardTo(backOffice, req, 'GET', req.originalUrl));
+          // A one-item page checks credentials and applies faults; the filter is the desk's own.
+          const check = await forwardTo(backOffice, req, 'GET', '/api/tickets?limit=1');
+          if (!check.ok) return relay(res, check);
+          res.json({
+            items: backOffice.records('tickets').filter((ticket) => ticket.custNo === custNo && OPEN_STATES.has(String(ticket.state))),
+          });
+        }),
+      );
+      app.patch(
+        '/api/tickets/:ticketNo/customer-context',
+        guard(async (req, res) => {
+          const ticketNo = String(req.params.ticketNo);
+          const ticket = await forwardTo(backOffice, req, 'GET', `/api/tickets/${encodeURIComponent(ticketNo)}`);
+          if (ticket.status === 404)
+            return sendError(res, 404, `service-desk: ticket ${JSON.stringify(ticketNo)} does not exist`, { code: 'TICKET_NOT_FOUND' });
+          if (!ticket.ok) return relay(res, ticket);
+          const context = jsonObject(req);
+          if (!context) return sendError(res, 400, 'service-desk: the body must be a JSON object');
+          await relay(
+            res,
+            await forwardTo(backOffice, req, 'PUT', `/api/ticket-customer-contexts/${encodeURIComponent(ticketNo)}`, {
+              ...context,
+              ticketNo,
+            }),
+          );
+        }),
+      );
     },
     options.port,
   );

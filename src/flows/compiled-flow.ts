@@ -54,6 +54,9 @@ export class FlowStepError extends HubError {
     cause: unknown,
   ) {
     const inner = cause instanceof HubError ? cause : undefined;
-    super(inner?.code ?? 'FLOW_STEP_FAILED', `flow ${flow} ${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { retriable: inner?.retriable ?? false, cause });
+    super(inner?.code ?? 'FLOW_STEP_FAILED', `flow ${flow} ${step}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      retriable: inner?.retriable ?? false,
+      cause,
+    });
   }
 }

@@ -79,12 +79,28 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   // Typed as what the schema yields, but not yet known to be valid: every value is checked before use.
   const settings = root as Partial<FlowFileSettings>;
   const name = typeof settings.name === 'string' ? settings.name : 'unnamed';
-  const from = typeof settings.from === 'string' ? [settings.from] : Array.isArray(settings.from) ? settings.from.filter((topic) => typeof topic === 'string') : [];
+  const from =
+    typeof settings.from === 'string'
+      ? [settings.from]
+      : Array.isArray(settings.from)
+        ? settings.from.filter((topic) => typeof topic === 'string')
+        : [];
   const to = destinationList(settings.to);
 
   const retry = settings.errors?.retry;
-  if (retry && typeof retry.initialDelayMs === 'number' && typeof retry.maxDelayMs === 'number' && retry.maxDelayMs < retry.initialDelayMs) {
-    issues.push(yaml.issueAt(['errors', 'retry', 'maxDelayMs'], 'VALUE_INVALID', `must be at least errors.retry.initialDelayMs (${retry.initialDelayMs})`));
+  if (
+    retry &&
+    typeof retry.initialDelayMs === 'number' &&
+    typeof retry.maxDelayMs === 'number' &&
+    retry.maxDelayMs < retry.initialDelayMs
+  ) {
+    issues.push(
+      yaml.issueAt(
+        ['errors', 'retry', 'maxDelayMs'],
+        'VALUE_INVALID',
+        `must be at least errors.retry.initialDelayMs (${retry.initialDelayMs})`,
+      ),
+    );
   }
 
   const items: unknown[] = Array.isArray(settings.steps) ? settings.steps : [];
@@ -103,13 +119,22 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
     if (!topics.has(settings.from)) issues.push(yaml.issueAt(['from'], 'TOPIC_UNKNOWN', topics.undeclaredMessage(settings.from)));
   } else if (Array.isArray(settings.from)) {
     settings.from.forEach((topic, index) => {
-      if (typeof topic === 'string' && !topics.has(topic)) issues.push(yaml.issueAt(['from', index], 'TOPIC_UNKNOWN', topics.undeclaredMessage(topic)));
+      if (typeof topic === 'string' && !topics.has(topic))
+        issues.push(yaml.issueAt(['from', index], 'TOPIC_UNKNOWN', topics.undeclaredMessage(topic)));
     });
   }
   let type = inputTypeOf(from, topics, deps.schemas);
   const expressionLimits = limitsOf(settings.limits);
   for (const [index, item] of items.entries()) {
-    const step = compileStep(index, item, type, { flowName: name, text: source.text, yaml, deps: stepDeps, issues, expressionLimits, topics });
+    const step = compileStep(index, item, type, {
+      flowName: name,
+      text: source.text,
+      yaml,
+      deps: stepDeps,
+      issues,
+      expressionLimits,
+      topics,
+    });
     if (!step) {
       stepsFailed = true;
       type = undefined;
@@ -126,7 +151,10 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   }
   // After a step that failed to compile, or without steps to read (`stepz:`), the record type is unknown, so destinations are not held against it.
   const messageType = stepsFailed || !Array.isArray(settings.steps) ? undefined : type;
-  if (Array.isArray(settings.to)) settings.to.forEach((destination, index) => issues.push(...flowDestinationIssues(destination, ['to', index], yaml, deps.schemas, topics, messageType)));
+  if (Array.isArray(settings.to))
+    settings.to.forEach((destination, index) =>
+      issues.push(...flowDestinationIssues(destination, ['to', index], yaml, deps.schemas, topics, messageType)),
+    );
   else if (settings.to !== undefined) issues.push(...flowDestinationIssues(settings.to, ['to'], yaml, deps.schemas, topics, messageType));
 
   if (issues.length > 0) {
@@ -140,7 +168,12 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
     from,
     to,
     errors: {
-      retry: { attempts: complete.errors.retry.attempts, initialDelayMs: complete.errors.retry.initialDelayMs, maxDelayMs: complete.errors.retry.maxDelayMs, multiplier: complete.errors.retry.multiplier },
+      retry: {
+        attempts: complete.errors.retry.attempts,
+        initialDelayMs: complete.errors.retry.initialDelayMs,
+        maxDelayMs: complete.errors.retry.maxDelayMs,
+        multiplier: complete.errors.retry.multiplier,
+      },
       deadLetterTopic: complete.errors.deadLetterTopic ?? `dlq.flow.${name}`,
     },
     concurrency: complete.concurrency,
@@ -173,14 +206,27 @@ function flowTopicsOf(value: unknown, yaml: ConfigYaml, schemas: SchemaCatalog, 
       }
       const type = schemas.type(declaration.schema);
       if (type.typeName !== 'record') {
-        issues.push(yaml.issueAt(['topics', topic, 'schema'], 'VALUE_INVALID', `${declaration.schema} is an Avro ${type.typeName}; a topic holds records`));
+        issues.push(
+          yaml.issueAt(
+            ['topics', topic, 'schema'],
+            'VALUE_INVALID',
+            `${declaration.schema} is an Avro ${type.typeName}; a topic holds records`,
+          ),
+        );
         continue;
       }
       const format = declaration.format === 'json' ? 'json' : 'avro';
       // Said again as topics.json says it is harmless; said otherwise, one of the two is wrong.
       const canonical = schemas.topics().find((info) => info.topic === topic);
       if (canonical && (canonical.record !== type.name || canonical.format !== format)) {
-        issues.push(yaml.issueAt(['topics', topic], 'VALUE_INVALID', `schemas/topics.json declares ${topic} as ${canonical.format} ${canonical.record}, not ${format} ${type.name!}`, 'key'));
+        issues.push(
+          yaml.issueAt(
+            ['topics', topic],
+            'VALUE_INVALID',
+            `schemas/topics.json declares ${topic} as ${canonical.format} ${canonical.record}, not ${format} ${type.name!}`,
+            'key',
+          ),
+        );
         continue;
       }
       own.push({ topic, record: type.name!, format });
@@ -190,12 +236,18 @@ function flowTopicsOf(value: unknown, yaml: ConfigYaml, schemas: SchemaCatalog, 
 }
 
 function ownTopics(value: FlowFileSettings['topics'], schemas: SchemaCatalog): FlowTopic[] {
-  return Object.entries(value ?? {}).map(([topic, declaration]) => ({ topic, record: schemas.type(declaration.schema).name!, format: declaration.format === 'json' ? 'json' : 'avro' }));
+  return Object.entries(value ?? {}).map(([topic, declaration]) => ({
+    topic,
+    record: schemas.type(declaration.schema).name!,
+    format: declaration.format === 'json' ? 'json' : 'avro',
+  }));
 }
 
 /** Every topic the flow may write: its `to` and the destinations of its route steps, a sink connector's by its input topic (the runner creates them before it starts). */
 function outputTopicsOf(to: readonly FlowDestination[], steps: readonly unknown[]): string[] {
-  const topics = new Set(to.map((destination) => ('topic' in destination ? destination.topic : connectorInputTopic(destination.connector))));
+  const topics = new Set(
+    to.map((destination) => ('topic' in destination ? destination.topic : connectorInputTopic(destination.connector))),
+  );
   const collect = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(collect);
     else if (isObject(value)) {
@@ -220,12 +272,23 @@ interface CompileScope {
 }
 
 /** The step compiled, or undefined when it has issues (added to `issues`). */
-function compileStep(index: number, item: unknown, inputType: avro.Type | undefined, { flowName, text, yaml, deps, issues, expressionLimits, topics }: CompileScope): StepInstance | undefined {
+function compileStep(
+  index: number,
+  item: unknown,
+  inputType: avro.Type | undefined,
+  { flowName, text, yaml, deps, issues, expressionLimits, topics }: CompileScope,
+): StepInstance | undefined {
   if (!isObject(item)) return undefined; // the file schema reported it
   const keys = Object.keys(item);
   if (keys.length !== 1) {
     const found = keys.length === 0 ? 'it has none' : `it has ${keys.length}: ${keys.join(', ')}`;
-    issues.push(yaml.issueAt(['steps', index], 'VALUE_INVALID', `a step is a map of exactly one key, its type (e.g. "- filter: <expression>"); ${found}`));
+    issues.push(
+      yaml.issueAt(
+        ['steps', index],
+        'VALUE_INVALID',
+        `a step is a map of exactly one key, its type (e.g. "- filter: <expression>"); ${found}`,
+      ),
+    );
     return undefined;
   }
   const type = keys[0]!;
@@ -276,7 +339,14 @@ function compileStep(index: number, item: unknown, inputType: avro.Type | undefi
  * written there the problem is, as the expression compiler does, the issue points at that
  * character in the file rather than at the start of the string.
  */
-function stepIssue(yaml: ConfigYaml, text: string, path: ConfigPath, code: string, message: string, offset: number | undefined): ConfigIssue {
+function stepIssue(
+  yaml: ConfigYaml,
+  text: string,
+  path: ConfigPath,
+  code: string,
+  message: string,
+  offset: number | undefined,
+): ConfigIssue {
   const issue = yaml.issueAt(path, flowIssueCode(code), message);
   const value = valueAt(yaml.value, path);
   if (offset === undefined || typeof value !== 'string') return issue;
@@ -290,8 +360,15 @@ export function unknownStepMessage(type: string, known: readonly string[]): stri
 }
 
 /** The steps, one after the other, on a message and whatever each step made of it; synchronous until a step is not. */
-function processMessage(flow: string, steps: readonly StepInstance[], to: readonly FlowDestination[], message: FlowMessage): MaybePromise<FlowOutput[]> {
-  return whenReady(runSteps(flow, steps, 0, [message]), (messages) => messages.flatMap((out) => (out.destinations ?? to).map((destination) => ({ destination, message: out }))));
+function processMessage(
+  flow: string,
+  steps: readonly StepInstance[],
+  to: readonly FlowDestination[],
+  message: FlowMessage,
+): MaybePromise<FlowOutput[]> {
+  return whenReady(runSteps(flow, steps, 0, [message]), (messages) =>
+    messages.flatMap((out) => (out.destinations ?? to).map((destination) => ({ destination, message: out }))),
+  );
 }
 
 function runSteps(flow: string, steps: readonly StepInstance[], index: number, messages: FlowMessage[]): MaybePromise<FlowMessage[]> {
@@ -301,7 +378,13 @@ function runSteps(flow: string, steps: readonly StepInstance[], index: number, m
 }
 
 /** One step on `messages` from `from` on, in order (a message waits for the one before it), into `next`. */
-function runStep(flow: string, step: StepInstance, messages: FlowMessage[], from: number, next: FlowMessage[]): MaybePromise<FlowMessage[]> {
+function runStep(
+  flow: string,
+  step: StepInstance,
+  messages: FlowMessage[],
+  from: number,
+  next: FlowMessage[],
+): MaybePromise<FlowMessage[]> {
   for (let index = from; index < messages.length; index++) {
     let result: FlowMessage[] | Promise<FlowMessage[]>;
     try {
@@ -337,13 +420,20 @@ async function closeSteps(steps: readonly StepInstance[]): Promise<void> {
 /** The file's `limits` (defaults applied by the schema); a value the schema refused falls back to its default, the issue being reported. */
 function limitsOf(value: unknown): ExpressionLimits {
   const given = isObject(value) ? value : {};
-  const valid = (name: keyof ExpressionLimits): number => (typeof given[name] === 'number' && Number.isInteger(given[name]) && given[name] > 0 ? given[name] : DEFAULT_EXPRESSION_LIMITS[name]);
+  const valid = (name: keyof ExpressionLimits): number =>
+    typeof given[name] === 'number' && Number.isInteger(given[name]) && given[name] > 0 ? given[name] : DEFAULT_EXPRESSION_LIMITS[name];
   return { expressionTimeoutMs: valid('expressionTimeoutMs'), expressionDepth: valid('expressionDepth') };
 }
 
 function destinationList(value: unknown): FlowDestination[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter(isObject).map((destination) => (typeof destination.connector === 'string' ? { connector: destination.connector } : { topic: String(destination.topic), ...(typeof destination.schema === 'string' ? { schema: destination.schema } : {}) }));
+  return list
+    .filter(isObject)
+    .map((destination) =>
+      typeof destination.connector === 'string'
+        ? { connector: destination.connector }
+        : { topic: String(destination.topic), ...(typeof destination.schema === 'string' ? { schema: destination.schema } : {}) },
+    );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -352,6 +442,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function valueAt(data: unknown, path: ConfigPath): unknown {
   let current = data;
-  for (const segment of path) current = typeof current === 'object' && current !== null ? (current as Record<string | number, unknown>)[segment] : undefined;
+  for (const segment of path)
+    current = typeof current === 'object' && current !== null ? (current as Record<string | number, unknown>)[segment] : undefined;
   return current;
 }

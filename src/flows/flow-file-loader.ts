@@ -27,7 +27,9 @@ export async function expandFlowPaths(paths: readonly string[], accept: (name: s
       files.push(entry);
       continue;
     }
-    const names = (await fs.readdir(entry, { withFileTypes: true })).filter((dirent) => dirent.isFile() && accept(dirent.name)).map((dirent) => dirent.name);
+    const names = (await fs.readdir(entry, { withFileTypes: true }))
+      .filter((dirent) => dirent.isFile() && accept(dirent.name))
+      .map((dirent) => dirent.name);
     files.push(...names.sort().map((name) => path.join(entry, name)));
   }
   return files;
@@ -38,7 +40,10 @@ export async function expandFlowPaths(paths: readonly string[], accept: (name: s
  * FlowFileError with the issues of every file, including two files that give one name (their
  * consumer groups would clash), or ConfigError CONFIG_UNREADABLE for a file it cannot read.
  */
-export async function loadFlowFiles(location: string | readonly string[], deps: FlowCompileDeps & { env?: NodeJS.ProcessEnv }): Promise<CompiledFlow[]> {
+export async function loadFlowFiles(
+  location: string | readonly string[],
+  deps: FlowCompileDeps & { env?: NodeJS.ProcessEnv },
+): Promise<CompiledFlow[]> {
   const files = await expandFlowPaths(typeof location === 'string' ? [location] : location, isFlowFileName);
   const flows: { flow: CompiledFlow; text: string }[] = [];
   const issues: ConfigIssue[] = [];
@@ -62,7 +67,14 @@ function duplicateNameIssues(flows: readonly { flow: CompiledFlow; text: string 
   for (const { flow, text } of flows) {
     const earlier = first.get(flow.name);
     if (!earlier) first.set(flow.name, flow);
-    else issues.push({ file: flow.file, ...namePosition(text), path: 'name', code: 'NAME_DUPLICATE', message: `flow ${flow.name} is also defined by ${earlier.file}; names must be unique (each is a consumer group)` });
+    else
+      issues.push({
+        file: flow.file,
+        ...namePosition(text),
+        path: 'name',
+        code: 'NAME_DUPLICATE',
+        message: `flow ${flow.name} is also defined by ${earlier.file}; names must be unique (each is a consumer group)`,
+      });
   }
   return issues;
 }

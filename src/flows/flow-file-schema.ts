@@ -16,9 +16,17 @@ export const flowDestinationSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    topic: { ...topicName, description: 'A declared topic (schemas/topics.json or the flow\'s `topics:`); its values are written with `schema`, else the record declared for the topic.' },
+    topic: {
+      ...topicName,
+      description:
+        "A declared topic (schemas/topics.json or the flow's `topics:`); its values are written with `schema`, else the record declared for the topic.",
+    },
     schema: { type: 'string', minLength: 1, description: 'Full (or unambiguous short) name of the record the values are written with.' },
-    connector: { type: 'string', pattern: FLOW_NAME_PATTERN, description: 'A sink connector instance of the hub config, which receives the messages.' },
+    connector: {
+      type: 'string',
+      pattern: FLOW_NAME_PATTERN,
+      description: 'A sink connector instance of the hub config, which receives the messages.',
+    },
   },
 } as const;
 
@@ -33,7 +41,11 @@ export const flowFileSchema = {
   additionalProperties: false,
   required: ['name', 'from', 'steps'],
   properties: {
-    name: { type: 'string', pattern: FLOW_NAME_PATTERN, description: 'Unique name of the flow; its consumer group is crm-hub.flow.<name>.' },
+    name: {
+      type: 'string',
+      pattern: FLOW_NAME_PATTERN,
+      description: 'Unique name of the flow; its consumer group is crm-hub.flow.<name>.',
+    },
     description: { type: 'string', description: 'What the flow is for, in a sentence.' },
     from: {
       description: 'The topic, or topics, the flow consumes.',
@@ -41,7 +53,8 @@ export const flowFileSchema = {
     },
     topics: {
       type: 'object',
-      description: 'Topics of this flow that schemas/topics.json does not declare, by name: the record their values hold and how they are written. Every topic in from, to and route must be declared, here or there.',
+      description:
+        'Topics of this flow that schemas/topics.json does not declare, by name: the record their values hold and how they are written. Every topic in from, to and route must be declared, here or there.',
       propertyNames: { pattern: TOPIC_NAME_PATTERN },
       additionalProperties: {
         type: 'object',
@@ -49,7 +62,11 @@ export const flowFileSchema = {
         required: ['schema'],
         properties: {
           schema: { type: 'string', minLength: 1, description: 'Full (or unambiguous short) name of the record the values hold.' },
-          format: { enum: ['avro', 'json'], default: 'avro', description: 'avro (Confluent wire format) or json (UTF-8 JSON text of the record).' },
+          format: {
+            enum: ['avro', 'json'],
+            default: 'avro',
+            description: 'avro (Confluent wire format) or json (UTF-8 JSON text of the record).',
+          },
         },
       },
     },
@@ -82,7 +99,12 @@ export const flowFileSchema = {
         deadLetterTopic: { ...topicName, description: 'Where messages that fail for good go; default `dlq.flow.<name>`.' },
       },
     },
-    concurrency: { type: 'integer', minimum: 1, default: 4, description: 'Partitions handled at once; order is always kept within a partition.' },
+    concurrency: {
+      type: 'integer',
+      minimum: 1,
+      default: 4,
+      description: 'Partitions handled at once; order is always kept within a partition.',
+    },
     limits: expressionLimitsSchema,
   },
 } as const;

@@ -25,7 +25,11 @@ export const CRASHES_BEFORE_DEAD_LETTER = 2;
  */
 export class FlowCrashedError extends HubError {
   constructor(flow: string, crashes: number) {
-    super('FLOW_CRASHED', `the hub process died ${crashes} times while flow ${flow} was processing this record; dead-lettered rather than tried again`, { retriable: false });
+    super(
+      'FLOW_CRASHED',
+      `the hub process died ${crashes} times while flow ${flow} was processing this record; dead-lettered rather than tried again`,
+      { retriable: false },
+    );
   }
 }
 
@@ -128,7 +132,13 @@ export class FlowInFlightLog {
     }
     try {
       const marker = JSON.parse(text) as Partial<InFlightRecords>;
-      if (typeof marker.from !== 'string' || typeof marker.to !== 'string' || typeof marker.crashes !== 'number' || marker.process === this.writer) return undefined;
+      if (
+        typeof marker.from !== 'string' ||
+        typeof marker.to !== 'string' ||
+        typeof marker.crashes !== 'number' ||
+        marker.process === this.writer
+      )
+        return undefined;
       return { from: marker.from, to: marker.to, crashes: marker.crashes, process: String(marker.process) };
     } catch {
       // Torn by the crash itself (the write is a few bytes, but a disk may be full): a marker nobody can read counts nothing.

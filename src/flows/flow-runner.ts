@@ -22,7 +22,6 @@ import { FlowStateJournal } from './flow-state-journal.js';
 import { retryingNow } from './retrying-now.js';
 import { allReady, whenReady, type MaybePromise } from './steps/maybe-promise.js';
 
-
 /**
  * The largest output record produced: a margin below the broker's default limit of 1 MiB for a
  * whole record batch. A larger one would make the broker refuse the batch on every redelivery, and
@@ -103,7 +102,12 @@ export class FlowRunner {
     // The broker creates no topic on its own: every topic the flow reads or writes is made here.
     const topics = new Set([...this.flow.from, ...(this.flow.outputTopics ?? []), this.flow.errors.deadLetterTopic]);
     await admin.ensureTopics([...topics].map((topic) => ({ topic }))).finally(() => admin.disconnect());
-    const consumer = await this.client.consumer({ groupId: this.groupId, topics: this.flow.from, fromBeginning: true, partitionsConsumedConcurrently: this.flow.concurrency });
+    const consumer = await this.client.consumer({
+      groupId: this.groupId,
+      topics: this.flow.from,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: this.flow.concurrency,
+    });
     this.consumer = consumer;
     restartAfterCrash(consumer, {
       signal: this.abort.signal,
@@ -165,8 +169,13 @@ export class FlowRunner {
           if (crashes >= CRASHES_BEFORE_DEAD_LETTER) {
             const error = new FlowCrashedError(this.flow.name, crashes);
             this.noteError(error);
-            this.logger.error(`flow ${this.flow.name}: ${record.topic}/${record.partition}@${record.offset} was being processed each of the ${crashes} times the hub died; dead-lettered (FLOW_CRASHED)`);
-            dead.push({ ...DeadLetterPublisher.fromRecord(record, error, crashes), headers: { ...record.headers, 'dlq-flow-step': 'flow' } });
+            this.logger.error(
+              `flow ${this.flow.name}: ${record.topic}/${record.partition}@${record.offset} was being processed each of the ${crashes} times the hub died; dead-lettered (FLOW_CRASHED)`,
+            );
+            dead.push({
+              ...DeadLetterPublisher.fromRecord(record, error, crashes),
+              headers: { ...record.headers, 'dlq-flow-step': 'flow' },
+            });
             continue;
           }
           // Record by record, one suspect in the process at a time, so that a further crash names the record that caused it.
@@ -190,9 +199,13 @@ export class FlowRunner {
           journal.rollback(mark);
           // Stopping, or infrastructure (registry, broker) still away after the retries: leave the batch
           // uncommitted so it is redelivered. A step that keeps failing dead-letters its message instead.
-          if (error instanceof StoppingError || (error instanceof HubError && error.retriable && !(error instanceof FlowStepError))) throw error;
+          if (error instanceof StoppingError || (error instanceof HubError && error.retriable && !(error instanceof FlowStepError)))
+            throw error;
           this.noteError(error);
-          dead.push({ ...DeadLetterPublisher.fromRecord(record, error, 1), headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : stageOf(error) } });
+          dead.push({
+            ...DeadLetterPublisher.fromRecord(record, error, 1),
+            headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : stageOf(error) },
+          });
         }
         // Only a record being processed is blamed for a crash: not one that waits its turn while another flow brings the process down.
         if (crashed) {
@@ -233,28 +246,58 @@ export class FlowRunner {
     const last = batch.records.at(-1);
     if (!this.inFlight || !first || !last) return undefined;
     const crashed = this.inFlight.leftover(batch.topic, batch.partition, first.offset, last.offset);
-    if (crashed) this.logger.warn(`flow ${this.flow.name}: the hub died while processing ${batch.topic}/${batch.partition}@${crashed.from}..${crashed.to} (${crashed.crashes + 1} time(s)); going through those records one by one`);
+    if (crashed)
+      this.logger.warn(
+        `flow ${this.flow.name}: the hub died while processing ${batch.topic}/${batch.partition}@${crashed.from}..${crashed.to} (${crashed.crashes + 1} time(s)); going through those records one by one`,
+      );
     else this.inFlight.begin(batch.topic, batch.partition, first.offset, last.offset, 0);
     return crashed;
   }
 
   /** Decode, steps and encode of one record, each retried by the flow's policy; a promise only once one of them is. */
-  private processRecord(record: IncomingRecord, journal: FlowStateJournal, mark: number): MaybePromise<{ message: FlowMessage; encoded: EncodedOutput[] }> {
+  private processRecord(
+    record: IncomingRecord,
+    journal: FlowStateJournal,
+    mark: number,
+  ): MaybePromise<{ message: FlowMessage; encoded: EncodedOutput[] }> {
     const signal = this.abort.signal;
     const decoded = retryingNow(this.policy, signal, () => this.toMessage(record));
     return whenReady(decoded, (message) => {
-      const processed = retryingNow(this.policy, signal, () => {
-        journal.rollback(mark); // a retry starts from the state the message first saw
-        return this.flow.processNow ? this.flow.processNow(message) : this.flow.process(message);
-      }, this.noteStepRetry);
-      return whenReady(processed, (results) => whenReady(retryingNow(this.policy, signal, () => this.encodeAll(results)), (encoded) => ({ message, encoded })));
+      const processed = retryingNow(
+        this.policy,
+        signal,
+        () => {
+          journal.rollback(mark); // a retry starts from the state the message first saw
+          return this.flow.processNow ? this.flow.processNow(message) : this.flow.process(message);
+        },
+        this.noteStepRetry,
+      );
+      return whenReady(processed, (results) =>
+        whenReady(
+          retryingNow(this.policy, signal, () => this.encodeAll(results)),
+          (encoded) => ({ message, encoded }),
+        ),
+      );
     });
   }
 
   private toMessage(record: IncomingRecord): MaybePromise<FlowMessage> {
     const schemaName = this.jsonTopicRecord(record.topic);
-    if (schemaName) return { key: record.key?.toString() ?? null, value: this.schemas.jsonCodec(schemaName).decode(record.value, record), headers: record.headers, topic: record.topic, schemaName };
-    return whenReady(this.serde.decodeNow(record.value, record), (decoded) => ({ key: record.key?.toString() ?? null, value: decoded.value as Record<string, unknown>, headers: record.headers, topic: record.topic, schemaName: decoded.schemaName }));
+    if (schemaName)
+      return {
+        key: record.key?.toString() ?? null,
+        value: this.schemas.jsonCodec(schemaName).decode(record.value, record),
+        headers: record.headers,
+        topic: record.topic,
+        schemaName,
+      };
+    return whenReady(this.serde.decodeNow(record.value, record), (decoded) => ({
+      key: record.key?.toString() ?? null,
+      value: decoded.value as Record<string, unknown>,
+      headers: record.headers,
+      topic: record.topic,
+      schemaName: decoded.schemaName,
+    }));
   }
 
   /** Every output encoded, failing with the first output (in order) that fails. */
@@ -272,12 +315,21 @@ export class FlowRunner {
 
   private encode(output: FlowOutput): MaybePromise<EncodedOutput> {
     const topic = destinationTopic(output.destination);
-    const schemaName = ('schema' in output.destination ? output.destination.schema : undefined) ?? this.canonicalTopic(topic)?.record ?? output.message.schemaName;
-    if (!schemaName) throw new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${this.flow.name}: no schema for output topic ${topic}; name one with to.schema`);
+    const schemaName =
+      ('schema' in output.destination ? output.destination.schema : undefined) ??
+      this.canonicalTopic(topic)?.record ??
+      output.message.schemaName;
+    if (!schemaName)
+      throw new HubError(
+        'FLOW_OUTPUT_SCHEMA_UNKNOWN',
+        `flow ${this.flow.name}: no schema for output topic ${topic}; name one with to.schema`,
+      );
     try {
-      if (this.jsonTopicRecord(topic)) return this.withHeaders(topic, output, this.schemas.jsonCodec(schemaName).encode(output.message.value), JSON_HEADERS);
+      if (this.jsonTopicRecord(topic))
+        return this.withHeaders(topic, output, this.schemas.jsonCodec(schemaName).encode(output.message.value), JSON_HEADERS);
       const value = this.serde.encodeNow(valueSubject(topic), this.schemas.registrySchema(schemaName), output.message.value);
-      if (value instanceof Promise) return value.then((bytes) => this.withHeaders(topic, output, bytes)).catch((error: unknown) => this.encodeFailed(topic, error));
+      if (value instanceof Promise)
+        return value.then((bytes) => this.withHeaders(topic, output, bytes)).catch((error: unknown) => this.encodeFailed(topic, error));
       return this.withHeaders(topic, output, value);
     } catch (error) {
       return this.encodeFailed(topic, error);
@@ -286,7 +338,11 @@ export class FlowRunner {
 
   /** A declared topic (the flow's own `topics:`, else topics.json), looked up once per topic rather than once per message. */
   private canonicalTopic(topic: string): FlowTopic | undefined {
-    if (!this.canonicalTopics.has(topic)) this.canonicalTopics.set(topic, this.flow.topics?.find((t) => t.topic === topic) ?? this.schemas.topics().find((t) => t.topic === topic));
+    if (!this.canonicalTopics.has(topic))
+      this.canonicalTopics.set(
+        topic,
+        this.flow.topics?.find((t) => t.topic === topic) ?? this.schemas.topics().find((t) => t.topic === topic),
+      );
     return this.canonicalTopics.get(topic);
   }
 
@@ -295,7 +351,6 @@ export class FlowRunner {
     const info = this.canonicalTopic(topic);
     return info?.format === 'json' ? info.record : undefined;
   }
-
 
   /** The registry or broker away is retried as it is; anything else fails the message at its destination. */
   private encodeFailed(topic: string, error: unknown): never {
@@ -309,7 +364,11 @@ export class FlowRunner {
     const headers = extraHeaders ? { ...derived, ...extraHeaders } : derived;
     const size = encodedSizeAtMost(value, output.message.key, headers);
     if (size > MAX_RECORD_BYTES && exactEncodedSize(value, output.message.key, headers) > MAX_RECORD_BYTES) {
-      throw new HubError('RECORD_TOO_LARGE', `the record for ${topic} is ${exactEncodedSize(value, output.message.key, headers)} bytes encoded, larger than the ${MAX_RECORD_BYTES} bytes a Kafka broker takes by default (message.max.bytes)`, { retriable: false });
+      throw new HubError(
+        'RECORD_TOO_LARGE',
+        `the record for ${topic} is ${exactEncodedSize(value, output.message.key, headers)} bytes encoded, larger than the ${MAX_RECORD_BYTES} bytes a Kafka broker takes by default (message.max.bytes)`,
+        { retriable: false },
+      );
     }
     return { topic, record: { key: output.message.key, value, headers } };
   }

@@ -81,7 +81,12 @@ export class FlowRuntime {
 
   static async start(dir: string, deps: FlowRuntimeDeps, options: { watch?: boolean } = {}): Promise<FlowRuntime> {
     const runtime = new FlowRuntime(deps, await deps.client.producer());
-    const files = fs.existsSync(dir) ? (await fsp.readdir(dir)).filter(isFlowFile).sort().map((name) => path.join(dir, name)) : [];
+    const files = fs.existsSync(dir)
+      ? (await fsp.readdir(dir))
+          .filter(isFlowFile)
+          .sort()
+          .map((name) => path.join(dir, name))
+      : [];
     for (const file of files) await runtime.load(file);
     if (options.watch && fs.existsSync(dir)) runtime.watch(dir);
     return runtime;
@@ -114,13 +119,20 @@ export class FlowRuntime {
   async restart(name: string): Promise<FlowRestart> {
     const { file } = this.hosted(name);
     const loading = this.reloads.then(() => this.load(file));
-    this.reloads = loading.then(() => undefined, () => undefined);
+    this.reloads = loading.then(
+      () => undefined,
+      () => undefined,
+    );
     let issues: ConfigIssue[];
     try {
       issues = await loading;
     } catch (error) {
       if (error instanceof HubError) throw error;
-      throw new ConfigError('FLOW_FILE_UNREADABLE', `flow ${name} cannot be restarted: ${file} cannot be read: ${describeError(error).message}`, { cause: error });
+      throw new ConfigError(
+        'FLOW_FILE_UNREADABLE',
+        `flow ${name} cannot be restarted: ${file} cannot be read: ${describeError(error).message}`,
+        { cause: error },
+      );
     }
     const now = [...this.flows.entries()].find(([, hosted]) => hosted.file === file);
     if (!now) throw new ConfigError('FLOW_UNKNOWN', `flow ${name} is no longer hosted (${file})`);
@@ -162,20 +174,23 @@ export class FlowRuntime {
     const text = await fsp.readFile(file, 'utf8');
     const tables: TopicTable[] = [];
     const stateStores: LazyStateStore[] = [];
-    const { flow, issues } = compileFlowFile({ file: path.relative(process.cwd(), file), text }, {
-      schemas: this.deps.schemas,
-      steps: this.deps.steps,
-      state: (flowName: string, name: string) => {
-        const store = new LazyStateStore(`crm-hub.flow-state.${flowName}`, name);
-        stateStores.push(store);
-        return store;
+    const { flow, issues } = compileFlowFile(
+      { file: path.relative(process.cwd(), file), text },
+      {
+        schemas: this.deps.schemas,
+        steps: this.deps.steps,
+        state: (flowName: string, name: string) => {
+          const store = new LazyStateStore(`crm-hub.flow-state.${flowName}`, name);
+          stateStores.push(store);
+          return store;
+        },
+        table: (topic: string) => {
+          const table = new TopicTable(topic, this.deps.client, this.deps.serde, logger, { encodedRows: true });
+          tables.push(table);
+          return table;
+        },
       },
-      table: (topic: string) => {
-        const table = new TopicTable(topic, this.deps.client, this.deps.serde, logger, { encodedRows: true });
-        tables.push(table);
-        return table;
-      },
-    });
+    );
     const previous = [...this.flows.entries()].find(([, hosted]) => hosted.file === file);
     // An operator's pause outlives a new version (read now: stopping the old one forgets its runner).
     const paused = previous?.[1].runner?.paused ?? false;
@@ -200,7 +215,16 @@ export class FlowRuntime {
       for (const table of tables) await table.start();
       await Promise.all(tables.map((table) => table.ready));
       const inFlight = this.deps.inFlightDir === undefined ? undefined : new FlowInFlightLog(path.join(this.deps.inFlightDir, flow.name));
-      const runner = new FlowRunner(flow, this.deps.client, this.producer, this.deps.serde, this.deps.schemas, logger, this.deps.metrics?.component('flow', flow.name), inFlight);
+      const runner = new FlowRunner(
+        flow,
+        this.deps.client,
+        this.producer,
+        this.deps.serde,
+        this.deps.schemas,
+        logger,
+        this.deps.metrics?.component('flow', flow.name),
+        inFlight,
+      );
       // The runner pauses as soon as its consumer runs.
       if (paused) runner.pause();
       await runner.start();
@@ -209,7 +233,12 @@ export class FlowRuntime {
     } catch (error) {
       logger.error(`flow ${flow.name} failed to start: ${describeError(error).message}`);
       for (const table of tables) await table.stop().catch(() => undefined);
-      this.flows.set(flow.name, { file, generation: previous?.[1].generation ?? 0, tables: [], issues: [{ file, line: 1, column: 1, path: '', code: 'VALUE_INVALID', message: describeError(error).message }] });
+      this.flows.set(flow.name, {
+        file,
+        generation: previous?.[1].generation ?? 0,
+        tables: [],
+        issues: [{ file, line: 1, column: 1, path: '', code: 'VALUE_INVALID', message: describeError(error).message }],
+      });
     }
     return [];
   }
@@ -220,10 +249,13 @@ export class FlowRuntime {
       const file = path.join(dir, name.toString());
       // Editors write a file in several steps: wait for them to settle.
       clearTimeout(this.pending.get(file));
-      this.pending.set(file, setTimeout(() => {
-        this.pending.delete(file);
-        this.reloads = this.reloads.then(() => this.reload(file));
-      }, 300));
+      this.pending.set(
+        file,
+        setTimeout(() => {
+          this.pending.delete(file);
+          this.reloads = this.reloads.then(() => this.reload(file));
+        }, 300),
+      );
     });
   }
 
@@ -242,7 +274,9 @@ export class FlowRuntime {
   }
 
   private async stopHosted(hosted: HostedFlow): Promise<void> {
-    await Promise.all([hosted.runner?.stop(), ...hosted.tables.map((table) => table.stop())].map((stopping) => stopping?.catch(() => undefined)));
+    await Promise.all(
+      [hosted.runner?.stop(), ...hosted.tables.map((table) => table.stop())].map((stopping) => stopping?.catch(() => undefined)),
+    );
     hosted.runner = undefined;
   }
 }

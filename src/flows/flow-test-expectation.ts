@@ -43,7 +43,10 @@ export interface CaseOutcome {
  * match element by element and in length); keys, counts and dead letters match exactly, and a
  * destination the case does not name must get nothing.
  */
-export function caseDifferences(expected: { outputs: ReadonlyMap<string, readonly ExpectedOutput[]>; deadLetters: readonly ExpectedDeadLetter[] }, actual: CaseOutcome): string[] {
+export function caseDifferences(
+  expected: { outputs: ReadonlyMap<string, readonly ExpectedOutput[]>; deadLetters: readonly ExpectedDeadLetter[] },
+  actual: CaseOutcome,
+): string[] {
   const lines: string[] = [];
   // The case's own destinations in its order, then any it did not expect.
   const labels = [...expected.outputs.keys(), ...[...actual.outputs.keys()].filter((label) => !expected.outputs.has(label)).sort()];
@@ -51,32 +54,44 @@ export function caseDifferences(expected: { outputs: ReadonlyMap<string, readonl
     const wanted = expected.outputs.get(label);
     const got = actual.outputs.get(label) ?? [];
     if (wanted === undefined) {
-      lines.push(`${label}: expected nothing (the case does not name it), got ${count(got.length)}`, ...got.map((output, index) => `  got [${index}] ${describeOutput(output)}`));
+      lines.push(
+        `${label}: expected nothing (the case does not name it), got ${count(got.length)}`,
+        ...got.map((output, index) => `  got [${index}] ${describeOutput(output)}`),
+      );
       continue;
     }
     if (wanted.length !== got.length) {
       lines.push(`${label}: expected ${count(wanted.length)}, got ${got.length}`);
-      lines.push(...wanted.map((output, index) => `  expected [${index}] ${describeOutput(output)}`), ...got.map((output, index) => `  got [${index}] ${describeOutput(output)}`));
+      lines.push(
+        ...wanted.map((output, index) => `  expected [${index}] ${describeOutput(output)}`),
+        ...got.map((output, index) => `  got [${index}] ${describeOutput(output)}`),
+      );
       continue;
     }
     wanted.forEach((output, index) => {
       const at = `${label}[${index}]`;
-      if (output.key !== undefined && output.key !== got[index]!.key) lines.push(`${at}.key: expected ${show(output.key)}, got ${show(got[index]!.key)}`);
+      if (output.key !== undefined && output.key !== got[index]!.key)
+        lines.push(`${at}.key: expected ${show(output.key)}, got ${show(got[index]!.key)}`);
       if (output.value !== undefined) lines.push(...subsetDifferences(output.value, got[index]!.value, `${at}.value`));
       if (output.headers !== undefined) lines.push(...subsetDifferences(output.headers, got[index]!.headers, `${at}.headers`));
     });
   }
   if (expected.deadLetters.length !== actual.deadLetters.length) {
     lines.push(`deadLetters: expected ${count(expected.deadLetters.length, 'dead letter')}, got ${actual.deadLetters.length}`);
-    lines.push(...expected.deadLetters.map((dead, index) => `  expected [${index}] ${describeDeadLetter(dead)}`), ...actual.deadLetters.map((dead, index) => `  got [${index}] ${describeDeadLetter(dead)}`));
+    lines.push(
+      ...expected.deadLetters.map((dead, index) => `  expected [${index}] ${describeDeadLetter(dead)}`),
+      ...actual.deadLetters.map((dead, index) => `  got [${index}] ${describeDeadLetter(dead)}`),
+    );
   } else {
     expected.deadLetters.forEach((dead, index) => {
       const got = actual.deadLetters[index]!;
       const at = `deadLetters[${index}]`;
       for (const field of ['key', 'code', 'step'] as const) {
-        if (dead[field] !== undefined && dead[field] !== got[field]) lines.push(`${at}.${field}: expected ${show(dead[field])}, got ${show(got[field])} (${got.message})`);
+        if (dead[field] !== undefined && dead[field] !== got[field])
+          lines.push(`${at}.${field}: expected ${show(dead[field])}, got ${show(got[field])} (${got.message})`);
       }
-      if (dead.message !== undefined && !got.message.includes(dead.message)) lines.push(`${at}.message: expected to contain ${show(dead.message)}, got ${show(got.message)}`);
+      if (dead.message !== undefined && !got.message.includes(dead.message))
+        lines.push(`${at}.message: expected to contain ${show(dead.message)}, got ${show(got.message)}`);
     });
   }
   return lines;

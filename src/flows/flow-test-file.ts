@@ -16,7 +16,11 @@ export const flowTestFileSchema = {
   required: ['flow', 'cases'],
   properties: {
     flow: { type: 'string', minLength: 1, description: 'The flow file, relative to this file.' },
-    records: { type: 'object', description: 'Records written once and used by the cases through YAML anchors (`&customer`, `*customer`, `<<: *customer`); not read otherwise.' },
+    records: {
+      type: 'object',
+      description:
+        'Records written once and used by the cases through YAML anchors (`&customer`, `*customer`, `<<: *customer`); not read otherwise.',
+    },
     tables: {
       type: 'object',
       default: {},
@@ -36,7 +40,7 @@ export const flowTestFileSchema = {
           name: { type: 'string', minLength: 1 },
           input: {
             type: 'array',
-            description: "Messages the flow reads, in order; state (dedupe) starts empty for each case.",
+            description: 'Messages the flow reads, in order; state (dedupe) starts empty for each case.',
             items: {
               type: 'object',
               required: ['value'],
@@ -50,7 +54,8 @@ export const flowTestFileSchema = {
           },
           expect: {
             type: 'object',
-            description: 'Per destination (a topic, or `connector:<instance>`) the messages expected there, in order; `deadLetters` the failed inputs. A destination not named must get nothing.',
+            description:
+              'Per destination (a topic, or `connector:<instance>`) the messages expected there, in order; `deadLetters` the failed inputs. A destination not named must get nothing.',
             properties: {
               deadLetters: {
                 type: 'array',
@@ -59,7 +64,10 @@ export const flowTestFileSchema = {
                   type: 'object',
                   properties: {
                     code: { type: 'string', description: 'The error code, e.g. FLOW_VALIDATION_FAILED.' },
-                    step: { type: 'string', description: 'The failing step, e.g. steps[1].validate, or `to <topic>` when the output does not fit its schema.' },
+                    step: {
+                      type: 'string',
+                      description: 'The failing step, e.g. steps[1].validate, or `to <topic>` when the output does not fit its schema.',
+                    },
                     message: { type: 'string', description: 'Part of the error message.' },
                     key,
                   },
@@ -72,7 +80,10 @@ export const flowTestFileSchema = {
                 type: 'object',
                 properties: {
                   key,
-                  value: { type: 'object', description: 'Fields the output must have with these values (a subset; lists must match in length).' },
+                  value: {
+                    type: 'object',
+                    description: 'Fields the output must have with these values (a subset; lists must match in length).',
+                  },
                   headers: { ...headers, description: 'Headers the output must have with these values (a subset).' },
                 },
               },
@@ -100,7 +111,9 @@ export function readFlowTestFile(file: string, text: string, env: NodeJS.Process
   const issues = [...yaml.issues];
   if (yaml.value === undefined) return { yaml, issues };
   if (yaml.value === null || typeof yaml.value !== 'object' || Array.isArray(yaml.value)) {
-    issues.push(yaml.issueAt([], yaml.value === null ? 'CONFIG_EMPTY' : 'TYPE_MISMATCH', 'expected a flow test: a map with flow and cases'));
+    issues.push(
+      yaml.issueAt([], yaml.value === null ? 'CONFIG_EMPTY' : 'TYPE_MISMATCH', 'expected a flow test: a map with flow and cases'),
+    );
     return { yaml, issues };
   }
   issues.push(...validateAgainstSchema(compileConfigSchema(flowTestFileSchema), yaml.value, [], yaml));

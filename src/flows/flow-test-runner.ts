@@ -70,7 +70,10 @@ export async function runFlowTestFile(file: string, deps: FlowTestDeps): Promise
       states.set(`${flow}/${name}`, store);
       return store;
     };
-    return compileFlowFile({ file: flowFile, text: flowText, env }, { schemas: deps.schemas, steps: deps.steps, state, table: (topic) => harness.table(topic) });
+    return compileFlowFile(
+      { file: flowFile, text: flowText, env },
+      { schemas: deps.schemas, steps: deps.steps, state, table: (topic) => harness.table(topic) },
+    );
   };
   const first = compile();
   issues.push(...first.issues);
@@ -160,7 +163,10 @@ class CaseHarness {
   }
 
   /** Runs the flow on one message and encodes its outputs as the runner does: all of them, or a dead letter instead. */
-  private async process(flow: CompiledFlow, message: FlowMessage): Promise<{ outputs: { label: string; output: ActualOutput }[] } | { deadLetter: ActualDeadLetter }> {
+  private async process(
+    flow: CompiledFlow,
+    message: FlowMessage,
+  ): Promise<{ outputs: { label: string; output: ActualOutput }[] } | { deadLetter: ActualDeadLetter }> {
     const failed = (error: unknown) => {
       const { code, message: reason } = describeError(error);
       return { deadLetter: { key: message.key, code, step: error instanceof FlowStepError ? error.step : 'flow', message: reason } };
@@ -175,11 +181,17 @@ class CaseHarness {
     for (const { destination, message: out } of results) {
       const topic = 'topic' in destination ? destination.topic : connectorInputTopic(destination.connector);
       const schemaName = ('schema' in destination ? destination.schema : undefined) ?? this.topicInfo(topic)?.record ?? out.schemaName;
-      if (!schemaName) return failed(new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${flow.name}: no schema for output topic ${topic}; name one with to.schema`));
+      if (!schemaName)
+        return failed(
+          new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${flow.name}: no schema for output topic ${topic}; name one with to.schema`),
+        );
       try {
         const bytes = await this.serde.encode(valueSubject(topic), this.schemas.registrySchema(schemaName), out.value);
         const decoded = await this.serde.decode(bytes);
-        outputs.push({ label: destinationLabel(destination), output: { key: out.key, value: jsonForm(decoded.value), headers: { ...out.headers } } });
+        outputs.push({
+          label: destinationLabel(destination),
+          output: { key: out.key, value: jsonForm(decoded.value), headers: { ...out.headers } },
+        });
       } catch (error) {
         return failed(error instanceof HubError && error.retriable ? error : new FlowStepError(flow.name, `to ${topic}`, error));
       }

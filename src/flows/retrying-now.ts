@@ -9,7 +9,12 @@ import type { MaybePromise } from './steps/maybe-promise.js';
  * that fails (or is a promise) continues exactly as `retrying` would from there: the same
  * attempts, delays, `onRetry` calls and final error.
  */
-export function retryingNow<T>(policy: RetryPolicy, signal: AbortSignal, work: (attempt: number) => MaybePromise<T>, onRetry?: (error: unknown, attempt: number, delayMs: number) => void): MaybePromise<T> {
+export function retryingNow<T>(
+  policy: RetryPolicy,
+  signal: AbortSignal,
+  work: (attempt: number) => MaybePromise<T>,
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void,
+): MaybePromise<T> {
   if (signal.aborted) throw new StoppingError();
   let first: MaybePromise<T>;
   try {

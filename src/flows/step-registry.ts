@@ -10,7 +10,17 @@ import { splitStep } from './steps/split.js';
 import { validateStep } from './steps/validate.js';
 
 /** Every step type crm-hub ships, listed here rather than registered by importing a module. */
-const BUILT_IN_STEPS: readonly StepDefinition[] = [filterStep, mapStep, enrichStep, splitStep, dedupeStep, routeStep, validateStep, setKeyStep, logStep];
+const BUILT_IN_STEPS: readonly StepDefinition[] = [
+  filterStep,
+  mapStep,
+  enrichStep,
+  splitStep,
+  dedupeStep,
+  routeStep,
+  validateStep,
+  setKeyStep,
+  logStep,
+];
 
 /**
  * The step types a flow may use. A new registry each time, so that a test (or an embedding

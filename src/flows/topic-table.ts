@@ -27,7 +27,11 @@ export interface TopicTableOptions {
 export class TopicTable implements LookupTable {
   private readonly rows = new Map<string, Record<string, unknown> | Buffer>();
   private consumer: HubConsumer | undefined;
-  private readonly listeners: ((key: string, value: Record<string, unknown> | undefined, previous: Record<string, unknown> | undefined) => void)[] = [];
+  private readonly listeners: ((
+    key: string,
+    value: Record<string, unknown> | undefined,
+    previous: Record<string, unknown> | undefined,
+  ) => void)[] = [];
   ready: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
   /** Per partition, the offset after the last record applied. */
@@ -50,7 +54,8 @@ export class TopicTable implements LookupTable {
     if (!Buffer.isBuffer(row)) return row;
     const decoded = this.serde.decodeNow(row);
     // Every stored row was decoded once when it arrived, so its writer schema is known and this is synchronous.
-    if (decoded instanceof Promise) throw new HubError('TABLE_ROW_UNREADABLE', `table ${this.topic}: a stored row's schema is no longer known`, { retriable: true });
+    if (decoded instanceof Promise)
+      throw new HubError('TABLE_ROW_UNREADABLE', `table ${this.topic}: a stored row's schema is no longer known`, { retriable: true });
     return decoded.value as Record<string, unknown>;
   }
 
@@ -63,7 +68,9 @@ export class TopicTable implements LookupTable {
   }
 
   /** Told of every row that changes (value undefined: deleted), for indexes kept beside the table. */
-  onChange(listener: (key: string, value: Record<string, unknown> | undefined, previous: Record<string, unknown> | undefined) => void): void {
+  onChange(
+    listener: (key: string, value: Record<string, unknown> | undefined, previous: Record<string, unknown> | undefined) => void,
+  ): void {
     this.listeners.push(listener);
   }
 
@@ -87,17 +94,27 @@ export class TopicTable implements LookupTable {
   private async follow(caughtUp: () => void): Promise<void> {
     const admin = await this.client.admin();
     await admin.ensureTopics([{ topic: this.topic }]);
-    const ends = new Map((await admin.topicOffsets(this.topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+    const ends = new Map(
+      (await admin.topicOffsets(this.topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+    );
     await admin.disconnect();
     if (ends.size === 0) caughtUp();
-    const consumer = await this.client.consumer({ groupId: `crm-hub.table.${this.topic}.${randomUUID()}`, topics: [this.topic], fromBeginning: true, partitionsConsumedConcurrently: 3 });
+    const consumer = await this.client.consumer({
+      groupId: `crm-hub.table.${this.topic}.${randomUUID()}`,
+      topics: [this.topic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 3,
+    });
     this.consumer = consumer;
     // A crashed consumer would leave the table stale for good: a new one reads the topic again from
     // its start and applies what came after the last record applied.
     restartAfterCrash(consumer, {
       signal: this.stopping.signal,
       delayMs: RESTART_DELAY_MS,
-      noteCrash: (error, delay) => this.logger.error(`table ${this.topic} stopped following its topic, reading it again in ${delay} ms: ${describeError(error).message}`),
+      noteCrash: (error, delay) =>
+        this.logger.error(
+          `table ${this.topic} stopped following its topic, reading it again in ${delay} ms: ${describeError(error).message}`,
+        ),
       restart: () => this.follow(caughtUp),
     });
     await consumer.run(async (batch) => {
@@ -115,7 +132,9 @@ export class TopicTable implements LookupTable {
           this.set(key, (await this.serde.decode(record.value, record)).value as Record<string, unknown>, record.value);
         } catch (error) {
           // A record the table cannot read is skipped, not fatal: the flow's own input is what must not be lost.
-          this.logger.warn(`table ${this.topic}: skipping ${record.partition}@${record.offset}: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.warn(
+            `table ${this.topic}: skipping ${record.partition}@${record.offset}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       const last = batch.records.at(-1);

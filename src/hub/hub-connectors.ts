@@ -19,7 +19,11 @@ export interface HubConnectors {
  * the hub with every issue; an instance with issues of its own is refused and reported, and the
  * other instances run.
  */
-export async function loadHubConnectors(file: string | undefined, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<HubConnectors> {
+export async function loadHubConnectors(
+  file: string | undefined,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<HubConnectors> {
   const catalog = await ConnectorCatalog.discover();
   if (!file) return { catalog, config: { file: '(none)', connectors: [] }, invalid: new Map() };
   const text = await readConfigFile(file);

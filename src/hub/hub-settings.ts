@@ -68,7 +68,8 @@ function positiveIntegerFrom(env: NodeJS.ProcessEnv, name: string, fallback: num
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigError('ENV_INVALID', `${name}=${JSON.stringify(raw)} is not a positive whole number`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError('ENV_INVALID', `${name}=${JSON.stringify(raw)} is not a positive whole number`);
   return value;
 }
 
@@ -76,7 +77,10 @@ function sessionTimeoutFrom(env: NodeJS.ProcessEnv): number {
   const name = 'CRM_HUB_KAFKA_SESSION_TIMEOUT_MS';
   const value = positiveIntegerFrom(env, name, 30_000);
   if (value < MIN_SESSION_TIMEOUT_MS || value > MAX_SESSION_TIMEOUT_MS) {
-    throw new ConfigError('ENV_INVALID', `${name}=${value} is outside ${MIN_SESSION_TIMEOUT_MS}-${MAX_SESSION_TIMEOUT_MS} ms, the session timeouts a Kafka broker accepts by default`);
+    throw new ConfigError(
+      'ENV_INVALID',
+      `${name}=${value} is outside ${MIN_SESSION_TIMEOUT_MS}-${MAX_SESSION_TIMEOUT_MS} ms, the session timeouts a Kafka broker accepts by default`,
+    );
   }
   return value;
 }

@@ -89,12 +89,20 @@ export class Hub {
     // Scrapes work from the first second; the hub's own figures appear as its parts start.
     http.addRoutes(metricsRoutes(metrics));
     // Webhooks too: until the runtime hosts them, a configured push source answers 503 + Retry-After, not 404.
-    http.mount(createWebhookRouter((name) => this.connectorRuntime ? this.connectorRuntime.webhookTarget(name) : this.startingWebhookTarget(name)));
+    http.mount(
+      createWebhookRouter((name) => (this.connectorRuntime ? this.connectorRuntime.webhookTarget(name) : this.startingWebhookTarget(name))),
+    );
     this.httpPort = await http.listen(this.settings.httpPort, this.settings.httpHost);
     this.stack.push({ name: 'HTTP server', stop: () => http.close() });
     http.addRoutes(dashboardRoutes());
     try {
-      const kafka = await provideKafka({ brokersFromEnv: this.settings.kafkaBrokers, dataDir: path.join(this.settings.dataDir, 'kafka'), embeddedPort: this.settings.embeddedKafkaPort, connectTimeoutMs: this.settings.connectTimeoutMs, log });
+      const kafka = await provideKafka({
+        brokersFromEnv: this.settings.kafkaBrokers,
+        dataDir: path.join(this.settings.dataDir, 'kafka'),
+        embeddedPort: this.settings.embeddedKafkaPort,
+        connectTimeoutMs: this.settings.connectTimeoutMs,
+        log,
+      });
       this.kafka = kafka;
       this.stack.push(servicePart('Kafka', kafka));
       if (kafka instanceof EmbeddedKafkaBroker) this.supervise(kafka);
@@ -111,25 +119,45 @@ export class Hub {
       this.stack.push(servicePart('schema registry', registry));
       if (registry instanceof EmbeddedSchemaRegistry) this.supervise(registry);
 
-      const client = new KafkajsClient({ brokers: kafka.brokers, logger: this.logger, sessionTimeoutMs: this.settings.kafkaSessionTimeoutMs });
+      const client = new KafkajsClient({
+        brokers: kafka.brokers,
+        logger: this.logger,
+        sessionTimeoutMs: this.settings.kafkaSessionTimeoutMs,
+      });
       const admin: HubAdmin = await client.admin();
       this.stack.push({ name: 'Kafka admin client', stop: () => admin.disconnect() });
       const registryClient = new SchemaRegistryClient(registry.url);
       await registerCanonicalSchemas(this.catalog, admin, registryClient, log);
 
       const serde = new AvroSerde(registryClient);
-      const runtime = await ConnectorRuntime.start(this.connectors.config, {
-        client,
-        serde,
-        schemas: this.catalog,
-        connectors: this.connectors.catalog,
-        logger: this.logger,
-        metrics,
-      }, this.connectors.invalid);
+      const runtime = await ConnectorRuntime.start(
+        this.connectors.config,
+        {
+          client,
+          serde,
+          schemas: this.catalog,
+          connectors: this.connectors.catalog,
+          logger: this.logger,
+          metrics,
+        },
+        this.connectors.invalid,
+      );
       this.connectorRuntime = runtime;
       this.stack.push({ name: 'connector runtime', stop: () => runtime.stop() });
 
-      const flows = await FlowRuntime.start(this.settings.flowsDir, { client, serde, schemas: this.catalog, steps: createStepRegistry(), logger: this.logger, metrics, inFlightDir: path.join(this.settings.dataDir, 'flows-in-flight') }, { watch: this.settings.watchFlows });
+      const flows = await FlowRuntime.start(
+        this.settings.flowsDir,
+        {
+          client,
+          serde,
+          schemas: this.catalog,
+          steps: createStepRegistry(),
+          logger: this.logger,
+          metrics,
+          inFlightDir: path.join(this.settings.dataDir, 'flows-in-flight'),
+        },
+        { watch: this.settings.watchFlows },
+      );
       this.flowRuntime = flows;
       this.stack.push({ name: 'flow runtime', stop: () => flows.stop() });
 
@@ -142,7 +170,11 @@ export class Hub {
           ...runtime.statuses().flatMap((status) => runtime.consumerGroup(status.name) ?? []),
         ];
         const read = await Promise.allSettled(groups.map((group) => lag.lag(group)));
-        return read.flatMap((result) => (result.status === 'fulfilled' ? result.value.topics.map((topic) => ({ group: result.value.groupId, topic: topic.topic, lag: Number(topic.lag) })) : []));
+        return read.flatMap((result) =>
+          result.status === 'fulfilled'
+            ? result.value.topics.map((topic) => ({ group: result.value.groupId, topic: topic.topic, lag: Number(topic.lag) }))
+            : [],
+        );
       });
 
       const deadLetters = await DeadLetterOffice.open({ client, serde, schemas: this.catalog, logger: this.logger });
@@ -160,51 +192,87 @@ export class Hub {
         http.addRoutes(customerRoutes(view, new PersonalDataView(this.catalog)));
       }
 
-      http.addRoutes(traceRoutes({
-        client,
-        serde,
-        schemas: this.catalog,
-        resolveCustomer: this.customerView ? (key) => customerTraceKeys(this.customerView!.directory.lookup(key)) : undefined,
-      }));
-      http.addRoutes(topologyRoutes(() => ({
-        connectors: this.connectors.config.connectors
-          .filter((instance) => instance.enabled)
-          .flatMap((instance) => {
-            const definition = this.connectors.catalog.find(instance.connector);
-            if (!definition) return [];
-            return [{ name: instance.name, kind: definition.kind, topics: instance.topics ?? (definition.kind === 'source' ? definition.produces : definition.consumes) }];
-          }),
-        flows: flows.statuses().flatMap((status) => {
-          const flow = flows.runner(status.name)?.flow;
-          return flow ? [{ name: flow.name, from: flow.from, to: flow.to }] : [];
+      http.addRoutes(
+        traceRoutes({
+          client,
+          serde,
+          schemas: this.catalog,
+          resolveCustomer: this.customerView ? (key) => customerTraceKeys(this.customerView!.directory.lookup(key)) : undefined,
         }),
-        processors: this.customerView ? this.customerView.topology() : [],
-      })));
+      );
+      http.addRoutes(
+        topologyRoutes(() => ({
+          connectors: this.connectors.config.connectors
+            .filter((instance) => instance.enabled)
+            .flatMap((instance) => {
+              const definition = this.connectors.catalog.find(instance.connector);
+              if (!definition) return [];
+              return [
+                {
+                  name: instance.name,
+                  kind: definition.kind,
+                  topics: instance.topics ?? (definition.kind === 'source' ? definition.produces : definition.consumes),
+                },
+              ];
+            }),
+          flows: flows.statuses().flatMap((status) => {
+            const flow = flows.runner(status.name)?.flow;
+            return flow ? [{ name: flow.name, from: flow.from, to: flow.to }] : [];
+          }),
+          processors: this.customerView ? this.customerView.topology() : [],
+        })),
+      );
       http.readinessChecks = [
         ...runtime.statuses().map((instance) => ({
           name: `connector ${instance.name}`,
           check: () => {
             const now = runtime.status(instance.name);
-            return { ok: now.state === 'running' || now.state === 'paused', detail: now.state + (now.lastError ? `: ${now.lastError.message}` : '') };
+            return {
+              ok: now.state === 'running' || now.state === 'paused',
+              detail: now.state + (now.lastError ? `: ${now.lastError.message}` : ''),
+            };
           },
         })),
         {
           name: 'flows',
           check: () => {
             const failed = flows.statuses().filter((flow) => flow.state !== 'running' && flow.state !== 'paused');
-            return { ok: failed.length === 0, detail: failed.length === 0 ? `${flows.statuses().length} running` : failed.map((flow) => `${flow.name} ${flow.state}`).join(', ') };
+            return {
+              ok: failed.length === 0,
+              detail:
+                failed.length === 0 ? `${flows.statuses().length} running` : failed.map((flow) => `${flow.name} ${flow.state}`).join(', '),
+            };
           },
         },
-        ...(this.customerView ? [{
-          name: 'customer view',
-          check: () => {
-            const down = this.customerView!.status().processors.filter((processor) => processor.state === 'restarting' || processor.state === 'stopped');
-            return { ok: down.length === 0, detail: down.length === 0 ? 'running' : down.map((processor) => `${processor.name} ${processor.state}: ${processor.lastError?.message ?? ''}`).join(', ') };
-          },
-        }] : []),
+        ...(this.customerView
+          ? [
+              {
+                name: 'customer view',
+                check: () => {
+                  const down = this.customerView!.status().processors.filter(
+                    (processor) => processor.state === 'restarting' || processor.state === 'stopped',
+                  );
+                  return {
+                    ok: down.length === 0,
+                    detail:
+                      down.length === 0
+                        ? 'running'
+                        : down.map((processor) => `${processor.name} ${processor.state}: ${processor.lastError?.message ?? ''}`).join(', '),
+                  };
+                },
+              },
+            ]
+          : []),
       ];
-      http.setHealthProbe(new HealthProbe({ brokers: kafka.brokers, origin: kafka.origin, admin }, { url: registry.url, origin: registry.origin, client: registryClient }));
-      this.logger.info(`crm-hub ready: ${hubUrlOf(this.settings.httpHost, this.httpPort)}/health, Kafka ${kafka.brokers.join(',')}, schema registry ${redactUrl(registry.url)}`);
+      http.setHealthProbe(
+        new HealthProbe(
+          { brokers: kafka.brokers, origin: kafka.origin, admin },
+          { url: registry.url, origin: registry.origin, client: registryClient },
+        ),
+      );
+      this.logger.info(
+        `crm-hub ready: ${hubUrlOf(this.settings.httpHost, this.httpPort)}/health, Kafka ${kafka.brokers.join(',')}, schema registry ${redactUrl(registry.url)}`,
+      );
     } catch (error) {
       http.setStartupError(error instanceof Error ? error.message : String(error));
       throw error;
@@ -213,7 +281,9 @@ export class Hub {
 
   /** Before the connector runtime runs: every configured push source is starting, any other name unknown. */
   private startingWebhookTarget(name: string): WebhookTarget | undefined {
-    const instance = this.connectors.config.connectors.find((candidate) => candidate.name === name && candidate.enabled) ?? this.connectors.invalid.get(name);
+    const instance =
+      this.connectors.config.connectors.find((candidate) => candidate.name === name && candidate.enabled) ??
+      this.connectors.invalid.get(name);
     const definition = instance ? this.connectors.catalog.find(instance.connector) : undefined;
     if (definition?.kind !== 'source' || definition.receivesWebhooks !== true) return undefined;
     return { state: 'not-ready', reason: `${name} is starting` };
@@ -235,7 +305,11 @@ export class Hub {
   private supervise(service: EmbeddedKafkaBroker | EmbeddedSchemaRegistry): void {
     const supervisor = new ServiceSupervisor(service, {
       policy: this.settings.serviceRestart,
-      log: { info: (message) => this.logger.info(message), warn: (message) => this.logger.warn(message), error: (message) => this.logger.error(message) },
+      log: {
+        info: (message) => this.logger.info(message),
+        warn: (message) => this.logger.warn(message),
+        error: (message) => this.logger.error(message),
+      },
       onGaveUp: (error) => this.giveUp(error),
     });
     this.embedded.push({ service, supervisor });
@@ -271,7 +345,9 @@ export class Hub {
       clearTimeout(timer);
       if (outcome === 'deadline') {
         const running = this.embedded.filter(({ service }) => service.running);
-        this.logger.warn(`shutdown deadline of ${deadlineMs} ms passed while stopping ${current}; abandoning the rest uncommitted${running.length > 0 ? ` and killing ${running.map(({ service }) => service.name).join(', ')}` : ''}`);
+        this.logger.warn(
+          `shutdown deadline of ${deadlineMs} ms passed while stopping ${current}; abandoning the rest uncommitted${running.length > 0 ? ` and killing ${running.map(({ service }) => service.name).join(', ')}` : ''}`,
+        );
         await Promise.all(running.map(({ service }) => service.kill()));
       }
     })();

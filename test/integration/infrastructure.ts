@@ -42,7 +42,12 @@ export async function startInfrastructure(): Promise<TestInfrastructure> {
   const kafka = await provideKafka({ brokersFromEnv: process.env.KAFKA_BROKERS, dataDir: path.join(workDir, 'kafka'), log });
   let registry: SchemaRegistryEndpoint;
   try {
-    registry = await provideSchemaRegistry({ urlFromEnv: process.env.SCHEMA_REGISTRY_URL, kafkaBrokers: kafka.brokers, workDir: path.join(workDir, 'registry'), log });
+    registry = await provideSchemaRegistry({
+      urlFromEnv: process.env.SCHEMA_REGISTRY_URL,
+      kafkaBrokers: kafka.brokers,
+      workDir: path.join(workDir, 'registry'),
+      log,
+    });
   } catch (error) {
     await kafka.stop();
     throw error;
@@ -51,11 +56,18 @@ export async function startInfrastructure(): Promise<TestInfrastructure> {
   if (registry instanceof EmbeddedSchemaRegistry) {
     infra.restartRegistry = async () => {
       await infra.registry.stop();
-      infra.registry = await EmbeddedSchemaRegistry.start({ kafkaBrokers: kafka.brokers, workDir: path.join(workDir, 'registry'), port: (registry as EmbeddedSchemaRegistry).port, log });
+      infra.registry = await EmbeddedSchemaRegistry.start({
+        kafkaBrokers: kafka.brokers,
+        workDir: path.join(workDir, 'registry'),
+        port: (registry as EmbeddedSchemaRegistry).port,
+        log,
+      });
       return infra.registry.url;
     };
   }
-  process.stderr.write(`integration infrastructure: Kafka ${kafka.brokers.join(',')} (${kafka.origin}), registry ${registry.url} (${registry.origin}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `integration infrastructure: Kafka ${kafka.brokers.join(',')} (${kafka.origin}), registry ${registry.url} (${registry.origin}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   current = infra;
   return infra;
 }

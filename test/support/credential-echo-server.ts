@@ -66,19 +66,42 @@ export class CredentialEchoServer {
 }
 
 function answer(form: EchoForm, quoted: Record<string, string>): { type: string; body: string } {
-  const each = (encode: (value: string) => string) => Object.fromEntries(Object.entries(quoted).map(([name, value]) => [name, encode(value)]));
+  const each = (encode: (value: string) => string) =>
+    Object.fromEntries(Object.entries(quoted).map(([name, value]) => [name, encode(value)]));
   switch (form) {
     case 'json':
       return { type: 'application/json', body: JSON.stringify({ error: 'invalid credentials', ...quoted }) };
     case 'text':
-      return { type: 'text/plain', body: `invalid credentials: ${Object.entries(quoted).map(([name, value]) => `${name} ${value}`).join('; ')}` };
+      return {
+        type: 'text/plain',
+        body: `invalid credentials: ${Object.entries(quoted)
+          .map(([name, value]) => `${name} ${value}`)
+          .join('; ')}`,
+      };
     case 'json-ascii':
-      return { type: 'application/json', body: JSON.stringify({ error: 'invalid credentials', ...quoted }).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) };
+      return {
+        type: 'application/json',
+        body: JSON.stringify({ error: 'invalid credentials', ...quoted }).replace(
+          /[\u007f-\uffff]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        ),
+      };
     case 'base64':
-      return { type: 'application/json', body: JSON.stringify({ error: 'invalid credentials', ...each((value) => Buffer.from(value).toString('base64')) }) };
+      return {
+        type: 'application/json',
+        body: JSON.stringify({ error: 'invalid credentials', ...each((value) => Buffer.from(value).toString('base64')) }),
+      };
     case 'base64url':
-      return { type: 'application/json', body: JSON.stringify({ error: 'invalid credentials', ...each((value) => Buffer.from(value).toString('base64url')) }) };
+      return {
+        type: 'application/json',
+        body: JSON.stringify({ error: 'invalid credentials', ...each((value) => Buffer.from(value).toString('base64url')) }),
+      };
     case 'url-encoded':
-      return { type: 'text/plain', body: `error=invalid+credentials&${Object.entries(quoted).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')}` };
+      return {
+        type: 'text/plain',
+        body: `error=invalid+credentials&${Object.entries(quoted)
+          .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+          .join('&')}`,
+      };
   }
 }

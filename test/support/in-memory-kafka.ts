@@ -1,4 +1,15 @@
-import type { BatchHandler, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, RecordHeaders, TopicScanner } from '../../src/platform/kafka/kafka-client.js';
+import type {
+  BatchHandler,
+  HubAdmin,
+  HubConsumer,
+  HubProducer,
+  IncomingRecord,
+  KafkaClient,
+  OffsetRange,
+  OutgoingRecord,
+  RecordHeaders,
+  TopicScanner,
+} from '../../src/platform/kafka/kafka-client.js';
 import { HubError } from '../../src/core/hub-error.js';
 
 /**
@@ -22,7 +33,10 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
 
   constructor(private readonly partitions = 1) {}
 
-  append(topic: string, record: { key: string | null; value: Buffer | null; headers?: RecordHeaders; partition?: number; timestamp?: number }): IncomingRecord {
+  append(
+    topic: string,
+    record: { key: string | null; value: Buffer | null; headers?: RecordHeaders; partition?: number; timestamp?: number },
+  ): IncomingRecord {
     const partitions = this.partitionsOf(topic);
     const partition = record.partition ?? 0;
     const log = partitions[partition]!;
@@ -48,7 +62,12 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
       send: async (topic: string, records: OutgoingRecord[]) => {
         if (this.refuse.has(topic)) throw new HubError('BROKER_REFUSED', `the broker refused records for ${topic}`, { retriable: true });
         const positions = records.map((record) => {
-          const appended = this.append(topic, { key: record.key === null ? null : record.key.toString(), value: record.value, headers: record.headers, partition: record.partition });
+          const appended = this.append(topic, {
+            key: record.key === null ? null : record.key.toString(),
+            value: record.value,
+            headers: record.headers,
+            partition: record.partition,
+          });
           return { topic, partition: appended.partition, offset: appended.offset };
         });
         await this.onSend?.(topic, records);
@@ -64,12 +83,14 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
   }
 
   async rangesSince(topics: string[], timestamp: number): Promise<OffsetRange[]> {
-    return topics.flatMap((topic) => this.partitionsOf(topic).map((log, partition) => ({
-      topic,
-      partition,
-      from: log.find((record) => Number(record.timestamp) >= timestamp)?.offset ?? String(log.length),
-      to: String(log.length),
-    })));
+    return topics.flatMap((topic) =>
+      this.partitionsOf(topic).map((log, partition) => ({
+        topic,
+        partition,
+        from: log.find((record) => Number(record.timestamp) >= timestamp)?.offset ?? String(log.length),
+        to: String(log.length),
+      })),
+    );
   }
 
   async scanRanges(ranges: OffsetRange[], visit: (records: IncomingRecord[]) => void): Promise<OffsetRange[]> {

@@ -38,13 +38,34 @@ export async function startPostgres(): Promise<PostgresServer> {
 
   let server: SupervisedProcess | undefined;
   try {
-    await run(...wrap(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'hub', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']), { cwd: dir });
+    await run(...wrap(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'hub', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']), {
+      cwd: dir,
+    });
     const port = await freePort();
     const [command, args] = wrap(path.join(bin, 'postgres'), [
-      '-D', dataDir, '-p', String(port), '-k', socketDir,
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      socketDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
     ]);
-    server = SupervisedProcess.start({ name: 'PostgreSQL', command, args, cwd: dir, logFile: path.join(dir, 'postgres.log'), stopGraceSeconds: 10 });
+    server = SupervisedProcess.start({
+      name: 'PostgreSQL',
+      command,
+      args,
+      cwd: dir,
+      logFile: path.join(dir, 'postgres.log'),
+      stopGraceSeconds: 10,
+    });
     const connectionString = `postgresql://hub@127.0.0.1:${port}/postgres`;
     await waitUntilAccepting(connectionString, server);
     const started = server;
@@ -53,7 +74,9 @@ export async function startPostgres(): Promise<PostgresServer> {
       origin: 'embedded',
       async stop() {
         // Fast shutdown: open sessions are ended instead of waited for (SIGTERM alone would wait).
-        await run(...wrap(path.join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '20']), { cwd: dir }).catch(() => undefined);
+        await run(...wrap(path.join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '20']), { cwd: dir }).catch(
+          () => undefined,
+        );
         await started.stop();
         await fs.rm(dir, { recursive: true, force: true });
       },
@@ -93,7 +116,10 @@ async function postgresBinDir(): Promise<string> {
   if (versions[0]) return path.join(root, versions[0], 'bin');
   const found = await run('sh', ['-c', 'command -v initdb']).catch(() => undefined);
   if (found?.stdout.trim()) return path.dirname(await fs.realpath(found.stdout.trim()));
-  throw new InfrastructureError('POSTGRES_NOT_INSTALLED', 'PostgreSQL binaries (initdb, postgres, pg_ctl) not found: install Debian\'s postgresql package (as .ci/run does) or set DATABASE_URL');
+  throw new InfrastructureError(
+    'POSTGRES_NOT_INSTALLED',
+    "PostgreSQL binaries (initdb, postgres, pg_ctl) not found: install Debian's postgresql package (as .ci/run does) or set DATABASE_URL",
+  );
 }
 
 async function unprivilegedUser(): Promise<{ uid: number; gid: number }> {
@@ -101,6 +127,10 @@ async function unprivilegedUser(): Promise<{ uid: number; gid: number }> {
     const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
     return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
   } catch (error) {
-    throw new InfrastructureError('POSTGRES_USER_MISSING', 'running as root, PostgreSQL needs the non-root user "postgres" (created by Debian\'s postgresql package)', { cause: error });
+    throw new InfrastructureError(
+      'POSTGRES_USER_MISSING',
+      'running as root, PostgreSQL needs the non-root user "postgres" (created by Debian\'s postgresql package)',
+      { cause: error },
+    );
   }
 }

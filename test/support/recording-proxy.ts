@@ -38,7 +38,9 @@ export class RecordingProxy {
   static async start(target: string, options: { onAnswer?: (request: Readonly<LoggedRequest>) => void } = {}): Promise<RecordingProxy> {
     const proxy = new RecordingProxy(new URL(target), options.onAnswer ?? (() => undefined));
     await new Promise<void>((resolve, reject) => {
-      proxy.server.once('error', (error) => reject(new HubError('PROXY_LISTEN_FAILED', 'the recording proxy cannot listen on 127.0.0.1', { cause: error })));
+      proxy.server.once('error', (error) =>
+        reject(new HubError('PROXY_LISTEN_FAILED', 'the recording proxy cannot listen on 127.0.0.1', { cause: error })),
+      );
       proxy.server.listen(0, '127.0.0.1', resolve);
     });
     return proxy;
@@ -61,14 +63,23 @@ export class RecordingProxy {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
     const idempotencyKey = req.headers['idempotency-key'];
-    const entry: LoggedRequest = { at: Date.now(), method: req.method ?? 'GET', path: req.url ?? '/', idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined, status: 0 };
-    const forwarded = http.request({ host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: withoutHopByHop(req.headers) }, (answer) => {
-      entry.status = answer.statusCode ?? 502;
-      this.log.push(entry);
-      this.onAnswer(entry);
-      res.writeHead(entry.status, withoutHopByHop(answer.headers));
-      answer.pipe(res);
-    });
+    const entry: LoggedRequest = {
+      at: Date.now(),
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+      status: 0,
+    };
+    const forwarded = http.request(
+      { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: withoutHopByHop(req.headers) },
+      (answer) => {
+        entry.status = answer.statusCode ?? 502;
+        this.log.push(entry);
+        this.onAnswer(entry);
+        res.writeHead(entry.status, withoutHopByHop(answer.headers));
+        answer.pipe(res);
+      },
+    );
     forwarded.on('error', () => {
       entry.status = 502;
       this.log.push(entry);

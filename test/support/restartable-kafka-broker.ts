@@ -38,7 +38,10 @@ export class RestartableKafkaBroker {
     const broker = await EmbeddedKafkaBroker.start({ dataDir: this.dataDir, port, log: this.log });
     if (broker.brokers[0] !== this.brokers[0]) {
       await broker.stop();
-      throw new HubError('TEST_BROKER_MOVED', `the test broker came back at ${broker.brokers[0]} instead of ${this.brokers[0]}: its port was taken while it was down`);
+      throw new HubError(
+        'TEST_BROKER_MOVED',
+        `the test broker came back at ${broker.brokers[0]} instead of ${this.brokers[0]}: its port was taken while it was down`,
+      );
     }
     this.current = broker;
   }

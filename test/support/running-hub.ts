@@ -35,18 +35,21 @@ export class RunningHub {
   static async start(options: RunningHubOptions): Promise<RunningHub> {
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-process-'));
     const port = await freePort();
-    const cli = startCli(['run'], cleanEnv({
-      KAFKA_BROKERS: options.brokers.join(','),
-      SCHEMA_REGISTRY_URL: options.registryUrl,
-      CRM_HUB_PORT: String(port),
-      CRM_HUB_HOST: '127.0.0.1',
-      CRM_HUB_CONFIG: options.configFile,
-      CRM_HUB_FLOWS_DIR: options.flowsDir,
-      CRM_HUB_DATA_DIR: dataDir,
-      // Warnings and errors are what a failure report needs; info lines would only cost the hub CPU.
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    }));
+    const cli = startCli(
+      ['run'],
+      cleanEnv({
+        KAFKA_BROKERS: options.brokers.join(','),
+        SCHEMA_REGISTRY_URL: options.registryUrl,
+        CRM_HUB_PORT: String(port),
+        CRM_HUB_HOST: '127.0.0.1',
+        CRM_HUB_CONFIG: options.configFile,
+        CRM_HUB_FLOWS_DIR: options.flowsDir,
+        CRM_HUB_DATA_DIR: dataDir,
+        // Warnings and errors are what a failure report needs; info lines would only cost the hub CPU.
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      }),
+    );
     return new RunningHub(options.label, `http://127.0.0.1:${port}`, dataDir, cli);
   }
 
@@ -61,17 +64,27 @@ export class RunningHub {
 
   /** Waits until /health answers 200, which the hub does only once every part of it has started. */
   async ready(timeoutMs: number): Promise<void> {
-    await waitOrFail(async () => {
-      if (!this.alive) throw new Error(`${this.label} exited while starting: ${this.cli.stderr().slice(-3000)}`);
-      const health = await axios.get(`${this.url}/health`, { timeout: 5000, validateStatus: () => true }).catch(() => undefined);
-      return health?.status === 200;
-    }, timeoutMs, () => `${this.label} healthy (it said: ${this.cli.stderr().slice(-2000)})`, 250);
+    await waitOrFail(
+      async () => {
+        if (!this.alive) throw new Error(`${this.label} exited while starting: ${this.cli.stderr().slice(-3000)}`);
+        const health = await axios.get(`${this.url}/health`, { timeout: 5000, validateStatus: () => true }).catch(() => undefined);
+        return health?.status === 200;
+      },
+      timeoutMs,
+      () => `${this.label} healthy (it said: ${this.cli.stderr().slice(-2000)})`,
+      250,
+    );
   }
 
   /** GET on the admin API with the bootstrap admin token the hub keeps in its data directory. */
   async get<T>(apiPath: string, params?: Record<string, string>): Promise<{ status: number; data: T }> {
     const token = fs.readFileSync(path.join(this.dataDir, 'admin-token'), 'utf8').trim();
-    const response = await axios.get<T>(`${this.url}${apiPath}`, { params, headers: { Authorization: `Bearer ${token}` }, timeout: 15_000, validateStatus: () => true });
+    const response = await axios.get<T>(`${this.url}${apiPath}`, {
+      params,
+      headers: { Authorization: `Bearer ${token}` },
+      timeout: 15_000,
+      validateStatus: () => true,
+    });
     return { status: response.status, data: response.data };
   }
 
@@ -85,7 +98,10 @@ export class RunningHub {
   async dispose(graceMs = 15_000): Promise<void> {
     if (this.alive) {
       this.cli.child.kill('SIGTERM');
-      const stopped = await Promise.race([this.cli.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
+      const stopped = await Promise.race([
+        this.cli.exited.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
+      ]);
       if (!stopped) await this.kill();
     }
     fs.rmSync(this.dataDir, { recursive: true, force: true });

@@ -15,7 +15,9 @@ import { ConnectorCatalog } from '../../src/connect/sdk/connector-catalog.js';
 import { infrastructure, uniqueName } from '../integration/infrastructure.js';
 
 /** A fully spelled-out instance config, with quick retries so that tests wait little. */
-export function instanceConfig(partial: Partial<ConnectorInstanceConfig> & Pick<ConnectorInstanceConfig, 'connector' | 'config'>): ConnectorInstanceConfig {
+export function instanceConfig(
+  partial: Partial<ConnectorInstanceConfig> & Pick<ConnectorInstanceConfig, 'connector' | 'config'>,
+): ConnectorInstanceConfig {
   const name = partial.name ?? uniqueName('it');
   return {
     enabled: true,
@@ -51,13 +53,24 @@ export async function startRuntime(instances: ConnectorInstanceConfig[]): Promis
   const runtime = await ConnectorRuntime.start(
     { file: 'test', connectors: instances },
     // Every folder under connectors/, found as the hub finds them.
-    { client, serde, schemas, connectors: await (catalog ??= ConnectorCatalog.discover()), logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) },
+    {
+      client,
+      serde,
+      schemas,
+      connectors: await (catalog ??= ConnectorCatalog.discover()),
+      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }),
+    },
   );
   return { runtime, client, serde, schemas, stop: () => runtime.stop() };
 }
 
 /** Reads a topic from the start until `done` holds for what was read (or fails after the timeout). */
-export async function readUntil(client: KafkaClient, topic: string, done: (records: IncomingRecord[]) => boolean, timeoutMs = 30_000): Promise<IncomingRecord[]> {
+export async function readUntil(
+  client: KafkaClient,
+  topic: string,
+  done: (records: IncomingRecord[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<IncomingRecord[]> {
   const consumer = await client.consumer({ groupId: uniqueName('reader'), topics: [topic], fromBeginning: true });
   const seen: IncomingRecord[] = [];
   try {

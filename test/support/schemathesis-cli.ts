@@ -22,7 +22,9 @@ export async function schemathesisCommand(): Promise<string> {
   if (fs.existsSync(installed)) return st;
   fs.rmSync(venv, { recursive: true, force: true });
   await run(process.env.PYTHON ?? 'python3', ['-m', 'venv', venv]);
-  await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`], { maxBuffer: 16 * 1024 * 1024 });
+  await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   fs.writeFileSync(installed, `schemathesis==${SCHEMATHESIS_VERSION}\n`);
   return st;
 }
@@ -38,7 +40,11 @@ export function runSchemathesis(st: string, configFile: string, args: string[]):
   // replays them first next time: a directory of its own per run keeps runs alike and the project clean.
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-schemathesis-run-'));
   return new Promise<SchemathesisRun>((resolve, reject) => {
-    const child = spawn(st, ['--config-file', configFile, 'run', ...args], { cwd: workDir, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(st, ['--config-file', configFile, 'run', ...args], {
+      cwd: workDir,
+      env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -13,9 +13,18 @@ export interface TopicKeyTally {
  * Counts the keys of everything written to `topic` from its beginning, live, with a group of its
  * own; `inspect` sees each record first (e.g. to decode and check its value).
  */
-export async function tallyTopic(client: KafkaClient, topic: string, inspect?: (record: IncomingRecord) => void | Promise<void>): Promise<TopicKeyTally> {
+export async function tallyTopic(
+  client: KafkaClient,
+  topic: string,
+  inspect?: (record: IncomingRecord) => void | Promise<void>,
+): Promise<TopicKeyTally> {
   const tally = new KeyTally();
-  const consumer = await client.consumer({ groupId: uniqueName('tally'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: 4 });
+  const consumer = await client.consumer({
+    groupId: uniqueName('tally'),
+    topics: [topic],
+    fromBeginning: true,
+    partitionsConsumedConcurrently: 4,
+  });
   const reader: { tally: KeyTally; failure: unknown; stop(): Promise<void> } = { tally, failure: undefined, stop: () => consumer.stop() };
   consumer.crashed.catch((error: unknown) => (reader.failure = error));
   await consumer.run(async (batch) => {

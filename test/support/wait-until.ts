@@ -12,7 +12,12 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
 }
 
 /** As waitUntil, failing at the deadline with `what()`, read then, so that it can tell how far things got. */
-export async function waitOrFail(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string, intervalMs = 100): Promise<void> {
+export async function waitOrFail(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: () => string,
+  intervalMs = 100,
+): Promise<void> {
   if (!(await waitUntil(condition, timeoutMs, intervalMs))) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
 }
 
@@ -23,7 +28,11 @@ export type ProgressOutcome = 'done' | 'stalled' | 'timed out';
  * gives up after `stallMs` without progress, or after `capMs` in all. On a busy machine a slow but
  * steady run is then told apart from one that stopped for good, without one long fixed timeout.
  */
-export async function waitWhileProgressing(done: () => boolean | Promise<boolean>, progress: () => number, options: { stallMs: number; capMs: number; intervalMs?: number }): Promise<ProgressOutcome> {
+export async function waitWhileProgressing(
+  done: () => boolean | Promise<boolean>,
+  progress: () => number,
+  options: { stallMs: number; capMs: number; intervalMs?: number },
+): Promise<ProgressOutcome> {
   const deadline = Date.now() + options.capMs;
   let last = progress();
   let movedAt = Date.now();

@@ -46,8 +46,28 @@ export interface WebhookFuzzInput {
 
 // Strings that broke parsers, loggers, templates and databases before.
 const NASTY_STRINGS = [
-  '\ud800', '\udfff', '\u0000', '\u202eevil', 'e\u0301', '\ufeff', '\u2028\u2029', '𝕳𝖊𝖑𝖑𝖔', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗̻̳', "'; DROP TABLE customers; --",
-  '<script>alert(1)</script>', '{{7*7}}', '${CRM_HUB_PORT}', '$(id)', '../../../etc/passwd', '%00', '\\', '"', '粤B·12345', '张伟\u0000王芳', ' ', '',
+  '\ud800',
+  '\udfff',
+  '\u0000',
+  '\u202eevil',
+  'e\u0301',
+  '\ufeff',
+  '\u2028\u2029',
+  '𝕳𝖊𝖑𝖑𝖔',
+  'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗̻̳',
+  "'; DROP TABLE customers; --",
+  '<script>alert(1)</script>',
+  '{{7*7}}',
+  '${CRM_HUB_PORT}',
+  '$(id)',
+  '../../../etc/passwd',
+  '%00',
+  '\\',
+  '"',
+  '粤B·12345',
+  '张伟\u0000王芳',
+  ' ',
+  '',
 ];
 
 const ANY_JSON = fc.jsonValue({ maxDepth: 3 });
@@ -68,11 +88,18 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     depth: fc.oneof(fc.integer({ min: 2, max: 200 }), fc.integer({ min: 5_000, max: 60_000 })),
     shape: fc.constantFrom('array' as const, 'object' as const),
   }),
-  fc.record({ kind: fc.constant('unicode' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string({ unit: 'binary', maxLength: 40 })) }),
+  fc.record({
+    kind: fc.constant('unicode' as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string({ unit: 'binary', maxLength: 40 })),
+  }),
   fc.record({
     kind: fc.constant('add-field' as const),
     at: fc.nat(),
-    name: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '')),
+    name: fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''),
+    ),
     value: ANY_JSON,
   }),
 );
@@ -80,11 +107,30 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 const corruption: fc.Arbitrary<Corruption> = fc.oneof(
   { weight: 14, arbitrary: fc.constant({ kind: 'none' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), fraction: fc.double({ min: 0, max: 0.999, noNaN: true }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('insert-bytes' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('random-bytes' as const), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 300 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('insert-bytes' as const),
+      fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+      bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('random-bytes' as const),
+      bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 300 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'utf16' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'bom' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('not-an-object' as const), value: fc.oneof(fc.constantFrom<unknown>(null, [], 0, '', 'text', true), fc.array(ANY_JSON, { maxLength: 3 })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('not-an-object' as const),
+      value: fc.oneof(fc.constantFrom<unknown>(null, [], 0, '', 'text', true), fc.array(ANY_JSON, { maxLength: 3 })),
+    }),
+  },
 );
 
 /** The plans, most of them signed and with JSON content types, so that the body checks are reached. */
@@ -93,10 +139,30 @@ export const webhookFuzzPlan: fc.Arbitrary<WebhookFuzzPlan> = fc.record({
   corruption,
   contentType: fc.oneof(
     { weight: 12, arbitrary: fc.constant('application/json') },
-    { weight: 4, arbitrary: fc.constantFrom<string | undefined>(undefined, 'application/json; charset=utf-8', 'text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/json; charset=utf-16', 'image/png') },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom<string | undefined>(
+        undefined,
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/xml',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/octet-stream',
+        'application/json; charset=utf-16',
+        'image/png',
+      ),
+    },
   ),
-  contentEncoding: fc.oneof({ weight: 30, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'x-unknown') }),
-  signature: fc.oneof({ weight: 18, arbitrary: fc.constant('valid' as const) }, { weight: 1, arbitrary: fc.constant('missing' as const) }, { weight: 1, arbitrary: fc.constant('wrong' as const) }),
+  contentEncoding: fc.oneof(
+    { weight: 30, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'x-unknown') },
+  ),
+  signature: fc.oneof(
+    { weight: 18, arbitrary: fc.constant('valid' as const) },
+    { weight: 1, arbitrary: fc.constant('missing' as const) },
+    { weight: 1, arbitrary: fc.constant('wrong' as const) },
+  ),
 });
 
 type PathStep = string | number;
@@ -105,7 +171,8 @@ type PathStep = string | number;
 function pathsOf(value: unknown, base: PathStep[] = [], found: PathStep[][] = []): PathStep[][] {
   found.push(base);
   if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...base, index], found));
-  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) pathsOf(item, [...base, key], found);
+  else if (typeof value === 'object' && value !== null)
+    for (const [key, item] of Object.entries(value)) pathsOf(item, [...base, key], found);
   return found;
 }
 
@@ -120,7 +187,11 @@ function parentOf(root: unknown, path: PathStep[]): Record<PathStep, unknown> | 
  * new text, only removed or retyped: the test tracks events by that id, and a lone surrogate in it
  * would not survive the trip to Kafka unchanged.
  */
-export function webhookFuzzInput(plan: WebhookFuzzPlan, base: Record<string, unknown>, stringsKept: readonly string[] = []): WebhookFuzzInput {
+export function webhookFuzzInput(
+  plan: WebhookFuzzPlan,
+  base: Record<string, unknown>,
+  stringsKept: readonly string[] = [],
+): WebhookFuzzInput {
   const value: { root: unknown } = { root: structuredClone(base) };
   const notes: string[] = [];
   const nests: string[] = [];
@@ -150,7 +221,9 @@ export function webhookFuzzInput(plan: WebhookFuzzPlan, base: Record<string, unk
       case 'deep-nesting': {
         const placeholder = `__deep_nesting_${nests.length}__`;
         const depth = mutation.depth;
-        nests.push(mutation.shape === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}null${'}'.repeat(depth)}`);
+        nests.push(
+          mutation.shape === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}null${'}'.repeat(depth)}`,
+        );
         set(kept ? 42 : placeholder);
         break;
       }
@@ -164,7 +237,9 @@ export function webhookFuzzInput(plan: WebhookFuzzPlan, base: Record<string, unk
         break;
       }
     }
-    notes.push(`${mutation.kind}${mutation.kind === 'huge-string' ? `(${mutation.length})` : mutation.kind === 'deep-nesting' ? `(${mutation.depth})` : ''} ${name}`);
+    notes.push(
+      `${mutation.kind}${mutation.kind === 'huge-string' ? `(${mutation.length})` : mutation.kind === 'deep-nesting' ? `(${mutation.depth})` : ''} ${name}`,
+    );
   }
   let text = JSON.stringify(value.root);
   nests.forEach((nest, index) => (text = text.replace(`"__deep_nesting_${index}__"`, nest)));

@@ -29,7 +29,12 @@ export function hostAllowed(host: string, allowed: string[]): boolean {
  * and every name checked at connect time to resolve to a public address (unless the instance
  * allows private networks; IP literals on the allow-list are taken as meant).
  */
-export function createConnectorHttpClient(options: { baseURL?: string; timeoutMs?: number; allowedHosts?: string[]; allowPrivateNetworks?: boolean }): AxiosInstance {
+export function createConnectorHttpClient(options: {
+  baseURL?: string;
+  timeoutMs?: number;
+  allowedHosts?: string[];
+  allowPrivateNetworks?: boolean;
+}): AxiosInstance {
   const allowed = options.allowedHosts;
   const client = axios.create({
     baseURL: options.baseURL,

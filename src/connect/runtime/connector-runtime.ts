@@ -82,11 +82,17 @@ export class ConnectorRuntime {
   }
 
   /** `invalid`: instances whose config failed validation; shown as failed with their issues, never started. */
-  static async start(config: HubConfig, deps: ConnectorRuntimeDeps, invalid: ReadonlyMap<string, { connector: string; problems: string[] }> = new Map()): Promise<ConnectorRuntime> {
+  static async start(
+    config: HubConfig,
+    deps: ConnectorRuntimeDeps,
+    invalid: ReadonlyMap<string, { connector: string; problems: string[] }> = new Map(),
+  ): Promise<ConnectorRuntime> {
     // Webhooks and the stores send many small records at once: merged, they cost a request each batch rather than each record.
     const producer = new CoalescingProducer(await deps.client.producer());
     const positions = await CompactedTopicStore.open<SourcePosition>(deps.client, producer, SOURCE_POSITIONS_TOPIC);
-    const webhookEvents = await CompactedTopicStore.open<WebhookEventMark>(deps.client, producer, WEBHOOK_EVENTS_TOPIC, { retentionMs: WEBHOOK_IDEMPOTENCY_MS });
+    const webhookEvents = await CompactedTopicStore.open<WebhookEventMark>(deps.client, producer, WEBHOOK_EVENTS_TOPIC, {
+      retentionMs: WEBHOOK_IDEMPOTENCY_MS,
+    });
     const runtime = new ConnectorRuntime(deps, producer, positions, webhookEvents);
     for (const [name, { connector, problems }] of invalid) {
       const status = new InstanceStatus(name, connector, deps.connectors.find?.(connector)?.kind ?? 'source');
@@ -136,7 +142,11 @@ export class ConnectorRuntime {
    */
   async restart(name: string): Promise<InstanceStatusReport> {
     const hosted = this.hosted(name);
-    if (hosted.invalid !== undefined) throw new ConfigError('INSTANCE_NOT_RESTARTABLE', `connector instance ${name} cannot be restarted: its config is invalid (${hosted.invalid}); fix the hub config and restart the hub`);
+    if (hosted.invalid !== undefined)
+      throw new ConfigError(
+        'INSTANCE_NOT_RESTARTABLE',
+        `connector instance ${name} cannot be restarted: its config is invalid (${hosted.invalid}); fix the hub config and restart the hub`,
+      );
     const running = this.restarts.get(name);
     if (running) return running;
     const restart = (async () => {
@@ -167,7 +177,8 @@ export class ConnectorRuntime {
     const hosted = this.hosted(name);
     const { state, lastError } = hosted.status;
     const hostsWork = hosted.polling !== undefined || hosted.webhook !== undefined || hosted.sink !== undefined;
-    if (this.restarts.has(name) || state === 'starting') throw new HubError('INSTANCE_NOT_RUNNING', `connector instance ${name} cannot be ${becoming} while it is restarting`);
+    if (this.restarts.has(name) || state === 'starting')
+      throw new HubError('INSTANCE_NOT_RUNNING', `connector instance ${name} cannot be ${becoming} while it is restarting`);
     if (!hostsWork || state === 'stopped') {
       const reason = state === 'failed' && lastError ? `it failed: ${lastError.message}` : `it is ${state}`;
       throw new HubError('INSTANCE_NOT_RUNNING', `connector instance ${name} cannot be ${becoming}: ${reason}; restart it instead`);
@@ -176,7 +187,10 @@ export class ConnectorRuntime {
   }
 
   /** `previous`: the status of the instance this one restarts, whose counters, last error and pause carry over. */
-  private async startInstance(config: ConnectorInstanceConfig, restarting: { previous: InstanceStatus; paused: boolean } | undefined = undefined): Promise<void> {
+  private async startInstance(
+    config: ConnectorInstanceConfig,
+    restarting: { previous: InstanceStatus; paused: boolean } | undefined = undefined,
+  ): Promise<void> {
     const { connectors, logger } = this.deps;
     let definition: ConnectorDefinition | undefined;
     try {
@@ -198,14 +212,24 @@ export class ConnectorRuntime {
         instance: config.name,
         allowedHosts: config.allowedHosts,
         logger: logger.child({ connector: config.connector, instance: config.name }),
-        http: (options = {}) => createConnectorHttpClient({ ...options, allowedHosts: options.allowedHosts ?? config.allowedHosts, allowPrivateNetworks: config.allowPrivateNetworks }),
+        http: (options = {}) =>
+          createConnectorHttpClient({
+            ...options,
+            allowedHosts: options.allowedHosts ?? config.allowedHosts,
+            allowPrivateNetworks: config.allowPrivateNetworks,
+          }),
       };
       // A sink may start before anything was written to its topics: subscribing needs them to exist.
       const inputs = definition.kind === 'sink' ? [...(config.topics ?? definition.consumes), connectorInputTopic(config.name)] : [];
-      const jsonInputs = inputs.filter((topic) => this.deps.schemas.topics().some((info) => info.topic === topic && info.format === 'json'));
+      const jsonInputs = inputs.filter((topic) =>
+        this.deps.schemas.topics().some((info) => info.topic === topic && info.format === 'json'),
+      );
       if (jsonInputs.length > 0) {
         // Sinks decode Avro; a JSON topic reaches a sink through a flow that writes it to an Avro topic (or to { connector: }).
-        throw new ConfigError('TOPIC_FORMAT_UNSUPPORTED', `sink ${config.name} reads ${jsonInputs.join(', ')}, declared "format": "json" in topics.json; sinks read Avro topics: route it through a flow to an Avro topic or to { connector: ${config.name} }`);
+        throw new ConfigError(
+          'TOPIC_FORMAT_UNSUPPORTED',
+          `sink ${config.name} reads ${jsonInputs.join(', ')}, declared "format": "json" in topics.json; sinks read Avro topics: route it through a flow to an Avro topic or to { connector: ${config.name} }`,
+        );
       }
       const admin = await this.deps.client.admin();
       await admin.ensureTopics([config.deadLetterTopic, ...inputs].map((topic) => ({ topic }))).finally(() => admin.disconnect());
@@ -214,14 +238,27 @@ export class ConnectorRuntime {
         const connector = await definition.create(config.config, context);
         hosted.close = connector.close?.bind(connector);
         if (connector.webhook && definition.receivesWebhooks !== true) {
-          logger.warn(`connector ${definition.name} creates a webhook without declaring receivesWebhooks: true in its definition: crm-hub validate cannot ask its instances for a webhook secret, and while ${config.name} restarts its webhook answers 404`);
+          logger.warn(
+            `connector ${definition.name} creates a webhook without declaring receivesWebhooks: true in its definition: crm-hub validate cannot ask its instances for a webhook secret, and while ${config.name} restarts its webhook answers 404`,
+          );
         }
         this.startSource(hosted, connector, deadLetters, paused);
       } else {
         const connector = await definition.create(config.config, context);
         hosted.close = connector.close?.bind(connector);
         const replies = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters);
-        hosted.sink = new SinkRunner(config, inputs, connector, this.deps.client, this.deps.serde, deadLetters, status, context.logger, replies, this.deps.metrics?.component('connector', config.name));
+        hosted.sink = new SinkRunner(
+          config,
+          inputs,
+          connector,
+          this.deps.client,
+          this.deps.serde,
+          deadLetters,
+          status,
+          context.logger,
+          replies,
+          this.deps.metrics?.component('connector', config.name),
+        );
         hosted.consumer = { groupId: hosted.sink.groupId, topics: inputs };
         await hosted.sink.start();
         // A consumer cannot be paused before it runs; right after is before its first fetch returns.
@@ -240,23 +277,42 @@ export class ConnectorRuntime {
     const metrics = this.deps.metrics?.component('connector', config.name);
     const publisher = new SourceRecordPublisher(this.producer, this.deps.serde, this.deps.schemas, config.connector, deadLetters, metrics);
     const logger = this.deps.logger.child({ instance: config.name });
-    if (!connector.poll && !connector.webhook) throw new ConfigError('SOURCE_HAS_NO_INPUT', `${config.connector} offers neither polling nor a webhook`);
+    if (!connector.poll && !connector.webhook)
+      throw new ConfigError('SOURCE_HAS_NO_INPUT', `${config.connector} offers neither polling nor a webhook`);
     // The rule `crm-hub validate` applies, checked again for configs that reach the runtime another way; before anything polls.
     if (connector.webhook && config.webhook.secret === undefined && config.webhook.insecure !== true) {
-      throw new ConfigError('WEBHOOK_SECRET_MISSING', `connectors.${config.name}.webhook.secret is required: ${config.connector} receives webhooks; set a secret, or webhook.insecure: true to accept unsigned requests`);
+      throw new ConfigError(
+        'WEBHOOK_SECRET_MISSING',
+        `connectors.${config.name}.webhook.secret is required: ${config.connector} receives webhooks; set a secret, or webhook.insecure: true to accept unsigned requests`,
+      );
     }
     if (connector.poll && config.schedule) {
-      hosted.polling = new PollingSource(config, { ...connector, poll: connector.poll.bind(connector) }, publisher, this.positions, status, logger, metrics);
+      hosted.polling = new PollingSource(
+        config,
+        { ...connector, poll: connector.poll.bind(connector) },
+        publisher,
+        this.positions,
+        status,
+        logger,
+        metrics,
+      );
       // Paused before it starts, so that not even the first poll runs.
       if (paused) hosted.polling.pause();
       hosted.polling.start();
     }
     if (connector.webhook) {
-      if (config.webhook.secret === undefined) logger.warn(`webhook ${config.name}: accepts UNSIGNED requests (webhook.insecure: true): anyone who can reach POST /webhooks/${config.name} can write records; set webhook.secret`);
+      if (config.webhook.secret === undefined)
+        logger.warn(
+          `webhook ${config.name}: accepts UNSIGNED requests (webhook.insecure: true): anyone who can reach POST /webhooks/${config.name} can write records; set webhook.secret`,
+        );
       hosted.webhook = new WebhookEndpoint(config, connector.webhook, publisher, this.webhookEvents, status, logger, metrics);
       hosted.webhook.paused = paused;
     }
-    if (!hosted.polling && !hosted.webhook) throw new ConfigError('SCHEDULE_MISSING', `connectors.${config.name}.schedule: ${config.connector} only polls, so it needs a schedule`);
+    if (!hosted.polling && !hosted.webhook)
+      throw new ConfigError(
+        'SCHEDULE_MISSING',
+        `connectors.${config.name}.schedule: ${config.connector} only polls, so it needs a schedule`,
+      );
   }
 
   private async stopInstance(hosted: HostedInstance): Promise<void> {

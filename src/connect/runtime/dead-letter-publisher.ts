@@ -75,6 +75,15 @@ export class DeadLetterPublisher {
 
   /** A consumed record that failed, with its origin taken from the record itself. */
   static fromRecord(record: IncomingRecord, error: unknown, attempts: number): DeadLetter {
-    return { key: record.key, value: record.value, headers: record.headers, error, attempts, originalTopic: record.topic, originalPartition: record.partition, originalOffset: record.offset };
+    return {
+      key: record.key,
+      value: record.value,
+      headers: record.headers,
+      error,
+      attempts,
+      originalTopic: record.topic,
+      originalPartition: record.partition,
+      originalOffset: record.offset,
+    };
   }
 }

@@ -6,11 +6,7 @@ import { HubError } from '../../core/hub-error.js';
  * `retryAfterMs` when the system said so.
  */
 export class DeliveryError extends HubError {
-  constructor(
-    code: string,
-    message: string,
-    options: { retriable: boolean; retryAfterMs?: number; status?: number; cause?: unknown },
-  ) {
+  constructor(code: string, message: string, options: { retriable: boolean; retryAfterMs?: number; status?: number; cause?: unknown }) {
     super(code, message, { retriable: options.retriable, cause: options.cause });
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;

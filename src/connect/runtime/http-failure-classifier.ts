@@ -4,7 +4,18 @@ import { withoutSecrets } from '../../platform/observability/secret-scrubbing.js
 import { DeliveryError } from './delivery-error.js';
 import { parseRetryAfter } from './retry-policy.js';
 
-const RETRIABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const RETRIABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 /**
  * What an HTTP failure means for delivery: timeouts, resets, 408, 429 and 5xx may pass, so they
@@ -14,12 +25,19 @@ const RETRIABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOU
 export function deliveryErrorFromHttp(error: unknown, what: string): HubError {
   if (error instanceof HubError) return error;
   if (!isAxiosError(error)) {
-    return new DeliveryError('DELIVERY_FAILED', withoutSecrets(`${what}: ${error instanceof Error ? error.message : String(error)}`), { retriable: false, cause: error });
+    return new DeliveryError('DELIVERY_FAILED', withoutSecrets(`${what}: ${error instanceof Error ? error.message : String(error)}`), {
+      retriable: false,
+      cause: error,
+    });
   }
   const response = error.response;
   if (!response) {
     const code = error.code ?? 'NETWORK_ERROR';
-    return new DeliveryError(code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'HTTP_TIMEOUT' : 'HTTP_UNREACHABLE', withoutSecrets(`${what}: ${error.message}`), { retriable: RETRIABLE_NETWORK_CODES.has(code) || code === 'ERR_NETWORK', cause: error });
+    return new DeliveryError(
+      code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'HTTP_TIMEOUT' : 'HTTP_UNREACHABLE',
+      withoutSecrets(`${what}: ${error.message}`),
+      { retriable: RETRIABLE_NETWORK_CODES.has(code) || code === 'ERR_NETWORK', cause: error },
+    );
   }
   const status = response.status;
   const retriable = status === 408 || status === 429 || status >= 500;

@@ -33,6 +33,13 @@ export class InstanceStatus {
   }
 
   report(): InstanceStatusReport {
-    return { name: this.name, connector: this.connector, kind: this.kind, state: this.state, lastError: this.lastError, counters: { ...this.counters } };
+    return {
+      name: this.name,
+      connector: this.connector,
+      kind: this.kind,
+      state: this.state,
+      lastError: this.lastError,
+      counters: { ...this.counters },
+    };
   }
 }

@@ -6,10 +6,29 @@ import { DeliveryError } from './delivery-error.js';
 // machine, private networks, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT,
 // and addresses that are not unicast.
 const NON_PUBLIC = new net.BlockList();
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) {
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
   NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
 }
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
 
 /** Whether an IP address is loopback, private, link-local or otherwise not on the public internet (IPv4-mapped IPv6 included). */
 export function isNonPublicAddress(address: string): boolean {
@@ -22,7 +41,11 @@ export function isNonPublicAddress(address: string): boolean {
 
 export class AddressNotAllowedError extends DeliveryError {
   constructor(host: string, address: string) {
-    super('ADDRESS_NOT_ALLOWED', `host ${host} resolves to ${address}, a loopback, private or link-local address; set allowPrivateNetworks: true on the instance if it really is a back-office system on the internal network`, { retriable: false });
+    super(
+      'ADDRESS_NOT_ALLOWED',
+      `host ${host} resolves to ${address}, a loopback, private or link-local address; set allowPrivateNetworks: true on the instance if it really is a back-office system on the internal network`,
+      { retriable: false },
+    );
   }
 }
 
@@ -38,7 +61,8 @@ export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, c
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, options.all ? [] : '');
     const refused = addresses.find((entry) => isNonPublicAddress(entry.address));
-    if (refused) return callback(new AddressNotAllowedError(hostname, refused.address) as unknown as NodeJS.ErrnoException, options.all ? [] : '');
+    if (refused)
+      return callback(new AddressNotAllowedError(hostname, refused.address) as unknown as NodeJS.ErrnoException, options.all ? [] : '');
     if (options.all) return callback(null, addresses);
     const first = addresses[0]!;
     return callback(null, first.address, first.family);

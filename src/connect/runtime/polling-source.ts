@@ -34,7 +34,8 @@ export class PollingSource {
 
   start(): void {
     const schedule = this.instance.schedule;
-    if (!schedule) throw new ConfigError('SCHEDULE_MISSING', `connectors.${this.instance.name}.schedule: a polling source needs a cron schedule`);
+    if (!schedule)
+      throw new ConfigError('SCHEDULE_MISSING', `connectors.${this.instance.name}.schedule: a polling source needs a cron schedule`);
     this.task = cron.schedule(schedule, () => this.pollNow(), { name: `source:${this.instance.name}`, noOverlap: true });
     void this.pollNow();
   }
@@ -69,8 +70,18 @@ export class PollingSource {
         if (this.paused || signal.aborted) return;
         const settled = this.metrics.startBatch();
         const position = this.positions.get(this.instance.name);
-        const result = await retrying(policy, signal, () => this.connector.poll(position, signal), (error, attempt, delay) => this.logRetry('poll', error, attempt, delay));
-        const outcome = await retrying(policy, signal, () => this.publisher.publish(result.records), (error, attempt, delay) => this.logRetry('publish', error, attempt, delay));
+        const result = await retrying(
+          policy,
+          signal,
+          () => this.connector.poll(position, signal),
+          (error, attempt, delay) => this.logRetry('poll', error, attempt, delay),
+        );
+        const outcome = await retrying(
+          policy,
+          signal,
+          () => this.publisher.publish(result.records),
+          (error, attempt, delay) => this.logRetry('publish', error, attempt, delay),
+        );
         await retrying(policy, signal, () => this.positions.put(this.instance.name, result.position));
         this.status.counters.recordsIn += result.records.length;
         this.status.counters.recordsOut += outcome.produced;
@@ -87,13 +98,17 @@ export class PollingSource {
       if (error instanceof StoppingError) return;
       this.status.recordError(error, { fail: true });
       this.metrics.error(error);
-      this.logger.error(`source ${this.instance.name}: poll failed, next try on schedule: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `source ${this.instance.name}: poll failed, next try on schedule: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
   private logRetry(what: string, error: unknown, attempt: number, delayMs: number): void {
     this.status.recordError(error);
     this.metrics.error(error);
-    this.logger.warn(`source ${this.instance.name}: ${what} attempt ${attempt} failed, retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`);
+    this.logger.warn(
+      `source ${this.instance.name}: ${what} attempt ${attempt} failed, retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -52,7 +52,12 @@ export function derivedTracingHeaders(cause: RecordHeaders, stage: string): Reco
  * gives — the same headers in the same order — built in one object rather than four, since a flow
  * builds them for every record it writes.
  */
-export function derivedRecordHeaders(value: Record<string, unknown>, cause: RecordHeaders, stage: string, sourceSystem: string): RecordHeaders {
+export function derivedRecordHeaders(
+  value: Record<string, unknown>,
+  cause: RecordHeaders,
+  stage: string,
+  sourceSystem: string,
+): RecordHeaders {
   const headers: RecordHeaders = { ...cause };
   headers[HEADER.traceparent] = childTraceparent(cause[HEADER.traceparent]);
   headers[HEADER.stage] = stage;

@@ -13,7 +13,12 @@ export class StoppingError extends HubError {
  * Runs `work` until it succeeds, a non-retriable error comes, or the policy's attempts are used up;
  * then rethrows the last error. `onRetry` sees each failure that will be retried.
  */
-export async function retrying<T>(policy: RetryPolicy, signal: AbortSignal, work: (attempt: number) => Promise<T>, onRetry?: (error: unknown, attempt: number, delayMs: number) => void): Promise<T> {
+export async function retrying<T>(
+  policy: RetryPolicy,
+  signal: AbortSignal,
+  work: (attempt: number) => Promise<T>,
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) throw new StoppingError();
     try {

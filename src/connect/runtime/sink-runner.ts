@@ -60,7 +60,12 @@ export class SinkRunner {
   }
 
   async start(): Promise<void> {
-    const consumer = await this.client.consumer({ groupId: this.groupId, topics: this.topics, fromBeginning: true, partitionsConsumedConcurrently: 3 });
+    const consumer = await this.client.consumer({
+      groupId: this.groupId,
+      topics: this.topics,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 3,
+    });
     this.consumer = consumer;
     restartAfterCrash(consumer, {
       signal: this.abort.signal,
@@ -106,7 +111,19 @@ export class SinkRunner {
       try {
         // Registry lookups that fail for a while are waited out here rather than failing the batch.
         const decoded = await retrying(this.policy, this.abort.signal, () => this.serde.decode(incoming.value, incoming));
-        pending.push({ incoming, attempts: 0, record: { topic: incoming.topic, partition: incoming.partition, offset: incoming.offset, key: incoming.key?.toString() ?? null, value: decoded.value as Record<string, unknown>, schemaName: decoded.schemaName, headers: incoming.headers } });
+        pending.push({
+          incoming,
+          attempts: 0,
+          record: {
+            topic: incoming.topic,
+            partition: incoming.partition,
+            offset: incoming.offset,
+            key: incoming.key?.toString() ?? null,
+            value: decoded.value as Record<string, unknown>,
+            schemaName: decoded.schemaName,
+            headers: incoming.headers,
+          },
+        });
       } catch (error) {
         if (error instanceof HubError && error.retriable) throw error; // registry away: do not commit, try again later
         undecodable.push(DeadLetterPublisher.fromRecord(incoming, error, 1));
@@ -119,10 +136,17 @@ export class SinkRunner {
     this.metrics.deadLettered(undecodable.length);
     for (const letter of undecodable) this.metrics.error(letter.error);
 
-    const lanes = keyOrderedChunks(pending, (p) => p.record.key ?? `${p.incoming.partition}@${p.incoming.offset}`, this.instance.concurrency, this.instance.batchSize);
-    await Promise.all(lanes.map(async (chunks) => {
-      for (const chunk of chunks) await this.deliverChunk(chunk);
-    }));
+    const lanes = keyOrderedChunks(
+      pending,
+      (p) => p.record.key ?? `${p.incoming.partition}@${p.incoming.offset}`,
+      this.instance.concurrency,
+      this.instance.batchSize,
+    );
+    await Promise.all(
+      lanes.map(async (chunks) => {
+        for (const chunk of chunks) await this.deliverChunk(chunk);
+      }),
+    );
     settled();
   }
 
@@ -132,7 +156,10 @@ export class SinkRunner {
     while (remaining.length > 0) {
       // Stopping drains: the batch in hand is still delivered; only a retry wait is given up (below).
       await this.limiter?.acquire(remaining.length, signal);
-      const outcomes = await this.deliverOnce(remaining.map((p) => p.record), signal);
+      const outcomes = await this.deliverOnce(
+        remaining.map((p) => p.record),
+        signal,
+      );
       const retry: Pending[] = [];
       const dead: Pending[] = [];
       const replies: SourceRecord[] = [];
@@ -146,7 +173,13 @@ export class SinkRunner {
           delivered++;
           this.metrics.acknowledged(eventOccurredAt(pending.record.value), deliveredAt);
           // Tracing: what a delivery brought back continues the delivered record's correlation id and trace.
-          if (outcome.records?.length) replies.push(...outcome.records.map((reply) => ({ ...reply, headers: { ...derivedTracingHeaders(pending.incoming.headers, `sink:${this.instance.name}`), ...reply.headers } })));
+          if (outcome.records?.length)
+            replies.push(
+              ...outcome.records.map((reply) => ({
+                ...reply,
+                headers: { ...derivedTracingHeaders(pending.incoming.headers, `sink:${this.instance.name}`), ...reply.headers },
+              })),
+            );
           return;
         }
         pending.lastError = outcome.error;
@@ -164,10 +197,15 @@ export class SinkRunner {
         for (const p of dead) this.status.recordError(p.lastError);
       }
       if (retry.length > 0) {
-        const retryAfter = Math.max(-1, ...retry.map((p) => (p.lastError instanceof DeliveryError ? (p.lastError.retryAfterMs ?? -1) : -1)));
+        const retryAfter = Math.max(
+          -1,
+          ...retry.map((p) => (p.lastError instanceof DeliveryError ? (p.lastError.retryAfterMs ?? -1) : -1)),
+        );
         const delay = this.policy.delayMs(retry[0]!.attempts, retryAfter >= 0 ? retryAfter : undefined);
         this.status.recordError(retry[0]!.lastError);
-        this.logger.warn(`sink ${this.instance.name}: ${retry.length} record(s) failed (attempt ${retry[0]!.attempts}), retrying in ${delay} ms: ${describeError(retry[0]!.lastError).message}`);
+        this.logger.warn(
+          `sink ${this.instance.name}: ${retry.length} record(s) failed (attempt ${retry[0]!.attempts}), retrying in ${delay} ms: ${describeError(retry[0]!.lastError).message}`,
+        );
         await sleep(delay, signal);
         if (signal.aborted) throw new StoppingError(); // not committed: redelivered after the restart
       }
@@ -180,7 +218,10 @@ export class SinkRunner {
     try {
       const outcomes = await this.connector.deliver(records, signal);
       if (outcomes.length !== records.length) {
-        const error = new HubError('SINK_CONTRACT_BROKEN', `${this.instance.connector}.deliver answered ${outcomes.length} outcomes for ${records.length} records`);
+        const error = new HubError(
+          'SINK_CONTRACT_BROKEN',
+          `${this.instance.connector}.deliver answered ${outcomes.length} outcomes for ${records.length} records`,
+        );
         return records.map(() => ({ ok: false, error }));
       }
       return outcomes;

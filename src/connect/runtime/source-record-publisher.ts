@@ -44,15 +44,28 @@ export class SourceRecordPublisher {
     for (const record of records) {
       const headers = withTracingHeaders(record.value, record.headers, this.sourceSystem);
       if (record.rejected) {
-        rejected.push({ key: record.key, value: Buffer.from(JSON.stringify(record.value)), headers: { ...headers, 'content-type': 'application/json' }, error: record.rejected, attempts: 1, originalTopic: record.topic });
+        rejected.push({
+          key: record.key,
+          value: Buffer.from(JSON.stringify(record.value)),
+          headers: { ...headers, 'content-type': 'application/json' },
+          error: record.rejected,
+          attempts: 1,
+          originalTopic: record.topic,
+        });
         continue;
       }
       try {
         const info = this.catalog.topicInfo(record.topic);
         const expectedKey = businessKeyOf(info, record.value);
-        if (record.key !== expectedKey) throw new HubError('BUSINESS_KEY_MISMATCH', `record key ${JSON.stringify(record.key)} is not the business key ${JSON.stringify(expectedKey)} (${info.key}) of its value`);
+        if (record.key !== expectedKey)
+          throw new HubError(
+            'BUSINESS_KEY_MISMATCH',
+            `record key ${JSON.stringify(record.key)} is not the business key ${JSON.stringify(expectedKey)} (${info.key}) of its value`,
+          );
         const json = info.format === 'json';
-        const value = json ? this.catalog.jsonCodec(info.record).encode(record.value) : await this.serde.encode(valueSubject(record.topic), this.catalog.registrySchema(info.record), record.value);
+        const value = json
+          ? this.catalog.jsonCodec(info.record).encode(record.value)
+          : await this.serde.encode(valueSubject(record.topic), this.catalog.registrySchema(info.record), record.value);
         const list = byTopic.get(record.topic) ?? [];
         list.push({ key: record.key, value, headers: json ? { ...headers, 'content-type': 'application/json' } : headers });
         byTopic.set(record.topic, list);
@@ -61,12 +74,18 @@ export class SourceRecordPublisher {
         if (at !== undefined) occurredAt.push(at);
       } catch (error) {
         if (error instanceof HubError && error.retriable) throw error;
-        rejected.push({ key: record.key, value: Buffer.from(JSON.stringify(record.value)), headers: { ...headers, 'content-type': 'application/json' }, error, attempts: 1, originalTopic: record.topic });
+        rejected.push({
+          key: record.key,
+          value: Buffer.from(JSON.stringify(record.value)),
+          headers: { ...headers, 'content-type': 'application/json' },
+          error,
+          attempts: 1,
+          originalTopic: record.topic,
+        });
       }
     }
     return { byTopic, count, rejected, occurredAt };
   }
-
 
   /** Produces encoded records and waits for the broker's acknowledgement of every one. */
   async produce(encoded: EncodedRecords): Promise<void> {

@@ -49,7 +49,8 @@ export class ThroughputMeter {
     const sample = { at, recordsIn: counts.recordsIn, recordsOut: counts.recordsOut };
     // Within one bucket the newest look replaces the one before, unless that one is the base the rate is measured from.
     const newest = samples.at(-1);
-    if (samples.length > 1 && newest && Math.floor(newest.at / this.resolutionMs) === Math.floor(at / this.resolutionMs)) samples[samples.length - 1] = sample;
+    if (samples.length > 1 && newest && Math.floor(newest.at / this.resolutionMs) === Math.floor(at / this.resolutionMs))
+      samples[samples.length - 1] = sample;
     else samples.push(sample);
     // Keep one sample at or before the window's start, so the rate spans the whole window...
     const start = at - this.windowMs;

@@ -37,7 +37,11 @@ export function decodeWebhookBody(raw: Uint8Array, contentType: string | undefin
   } catch {
     const name = encoding.toUpperCase();
     const why = declaredCharset(contentType) === undefined ? ' (Content-Type declares no charset, so the body must be UTF-8)' : '';
-    throw new WebhookBodyEncodingError('BODY_ENCODING_INVALID', `the body is not valid ${name}: the bytes at offset ${firstInvalidByte(raw, decoderFor(encoding))} do not form a ${name} character${why}`, 400);
+    throw new WebhookBodyEncodingError(
+      'BODY_ENCODING_INVALID',
+      `the body is not valid ${name}: the bytes at offset ${firstInvalidByte(raw, decoderFor(encoding))} do not form a ${name} character${why}`,
+      400,
+    );
   }
   // TextDecoder drops a UTF-8 BOM itself; GB18030 spells U+FEFF as 84 31 95 33 and keeps it.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -53,7 +57,11 @@ function supportedEncoding(label: string): (typeof WEBHOOK_BODY_ENCODINGS)[numbe
   }
   const supported = WEBHOOK_BODY_ENCODINGS.find((name) => name === encoding);
   if (supported) return supported;
-  throw new WebhookBodyEncodingError('BODY_ENCODING_UNSUPPORTED', `the body's charset "${label}" is not supported; supported: ${WEBHOOK_BODY_ENCODINGS.map((name) => name.toUpperCase()).join(', ')} (UTF-8 when Content-Type declares no charset)`, 415);
+  throw new WebhookBodyEncodingError(
+    'BODY_ENCODING_UNSUPPORTED',
+    `the body's charset "${label}" is not supported; supported: ${WEBHOOK_BODY_ENCODINGS.map((name) => name.toUpperCase()).join(', ')} (UTF-8 when Content-Type declares no charset)`,
+    415,
+  );
 }
 
 /**

@@ -51,7 +51,10 @@ export class WebhookEndpoint {
   async handle(req: Request, res: Response): Promise<void> {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (this.paused) {
-      res.status(503).set('Retry-After', '30').json(errorBody('INSTANCE_PAUSED', `${this.instance.name} is paused; send again later`));
+      res
+        .status(503)
+        .set('Retry-After', '30')
+        .json(errorBody('INSTANCE_PAUSED', `${this.instance.name} is paused; send again later`));
       return;
     }
     const secret = this.instance.webhook.secret;
@@ -90,12 +93,27 @@ export class WebhookEndpoint {
     }
     if (this.validateBody && !this.validateBody(body)) {
       this.metrics.errorCode('BODY_INVALID');
-      const details = (this.validateBody.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid', params: e.params }));
-      res.status(400).json(errorBody('BODY_INVALID', `the body does not match the ${this.instance.name} webhook schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details));
+      const details = (this.validateBody.errors ?? []).map((e) => ({
+        path: e.instancePath || '/',
+        message: e.message ?? 'is invalid',
+        params: e.params,
+      }));
+      res
+        .status(400)
+        .json(
+          errorBody(
+            'BODY_INVALID',
+            `the body does not match the ${this.instance.name} webhook schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+            details,
+          ),
+        );
       return;
     }
 
-    const request: WebhookRequest = { body, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])) };
+    const request: WebhookRequest = {
+      body,
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+    };
     const eventId = this.webhook.eventId(request);
     const eventKey = `${this.instance.name}/${eventId}`;
     const bodySha256 = webhookBodySha256(body);
@@ -106,11 +124,21 @@ export class WebhookEndpoint {
     }
     if (seen) {
       this.metrics.errorCode('EVENT_ID_REUSED');
-      res.status(409).json(errorBody('EVENT_ID_REUSED', `event ${eventId} was accepted at ${seen.at} with another body; an event id names one event, so this body was not produced (a retry must send the same JSON)`));
+      res
+        .status(409)
+        .json(
+          errorBody(
+            'EVENT_ID_REUSED',
+            `event ${eventId} was accepted at ${seen.at} with another body; an event id names one event, so this body was not produced (a retry must send the same JSON)`,
+          ),
+        );
       return;
     }
     if (this.inFlight.has(eventKey)) {
-      res.status(409).set('Retry-After', '1').json(errorBody('EVENT_IN_PROGRESS', `event ${eventId} is being processed; send again to learn the outcome`));
+      res
+        .status(409)
+        .set('Retry-After', '1')
+        .json(errorBody('EVENT_IN_PROGRESS', `event ${eventId} is being processed; send again to learn the outcome`));
       return;
     }
     this.inFlight.add(eventKey);
@@ -128,8 +156,16 @@ export class WebhookEndpoint {
       const encoded = await this.publisher.encode(records);
       if (encoded.rejected.length > 0) {
         for (const rejected of encoded.rejected) this.metrics.error(rejected.error);
-        const details = encoded.rejected.map((r) => ({ topic: r.originalTopic, key: r.key?.toString() ?? null, ...describeError(r.error) }));
-        res.status(422).json(errorBody('RECORDS_INVALID', `${details.length} of ${records.length} records cannot be written; nothing was produced`, details));
+        const details = encoded.rejected.map((r) => ({
+          topic: r.originalTopic,
+          key: r.key?.toString() ?? null,
+          ...describeError(r.error),
+        }));
+        res
+          .status(422)
+          .json(
+            errorBody('RECORDS_INVALID', `${details.length} of ${records.length} records cannot be written; nothing was produced`, details),
+          );
         return;
       }
       await this.publisher.produce(encoded);
@@ -138,7 +174,11 @@ export class WebhookEndpoint {
       this.metrics.recordsIn(records.length);
       this.metrics.recordsOut(encoded.count);
       settled();
-      await this.seenEvents.put(eventKey, { at: new Date().toISOString(), bodySha256 }).catch((error: unknown) => this.logger.warn(`webhook ${this.instance.name}: event ${eventId} produced but not remembered: ${describeError(error).message}`));
+      await this.seenEvents
+        .put(eventKey, { at: new Date().toISOString(), bodySha256 })
+        .catch((error: unknown) =>
+          this.logger.warn(`webhook ${this.instance.name}: event ${eventId} produced but not remembered: ${describeError(error).message}`),
+        );
       res.status(200).json({ status: 'accepted', eventId, records: encoded.count });
     } catch (error) {
       this.status.recordError(error);
@@ -168,7 +208,8 @@ function exceedsNesting(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // a backslash: the next character is escaped
+      if (char === 0x5c)
+        i++; // a backslash: the next character is escaped
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x5b || char === 0x7b) {

@@ -17,7 +17,10 @@ export interface WebhookEventMark {
  * since the records made from them are the same. (Numbers are compared as JSON.parse reads them.)
  */
 export function webhookBodySha256(body: unknown): string {
-  return crypto.createHash('sha256').update(JSON.stringify(withSortedKeys(body))).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(withSortedKeys(body)))
+    .digest('hex');
 }
 
 /** A repeated event id: a retry of the event remembered, or another event under the same id. */
@@ -30,5 +33,9 @@ function withSortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withSortedKeys);
   if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(object).sort().map((key) => [key, withSortedKeys(object[key])]));
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, withSortedKeys(object[key])]),
+  );
 }

@@ -29,7 +29,10 @@ export function createWebhookRouter(targetFor: (instance: string) => WebhookTarg
         return;
       }
       if (target.state === 'not-ready') {
-        res.status(503).set('Retry-After', String(NOT_READY_RETRY_AFTER_SECONDS)).json({ error: { code: 'WEBHOOK_NOT_READY', message: `${target.reason}; send again in ${NOT_READY_RETRY_AFTER_SECONDS} s` } });
+        res
+          .status(503)
+          .set('Retry-After', String(NOT_READY_RETRY_AFTER_SECONDS))
+          .json({ error: { code: 'WEBHOOK_NOT_READY', message: `${target.reason}; send again in ${NOT_READY_RETRY_AFTER_SECONDS} s` } });
         return;
       }
       res.locals.endpoint = target.endpoint;
@@ -42,16 +45,24 @@ export function createWebhookRouter(targetFor: (instance: string) => WebhookTarg
   // Any other method on a webhook path (a middleware, not an `all` route: the route list stays what the OpenAPI document says).
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (!WEBHOOK_PATH.test(req.path)) return next();
-    res.status(405).set('Allow', 'POST').json({ error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not accepted here; webhooks are POSTed` } });
+    res
+      .status(405)
+      .set('Allow', 'POST')
+      .json({ error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not accepted here; webhooks are POSTed` } });
   });
   // Only the webhooks' own errors: whatever is mounted before this router keeps its error handling.
-  router.use('/webhooks', (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    if (error.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'BODY_TOO_LARGE', message: `the body is larger than this webhook accepts: ${error.message}` } });
-      return;
-    }
-    res.status(error.status ?? 500).json({ error: { code: 'WEBHOOK_FAILED', message: error.message ?? 'unexpected error' } });
-  });
+  router.use(
+    '/webhooks',
+    (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) return next(error);
+      if (error.type === 'entity.too.large') {
+        res
+          .status(413)
+          .json({ error: { code: 'BODY_TOO_LARGE', message: `the body is larger than this webhook accepts: ${error.message}` } });
+        return;
+      }
+      res.status(error.status ?? 500).json({ error: { code: 'WEBHOOK_FAILED', message: error.message ?? 'unexpected error' } });
+    },
+  );
   return router;
 }

@@ -19,16 +19,32 @@ export function signWebhook(secret: string, rawBody: Buffer | string, timestampS
 }
 
 /** Throws WebhookSignatureError unless `header` is a valid, fresh signature of `rawBody`. */
-export function verifyWebhookSignature(secret: string, rawBody: Buffer, header: string | undefined, toleranceSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): void {
+export function verifyWebhookSignature(
+  secret: string,
+  rawBody: Buffer,
+  header: string | undefined,
+  toleranceSeconds: number,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): void {
   if (!header) throw new WebhookSignatureError('SIGNATURE_MISSING', `the ${SIGNATURE_HEADER} header is missing`);
   const parts = new Map(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
   const timestamp = Number(parts.get('t'));
-  const signatures = header.split(',').map((part) => part.trim()).filter((part) => part.startsWith('v1=')).map((part) => part.slice(3));
+  const signatures = header
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith('v1='))
+    .map((part) => part.slice(3));
   if (!Number.isInteger(timestamp) || signatures.length === 0) {
-    throw new WebhookSignatureError('SIGNATURE_MALFORMED', `the ${SIGNATURE_HEADER} header must look like t=<unix seconds>,v1=<hex hmac-sha256>`);
+    throw new WebhookSignatureError(
+      'SIGNATURE_MALFORMED',
+      `the ${SIGNATURE_HEADER} header must look like t=<unix seconds>,v1=<hex hmac-sha256>`,
+    );
   }
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) {
-    throw new WebhookSignatureError('SIGNATURE_EXPIRED', `the signed timestamp is ${nowSeconds - timestamp} s away from now; at most ${toleranceSeconds} s is accepted`);
+    throw new WebhookSignatureError(
+      'SIGNATURE_EXPIRED',
+      `the signed timestamp is ${nowSeconds - timestamp} s away from now; at most ${toleranceSeconds} s is accepted`,
+    );
   }
   const expected = Buffer.from(hmac(secret, timestamp, rawBody), 'hex');
   // Constant-time comparison: the time taken must not tell how much of a guess was right.

@@ -12,7 +12,7 @@ export function changeFeedPollProperty(exampleUrl: string) {
     type: 'object',
     additionalProperties: false,
     required: ['url'],
-    description: 'Pull mode: the system\'s changed-since event feed (needs a schedule on the instance)',
+    description: "Pull mode: the system's changed-since event feed (needs a schedule on the instance)",
     properties: {
       url: { type: 'string', pattern: '^https?://', description: `Event feed, e.g. ${exampleUrl}` },
       pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Events asked for per page' },
@@ -40,6 +40,13 @@ export function changeFeedPoll(
 ): SourceConnector['poll'] {
   if (!config) return undefined;
   const http = context.http({ timeoutMs: config.timeoutMs });
-  const request = { http, url: config.url, pageSize: config.pageSize, startFrom: config.startFrom, bearerToken: config.bearerToken, updatedAtOf };
+  const request = {
+    http,
+    url: config.url,
+    pageSize: config.pageSize,
+    startFrom: config.startFrom,
+    bearerToken: config.bearerToken,
+    updatedAtOf,
+  };
   return (stored, signal) => pollChangeFeed(stored, request, toRecord, signal);
 }

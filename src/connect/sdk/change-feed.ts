@@ -49,7 +49,12 @@ export interface ChangeFeedRequest {
  * answering `{ items, nextCursor }` — the pull pattern most back-office systems offer. A connector
  * supplies the request and how an item becomes a record; paging, watermark and position are here.
  */
-export async function pollChangeFeed(stored: SourcePosition | undefined, request: ChangeFeedRequest, toRecord: (item: unknown) => SourceRecord, signal: AbortSignal): Promise<PollResult> {
+export async function pollChangeFeed(
+  stored: SourcePosition | undefined,
+  request: ChangeFeedRequest,
+  toRecord: (item: unknown) => SourceRecord,
+  signal: AbortSignal,
+): Promise<PollResult> {
   const names = { updatedSince: 'updatedSince', cursor: 'cursor', limit: 'limit', ...request.params };
   const itemsField = request.itemsField ?? 'items';
   const nextCursorField = request.nextCursorField ?? 'nextCursor';
@@ -65,7 +70,8 @@ export async function pollChangeFeed(stored: SourcePosition | undefined, request
     throw deliveryErrorFromHttp(error, `GET ${request.url}`);
   }
   const items = data[itemsField];
-  if (!Array.isArray(items)) throw new HubError('FEED_RESPONSE_INVALID', `GET ${request.url}: response has no array ${itemsField}`, { retriable: false });
+  if (!Array.isArray(items))
+    throw new HubError('FEED_RESPONSE_INVALID', `GET ${request.url}: response has no array ${itemsField}`, { retriable: false });
   let highWatermark = position.highWatermark;
   const records = items.map((item: unknown) => {
     highWatermark = later(highWatermark, request.updatedAtOf(item));
@@ -73,6 +79,8 @@ export async function pollChangeFeed(stored: SourcePosition | undefined, request
   });
   const nextCursor = typeof data[nextCursorField] === 'string' ? (data[nextCursorField] as string) : null;
   // The watermark moves only once the query is paged to its end (see ChangeFeedPosition).
-  const next: ChangeFeedPosition = nextCursor ? { updatedSince: position.updatedSince, cursor: nextCursor, highWatermark } : { updatedSince: highWatermark, cursor: null, highWatermark };
+  const next: ChangeFeedPosition = nextCursor
+    ? { updatedSince: position.updatedSince, cursor: nextCursor, highWatermark }
+    : { updatedSince: highWatermark, cursor: null, highWatermark };
   return { records, position: next, more: nextCursor !== null };
 }

@@ -68,7 +68,11 @@ export class ConnectorCatalog {
     try {
       entries = (await fs.readdir(root)).filter((entry) => !entry.startsWith('.')).sort();
     } catch (error) {
-      throw new ConfigError('CONNECTORS_DIR_UNREADABLE', `cannot read the connectors folder ${root}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      throw new ConfigError(
+        'CONNECTORS_DIR_UNREADABLE',
+        `cannot read the connectors folder ${root}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        { cause: error },
+      );
     }
     const definitions = new Map<string, ConnectorDefinition>();
     const problems: { source: string; reasons: string[] }[] = [];

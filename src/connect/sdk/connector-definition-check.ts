@@ -10,7 +10,8 @@ export const CONNECTOR_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  */
 export function connectorDefinitionProblems(value: unknown, folder?: string): string[] {
   if (value === undefined) return ['has no default export (export default defineConnector({...}))'];
-  if (typeof value !== 'object' || value === null) return ['its default export is not a connector definition (export default defineConnector({...}))'];
+  if (typeof value !== 'object' || value === null)
+    return ['its default export is not a connector definition (export default defineConnector({...}))'];
   const definition = value as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof definition.name !== 'string' || !CONNECTOR_NAME_PATTERN.test(definition.name)) {

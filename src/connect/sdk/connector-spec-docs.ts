@@ -37,7 +37,8 @@ function objectLines(schema: Schema, root: Schema, depth: number): string[] {
   const lines: string[] = [];
   for (const [name, property] of Object.entries(properties)) lines.push(...propertyLines(name, property, required.has(name), root, depth));
   const additional = resolved.additionalProperties;
-  if (isSchema(additional) && Object.keys(properties).length > 0) lines.push(`${indent(depth)}<any other key>: ${summary(additional, root, false).join(', ')}`);
+  if (isSchema(additional) && Object.keys(properties).length > 0)
+    lines.push(`${indent(depth)}<any other key>: ${summary(additional, root, false).join(', ')}`);
   for (const keyword of ['oneOf', 'anyOf'] as const) {
     const forms = Array.isArray(resolved[keyword]) ? (resolved[keyword] as unknown[]).filter(isSchema) : [];
     if (forms.length === 0) continue;
@@ -91,9 +92,14 @@ function summary(schema: Schema, root: Schema, required: boolean): string[] {
 }
 
 function typeText(schema: Schema, root: Schema): string {
-  const type = Array.isArray(schema.type) ? (schema.type as string[]).join(' | ') : typeof schema.type === 'string' ? schema.type : undefined;
+  const type = Array.isArray(schema.type)
+    ? (schema.type as string[]).join(' | ')
+    : typeof schema.type === 'string'
+      ? schema.type
+      : undefined;
   if (type === 'array' && isSchema(schema.items)) return `array of ${typeText(resolve(schema.items, root), root)}`;
-  if (type === 'object' && isSchema(schema.additionalProperties) && !schema.properties) return `map of ${typeText(resolve(schema.additionalProperties, root), root)}`;
+  if (type === 'object' && isSchema(schema.additionalProperties) && !schema.properties)
+    return `map of ${typeText(resolve(schema.additionalProperties, root), root)}`;
   if (type) return type;
   if (schema.const !== undefined) return typeof schema.const;
   if (Array.isArray(schema.enum)) return [...new Set(schema.enum.map((value) => typeof value))].join(' | ');
@@ -142,7 +148,8 @@ function exampleValue(schema: Schema, envName: string): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return JSON.stringify(schema.enum[0]);
   if (schema.default !== undefined) return JSON.stringify(schema.default);
-  if (schema.format === 'uri' || schema.format === 'url' || (typeof schema.pattern === 'string' && schema.pattern.includes('http'))) return 'https://example.com/api';
+  if (schema.format === 'uri' || schema.format === 'url' || (typeof schema.pattern === 'string' && schema.pattern.includes('http')))
+    return 'https://example.com/api';
   if (schema.type === 'integer' || schema.type === 'number') return String(typeof schema.minimum === 'number' ? schema.minimum : 1);
   if (schema.type === 'boolean') return 'false';
   if (schema.type === 'array') return '[]';
@@ -157,7 +164,8 @@ function resolve(schema: Schema, root: Schema): Schema {
   let current = schema;
   for (let hops = 0; typeof current.$ref === 'string' && current.$ref.startsWith('#/') && hops < 20; hops++) {
     let target: unknown = root;
-    for (const part of current.$ref.slice(2).split('/')) target = isSchema(target) ? target[part.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
+    for (const part of current.$ref.slice(2).split('/'))
+      target = isSchema(target) ? target[part.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
     if (!isSchema(target)) break;
     current = { ...target, ...Object.fromEntries(Object.entries(current).filter(([key]) => key !== '$ref')) };
   }

@@ -22,7 +22,8 @@ export function fieldReader(fail: (path: string, problem: string) => Error): Fie
   const reader: FieldReader = {
     text(o, field, prefix = '') {
       const value = o[field];
-      if (typeof value !== 'string' || value.trim() === '') throw fail(prefix + field, `must be a non-empty string, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || value.trim() === '')
+        throw fail(prefix + field, `must be a non-empty string, got ${JSON.stringify(value)}`);
       return value.trim();
     },
     optionalText(o, field, prefix = '') {
@@ -31,19 +32,22 @@ export function fieldReader(fail: (path: string, problem: string) => Error): Fie
     code(o, field, codes, prefix = '') {
       const value = o[field];
       const mapped = typeof value === 'string' ? codes[value] : undefined;
-      if (mapped === undefined) throw fail(prefix + field, `${JSON.stringify(value)} is not one of the codes ${Object.keys(codes).join(', ')}`);
+      if (mapped === undefined)
+        throw fail(prefix + field, `${JSON.stringify(value)} is not one of the codes ${Object.keys(codes).join(', ')}`);
       return mapped;
     },
     compactDate(o, field, prefix = '') {
       const raw = o[field];
       const match = typeof raw === 'string' ? /^(\d{4})(\d{2})(\d{2})$/.exec(raw) : null;
-      if (!match || !existingDay(Number(match[1]), Number(match[2]), Number(match[3]))) throw fail(prefix + field, `must be a date as yyyyMMdd, got ${JSON.stringify(raw)}`);
+      if (!match || !existingDay(Number(match[1]), Number(match[2]), Number(match[3])))
+        throw fail(prefix + field, `must be a date as yyyyMMdd, got ${JSON.stringify(raw)}`);
       return `${match[1]}-${match[2]}-${match[3]}`;
     },
     localTime(o, field, utcOffset, prefix = '') {
       const raw = o[field];
       const match = typeof raw === 'string' ? /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/.exec(raw) : null;
-      if (!match || !existingDay(Number(match[1]), Number(match[2]), Number(match[3]))) throw fail(prefix + field, `must be a local time as yyyy-MM-dd HH:mm:ss, got ${JSON.stringify(raw)}`);
+      if (!match || !existingDay(Number(match[1]), Number(match[2]), Number(match[3])))
+        throw fail(prefix + field, `must be a local time as yyyy-MM-dd HH:mm:ss, got ${JSON.stringify(raw)}`);
       return new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}${utcOffset}`).toISOString();
     },
     yuan(o, field, prefix = '') {
@@ -54,7 +58,8 @@ export function fieldReader(fail: (path: string, problem: string) => Error): Fie
       return `${match[1]}${BigInt(match[2] as string)}.${(match[3] ?? '').padEnd(2, '0')}`;
     },
     object(value, path) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(path, `must be an object, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw fail(path, `must be an object, got ${JSON.stringify(value)}`);
       return value as Record<string, unknown>;
     },
   };

@@ -16,4 +16,10 @@ export function apiBearerTokenProperty(api: string, environmentVariable: string)
 }
 
 /** `timeoutMs`: a request may wait at most this long before the runtime retries it. */
-export const REQUEST_TIMEOUT_PROPERTY = { type: 'integer', minimum: 100, maximum: 120000, default: 10000, description: 'Timeout of one request, in milliseconds' } as const;
+export const REQUEST_TIMEOUT_PROPERTY = {
+  type: 'integer',
+  minimum: 100,
+  maximum: 120000,
+  default: 10000,
+  description: 'Timeout of one request, in milliseconds',
+} as const;

@@ -16,7 +16,11 @@ export interface UnmappableEvent {
  * dead-letters with the mapping's reason while the rest of the page flows on. A pushed event needs no
  * such wrapper: its sender gets a 422 with the reason. Anything else still throws (the poll is retried).
  */
-export function rejectingUnmappable(toRecord: (event: unknown) => SourceRecord, unmappable: UnmappableEvent, context: Pick<ConnectorContext, 'instance' | 'logger'>): (event: unknown) => SourceRecord {
+export function rejectingUnmappable(
+  toRecord: (event: unknown) => SourceRecord,
+  unmappable: UnmappableEvent,
+  context: Pick<ConnectorContext, 'instance' | 'logger'>,
+): (event: unknown) => SourceRecord {
   return (event) => {
     try {
       return toRecord(event);

@@ -68,7 +68,9 @@ export class SyntheticPopulation {
     if (!this.random.chance(this.rates.household)) return [first];
     // A spouse of about the same age, or a grown child with the same surname.
     const child = first.birthDate < '1975' && this.random.chance(0.4);
-    const birthYear = child ? Number(first.birthDate.slice(0, 4)) + this.random.int(22, 32) : Number(first.birthDate.slice(0, 4)) + this.random.int(-5, 5);
+    const birthYear = child
+      ? Number(first.birthDate.slice(0, 4)) + this.random.int(22, 32)
+      : Number(first.birthDate.slice(0, 4)) + this.random.int(-5, 5);
     const second = this.person(Math.min(2004, Math.max(1945, birthYear)), child ? surnameOf(first.name) : undefined, first.division);
     if (this.random.chance(this.rates.sharedPhone)) {
       second.mobiles = [first.mobiles[0] as string];

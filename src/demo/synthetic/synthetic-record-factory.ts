@@ -33,7 +33,8 @@ export class SyntheticRecordFactory {
     const customerId = crm ? `C${person.division.code}${pad(++this.counter, 8)}` : undefined;
     if (customerId !== undefined) {
       events.push(...this.customer(person, customerId, undefined));
-      if (random.chance(this.rates.crmDuplicate)) events.push(...this.customer(person, `C${person.division.code}${pad(++this.counter, 8)}`, customerId));
+      if (random.chance(this.rates.crmDuplicate))
+        events.push(...this.customer(person, `C${person.division.code}${pad(++this.counter, 8)}`, customerId));
       if (random.chance(0.35)) events.push(...this.xref(person, customerId));
     }
     if (policies) {
@@ -54,7 +55,8 @@ export class SyntheticRecordFactory {
     const createdAt = person.since + random.int(0, 30) * DAY + random.int(0, DAY - 1);
     const times = [createdAt, ...this.later(createdAt, random.int(0, 3))];
     // People tell the CRM their new number, mostly.
-    if (person.phoneChangedAt !== undefined && random.chance(0.8)) times.push(Math.min(this.end, person.phoneChangedAt + random.int(1, 20) * DAY));
+    if (person.phoneChangedAt !== undefined && random.chance(0.8))
+      times.push(Math.min(this.end, person.phoneChangedAt + random.int(1, 20) * DAY));
     if (duplicateOf !== undefined) times.push(this.later(createdAt, 1)[0] as number);
     times.sort((a, b) => a - b);
     const invalid = random.chance(this.rates.invalidIdentifier) ? random.pick(['invalidResidentId', 'invalidMobile'] as const) : undefined;
@@ -83,9 +85,22 @@ export class SyntheticRecordFactory {
         idNumber,
         birthDate: missingBirthDate ? null : person.birthDate,
         gender: person.gender,
-        phones: [{ type: 'MOBILE', number: mobileNumber, primary: true }, ...(landline === undefined ? [] : [{ type: 'WORK', number: landline, primary: false }])],
+        phones: [
+          { type: 'MOBILE', number: mobileNumber, primary: true },
+          ...(landline === undefined ? [] : [{ type: 'WORK', number: landline, primary: false }]),
+        ],
         email: person.email === undefined || missingEmail ? null : index % 2 === 1 ? person.email.toUpperCase() : person.email,
-        addresses: [{ type: 'HOME', province: person.division.province, city: person.division.city, district: person.division.district, street, postalCode: person.division.postalCode, countryCode: 'CN' }],
+        addresses: [
+          {
+            type: 'HOME',
+            province: person.division.province,
+            city: person.division.city,
+            district: person.division.district,
+            street,
+            postalCode: person.division.postalCode,
+            countryCode: 'CN',
+          },
+        ],
         jobCategory: null,
         valueSegment: 'UNCLASSIFIED',
         status: merged ? 'MERGED' : 'ACTIVE',
@@ -101,17 +116,31 @@ export class SyntheticRecordFactory {
     const linkedAt = person.since + this.random.int(31, 60) * DAY;
     const erpCustomerId = `ERP-${pad(++this.counter, 8)}`;
     return [linkedAt, ...this.later(linkedAt, this.random.int(0, 1))].map((at) =>
-      this.timed(at, 'erp.customer-xref.v1', { meta: this.meta('ErpCustomerLinked', 'erp', at), customerId, erpCustomerId, erpCompany: '3100', linkedAt: iso(linkedAt) }, person, []),
+      this.timed(
+        at,
+        'erp.customer-xref.v1',
+        { meta: this.meta('ErpCustomerLinked', 'erp', at), customerId, erpCustomerId, erpCompany: '3100', linkedAt: iso(linkedAt) },
+        person,
+        [],
+      ),
     );
   }
 
-  private policy(person: SyntheticPerson, customerId: string | undefined, motor: boolean): { policyNumber: string; issuedAt: number; events: Timed[] } {
+  private policy(
+    person: SyntheticPerson,
+    customerId: string | undefined,
+    motor: boolean,
+  ): { policyNumber: string; issuedAt: number; events: Timed[] } {
     const random = this.random;
     const issuedAt = this.after(person.since);
     const line = motor ? random.pick(['DAA', 'DAT']) : random.pick(['HEA', 'ACC', 'LIF']);
     const policyNumber = `P${line}${new Date(issuedAt).getUTCFullYear()}${person.division.code.slice(0, 4)}${pad(++this.counter, 10)}`;
     const oldForm = person.birthDate < '1984' && random.chance(this.rates.oldIdForm);
-    const invalid = random.chance(this.rates.invalidIdentifier) ? (motor ? random.pick(['invalidResidentId', 'invalidPlate'] as const) : 'invalidResidentId') : undefined;
+    const invalid = random.chance(this.rates.invalidIdentifier)
+      ? motor
+        ? random.pick(['invalidResidentId', 'invalidPlate'] as const)
+        : 'invalidResidentId'
+      : undefined;
     const linked = customerId !== undefined && !random.chance(0.3);
     const times = [issuedAt, ...this.later(issuedAt, random.int(0, 2))];
     const events = times.map((at, index) => {
@@ -127,7 +156,12 @@ export class SyntheticRecordFactory {
       }
       const missingLink = linked && random.chance(this.rates.missingField);
       if (missingLink) noise.push('missingField');
-      const holder = { customerId: linked && !missingLink ? customerId : null, name: this.nameAsTyped(person.name, noise), idType: 'RESIDENT_ID', idNumber };
+      const holder = {
+        customerId: linked && !missingLink ? customerId : null,
+        name: this.nameAsTyped(person.name, noise),
+        idType: 'RESIDENT_ID',
+        idNumber,
+      };
       const issued = new Date(issuedAt);
       const value = {
         meta: this.meta(index === 0 ? 'PolicyIssued' : 'PolicyUpdated', 'core-policy', at),
@@ -197,7 +231,9 @@ export class SyntheticRecordFactory {
     const statuses = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'];
     return [openedAt, ...this.later(openedAt, random.int(0, 2))].map((at, index) => {
       const noise: string[] = [];
-      let callerPhone = fromLandline ? `${person.division.areaCode}-${pad(random.int(20_000_000, 89_999_999), 8)}` : this.phoneAsTyped(this.mobileAt(person, openedAt, noise), noise);
+      let callerPhone = fromLandline
+        ? `${person.division.areaCode}-${pad(random.int(20_000_000, 89_999_999), 8)}`
+        : this.phoneAsTyped(this.mobileAt(person, openedAt, noise), noise);
       if (fromLandline) noise.push('landline');
       if (index === 0 && invalid) {
         callerPhone = this.mobileAt(person, openedAt, []).slice(0, 10);
@@ -290,7 +326,13 @@ export class SyntheticRecordFactory {
   }
 
   private meta(eventType: string, sourceSystem: string, at: number): Record<string, unknown> {
-    return { eventId: this.random.uuid(), eventType, sourceSystem, occurredAt: iso(at), correlationId: `corr-${this.random.uuid().slice(0, 13)}` };
+    return {
+      eventId: this.random.uuid(),
+      eventType,
+      sourceSystem,
+      occurredAt: iso(at),
+      correlationId: `corr-${this.random.uuid().slice(0, 13)}`,
+    };
   }
 
   private timed(at: number, topic: string, value: Record<string, unknown>, person: SyntheticPerson, noise: string[]): Timed {

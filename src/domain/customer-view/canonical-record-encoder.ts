@@ -21,7 +21,17 @@ export class CanonicalRecordEncoder {
     const bytes = await this.serde.encode(valueSubject(topic), this.schemas.registrySchema(info.record), value);
     const meta = value.meta as Record<string, unknown> | undefined;
     // The derived record is its own event (own id and type) within the cause's trace.
-    const headers = withTracingHeaders(value, { ...causeHeaders, ...derivedTracingHeaders(causeHeaders ?? {}, `customer-view:${topic}`), 'event-id': String(meta?.eventId ?? ''), 'event-type': String(meta?.eventType ?? ''), 'source-system': 'crm-hub' }, 'crm-hub');
+    const headers = withTracingHeaders(
+      value,
+      {
+        ...causeHeaders,
+        ...derivedTracingHeaders(causeHeaders ?? {}, `customer-view:${topic}`),
+        'event-id': String(meta?.eventId ?? ''),
+        'event-type': String(meta?.eventType ?? ''),
+        'source-system': 'crm-hub',
+      },
+      'crm-hub',
+    );
     return { key: businessKeyOf(info, value), value: bytes, headers };
   }
 }

@@ -94,7 +94,11 @@ export class CustomerAnalyticsProcessor {
     // The CRM records a customer has now were flagged when its level rose (or when they joined it).
     for (const value of await this.readTable(RISK_TOPIC)) {
       const goldenId = String(value.goldenId);
-      this.lastRisk.set(goldenId, { level: value.level as RiskLevel, fingerprint: riskFingerprint(value), flagged: new Set(this.goldens.get(goldenId)?.crmCustomerIds ?? []) });
+      this.lastRisk.set(goldenId, {
+        level: value.level as RiskLevel,
+        fingerprint: riskFingerprint(value),
+        flagged: new Set(this.goldens.get(goldenId)?.crmCustomerIds ?? []),
+      });
     }
     for (const value of await this.readTable(SEGMENT_TOPIC)) this.lastSegment.set(String(value.goldenId), String(value.segment));
   }
@@ -105,7 +109,9 @@ export class CustomerAnalyticsProcessor {
       try {
         return (await this.serde.decode(record.value, record)).value as Row;
       } catch (error) {
-        this.logger.warn(`customer analytics: skipping ${topic} ${record.partition}@${record.offset} on reload: ${describeError(error).message}`);
+        this.logger.warn(
+          `customer analytics: skipping ${topic} ${record.partition}@${record.offset} on reload: ${describeError(error).message}`,
+        );
         return undefined;
       }
     });
@@ -169,7 +175,12 @@ export class CustomerAnalyticsProcessor {
     return this.noteGolden(value);
   }
 
-  private async assess(goldenId: string, cause: CauseEvent, record: IncomingRecord, emit: (topic: string, record: OutgoingRecord) => void): Promise<void> {
+  private async assess(
+    goldenId: string,
+    cause: CauseEvent,
+    record: IncomingRecord,
+    emit: (topic: string, record: OutgoingRecord) => void,
+  ): Promise<void> {
     const golden = this.goldens.get(goldenId);
     if (!golden) return;
     // The event's own day, not the clock: a replay of the same events gives the same figures.
@@ -188,7 +199,12 @@ export class CustomerAnalyticsProcessor {
     const flag = rose ?? riskFlagFor(undefined, { level, lossRatio: losses });
     if (flag) {
       for (const customerId of golden.crmCustomerIds.filter((id) => !flagged.has(id))) {
-        const value = { meta: derivedEventMeta('CustomerFlagRaised', `${customerId}/${flag.flagType}/${level}`, cause), customerId, ...flag, raisedAt: cause.occurredAt };
+        const value = {
+          meta: derivedEventMeta('CustomerFlagRaised', `${customerId}/${flag.flagType}/${level}`, cause),
+          customerId,
+          ...flag,
+          raisedAt: cause.occurredAt,
+        };
         emit(FLAG_TOPIC, await this.encoder.encode(FLAG_TOPIC, value, record.headers));
         flagged.add(customerId);
       }
@@ -200,7 +216,15 @@ export class CustomerAnalyticsProcessor {
     const change = segmentChange(this.lastSegment.get(goldenId), assignment);
     if (!change) return;
     this.lastSegment.set(goldenId, assignment.segment);
-    const segment = { meta: derivedEventMeta('ValueSegmentChanged', `${goldenId}/${change.to}`, cause), goldenId, segment: change.to, previousSegment: change.from, rule: change.rule, facts, changedAt: cause.occurredAt };
+    const segment = {
+      meta: derivedEventMeta('ValueSegmentChanged', `${goldenId}/${change.to}`, cause),
+      goldenId,
+      segment: change.to,
+      previousSegment: change.from,
+      rule: change.rule,
+      facts,
+      changedAt: cause.occurredAt,
+    };
     emit(SEGMENT_TOPIC, await this.encoder.encode(SEGMENT_TOPIC, segment, record.headers));
     for (const customerId of golden.crmCustomerIds) {
       const value = {
@@ -221,7 +245,11 @@ export class CustomerAnalyticsProcessor {
 
 function causeOf(value: Row): CauseEvent {
   const meta = (value.meta ?? {}) as Row;
-  return { eventId: String(meta.eventId ?? ''), occurredAt: typeof meta.occurredAt === 'string' ? meta.occurredAt : new Date().toISOString(), correlationId: String(meta.correlationId ?? '') };
+  return {
+    eventId: String(meta.eventId ?? ''),
+    occurredAt: typeof meta.occurredAt === 'string' ? meta.occurredAt : new Date().toISOString(),
+    correlationId: String(meta.correlationId ?? ''),
+  };
 }
 
 function riskValue(goldenId: string, level: RiskLevel, losses: CustomerLossRatio, cause: CauseEvent): Row {
@@ -233,7 +261,12 @@ function riskValue(goldenId: string, level: RiskLevel, losses: CustomerLossRatio
     lossRatio: losses.lossRatio,
     earnedPremium: money(losses.earnedPremium),
     claimsPaid: money(losses.claimsPaid),
-    policies: losses.policies.map((policy) => ({ policyNumber: policy.policyNumber, earnedPremium: money(policy.earnedPremium), claimsPaid: money(policy.claimsPaid), lossRatio: policy.lossRatio })),
+    policies: losses.policies.map((policy) => ({
+      policyNumber: policy.policyNumber,
+      earnedPremium: money(policy.earnedPremium),
+      claimsPaid: money(policy.claimsPaid),
+      lossRatio: policy.lossRatio,
+    })),
     asOf: losses.asOf,
   };
 }
@@ -245,7 +278,11 @@ function riskValue(goldenId: string, level: RiskLevel, losses: CustomerLossRatio
  */
 function riskFingerprint(risk: Row): string {
   const policies = (risk.policies as { policyNumber: string; claimsPaid: { amount: string } }[] | undefined) ?? [];
-  return JSON.stringify([risk.level, (risk.claimsPaid as { amount: string } | undefined)?.amount, policies.map((policy) => [policy.policyNumber, policy.claimsPaid.amount])]);
+  return JSON.stringify([
+    risk.level,
+    (risk.claimsPaid as { amount: string } | undefined)?.amount,
+    policies.map((policy) => [policy.policyNumber, policy.claimsPaid.amount]),
+  ]);
 }
 
 function segmentReason(from: string | null, to: string, rule: string, facts: CustomerFacts): string {

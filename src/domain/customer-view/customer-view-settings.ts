@@ -17,8 +17,15 @@ export const customerViewSettingsSchema = {
   default: {},
   description: 'The single customer view: identity resolution into golden customers, loss-ratio risk, value segments and the renewal list.',
   properties: {
-    enabled: { type: 'boolean', default: true, description: 'false: this hub process neither resolves identities nor serves lookups (another process does).' },
-    identity: { ...identityResolutionSchema, description: 'Matching rules, their confidences and per-field survivorship of the golden record.' },
+    enabled: {
+      type: 'boolean',
+      default: true,
+      description: 'false: this hub process neither resolves identities nor serves lookups (another process does).',
+    },
+    identity: {
+      ...identityResolutionSchema,
+      description: 'Matching rules, their confidences and per-field survivorship of the golden record.',
+    },
     risk: { ...riskSettingsSchema, default: {} },
     segments: { ...segmentSettingsSchema, default: {} },
     renewals: { ...renewalSettingsSchema, default: {} },

@@ -47,17 +47,40 @@ export class CustomerView {
   ) {
     this.names = customerViewNames(options.prefix);
     const compiled = compileSegmentRules(settings.segments);
-    if (!compiled.ok) throw new ConfigError('SEGMENT_RULES_INVALID', `customerView.segments: ${compiled.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+    if (!compiled.ok)
+      throw new ConfigError(
+        'SEGMENT_RULES_INVALID',
+        `customerView.segments: ${compiled.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      );
     const encoder = new CanonicalRecordEncoder(deps.serde, deps.schemas);
     this.directory = new CustomerDirectory(deps.client, deps.serde, deps.logger);
     this.policies = new TopicTable('policy.policy.v1', deps.client, deps.serde, deps.logger);
-    this.identity = new IdentityResolutionProcessor(this.names, settings.identity, deps.client, deps.producer, deps.serde, encoder, deps.logger, options.restartDelayMs);
-    this.analytics = new CustomerAnalyticsProcessor(this.names.analyticsGroup, { thresholds: settings.risk.thresholds, rules: compiled.rules }, deps.client, deps.producer, deps.serde, encoder, deps.logger, options.restartDelayMs);
+    this.identity = new IdentityResolutionProcessor(
+      this.names,
+      settings.identity,
+      deps.client,
+      deps.producer,
+      deps.serde,
+      encoder,
+      deps.logger,
+      options.restartDelayMs,
+    );
+    this.analytics = new CustomerAnalyticsProcessor(
+      this.names.analyticsGroup,
+      { thresholds: settings.risk.thresholds, rules: compiled.rules },
+      deps.client,
+      deps.producer,
+      deps.serde,
+      encoder,
+      deps.logger,
+      options.restartDelayMs,
+    );
     this.renewals = new RenewalJob(
       { schedule: settings.renewals.schedule, topic: settings.renewals.topic },
       (asOf) => this.renewalList(asOf, settings.renewals.withinDays),
       () => this.analytics.status.state === 'active',
-      (goldenId) => ((this.directory.profile(goldenId)?.crossReferences ?? []).filter((ref) => ref.system === 'crm').map((ref) => ref.systemId)),
+      (goldenId) =>
+        (this.directory.profile(goldenId)?.crossReferences ?? []).filter((ref) => ref.system === 'crm').map((ref) => ref.systemId),
       deps.producer,
       encoder,
       deps.logger,
@@ -113,13 +136,26 @@ export class CustomerView {
   /** What the view's processors read and write, for the hub's topology. */
   topology(): { name: string; from: string[]; to: string[] }[] {
     return [
-      { name: 'identity-resolution', from: [...IDENTITY_SOURCE_TOPICS], to: ['customer.golden.v1', 'customer.xref.v1', 'customer.identity-event.v1', 'customer.identity-quarantine.v1'] },
-      { name: 'customer-analytics', from: ['policy.policy.v1', 'claims.claim.v1', 'customer.golden.v1'], to: ['customer.risk.v1', 'customer.segment.v1', 'crm.customer-flag.v1'] },
+      {
+        name: 'identity-resolution',
+        from: [...IDENTITY_SOURCE_TOPICS],
+        to: ['customer.golden.v1', 'customer.xref.v1', 'customer.identity-event.v1', 'customer.identity-quarantine.v1'],
+      },
+      {
+        name: 'customer-analytics',
+        from: ['policy.policy.v1', 'claims.claim.v1', 'customer.golden.v1'],
+        to: ['customer.risk.v1', 'customer.segment.v1', 'crm.customer-flag.v1'],
+      },
       { name: 'renewal-job', from: ['policy.policy.v1', 'customer.golden.v1'], to: [this.settings.renewals.topic, 'crm.customer-flag.v1'] },
     ];
   }
 
   status(): { processors: ProcessorStatus[]; goldenCustomers: number; policies: number; lastRenewalRun: RenewalRun | null } {
-    return { processors: [this.identity.status, this.analytics.status], goldenCustomers: this.directory.size, policies: this.policies.size, lastRenewalRun: this.renewals.lastRun ?? null };
+    return {
+      processors: [this.identity.status, this.analytics.status],
+      goldenCustomers: this.directory.size,
+      policies: this.policies.size,
+      lastRenewalRun: this.renewals.lastRun ?? null,
+    };
   }
 }

@@ -35,7 +35,12 @@ export class ExclusiveConsumerLoop {
 
   async start(): Promise<void> {
     this.status.state = 'standby';
-    const consumer = await this.client.consumer({ groupId: this.options.groupId, topics: this.options.topics, fromBeginning: true, exclusive: true });
+    const consumer = await this.client.consumer({
+      groupId: this.options.groupId,
+      topics: this.options.topics,
+      fromBeginning: true,
+      exclusive: true,
+    });
     this.consumer = consumer;
     this.stale = true;
     consumer.onGroupJoin(() => {

@@ -26,7 +26,11 @@ export function unmergeCommand(system: string, systemId: string, now = new Date(
 }
 
 export function identityCommandRecord(command: UnmergeCommand): OutgoingRecord {
-  return { key: `${command.system}:${command.systemId}`, value: Buffer.from(JSON.stringify(command)), headers: { 'correlation-id': command.commandId } };
+  return {
+    key: `${command.system}:${command.systemId}`,
+    value: Buffer.from(JSON.stringify(command)),
+    headers: { 'correlation-id': command.commandId },
+  };
 }
 
 export function parseIdentityCommand(record: IncomingRecord): UnmergeCommand {
@@ -37,8 +41,16 @@ export function parseIdentityCommand(record: IncomingRecord): UnmergeCommand {
     throw new IdentityCommandError(`${record.topic} ${record.partition}@${record.offset} is not JSON`);
   }
   const command = value as Partial<UnmergeCommand> | null;
-  if (command?.command !== 'unmerge' || typeof command.system !== 'string' || typeof command.systemId !== 'string' || typeof command.commandId !== 'string' || typeof command.requestedAt !== 'string') {
-    throw new IdentityCommandError(`${record.topic} ${record.partition}@${record.offset} is not an unmerge command {command, commandId, system, systemId, requestedAt}`);
+  if (
+    command?.command !== 'unmerge' ||
+    typeof command.system !== 'string' ||
+    typeof command.systemId !== 'string' ||
+    typeof command.commandId !== 'string' ||
+    typeof command.requestedAt !== 'string'
+  ) {
+    throw new IdentityCommandError(
+      `${record.topic} ${record.partition}@${record.offset} is not an unmerge command {command, commandId, system, systemId, requestedAt}`,
+    );
   }
   return command as UnmergeCommand;
 }

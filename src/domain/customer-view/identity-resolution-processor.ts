@@ -1,6 +1,12 @@
 import type { AvroSerde } from '../../platform/avro/avro-serde.js';
 import { describeError, HubError } from '../../core/hub-error.js';
-import { IdentityResolver, type GoldenCustomer, type IdentityEvent, type MemberRecord, type ResolutionOutcome } from '../identity/identity-resolver.js';
+import {
+  IdentityResolver,
+  type GoldenCustomer,
+  type IdentityEvent,
+  type MemberRecord,
+  type ResolutionOutcome,
+} from '../identity/identity-resolver.js';
 import type { ResolverOptionsInput } from '../identity/resolver-options.js';
 import { IDENTITY_SOURCE_TOPICS, type Extraction, type ObservedEvent } from '../identity/identity-observation.js';
 import { extractObservation } from '../identity/observation-extractor.js';
@@ -21,13 +27,22 @@ const MAX_GOLDEN_BYTES = 900_000;
 
 export class GoldenRecordTooLargeError extends HubError {
   constructor(goldenId: string, bytes: number, members: number) {
-    super('GOLDEN_RECORD_TOO_LARGE', `golden customer ${goldenId} would be ${bytes} bytes with ${members} member records, more than a Kafka record holds: not published; look for an identifier shared by far too many records (a placeholder phone or e-mail) and unmerge or fix them at the source`, { retriable: false });
+    super(
+      'GOLDEN_RECORD_TOO_LARGE',
+      `golden customer ${goldenId} would be ${bytes} bytes with ${members} member records, more than a Kafka record holds: not published; look for an identifier shared by far too many records (a placeholder phone or e-mail) and unmerge or fix them at the source`,
+      { retriable: false },
+    );
   }
 }
 
 /** State keys of merged-away golden records, beside the member records keyed system:systemId. */
 const MERGED_GOLDEN_PREFIX = 'golden:';
-const OUT = { golden: 'customer.golden.v1', xref: 'customer.xref.v1', events: 'customer.identity-event.v1', quarantine: 'customer.identity-quarantine.v1' } as const;
+const OUT = {
+  golden: 'customer.golden.v1',
+  xref: 'customer.xref.v1',
+  events: 'customer.identity-event.v1',
+  quarantine: 'customer.identity-quarantine.v1',
+} as const;
 
 /**
  * Identity resolution on the stream: reads the five systems' canonical topics, resolves each record
@@ -54,7 +69,12 @@ export class IdentityResolutionProcessor {
     this.resolver = new IdentityResolver(options);
     this.deadLetters = new DeadLetterPublisher(producer, CUSTOMER_VIEW_DEAD_LETTER_TOPIC, 'customer-view:identity');
     this.loop = new ExclusiveConsumerLoop(
-      { name: 'identity-resolution', groupId: names.identityGroup, topics: [...IDENTITY_SOURCE_TOPICS, names.identityCommandTopic], restartDelayMs },
+      {
+        name: 'identity-resolution',
+        groupId: names.identityGroup,
+        topics: [...IDENTITY_SOURCE_TOPICS, names.identityCommandTopic],
+        restartDelayMs,
+      },
       { reload: () => this.reload(), process: (batch, status) => this.process(batch, status) },
       client,
       logger,
@@ -126,7 +146,9 @@ export class IdentityResolutionProcessor {
       ...[...out.members].map(([key, member]) => ({ key, value: Buffer.from(JSON.stringify(member)) })),
       // Merged-away golden records have no members left but must still redirect to their survivor after a restart.
       // (The resolver never gives a merged-away id to an active record again, so these are never withdrawn.)
-      ...[...out.goldens.values()].filter((golden) => golden.status === 'MERGED').map((golden) => ({ key: `${MERGED_GOLDEN_PREFIX}${golden.goldenId}`, value: Buffer.from(JSON.stringify(golden)) })),
+      ...[...out.goldens.values()]
+        .filter((golden) => golden.status === 'MERGED')
+        .map((golden) => ({ key: `${MERGED_GOLDEN_PREFIX}${golden.goldenId}`, value: Buffer.from(JSON.stringify(golden)) })),
     ];
     if (state.length > 0) await this.producer.send(this.names.identityStateTopic, state);
   }
@@ -147,14 +169,25 @@ export class IdentityResolutionProcessor {
     await this.collect(out, this.resolver.resolve(extraction.observation), extraction.observation.event, record);
   }
 
-  private async collect(out: BatchOutputs, outcome: ResolutionOutcome, cause: CauseEvent | ObservedEvent, record: IncomingRecord): Promise<void> {
+  private async collect(
+    out: BatchOutputs,
+    outcome: ResolutionOutcome,
+    cause: CauseEvent | ObservedEvent,
+    record: IncomingRecord,
+  ): Promise<void> {
     for (const golden of outcome.changedGoldens) {
       out.goldens.set(golden.goldenId, golden);
       const encoded = await this.encoder.encode(OUT.golden, goldenValue(golden, cause), record.headers);
       // A golden record the broker would refuse (thousands of records sharing one identifier, e.g. a
       // placeholder phone) must not stop resolution: it is reported, and the rest goes on.
       if ((encoded.value?.length ?? 0) > MAX_GOLDEN_BYTES) {
-        out.oversized.push(DeadLetterPublisher.fromRecord(record, new GoldenRecordTooLargeError(golden.goldenId, encoded.value!.length, golden.members.length), 1));
+        out.oversized.push(
+          DeadLetterPublisher.fromRecord(
+            record,
+            new GoldenRecordTooLargeError(golden.goldenId, encoded.value!.length, golden.members.length),
+            1,
+          ),
+        );
         continue;
       }
       out.latest(OUT.golden, golden.goldenId, encoded);
@@ -163,7 +196,8 @@ export class IdentityResolutionProcessor {
       out.members.set(member.key, member);
       out.latest(OUT.xref, member.key, await this.encoder.encode(OUT.xref, linkValue(member, cause), record.headers));
     }
-    for (const event of outcome.events) out.add(OUT.events, await this.encoder.encode(OUT.events, identityEventValue(event, cause), record.headers));
+    for (const event of outcome.events)
+      out.add(OUT.events, await this.encoder.encode(OUT.events, identityEventValue(event, cause), record.headers));
   }
 }
 
@@ -187,7 +221,10 @@ class BatchOutputs {
   }
 
   async send(producer: HubProducer): Promise<number> {
-    const sends: [string, OutgoingRecord[]][] = [...[...this.tables].map(([topic, rows]): [string, OutgoingRecord[]] => [topic, [...rows.values()]]), ...this.streams];
+    const sends: [string, OutgoingRecord[]][] = [
+      ...[...this.tables].map(([topic, rows]): [string, OutgoingRecord[]] => [topic, [...rows.values()]]),
+      ...this.streams,
+    ];
     await Promise.all(sends.map(([topic, records]) => producer.send(topic, records)));
     return sends.reduce((total, [, records]) => total + records.length, 0);
   }
@@ -213,7 +250,11 @@ function linkValue(member: MemberRecord, cause: CauseEvent): Record<string, unkn
 function identityEventValue(event: IdentityEvent, cause: CauseEvent): Record<string, unknown> {
   const separator = event.memberKey?.indexOf(':') ?? -1;
   return {
-    meta: derivedEventMeta(`Identity${event.eventType[0]}${event.eventType.slice(1).toLowerCase()}`, `${event.goldenId}/${event.otherGoldenId ?? ''}/${event.memberKey ?? ''}`, cause),
+    meta: derivedEventMeta(
+      `Identity${event.eventType[0]}${event.eventType.slice(1).toLowerCase()}`,
+      `${event.goldenId}/${event.otherGoldenId ?? ''}/${event.memberKey ?? ''}`,
+      cause,
+    ),
     eventType: event.eventType,
     goldenId: event.goldenId,
     otherGoldenId: event.otherGoldenId,

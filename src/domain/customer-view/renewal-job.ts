@@ -38,13 +38,17 @@ export class RenewalJob {
   ) {}
 
   start(): void {
-    this.task = cron.schedule(this.options.schedule, () => {
-      if (!this.isActive()) return;
-      return this.runNow().then(
-        () => undefined,
-        (error: unknown) => this.logger.error(`renewal list not published: ${describeError(error).message}`),
-      );
-    }, { name: 'customer-view:renewals', noOverlap: true });
+    this.task = cron.schedule(
+      this.options.schedule,
+      () => {
+        if (!this.isActive()) return;
+        return this.runNow().then(
+          () => undefined,
+          (error: unknown) => this.logger.error(`renewal list not published: ${describeError(error).message}`),
+        );
+      },
+      { name: 'customer-view:renewals', noOverlap: true },
+    );
   }
 
   async stop(): Promise<void> {
@@ -56,7 +60,11 @@ export class RenewalJob {
     const candidates: OutgoingRecord[] = [];
     const flags: OutgoingRecord[] = [];
     for (const row of list.rows) {
-      const cause = { eventId: `${row.policyNumber}/${row.expiryDate}/${list.asOf}`, occurredAt: `${list.asOf}T00:00:00.000Z`, correlationId: `renewal-${list.asOf}-${row.policyNumber}` };
+      const cause = {
+        eventId: `${row.policyNumber}/${row.expiryDate}/${list.asOf}`,
+        occurredAt: `${list.asOf}T00:00:00.000Z`,
+        correlationId: `renewal-${list.asOf}-${row.policyNumber}`,
+      };
       const meta = derivedEventMeta('RenewalCandidateFound', row.policyNumber, cause) as never;
       candidates.push(await this.encoder.encode(this.options.topic, { ...renewalCandidateRecord(row, meta) }));
       for (const customerId of row.goldenId ? this.crmIdsOf(row.goldenId) : []) {

@@ -31,6 +31,7 @@ export function validatePlateNumber(raw: unknown): IdentifierValidation {
   if (typeof raw !== 'string') return refused('vehicle plate must be text');
   const compact = raw.normalize('NFKC').replace(PLATE_SEPARATORS, '').toUpperCase();
   if (compact === '') return refused('vehicle plate is empty');
-  if (!PLATE.test(compact)) return refused('vehicle plate must be a province character, a letter and 5 letters or digits (6 for new-energy vehicles)');
+  if (!PLATE.test(compact))
+    return refused('vehicle plate must be a province character, a letter and 5 letters or digits (6 for new-energy vehicles)');
   return accepted(compact);
 }

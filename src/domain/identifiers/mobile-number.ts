@@ -25,13 +25,17 @@ function phoneForm(raw: unknown): PhoneForm {
   if (compact === '') return { kind: 'invalid', reason: 'phone number is empty' };
   const international = compact.startsWith('+') ? compact.slice(1) : compact.startsWith('00') ? compact.slice(2) : undefined;
   if (international !== undefined) {
-    if (!/^\d+$/.test(international)) return { kind: 'invalid', reason: 'phone number must hold digits only after the country code prefix' };
+    if (!/^\d+$/.test(international))
+      return { kind: 'invalid', reason: 'phone number must hold digits only after the country code prefix' };
     if (international.startsWith('86')) return nationalForm(international.slice(2), true);
-    return E164.test(international) ? { kind: 'mobile', value: `+${international}` } : { kind: 'invalid', reason: 'international phone number must have 7 to 15 digits including the country code' };
+    return E164.test(international)
+      ? { kind: 'mobile', value: `+${international}` }
+      : { kind: 'invalid', reason: 'international phone number must have 7 to 15 digits including the country code' };
   }
   if (!/^\d+$/.test(compact)) return { kind: 'invalid', reason: 'phone number must hold digits only (spaces and dashes aside)' };
   // A bare 86 prefix is only recognisable in front of a complete mobile number.
-  if (compact.length === 13 && compact.startsWith('86') && CN_MOBILE.test(compact.slice(2))) return { kind: 'mobile', value: compact.slice(2) };
+  if (compact.length === 13 && compact.startsWith('86') && CN_MOBILE.test(compact.slice(2)))
+    return { kind: 'mobile', value: compact.slice(2) };
   return nationalForm(compact, false);
 }
 

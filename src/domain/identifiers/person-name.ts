@@ -18,7 +18,28 @@ export function validatePersonName(raw: unknown): IdentifierValidation {
 }
 
 // Two-character surnames, so that 欧阳娜 is 欧阳 + 娜 and not 欧 + 阳娜.
-const COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '轩辕', '令狐', '钟离', '端木', '独孤', '南宫', '西门'];
+const COMPOUND_SURNAMES = [
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '轩辕',
+  '令狐',
+  '钟离',
+  '端木',
+  '独孤',
+  '南宫',
+  '西门',
+];
 // How a call centre writes down a caller who gave only a surname: 张先生, 王女士.
 const HONORIFIC = /(先生|女士|小姐|老师|师傅)$/;
 

@@ -66,7 +66,8 @@ export function validateResidentIdNumber(raw: unknown, today: string = new Date(
     const first17 = `${compact.slice(0, 6)}19${compact.slice(6)}`;
     id = first17 + residentIdCheckCharacter(first17);
   } else if (/^\d{17}[\dX]$/.test(compact)) {
-    if (residentIdCheckCharacter(compact.slice(0, 17)) !== compact[17]) return refused('resident ID number check character does not match the first 17 digits');
+    if (residentIdCheckCharacter(compact.slice(0, 17)) !== compact[17])
+      return refused('resident ID number check character does not match the first 17 digits');
     id = compact;
   } else {
     return refused('resident ID number must be 18 characters (17 digits and a digit or X) or the old 15-digit form');

@@ -41,7 +41,12 @@ export function goldenCustomer(goldenId: string, members: readonly MemberRecord[
   const pick = <K extends SurvivorshipField>(field: K): FieldCandidate<PersonAttributes[K]> | undefined => {
     const winner = choose(
       field,
-      sorted.map((member) => ({ system: member.system, memberKey: member.key, observedAt: member.observedAt, value: member.attributes[field] })),
+      sorted.map((member) => ({
+        system: member.system,
+        memberKey: member.key,
+        observedAt: member.observedAt,
+        value: member.attributes[field],
+      })),
     );
     if (winner !== undefined) fieldSources[field] = winner.system;
     return winner;
@@ -72,10 +77,21 @@ export function goldenCustomer(goldenId: string, members: readonly MemberRecord[
     customerType: customerType?.value ?? null,
     policyNumbers: identifierValues(sorted, 'policyNumber'),
     vehiclePlates: identifierValues(sorted, 'plate'),
-    members: sorted.map((member) => ({ system: member.system, systemId: member.systemId, matchedOn: member.matchedOn, confidence: member.confidence })),
+    members: sorted.map((member) => ({
+      system: member.system,
+      systemId: member.systemId,
+      matchedOn: member.matchedOn,
+      confidence: member.confidence,
+    })),
     fieldSources,
-    recentEvents: newestEvents(sorted.flatMap((member) => member.recentEvents), GOLDEN_EVENT_LIMIT),
-    createdAt: sorted.reduce((earliest, member) => (member.firstSeenAt < earliest ? member.firstSeenAt : earliest), sorted[0]?.firstSeenAt ?? ''),
+    recentEvents: newestEvents(
+      sorted.flatMap((member) => member.recentEvents),
+      GOLDEN_EVENT_LIMIT,
+    ),
+    createdAt: sorted.reduce(
+      (earliest, member) => (member.firstSeenAt < earliest ? member.firstSeenAt : earliest),
+      sorted[0]?.firstSeenAt ?? '',
+    ),
     updatedAt: sorted.reduce((latest, member) => (member.observedAt > latest ? member.observedAt : latest), sorted[0]?.observedAt ?? ''),
   };
 }

@@ -60,7 +60,13 @@ export type Extraction =
   | { kind: 'none' };
 
 /** The canonical topics that carry people, one per member system. */
-export const IDENTITY_SOURCE_TOPICS: readonly string[] = ['crm.customer.v1', 'policy.policy.v1', 'claims.claim.v1', 'service.request.v1', 'erp.customer-xref.v1'];
+export const IDENTITY_SOURCE_TOPICS: readonly string[] = [
+  'crm.customer.v1',
+  'policy.policy.v1',
+  'claims.claim.v1',
+  'service.request.v1',
+  'erp.customer-xref.v1',
+];
 
 /** The key of a member and the value of its systemRef identifier. */
 export function memberKey(system: string, systemId: string): string {

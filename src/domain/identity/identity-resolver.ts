@@ -46,7 +46,8 @@ const REASONS = {
   ambiguousResident: 'the member links records of people with different resident ID numbers and nothing tells which one it belongs to',
   separated: 'a data steward separated these records',
   namesDiffer: "the records share only an identifier a household may share, and their names are different people's",
-  ambiguousHousehold: 'the member has no name and shares only household identifiers with records of different people: nothing tells which one it belongs to',
+  ambiguousHousehold:
+    'the member has no name and shares only household identifiers with records of different people: nothing tells which one it belongs to',
   split: 'no identifier left in common with the rest of the golden record',
   detached: 'the member now carries a different resident ID number than the rest of its golden record',
   manual: 'separated by a data steward',
@@ -108,15 +109,24 @@ export class IdentityResolver {
     this.retired.clear();
     this.index.clear();
     for (const member of members) {
-      if (typeof member.key !== 'string' || member.key !== memberKey(member.system, member.systemId) || typeof member.goldenId !== 'string' || member.goldenId === '') {
-        throw new IdentityError('IDENTITY_STATE_INVALID', `member record ${String(member.key)} is not a member record of this resolver (key, system, systemId, goldenId)`);
+      if (
+        typeof member.key !== 'string' ||
+        member.key !== memberKey(member.system, member.systemId) ||
+        typeof member.goldenId !== 'string' ||
+        member.goldenId === ''
+      ) {
+        throw new IdentityError(
+          'IDENTITY_STATE_INVALID',
+          `member record ${String(member.key)} is not a member record of this resolver (key, system, systemId, goldenId)`,
+        );
       }
       this.members.set(member.key, member);
       this.index.add(member);
       this.join(member.goldenId, member.key);
     }
     for (const goldenId of this.groups.keys()) this.goldens.set(goldenId, this.build(goldenId));
-    for (const golden of mergedGoldens) if (golden.status === 'MERGED' && !this.groups.has(golden.goldenId)) this.retired.set(golden.goldenId, golden);
+    for (const golden of mergedGoldens)
+      if (golden.status === 'MERGED' && !this.groups.has(golden.goldenId)) this.retired.set(golden.goldenId, golden);
   }
 
   resolve(observation: IdentityObservation): ResolutionOutcome {
@@ -128,7 +138,8 @@ export class IdentityResolver {
       // An older or repeated observation adds at most its event to the history; the newest one speaks for the member.
       const recentEvents = withEvent(previous.recentEvents, observation.event);
       const firstSeenAt = at < previous.firstSeenAt ? at : previous.firstSeenAt;
-      if (recentEvents === previous.recentEvents && firstSeenAt === previous.firstSeenAt) return { goldenId: previous.goldenId, changedMembers: [], changedGoldens: [], events: [] };
+      if (recentEvents === previous.recentEvents && firstSeenAt === previous.firstSeenAt)
+        return { goldenId: previous.goldenId, changedMembers: [], changedGoldens: [], events: [] };
       this.put(changes, { ...previous, recentEvents, firstSeenAt });
       return this.commit(changes, key);
     }
@@ -162,8 +173,23 @@ export class IdentityResolver {
     if (others.length === 0) return { goldenId, changedMembers: [], changedGoldens: [], events: [] };
     const changes = new Changes();
     const newId = this.allocate(changes, key);
-    this.put(changes, { ...member, goldenId: newId, matchedOn: 'manual', confidence: 1, separatedFrom: [...new Set([...member.separatedFrom, ...others])].sort() });
-    changes.events.push({ eventType: 'UNMERGED', goldenId, otherGoldenId: newId, memberKey: key, rule: 'manual', confidence: 1, reason: REASONS.manual, occurredAt: when });
+    this.put(changes, {
+      ...member,
+      goldenId: newId,
+      matchedOn: 'manual',
+      confidence: 1,
+      separatedFrom: [...new Set([...member.separatedFrom, ...others])].sort(),
+    });
+    changes.events.push({
+      eventType: 'UNMERGED',
+      goldenId,
+      otherGoldenId: newId,
+      memberKey: key,
+      rule: 'manual',
+      confidence: 1,
+      reason: REASONS.manual,
+      occurredAt: when,
+    });
     this.split(changes, goldenId, key, when);
     return this.commit(changes, key);
   }
@@ -233,7 +259,8 @@ export class IdentityResolver {
     } else {
       const survivor = oldest(accepted);
       this.put(changes, { ...member, goldenId: survivor.goldenId, matchedOn: best.link.rule, confidence: best.link.confidence });
-      for (const loser of accepted) if (loser !== survivor) this.merge(changes, loser.goldenId, survivor.goldenId, loser.link, member.key, at);
+      for (const loser of accepted)
+        if (loser !== survivor) this.merge(changes, loser.goldenId, survivor.goldenId, loser.link, member.key, at);
     }
     this.conflicts(changes, member.key, refused, at);
     this.placeholderConflicts(changes, member.key, placeholders, at);
@@ -252,16 +279,29 @@ export class IdentityResolver {
     if (this.residentIdConflict(current)) {
       const newId = this.allocate(changes, current.key);
       this.put(changes, { ...current, goldenId: newId, matchedOn: 'new', confidence: 1 });
-      changes.events.push({ eventType: 'UNMERGED', goldenId: current.goldenId, otherGoldenId: newId, memberKey: current.key, rule: 'residentId', confidence: 1, reason: REASONS.detached, occurredAt: at });
+      changes.events.push({
+        eventType: 'UNMERGED',
+        goldenId: current.goldenId,
+        otherGoldenId: newId,
+        memberKey: current.key,
+        rule: 'residentId',
+        confidence: 1,
+        reason: REASONS.detached,
+        occurredAt: at,
+      });
       this.split(changes, current.goldenId, current.key, at);
     }
     const placed = this.members.get(member.key) as MemberRecord;
     const { accepted, refused, placeholders } = this.candidates(placed, placed.goldenId);
     const best = accepted[0];
     if (best !== undefined) {
-      const participants: Candidate[] = [{ goldenId: placed.goldenId, link: best.link, residentId: undefined, createdAt: this.createdAt(placed.goldenId) }, ...accepted];
+      const participants: Candidate[] = [
+        { goldenId: placed.goldenId, link: best.link, residentId: undefined, createdAt: this.createdAt(placed.goldenId) },
+        ...accepted,
+      ];
       const survivor = oldest(participants);
-      for (const loser of participants) if (loser !== survivor) this.merge(changes, loser.goldenId, survivor.goldenId, loser.link, member.key, at);
+      for (const loser of participants)
+        if (loser !== survivor) this.merge(changes, loser.goldenId, survivor.goldenId, loser.link, member.key, at);
     }
     // Refusals are news only when what the member links by changed; otherwise they were reported before.
     if (!sameContent(this.edgeKeys(previous), this.edgeKeys(member)) || previous.attributes.fullName !== member.attributes.fullName) {
@@ -289,13 +329,20 @@ export class IdentityResolver {
    * none of them if that does not decide. Records separated by hand are refused too. With nothing
    * accepted, a member alone may still link by the weak rule.
    */
-  private candidates(member: MemberRecord, current: string | undefined): { accepted: Candidate[]; refused: { candidate: Candidate; reason: string }[]; placeholders: IdentifierKind[] } {
+  private candidates(
+    member: MemberRecord,
+    current: string | undefined,
+  ): { accepted: Candidate[]; refused: { candidate: Candidate; reason: string }[]; placeholders: IdentifierKind[] } {
     const links = new Map<string, { link: Link; nameChecked: boolean }>();
     const placeholders: IdentifierKind[] = [];
     for (const edge of linkKeys(member)) {
       const holders = this.index.holders(edge.key);
       // Beyond the limit an identifier is nobody's: linking by it would fold strangers into one customer (and cost a pass over every holder per event).
-      if (!edge.viaMerge && PLACEHOLDER_PRONE.has(edge.kind) && holders.size - (holders.has(member.key) ? 1 : 0) >= this.options.maxRecordsPerSharedIdentifier) {
+      if (
+        !edge.viaMerge &&
+        PLACEHOLDER_PRONE.has(edge.kind) &&
+        holders.size - (holders.has(member.key) ? 1 : 0) >= this.options.maxRecordsPerSharedIdentifier
+      ) {
         placeholders.push(edge.kind);
         continue;
       }
@@ -303,12 +350,19 @@ export class IdentityResolver {
         if (otherKey === member.key || this.index.separated(member.key, otherKey)) continue;
         const other = this.members.get(otherKey) as MemberRecord;
         if (other.goldenId === current) continue;
-        const viaMerge = edge.viaMerge || !other.identifiers.some((identifier) => identifier.kind === edge.kind && identifier.value === edge.value);
-        const link: Link = viaMerge ? { rule: 'sourceMerge', confidence: 1 } : { rule: edge.kind, confidence: this.options.ruleConfidence[edge.kind] };
+        const viaMerge =
+          edge.viaMerge || !other.identifiers.some((identifier) => identifier.kind === edge.kind && identifier.value === edge.value);
+        const link: Link = viaMerge
+          ? { rule: 'sourceMerge', confidence: 1 }
+          : { rule: edge.kind, confidence: this.options.ruleConfidence[edge.kind] };
         const nameChecked = !viaMerge && this.options.nameCheckedIdentifiers.has(edge.kind);
         const known = links.get(other.goldenId);
         if (known === undefined) links.set(other.goldenId, { link, nameChecked });
-        else links.set(other.goldenId, { link: stronger(link, known.link) ? link : known.link, nameChecked: known.nameChecked && nameChecked });
+        else
+          links.set(other.goldenId, {
+            link: stronger(link, known.link) ? link : known.link,
+            nameChecked: known.nameChecked && nameChecked,
+          });
       }
     }
     const refused: { candidate: Candidate; reason: string }[] = [];
@@ -322,7 +376,9 @@ export class IdentityResolver {
       else if (nameChecked && !this.namesMayMatch(names, goldenId)) refused.push({ candidate, reason: REASONS.namesDiffer });
       else candidates.push(candidate);
     }
-    candidates.sort((a, b) => (stronger(a.link, b.link) ? -1 : stronger(b.link, a.link) ? 1 : compare(a.createdAt, b.createdAt) || compare(a.goldenId, b.goldenId)));
+    candidates.sort((a, b) =>
+      stronger(a.link, b.link) ? -1 : stronger(b.link, a.link) ? 1 : compare(a.createdAt, b.createdAt) || compare(a.goldenId, b.goldenId),
+    );
     const own = current === undefined ? residentIdOf(member) : this.residentIdOfGolden(current);
     const allowed = own ?? this.chosenResidentId(member, candidates);
     const accepted: Candidate[] = [];
@@ -370,7 +426,10 @@ export class IdentityResolver {
    * and linking it to all would merge them.
    */
   private householdOfDifferentPeople(links: ReadonlyMap<string, { nameChecked: boolean }>): boolean {
-    const named = [...links].filter(([, { nameChecked }]) => nameChecked).map(([goldenId]) => this.namesOf(goldenId)).filter((names) => names.length > 0);
+    const named = [...links]
+      .filter(([, { nameChecked }]) => nameChecked)
+      .map(([goldenId]) => this.namesOf(goldenId))
+      .filter((names) => names.length > 0);
     for (let i = 0; i < named.length; i++) {
       for (let j = i + 1; j < named.length; j++) {
         if (!anyNamesCompatible(named[i]!, named[j]!)) return true;
@@ -400,10 +459,16 @@ export class IdentityResolver {
     const scores = new Map<string, { link: Link; sameName: boolean }>();
     for (const candidate of candidates) {
       if (candidate.residentId === undefined) continue;
-      const sameName = member.attributes.fullName !== undefined && [...this.group(candidate.goldenId)].some((key) => this.members.get(key)?.attributes.fullName === member.attributes.fullName);
+      const sameName =
+        member.attributes.fullName !== undefined &&
+        [...this.group(candidate.goldenId)].some((key) => this.members.get(key)?.attributes.fullName === member.attributes.fullName);
       const score = scores.get(candidate.residentId);
       if (score === undefined) scores.set(candidate.residentId, { link: candidate.link, sameName });
-      else scores.set(candidate.residentId, { link: stronger(candidate.link, score.link) ? candidate.link : score.link, sameName: score.sameName || sameName });
+      else
+        scores.set(candidate.residentId, {
+          link: stronger(candidate.link, score.link) ? candidate.link : score.link,
+          sameName: score.sameName || sameName,
+        });
     }
     if (scores.size <= 1) return scores.keys().next().value;
     const ranked = [...scores].sort(([, a], [, b]) => b.link.confidence - a.link.confidence || Number(b.sameName) - Number(a.sameName));
@@ -424,11 +489,19 @@ export class IdentityResolver {
     }
     const compatible = [...goldenIds].filter((goldenId) => {
       const theirs = this.residentIdOfGolden(goldenId);
-      return (theirs === undefined || residentId === undefined || theirs === residentId) && !this.separatedFrom(new Set([member.key]), this.group(goldenId));
+      return (
+        (theirs === undefined || residentId === undefined || theirs === residentId) &&
+        !this.separatedFrom(new Set([member.key]), this.group(goldenId))
+      );
     });
     if (compatible.length !== 1) return undefined;
     const goldenId = compatible[0] as string;
-    return { goldenId, link: { rule: 'nameBirthDate', confidence: this.options.weakMatch.confidence }, residentId: this.residentIdOfGolden(goldenId), createdAt: this.createdAt(goldenId) };
+    return {
+      goldenId,
+      link: { rule: 'nameBirthDate', confidence: this.options.weakMatch.confidence },
+      residentId: this.residentIdOfGolden(goldenId),
+      createdAt: this.createdAt(goldenId),
+    };
   }
 
   private weakUsable(): boolean {
@@ -441,7 +514,16 @@ export class IdentityResolver {
     for (const { candidate, reason } of refused) {
       // The refused record may have been merged into the member's own by another link of the same observation.
       if (this.activeGoldenId(candidate.goldenId) === goldenId) continue;
-      changes.events.push({ eventType: 'CONFLICT', goldenId, otherGoldenId: candidate.goldenId, memberKey: key, rule: candidate.link.rule, confidence: candidate.link.confidence, reason, occurredAt: at });
+      changes.events.push({
+        eventType: 'CONFLICT',
+        goldenId,
+        otherGoldenId: candidate.goldenId,
+        memberKey: key,
+        rule: candidate.link.rule,
+        confidence: candidate.link.confidence,
+        reason,
+        occurredAt: at,
+      });
     }
   }
 
@@ -450,7 +532,16 @@ export class IdentityResolver {
     const goldenId = (this.members.get(key) as MemberRecord).goldenId;
     const limit = this.options.maxRecordsPerSharedIdentifier;
     for (const kind of new Set(kinds)) {
-      changes.events.push({ eventType: 'CONFLICT', goldenId, otherGoldenId: null, memberKey: key, rule: kind, confidence: this.options.ruleConfidence[kind], reason: placeholderReason(kind, limit), occurredAt: at });
+      changes.events.push({
+        eventType: 'CONFLICT',
+        goldenId,
+        otherGoldenId: null,
+        memberKey: key,
+        rule: kind,
+        confidence: this.options.ruleConfidence[kind],
+        reason: placeholderReason(kind, limit),
+        occurredAt: at,
+      });
     }
   }
 
@@ -461,10 +552,29 @@ export class IdentityResolver {
     for (const key of [...this.group(loser)]) {
       const member = this.members.get(key) as MemberRecord;
       // A founder joins the survivor by the link that merged it; other members keep the rule they joined by.
-      this.put(changes, { ...member, goldenId: survivor, ...(member.matchedOn === 'new' ? { matchedOn: link.rule, confidence: link.confidence } : {}) });
+      this.put(changes, {
+        ...member,
+        goldenId: survivor,
+        ...(member.matchedOn === 'new' ? { matchedOn: link.rule, confidence: link.confidence } : {}),
+      });
     }
-    this.retired.set(loser, { ...record, status: 'MERGED', mergedIntoGoldenId: survivor, members: [], updatedAt: at > record.updatedAt ? at : record.updatedAt });
-    changes.events.push({ eventType: 'MERGED', goldenId: survivor, otherGoldenId: loser, memberKey: trigger, rule: link.rule, confidence: link.confidence, reason: mergeReason(link.rule), occurredAt: at });
+    this.retired.set(loser, {
+      ...record,
+      status: 'MERGED',
+      mergedIntoGoldenId: survivor,
+      members: [],
+      updatedAt: at > record.updatedAt ? at : record.updatedAt,
+    });
+    changes.events.push({
+      eventType: 'MERGED',
+      goldenId: survivor,
+      otherGoldenId: loser,
+      memberKey: trigger,
+      rule: link.rule,
+      confidence: link.confidence,
+      reason: mergeReason(link.rule),
+      occurredAt: at,
+    });
   }
 
   /**
@@ -496,11 +606,23 @@ export class IdentityResolver {
       components.set(root(key), component);
     }
     if (components.size === 1) return;
-    const ordered = [...components.values()].map((component) => ({ component, founder: component.reduce(older) })).sort((a, b) => (older(a.founder, b.founder) === a.founder ? -1 : 1));
+    const ordered = [...components.values()]
+      .map((component) => ({ component, founder: component.reduce(older) }))
+      .sort((a, b) => (older(a.founder, b.founder) === a.founder ? -1 : 1));
     for (const { component, founder } of ordered.slice(1)) {
       const newId = this.allocate(changes, founder.key);
-      for (const member of component) this.put(changes, { ...member, goldenId: newId, ...(member.key === founder.key ? { matchedOn: 'new', confidence: 1 } : {}) });
-      changes.events.push({ eventType: 'UNMERGED', goldenId, otherGoldenId: newId, memberKey: trigger, rule: 'split', confidence: 1, reason: REASONS.split, occurredAt: at });
+      for (const member of component)
+        this.put(changes, { ...member, goldenId: newId, ...(member.key === founder.key ? { matchedOn: 'new', confidence: 1 } : {}) });
+      changes.events.push({
+        eventType: 'UNMERGED',
+        goldenId,
+        otherGoldenId: newId,
+        memberKey: trigger,
+        rule: 'split',
+        confidence: 1,
+        reason: REASONS.split,
+        occurredAt: at,
+      });
     }
   }
 
@@ -620,7 +742,9 @@ function anyNamesCompatible(ours: readonly string[], theirs: readonly string[]):
 }
 
 function oldest(candidates: readonly Candidate[]): Candidate {
-  return candidates.reduce((best, candidate) => (compare(candidate.createdAt, best.createdAt) || compare(candidate.goldenId, best.goldenId)) < 0 ? candidate : best);
+  return candidates.reduce((best, candidate) =>
+    (compare(candidate.createdAt, best.createdAt) || compare(candidate.goldenId, best.goldenId)) < 0 ? candidate : best,
+  );
 }
 
 function older(a: MemberRecord, b: MemberRecord): MemberRecord {
@@ -636,7 +760,8 @@ function mergeReason(rule: string): string {
 /** The observation's identifiers, deduplicated and sorted, with the member's own systemRef always among them. */
 function ownIdentifiers(key: string, identifiers: readonly Identifier[]): Identifier[] {
   const unique = new Map<string, Identifier>([[identifierKey('systemRef', key), { kind: 'systemRef', value: key }]]);
-  for (const identifier of identifiers) unique.set(identifierKey(identifier.kind, identifier.value), { kind: identifier.kind, value: identifier.value });
+  for (const identifier of identifiers)
+    unique.set(identifierKey(identifier.kind, identifier.value), { kind: identifier.kind, value: identifier.value });
   return [...unique.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.value, b.value));
 }
 
@@ -647,7 +772,9 @@ function ownIdentifiers(key: string, identifiers: readonly Identifier[]): Identi
  */
 function isNewer(at: string, event: ObservedEvent, member: MemberRecord): boolean {
   if (at !== member.observedAt) return at > member.observedAt;
-  const shown = member.recentEvents.filter((known) => known.occurredAt === member.observedAt).reduce((max, known) => (known.eventId > max ? known.eventId : max), '');
+  const shown = member.recentEvents
+    .filter((known) => known.occurredAt === member.observedAt)
+    .reduce((max, known) => (known.eventId > max ? known.eventId : max), '');
   return event.eventId > shown;
 }
 

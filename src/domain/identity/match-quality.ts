@@ -32,7 +32,10 @@ export interface MemberAssignment {
   personId: string;
 }
 
-export function pairwiseMatchQuality(assignments: Iterable<MemberAssignment>, quarantined: { events: number; onlyMembers: number } = { events: 0, onlyMembers: 0 }): MatchQuality {
+export function pairwiseMatchQuality(
+  assignments: Iterable<MemberAssignment>,
+  quarantined: { events: number; onlyMembers: number } = { events: 0, onlyMembers: 0 },
+): MatchQuality {
   const byGolden = new Map<string, number>();
   const byPerson = new Map<string, number>();
   const byBoth = new Map<string, number>();
@@ -92,9 +95,13 @@ export function evaluateResolution(events: Iterable<LabelledEvent>, resolver: Id
     count++;
     const extraction = extractObservation(event.topic, event.value);
     if (extraction.kind === 'none') continue;
-    const key = extraction.kind === 'observation' ? memberKey(extraction.observation.system, extraction.observation.systemId) : memberKey(extraction.system, extraction.systemId);
+    const key =
+      extraction.kind === 'observation'
+        ? memberKey(extraction.observation.system, extraction.observation.systemId)
+        : memberKey(extraction.system, extraction.systemId);
     const known = truth.get(key);
-    if (known !== undefined && known !== event.personId) throw new IdentityError('IDENTITY_TRUTH_INCONSISTENT', `member ${key} is labelled with two different persons`);
+    if (known !== undefined && known !== event.personId)
+      throw new IdentityError('IDENTITY_TRUTH_INCONSISTENT', `member ${key} is labelled with two different persons`);
     truth.set(key, event.personId);
     if (extraction.kind === 'observation') {
       resolver.resolve(extraction.observation);
@@ -104,9 +111,15 @@ export function evaluateResolution(events: Iterable<LabelledEvent>, resolver: Id
     }
   }
   const assignments: MemberAssignment[] = [];
-  for (const member of resolver.memberRecords()) assignments.push({ memberKey: member.key, goldenId: member.goldenId, personId: truth.get(member.key) as string });
+  for (const member of resolver.memberRecords())
+    assignments.push({ memberKey: member.key, goldenId: member.goldenId, personId: truth.get(member.key) as string });
   const onlyMembers = [...quarantinedKeys].filter((key) => resolver.member(key) === undefined).length;
-  return { quality: pairwiseMatchQuality(assignments, { events: quarantinedEvents.length, onlyMembers }), resolver, events: count, quarantinedEvents };
+  return {
+    quality: pairwiseMatchQuality(assignments, { events: quarantinedEvents.length, onlyMembers }),
+    resolver,
+    events: count,
+    quarantinedEvents,
+  };
 }
 
 function increment(map: Map<string, number>, key: string): void {

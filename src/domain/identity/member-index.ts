@@ -15,9 +15,17 @@ export function identifierKey(kind: IdentifierKind, value: string): string {
 }
 
 export function linkKeys(member: MemberRecord): LinkKey[] {
-  const keys = member.identifiers.map((identifier) => ({ key: identifierKey(identifier.kind, identifier.value), kind: identifier.kind, value: identifier.value, viaMerge: false }));
+  const keys = member.identifiers.map((identifier) => ({
+    key: identifierKey(identifier.kind, identifier.value),
+    kind: identifier.kind,
+    value: identifier.value,
+    viaMerge: false,
+  }));
   const survivor = member.mergedInto;
-  if (survivor !== undefined && !member.identifiers.some((identifier) => identifier.kind === 'systemRef' && identifier.value === survivor)) {
+  if (
+    survivor !== undefined &&
+    !member.identifiers.some((identifier) => identifier.kind === 'systemRef' && identifier.value === survivor)
+  ) {
     keys.push({ key: identifierKey('systemRef', survivor), kind: 'systemRef', value: survivor, viaMerge: true });
   }
   return keys;
@@ -25,7 +33,9 @@ export function linkKeys(member: MemberRecord): LinkKey[] {
 
 /** The key of the weak rule: exact normalized full name and birth date, when a member has both. */
 export function nameBirthKey(attributes: PersonAttributes): string | undefined {
-  return attributes.fullName === undefined || attributes.birthDate === undefined ? undefined : `${attributes.fullName}\u001f${attributes.birthDate}`;
+  return attributes.fullName === undefined || attributes.birthDate === undefined
+    ? undefined
+    : `${attributes.fullName}\u001f${attributes.birthDate}`;
 }
 
 const NONE: ReadonlySet<string> = new Set();

@@ -31,7 +31,8 @@ class ObservationDraft {
   constructor(private readonly today: string) {}
 
   add(kind: IdentifierKind, value: string): void {
-    if (!this.identifiers.some((identifier) => identifier.kind === kind && identifier.value === value)) this.identifiers.push({ kind, value });
+    if (!this.identifiers.some((identifier) => identifier.kind === kind && identifier.value === value))
+      this.identifiers.push({ kind, value });
   }
 
   systemRef(system: string, id: unknown): void {
@@ -101,11 +102,14 @@ class ObservationDraft {
     const residentId = this.identifiers.find((identifier) => identifier.kind === 'residentId')?.value;
     if (residentId === undefined) return;
     this.attributes.birthDate ??= birthDateOfResidentId(residentId);
-    if (this.attributes.gender === undefined || this.attributes.gender === 'UNKNOWN') this.attributes.gender = genderOfResidentId(residentId);
+    if (this.attributes.gender === undefined || this.attributes.gender === 'UNKNOWN')
+      this.attributes.gender = genderOfResidentId(residentId);
   }
 
   sortedIdentifiers(): Identifier[] {
-    return [...this.identifiers].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    return [...this.identifiers].sort(
+      (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+    );
   }
 }
 
@@ -129,7 +133,8 @@ const READINGS: Readonly<Record<string, TopicReading>> = {
       let first: string | undefined;
       (Array.isArray(record.phones) ? record.phones : []).forEach((phone: unknown, index) => {
         if (!isObject(phone) || phone.type === 'FAX') return;
-        const mobile = phone.type === 'MOBILE' ? draft.mobile(`phones[${index}].number`, phone.number, false) : draft.optionalMobile(phone.number);
+        const mobile =
+          phone.type === 'MOBILE' ? draft.mobile(`phones[${index}].number`, phone.number, false) : draft.optionalMobile(phone.number);
         if (mobile === undefined) return;
         first ??= mobile;
         if (phone.primary === true) primary ??= mobile;
@@ -140,7 +145,8 @@ const READINGS: Readonly<Record<string, TopicReading>> = {
       const addresses = (Array.isArray(record.addresses) ? record.addresses : []).filter(isObject);
       const address = addresses.find((candidate) => candidate.type === 'HOME') ?? addresses[0];
       if (address !== undefined) draft.attributes.address = address;
-      const survivor = record.status === 'MERGED' && typeof record.mergedIntoCustomerId === 'string' ? record.mergedIntoCustomerId.trim() : '';
+      const survivor =
+        record.status === 'MERGED' && typeof record.mergedIntoCustomerId === 'string' ? record.mergedIntoCustomerId.trim() : '';
       return survivor !== '' && survivor !== record.customerId ? { mergedInto: memberKey('crm', survivor) } : {};
     },
   },
@@ -162,7 +168,8 @@ const READINGS: Readonly<Record<string, TopicReading>> = {
     system: 'claims',
     keyField: 'claimNumber',
     read(record, draft) {
-      if (typeof record.policyNumber === 'string' && record.policyNumber.trim() !== '') draft.add('policyNumber', record.policyNumber.trim());
+      if (typeof record.policyNumber === 'string' && record.policyNumber.trim() !== '')
+        draft.add('policyNumber', record.policyNumber.trim());
       draft.plate('vehiclePlate', record.vehiclePlate);
       draft.systemRef('crm', record.claimantCustomerId);
       return {};
@@ -223,12 +230,21 @@ function observedEvent(topic: string, reference: string, meta: unknown): Observe
   if (!isObject(meta)) throw new IdentityError('IDENTITY_RECORD_INVALID', `${topic} record ${reference} has no meta`);
   const field = (name: string): string => requiredText(meta[name], `meta.${name}`, topic);
   const occurredAt = field('occurredAt');
-  if (Number.isNaN(Date.parse(occurredAt))) throw new IdentityError('IDENTITY_RECORD_INVALID', `${topic} record ${reference}: meta.occurredAt must be an ISO instant`);
-  return { eventId: field('eventId'), eventType: field('eventType'), topic, reference, occurredAt: new Date(occurredAt).toISOString(), correlationId: field('correlationId') };
+  if (Number.isNaN(Date.parse(occurredAt)))
+    throw new IdentityError('IDENTITY_RECORD_INVALID', `${topic} record ${reference}: meta.occurredAt must be an ISO instant`);
+  return {
+    eventId: field('eventId'),
+    eventType: field('eventType'),
+    topic,
+    reference,
+    occurredAt: new Date(occurredAt).toISOString(),
+    correlationId: field('correlationId'),
+  };
 }
 
 function requiredText(value: unknown, field: string, topic: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new IdentityError('IDENTITY_RECORD_INVALID', `${topic} record has no ${field}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new IdentityError('IDENTITY_RECORD_INVALID', `${topic} record has no ${field}`);
   return value.trim();
 }
 

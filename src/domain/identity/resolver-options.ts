@@ -23,7 +23,11 @@ export const identityResolutionSchema = {
       properties: {
         enabled: { type: 'boolean', default: true },
         confidence: { ...confidence, default: 0.7, description: 'Confidence given to a link by name and birth date.' },
-        minConfidence: { ...confidence, default: 0.6, description: 'Links by name and birth date are made only at or above this confidence.' },
+        minConfidence: {
+          ...confidence,
+          default: 0.6,
+          description: 'Links by name and birth date are made only at or above this confidence.',
+        },
       },
     },
     nameCheckedIdentifiers: {
@@ -31,13 +35,15 @@ export const identityResolutionSchema = {
       items: { type: 'string', enum: ['residentId', 'systemRef', 'policyNumber', 'mobile', 'plate', 'email'] },
       uniqueItems: true,
       default: ['mobile', 'plate', 'email'],
-      description: "Identifiers a household may share: a link by them alone is refused when the names on both sides are clearly different people's.",
+      description:
+        "Identifiers a household may share: a link by them alone is refused when the names on both sides are clearly different people's.",
     },
     maxRecordsPerSharedIdentifier: {
       type: 'integer',
       minimum: 2,
       default: 50,
-      description: 'A mobile, plate or e-mail already held by this many other records links no further record: such a value is a placeholder (a shop\'s phone, 13800138000, a fleet\'s plate), not a household. Each record it is refused for gets a CONFLICT event; records linked through it before stay linked.',
+      description:
+        "A mobile, plate or e-mail already held by this many other records links no further record: such a value is a placeholder (a shop's phone, 13800138000, a fleet's plate), not a household. Each record it is refused for gets a CONFLICT event; records linked through it before stay linked.",
     },
     ruleConfidence: {
       type: 'object',
@@ -111,6 +117,7 @@ export function effectiveResolverOptions(input: ResolverOptionsInput = {}): Effe
       email: rules.email ?? RULES.email.default,
     },
     nameCheckedIdentifiers: new Set(input.nameCheckedIdentifiers ?? identityResolutionSchema.properties.nameCheckedIdentifiers.default),
-    maxRecordsPerSharedIdentifier: input.maxRecordsPerSharedIdentifier ?? identityResolutionSchema.properties.maxRecordsPerSharedIdentifier.default,
+    maxRecordsPerSharedIdentifier:
+      input.maxRecordsPerSharedIdentifier ?? identityResolutionSchema.properties.maxRecordsPerSharedIdentifier.default,
   };
 }

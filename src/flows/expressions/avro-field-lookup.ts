@@ -31,7 +31,15 @@ export function lookupField(type: avro.Type, name: string): FieldLookup {
   if (inner instanceof avro.types.RecordType) {
     const field = inner.fields.find((candidate) => candidate.name === name);
     if (field) return { kind: 'found', type: field.type };
-    return { kind: 'missing', record: inner.name ?? 'the record', suggestions: closestNames(name, inner.fields.map((candidate) => candidate.name), 1) };
+    return {
+      kind: 'missing',
+      record: inner.name ?? 'the record',
+      suggestions: closestNames(
+        name,
+        inner.fields.map((candidate) => candidate.name),
+        1,
+      ),
+    };
   }
   if (inner instanceof avro.types.MapType) return { kind: 'found', type: inner.valuesType as avro.Type };
   if (avro.Type.isType(inner, 'union')) {
@@ -42,7 +50,11 @@ export function lookupField(type: avro.Type, name: string): FieldLookup {
     if (having.length === 1) return { kind: 'found', type: (having[0] as avro.types.Field).type };
     if (having.length > 1) return { kind: 'unknown' };
     const names = (records as avro.types.RecordType[]).flatMap((record) => record.fields.map((field) => field.name));
-    return { kind: 'missing', record: records.map((record) => record.name).join(' or '), suggestions: closestNames(name, new Set(names), 1) };
+    return {
+      kind: 'missing',
+      record: records.map((record) => record.name).join(' or '),
+      suggestions: closestNames(name, new Set(names), 1),
+    };
   }
   return { kind: 'unknown' };
 }

@@ -13,7 +13,10 @@ export function roundToCents(value: unknown): number | undefined {
   let text: string;
   if (typeof value === 'number' && Number.isFinite(value)) text = plainDecimal(value);
   else if (typeof value === 'string' && DECIMAL.test(value)) text = value;
-  else throw new ExpressionEvaluationError(`$round2 takes a number or a decimal string, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`);
+  else
+    throw new ExpressionEvaluationError(
+      `$round2 takes a number or a decimal string, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`,
+    );
   const [, sign, whole, fraction = ''] = DECIMAL.exec(text) as RegExpExecArray;
   let cents = BigInt(`${whole}${fraction.slice(0, 2).padEnd(2, '0')}`);
   if ((fraction[2] ?? '0') >= '5') cents += 1n;

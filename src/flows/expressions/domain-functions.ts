@@ -27,7 +27,8 @@ export const DOMAIN_FUNCTIONS: Readonly<Record<string, DomainFunction>> = {
     signature: '<x:b>',
     minArgs: 1,
     maxArgs: 1,
-    description: 'Whether a resident ID number is valid: GB 11643 check character, a birth date that exists, from 1900 to today (the 15-digit form is accepted).',
+    description:
+      'Whether a resident ID number is valid: GB 11643 check character, a birth date that exists, from 1900 to today (the 15-digit form is accepted).',
     call: unlessMissing((value) => residentIdNumber18(value) !== undefined),
   },
   birthDateFromId: {

@@ -38,7 +38,11 @@ export function compileExpression(text: string, options: ExpressionOptions = {})
   try {
     // jsonata's own guardrails check depth and elapsed time at every evaluation step, per
     // evaluation; regex literals run on RE2, whose matching cannot backtrack catastrophically.
-    parsed = jsonata(text, { timeout: limits.expressionTimeoutMs, stack: limits.expressionDepth, RegexEngine: LinearRegex as unknown as RegExpConstructor });
+    parsed = jsonata(text, {
+      timeout: limits.expressionTimeoutMs,
+      stack: limits.expressionDepth,
+      RegexEngine: LinearRegex as unknown as RegExpConstructor,
+    });
   } catch (error) {
     return { ok: false, problems: [syntaxProblem(error, text)] };
   }
@@ -48,7 +52,8 @@ export function compileExpression(text: string, options: ExpressionOptions = {})
   if (options.inputType) problems.push(...fieldPathProblems(ast, text, options.inputType));
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.offset - b.offset) };
 
-  for (const [name, fn] of Object.entries(DOMAIN_FUNCTIONS)) parsed.registerFunction(name, (...args: unknown[]) => fn.call(...args), fn.signature);
+  for (const [name, fn] of Object.entries(DOMAIN_FUNCTIONS))
+    parsed.registerFunction(name, (...args: unknown[]) => fn.call(...args), fn.signature);
   const slow = async (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> => {
     try {
       return await parsed.evaluate(input, bindings);
@@ -63,7 +68,8 @@ export function compileExpression(text: string, options: ExpressionOptions = {})
   const evaluate = (input: unknown, bindings?: Record<string, unknown>): unknown => {
     // jsonata wraps an array input in a sequence, and bindings may redefine a name the expression
     // uses: both are rare and left to jsonata.
-    if (Array.isArray(input) || (bindings !== undefined && Object.keys(bindings).some((name) => variables.has(name)))) return slow(input, bindings);
+    if (Array.isArray(input) || (bindings !== undefined && Object.keys(bindings).some((name) => variables.has(name))))
+      return slow(input, bindings);
     try {
       return fast(input);
     } catch (error) {
@@ -89,8 +95,18 @@ function syntaxProblem(error: unknown, text: string): ExpressionProblem {
 function limitError(error: unknown, text: string, limits: ExpressionLimits): ExpressionLimitError | undefined {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
-  if (code === 'D1011') return new ExpressionLimitError(`expression ${shown} went deeper than limits.expressionDepth (${limits.expressionDepth} evaluation steps): unbounded recursion?`, 'expressionDepth', { cause: error });
-  if (code === 'D1012') return new ExpressionLimitError(`expression ${shown} ran longer than limits.expressionTimeoutMs (${limits.expressionTimeoutMs} ms) on this message`, 'expressionTimeoutMs', { cause: error });
+  if (code === 'D1011')
+    return new ExpressionLimitError(
+      `expression ${shown} went deeper than limits.expressionDepth (${limits.expressionDepth} evaluation steps): unbounded recursion?`,
+      'expressionDepth',
+      { cause: error },
+    );
+  if (code === 'D1012')
+    return new ExpressionLimitError(
+      `expression ${shown} ran longer than limits.expressionTimeoutMs (${limits.expressionTimeoutMs} ms) on this message`,
+      'expressionTimeoutMs',
+      { cause: error },
+    );
   return undefined;
 }
 
@@ -106,7 +122,11 @@ function regexProblems(ast: AstNode): ExpressionProblem[] {
         // jsonata's position is just after the flags it read (it adds `g` itself); the problem starts at the opening slash.
         const writtenFlags = node.value.flags.replace('g', '').length;
         const offset = Math.max(0, (node.position ?? 0) - node.value.source.length - 2 - writtenFlags);
-        problems.push({ code: 'EXPRESSION_INVALID', message: `regular expression /${node.value.source}/ is not supported: ${reason} (crm-hub runs regular expressions on RE2, in time linear in the input, which has no backreferences or lookarounds)`, offset });
+        problems.push({
+          code: 'EXPRESSION_INVALID',
+          message: `regular expression /${node.value.source}/ is not supported: ${reason} (crm-hub runs regular expressions on RE2, in time linear in the input, which has no backreferences or lookarounds)`,
+          offset,
+        });
       }
     }
     pending.push(...childNodes(node));

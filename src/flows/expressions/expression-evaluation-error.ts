@@ -38,7 +38,10 @@ export function expressionErrorFromJsonata(error: unknown, text: string): HubErr
   }
   const code = typeof fields.code === 'string' ? fields.code : undefined;
   const where = typeof fields.position === 'number' ? ` at character ${fields.position}` : '';
-  return new ExpressionEvaluationError(`expression ${quote(text)} failed${where}: ${reason}${code ? ` (${code})` : ''}`, { jsonataCode: code, cause: error });
+  return new ExpressionEvaluationError(`expression ${quote(text)} failed${where}: ${reason}${code ? ` (${code})` : ''}`, {
+    jsonataCode: code,
+    cause: error,
+  });
 }
 
 function quote(text: string): string {

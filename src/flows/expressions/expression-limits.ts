@@ -12,21 +12,24 @@ export const expressionLimitsSchema = {
   type: 'object',
   additionalProperties: false,
   default: {},
-  description: 'Bounds of each evaluation of an expression on a message; a message whose expression reaches one is dead-lettered with EXPRESSION_LIMIT_EXCEEDED and the flow goes on.',
+  description:
+    'Bounds of each evaluation of an expression on a message; a message whose expression reaches one is dead-lettered with EXPRESSION_LIMIT_EXCEEDED and the flow goes on.',
   properties: {
     expressionTimeoutMs: {
       type: 'integer',
       minimum: 1,
       maximum: 60000,
       default: 250,
-      description: 'Longest time one expression may evaluate on one message, in ms. The hub waits for nothing else meanwhile, so keep it well under a second.',
+      description:
+        'Longest time one expression may evaluate on one message, in ms. The hub waits for nothing else meanwhile, so keep it well under a second.',
     },
     expressionDepth: {
       type: 'integer',
       minimum: 10,
       maximum: 100000,
       default: 1000,
-      description: 'Deepest nesting of evaluation steps (a recursive call adds about 3, so 1000 allows recursion some 300 calls deep): bounds recursion.',
+      description:
+        'Deepest nesting of evaluation steps (a recursive call adds about 3, so 1000 allows recursion some 300 calls deep): bounds recursion.',
     },
   },
 } as const;

@@ -23,7 +23,10 @@ export function expressionText(value: unknown): string | undefined {
   try {
     return textOf(value);
   } catch (error) {
-    if (error instanceof FastPathExit) return typeof value === 'number' ? String(value) : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && !Number.isFinite(item) ? String(item) : item));
+    if (error instanceof FastPathExit)
+      return typeof value === 'number'
+        ? String(value)
+        : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && !Number.isFinite(item) ? String(item) : item));
     throw error;
   }
 }

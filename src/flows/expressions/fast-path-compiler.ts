@@ -15,7 +15,18 @@ type Literal = string | number | boolean | null;
 // Node properties that change what a node means (predicates, grouping, focus and index bindings,
 // singleton arrays, parent lookups): a node carrying any of them is outside the compiled subset,
 // except the predicates of a path step (`stages`), which compilePath compiles.
-const MODIFIERS = ['predicate', 'stages', 'group', 'focus', 'index', 'tuple', 'keepArray', 'keepSingletonArray', 'ancestor', 'seekingParent'] as const;
+const MODIFIERS = [
+  'predicate',
+  'stages',
+  'group',
+  'focus',
+  'index',
+  'tuple',
+  'keepArray',
+  'keepSingletonArray',
+  'ancestor',
+  'seekingParent',
+] as const;
 
 // Keys jsonata refuses in object constructors (its own function markers), and one that would set a
 // plain object's prototype instead of a field.
@@ -165,7 +176,11 @@ function equals(a: unknown, b: unknown): boolean {
 function compare(a: unknown, b: unknown, test: (a: string | number, b: string | number) => boolean): boolean | undefined {
   const aType = typeof a;
   const bType = typeof b;
-  if ((aType !== 'string' && aType !== 'number' && aType !== 'undefined') || (bType !== 'string' && bType !== 'number' && bType !== 'undefined')) throw FAST_PATH_EXIT;
+  if (
+    (aType !== 'string' && aType !== 'number' && aType !== 'undefined') ||
+    (bType !== 'string' && bType !== 'number' && bType !== 'undefined')
+  )
+    throw FAST_PATH_EXIT;
   if (a === undefined || b === undefined) return undefined;
   if (aType !== bType) throw FAST_PATH_EXIT;
   return test(a as string | number, b as string | number);
@@ -181,7 +196,9 @@ function arithmetic(a: unknown, b: unknown, operate: (a: number, b: number) => n
 function compileIn(node: AstNode): FastEvaluator {
   const list = node.rhs;
   if (!list || list.type !== 'unary' || list.value !== '[' || hasModifier(list)) outside();
-  const items = (list.expressions ?? []).map((item) => (item.type === 'string' || item.type === 'number' || item.type === 'value' ? literalOf(item) : outside()));
+  const items = (list.expressions ?? []).map((item) =>
+    item.type === 'string' || item.type === 'number' || item.type === 'value' ? literalOf(item) : outside(),
+  );
   const left = compileNode(node.lhs as AstNode);
   // A Set answers the same as === for these literals (no NaN among them) and is faster for long lists.
   const set = new Set<unknown>(items);
@@ -240,7 +257,11 @@ function compileCondition(node: AstNode): FastEvaluator {
 function compileCall(node: AstNode): FastEvaluator {
   const procedure = node.procedure;
   if (!procedure || procedure.type !== 'variable' || typeof procedure.value !== 'string' || hasModifier(procedure)) return outside();
-  const fn: FastFunction | undefined = Object.hasOwn(FAST_BUILTIN_FUNCTIONS, procedure.value) ? FAST_BUILTIN_FUNCTIONS[procedure.value] : Object.hasOwn(DOMAIN_FUNCTIONS, procedure.value) ? DOMAIN_FUNCTIONS[procedure.value] : undefined;
+  const fn: FastFunction | undefined = Object.hasOwn(FAST_BUILTIN_FUNCTIONS, procedure.value)
+    ? FAST_BUILTIN_FUNCTIONS[procedure.value]
+    : Object.hasOwn(DOMAIN_FUNCTIONS, procedure.value)
+      ? DOMAIN_FUNCTIONS[procedure.value]
+      : undefined;
   const args = (node.arguments ?? []).map(compileNode);
   if (!fn || args.length < fn.minArgs || args.length > fn.maxArgs) return outside();
   const call = fn.call;

@@ -28,14 +28,22 @@ export function functionNameProblems(ast: AstNode, text: string, extraNames: rea
     const offset = startOffset(node.procedure, text, `$${name}`);
     if (!KNOWN_FUNCTIONS.includes(name)) {
       const suggestion = closestNames(name, KNOWN_FUNCTIONS, 1)[0];
-      problems.push({ code: 'EXPRESSION_INVALID', message: `unknown function $${name}${suggestion ? `; did you mean $${suggestion}?` : ''}`, offset });
+      problems.push({
+        code: 'EXPRESSION_INVALID',
+        message: `unknown function $${name}${suggestion ? `; did you mean $${suggestion}?` : ''}`,
+        offset,
+      });
       continue;
     }
     const domain = Object.hasOwn(DOMAIN_FUNCTIONS, name) ? DOMAIN_FUNCTIONS[name] : undefined;
     const count = node.arguments?.length ?? 0;
     if (domain && node.type === 'function' && (count < domain.minArgs || count > domain.maxArgs)) {
       const expected = domain.minArgs === domain.maxArgs ? `${domain.minArgs}` : `${domain.minArgs} or ${domain.maxArgs}`;
-      problems.push({ code: 'EXPRESSION_INVALID', message: `$${name} takes ${expected} argument${domain.maxArgs === 1 ? '' : 's'}, got ${count}`, offset });
+      problems.push({
+        code: 'EXPRESSION_INVALID',
+        message: `$${name} takes ${expected} argument${domain.maxArgs === 1 ? '' : 's'}, got ${count}`,
+        offset,
+      });
     }
   }
   return problems;

@@ -38,7 +38,25 @@ export interface AstNode {
   seekingParent?: unknown;
 }
 
-const CHILD_KEYS = ['steps', 'stages', 'predicate', 'expr', 'lhs', 'rhs', 'expression', 'expressions', 'arguments', 'procedure', 'condition', 'then', 'else', 'body', 'pattern', 'update', 'delete'] as const;
+const CHILD_KEYS = [
+  'steps',
+  'stages',
+  'predicate',
+  'expr',
+  'lhs',
+  'rhs',
+  'expression',
+  'expressions',
+  'arguments',
+  'procedure',
+  'condition',
+  'then',
+  'else',
+  'body',
+  'pattern',
+  'update',
+  'delete',
+] as const;
 
 /**
  * Every node directly below `node`, whatever its kind: for checks that must see the whole tree

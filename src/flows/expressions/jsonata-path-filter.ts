@@ -49,7 +49,8 @@ function timesKept(result: unknown, index: number, length: number): number {
   }
   if (Array.isArray(result)) {
     if (result.some((item) => typeof item === 'number' && !Number.isFinite(item) && !Number.isNaN(item))) throw FAST_PATH_EXIT;
-    if (result.every((item) => typeof item === 'number' && !Number.isNaN(item))) return result.filter((item) => positionIn(item as number, length) === index).length;
+    if (result.every((item) => typeof item === 'number' && !Number.isNaN(item)))
+      return result.filter((item) => positionIn(item as number, length) === index).length;
   }
   return truthOf(result) === true ? 1 : 0;
 }

@@ -9,7 +9,11 @@ export class RegexUnsupportedError extends HubError {
     readonly reason: string,
     cause?: unknown,
   ) {
-    super('REGEX_UNSUPPORTED', `regular expression /${source}/ cannot run in linear time: ${reason} (backreferences and lookarounds are not supported)`, { retriable: false, cause });
+    super(
+      'REGEX_UNSUPPORTED',
+      `regular expression /${source}/ cannot run in linear time: ${reason} (backreferences and lookarounds are not supported)`,
+      { retriable: false, cause },
+    );
   }
 }
 
@@ -28,7 +32,11 @@ function compile(source: string, flags: string): RE2JS {
   try {
     re = RE2JS.compile(RE2JS.translateRegExp(source), options);
   } catch (error) {
-    throw new RegexUnsupportedError(source, (error instanceof Error ? error.message : String(error)).replace(/^error parsing regexp: /, ''), error);
+    throw new RegexUnsupportedError(
+      source,
+      (error instanceof Error ? error.message : String(error)).replace(/^error parsing regexp: /, ''),
+      error,
+    );
   }
   if (compiled.size >= MAX_CACHED) compiled.clear();
   compiled.set(cacheKey, re);
@@ -89,7 +97,9 @@ export class LinearRegex {
 }
 
 /** ajv's `code.regExp`: JSON Schema `pattern`s of flow files run on RE2 too. */
-export const linearRegExpEngine = Object.assign((pattern: string, flags: string) => new LinearRegex(pattern, flags), { code: 'new LinearRegex' });
+export const linearRegExpEngine = Object.assign((pattern: string, flags: string) => new LinearRegex(pattern, flags), {
+  code: 'new LinearRegex',
+});
 
 /** Whether RE2 accepts the pattern: undefined when it does, else why not. */
 export function linearRegexProblem(source: string, flags = ''): string | undefined {

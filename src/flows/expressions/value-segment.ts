@@ -13,9 +13,11 @@ export const DEFAULT_VALUE_TIERS: Readonly<Record<string, number>> = { PLATINUM:
  */
 export function valueSegment(amount: unknown, tiers: unknown = DEFAULT_VALUE_TIERS): string | undefined {
   if (amount === undefined || amount === null) return undefined;
-  const value = typeof amount === 'number' ? amount : typeof amount === 'string' && /^[+-]?\d+(\.\d+)?$/.test(amount) ? Number(amount) : Number.NaN;
+  const value =
+    typeof amount === 'number' ? amount : typeof amount === 'string' && /^[+-]?\d+(\.\d+)?$/.test(amount) ? Number(amount) : Number.NaN;
   if (!Number.isFinite(value)) throw new ExpressionEvaluationError('$segment takes an amount as a number or a decimal string');
-  if (typeof tiers !== 'object' || tiers === null || Array.isArray(tiers)) throw new ExpressionEvaluationError('$segment takes its tiers as an object of name → minimum amount');
+  if (typeof tiers !== 'object' || tiers === null || Array.isArray(tiers))
+    throw new ExpressionEvaluationError('$segment takes its tiers as an object of name → minimum amount');
   let best: { name: string; minimum: number } | undefined;
   for (const [name, minimum] of Object.entries(tiers)) {
     if (typeof minimum !== 'number') throw new ExpressionEvaluationError(`$segment: the minimum of tier ${name} must be a number`);

@@ -11,7 +11,12 @@ const spec = {
   required: ['key'],
   properties: {
     key: { type: 'string', minLength: 1, description: 'A JSONata expression identifying a message, e.g. meta.eventId.' },
-    windowSeconds: { type: 'integer', minimum: 1, default: 3600, description: 'How long after a key was first seen a message with the same key is dropped.' },
+    windowSeconds: {
+      type: 'integer',
+      minimum: 1,
+      default: 3600,
+      description: 'How long after a key was first seen a message with the same key is dropped.',
+    },
   },
 } as const satisfies JSONSchema;
 

@@ -18,7 +18,11 @@ const spec = {
   required: ['as'],
   properties: {
     as: { type: 'string', minLength: 1, description: 'The field the looked-up value is put in (null when nothing was found).' },
-    required: { type: 'boolean', default: false, description: 'Fail the message (dead letter) when nothing is found, instead of setting null.' },
+    required: {
+      type: 'boolean',
+      default: false,
+      description: 'Fail the message (dead letter) when nothing is found, instead of setting null.',
+    },
     table: {
       type: 'object',
       additionalProperties: false,
@@ -35,12 +39,36 @@ const spec = {
       required: ['url'],
       description: 'GET a JSON document from an HTTP API.',
       properties: {
-        url: { type: 'string', pattern: '^https?://', description: 'URL with {expression} placeholders (URL-encoded), e.g. https://risk.example.com/scores/{customerId}.' },
+        url: {
+          type: 'string',
+          pattern: '^https?://',
+          description: 'URL with {expression} placeholders (URL-encoded), e.g. https://risk.example.com/scores/{customerId}.',
+        },
         timeoutMs: { type: 'integer', minimum: 1, default: 5000 },
-        cacheTtlSeconds: { type: 'integer', minimum: 0, default: 300, description: 'How long an answer (found or not) is reused for the same URL; 0 disables the cache.' },
-        allowedHosts: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Hosts the URL may reach (`*.example.com` for subdomains); default the host of the URL. Required when the host comes from the message.' },
-        allowPrivateNetworks: { type: 'boolean', default: false, description: 'Let allowed names resolve to loopback or private addresses (an internal service); IP literals on the list are always taken as meant.' },
-        headers: { type: 'object', additionalProperties: { type: 'string', writeOnly: true }, description: 'Request headers, e.g. Authorization: Bearer ${RISK_API_TOKEN}.' },
+        cacheTtlSeconds: {
+          type: 'integer',
+          minimum: 0,
+          default: 300,
+          description: 'How long an answer (found or not) is reused for the same URL; 0 disables the cache.',
+        },
+        allowedHosts: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', minLength: 1 },
+          description:
+            'Hosts the URL may reach (`*.example.com` for subdomains); default the host of the URL. Required when the host comes from the message.',
+        },
+        allowPrivateNetworks: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Let allowed names resolve to loopback or private addresses (an internal service); IP literals on the list are always taken as meant.',
+        },
+        headers: {
+          type: 'object',
+          additionalProperties: { type: 'string', writeOnly: true },
+          description: 'Request headers, e.g. Authorization: Bearer ${RISK_API_TOKEN}.',
+        },
       },
     },
   },
@@ -73,7 +101,8 @@ export const enrichStep = defineStep<EnrichConfig>({
     return {
       run: (message) =>
         whenReady(lookup(message), (found) => {
-          if ((found === undefined || found === null) && required) throw new StepMessageError('FLOW_ENRICH_NOT_FOUND', `enrich: nothing found in ${what} for this message, and "required" is set`);
+          if ((found === undefined || found === null) && required)
+            throw new StepMessageError('FLOW_ENRICH_NOT_FOUND', `enrich: nothing found in ${what} for this message, and "required" is set`);
           return [{ ...message, value: { ...message.value, [config.as]: found ?? null }, schemaName: undefined }];
         }),
       close: async () => cache?.clear(),
@@ -90,7 +119,10 @@ function tableLookup(config: { topic: string; key: string }, context: StepCompil
     context.report(['table', 'topic'], 'TOPIC_UNKNOWN', error instanceof Error ? error.message : String(error));
     return () => undefined;
   }
-  return (message) => whenReady(key.evaluate(message.value), (value) => (value === undefined || value === null ? undefined : table.get(keyText(value, 'enrich table key'))));
+  return (message) =>
+    whenReady(key.evaluate(message.value), (value) =>
+      value === undefined || value === null ? undefined : table.get(keyText(value, 'enrich table key')),
+    );
 }
 
 type HttpConfig = NonNullable<EnrichConfig['http']>;
@@ -98,7 +130,11 @@ type HttpConfig = NonNullable<EnrichConfig['http']>;
 function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: Lookup; cache: TtlCache<unknown> } {
   const url = compileMessageTemplate(context, ['http', 'url'], config.url);
   const allowedHosts = config.allowedHosts ?? staticHost(config.url, context);
-  const client = createConnectorHttpClient({ timeoutMs: config.timeoutMs ?? spec.properties.http.properties.timeoutMs.default, allowedHosts, allowPrivateNetworks: config.allowPrivateNetworks ?? false });
+  const client = createConnectorHttpClient({
+    timeoutMs: config.timeoutMs ?? spec.properties.http.properties.timeoutMs.default,
+    allowedHosts,
+    allowPrivateNetworks: config.allowPrivateNetworks ?? false,
+  });
   const cache = new TtlCache<unknown>((config.cacheTtlSeconds ?? spec.properties.http.properties.cacheTtlSeconds.default) * 1000);
   // The template, not the URL: the URL carries values of the message (possibly personal) into dead letters.
   const what = `enrich GET ${config.url}`;
@@ -118,7 +154,9 @@ function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: 
 
 function renderUrl(url: MessageTemplate, message: FlowMessage): MaybePromise<string | undefined> {
   // A placeholder without a value leaves nothing to ask for: the lookup finds nothing.
-  return url.render(message.value, (value) => (value === undefined || value === null ? undefined : encodeURIComponent(keyText(value, 'enrich URL placeholder'))));
+  return url.render(message.value, (value) =>
+    value === undefined || value === null ? undefined : encodeURIComponent(keyText(value, 'enrich URL placeholder')),
+  );
 }
 
 /** The host of a URL template whose host is written out; reported when the host comes from the message. */

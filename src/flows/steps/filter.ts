@@ -4,7 +4,11 @@ import { defineStep } from './define-step.js';
 import { whenReady } from './maybe-promise.js';
 import { compileShorthandExpression } from './step-expression.js';
 
-const condition = { type: 'string', minLength: 1, description: 'A JSONata condition on the message value, e.g. status = "ACTIVE".' } as const;
+const condition = {
+  type: 'string',
+  minLength: 1,
+  description: 'A JSONata condition on the message value, e.g. status = "ACTIVE".',
+} as const;
 
 const spec = {
   anyOf: [condition, { type: 'object', additionalProperties: false, required: ['expression'], properties: { expression: condition } }],

@@ -14,7 +14,10 @@ export class FlowValidationError extends StepMessageError {
   readonly failures: readonly ValidationFailure[];
 
   constructor(failures: ValidationFailure[]) {
-    super('FLOW_VALIDATION_FAILED', `validation failed: ${failures.map((failure) => `${failure.field || '(value)'}: ${failure.rule}`).join('; ')}`);
+    super(
+      'FLOW_VALIDATION_FAILED',
+      `validation failed: ${failures.map((failure) => `${failure.field || '(value)'}: ${failure.rule}`).join('; ')}`,
+    );
     this.failures = failures;
   }
 }

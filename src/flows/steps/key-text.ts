@@ -10,5 +10,8 @@ export function keyText(value: unknown, what: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return expressionText(value) as string;
   if (value === undefined || value === null) throw new StepMessageError('FLOW_KEY_MISSING', `${what}: the expression gave no value`);
-  throw new StepMessageError('FLOW_KEY_INVALID', `${what}: the expression gave ${Array.isArray(value) ? 'an array' : 'an object'}; a key must be a string or a number`);
+  throw new StepMessageError(
+    'FLOW_KEY_INVALID',
+    `${what}: the expression gave ${Array.isArray(value) ? 'an array' : 'an object'}; a key must be a string or a number`,
+  );
 }

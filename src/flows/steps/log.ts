@@ -14,7 +14,11 @@ const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 /** The level when none is given (declared here because a default inside anyOf is not applied by ajv). */
 const DEFAULT_LEVEL = 'info';
 
-const messageTemplate = { type: 'string', minLength: 1, description: 'The line to log, with {expression} placeholders, e.g. "customer {customerId} is now {status}".' } as const;
+const messageTemplate = {
+  type: 'string',
+  minLength: 1,
+  description: 'The line to log, with {expression} placeholders, e.g. "customer {customerId} is now {status}".',
+} as const;
 
 const spec = {
   anyOf: [
@@ -53,7 +57,9 @@ export function createLogStep(makeLogger: (options: { component: string }) => Lo
         outputType: context.inputType,
         run: (message) => {
           if (!logger.isLevelEnabled(level)) return [message];
-          const rendered = template.render(masking.mask(message), (value) => (value === undefined ? '' : (expressionText(value) as string)));
+          const rendered = template.render(masking.mask(message), (value) =>
+            value === undefined ? '' : (expressionText(value) as string),
+          );
           return whenReady(rendered, (text) => {
             logger.log(level, text ?? '', { flow: context.flowName, step, topic: message.topic, key: message.key });
             return [message];
@@ -83,7 +89,8 @@ class PiiMasking {
   }
 
   private pathsOf(record: string): string[] | undefined {
-    if (!this.pathsByRecord.has(record)) this.pathsByRecord.set(record, this.schemas.has(record) ? this.schemas.piiPaths(record) : undefined);
+    if (!this.pathsByRecord.has(record))
+      this.pathsByRecord.set(record, this.schemas.has(record) ? this.schemas.piiPaths(record) : undefined);
     return this.pathsByRecord.get(record);
   }
 

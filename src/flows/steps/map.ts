@@ -12,7 +12,11 @@ import { compileStepExpression } from './step-expression.js';
 import { StepMessageError } from './step-message-error.js';
 
 const expressionText = { type: 'string', minLength: 1 } as const;
-const fieldMap = { type: 'object', minProperties: 1, additionalProperties: { ...expressionText, description: 'A JSONata expression on the input value.' } } as const;
+const fieldMap = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: { ...expressionText, description: 'A JSONata expression on the input value.' },
+} as const;
 
 const spec = {
   anyOf: [
@@ -23,8 +27,15 @@ const spec = {
       properties: {
         fields: { ...fieldMap, description: 'Output field → JSONata expression; a field whose expression gives nothing is left out.' },
         expression: { ...expressionText, description: 'A JSONata expression giving the whole new value (instead of fields).' },
-        schema: { type: 'string', minLength: 1, description: 'The Avro record the output must fit (checked per message); fields not in it are reported when the flow is checked.' },
-        keep: { type: 'boolean', description: 'Start from the input value and set the mapped fields over it (default false: only the mapped fields).' },
+        schema: {
+          type: 'string',
+          minLength: 1,
+          description: 'The Avro record the output must fit (checked per message); fields not in it are reported when the flow is checked.',
+        },
+        keep: {
+          type: 'boolean',
+          description: 'Start from the input value and set the mapped fields over it (default false: only the mapped fields).',
+        },
       },
     },
     { ...fieldMap, description: 'Shorthand: output field → JSONata expression.' },
@@ -51,7 +62,8 @@ interface MapPlan {
  */
 export const mapStep = defineStep<MapConfig>({
   type: 'map',
-  description: 'Builds a new message value from JSONata field mappings or one JSONata expression, optionally checked against an Avro record.',
+  description:
+    'Builds a new message value from JSONata field mappings or one JSONata expression, optionally checked against an Avro record.',
   spec,
   compile(config, context) {
     const plan = planMap(config, context);
@@ -59,7 +71,8 @@ export const mapStep = defineStep<MapConfig>({
     const finish = (message: FlowMessage, built: Record<string, unknown>): FlowMessage[] => {
       if (!record) return [{ ...message, value: built, schemaName: undefined }];
       const fitted = fitToRecord(record, built);
-      if (fitted.problems.length > 0) throw new StepMessageError('FLOW_MAP_OUTPUT_INVALID', `map output does not fit ${record.name}: ${fitted.problems.join('; ')}`);
+      if (fitted.problems.length > 0)
+        throw new StepMessageError('FLOW_MAP_OUTPUT_INVALID', `map output does not fit ${record.name}: ${fitted.problems.join('; ')}`);
       return [{ ...message, value: fitted.value, schemaName: record.name }];
     };
     const fields = plan.fields;
@@ -76,7 +89,10 @@ export const mapStep = defineStep<MapConfig>({
       : (message: FlowMessage) =>
           whenReady((whole as CompiledExpression).evaluate(message.value), (result) => {
             if (typeof result !== 'object' || result === null || Array.isArray(result)) {
-              throw new StepMessageError('FLOW_MAP_OUTPUT_INVALID', `map: the expression must give an object, got ${result === undefined ? 'nothing' : result === null ? 'null' : Array.isArray(result) ? 'an array' : `a ${typeof result}`}`);
+              throw new StepMessageError(
+                'FLOW_MAP_OUTPUT_INVALID',
+                `map: the expression must give an object, got ${result === undefined ? 'nothing' : result === null ? 'null' : Array.isArray(result) ? 'an array' : `a ${typeof result}`}`,
+              );
             }
             // A plain object (jsonata builds objects without a prototype), over the input with keep.
             return finish(message, plan.keep ? { ...message.value, ...result } : { ...result });
@@ -87,17 +103,23 @@ export const mapStep = defineStep<MapConfig>({
 
 function planMap(config: MapConfig, context: StepCompileContext): MapPlan {
   if (typeof config === 'string') return { expression: compileStepExpression(context, [], config), keep: false };
-  const full = (typeof config.fields === 'object' && config.fields !== null) || typeof config.expression === 'string' || typeof config.keep === 'boolean';
+  const full =
+    (typeof config.fields === 'object' && config.fields !== null) ||
+    typeof config.expression === 'string' ||
+    typeof config.keep === 'boolean';
   if (!full) {
     const misplaced = Object.keys(config).filter((key) => SETTINGS.includes(key));
-    for (const key of misplaced) context.report([key], 'VALUE_INVALID', `"${key}" together with field mappings: put the mappings under "fields"`);
+    for (const key of misplaced)
+      context.report([key], 'VALUE_INVALID', `"${key}" together with field mappings: put the mappings under "fields"`);
     return { fields: compileFields(config as Record<string, string>, [], context, undefined), keep: false };
   }
   const settings = config as { fields?: Record<string, string>; expression?: string; schema?: string; keep?: boolean };
   const record = settings.schema === undefined ? undefined : resolveRecord(settings.schema, context);
   const keep = settings.keep ?? false;
-  if (settings.fields !== undefined && settings.expression !== undefined) context.report([], 'VALUE_INVALID', 'takes "fields" or "expression", not both');
-  if (settings.expression !== undefined) return { expression: compileStepExpression(context, ['expression'], settings.expression), record, keep };
+  if (settings.fields !== undefined && settings.expression !== undefined)
+    context.report([], 'VALUE_INVALID', 'takes "fields" or "expression", not both');
+  if (settings.expression !== undefined)
+    return { expression: compileStepExpression(context, ['expression'], settings.expression), record, keep };
   if (settings.fields === undefined) {
     context.report([], 'REQUIRED_MISSING', 'needs "fields" (output field → expression) or "expression"');
     return { keep };
@@ -107,7 +129,12 @@ function planMap(config: MapConfig, context: StepCompileContext): MapPlan {
   return { fields, record, keep };
 }
 
-function compileFields(fields: Record<string, string>, base: string[], context: StepCompileContext, record: avro.types.RecordType | undefined): [string, CompiledExpression][] {
+function compileFields(
+  fields: Record<string, string>,
+  base: string[],
+  context: StepCompileContext,
+  record: avro.types.RecordType | undefined,
+): [string, CompiledExpression][] {
   return Object.entries(fields).map(([name, text]) => {
     if (record) {
       const lookup = lookupField(record, name);
@@ -119,8 +146,15 @@ function compileFields(fields: Record<string, string>, base: string[], context: 
 
 /** Fields of the record without a default that the mapping never sets: every message would fail. */
 function reportUnsetFields(record: avro.types.RecordType, mapped: string[], context: StepCompileContext): void {
-  const unset = record.fields.filter((field) => field.defaultValue() === undefined && !mapped.includes(field.name)).map((field) => field.name);
-  if (unset.length > 0) context.report(['fields'], 'REQUIRED_MISSING', `${record.name} requires ${unset.length === 1 ? 'field' : 'fields'} ${unset.join(', ')}, which the mapping does not set`);
+  const unset = record.fields
+    .filter((field) => field.defaultValue() === undefined && !mapped.includes(field.name))
+    .map((field) => field.name);
+  if (unset.length > 0)
+    context.report(
+      ['fields'],
+      'REQUIRED_MISSING',
+      `${record.name} requires ${unset.length === 1 ? 'field' : 'fields'} ${unset.join(', ')}, which the mapping does not set`,
+    );
 }
 
 function resolveRecord(name: string, context: StepCompileContext): avro.types.RecordType | undefined {

@@ -22,7 +22,12 @@ type Part = string | CompiledExpression;
  * literal braces; a placeholder may itself contain braces and strings (`{ {"a": x}.a }`). Problems
  * are reported at `relativePath` with the character of the template where they are.
  */
-export function compileMessageTemplate(context: StepCompileContext, relativePath: (string | number)[], template: string, inputType?: avro.Type): MessageTemplate {
+export function compileMessageTemplate(
+  context: StepCompileContext,
+  relativePath: (string | number)[],
+  template: string,
+  inputType?: avro.Type,
+): MessageTemplate {
   const parts: Part[] = [];
   let literal = '';
   let index = 0;
@@ -52,7 +57,10 @@ export function compileMessageTemplate(context: StepCompileContext, relativePath
     literal = '';
     const text = template.slice(index + 1, end);
     if (text.trim() === '') context.report(relativePath, 'EXPRESSION_INVALID', 'an empty placeholder "{}"', { offset: index });
-    else parts.push(compileStepExpression(context, relativePath, text, { offset: index + 1, ...(inputType === undefined ? {} : { inputType }) }));
+    else
+      parts.push(
+        compileStepExpression(context, relativePath, text, { offset: index + 1, ...(inputType === undefined ? {} : { inputType }) }),
+      );
     index = end + 1;
   }
   if (literal !== '') parts.push(literal);

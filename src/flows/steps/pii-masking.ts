@@ -20,7 +20,8 @@ export function maskFieldNames(value: unknown, names: ReadonlySet<string>): unkn
   if (Array.isArray(value)) return value.map((item) => maskFieldNames(item, names));
   if (typeof value !== 'object' || value === null) return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = names.has(key) && item !== null && item !== undefined ? PII_MASK : maskFieldNames(item, names);
+  for (const [key, item] of Object.entries(value))
+    copy[key] = names.has(key) && item !== null && item !== undefined ? PII_MASK : maskFieldNames(item, names);
   return copy;
 }
 
@@ -46,5 +47,8 @@ function maskAt(value: unknown, segments: Segment[], index: number): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskAt(item, segments, index + 1)]));
   }
   if (typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, segment.field)) return value;
-  return { ...(value as Record<string, unknown>), [segment.field]: maskAt((value as Record<string, unknown>)[segment.field], segments, index + 1) };
+  return {
+    ...(value as Record<string, unknown>),
+    [segment.field]: maskAt((value as Record<string, unknown>)[segment.field], segments, index + 1),
+  };
 }

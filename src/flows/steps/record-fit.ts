@@ -6,7 +6,10 @@ import { describeAvroType } from '../../platform/avro/avro-type-description.js';
  * (a nullable field its null), then checked. Each problem names the field path and the type it
  * needs — never the value, which may be personal data and ends up in dead-letter headers.
  */
-export function fitToRecord(type: avro.types.RecordType, value: Record<string, unknown>): { value: Record<string, unknown>; problems: string[] } {
+export function fitToRecord(
+  type: avro.types.RecordType,
+  value: Record<string, unknown>,
+): { value: Record<string, unknown>; problems: string[] } {
   const fitted: Record<string, unknown> = {};
   for (const field of type.fields) {
     const own = Object.hasOwn(value, field.name) ? value[field.name] : undefined;
@@ -18,7 +21,11 @@ export function fitToRecord(type: avro.types.RecordType, value: Record<string, u
   const problems: string[] = [];
   type.isValid(fitted, {
     errorHook: (path: string[], found: unknown, expected: avro.Type) => {
-      problems.push(found === undefined ? `${path.join('.')}: missing (${describeAvroType(expected)})` : `${path.join('.')}: expected ${describeAvroType(expected)}`);
+      problems.push(
+        found === undefined
+          ? `${path.join('.')}: missing (${describeAvroType(expected)})`
+          : `${path.join('.')}: expected ${describeAvroType(expected)}`,
+      );
     },
   });
   return { value: fitted, problems };

@@ -12,7 +12,12 @@ import { compileStepExpression } from './step-expression.js';
 
 const destinations = { anyOf: [flowDestinationSchema, { type: 'array', minItems: 1, items: flowDestinationSchema }] } as const;
 const condition = { type: 'string', minLength: 1, description: 'A JSONata condition on the message value.' } as const;
-const routeCase = { type: 'object', additionalProperties: false, required: ['when', 'to'], properties: { when: condition, to: destinations } } as const;
+const routeCase = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['when', 'to'],
+  properties: { when: condition, to: destinations },
+} as const;
 
 const spec = {
   anyOf: [
@@ -24,7 +29,10 @@ const spec = {
         cases: { type: 'array', minItems: 1, items: routeCase, description: 'Conditions and where the messages meeting them go.' },
         otherwise: { ...destinations, description: 'Where messages no case takes go; without it they keep the flow\'s "to".' },
         wiretap: { ...flowDestinationSchema, description: 'Also receives a copy of every message routed here.' },
-        mode: { enum: ['first', 'all'], description: 'first (default): the first case that matches decides; all: every case that matches adds its destinations.' },
+        mode: {
+          enum: ['first', 'all'],
+          description: 'first (default): the first case that matches decides; all: every case that matches adds its destinations.',
+        },
       },
     },
     {
@@ -32,7 +40,10 @@ const spec = {
       minItems: 1,
       description: 'Shorthand: cases in order, then at most one { otherwise } (first match decides).',
       items: {
-        anyOf: [routeCase, { type: 'object', additionalProperties: false, required: ['otherwise'], properties: { otherwise: destinations } }],
+        anyOf: [
+          routeCase,
+          { type: 'object', additionalProperties: false, required: ['otherwise'], properties: { otherwise: destinations } },
+        ],
       },
     },
   ],
@@ -54,7 +65,8 @@ interface RoutePlan {
  */
 export const routeStep = defineStep<RouteConfig>({
   type: 'route',
-  description: 'Sends each message to the destinations of the first (or every) case whose JSONata condition it meets, else to otherwise; a wiretap gets a copy of all.',
+  description:
+    'Sends each message to the destinations of the first (or every) case whose JSONata condition it meets, else to otherwise; a wiretap gets a copy of all.',
   spec,
   compile(config, context) {
     const plan = planRoute(config, context);
@@ -68,7 +80,8 @@ export const routeStep = defineStep<RouteConfig>({
         const routeCase = plan.cases[index]!;
         const verdict = routeCase.when.evaluate(message.value);
         // Conditions after an asynchronous one wait for it: only the first match counts.
-        if (verdict instanceof Promise) return verdict.then((value) => (expressionTruth(value) ? routeCase.to : firstMatch(message, index + 1)));
+        if (verdict instanceof Promise)
+          return verdict.then((value) => (expressionTruth(value) ? routeCase.to : firstMatch(message, index + 1)));
         if (expressionTruth(verdict)) return routeCase.to;
       }
       return plan.otherwise;
@@ -93,10 +106,14 @@ function planRoute(config: RouteConfig, context: StepCompileContext): RoutePlan 
     const plan: RoutePlan = { cases: [], mode: 'first' };
     config.forEach((item, index) => {
       if ('otherwise' in item) {
-        if (index !== config.length - 1) context.report([index], 'VALUE_INVALID', '"otherwise" must be the last item: the cases after it would never be reached');
+        if (index !== config.length - 1)
+          context.report([index], 'VALUE_INVALID', '"otherwise" must be the last item: the cases after it would never be reached');
         plan.otherwise = destinationList(item.otherwise as DestinationConfig | DestinationConfig[], [index, 'otherwise'], context);
       } else {
-        plan.cases.push({ when: compileStepExpression(context, [index, 'when'], item.when), to: destinationList(item.to as DestinationConfig | DestinationConfig[], [index, 'to'], context) });
+        plan.cases.push({
+          when: compileStepExpression(context, [index, 'when'], item.when),
+          to: destinationList(item.to as DestinationConfig | DestinationConfig[], [index, 'to'], context),
+        });
       }
     });
     if (plan.cases.length === 0) context.report([], 'REQUIRED_MISSING', 'needs at least one case ({ when, to })');
@@ -109,16 +126,26 @@ function planRoute(config: RouteConfig, context: StepCompileContext): RoutePlan 
     })),
     mode: config.mode ?? 'first',
   };
-  if (config.otherwise !== undefined) plan.otherwise = destinationList(config.otherwise as DestinationConfig | DestinationConfig[], ['otherwise'], context);
+  if (config.otherwise !== undefined)
+    plan.otherwise = destinationList(config.otherwise as DestinationConfig | DestinationConfig[], ['otherwise'], context);
   if (config.wiretap !== undefined) {
     plan.wiretap = destinationList(config.wiretap as DestinationConfig, ['wiretap'], context)[0];
     // A message no case takes keeps the flow's "to", which this step cannot see to add the wiretap to.
-    if (plan.otherwise === undefined) context.report(['wiretap'], 'VALUE_INVALID', 'a wiretap needs "otherwise", so that every message routed here has destinations to add it to');
+    if (plan.otherwise === undefined)
+      context.report(
+        ['wiretap'],
+        'VALUE_INVALID',
+        'a wiretap needs "otherwise", so that every message routed here has destinations to add it to',
+      );
   }
   return plan;
 }
 
-function destinationList(value: DestinationConfig | DestinationConfig[], path: (string | number)[], context: StepCompileContext): FlowDestination[] {
+function destinationList(
+  value: DestinationConfig | DestinationConfig[],
+  path: (string | number)[],
+  context: StepCompileContext,
+): FlowDestination[] {
   const list = Array.isArray(value) ? value : [value];
   return list.flatMap((destination, index) => {
     const at = Array.isArray(value) ? [...path, index] : path;
@@ -128,20 +155,26 @@ function destinationList(value: DestinationConfig | DestinationConfig[], path: (
 }
 
 /** The same rules as the flow's own `to`: a topic or a connector; a topic must be declared, which gives the record to write with. */
-function checkDestination(destination: DestinationConfig, path: (string | number)[], context: StepCompileContext): FlowDestination | undefined {
+function checkDestination(
+  destination: DestinationConfig,
+  path: (string | number)[],
+  context: StepCompileContext,
+): FlowDestination | undefined {
   if ((destination.topic === undefined) === (destination.connector === undefined)) {
     context.report(path, 'VALUE_INVALID', 'a destination takes either "topic" or "connector"');
     return undefined;
   }
   if (destination.connector !== undefined) {
-    if (destination.schema !== undefined) context.report([...path, 'schema'], 'VALUE_INVALID', '"schema" applies to topic destinations only');
+    if (destination.schema !== undefined)
+      context.report([...path, 'schema'], 'VALUE_INVALID', '"schema" applies to topic destinations only');
     return { connector: destination.connector };
   }
   const topic = destination.topic as string;
   const topics = context.topics ?? new FlowTopics(context.schemas);
   if (!topics.has(topic)) context.report([...path, 'topic'], 'TOPIC_UNKNOWN', topics.undeclaredMessage(topic));
   if (destination.schema !== undefined) {
-    if (!context.schemas.has(destination.schema)) context.report([...path, 'schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(destination.schema, context.schemas));
+    if (!context.schemas.has(destination.schema))
+      context.report([...path, 'schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(destination.schema, context.schemas));
     return { topic, schema: destination.schema };
   }
   return { topic };
@@ -150,7 +183,8 @@ function checkDestination(destination: DestinationConfig, path: (string | number
 function distinct(destinations: FlowDestination[]): FlowDestination[] {
   const seen = new Set<string>();
   return destinations.filter((destination) => {
-    const identity = 'connector' in destination ? `connector:${destination.connector}` : `topic:${destination.topic}:${destination.schema ?? ''}`;
+    const identity =
+      'connector' in destination ? `connector:${destination.connector}` : `topic:${destination.topic}:${destination.schema ?? ''}`;
     if (seen.has(identity)) return false;
     seen.add(identity);
     return true;

@@ -4,10 +4,17 @@ import { keyText } from './key-text.js';
 import { whenReady } from './maybe-promise.js';
 import { compileShorthandExpression } from './step-expression.js';
 
-const keyExpression = { type: 'string', minLength: 1, description: 'A JSONata expression giving the key, e.g. customerId or policyNumber & "@" & holder.customerId.' } as const;
+const keyExpression = {
+  type: 'string',
+  minLength: 1,
+  description: 'A JSONata expression giving the key, e.g. customerId or policyNumber & "@" & holder.customerId.',
+} as const;
 
 const spec = {
-  anyOf: [keyExpression, { type: 'object', additionalProperties: false, required: ['expression'], properties: { expression: keyExpression } }],
+  anyOf: [
+    keyExpression,
+    { type: 'object', additionalProperties: false, required: ['expression'], properties: { expression: keyExpression } },
+  ],
 } as const satisfies JSONSchema;
 
 /**

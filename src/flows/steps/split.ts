@@ -9,7 +9,11 @@ import { allReady, whenReady } from './maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';
 import { StepMessageError } from './step-message-error.js';
 
-const listExpression = { type: 'string', minLength: 1, description: 'A JSONata expression giving the list to split, e.g. partsRequested.' } as const;
+const listExpression = {
+  type: 'string',
+  minLength: 1,
+  description: 'A JSONata expression giving the list to split, e.g. partsRequested.',
+} as const;
 
 const spec = {
   anyOf: [
@@ -20,8 +24,16 @@ const spec = {
       required: ['expression'],
       properties: {
         expression: listExpression,
-        as: { type: 'string', minLength: 1, description: 'Keep the whole value and put the element in this field; without it, the element becomes the value.' },
-        key: { type: 'string', minLength: 1, description: 'A JSONata expression on the new value giving each message its key; default the key of the message split.' },
+        as: {
+          type: 'string',
+          minLength: 1,
+          description: 'Keep the whole value and put the element in this field; without it, the element becomes the value.',
+        },
+        key: {
+          type: 'string',
+          minLength: 1,
+          description: 'A JSONata expression on the new value giving each message its key; default the key of the message split.',
+        },
       },
     },
   ],
@@ -45,12 +57,16 @@ export const splitStep = defineStep<FromSchema<typeof spec>>({
     const listType = context.inputType && as === undefined ? pathResultType(text, context.inputType) : undefined;
     const elementType = listType ? itemType(listType) : undefined;
     const outputType = elementType instanceof avro.types.RecordType ? elementType : undefined;
-    const key = shorthand || config.key === undefined ? undefined : compileStepExpression(context, ['key'], config.key, { inputType: outputType });
+    const key =
+      shorthand || config.key === undefined ? undefined : compileStepExpression(context, ['key'], config.key, { inputType: outputType });
 
     const messageFor = (message: FlowMessage, element: unknown, index: number): FlowMessage => {
       if (as !== undefined) return { ...message, value: { ...message.value, [as]: element }, schemaName: undefined };
       if (typeof element !== 'object' || element === null || Array.isArray(element)) {
-        throw new StepMessageError('FLOW_SPLIT_ELEMENT_INVALID', `split: element ${index} is ${element === null ? 'null' : Array.isArray(element) ? 'an array' : `a ${typeof element}`}; without "as" each element becomes a message value and must be an object`);
+        throw new StepMessageError(
+          'FLOW_SPLIT_ELEMENT_INVALID',
+          `split: element ${index} is ${element === null ? 'null' : Array.isArray(element) ? 'an array' : `a ${typeof element}`}; without "as" each element becomes a message value and must be an object`,
+        );
       }
       return { ...message, value: { ...(element as Record<string, unknown>) }, schemaName: outputType?.name };
     };
@@ -63,7 +79,9 @@ export const splitStep = defineStep<FromSchema<typeof spec>>({
           const elements = Array.isArray(found) ? found : [found];
           const messages = elements.map((element, index) => messageFor(message, element, index));
           if (!key) return messages;
-          return allReady(messages.map((split) => whenReady(key.evaluate(split.value), (value) => ({ ...split, key: keyText(value, 'split key') }))));
+          return allReady(
+            messages.map((split) => whenReady(key.evaluate(split.value), (value) => ({ ...split, key: keyText(value, 'split key') }))),
+          );
         }),
     };
   },

@@ -16,11 +16,17 @@ export interface StepExpressionOptions {
  * character where each is. With problems, the flow does not start; the expression returned then
  * only says so if it is ever evaluated.
  */
-export function compileStepExpression(context: StepCompileContext, relativePath: (string | number)[], text: string, options: StepExpressionOptions = {}): CompiledExpression {
+export function compileStepExpression(
+  context: StepCompileContext,
+  relativePath: (string | number)[],
+  text: string,
+  options: StepExpressionOptions = {},
+): CompiledExpression {
   const inputType = 'inputType' in options ? options.inputType : context.inputType;
   const compilation = compileExpression(text, { inputType, ...(context.expressionLimits ? { limits: context.expressionLimits } : {}) });
   if (compilation.ok) return compilation.expression;
-  for (const problem of compilation.problems) context.report(relativePath, problem.code, problem.message, { offset: (options.offset ?? 0) + problem.offset });
+  for (const problem of compilation.problems)
+    context.report(relativePath, problem.code, problem.message, { offset: (options.offset ?? 0) + problem.offset });
   return {
     text,
     compiled: false,
@@ -32,5 +38,7 @@ export function compileStepExpression(context: StepCompileContext, relativePath:
 
 /** Steps whose config is an expression, written bare (`filter: status = "ACTIVE"`) or as `{ expression }`. */
 export function compileShorthandExpression(context: StepCompileContext, config: string | { expression: string }): CompiledExpression {
-  return typeof config === 'string' ? compileStepExpression(context, [], config) : compileStepExpression(context, ['expression'], config.expression);
+  return typeof config === 'string'
+    ? compileStepExpression(context, [], config)
+    : compileStepExpression(context, ['expression'], config.expression);
 }

@@ -38,7 +38,11 @@ const spec = {
         required: ['rule', 'field'],
         properties: {
           rule: { enum: FIELD_RULE_NAMES, description: 'residentId (GB 11643), mobile (CN mobile), plate (CN plate), email, notBlank.' },
-          field: { type: 'string', minLength: 1, description: 'Dotted path of the field; through arrays every item is checked (phones.number or phones[].number).' },
+          field: {
+            type: 'string',
+            minLength: 1,
+            description: 'Dotted path of the field; through arrays every item is checked (phones.number or phones[].number).',
+          },
         },
       },
     },
@@ -51,7 +55,8 @@ const spec = {
  */
 export const validateStep = defineStep<FromSchema<typeof spec>>({
   type: 'validate',
-  description: 'Checks each message against a JSON Schema and named field rules (residentId, mobile, plate, email, notBlank); a message that fails is dead-lettered with every failing field and rule.',
+  description:
+    'Checks each message against a JSON Schema and named field rules (residentId, mobile, plate, email, notBlank); a message that fails is dead-lettered with every failing field and rule.',
   spec,
   compile(config, context) {
     const schema = config.schema === undefined ? undefined : compileJsonSchema(config.schema, context);
@@ -66,7 +71,8 @@ export const validateStep = defineStep<FromSchema<typeof spec>>({
         const failures: ValidationFailure[] = [];
         if (schema && !schema(message.value)) failures.push(...(schema.errors ?? []).map(schemaFailure));
         for (const { rule, segments } of rules) {
-          for (const { path, value } of valuesAtPath(message.value, segments)) if (!passesRule(rule, value)) failures.push({ field: path, rule });
+          for (const { path, value } of valuesAtPath(message.value, segments))
+            if (!passesRule(rule, value)) failures.push({ field: path, rule });
         }
         if (failures.length > 0) throw new FlowValidationError(failures);
         return [message];

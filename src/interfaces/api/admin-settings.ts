@@ -21,8 +21,15 @@ export const adminSettingsSchema = {
         required: ['name', 'role', 'sha256'],
         properties: {
           name: { type: 'string', minLength: 1, description: 'Who holds it, shown in 403 answers and replay records' },
-          role: { enum: ['viewer', 'operator', 'admin'], description: 'viewer reads; operator also pauses, resumes, restarts and replays; admin everything' },
-          sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'Hex SHA-256 of the token (crm-hub token new, or: printf %s "$TOKEN" | sha256sum)' },
+          role: {
+            enum: ['viewer', 'operator', 'admin'],
+            description: 'viewer reads; operator also pauses, resumes, restarts and replays; admin everything',
+          },
+          sha256: {
+            type: 'string',
+            pattern: '^[0-9a-fA-F]{64}$',
+            description: 'Hex SHA-256 of the token (crm-hub token new, or: printf %s "$TOKEN" | sha256sum)',
+          },
         },
       },
     },

@@ -67,7 +67,13 @@ export function apiRouter(routes: readonly ApiRoute[], policy: ApiAccessPolicy, 
   router.use((error: unknown, _req: Request, res: Response, next: express.NextFunction) => {
     const status = (error as { status?: number }).status;
     const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') return apiError(res, 413, 'BODY_TOO_LARGE', `the body is larger than this route accepts (${(error as { limit?: number }).limit} bytes)`);
+    if (type === 'entity.too.large')
+      return apiError(
+        res,
+        413,
+        'BODY_TOO_LARGE',
+        `the body is larger than this route accepts (${(error as { limit?: number }).limit} bytes)`,
+      );
     if (status === 400) return apiError(res, 400, 'BODY_NOT_JSON', `the body is not valid JSON: ${(error as Error).message}`);
     return next(error);
   });
@@ -82,7 +88,12 @@ function authorize(req: Request, res: Response, access: Access, policy: ApiAcces
   const principal = token ? policy.tokens.identify(token) : undefined;
   if (!principal) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="crm-hub"');
-    apiError(res, 401, 'UNAUTHENTICATED', token ? 'the bearer token is not one this hub knows' : 'this route needs an API token: Authorization: Bearer <token>');
+    apiError(
+      res,
+      401,
+      'UNAUTHENTICATED',
+      token ? 'the bearer token is not one this hub knows' : 'this route needs an API token: Authorization: Bearer <token>',
+    );
     return null;
   }
   if (ROLE_RANK[principal.role] < ROLE_RANK[access]) {

@@ -21,7 +21,10 @@ export class ApiTokens {
   private readonly hashes: { digest: Buffer; principal: Principal }[];
 
   constructor(tokens: readonly ApiTokenConfig[]) {
-    this.hashes = tokens.map((token) => ({ digest: Buffer.from(token.sha256.toLowerCase(), 'hex'), principal: { name: token.name, role: token.role } }));
+    this.hashes = tokens.map((token) => ({
+      digest: Buffer.from(token.sha256.toLowerCase(), 'hex'),
+      principal: { name: token.name, role: token.role },
+    }));
   }
 
   get size(): number {

@@ -17,7 +17,11 @@ export function callerRoutes(): ApiRoute[] {
       responses: {
         200: {
           description: 'the caller',
-          schema: { type: 'object', required: ['name', 'role'], properties: { name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'operator', 'admin'] } } },
+          schema: {
+            type: 'object',
+            required: ['name', 'role'],
+            properties: { name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'operator', 'admin'] } },
+          },
         },
       },
       handle: (request, res) => res.json({ name: request.principal!.name, role: request.principal!.role }),

@@ -23,9 +23,14 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
       description: `ID number (18 or old 15 digits), mobile in any spelling, plate, e-mail, policy, claim or ticket number, \`system:id\` or any system id, or a golden id. Usually one match; several when e.g. two people share a phone.${masked}`,
       tag: 'customers',
       access: 'viewer',
-      parameters: [{ name: 'q', in: 'query', required: true, description: 'The identifier', schema: { type: 'string', minLength: 1, maxLength: 200 } }],
+      parameters: [
+        { name: 'q', in: 'query', required: true, description: 'The identifier', schema: { type: 'string', minLength: 1, maxLength: 200 } },
+      ],
       responses: {
-        200: { description: 'The matching customers: golden record, merges followed, cross-references, recent events, segment and risk', schema: { type: 'object', properties: { matches: { type: 'array', items: object } } } },
+        200: {
+          description: 'The matching customers: golden record, merges followed, cross-references, recent events, segment and risk',
+          schema: { type: 'object', properties: { matches: { type: 'array', items: object } } },
+        },
         404: errorResponse('No customer is known by that identifier'),
       },
       handle: ({ query, principal }, res) => {
@@ -55,7 +60,8 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
       path: '/api/customers/unmerge',
       operationId: 'unmergeCustomerRecord',
       summary: 'Split a source record off its golden customer',
-      description: 'The resolver applies it in order with the source records; the record is not linked to those customers again automatically. Watch customer.identity-event.v1 for UNMERGED. A record no golden customer has (as this process\'s customer directory knows them) answers 404 and sends nothing.',
+      description:
+        "The resolver applies it in order with the source records; the record is not linked to those customers again automatically. Watch customer.identity-event.v1 for UNMERGED. A record no golden customer has (as this process's customer directory knows them) answers 404 and sends nothing.",
       tag: 'customers',
       access: 'operator',
       body: {
@@ -65,11 +71,17 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
           type: 'object',
           additionalProperties: false,
           required: ['system', 'systemId'],
-          properties: { system: { type: 'string', enum: ['crm', 'policy-admin', 'claims', 'service-desk', 'erp'] }, systemId: { type: 'string', minLength: 1, maxLength: 200 } },
+          properties: {
+            system: { type: 'string', enum: ['crm', 'policy-admin', 'claims', 'service-desk', 'erp'] },
+            systemId: { type: 'string', minLength: 1, maxLength: 200 },
+          },
         },
       },
       responses: {
-        202: { description: 'Accepted: the command id', schema: { type: 'object', properties: { commandId: { type: 'string' }, status: { type: 'string' } } } },
+        202: {
+          description: 'Accepted: the command id',
+          schema: { type: 'object', properties: { commandId: { type: 'string' }, status: { type: 'string' } } },
+        },
         404: errorResponse('No golden customer has that source record (CUSTOMER_RECORD_UNKNOWN): nothing was sent'),
       },
       handle: async ({ body }, res) => {
@@ -87,16 +99,41 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
       method: 'get',
       path: '/api/renewals',
       operationId: 'renewalList',
-      summary: 'The renewal list: in-force policies expiring soon, with the holder\'s contact and value segment',
+      summary: "The renewal list: in-force policies expiring soon, with the holder's contact and value segment",
       description: masked.trim(),
       tag: 'customers',
       access: 'viewer',
       parameters: [
-        { name: 'withinDays', in: 'query', description: 'Days ahead (default: customerView.renewals.withinDays)', schema: { type: 'integer', minimum: 0, maximum: 366 } },
-        { name: 'asOf', in: 'query', description: 'The day to count from, YYYY-MM-DD, a day of the calendar (default today, China time)', schema: DATE_SCHEMA },
-        { name: 'format', in: 'query', description: 'json (default) or csv (UTF-8 with BOM, for Excel)', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
+        {
+          name: 'withinDays',
+          in: 'query',
+          description: 'Days ahead (default: customerView.renewals.withinDays)',
+          schema: { type: 'integer', minimum: 0, maximum: 366 },
+        },
+        {
+          name: 'asOf',
+          in: 'query',
+          description: 'The day to count from, YYYY-MM-DD, a day of the calendar (default today, China time)',
+          schema: DATE_SCHEMA,
+        },
+        {
+          name: 'format',
+          in: 'query',
+          description: 'json (default) or csv (UTF-8 with BOM, for Excel)',
+          schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+        },
       ],
-      responses: { 200: { description: 'The list; with format=csv the same rows as CSV (UTF-8 with BOM, one header line)', schema: { type: 'object', properties: { asOf: { type: 'string' }, withinDays: { type: 'integer' }, rows: { type: 'array', items: object } } }, alsoAs: { 'text/csv': { type: 'string' } } }, 400: errorResponse('withinDays or asOf is invalid (asOf must be a day of the calendar)') },
+      responses: {
+        200: {
+          description: 'The list; with format=csv the same rows as CSV (UTF-8 with BOM, one header line)',
+          schema: {
+            type: 'object',
+            properties: { asOf: { type: 'string' }, withinDays: { type: 'integer' }, rows: { type: 'array', items: object } },
+          },
+          alsoAs: { 'text/csv': { type: 'string' } },
+        },
+        400: errorResponse('withinDays or asOf is invalid (asOf must be a day of the calendar)'),
+      },
       handle: ({ query, principal }, res) => {
         const withinDays = typeof query.withinDays === 'number' ? query.withinDays : view.settings.renewals.withinDays;
         const list = view.renewalList(typeof query.asOf === 'string' ? query.asOf : undefined, withinDays);
@@ -114,7 +151,14 @@ export function customerRoutes(view: CustomerView, personal: PersonalDataView): 
       summary: 'Publish the renewal list now, as the schedule does',
       tag: 'customers',
       access: 'operator',
-      parameters: [{ name: 'asOf', in: 'query', description: 'The day to count from, YYYY-MM-DD, a day of the calendar (default today)', schema: DATE_SCHEMA }],
+      parameters: [
+        {
+          name: 'asOf',
+          in: 'query',
+          description: 'The day to count from, YYYY-MM-DD, a day of the calendar (default today)',
+          schema: DATE_SCHEMA,
+        },
+      ],
       responses: { 200: { description: 'What was published', schema: object }, 400: errorResponse('asOf is not a day of the calendar') },
       handle: async ({ query }, res) => res.json(await view.runRenewalsNow(typeof query.asOf === 'string' ? query.asOf : undefined)),
     },

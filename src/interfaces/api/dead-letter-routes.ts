@@ -18,14 +18,29 @@ const TIME = POINT_IN_TIME_SCHEMA;
 
 const FILTER_PROPERTIES = {
   topic: { ...DEAD_LETTER_TOPIC, description: 'One dead-letter topic, e.g. dlq.crm-main or dlq.flow.renewals' },
-  source: { ...TEXT, description: 'Who dead-lettered: a connector instance or flow name, or the whole stage (connector:crm-main, flow:renewals, customer-view)' },
+  source: {
+    ...TEXT,
+    description:
+      'Who dead-lettered: a connector instance or flow name, or the whole stage (connector:crm-main, flow:renewals, customer-view)',
+  },
   code: { ...TEXT, description: 'Error code, e.g. AVRO_DECODE_FAILED' },
   originalTopic: { ...TOPIC, description: 'The topic the record was on when it failed' },
-  since: { ...TIME, description: `Failed at or after: ${POINT_IN_TIME_FORMS}; before until when both are given (else 400 DEAD_LETTER_FILTER_INVALID)` },
-  until: { ...TIME, description: `Failed before: ${POINT_IN_TIME_FORMS}; after since when both are given (else 400 DEAD_LETTER_FILTER_INVALID)` },
+  since: {
+    ...TIME,
+    description: `Failed at or after: ${POINT_IN_TIME_FORMS}; before until when both are given (else 400 DEAD_LETTER_FILTER_INVALID)`,
+  },
+  until: {
+    ...TIME,
+    description: `Failed before: ${POINT_IN_TIME_FORMS}; after since when both are given (else 400 DEAD_LETTER_FILTER_INVALID)`,
+  },
 } satisfies Record<keyof DeadLetterFilterInput, JsonSchema>;
 
-const FILTER_PARAMETERS: ApiParameter[] = Object.entries(FILTER_PROPERTIES).map(([name, { description, ...schema }]) => ({ name, in: 'query', description, schema }));
+const FILTER_PARAMETERS: ApiParameter[] = Object.entries(FILTER_PROPERTIES).map(([name, { description, ...schema }]) => ({
+  name,
+  in: 'query',
+  description,
+  schema,
+}));
 
 const REASON_SCHEMA: JsonSchema = {
   type: 'object',
@@ -35,7 +50,10 @@ const REASON_SCHEMA: JsonSchema = {
     errorCode: { type: 'string' },
     errorMessage: { type: 'string', description: 'Personal data masked' },
     retriable: { type: ['boolean', 'null'] },
-    attempts: { type: ['integer', 'null'], description: 'Delivery attempts of the latest failure (retries), not replays: see the dead letter\'s own attempts' },
+    attempts: {
+      type: ['integer', 'null'],
+      description: "Delivery attempts of the latest failure (retries), not replays: see the dead letter's own attempts",
+    },
     originalTopic: { type: ['string', 'null'] },
     originalPartition: { type: ['integer', 'null'] },
     originalOffset: { type: ['string', 'null'] },
@@ -45,7 +63,7 @@ const REASON_SCHEMA: JsonSchema = {
 
 const BRIEF_PROPERTIES = {
   id: { type: 'string', description: 'The dead letter: <topic>:<partition>:<offset> of its first record, the same for every attempt' },
-  latestId: { type: 'string', description: 'The record of its latest attempt; topic, partition and offset are that record\'s' },
+  latestId: { type: 'string', description: "The record of its latest attempt; topic, partition and offset are that record's" },
   attempts: { type: 'integer', minimum: 1, description: 'Times it failed: the first failure and each failure again after a replay' },
   firstFailedAt: { type: 'string', format: 'date-time', description: 'Its first failure; reason.failedAt is the latest' },
   topic: { type: 'string' },
@@ -66,8 +84,22 @@ const VIEW_SCHEMA: JsonSchema = {
     value: {
       oneOf: [
         { type: 'null' },
-        { type: 'object', description: 'Decoded with its writer schema, personal fields masked', properties: { format: { const: 'avro' }, schemaId: { type: 'integer' }, schemaName: { type: 'string' }, record: {}, maskedFields: { type: 'array', items: { type: 'string' } } } },
-        { type: 'object', description: 'Bytes that do not decode, and why', properties: { format: { const: 'base64' }, base64: { type: 'string' }, reason: { type: 'string' } } },
+        {
+          type: 'object',
+          description: 'Decoded with its writer schema, personal fields masked',
+          properties: {
+            format: { const: 'avro' },
+            schemaId: { type: 'integer' },
+            schemaName: { type: 'string' },
+            record: {},
+            maskedFields: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        {
+          type: 'object',
+          description: 'Bytes that do not decode, and why',
+          properties: { format: { const: 'base64' }, base64: { type: 'string' }, reason: { type: 'string' } },
+        },
       ],
     },
   },
@@ -81,17 +113,26 @@ const REPLAY_SCHEMA: JsonSchema = {
     when: { type: 'string', format: 'date-time' },
     ids: { type: ['array', 'null'], items: { type: 'string' } },
     filter: { type: ['object', 'null'], description: 'The filter with its times fixed as ISO instants' },
-    target: { type: ['string', 'null'], description: 'null: each dead letter\'s original topic' },
+    target: { type: ['string', 'null'], description: "null: each dead letter's original topic" },
     counts: {
       type: 'object',
       properties: {
         total: { type: 'integer', description: 'Dead letters selected when it started' },
         done: { type: 'integer', description: 'Sent and acknowledged by the broker' },
         failed: { type: 'integer', description: 'Not sent: no topic to send them to, or the broker refused' },
-        failedAgain: { type: 'integer', description: 'Sent, then dead-lettered again by what consumes the target: the cause is still there. Counted once the consumers processed what was sent' },
+        failedAgain: {
+          type: 'integer',
+          description:
+            'Sent, then dead-lettered again by what consumes the target: the cause is still there. Counted once the consumers processed what was sent',
+        },
       },
     },
-    state: { type: 'string', enum: ['running', 'done', 'failed'], description: 'running until everything is sent and processed; done when every dead letter went through; failed when any was not sent or failed again' },
+    state: {
+      type: 'string',
+      enum: ['running', 'done', 'failed'],
+      description:
+        'running until everything is sent and processed; done when every dead letter went through; failed when any was not sent or failed again',
+    },
     finishedAt: { type: ['string', 'null'], format: 'date-time' },
     targets: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Replayed per topic' },
     errors: { type: 'array', items: { type: 'string' } },
@@ -99,8 +140,18 @@ const REPLAY_SCHEMA: JsonSchema = {
   },
 };
 
-const ID_PARAMETER: ApiParameter = { name: 'id', in: 'path', description: 'Dead-letter id <topic>:<partition>:<offset>', schema: { type: 'string', pattern: DEAD_LETTER_RECORD_ID_PATTERN } };
-const REPLAY_ID_PARAMETER: ApiParameter = { name: 'id', in: 'path', description: 'Replay id', schema: { type: 'string', minLength: 1, maxLength: 100 } };
+const ID_PARAMETER: ApiParameter = {
+  name: 'id',
+  in: 'path',
+  description: 'Dead-letter id <topic>:<partition>:<offset>',
+  schema: { type: 'string', pattern: DEAD_LETTER_RECORD_ID_PATTERN },
+};
+const REPLAY_ID_PARAMETER: ApiParameter = {
+  name: 'id',
+  in: 'path',
+  description: 'Replay id',
+  schema: { type: 'string', minLength: 1, maxLength: 100 },
+};
 
 /**
  * Dead letters over HTTP: browse and count them across every dlq.* topic, read one with personal
@@ -118,7 +169,18 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       access: 'viewer',
       parameters: FILTER_PARAMETERS,
       responses: {
-        200: { description: 'The counts, largest first', schema: { type: 'object', properties: { total: { type: 'integer' }, byTopic: { type: 'array', items: { type: 'object' } }, byCode: { type: 'array', items: { type: 'object' } }, bySource: { type: 'array', items: { type: 'object' } } } } },
+        200: {
+          description: 'The counts, largest first',
+          schema: {
+            type: 'object',
+            properties: {
+              total: { type: 'integer' },
+              byTopic: { type: 'array', items: { type: 'object' } },
+              byCode: { type: 'array', items: { type: 'object' } },
+              bySource: { type: 'array', items: { type: 'object' } },
+            },
+          },
+        },
         400: errorResponse('A filter is invalid'),
       },
       handle: ({ query }, res) => answer(res, async () => res.json(await office.summary(filterOf(query)))),
@@ -130,8 +192,17 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       summary: 'Every replay recorded, newest first',
       tag: 'dead-letters',
       access: 'viewer',
-      parameters: [{ name: 'limit', in: 'query', description: 'At most this many (default 50)', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }],
-      responses: { 200: { description: 'The replays', schema: { type: 'object', properties: { replays: { type: 'array', items: REPLAY_SCHEMA } } } } },
+      parameters: [
+        {
+          name: 'limit',
+          in: 'query',
+          description: 'At most this many (default 50)',
+          schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+        },
+      ],
+      responses: {
+        200: { description: 'The replays', schema: { type: 'object', properties: { replays: { type: 'array', items: REPLAY_SCHEMA } } } },
+      },
       handle: ({ query }, res) => res.json({ replays: office.replays().slice(0, Number(query.limit)) }),
     },
     {
@@ -153,7 +224,8 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       path: '/api/dead-letters/replays',
       operationId: 'replayDeadLetters',
       summary: 'Replay dead letters by id or by filter, to their original topic or a chosen one',
-      description: 'The selection is fixed when the replay starts: the dead letters there are then (the dlq.* topics up to their end offsets), each once, as its latest attempt, sent with its original key, bytes and headers (correlation id kept, dlq-* headers dropped; dlq-replayed-from, dlq-replay-id, dlq-dead-letter-id, dlq-dead-letter-attempt and dlq-replayed-to added). A record that fails again on the topic it was sent to is recorded as the next attempt of the same dead letter, so it is listed once and no replay picks up its own re-failures. The job runs until the consumers of the target topics processed what it sent, then counts.failedAgain says how many failed again. A replay over dead letters that a running replay sends is refused with 409. Follow the job at the Location given.',
+      description:
+        'The selection is fixed when the replay starts: the dead letters there are then (the dlq.* topics up to their end offsets), each once, as its latest attempt, sent with its original key, bytes and headers (correlation id kept, dlq-* headers dropped; dlq-replayed-from, dlq-replay-id, dlq-dead-letter-id, dlq-dead-letter-attempt and dlq-replayed-to added). A record that fails again on the topic it was sent to is recorded as the next attempt of the same dead letter, so it is listed once and no replay picks up its own re-failures. The job runs until the consumers of the target topics processed what it sent, then counts.failedAgain says how many failed again. A replay over dead letters that a running replay sends is refused with 409. Follow the job at the Location given.',
       tag: 'dead-letters',
       access: 'operator',
       body: {
@@ -165,7 +237,7 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
           properties: {
             ids: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'string', pattern: DEAD_LETTER_RECORD_ID_PATTERN } },
             filter: { type: 'object', additionalProperties: false, properties: FILTER_PROPERTIES },
-            target: { ...TOPIC, description: 'Topic to send them to; default each dead letter\'s original topic' },
+            target: { ...TOPIC, description: "Topic to send them to; default each dead letter's original topic" },
           },
           // ids or filter, never both: a replay selects one way.
           oneOf: [{ required: ['ids'] }, { required: ['filter'] }],
@@ -175,12 +247,15 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
         202: { description: 'Started: the replay, total known', schema: REPLAY_SCHEMA },
         400: errorResponse('Neither or both of ids and filter, or a bad filter or target'),
         404: errorResponse('An id names no dead letter: nothing was replayed'),
-        409: errorResponse('A running replay sends some of the same dead letters (REPLAY_CONFLICT; the message names it): nothing was replayed'),
+        409: errorResponse(
+          'A running replay sends some of the same dead letters (REPLAY_CONFLICT; the message names it): nothing was replayed',
+        ),
       },
-      handle: ({ body, principal }, res) => answer(res, async () => {
-        const record = await office.replay(body as ReplayRequest, principal?.name ?? 'anonymous');
-        return res.status(202).location(`/api/dead-letters/replays/${record.id}`).json(record);
-      }),
+      handle: ({ body, principal }, res) =>
+        answer(res, async () => {
+          const record = await office.replay(body as ReplayRequest, principal?.name ?? 'anonymous');
+          return res.status(202).location(`/api/dead-letters/replays/${record.id}`).json(record);
+        }),
     },
     {
       method: 'post',
@@ -191,12 +266,17 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       tag: 'dead-letters',
       access: 'operator',
       parameters: [REPLAY_ID_PARAMETER],
-      responses: { 202: { description: 'The new replay', schema: REPLAY_SCHEMA }, 404: errorResponse('No such replay, or one of its ids names no dead letter any more'), 409: errorResponse('A running replay sends some of the same dead letters') },
-      handle: ({ params, principal }, res) => answer(res, async () => {
-        const record = await office.rerun(String(params.id), principal?.name ?? 'anonymous');
-        if (!record) return apiError(res, 404, 'REPLAY_NOT_FOUND', `no replay ${String(params.id)}`);
-        return res.status(202).location(`/api/dead-letters/replays/${record.id}`).json(record);
-      }),
+      responses: {
+        202: { description: 'The new replay', schema: REPLAY_SCHEMA },
+        404: errorResponse('No such replay, or one of its ids names no dead letter any more'),
+        409: errorResponse('A running replay sends some of the same dead letters'),
+      },
+      handle: ({ params, principal }, res) =>
+        answer(res, async () => {
+          const record = await office.rerun(String(params.id), principal?.name ?? 'anonymous');
+          if (!record) return apiError(res, 404, 'REPLAY_NOT_FOUND', `no replay ${String(params.id)}`);
+          return res.status(202).location(`/api/dead-letters/replays/${record.id}`).json(record);
+        }),
     },
     {
       method: 'get',
@@ -207,29 +287,71 @@ export function deadLetterRoutes(office: DeadLetterOffice): ApiRoute[] {
       access: 'viewer',
       parameters: [
         ...FILTER_PARAMETERS,
-        { name: 'order', in: 'query', description: 'newest (default) or oldest first', schema: { type: 'string', enum: ['newest', 'oldest'], default: 'newest' } },
-        { name: 'limit', in: 'query', description: 'Page size (default 50)', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
-        { name: 'cursor', in: 'query', description: 'nextCursor of the previous page, as this hub gave it (any other value answers 400 DEAD_LETTER_CURSOR_INVALID)', schema: { type: 'string', minLength: 1, maxLength: 500 } },
+        {
+          name: 'order',
+          in: 'query',
+          description: 'newest (default) or oldest first',
+          schema: { type: 'string', enum: ['newest', 'oldest'], default: 'newest' },
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          description: 'Page size (default 50)',
+          schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+        },
+        {
+          name: 'cursor',
+          in: 'query',
+          description: 'nextCursor of the previous page, as this hub gave it (any other value answers 400 DEAD_LETTER_CURSOR_INVALID)',
+          schema: { type: 'string', minLength: 1, maxLength: 500 },
+        },
       ],
       responses: {
-        200: { description: 'One page', schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: BRIEF_PROPERTIES } }, nextCursor: { type: ['string', 'null'] }, matched: { type: 'integer', description: 'Dead letters matching, across pages' } } } },
+        200: {
+          description: 'One page',
+          schema: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: { type: 'object', properties: BRIEF_PROPERTIES } },
+              nextCursor: { type: ['string', 'null'] },
+              matched: { type: 'integer', description: 'Dead letters matching, across pages' },
+            },
+          },
+        },
         400: errorResponse('A filter or the cursor is invalid'),
       },
-      handle: ({ query }, res) => answer(res, async () => res.json(await office.list(filterOf(query), { order: query.order as DeadLetterOrder, limit: Number(query.limit), ...(typeof query.cursor === 'string' ? { cursor: query.cursor } : {}) }))),
+      handle: ({ query }, res) =>
+        answer(res, async () =>
+          res.json(
+            await office.list(filterOf(query), {
+              order: query.order as DeadLetterOrder,
+              limit: Number(query.limit),
+              ...(typeof query.cursor === 'string' ? { cursor: query.cursor } : {}),
+            }),
+          ),
+        ),
     },
     {
       method: 'get',
       path: '/api/dead-letters/{id}',
       operationId: 'getDeadLetter',
-      summary: 'One dead letter, by its id or the id of any of its attempts, as its latest attempt: reason, headers, key and value decoded, personal data masked',
+      summary:
+        'One dead letter, by its id or the id of any of its attempts, as its latest attempt: reason, headers, key and value decoded, personal data masked',
       tag: 'dead-letters',
       access: 'viewer',
       parameters: [ID_PARAMETER],
-      responses: { 200: { description: 'The dead letter', schema: VIEW_SCHEMA }, 400: errorResponse('Not a dead-letter id on a dlq.* topic'), 404: errorResponse('No such dead letter (any more)') },
-      handle: ({ params }, res) => answer(res, async () => {
-        const view = await office.show(String(params.id));
-        return view ? res.json(view) : apiError(res, 404, 'DEAD_LETTER_NOT_FOUND', `no dead letter ${String(params.id)}: the id is wrong or retention removed it`);
-      }),
+      responses: {
+        200: { description: 'The dead letter', schema: VIEW_SCHEMA },
+        400: errorResponse('Not a dead-letter id on a dlq.* topic'),
+        404: errorResponse('No such dead letter (any more)'),
+      },
+      handle: ({ params }, res) =>
+        answer(res, async () => {
+          const view = await office.show(String(params.id));
+          return view
+            ? res.json(view)
+            : apiError(res, 404, 'DEAD_LETTER_NOT_FOUND', `no dead letter ${String(params.id)}: the id is wrong or retention removed it`);
+        }),
     },
   ];
 }

@@ -35,7 +35,10 @@ export class HealthProbe {
   }
 
   private async probe(): Promise<HealthReport> {
-    const [kafka, registry] = await Promise.all([check(() => this.kafka.admin.listTopics(), this.timeoutMs), check(() => this.registry.client.subjects(), this.timeoutMs)]);
+    const [kafka, registry] = await Promise.all([
+      check(() => this.kafka.admin.listTopics(), this.timeoutMs),
+      check(() => this.registry.client.subjects(), this.timeoutMs),
+    ]);
     return {
       status: kafka.ok && registry.ok ? 'ok' : 'degraded',
       kafka: { ...kafka, brokers: this.kafka.brokers, origin: this.kafka.origin },

@@ -110,8 +110,10 @@ export class HubHttpServer {
     const status = (error as { status?: unknown }).status;
     const type = (error as { type?: unknown }).type;
     if (type === 'entity.too.large') return void apiError(res, 413, 'BODY_TOO_LARGE', 'the body is larger than this route accepts');
-    if (type === 'entity.parse.failed') return void apiError(res, 400, 'BODY_NOT_JSON', `the body is not valid JSON: ${describeError(error).message}`);
-    if (typeof status === 'number' && status >= 400 && status < 500) return void apiError(res, status, 'REQUEST_INVALID', describeError(error).message);
+    if (type === 'entity.parse.failed')
+      return void apiError(res, 400, 'BODY_NOT_JSON', `the body is not valid JSON: ${describeError(error).message}`);
+    if (typeof status === 'number' && status >= 400 && status < 500)
+      return void apiError(res, status, 'REQUEST_INVALID', describeError(error).message);
     this.logger.error(`${req.method} ${req.path} failed: ${describeError(error).code}: ${describeError(error).message}`);
     apiError(res, 500, 'INTERNAL_ERROR', 'the hub failed to answer this request; the hub log has the details');
   }
@@ -157,6 +159,9 @@ export class HubHttpServer {
 
 /** `/api/connectors/{name}/pause` → a pattern matching its request paths (a parameter is one segment), trailing slash allowed as Express does. */
 function pathPattern(template: string): RegExp {
-  const source = template.split(/\{[^}]+\}/).map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+  const source = template
+    .split(/\{[^}]+\}/)
+    .map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
   return new RegExp(`^${source}/?$`);
 }

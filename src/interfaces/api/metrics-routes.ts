@@ -12,7 +12,8 @@ export function metricsRoutes(metrics: HubMetrics): ApiRoute[] {
       path: '/metrics',
       operationId: 'metrics',
       summary: 'Metrics in Prometheus text format',
-      description: 'Per flow and connector instance: records in and out, errors by code, dead letters, batch processing time, end-to-end latency from the event\'s meta.occurredAt; consumer lag per group and topic; process metrics.',
+      description:
+        "Per flow and connector instance: records in and out, errors by code, dead letters, batch processing time, end-to-end latency from the event's meta.occurredAt; consumer lag per group and topic; process metrics.",
       tag: 'probes',
       access: 'viewer',
       responses: { 200: { description: 'Prometheus text format 0.0.4', contentType: 'text/plain' } },

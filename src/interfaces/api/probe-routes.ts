@@ -31,7 +31,8 @@ export function probeRoutes(server: ProbeSource): ApiRoute[] {
       access: 'viewer',
       responses: { 200: { description: 'ok', schema: report }, 503: { description: 'starting, failed or degraded', schema: report } },
       handle: async (_request, res) => {
-        if (!server.healthProbe) return res.status(503).json({ status: server.startupError ? 'failed' : 'starting', error: server.startupError });
+        if (!server.healthProbe)
+          return res.status(503).json({ status: server.startupError ? 'failed' : 'starting', error: server.startupError });
         const health = await server.healthProbe.report();
         return res.status(health.status === 'ok' ? 200 : 503).json(health);
       },
@@ -43,9 +44,13 @@ export function probeRoutes(server: ProbeSource): ApiRoute[] {
       summary: 'Readiness: broker, registry, each connector instance, flow and the customer view',
       tag: 'probes',
       access: 'viewer',
-      responses: { 200: { description: 'ready', schema: report }, 503: { description: 'not ready: the parts that are not, and why', schema: report } },
+      responses: {
+        200: { description: 'ready', schema: report },
+        503: { description: 'not ready: the parts that are not, and why', schema: report },
+      },
       handle: async (_request, res) => {
-        if (!server.healthProbe) return res.status(503).json({ ready: false, status: server.startupError ? 'failed' : 'starting', error: server.startupError });
+        if (!server.healthProbe)
+          return res.status(503).json({ ready: false, status: server.startupError ? 'failed' : 'starting', error: server.startupError });
         const health = await server.healthProbe.report();
         const checks = [
           { name: 'kafka', ok: health.kafka.ok, detail: health.kafka.error ?? 'answering' },

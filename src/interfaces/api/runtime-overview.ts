@@ -153,8 +153,17 @@ function maskError<T extends { message: string } | undefined>(error: T): T {
   return (error ? { ...error, message: maskPersonalPatterns(error.message) } : error) as T;
 }
 
-function totals<T extends { state: string } & Measured>(views: T[], counters: (view: T) => RuntimeTotals['counters'] | undefined): RuntimeTotals {
-  const result: RuntimeTotals = { count: views.length, byState: {}, counters: { recordsIn: 0, recordsOut: 0, failures: 0, deadLettered: 0 }, rate: { inPerSecond: 0, outPerSecond: 0 }, lag: 0 };
+function totals<T extends { state: string } & Measured>(
+  views: T[],
+  counters: (view: T) => RuntimeTotals['counters'] | undefined,
+): RuntimeTotals {
+  const result: RuntimeTotals = {
+    count: views.length,
+    byState: {},
+    counters: { recordsIn: 0, recordsOut: 0, failures: 0, deadLettered: 0 },
+    rate: { inPerSecond: 0, outPerSecond: 0 },
+    lag: 0,
+  };
   for (const view of views) {
     result.byState[view.state] = (result.byState[view.state] ?? 0) + 1;
     const counted = counters(view);

@@ -10,7 +10,10 @@ export type RuntimeRoutesDeps = RuntimeOverviewDeps;
 const integer = { type: 'integer', minimum: 0 } as const;
 const timestamp = { type: 'string', format: 'date-time' } as const;
 const errorInfo: JsonSchema = { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, at: timestamp } };
-const counters: JsonSchema = { type: 'object', properties: { recordsIn: integer, recordsOut: integer, failures: integer, deadLettered: integer } };
+const counters: JsonSchema = {
+  type: 'object',
+  properties: { recordsIn: integer, recordsOut: integer, failures: integer, deadLettered: integer },
+};
 const rate: JsonSchema = {
   type: ['object', 'null'],
   description: 'Records per second over the last minute; null until two looks at least a second apart',
@@ -18,12 +21,29 @@ const rate: JsonSchema = {
 };
 const lag: JsonSchema = {
   type: ['object', 'null'],
-  description: 'Records the consumer group has not consumed yet, read from the broker at most every 5 s; null for sources, and with lagError when it could not be read',
+  description:
+    'Records the consumer group has not consumed yet, read from the broker at most every 5 s; null for sources, and with lagError when it could not be read',
   properties: {
     groupId: { type: 'string' },
     total: integer,
     at: timestamp,
-    topics: { type: 'array', items: { type: 'object', properties: { topic: { type: 'string' }, lag: integer, partitions: { type: 'array', items: { type: 'object', properties: { partition: integer, committed: { type: ['string', 'null'] }, end: { type: 'string' }, lag: integer } } } } } },
+    topics: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          topic: { type: 'string' },
+          lag: integer,
+          partitions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { partition: integer, committed: { type: ['string', 'null'] }, end: { type: 'string' }, lag: integer },
+            },
+          },
+        },
+      },
+    },
   },
 };
 const measured = { rate, lag, lagError: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } };
@@ -38,7 +58,11 @@ const CONNECTOR: JsonSchema = {
     counters,
     lastError: errorInfo,
     ...measured,
-    config: { type: 'object', description: 'The instance\'s settings as loaded (defaults applied): every secret field, every value from ${ENV} and the credentials of URLs shown as [redacted]; absent for an instance whose config was refused' },
+    config: {
+      type: 'object',
+      description:
+        "The instance's settings as loaded (defaults applied): every secret field, every value from ${ENV} and the credentials of URLs shown as [redacted]; absent for an instance whose config was refused",
+    },
   },
 };
 const FLOW: JsonSchema = {
@@ -48,7 +72,11 @@ const FLOW: JsonSchema = {
     file: { type: 'string' },
     state: { type: 'string', enum: ['running', 'paused', 'failed', 'stopped'] },
     generation: { type: 'integer', description: '1 for the version started first, +1 for each reload or restart' },
-    issues: { type: 'array', items: { type: 'string' }, description: 'Why it failed; beside running, why a newer version of its file was refused' },
+    issues: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Why it failed; beside running, why a newer version of its file was refused',
+    },
     counters: { ...counters, description: 'Of the running version: from zero with each generation' },
     lastError: errorInfo,
     consumer: { type: 'object', properties: { groupId: { type: 'string' }, topics: { type: 'array', items: { type: 'string' } } } },
@@ -66,7 +94,9 @@ const TOTALS: JsonSchema = {
   },
 };
 
-const name = (what: string) => [{ name: 'name', in: 'path' as const, description: `The ${what}'s name`, schema: { type: 'string', minLength: 1, maxLength: 300 } }];
+const name = (what: string) => [
+  { name: 'name', in: 'path' as const, description: `The ${what}'s name`, schema: { type: 'string', minLength: 1, maxLength: 300 } },
+];
 
 /** The runtime's errors that are the caller's to fix, as HTTP answers: an unknown name, or a state that forbids the action. */
 const NOT_FOUND: Readonly<Record<string, string>> = { INSTANCE_UNKNOWN: 'CONNECTOR_UNKNOWN', FLOW_UNKNOWN: 'FLOW_UNKNOWN' };
@@ -106,15 +136,20 @@ export function runtimeRoutes(deps: RuntimeRoutesDeps): ApiRoute[] {
     access: 'operator',
     parameters: name('connector instance'),
     responses: {
-      200: { description: 'The instance\'s status afterwards', schema: CONNECTOR },
+      200: { description: "The instance's status afterwards", schema: CONNECTOR },
       404: errorResponse('No connector instance of that name (CONNECTOR_UNKNOWN)'),
-      409: errorResponse(action === 'restart' ? 'Its config failed validation (INSTANCE_NOT_RESTARTABLE), with the reason' : 'Nothing runs to pause or resume: it failed to start, is stopped or restarting (INSTANCE_NOT_RUNNING)'),
+      409: errorResponse(
+        action === 'restart'
+          ? 'Its config failed validation (INSTANCE_NOT_RESTARTABLE), with the reason'
+          : 'Nothing runs to pause or resume: it failed to start, is stopped or restarting (INSTANCE_NOT_RUNNING)',
+      ),
     },
-    handle: ({ params }, res) => answer(res, async () => {
-      const instance = String(params.name);
-      const report = action === 'restart' ? await connectors.restart(instance) : connectors[action](instance);
-      return overview.connectorView(report);
-    }),
+    handle: ({ params }, res) =>
+      answer(res, async () => {
+        const instance = String(params.name);
+        const report = action === 'restart' ? await connectors.restart(instance) : connectors[action](instance);
+        return overview.connectorView(report);
+      }),
   });
 
   const flowAction = (action: 'pause' | 'resume', summary: string): ApiRoute => ({
@@ -122,12 +157,13 @@ export function runtimeRoutes(deps: RuntimeRoutesDeps): ApiRoute[] {
     path: `/api/flows/{name}/${action}`,
     operationId: `${action}Flow`,
     summary,
-    description: 'A pause holds until resumed, also across reloads and restarts. In-flight batches finish; the consumer group keeps its partitions.',
+    description:
+      'A pause holds until resumed, also across reloads and restarts. In-flight batches finish; the consumer group keeps its partitions.',
     tag: 'flows',
     access: 'operator',
     parameters: name('flow'),
     responses: {
-      200: { description: 'The flow\'s status afterwards', schema: FLOW },
+      200: { description: "The flow's status afterwards", schema: FLOW },
       404: errorResponse('No flow of that name (FLOW_UNKNOWN)'),
       409: errorResponse('The flow is not running: its file is invalid or it failed to start (FLOW_NOT_RUNNING)'),
     },
@@ -146,7 +182,15 @@ export function runtimeRoutes(deps: RuntimeRoutesDeps): ApiRoute[] {
       responses: {
         200: {
           description: 'The overview',
-          schema: { type: 'object', properties: { at: timestamp, connectors: { type: 'array', items: CONNECTOR }, flows: { type: 'array', items: FLOW }, totals: { type: 'object', properties: { connectors: TOTALS, flows: TOTALS } } } },
+          schema: {
+            type: 'object',
+            properties: {
+              at: timestamp,
+              connectors: { type: 'array', items: CONNECTOR },
+              flows: { type: 'array', items: FLOW },
+              totals: { type: 'object', properties: { connectors: TOTALS, flows: TOTALS } },
+            },
+          },
         },
       },
       handle: (_request, res) => answer(res, () => overview.status()),
@@ -158,7 +202,12 @@ export function runtimeRoutes(deps: RuntimeRoutesDeps): ApiRoute[] {
       summary: 'Every connector instance: state, counters, rates, consumer lag (sinks), last error',
       tag: 'connectors',
       access: 'viewer',
-      responses: { 200: { description: 'The instances, in config order', schema: { type: 'object', properties: { connectors: { type: 'array', items: CONNECTOR } } } } },
+      responses: {
+        200: {
+          description: 'The instances, in config order',
+          schema: { type: 'object', properties: { connectors: { type: 'array', items: CONNECTOR } } },
+        },
+      },
       handle: (_request, res) => answer(res, async () => ({ connectors: await overview.connectors() })),
     },
     {
@@ -169,12 +218,23 @@ export function runtimeRoutes(deps: RuntimeRoutesDeps): ApiRoute[] {
       tag: 'connectors',
       access: 'viewer',
       parameters: name('connector instance'),
-      responses: { 200: { description: 'Its status', schema: CONNECTOR }, 404: errorResponse('No connector instance of that name (CONNECTOR_UNKNOWN)') },
+      responses: {
+        200: { description: 'Its status', schema: CONNECTOR },
+        404: errorResponse('No connector instance of that name (CONNECTOR_UNKNOWN)'),
+      },
       handle: ({ params }, res) => answer(res, () => overview.connector(String(params.name))),
     },
-    connectorAction('pause', 'Pause a connector instance', 'A source stops polling and answers webhooks with 503 and Retry-After; a sink stops consuming and keeps its partitions. Holds until resumed, also across restarts.'),
+    connectorAction(
+      'pause',
+      'Pause a connector instance',
+      'A source stops polling and answers webhooks with 503 and Retry-After; a sink stops consuming and keeps its partitions. Holds until resumed, also across restarts.',
+    ),
     connectorAction('resume', 'Resume a paused connector instance', 'A polling source polls at once, then on its schedule.'),
-    connectorAction('restart', 'Restart a connector instance from its config', 'Stops it (in-flight work drains) and starts it again: a new connector object, consumer and schedule. Counters, last error and a pause carry over. When it fails to start again the answer is still 200, with state failed and the reason in lastError.'),
+    connectorAction(
+      'restart',
+      'Restart a connector instance from its config',
+      'Stops it (in-flight work drains) and starts it again: a new connector object, consumer and schedule. Counters, last error and a pause carry over. When it fails to start again the answer is still 200, with state failed and the reason in lastError.',
+    ),
     {
       method: 'get',
       path: '/api/flows',
@@ -203,23 +263,31 @@ export function runtimeRoutes(deps: RuntimeRoutesDeps): ApiRoute[] {
       method: 'post',
       path: '/api/flows/{name}/restart',
       operationId: 'restartFlow',
-      summary: 'Compile a flow\'s file again and start it as a new generation',
-      description: 'The consumer group resumes from its committed offsets; counters start from zero. When the file is invalid now, the answer is 422 with its issues and the last good version (if any) runs on. The file may have renamed the flow: the answer then carries the new name.',
+      summary: "Compile a flow's file again and start it as a new generation",
+      description:
+        'The consumer group resumes from its committed offsets; counters start from zero. When the file is invalid now, the answer is 422 with its issues and the last good version (if any) runs on. The file may have renamed the flow: the answer then carries the new name.',
       tag: 'flows',
       access: 'operator',
       parameters: name('flow'),
       responses: {
-        200: { description: 'The flow\'s status afterwards (state failed, with issues, when it compiled but could not start)', schema: FLOW },
+        200: {
+          description: "The flow's status afterwards (state failed, with issues, when it compiled but could not start)",
+          schema: FLOW,
+        },
         404: errorResponse('No flow of that name (FLOW_UNKNOWN)'),
         409: errorResponse('Its file cannot be read any more (FLOW_FILE_UNREADABLE)'),
         422: errorResponse('Its file is invalid (FLOW_INVALID); issues: each { file, line, column, path, code, message }'),
       },
-      handle: ({ params }, res) => answer(res, async () => {
-        const { status, issues } = await flows.restart(String(params.name));
-        if (issues.length === 0) return overview.flowView(status);
-        const outcome = status.state === 'running' || status.state === 'paused' ? `the last good version (generation ${status.generation}) runs on` : 'the flow is not running';
-        return apiError(res, 422, 'FLOW_INVALID', `${status.file} is invalid (${issues.length} issue(s)): ${outcome}`, issues);
-      }),
+      handle: ({ params }, res) =>
+        answer(res, async () => {
+          const { status, issues } = await flows.restart(String(params.name));
+          if (issues.length === 0) return overview.flowView(status);
+          const outcome =
+            status.state === 'running' || status.state === 'paused'
+              ? `the last good version (generation ${status.generation}) runs on`
+              : 'the flow is not running';
+          return apiError(res, 422, 'FLOW_INVALID', `${status.file} is invalid (${issues.length} issue(s)): ${outcome}`, issues);
+        }),
     },
   ];
 }

@@ -14,7 +14,10 @@ export function topologyRoutes(parts: () => TopologyParts): ApiRoute[] {
       responses: {
         200: {
           description: 'Nodes (id, kind source|sink|flow|processor|topic, name) and edges (from, to)',
-          schema: { type: 'object', properties: { nodes: { type: 'array', items: { type: 'object' } }, edges: { type: 'array', items: { type: 'object' } } } },
+          schema: {
+            type: 'object',
+            properties: { nodes: { type: 'array', items: { type: 'object' } }, edges: { type: 'array', items: { type: 'object' } } },
+          },
         },
       },
       handle: (_request, res) => res.json(topology(parts())),

@@ -40,7 +40,8 @@ export function topology(parts: TopologyParts): { nodes: TopologyNode[]; edges: 
   for (const flow of parts.flows) {
     const id = node('flow', flow.name);
     for (const topic of flow.from) edge(node('topic', topic), id);
-    for (const destination of flow.to) edge(id, 'topic' in destination ? node('topic', destination.topic) : node('sink', destination.connector));
+    for (const destination of flow.to)
+      edge(id, 'topic' in destination ? node('topic', destination.topic) : node('sink', destination.connector));
   }
   for (const processor of parts.processors) {
     const id = node('processor', processor.name);

@@ -8,7 +8,10 @@ import { apiError, errorResponse, type ApiRoute } from './api-route.js';
 const TRACE_SCHEMA = {
   type: 'object',
   properties: {
-    query: { type: 'object', description: 'What was looked for: correlationId, key, keys (the key and, for a customer, all of their keys), since, limit' },
+    query: {
+      type: 'object',
+      description: 'What was looked for: correlationId, key, keys (the key and, for a customer, all of their keys), since, limit',
+    },
     hops: {
       type: 'array',
       description: 'The records found, ordered by time',
@@ -25,7 +28,10 @@ const TRACE_SCHEMA = {
           correlationId: { type: 'string' },
           traceId: { type: 'string' },
           spanId: { type: 'string' },
-          stage: { type: 'object', description: 'kind (source, flow, sink, customer-view, dead-letter), name, and for a dead letter the reason' },
+          stage: {
+            type: 'object',
+            description: 'kind (source, flow, sink, customer-view, dead-letter), name, and for a dead letter the reason',
+          },
           matchedBy: { type: 'string', enum: ['correlation-id', 'key'] },
           sincePreviousMs: { type: ['integer', 'null'] },
           sinceFirstMs: { type: 'integer' },
@@ -51,15 +57,41 @@ export function traceRoutes(deps: TraceFinderDeps): ApiRoute[] {
       path: '/api/trace',
       operationId: 'traceRecords',
       summary: 'The path of a record, or of everything about one key or customer, through topics, flows and sinks, with timings',
-      description: 'Reads every topic records travel through (not the broker\'s, the registry\'s or the hub\'s internal ones) from `since` on. Give correlationId, key, or both (records matching either). At most `limit` records are read, the newest when there are more; `scan.limitHit` says so.',
+      description:
+        "Reads every topic records travel through (not the broker's, the registry's or the hub's internal ones) from `since` on. Give correlationId, key, or both (records matching either). At most `limit` records are read, the newest when there are more; `scan.limitHit` says so.",
       tag: 'tracing',
       access: 'viewer',
       parameters: [
-        { name: 'correlationId', in: 'query', description: 'The correlation-id header to follow', schema: { type: 'string', minLength: 1, maxLength: 200 } },
-        { name: 'key', in: 'query', description: 'A business key (Kafka key); when it identifies a customer, all of their keys', schema: { type: 'string', minLength: 1, maxLength: 500 } },
-        { name: 'since', in: 'query', description: `Read from this time: ${POINT_IN_TIME_FORMS}; default 24 hours back`, schema: POINT_IN_TIME_SCHEMA },
-        { name: 'limit', in: 'query', description: `Read at most this many records (default ${DEFAULT_TRACE_LIMIT})`, schema: { type: 'integer', minimum: 1, maximum: 1_000_000 } },
-        { name: 'values', in: 'query', description: 'Show each record\'s value, decoded, personal data masked', schema: { type: 'boolean', default: false } },
+        {
+          name: 'correlationId',
+          in: 'query',
+          description: 'The correlation-id header to follow',
+          schema: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+        {
+          name: 'key',
+          in: 'query',
+          description: 'A business key (Kafka key); when it identifies a customer, all of their keys',
+          schema: { type: 'string', minLength: 1, maxLength: 500 },
+        },
+        {
+          name: 'since',
+          in: 'query',
+          description: `Read from this time: ${POINT_IN_TIME_FORMS}; default 24 hours back`,
+          schema: POINT_IN_TIME_SCHEMA,
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          description: `Read at most this many records (default ${DEFAULT_TRACE_LIMIT})`,
+          schema: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        },
+        {
+          name: 'values',
+          in: 'query',
+          description: "Show each record's value, decoded, personal data masked",
+          schema: { type: 'boolean', default: false },
+        },
       ],
       responses: {
         200: { description: 'The trace: hops in time order, the trace ids, and how much was read', schema: TRACE_SCHEMA },

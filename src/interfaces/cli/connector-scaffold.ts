@@ -20,7 +20,10 @@ export interface ScaffoldRequest {
 export async function scaffoldConnector(request: ScaffoldRequest): Promise<string[]> {
   const { name, kind } = request;
   if (!CONNECTOR_NAME_PATTERN.test(name) || name.length > 63) {
-    throw new ConfigError('CONNECTOR_NAME_INVALID', `"${name}" is not a valid connector name: use lower-case letters and digits in words joined by "-", starting with a letter (e.g. erp-orders), at most 63 characters`);
+    throw new ConfigError(
+      'CONNECTOR_NAME_INVALID',
+      `"${name}" is not a valid connector name: use lower-case letters and digits in words joined by "-", starting with a letter (e.g. erp-orders), at most 63 characters`,
+    );
   }
   const connectorsDir = path.resolve(request.connectorsDir ?? path.join(projectRoot(), 'connectors'));
   const folder = path.join(connectorsDir, name);
@@ -32,8 +35,13 @@ export async function scaffoldConnector(request: ScaffoldRequest): Promise<strin
     // Not recursive: fails when the folder exists, so a connector is never overwritten.
     await fs.mkdir(folder);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ConfigError('CONNECTOR_EXISTS', `${folder} already exists; choose another name or remove it first`, { cause: error });
-    throw new ConfigError('CONNECTOR_FOLDER_UNWRITABLE', `cannot create ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ConfigError('CONNECTOR_EXISTS', `${folder} already exists; choose another name or remove it first`, { cause: error });
+    throw new ConfigError(
+      'CONNECTOR_FOLDER_UNWRITABLE',
+      `cannot create ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
   }
   await fs.mkdir(testDir, { recursive: true });
   const files: [string, string][] = [

@@ -22,7 +22,9 @@ export function addConnectorsCommand(program: Command): void {
       const topicsWidth = Math.max(6, ...rows.map((row) => topicsText(row).length));
       process.stdout.write(`${'NAME'.padEnd(nameWidth)}  KIND    VERSION  ${'TOPICS'.padEnd(topicsWidth)}  DESCRIPTION\n`);
       for (const row of rows) {
-        process.stdout.write(`${row.name.padEnd(nameWidth)}  ${row.kind.padEnd(6)}  ${row.version.padEnd(7)}  ${topicsText(row).padEnd(topicsWidth)}  ${row.description}\n`);
+        process.stdout.write(
+          `${row.name.padEnd(nameWidth)}  ${row.kind.padEnd(6)}  ${row.version.padEnd(7)}  ${topicsText(row).padEnd(topicsWidth)}  ${row.description}\n`,
+        );
       }
     });
 
@@ -47,7 +49,9 @@ interface ListRow {
 
 function listRow(definition: ConnectorDefinition): ListRow {
   const { name, kind, version, description } = definition;
-  return definition.kind === 'source' ? { name, kind, version, description, produces: definition.produces } : { name, kind, version, description, consumes: definition.consumes };
+  return definition.kind === 'source'
+    ? { name, kind, version, description, produces: definition.produces }
+    : { name, kind, version, description, consumes: definition.consumes };
 }
 
 function topicsText(row: ListRow): string {

@@ -50,42 +50,64 @@ const CELL_TYPES: readonly CellType[] = ['string', 'int', 'decimal', 'date', 'ti
 /** Exit code when some rows were quarantined (1 is a failure, 0 every row written). */
 export const EXIT_SOME_QUARANTINED = 2;
 
-
 export async function importCsv(file: string, options: ImportOptions): Promise<void> {
-  if (options.delimiter.length !== 1) throw new ConfigError('IMPORT_OPTION_INVALID', `--delimiter must be one character, got ${JSON.stringify(options.delimiter)}`);
+  if (options.delimiter.length !== 1)
+    throw new ConfigError('IMPORT_OPTION_INVALID', `--delimiter must be one character, got ${JSON.stringify(options.delimiter)}`);
   const batchSize = Number(options.batchSize);
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ConfigError('IMPORT_OPTION_INVALID', `--batch-size must be a positive integer, got ${options.batchSize}`);
-  const brokers = (options.brokers ?? process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS_MISSING', 'no Kafka broker given: pass --brokers <host:port,...> or set KAFKA_BROKERS');
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new ConfigError('IMPORT_OPTION_INVALID', `--batch-size must be a positive integer, got ${options.batchSize}`);
+  const brokers = (options.brokers ?? process.env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers.length === 0)
+    throw new ConfigError('KAFKA_BROKERS_MISSING', 'no Kafka broker given: pass --brokers <host:port,...> or set KAFKA_BROKERS');
 
   // The schema folder `crm-hub run` reads (CRM_HUB_SCHEMAS_DIR), so that an import onto a topic declared there is checked as the hub checks it.
   const catalog = await SchemaCatalog.load(process.env.CRM_HUB_SCHEMAS_DIR ? path.resolve(process.env.CRM_HUB_SCHEMAS_DIR) : undefined);
   const info = catalog.topics().find((t) => t.topic === options.topic);
   if (!info) throw new ConfigError('IMPORT_TOPIC_UNKNOWN', `${options.topic} is not a canonical topic (crm-hub schemas list names them)`);
-  if (!info.keyFields.includes(options.key)) throw new ConfigError('IMPORT_KEY_INVALID', `--key ${options.key} is not the business key of ${info.topic} (${info.key})`);
+  if (!info.keyFields.includes(options.key))
+    throw new ConfigError('IMPORT_KEY_INVALID', `--key ${options.key} is not the business key of ${info.topic} (${info.key})`);
   const recordType = catalog.type(info.record);
   const schema = catalog.registrySchema(info.record);
   const mapping = await readColumnsFile(options.columns);
 
   const fileName = path.basename(file);
   const stat = await fs.stat(file).catch((error: unknown) => {
-    throw new ConfigError('IMPORT_FILE_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new ConfigError('IMPORT_FILE_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      cause: error,
+    });
   });
   const positionFile = new ImportPositionFile(options.positionFile ?? `${file}.import-position`);
   // A position at row 0 (the import stopped before its first batch was acknowledged) leaves nothing to skip: it starts over.
   const saved = await positionFile.read();
   const interrupted = saved && saved.acknowledged.row > 0 ? saved : undefined;
   if (interrupted && !options.resume && !options.restart) {
-    throw new ConfigError('IMPORT_INTERRUPTED', `an import of ${file} was interrupted after row ${interrupted.acknowledged.row} (${positionFile.path}): pass --resume to go on after it, or --restart to import every row again`);
+    throw new ConfigError(
+      'IMPORT_INTERRUPTED',
+      `an import of ${file} was interrupted after row ${interrupted.acknowledged.row} (${positionFile.path}): pass --resume to go on after it, or --restart to import every row again`,
+    );
   }
   const resumed = options.resume ? interrupted : undefined;
   if (resumed && (resumed.size !== stat.size || resumed.mtimeMs !== stat.mtimeMs || resumed.topic !== info.topic)) {
-    throw new ConfigError('IMPORT_POSITION_STALE', `${positionFile.path} is of an import of ${file} onto ${resumed.topic} when it had ${resumed.size} bytes; the file or the topic changed since: pass --restart to import every row again`);
+    throw new ConfigError(
+      'IMPORT_POSITION_STALE',
+      `${positionFile.path} is of an import of ${file} onto ${resumed.topic} when it had ${resumed.size} bytes; the file or the topic changed since: pass --restart to import every row again`,
+    );
   }
   // Every byte is checked before any row is sent: a file in the wrong encoding is refused whole, with its line and a hint.
   const charset = resumed?.charset ?? (await checkCsvEncoding(file, options.encoding));
   const occurredAt = stat.mtime.toISOString();
-  let position: ImportPosition = resumed ?? { size: stat.size, mtimeMs: stat.mtimeMs, topic: info.topic, charset, acknowledged: { row: 0, line: 0, byte: 0 }, written: 0, quarantined: 0 };
+  let position: ImportPosition = resumed ?? {
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    topic: info.topic,
+    charset,
+    acknowledged: { row: 0, line: 0, byte: 0 },
+    written: 0,
+    quarantined: 0,
+  };
   // Written before anything is sent, so that an unwritable place fails now rather than after the first batch.
   await positionFile.write(position);
 
@@ -93,7 +115,12 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
   const client = new KafkajsClient({ brokers, clientId: 'crm-hub-import', requestRetries: 3 });
   // The broker creates no topic by writing to it: the canonical topic (as the hub makes it) and the quarantine topic are made here.
   const admin = await client.admin();
-  await admin.ensureTopics([info.compacted ? { topic: info.topic, config: { 'cleanup.policy': 'compact' } } : { topic: info.topic }, { topic: options.quarantineTopic }]).finally(() => admin.disconnect());
+  await admin
+    .ensureTopics([
+      info.compacted ? { topic: info.topic, config: { 'cleanup.policy': 'compact' } } : { topic: info.topic },
+      { topic: options.quarantineTopic },
+    ])
+    .finally(() => admin.disconnect());
   const producer: HubProducer = await client.producer();
   const deadLetters = new DeadLetterPublisher(producer, options.quarantineTopic, `cli:import/${fileName}`);
   const bar = new ImportProgressBar(fileName);
@@ -109,7 +136,12 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
     await deadLetters.publish(letters);
     rows += records.length + letters.length;
     quarantined += letters.length;
-    position = { ...position, acknowledged: after, written: position.written + records.length, quarantined: position.quarantined + letters.length };
+    position = {
+      ...position,
+      acknowledged: after,
+      written: position.written + records.length,
+      quarantined: position.quarantined + letters.length,
+    };
     await positionFile.write(position);
     bar.update({ bytes: after.byte, rows, quarantined });
   };
@@ -122,7 +154,11 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
   };
   try {
     let batch: CsvRow[] = [];
-    for await (const row of readCsvRows(file, { charset, delimiter: options.delimiter, ...(resumed ? { from: resumed.acknowledged } : {}) })) {
+    for await (const row of readCsvRows(file, {
+      charset,
+      delimiter: options.delimiter,
+      ...(resumed ? { from: resumed.acknowledged } : {}),
+    })) {
       batch.push(row);
       if (batch.length < batchSize) continue;
       await enqueue(batch);
@@ -134,7 +170,11 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
   } finally {
     await sending?.catch(() => undefined);
     const resumedNote = resumed ? ` (resumed after row ${resumed.acknowledged.row})` : '';
-    bar.finish(failed ? `(failed after row ${position.acknowledged.row}; go on with --resume)` : `${quarantined > 0 ? `(bad rows on ${options.quarantineTopic})` : ''}${resumedNote}`);
+    bar.finish(
+      failed
+        ? `(failed after row ${position.acknowledged.row}; go on with --resume)`
+        : `${quarantined > 0 ? `(bad rows on ${options.quarantineTopic})` : ''}${resumedNote}`,
+    );
     await producer.disconnect().catch(() => undefined);
   }
   await positionFile.remove();
@@ -144,14 +184,22 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
     const records: OutgoingRecord[] = [];
     const letters: DeadLetter[] = [];
     for (const row of batch) {
-      const where = { [QUARANTINE_HEADER.file]: fileName, [QUARANTINE_HEADER.row]: String(row.row), [QUARANTINE_HEADER.line]: String(row.line) };
+      const where = {
+        [QUARANTINE_HEADER.file]: fileName,
+        [QUARANTINE_HEADER.row]: String(row.row),
+        [QUARANTINE_HEADER.line]: String(row.line),
+      };
       const outcome = toRecordValue(row);
       if ('reason' in outcome) {
         letters.push(quarantineLetter(row, where, outcome.reason));
         continue;
       }
       try {
-        records.push({ key: outcome.key, value: await serde.encode(valueSubject(info!.topic), schema, outcome.value), headers: { ...withTracingHeaders(outcome.value, undefined, options.sourceSystem), ...where } });
+        records.push({
+          key: outcome.key,
+          value: await serde.encode(valueSubject(info!.topic), schema, outcome.value),
+          headers: { ...withTracingHeaders(outcome.value, undefined, options.sourceSystem), ...where },
+        });
       } catch (error) {
         // A value the schema check let through but the encoder refuses: quarantined, like any bad row.
         if (!(error instanceof HubError) || error.retriable) throw error;
@@ -168,7 +216,14 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
     if (!converted.ok) return { reason: converted.reason };
     const value = converted.value;
     // The same file and row always get the same event id, so a re-import can be de-duplicated downstream.
-    value.meta = { eventId: stableUuid(`${options.sourceSystem}/${fileName}#${row.row}`), eventType: mapping.eventType, sourceSystem: options.sourceSystem, occurredAt, correlationId: stableUuid(`${options.sourceSystem}/${fileName}`), ...(value.meta as object | undefined) };
+    value.meta = {
+      eventId: stableUuid(`${options.sourceSystem}/${fileName}#${row.row}`),
+      eventType: mapping.eventType,
+      sourceSystem: options.sourceSystem,
+      occurredAt,
+      correlationId: stableUuid(`${options.sourceSystem}/${fileName}`),
+      ...(value.meta as object | undefined),
+    };
     const keyValue = value[options.key];
     if (typeof keyValue !== 'string' || keyValue === '') return { reason: `no business key: ${options.key} is empty` };
     const violations = schemaViolations(recordType, value);
@@ -195,13 +250,21 @@ export async function importCsv(file: string, options: ImportOptions): Promise<v
 
 async function readColumnsFile(file: string): Promise<ColumnsFile> {
   const text = await fs.readFile(file, 'utf8').catch((error: unknown) => {
-    throw new ConfigError('IMPORT_COLUMNS_UNREADABLE', `cannot read --columns ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new ConfigError(
+      'IMPORT_COLUMNS_UNREADABLE',
+      `cannot read --columns ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
   });
   let parsed: unknown;
   try {
     parsed = YAML.parse(text) as unknown;
   } catch (error) {
-    throw new ConfigError('IMPORT_COLUMNS_INVALID', `--columns ${file} is neither YAML nor JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ConfigError(
+      'IMPORT_COLUMNS_INVALID',
+      `--columns ${file} is neither YAML nor JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const bad = (why: string) => new ConfigError('IMPORT_COLUMNS_INVALID', `--columns ${file}: ${why}`);
   if (!isObject(parsed)) throw bad('expected a mapping of CSV header → { field, type }');
@@ -212,7 +275,8 @@ async function readColumnsFile(file: string): Promise<ColumnsFile> {
     const spec = typeof entry === 'string' ? { field: entry } : entry;
     if (!isObject(spec) || typeof spec.field !== 'string' || spec.field === '') throw bad(`column ${header} needs a field`);
     const type = spec.type ?? 'string';
-    if (!CELL_TYPES.includes(type as CellType)) throw bad(`column ${header} has type ${JSON.stringify(type)}; expected one of ${CELL_TYPES.join(', ')}`);
+    if (!CELL_TYPES.includes(type as CellType))
+      throw bad(`column ${header} has type ${JSON.stringify(type)}; expected one of ${CELL_TYPES.join(', ')}`);
     columns[header] = { field: spec.field, type: type as CellType };
   }
   if (Object.keys(columns).length === 0) throw bad('no columns');
@@ -227,4 +291,3 @@ async function readColumnsFile(file: string): Promise<ColumnsFile> {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

@@ -23,7 +23,8 @@ function withFilterOptions(command: Command): Command {
 
 function filterOf(options: FilterOptions): DeadLetterFilterInput {
   const filter: DeadLetterFilterInput = {};
-  for (const name of ['topic', 'source', 'code', 'originalTopic', 'since', 'until'] as const) if (options[name] !== undefined) filter[name] = options[name];
+  for (const name of ['topic', 'source', 'code', 'originalTopic', 'since', 'until'] as const)
+    if (options[name] !== undefined) filter[name] = options[name];
   return filter;
 }
 
@@ -39,7 +40,11 @@ export function addDlqCommand(program: Command): void {
     .action(async (options: HubApiOptions & FilterOptions & { limit: string; oldest?: boolean; cursor?: string; json?: boolean }) => {
       const params: Record<string, string> = { ...filterOf(options), limit: options.limit, order: options.oldest ? 'oldest' : 'newest' };
       if (options.cursor) params.cursor = options.cursor;
-      const page = await new HubApiClient(options).expectOk<{ items: DeadLetterBrief[]; nextCursor: string | null; matched: number }>('get', '/api/dead-letters', { params });
+      const page = await new HubApiClient(options).expectOk<{ items: DeadLetterBrief[]; nextCursor: string | null; matched: number }>(
+        'get',
+        '/api/dead-letters',
+        { params },
+      );
       if (options.json) return write(JSON.stringify(page, null, 2));
       for (const item of page.items) write(describeBrief(item));
       write(`${page.items.length} of ${page.matched} dead letters${page.nextCursor ? `; more with --cursor ${page.nextCursor}` : ''}`);
@@ -49,10 +54,13 @@ export function addDlqCommand(program: Command): void {
     .description('dead letters counted per topic, error code and source')
     .option('--json', 'print the answer as JSON')
     .action(async (options: HubApiOptions & FilterOptions & { json?: boolean }) => {
-      const summary = await new HubApiClient(options).expectOk<DeadLetterSummary>('get', '/api/dead-letters/summary', { params: { ...filterOf(options) } });
+      const summary = await new HubApiClient(options).expectOk<DeadLetterSummary>('get', '/api/dead-letters/summary', {
+        params: { ...filterOf(options) },
+      });
       if (options.json) return write(JSON.stringify(summary, null, 2));
       write(`${summary.total} dead letters`);
-      for (const topic of summary.byTopic) write(`  ${String(topic.count).padStart(7)}  ${topic.topic}  (${topic.oldest} .. ${topic.newest})`);
+      for (const topic of summary.byTopic)
+        write(`  ${String(topic.count).padStart(7)}  ${topic.topic}  (${topic.oldest} .. ${topic.newest})`);
       write('by error code:');
       for (const code of summary.byCode) write(`  ${String(code.count).padStart(7)}  ${code.code}`);
       write('by source:');
@@ -60,7 +68,9 @@ export function addDlqCommand(program: Command): void {
     });
 
   withHubOptions(dlq.command('show <id>'))
-    .description('one dead letter (<topic>:<partition>:<offset>): reason, headers, key and value decoded, personal data masked; exit 3 when unknown')
+    .description(
+      'one dead letter (<topic>:<partition>:<offset>): reason, headers, key and value decoded, personal data masked; exit 3 when unknown',
+    )
     .option('--json', 'print the answer as JSON')
     .action(async (id: string, options: HubApiOptions & { json?: boolean }) => {
       const hub = new HubApiClient(options);
@@ -76,24 +86,33 @@ export function addDlqCommand(program: Command): void {
     });
 
   withFilterOptions(withHubOptions(dlq.command('replay [ids...]')))
-    .description('replay dead letters (by id, by filter or --all) to their original topic or --to a chosen one; prints progress until they are processed; exit 1 if any was not sent or failed again')
+    .description(
+      'replay dead letters (by id, by filter or --all) to their original topic or --to a chosen one; prints progress until they are processed; exit 1 if any was not sent or failed again',
+    )
     .option('--all', 'every dead letter of every dlq.* topic')
     .option('--rerun <replayId>', 'run an earlier replay again (same selection and target), e.g. one a stop interrupted')
     .option('--to <topic>', 'send them to this topic instead of their original one')
     .option('--wait', 'follow the replay until it ends (the default)')
     .option('--no-wait', 'start the replay and print its id only')
     .option('--json', 'print the replay record as JSON when it ends')
-    .action(async (ids: string[], options: HubApiOptions & FilterOptions & { all?: boolean; rerun?: string; to?: string; wait?: boolean; json?: boolean }) => {
-      const hub = new HubApiClient(options);
-      const started = options.rerun
-        ? await hub.expectOk<ReplayRecord>('post', `/api/dead-letters/replays/${encodeURIComponent(options.rerun)}/rerun`)
-        : await hub.expectOk<ReplayRecord>('post', '/api/dead-letters/replays', { body: replayRequestOf(ids, options) });
-      process.stderr.write(`replay ${started.id}: ${started.counts.total} dead letters to ${started.target ?? 'their original topics'}\n`);
-      if (options.wait === false) return write(options.json ? JSON.stringify(started, null, 2) : started.id);
-      const ended = await follow(hub, started);
-      write(options.json ? JSON.stringify(ended, null, 2) : describeReplay(ended));
-      if (ended.state !== 'done' || ended.counts.failed > 0 || (ended.counts.failedAgain ?? 0) > 0) process.exitCode = 1;
-    });
+    .action(
+      async (
+        ids: string[],
+        options: HubApiOptions & FilterOptions & { all?: boolean; rerun?: string; to?: string; wait?: boolean; json?: boolean },
+      ) => {
+        const hub = new HubApiClient(options);
+        const started = options.rerun
+          ? await hub.expectOk<ReplayRecord>('post', `/api/dead-letters/replays/${encodeURIComponent(options.rerun)}/rerun`)
+          : await hub.expectOk<ReplayRecord>('post', '/api/dead-letters/replays', { body: replayRequestOf(ids, options) });
+        process.stderr.write(
+          `replay ${started.id}: ${started.counts.total} dead letters to ${started.target ?? 'their original topics'}\n`,
+        );
+        if (options.wait === false) return write(options.json ? JSON.stringify(started, null, 2) : started.id);
+        const ended = await follow(hub, started);
+        write(options.json ? JSON.stringify(ended, null, 2) : describeReplay(ended));
+        if (ended.state !== 'done' || ended.counts.failed > 0 || (ended.counts.failedAgain ?? 0) > 0) process.exitCode = 1;
+      },
+    );
 
   withHubOptions(dlq.command('replays [replayId]'))
     .description('replays recorded, newest first, or one of them')
@@ -103,7 +122,8 @@ export function addDlqCommand(program: Command): void {
       const hub = new HubApiClient(options);
       const replays = replayId
         ? [await hub.expectOk<ReplayRecord>('get', `/api/dead-letters/replays/${encodeURIComponent(replayId)}`)]
-        : (await hub.expectOk<{ replays: ReplayRecord[] }>('get', '/api/dead-letters/replays', { params: { limit: options.limit } })).replays;
+        : (await hub.expectOk<{ replays: ReplayRecord[] }>('get', '/api/dead-letters/replays', { params: { limit: options.limit } }))
+            .replays;
       if (options.json) return write(JSON.stringify(replayId ? replays[0] : replays, null, 2));
       for (const replay of replays) write(describeReplay(replay));
     });
@@ -113,7 +133,11 @@ function replayRequestOf(ids: string[], options: FilterOptions & { all?: boolean
   const filter = filterOf(options);
   const byFilter = Object.keys(filter).length > 0;
   const ways = [ids.length > 0, byFilter, options.all === true].filter(Boolean).length;
-  if (ways !== 1) throw new ConfigError('DLQ_REPLAY_SELECTION', 'say what to replay in one way: dead-letter ids, filter options (--topic, --source, --code, --since, ...), or --all');
+  if (ways !== 1)
+    throw new ConfigError(
+      'DLQ_REPLAY_SELECTION',
+      'say what to replay in one way: dead-letter ids, filter options (--topic, --source, --code, --since, ...), or --all',
+    );
   return { ...(ids.length > 0 ? { ids } : { filter }), ...(options.to ? { target: options.to } : {}) };
 }
 
@@ -155,7 +179,11 @@ function describeView(view: DeadLetterView): string {
   ];
   const value = view.value;
   if (value === null) lines.push('  value: null');
-  else if (value.format === 'avro') lines.push(`  value (${value.schemaName}, schema id ${value.schemaId}${value.maskedFields.length ? `, masked: ${value.maskedFields.join(', ')}` : ''}):`, indent(JSON.stringify(value.record, null, 2), 4));
+  else if (value.format === 'avro')
+    lines.push(
+      `  value (${value.schemaName}, schema id ${value.schemaId}${value.maskedFields.length ? `, masked: ${value.maskedFields.join(', ')}` : ''}):`,
+      indent(JSON.stringify(value.record, null, 2), 4),
+    );
   else lines.push(`  value does not decode: ${value.reason}`, `  base64: ${value.base64}`);
   return lines.join('\n');
 }
@@ -172,5 +200,8 @@ function describeReplay(replay: ReplayRecord): string {
 }
 
 function indent(text: string, spaces: number): string {
-  return text.split('\n').map((line) => ' '.repeat(spaces) + line).join('\n');
+  return text
+    .split('\n')
+    .map((line) => ' '.repeat(spaces) + line)
+    .join('\n');
 }

@@ -20,7 +20,15 @@ export const flowFileKind: ValidatedFileKind = {
   identifyingKeys: ['name', 'from'],
   async validate(file, text, context) {
     schemas ??= SchemaCatalog.load();
-    const { flow, issues } = compileFlowFile({ file, text, env: context.env, envOptions: context.envOptions }, { schemas: await schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const { flow, issues } = compileFlowFile(
+      { file, text, env: context.env, envOptions: context.envOptions },
+      {
+        schemas: await schemas,
+        steps: createStepRegistry(),
+        state: () => new InMemoryStateStore(),
+        table: () => ({ get: () => undefined }),
+      },
+    );
     if (!flow) return { issues, summary: '' };
     await flow.close();
     return { issues, summary: `${file}: valid flow ${flow.name}, ${describeFlow(flow)}` };

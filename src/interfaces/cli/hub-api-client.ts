@@ -25,8 +25,14 @@ export interface HubApiOptions {
 /** Adds --hub and --token to a command that talks to a running hub. */
 export function withHubOptions(command: Command): Command {
   return command
-    .option('--hub <url>', 'the running hub (default: CRM_HUB_URL, else where `crm-hub run` listens: CRM_HUB_HOST (127.0.0.1) and CRM_HUB_PORT (8080))')
-    .option('--token <token>', 'API token (default: CRM_HUB_TOKEN, else the admin token in $CRM_HUB_DATA_DIR/admin-token or ./.crm-hub/admin-token)');
+    .option(
+      '--hub <url>',
+      'the running hub (default: CRM_HUB_URL, else where `crm-hub run` listens: CRM_HUB_HOST (127.0.0.1) and CRM_HUB_PORT (8080))',
+    )
+    .option(
+      '--token <token>',
+      'API token (default: CRM_HUB_TOKEN, else the admin token in $CRM_HUB_DATA_DIR/admin-token or ./.crm-hub/admin-token)',
+    );
 }
 
 /**
@@ -40,11 +46,18 @@ export class HubApiClient {
 
   constructor(options: HubApiOptions, env: NodeJS.ProcessEnv = process.env) {
     this.baseUrl = options.hub ?? hubUrlFromEnv(env);
-    this.token = options.token ?? env.CRM_HUB_TOKEN ?? readTokenFile(path.join(env.CRM_HUB_DATA_DIR ?? path.join(process.cwd(), '.crm-hub'), 'admin-token'));
+    this.token =
+      options.token ??
+      env.CRM_HUB_TOKEN ??
+      readTokenFile(path.join(env.CRM_HUB_DATA_DIR ?? path.join(process.cwd(), '.crm-hub'), 'admin-token'));
   }
 
   /** The answer's status and body; throws only when the hub does not answer at all. */
-  async request<T>(method: 'get' | 'post', route: string, options: { params?: Record<string, string>; body?: unknown; responseType?: ResponseType } = {}): Promise<{ status: number; data: T }> {
+  async request<T>(
+    method: 'get' | 'post',
+    route: string,
+    options: { params?: Record<string, string>; body?: unknown; responseType?: ResponseType } = {},
+  ): Promise<{ status: number; data: T }> {
     // Loaded on the first request, so that the `--help` of a command talking to the hub stays fast.
     const { default: axios } = await import('axios');
     try {
@@ -60,14 +73,24 @@ export class HubApiClient {
       });
       return { status: response.status, data: response.data };
     } catch (error) {
-      throw new HubRequestError(`no answer from the hub at ${this.baseUrl} (${error instanceof Error ? error.message : String(error)}); is it running? Set --hub or CRM_HUB_URL`, true, undefined, error);
+      throw new HubRequestError(
+        `no answer from the hub at ${this.baseUrl} (${error instanceof Error ? error.message : String(error)}); is it running? Set --hub or CRM_HUB_URL`,
+        true,
+        undefined,
+        error,
+      );
     }
   }
 
   /** Like request, but any answer other than 2xx is an error naming the hub's error code and message. */
-  async expectOk<T>(method: 'get' | 'post', route: string, options: { params?: Record<string, string>; body?: unknown; responseType?: ResponseType } = {}): Promise<T> {
+  async expectOk<T>(
+    method: 'get' | 'post',
+    route: string,
+    options: { params?: Record<string, string>; body?: unknown; responseType?: ResponseType } = {},
+  ): Promise<T> {
     const { status, data } = await this.request<T>(method, route, options);
-    if (status < 200 || status > 299) throw new HubRequestError(`${method.toUpperCase()} ${route}: the hub answered ${status} ${errorText(data)}`, status >= 500, status);
+    if (status < 200 || status > 299)
+      throw new HubRequestError(`${method.toUpperCase()} ${route}: the hub answered ${status} ${errorText(data)}`, status >= 500, status);
     return data;
   }
 }

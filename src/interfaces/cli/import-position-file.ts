@@ -29,14 +29,23 @@ export class ImportPositionFile {
       text = await fs.readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new ConfigError('IMPORT_POSITION_UNREADABLE', `cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      throw new ConfigError(
+        'IMPORT_POSITION_UNREADABLE',
+        `cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        { cause: error },
+      );
     }
     try {
       const position = JSON.parse(text) as ImportPosition;
-      if (!Number.isSafeInteger(position.acknowledged?.byte) || !Number.isSafeInteger(position.acknowledged?.row)) throw new TypeError('no acknowledged position');
+      if (!Number.isSafeInteger(position.acknowledged?.byte) || !Number.isSafeInteger(position.acknowledged?.row))
+        throw new TypeError('no acknowledged position');
       return position;
     } catch (error) {
-      throw new ConfigError('IMPORT_POSITION_INVALID', `${this.path} is not an import position (${error instanceof Error ? error.message : String(error)}): delete it or pass --restart`, { cause: error });
+      throw new ConfigError(
+        'IMPORT_POSITION_INVALID',
+        `${this.path} is not an import position (${error instanceof Error ? error.message : String(error)}): delete it or pass --restart`,
+        { cause: error },
+      );
     }
   }
 
@@ -46,7 +55,11 @@ export class ImportPositionFile {
       await fs.writeFile(temporary, JSON.stringify(position));
       await fs.rename(temporary, this.path);
     } catch (error) {
-      throw new ConfigError('IMPORT_POSITION_UNWRITABLE', `cannot write the import position ${this.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (choose another place with --position-file)`, { cause: error });
+      throw new ConfigError(
+        'IMPORT_POSITION_UNWRITABLE',
+        `cannot write the import position ${this.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (choose another place with --position-file)`,
+        { cause: error },
+      );
     }
   }
 

@@ -14,6 +14,8 @@ export function addNewCommand(program: Command): void {
       const files = await scaffoldConnector({ name, kind: options.kind, connectorsDir: options.dir });
       for (const file of files) process.stdout.write(`created ${path.relative(process.cwd(), file)}\n`);
       const elsewhere = options.dir ? ` --connectors ${options.dir}` : '';
-      process.stdout.write(`next: replace the system-specific part of index.ts; npx --offline crm-hub connectors describe ${name}${elsewhere}\n`);
+      process.stdout.write(
+        `next: replace the system-specific part of index.ts; npx --offline crm-hub connectors describe ${name}${elsewhere}\n`,
+      );
     });
 }

@@ -54,7 +54,9 @@ export class ImportProgressBar {
     this.bar.update(bytes, { rows, rate: this.rowsPerSecond(), quarantined });
     this.bar.stop();
     const seconds = (Date.now() - this.startedAt) / 1000;
-    this.stream.write(`${this.label}: ${rows} rows, ${rows - quarantined} written, ${quarantined} quarantined, ${this.rowsPerSecond()} rows/s, ${seconds.toFixed(1)} s${outcome ? ` ${outcome}` : ''}\n`);
+    this.stream.write(
+      `${this.label}: ${rows} rows, ${rows - quarantined} written, ${quarantined} quarantined, ${this.rowsPerSecond()} rows/s, ${seconds.toFixed(1)} s${outcome ? ` ${outcome}` : ''}\n`,
+    );
   }
 
   private rowsPerSecond(): number {

@@ -12,11 +12,17 @@ export async function resolveRegistryUrl(flag: string | undefined, env: NodeJS.P
   if (env.SCHEMA_REGISTRY_URL) return env.SCHEMA_REGISTRY_URL;
   const hubUrl = hubUrlFromEnv(env);
   try {
-    const response = await axios.get<{ schemaRegistry?: { url?: string } }>(`${hubUrl}/health`, { timeout: 3000, validateStatus: () => true });
+    const response = await axios.get<{ schemaRegistry?: { url?: string } }>(`${hubUrl}/health`, {
+      timeout: 3000,
+      validateStatus: () => true,
+    });
     const url = response.data?.schemaRegistry?.url;
     if (url) return url;
   } catch {
     // Explained below.
   }
-  throw new ConfigError('SCHEMA_REGISTRY_URL_MISSING', `no schema registry given: pass --registry <url>, set SCHEMA_REGISTRY_URL, or start the hub (npm start) so that ${hubUrl}/health names its registry`);
+  throw new ConfigError(
+    'SCHEMA_REGISTRY_URL_MISSING',
+    `no schema registry given: pass --registry <url>, set SCHEMA_REGISTRY_URL, or start the hub (npm start) so that ${hubUrl}/health names its registry`,
+  );
 }

@@ -22,7 +22,9 @@ async function startDemo(logger: Logger): Promise<{ env: Record<string, string>;
     return undefined;
   }
   const landscape = await module.startDemoLandscape();
-  logger.info(`demo landscape started (CRM ${landscape.env.DEMO_CRM_URL}, policy, claims, SCM, service desk, ERP simulators); config/demo.crm-hub.yaml wires them`);
+  logger.info(
+    `demo landscape started (CRM ${landscape.env.DEMO_CRM_URL}, policy, claims, SCM, service desk, ERP simulators); config/demo.crm-hub.yaml wires them`,
+  );
   return landscape;
 }
 
@@ -46,9 +48,7 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     }
     signalled = true;
     logger.info(`${signal} received, stopping${shutdownTimeoutMs ? ` within ${shutdownTimeoutMs} ms` : ''}`);
-    void (hub?.stop(shutdownTimeoutMs) ?? Promise.resolve())
-      .then(() => demo?.close())
-      .then(() => process.exit(0));
+    void (hub?.stop(shutdownTimeoutMs) ?? Promise.resolve()).then(() => demo?.close()).then(() => process.exit(0));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -62,7 +62,9 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     const unbindable = settings.httpPort === 0 ? undefined : await portBindError(settings.httpPort, settings.httpHost);
     if (unbindable) {
       const why = unbindable.code === 'EADDRINUSE' ? 'is in use' : `cannot be listened on (${unbindable.code ?? unbindable.message})`;
-      process.stderr.write(`crm-hub: port ${settings.httpPort} on ${settings.httpHost} ${why} (set CRM_HUB_PORT to another port${unbindable.code === 'EADDRINUSE' ? '' : ', or CRM_HUB_HOST'})\n`);
+      process.stderr.write(
+        `crm-hub: port ${settings.httpPort} on ${settings.httpHost} ${why} (set CRM_HUB_PORT to another port${unbindable.code === 'EADDRINUSE' ? '' : ', or CRM_HUB_HOST'})\n`,
+      );
       process.exit(1);
     }
     let configFile = options.config ? path.resolve(options.config) : (settings.configFile ?? defaultConfigFile());
@@ -80,7 +82,10 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     const catalog = await SchemaCatalog.load(settings.schemasDir);
     registerPiiFieldNames(piiFieldNames(catalog));
     const connectors = await loadHubConnectors(configFile, logger, env);
-    if (configFile) logger.info(`hub config ${configFile}: ${connectors.config.connectors.length} connector instance(s) to start, ${connectors.invalid.size} refused`);
+    if (configFile)
+      logger.info(
+        `hub config ${configFile}: ${connectors.config.connectors.length} connector instance(s) to start, ${connectors.invalid.size} refused`,
+      );
     hub = await Hub.start(settings, catalog, connectors, logger);
     const started = hub;
     // A broker or registry that died and could not be brought back: say what died, stop, exit non-zero.

@@ -30,7 +30,8 @@ function schemasDir(options: SchemaOptions): string {
 export function addSchemasCommand(program: Command): void {
   const schemas = program.command('schemas').description('Avro schemas of the canonical topics: list, register, check compatibility');
   const common = (command: Command) => command.option('--schemas <dir>', 'schema folder (default: the project schemas/)');
-  const withRegistry = (command: Command) => command.option('--registry <url>', 'Confluent-compatible registry URL (default: SCHEMA_REGISTRY_URL, else the running hub\'s)');
+  const withRegistry = (command: Command) =>
+    command.option('--registry <url>', "Confluent-compatible registry URL (default: SCHEMA_REGISTRY_URL, else the running hub's)");
 
   common(schemas.command('list'))
     .description('list canonical topics with their record, key, file and personal fields')
@@ -38,12 +39,27 @@ export function addSchemasCommand(program: Command): void {
     .action(async (options: SchemaOptions) => {
       const { SchemaCatalog } = await schemaTools();
       const catalog = await SchemaCatalog.load(schemasDir(options));
-      const rows = catalog.topics().map((info) => ({ ...info, file: path.relative(process.cwd(), catalog.sourceFile(info.record)), pii: catalog.piiPaths(info.record) }));
+      const rows = catalog
+        .topics()
+        .map((info) => ({
+          ...info,
+          file: path.relative(process.cwd(), catalog.sourceFile(info.record)),
+          pii: catalog.piiPaths(info.record),
+        }));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      for (const line of alignColumns(rows.map((row) => [row.topic, row.record, `key=${row.key}`, row.file, `(${row.pii.length} personal field${row.pii.length === 1 ? '' : 's'})`]))) process.stdout.write(`${line}\n`);
+      for (const line of alignColumns(
+        rows.map((row) => [
+          row.topic,
+          row.record,
+          `key=${row.key}`,
+          row.file,
+          `(${row.pii.length} personal field${row.pii.length === 1 ? '' : 's'})`,
+        ]),
+      ))
+        process.stdout.write(`${line}\n`);
     });
 
   withRegistry(common(schemas.command('register')))
@@ -53,12 +69,13 @@ export function addSchemasCommand(program: Command): void {
       const catalog = await SchemaCatalog.load(schemasDir(options));
       const registry = new SchemaRegistryClient(await resolveRegistryUrl(options.registry, process.env));
       const registered = await registerCanonicalSchemas(catalog, undefined, registry);
-      for (const line of alignColumns(registered.map((entry) => [entry.subject, entry.record, `id ${entry.id}`]))) process.stdout.write(`${line}\n`);
+      for (const line of alignColumns(registered.map((entry) => [entry.subject, entry.record, `id ${entry.id}`])))
+        process.stdout.write(`${line}\n`);
       process.stdout.write(`registered ${registered.length} schemas at ${redactUrl(registry.url)}\n`);
     });
 
   withRegistry(common(schemas.command('check')))
-    .description('check every schema against what the registry holds, at each subject\'s compatibility level; exit 1 on a breaking change')
+    .description("check every schema against what the registry holds, at each subject's compatibility level; exit 1 on a breaking change")
     .action(async (options: SchemaOptions) => {
       const { SchemaCatalog, SchemaRegistryClient, resolveRegistryUrl, valueSubject, checkCompatibility } = await schemaTools();
       const catalog = await SchemaCatalog.load(schemasDir(options));
@@ -73,7 +90,9 @@ export function addSchemasCommand(program: Command): void {
           continue;
         }
         const level: CompatibilityLevel = await registry.compatibility(subject);
-        const existing = await Promise.all(versions.map(async (version) => ({ version, schema: (await registry.version(subject, version)).schema })));
+        const existing = await Promise.all(
+          versions.map(async (version) => ({ version, schema: (await registry.version(subject, version)).schema })),
+        );
         const issues = checkCompatibility(candidate, existing, level);
         // The registry's own verdict too: it is the one that will accept or refuse the schema.
         const registrySays = level === 'NONE' ? true : await registry.isCompatible(subject, candidate);
@@ -82,9 +101,12 @@ export function addSchemasCommand(program: Command): void {
           continue;
         }
         broken++;
-        process.stdout.write(`${subject}: INCOMPATIBLE under ${level} (${path.relative(process.cwd(), catalog.sourceFile(info.record))})\n`);
+        process.stdout.write(
+          `${subject}: INCOMPATIBLE under ${level} (${path.relative(process.cwd(), catalog.sourceFile(info.record))})\n`,
+        );
         for (const issue of issues) process.stdout.write(`  [${issue.rule}] ${issue.message}\n`);
-        if (issues.length === 0) process.stdout.write('  the registry refuses it, though no field-level rule was found here; see the registry\'s log\n');
+        if (issues.length === 0)
+          process.stdout.write("  the registry refuses it, though no field-level rule was found here; see the registry's log\n");
       }
       if (broken > 0) {
         process.stdout.write(`${broken} subject${broken === 1 ? '' : 's'} would break existing consumers or producers\n`);

@@ -73,7 +73,9 @@ export class TailedRecordReader {
     } catch (error) {
       const { code, message } = describeError(error);
       const bytes = record.value ?? Buffer.alloc(0);
-      const preview = [...bytes.subarray(0, PREVIEW_BYTES)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ') + (bytes.length > PREVIEW_BYTES ? ' …' : '');
+      const preview =
+        [...bytes.subarray(0, PREVIEW_BYTES)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ') +
+        (bytes.length > PREVIEW_BYTES ? ' …' : '');
       // An error may quote what it could not read: it is shown as masked as any value.
       return { ...shown, error: { code, message: this.masked(message) }, size: bytes.length, preview };
     }
@@ -82,7 +84,12 @@ export class TailedRecordReader {
   private async decode(bytes: Buffer | null, origin: RecordOrigin): Promise<Decoded> {
     if (bytes === null) return { format: 'null', value: null };
     const declared = this.info?.format;
-    if (declared === 'json') return { format: 'json', schema: { name: this.info!.record }, value: this.catalog.jsonCodec(this.info!.record).decode(bytes, origin) };
+    if (declared === 'json')
+      return {
+        format: 'json',
+        schema: { name: this.info!.record },
+        value: this.catalog.jsonCodec(this.info!.record).decode(bytes, origin),
+      };
     if (declared === 'avro' || (bytes[0] === 0 && bytes.length >= WIRE_HEADER_SIZE)) {
       const record = await this.serde().decode(bytes, origin);
       return { format: 'avro', schema: { id: record.schemaId, name: record.schemaName }, value: record.value };
@@ -90,7 +97,11 @@ export class TailedRecordReader {
     try {
       return { format: 'json', value: JSON.parse(bytes.toString('utf8')) as unknown };
     } catch (error) {
-      throw new RecordDecodeError('JSON_INVALID', origin, `value is neither Avro in the Confluent wire format (first byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, not 0x00) nor JSON text (${(error as Error).message})`);
+      throw new RecordDecodeError(
+        'JSON_INVALID',
+        origin,
+        `value is neither Avro in the Confluent wire format (first byte 0x${bytes[0]!.toString(16).padStart(2, '0')}, not 0x00) nor JSON text (${(error as Error).message})`,
+      );
     }
   }
 

@@ -7,7 +7,9 @@ export function addTestCommand(program: Command): void {
   program
     .command('test')
     .argument('[paths...]', 'flow test files (*.test.yaml) or folders of them', ['flows/'])
-    .description('run flow tests without a broker: each case feeds input messages through its flow and compares what comes out; exit 1 when any fails')
+    .description(
+      'run flow tests without a broker: each case feeds input messages through its flow and compares what comes out; exit 1 when any fails',
+    )
     .action(async (paths: string[]) => {
       const [{ SchemaCatalog }, { expandFlowPaths, isFlowTestFileName }, { runFlowTestFile }, { createStepRegistry }] = await Promise.all([
         import('../../platform/avro/schema-catalog.js'),

@@ -33,7 +33,8 @@ export interface TailOptions {
  */
 export async function tailTopic(topic: string, options: TailOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const count = options.count === undefined ? undefined : Number(options.count);
-  if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new ConfigError('COUNT_INVALID', `--count must be a whole number above 0, not ${JSON.stringify(options.count)}`);
+  if (count !== undefined && !(Number.isInteger(count) && count > 0))
+    throw new ConfigError('COUNT_INVALID', `--count must be a whole number above 0, not ${JSON.stringify(options.count)}`);
   const hubApi = new HubApiClient({ hub: options.hub, token: options.token }, env);
   const principal = options.unmasked ? await confirmedOperator(hubApi) : undefined;
   const catalog = await SchemaCatalog.load(path.resolve(options.schemas ?? env.CRM_HUB_SCHEMAS_DIR ?? path.join(projectRoot(), 'schemas')));
@@ -53,8 +54,14 @@ export async function tailTopic(topic: string, options: TailOptions, env: NodeJS
   try {
     const topics = await admin.listTopics();
     if (!topics.includes(topic)) {
-      const suggestions = closestNames(topic, topics.filter((name) => !name.startsWith('__')));
-      throw new ConfigError('TOPIC_NOT_FOUND', `topic ${topic} does not exist on ${brokers.join(',')}${suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : ''}`);
+      const suggestions = closestNames(
+        topic,
+        topics.filter((name) => !name.startsWith('__')),
+      );
+      throw new ConfigError(
+        'TOPIC_NOT_FOUND',
+        `topic ${topic} does not exist on ${brokers.join(',')}${suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : ''}`,
+      );
     }
   } finally {
     await admin.disconnect();
@@ -64,7 +71,9 @@ export async function tailTopic(topic: string, options: TailOptions, env: NodeJS
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  process.stderr.write(`crm-hub: tailing ${topic} from ${options.fromBeginning ? 'its beginning' : 'its end'}${options.key === undefined ? '' : ` for key ${options.key}`} on ${brokers.join(',')}${principal ? `, personal data shown to ${principal.name} (${principal.role})` : ', personal data masked'}${count === undefined ? '; Ctrl-C stops' : ''}\n`);
+  process.stderr.write(
+    `crm-hub: tailing ${topic} from ${options.fromBeginning ? 'its beginning' : 'its end'}${options.key === undefined ? '' : ` for key ${options.key}`} on ${brokers.join(',')}${principal ? `, personal data shown to ${principal.name} (${principal.role})` : ', personal data masked'}${count === undefined ? '; Ctrl-C stops' : ''}\n`,
+  );
   let shown = 0;
   try {
     await client.follow(topic, { fromBeginning: options.fromBeginning ?? false, signal: stop.signal }, async (record) => {
@@ -84,10 +93,17 @@ export async function tailTopic(topic: string, options: TailOptions, env: NodeJS
 /** The caller's token as the running hub knows it, refused unless operator or admin. */
 async function confirmedOperator(hubApi: HubApiClient): Promise<Principal> {
   const { status, data } = await hubApi.request<{ name?: string; role?: Role }>('get', '/api/whoami');
-  const refuse = (why: string) => new ConfigError('UNMASKED_REFUSED', `--unmasked shows personal data to operator and admin tokens only: ${why}; without --unmasked it is shown masked`);
-  if (status === 401) throw refuse(`the hub at ${hubApi.baseUrl} does not accept the token given (${errorText(data)}); pass --token or set CRM_HUB_TOKEN`);
-  if (status === 404) throw refuse(`the hub at ${hubApi.baseUrl} cannot say whose the token is (no /api/whoami: a hub older than this CLI?)`);
-  if (status !== 200 || !data.name || !data.role || !(data.role in ROLE_RANK)) throw new HubRequestError(`GET /api/whoami: the hub answered ${status} ${errorText(data)}`, status >= 500, status);
+  const refuse = (why: string) =>
+    new ConfigError(
+      'UNMASKED_REFUSED',
+      `--unmasked shows personal data to operator and admin tokens only: ${why}; without --unmasked it is shown masked`,
+    );
+  if (status === 401)
+    throw refuse(`the hub at ${hubApi.baseUrl} does not accept the token given (${errorText(data)}); pass --token or set CRM_HUB_TOKEN`);
+  if (status === 404)
+    throw refuse(`the hub at ${hubApi.baseUrl} cannot say whose the token is (no /api/whoami: a hub older than this CLI?)`);
+  if (status !== 200 || !data.name || !data.role || !(data.role in ROLE_RANK))
+    throw new HubRequestError(`GET /api/whoami: the hub answered ${status} ${errorText(data)}`, status >= 500, status);
   if (ROLE_RANK[data.role] < ROLE_RANK.operator) throw refuse(`the hub says token ${data.name} has the ${data.role} role`);
   return { name: data.name, role: data.role };
 }
@@ -97,16 +113,32 @@ async function confirmedOperator(hubApi: HubApiClient): Promise<Principal> {
  * the running hub's /health names, so that `crm-hub tail` works next to `npm start` with no setup.
  * A missing registry is an error only once an Avro record needs it.
  */
-async function endpoints(options: TailOptions, env: NodeJS.ProcessEnv, hubApi: HubApiClient): Promise<{ brokers: string[]; registryUrl: string | undefined; registryMissing: ConfigError }> {
+async function endpoints(
+  options: TailOptions,
+  env: NodeJS.ProcessEnv,
+  hubApi: HubApiClient,
+): Promise<{ brokers: string[]; registryUrl: string | undefined; registryMissing: ConfigError }> {
   let brokersText = options.brokers ?? env.KAFKA_BROKERS;
   let registryUrl = options.registry ?? env.SCHEMA_REGISTRY_URL;
   if (!brokersText || !registryUrl) {
-    const health = await hubApi.request<{ kafka?: { brokers?: string[] }; schemaRegistry?: { url?: string } }>('get', '/health').catch(() => undefined);
+    const health = await hubApi
+      .request<{ kafka?: { brokers?: string[] }; schemaRegistry?: { url?: string } }>('get', '/health')
+      .catch(() => undefined);
     brokersText ||= health?.data?.kafka?.brokers?.join(',');
     registryUrl ||= health?.data?.schemaRegistry?.url;
   }
-  const brokers = (brokersText ?? '').split(',').map((broker) => broker.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS_MISSING', `no Kafka given: pass --brokers host:port, set KAFKA_BROKERS, or start the hub (npm start) so that ${hubApi.baseUrl}/health names its brokers`);
-  const registryMissing = new ConfigError('SCHEMA_REGISTRY_URL_MISSING', `no schema registry to decode Avro with: pass --registry <url>, set SCHEMA_REGISTRY_URL, or start the hub (npm start) so that ${hubApi.baseUrl}/health names its registry`);
+  const brokers = (brokersText ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+  if (brokers.length === 0)
+    throw new ConfigError(
+      'KAFKA_BROKERS_MISSING',
+      `no Kafka given: pass --brokers host:port, set KAFKA_BROKERS, or start the hub (npm start) so that ${hubApi.baseUrl}/health names its brokers`,
+    );
+  const registryMissing = new ConfigError(
+    'SCHEMA_REGISTRY_URL_MISSING',
+    `no schema registry to decode Avro with: pass --registry <url>, set SCHEMA_REGISTRY_URL, or start the hub (npm start) so that ${hubApi.baseUrl}/health names its registry`,
+  );
   return { brokers, registryUrl: registryUrl ? registryUrl.replace(/\/$/, '') : undefined, registryMissing };
 }

@@ -6,7 +6,11 @@ import { discoverCatalog, withConnectorsDir, type ConnectorsDirOptions } from '.
 import type { FileValidationContext } from './validated-file-kinds.js';
 
 export function addValidateCommand(program: Command): void {
-  withConnectorsDir(program.command('validate').argument('<files...>', 'config files (crm-hub.yaml) and flow files, or folders of them (flows/: every *.yaml but *.test.yaml)'))
+  withConnectorsDir(
+    program
+      .command('validate')
+      .argument('<files...>', 'config files (crm-hub.yaml) and flow files, or folders of them (flows/: every *.yaml but *.test.yaml)'),
+  )
     .description('check config files completely: every problem as file:line:column path: message; exit 1 when there is any')
     .action(async (files: string[], options: ConnectorsDirOptions) => {
       const [{ readConfigFile }, { expandFlowPaths, isFlowFileName }, { fileKindFor }] = await Promise.all([
@@ -15,7 +19,11 @@ export function addValidateCommand(program: Command): void {
         import('./validated-file-kinds.js'),
       ]);
       let catalog: Promise<ConnectorCatalog> | undefined;
-      const context: FileValidationContext = { env: process.env, envOptions: { deferRequired: true }, catalog: () => (catalog ??= discoverCatalog(options)) };
+      const context: FileValidationContext = {
+        env: process.env,
+        envOptions: { deferRequired: true },
+        catalog: () => (catalog ??= discoverCatalog(options)),
+      };
       let problems = 0;
       for (const file of await expandFlowPaths(files, isFlowFileName)) {
         let text: string;

@@ -48,7 +48,10 @@ export const hubConfigFileKind: ValidatedFileKind = {
     }
     const count = config.connectors.length;
     const detail = [...byConnector].sort(([a], [b]) => a.localeCompare(b)).map(([connector, names]) => `${connector}: ${names.join(', ')}`);
-    return { issues, summary: `${file}: valid hub config, ${count} connector instance${count === 1 ? '' : 's'}${detail.length > 0 ? ` (${detail.join('; ')})` : ''}` };
+    return {
+      issues,
+      summary: `${file}: valid hub config, ${count} connector instance${count === 1 ? '' : 's'}${detail.length > 0 ? ` (${detail.join('; ')})` : ''}`,
+    };
   },
 };
 
@@ -58,7 +61,9 @@ export const FILE_KINDS: readonly ValidatedFileKind[] = [flowFileKind, hubConfig
 /** The kind the file most resembles: one whose identifying keys it has all, else the one most of whose keys it has. */
 export function fileKindFor(text: string): ValidatedFileKind {
   const keys = topLevelKeys(text);
-  const resemblance = (kind: ValidatedFileKind) => (kind.identifyingKeys.every((key) => keys.has(key)) ? kind.knownKeys.length + 1 : 0) + kind.knownKeys.filter((key) => keys.has(key)).length;
+  const resemblance = (kind: ValidatedFileKind) =>
+    (kind.identifyingKeys.every((key) => keys.has(key)) ? kind.knownKeys.length + 1 : 0) +
+    kind.knownKeys.filter((key) => keys.has(key)).length;
   let best = FILE_KINDS[FILE_KINDS.length - 1]!;
   let bestScore = 0;
   for (const kind of FILE_KINDS) {

@@ -51,7 +51,12 @@ export function dashboardRoutes(options: { dir?: string } = {}): ApiRoute[] {
       body = await fs.readFile(path.join(dir, name));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      return apiError(res, 500, 'DASHBOARD_ASSET_MISSING', `the dashboard file ${name} is not in ${dir} (${reason}): this installation lacks src/interfaces/dashboard`);
+      return apiError(
+        res,
+        500,
+        'DASHBOARD_ASSET_MISSING',
+        `the dashboard file ${name} is not in ${dir} (${reason}): this installation lacks src/interfaces/dashboard`,
+      );
     }
     res.setHeader('Content-Type', ASSETS[name]);
     res.setHeader('Cache-Control', 'no-cache');
@@ -70,28 +75,40 @@ export function dashboardRoutes(options: { dir?: string } = {}): ApiRoute[] {
       path: '/dashboard',
       operationId: 'dashboardPage',
       summary: 'The web dashboard: the hub as a live graph, customer and trace search, dead letters with replay',
-      description: 'A static page; it asks for an API token and calls the admin API with it, so what it shows and allows follows the token\'s role.',
+      description:
+        "A static page; it asks for an API token and calls the admin API with it, so what it shows and allows follows the token's role.",
       tag: 'dashboard',
       access: 'open',
-      responses: { 200: { description: 'The page', contentType: 'text/html' }, 500: errorResponse('The page\'s files are missing from this installation') },
+      responses: {
+        200: { description: 'The page', contentType: 'text/html' },
+        500: errorResponse("The page's files are missing from this installation"),
+      },
       handle: (_request, res) => send(res, 'dashboard.html'),
     },
     {
       method: 'get',
       path: '/dashboard/{asset}',
       operationId: 'dashboardAsset',
-      summary: 'The dashboard\'s script and style',
+      summary: "The dashboard's script and style",
       tag: 'dashboard',
       access: 'open',
-      parameters: [{ name: 'asset', in: 'path', description: `The file: ${scripts.join(' or ')}`, schema: { type: 'string', minLength: 1, maxLength: 100 } }],
+      parameters: [
+        {
+          name: 'asset',
+          in: 'path',
+          description: `The file: ${scripts.join(' or ')}`,
+          schema: { type: 'string', minLength: 1, maxLength: 100 },
+        },
+      ],
       responses: {
         200: { description: 'The file', contentType: 'text/javascript' },
         404: errorResponse('No such file of the dashboard'),
-        500: errorResponse('The page\'s files are missing from this installation'),
+        500: errorResponse("The page's files are missing from this installation"),
       },
       handle: ({ params }, res) => {
         const asset = String(params.asset);
-        if (!(scripts as string[]).includes(asset)) return apiError(res, 404, 'DASHBOARD_ASSET_UNKNOWN', `the dashboard has no file ${asset}: it serves ${scripts.join(' and ')}`);
+        if (!(scripts as string[]).includes(asset))
+          return apiError(res, 404, 'DASHBOARD_ASSET_UNKNOWN', `the dashboard has no file ${asset}: it serves ${scripts.join(' and ')}`);
         return send(res, asset as AssetName);
       },
     },

@@ -133,7 +133,11 @@ async function api(path, { method = 'GET', body } = {}) {
     response = await fetch(path, {
       method,
       cache: 'no-store',
-      headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${bearer}`,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (failure) {
@@ -150,7 +154,13 @@ async function api(path, { method = 'GET', body } = {}) {
     askForToken(`The hub did not accept the token: ${data?.error?.message ?? 'unauthenticated'}. Enter a valid API token.`);
   }
   if (!response.ok) {
-    const error = data?.error ?? { code: `HTTP_${response.status}`, message: response.status === 404 ? `this hub does not serve ${path.split('?')[0]} (yet: still starting, or a version without it)` : `the hub answered ${response.status} ${response.statusText}` };
+    const error = data?.error ?? {
+      code: `HTTP_${response.status}`,
+      message:
+        response.status === 404
+          ? `this hub does not serve ${path.split('?')[0]} (yet: still starting, or a version without it)`
+          : `the hub answered ${response.status} ${response.statusText}`,
+    };
     return { ok: false, status: response.status, error };
   }
   return { ok: true, status: response.status, data };
@@ -158,7 +168,8 @@ async function api(path, { method = 'GET', body } = {}) {
 
 /** The message for a refused action: a 403 means the token's role, which a person can do something about. */
 function refusal(result, action) {
-  if (result.status === 403) return `${action} needs an operator or admin token; this token's role is too low. ${result.error.message ?? ''}`.trim();
+  if (result.status === 403)
+    return `${action} needs an operator or admin token; this token's role is too low. ${result.error.message ?? ''}`.trim();
   return `${action} failed: ${inWords(result.error)}`;
 }
 
@@ -229,7 +240,11 @@ async function refreshHealth() {
   if (!health.kafka) return say(`health unknown (${response.status})`, 'state-stopped', health.error?.message ?? '');
   const parts = `Kafka ${health.kafka.ok ? 'ok' : 'down'} · registry ${health.schemaRegistry?.ok ? 'ok' : 'down'}`;
   const problems = [health.kafka.error, health.schemaRegistry?.error].filter(Boolean).join('; ');
-  say(health.status === 'ok' ? `healthy · ${parts}` : `degraded · ${parts}`, health.status === 'ok' ? 'state-running' : 'state-failed', problems || undefined);
+  say(
+    health.status === 'ok' ? `healthy · ${parts}` : `degraded · ${parts}`,
+    health.status === 'ok' ? 'state-running' : 'state-failed',
+    problems || undefined,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,7 +260,8 @@ async function refreshTopologyIfDue() {
   if (Date.now() - lastTopologyAt < TOPOLOGY_MS) return;
   const result = await api('/api/topology');
   if (!result.ok) {
-    if (result.status !== 401) byId('graph').replaceChildren(el('p', { class: 'error' }, `The topology could not be read: ${inWords(result.error)}`));
+    if (result.status !== 401)
+      byId('graph').replaceChildren(el('p', { class: 'error' }, `The topology could not be read: ${inWords(result.error)}`));
     return;
   }
   lastTopologyAt = Date.now();
@@ -343,7 +359,12 @@ export function layoutGraph(nodes, edges) {
       y += heightOf(node) + GAP_Y;
     }
   });
-  return { positions, edges: valid, width: MARGIN * 2 + columns.length * NODE_W + (columns.length - 1) * GAP_X, height: height + MARGIN * 2 };
+  return {
+    positions,
+    edges: valid,
+    width: MARGIN * 2 + columns.length * NODE_W + (columns.length - 1) * GAP_X,
+    height: height + MARGIN * 2,
+  };
 }
 
 /** Shortens an SVG text (its full name stays in the node's tooltip) until it fits the room there is; needs the text laid out. */
@@ -381,7 +402,12 @@ function drawGraph(nodes, edges) {
     const x2 = to.x;
     const y2 = to.y + to.height / 2;
     const bend = Math.max(40, Math.abs(x2 - x1) / 2);
-    const line = svg('path', { class: 'edge', d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`, 'data-from': edge.from, 'data-to': edge.to });
+    const line = svg('path', {
+      class: 'edge',
+      d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`,
+      'data-from': edge.from,
+      'data-to': edge.to,
+    });
     edgeLayer.append(line);
     if (!graphEdges.has(edge.from)) graphEdges.set(edge.from, []);
     graphEdges.get(edge.from).push(line);
@@ -390,7 +416,12 @@ function drawGraph(nodes, edges) {
   const fitting = [];
   for (const node of nodes) {
     const at = layout.positions.get(node.id);
-    const group = svg('g', { class: `node ${node.kind === 'topic' ? 'topic' : 'component state-stopped'}`, 'data-id': node.id, 'data-kind': node.kind, transform: `translate(${at.x},${at.y})` });
+    const group = svg('g', {
+      class: `node ${node.kind === 'topic' ? 'topic' : 'component state-stopped'}`,
+      'data-id': node.id,
+      'data-kind': node.kind,
+      transform: `translate(${at.x},${at.y})`,
+    });
     const tooltip = svg('title', {}, `${node.kind} ${node.name}`);
     group.append(tooltip);
     if (node.kind === 'topic') {
@@ -470,15 +501,23 @@ async function refreshStatus() {
       rate: flow.rate,
       lag: flow.lag?.total ?? null,
       lagError: flow.lagError,
-      lastError: flow.lastError ?? flow.counters?.lastError ?? (flow.issues?.length ? { code: 'FLOW_INVALID', message: flow.issues.join('; ') } : undefined),
+      lastError:
+        flow.lastError ??
+        flow.counters?.lastError ??
+        (flow.issues?.length ? { code: 'FLOW_INVALID', message: flow.issues.join('; ') } : undefined),
     })),
-    ...(customerView.ok ? customerView.data.processors ?? [] : []).map((processor) => ({
+    ...(customerView.ok ? (customerView.data.processors ?? []) : []).map((processor) => ({
       id: `processor:${processor.name}`,
       name: processor.name,
       kind: 'processor',
       detail: 'customer view',
       state: processor.state,
-      counters: { recordsIn: processor.recordsIn, recordsOut: processor.recordsOut, failures: processor.lastError ? 1 : 0, deadLettered: processor.deadLettered },
+      counters: {
+        recordsIn: processor.recordsIn,
+        recordsOut: processor.recordsOut,
+        failures: processor.lastError ? 1 : 0,
+        deadLettered: processor.deadLettered,
+      },
       rate: null,
       lag: null,
       lastError: processor.lastError ?? undefined,
@@ -548,7 +587,8 @@ function updateNode(component, counters, rate) {
   parts.line4.setAttribute('class', problems.length ? 'problems alert' : 'problems');
   const lines = [`${component.kind} ${component.name}${component.detail ? ` (${component.detail})` : ''}: ${component.state}`];
   if (rate !== null) lines.push(`${perSecond(rate)} over the last minute`);
-  if (component.lastError) lines.push(`last error ${component.lastError.at ? `${ago(component.lastError.at)} ` : ''}: ${inWords(component.lastError)}`);
+  if (component.lastError)
+    lines.push(`last error ${component.lastError.at ? `${ago(component.lastError.at)} ` : ''}: ${inWords(component.lastError)}`);
   if (component.lagError) lines.push(`lag unknown: ${inWords(component.lagError)}`);
   parts.tooltip.textContent = lines.join('\n');
   for (const line of graphEdges.get(component.id) ?? []) line.classList.toggle('active', (component.rate?.outPerSecond ?? rate ?? 0) > 0);
@@ -556,12 +596,23 @@ function updateNode(component, counters, rate) {
 
 function componentRow(component, counters, rate) {
   const lastError = component.lastError
-    ? el('span', {}, inWords(component.lastError), component.lastError.at ? el('span', { class: 'muted' }, ` — ${ago(component.lastError.at)}`) : '')
+    ? el(
+        'span',
+        {},
+        inWords(component.lastError),
+        component.lastError.at ? el('span', { class: 'muted' }, ` — ${ago(component.lastError.at)}`) : '',
+      )
     : el('span', { class: 'muted' }, 'none');
   const deadLettered = counters.deadLettered
-    ? el('button', { type: 'button', class: 'link', title: 'Show these dead letters', onclick: () => filterDeadLetters({ source: component.name }) }, count(counters.deadLettered))
+    ? el(
+        'button',
+        { type: 'button', class: 'link', title: 'Show these dead letters', onclick: () => filterDeadLetters({ source: component.name }) },
+        count(counters.deadLettered),
+      )
     : count(counters.deadLettered);
-  return el('tr', { 'data-id': component.id },
+  return el(
+    'tr',
+    { 'data-id': component.id },
     el('td', {}, el('strong', {}, component.name), component.detail ? el('div', { class: 'muted' }, component.detail) : ''),
     el('td', {}, component.kind),
     el('td', {}, el('span', { class: `pill ${stateClass(component.state)}` }, component.state)),
@@ -583,7 +634,11 @@ let searchGeneration = 0;
 async function search(query) {
   const generation = ++searchGeneration;
   const customers = el('div', { id: 'customer-results' }, el('p', { class: 'muted' }, 'Looking up customers…'));
-  const trace = el('div', { id: 'trace-results' }, el('p', { class: 'muted' }, 'Tracing… (scans the hub\'s topics, may take a few seconds)'));
+  const trace = el(
+    'div',
+    { id: 'trace-results' },
+    el('p', { class: 'muted' }, "Tracing… (scans the hub's topics, may take a few seconds)"),
+  );
   byId('search-results').replaceChildren(customers, trace);
   const encoded = encodeURIComponent(query);
   const lookup = api(`/api/customers/lookup?q=${encoded}`).then((result) => {
@@ -598,7 +653,8 @@ async function search(query) {
 
 function renderCustomers(result, query) {
   if (!result.ok) {
-    if (result.status === 404 && result.error.code === 'CUSTOMER_NOT_FOUND') return [el('p', { class: 'muted' }, `No customer is known by “${query}”.`)];
+    if (result.status === 404 && result.error.code === 'CUSTOMER_NOT_FOUND')
+      return [el('p', { class: 'muted' }, `No customer is known by “${query}”.`)];
     return [el('p', { class: 'error' }, `Customer lookup failed: ${inWords(result.error)}`)];
   }
   const matches = result.data.matches ?? [];
@@ -608,7 +664,9 @@ function renderCustomers(result, query) {
 
 function customerCard(profile) {
   const golden = profile.golden ?? {};
-  const address = golden.address ? [golden.address.province, golden.address.city, golden.address.district, golden.address.street].filter(Boolean).join(' ') : '';
+  const address = golden.address
+    ? [golden.address.province, golden.address.city, golden.address.district, golden.address.street].filter(Boolean).join(' ')
+    : '';
   const fields = [
     ['Golden id', golden.goldenId],
     ['Status', golden.status + (profile.mergedFrom?.length ? ` (found via merged ${profile.mergedFrom.join(', ')})` : '')],
@@ -625,24 +683,79 @@ function customerCard(profile) {
     ['Risk', profile.risk ? riskText(profile.risk) : null],
     ['Updated', golden.updatedAt ? `${when(golden.updatedAt)} (${ago(golden.updatedAt)})` : null],
   ].filter(([, value]) => value !== null && value !== undefined && value !== '');
-  const references = (profile.crossReferences ?? []).map((ref) => el('tr', {},
-    el('td', {}, ref.system), el('td', { class: 'mono' }, ref.systemId), el('td', {}, ref.matchedOn), el('td', { class: 'num' }, `${Math.round((ref.confidence ?? 0) * 100)} %`)));
-  const events = (profile.recentEvents ?? []).map((event) => el('tr', {},
-    el('td', {}, when(event.occurredAt)),
-    el('td', {}, event.eventType),
-    el('td', { class: 'mono' }, event.topic),
-    el('td', { class: 'mono' }, event.reference),
-    el('td', {}, event.correlationId ? el('button', { type: 'button', class: 'link', title: 'Trace this event through the hub', onclick: () => runSearch(event.correlationId) }, 'trace') : '')));
-  return el('div', { class: 'card customer', 'data-golden-id': golden.goldenId },
+  const references = (profile.crossReferences ?? []).map((ref) =>
+    el(
+      'tr',
+      {},
+      el('td', {}, ref.system),
+      el('td', { class: 'mono' }, ref.systemId),
+      el('td', {}, ref.matchedOn),
+      el('td', { class: 'num' }, `${Math.round((ref.confidence ?? 0) * 100)} %`),
+    ),
+  );
+  const events = (profile.recentEvents ?? []).map((event) =>
+    el(
+      'tr',
+      {},
+      el('td', {}, when(event.occurredAt)),
+      el('td', {}, event.eventType),
+      el('td', { class: 'mono' }, event.topic),
+      el('td', { class: 'mono' }, event.reference),
+      el(
+        'td',
+        {},
+        event.correlationId
+          ? el(
+              'button',
+              { type: 'button', class: 'link', title: 'Trace this event through the hub', onclick: () => runSearch(event.correlationId) },
+              'trace',
+            )
+          : '',
+      ),
+    ),
+  );
+  return el(
+    'div',
+    { class: 'card customer', 'data-golden-id': golden.goldenId },
     el('h3', {}, golden.fullName ?? '(no name)', el('span', { class: 'muted' }, ` · ${golden.goldenId}`)),
-    el('dl', { class: 'fields' }, fields.flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, String(value))])),
-    references.length ? el('table', { class: 'grid' }, el('caption', {}, 'Known in'), el('thead', {}, el('tr', {}, el('th', {}, 'System'), el('th', {}, 'Id'), el('th', {}, 'Matched on'), el('th', { class: 'num' }, 'Confidence'))), el('tbody', {}, references)) : '',
-    events.length ? el('table', { class: 'grid' }, el('caption', {}, 'Recent events'), el('thead', {}, el('tr', {}, el('th', {}, 'When'), el('th', {}, 'Event'), el('th', {}, 'Topic'), el('th', {}, 'About'), el('th', {}, ''))), el('tbody', {}, events)) : el('p', { class: 'muted' }, 'No recent events.'),
+    el(
+      'dl',
+      { class: 'fields' },
+      fields.flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, String(value))]),
+    ),
+    references.length
+      ? el(
+          'table',
+          { class: 'grid' },
+          el('caption', {}, 'Known in'),
+          el(
+            'thead',
+            {},
+            el('tr', {}, el('th', {}, 'System'), el('th', {}, 'Id'), el('th', {}, 'Matched on'), el('th', { class: 'num' }, 'Confidence')),
+          ),
+          el('tbody', {}, references),
+        )
+      : '',
+    events.length
+      ? el(
+          'table',
+          { class: 'grid' },
+          el('caption', {}, 'Recent events'),
+          el(
+            'thead',
+            {},
+            el('tr', {}, el('th', {}, 'When'), el('th', {}, 'Event'), el('th', {}, 'Topic'), el('th', {}, 'About'), el('th', {}, '')),
+          ),
+          el('tbody', {}, events),
+        )
+      : el('p', { class: 'muted' }, 'No recent events.'),
   );
 }
 
 function riskText(risk) {
-  return [risk.level, risk.lossRatio !== undefined && risk.lossRatio !== null ? `loss ratio ${risk.lossRatio}` : ''].filter(Boolean).join(', ');
+  return [risk.level, risk.lossRatio !== undefined && risk.lossRatio !== null ? `loss ratio ${risk.lossRatio}` : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 function hopsOf(data) {
@@ -651,7 +764,8 @@ function hopsOf(data) {
 
 function stageText(stage) {
   if (!stage) return 'record';
-  if (stage.kind !== 'dead-letter') return [stage.kind === 'customer-view' ? 'customer view' : stage.kind, stage.name].filter(Boolean).join(' ');
+  if (stage.kind !== 'dead-letter')
+    return [stage.kind === 'customer-view' ? 'customer view' : stage.kind, stage.name].filter(Boolean).join(' ');
   const reason = stage.reason;
   const where = [stage.name, reason?.step].filter(Boolean).join(' ');
   return `dead letter${where ? ` (${where})` : ''}${reason ? `: ${inWords(reason)}` : ''}`;
@@ -659,32 +773,63 @@ function stageText(stage) {
 
 function renderTrace(result, query) {
   if (!result.ok) {
-    if (result.status === 404 && String(result.error.code ?? '').startsWith('HTTP_')) return [el('p', { class: 'muted' }, 'Tracing is not available on this hub.')];
+    if (result.status === 404 && String(result.error.code ?? '').startsWith('HTTP_'))
+      return [el('p', { class: 'muted' }, 'Tracing is not available on this hub.')];
     return [el('p', { class: 'error' }, `Trace failed: ${inWords(result.error)}`)];
   }
   const hops = hopsOf(result.data);
   const notes = [];
   const scan = result.data.scan ?? {};
-  if (scan.limitHit) notes.push(el('p', { class: 'muted' }, `The scan read its limit of ${count(scan.scanned)} records: older matching records may exist.`));
-  if (scan.scanned !== undefined) notes.push(el('p', { class: 'muted' }, `Read ${plural(scan.scanned, 'record')}${scan.topics !== undefined ? ` on ${plural(Array.isArray(scan.topics) ? scan.topics.length : scan.topics, 'topic')}` : ''}${scan.tookMs !== undefined ? ` in ${duration(scan.tookMs)}` : ''}.`));
-  if (hops.length === 0) return [el('p', { class: 'muted' }, `No record carries “${query}” as correlation id or key in the last 24 hours.`), ...notes];
+  if (scan.limitHit)
+    notes.push(el('p', { class: 'muted' }, `The scan read its limit of ${count(scan.scanned)} records: older matching records may exist.`));
+  if (scan.scanned !== undefined)
+    notes.push(
+      el(
+        'p',
+        { class: 'muted' },
+        `Read ${plural(scan.scanned, 'record')}${scan.topics !== undefined ? ` on ${plural(Array.isArray(scan.topics) ? scan.topics.length : scan.topics, 'topic')}` : ''}${scan.tookMs !== undefined ? ` in ${duration(scan.tookMs)}` : ''}.`,
+      ),
+    );
+  if (hops.length === 0)
+    return [el('p', { class: 'muted' }, `No record carries “${query}” as correlation id or key in the last 24 hours.`), ...notes];
   const traceIds = result.data.traceIds ?? [...new Set(hops.map((hop) => hop.traceId).filter(Boolean))];
   return [
-    el('h3', {}, `Trace: ${plural(hops.length, 'hop')}`, traceIds.length ? el('span', { class: 'muted' }, ` · trace id ${traceIds.join(', ')}`) : ''),
-    el('ol', { class: 'timeline' }, hops.map((hop) => {
-      const deadLetter = hop.stage?.kind === 'dead-letter';
-      return el('li', { class: deadLetter ? 'dead-letter' : '', 'data-topic': hop.topic },
-        el('span', { class: 'when' }, when(hop.timestamp)),
-        typeof hop.sincePreviousMs === 'number' ? el('span', { class: 'muted' }, ` +${duration(hop.sincePreviousMs)}`) : '',
-        ' ', el('span', { class: 'stage' }, stageText(hop.stage)), ' → ', el('span', { class: 'mono' }, `${hop.topic} [${hop.partition}] @${hop.offset}`),
-        el('div', { class: 'muted' }, [
-          hop.eventType,
-          hop.sourceSystem ? `from ${hop.sourceSystem}` : '',
-          hop.key ? `key ${hop.key}` : '',
-          hop.matchedBy === 'key' ? 'matched by key' : '',
-          typeof hop.sinceFirstMs === 'number' && hop.sinceFirstMs > 0 ? `${duration(hop.sinceFirstMs)} after the first` : '',
-        ].filter(Boolean).join(' · ')));
-    })),
+    el(
+      'h3',
+      {},
+      `Trace: ${plural(hops.length, 'hop')}`,
+      traceIds.length ? el('span', { class: 'muted' }, ` · trace id ${traceIds.join(', ')}`) : '',
+    ),
+    el(
+      'ol',
+      { class: 'timeline' },
+      hops.map((hop) => {
+        const deadLetter = hop.stage?.kind === 'dead-letter';
+        return el(
+          'li',
+          { class: deadLetter ? 'dead-letter' : '', 'data-topic': hop.topic },
+          el('span', { class: 'when' }, when(hop.timestamp)),
+          typeof hop.sincePreviousMs === 'number' ? el('span', { class: 'muted' }, ` +${duration(hop.sincePreviousMs)}`) : '',
+          ' ',
+          el('span', { class: 'stage' }, stageText(hop.stage)),
+          ' → ',
+          el('span', { class: 'mono' }, `${hop.topic} [${hop.partition}] @${hop.offset}`),
+          el(
+            'div',
+            { class: 'muted' },
+            [
+              hop.eventType,
+              hop.sourceSystem ? `from ${hop.sourceSystem}` : '',
+              hop.key ? `key ${hop.key}` : '',
+              hop.matchedBy === 'key' ? 'matched by key' : '',
+              typeof hop.sinceFirstMs === 'number' && hop.sinceFirstMs > 0 ? `${duration(hop.sinceFirstMs)} after the first` : '',
+            ]
+              .filter(Boolean)
+              .join(' · '),
+          ),
+        );
+      }),
+    ),
     ...notes,
   ];
 }
@@ -714,7 +859,8 @@ function readFilter() {
 function filterDeadLetters(filter) {
   for (const name of ['topic', 'source', 'code', 'since', 'until']) {
     const input = byId(`dlq-${name}`);
-    if (name === 'topic' && filter.topic && ![...input.options].some((option) => option.value === filter.topic)) input.append(el('option', { value: filter.topic }, filter.topic));
+    if (name === 'topic' && filter.topic && ![...input.options].some((option) => option.value === filter.topic))
+      input.append(el('option', { value: filter.topic }, filter.topic));
     input.value = filter[name] ?? '';
   }
   byId('dlq-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -731,20 +877,62 @@ async function loadDeadLetterSummary() {
   const summary = result.data;
   const select = byId('dlq-topic');
   const chosen = select.value;
-  select.replaceChildren(el('option', { value: '' }, 'every dead-letter topic'), ...(summary.byTopic ?? []).map((topic) => el('option', { value: topic.topic }, `${topic.topic} (${count(topic.count)})`)));
+  select.replaceChildren(
+    el('option', { value: '' }, 'every dead-letter topic'),
+    ...(summary.byTopic ?? []).map((topic) => el('option', { value: topic.topic }, `${topic.topic} (${count(topic.count)})`)),
+  );
   select.value = chosen;
   if (select.value !== chosen && chosen) select.append(el('option', { value: chosen, selected: true }, chosen));
   if (!summary.total) {
     box.replaceChildren(el('p', { class: 'muted', id: 'dlq-total', 'data-total': '0' }, 'No dead letters: every record went through.'));
     return;
   }
-  const table = (caption, heads, rows) => el('table', { class: 'grid' }, el('caption', {}, caption), el('thead', {}, el('tr', {}, heads.map((head, index) => el('th', { class: index > 0 ? 'num' : '' }, head)))), el('tbody', {}, rows));
+  const table = (caption, heads, rows) =>
+    el(
+      'table',
+      { class: 'grid' },
+      el('caption', {}, caption),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          heads.map((head, index) => el('th', { class: index > 0 ? 'num' : '' }, head)),
+        ),
+      ),
+      el('tbody', {}, rows),
+    );
   const link = (text, filter) => el('button', { type: 'button', class: 'link', onclick: () => filterDeadLetters(filter) }, text);
   box.replaceChildren(
     el('p', { id: 'dlq-total', 'data-total': String(summary.total) }, el('strong', {}, plural(summary.total, 'dead letter')), ' in all'),
-    table('By topic', ['Topic', 'Count', 'Newest'], (summary.byTopic ?? []).map((topic) => el('tr', {}, el('td', {}, link(topic.topic, { topic: topic.topic })), el('td', { class: 'num' }, count(topic.count)), el('td', { class: 'num' }, ago(topic.newest))))),
-    table('By error', ['Error code', 'Count'], (summary.byCode ?? []).map((code) => el('tr', {}, el('td', {}, link(code.code, { code: code.code })), el('td', { class: 'num' }, count(code.count))))),
-    table('By source', ['Who gave up', 'Count'], (summary.bySource ?? []).map((source) => el('tr', {}, el('td', {}, link(source.source, { source: source.source })), el('td', { class: 'num' }, count(source.count))))),
+    table(
+      'By topic',
+      ['Topic', 'Count', 'Newest'],
+      (summary.byTopic ?? []).map((topic) =>
+        el(
+          'tr',
+          {},
+          el('td', {}, link(topic.topic, { topic: topic.topic })),
+          el('td', { class: 'num' }, count(topic.count)),
+          el('td', { class: 'num' }, ago(topic.newest)),
+        ),
+      ),
+    ),
+    table(
+      'By error',
+      ['Error code', 'Count'],
+      (summary.byCode ?? []).map((code) =>
+        el('tr', {}, el('td', {}, link(code.code, { code: code.code })), el('td', { class: 'num' }, count(code.count))),
+      ),
+    ),
+    table(
+      'By source',
+      ['Who gave up', 'Count'],
+      (summary.bySource ?? []).map((source) =>
+        el('tr', {}, el('td', {}, link(source.source, { source: source.source })), el('td', { class: 'num' }, count(source.count))),
+      ),
+    ),
   );
 }
 
@@ -770,9 +958,12 @@ async function loadDeadLetters({ more = false } = {}) {
   const rows = (page.items ?? []).map(deadLetterRow);
   if (more) body.append(...rows);
   else body.replaceChildren(...rows);
-  const described = Object.entries(dlqFilter).map(([name, value]) => `${name} ${value}`).join(', ');
+  const described = Object.entries(dlqFilter)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
   byId('dlq-count').className = 'muted';
-  byId('dlq-count').textContent = `${plural(dlqMatched, 'dead letter')} ${described ? `match ${described}` : 'in all'}; showing ${count(body.rows.length)}.`;
+  byId('dlq-count').textContent =
+    `${plural(dlqMatched, 'dead letter')} ${described ? `match ${described}` : 'in all'}; showing ${count(body.rows.length)}.`;
   byId('dlq-more').hidden = !dlqCursor;
   byId('dlq-replay-filtered').textContent = `Replay ${dlqMatched === 1 ? 'this dead letter' : `these ${count(dlqMatched)} dead letters`}…`;
   byId('dlq-replay-filtered').disabled = dlqMatched === 0;
@@ -781,16 +972,33 @@ async function loadDeadLetters({ more = false } = {}) {
 function deadLetterRow(letter) {
   const reason = letter.reason ?? {};
   const source = [reason.stage ?? 'unknown', reason.flowStep ? `step ${reason.flowStep}` : ''].filter(Boolean).join(' / ');
-  return el('tr', { 'data-id': letter.id },
+  return el(
+    'tr',
+    { 'data-id': letter.id },
     el('td', {}, when(reason.failedAt), el('div', { class: 'muted' }, ago(reason.failedAt))),
-    el('td', {}, source, letter.attempts > 1 ? el('div', { class: 'muted' }, `failed again after a replay: ${count(letter.attempts)} attempts`) : ''),
+    el(
+      'td',
+      {},
+      source,
+      letter.attempts > 1 ? el('div', { class: 'muted' }, `failed again after a replay: ${count(letter.attempts)} attempts`) : '',
+    ),
     el('td', { class: 'wrap' }, el('strong', {}, reason.errorCode ?? 'UNKNOWN'), el('div', {}, reason.errorMessage ?? '')),
     el('td', { class: 'mono wrap' }, letter.key ?? '–'),
     el('td', { class: 'mono' }, letter.topic),
-    el('td', {},
-      el('div', { class: 'row' },
+    el(
+      'td',
+      {},
+      el(
+        'div',
+        { class: 'row' },
         el('button', { type: 'button', class: 'secondary', 'data-action': 'show', onclick: () => showDeadLetter(letter.id) }, 'Show'),
-        el('button', { type: 'button', 'data-action': 'replay', onclick: () => replay({ ids: [letter.id] }, `dead letter ${letter.id}`) }, 'Replay'))),
+        el(
+          'button',
+          { type: 'button', 'data-action': 'replay', onclick: () => replay({ ids: [letter.id] }, `dead letter ${letter.id}`) },
+          'Replay',
+        ),
+      ),
+    ),
   );
 }
 
@@ -810,28 +1018,83 @@ async function showDeadLetter(id) {
     `${reason.stage ?? 'Something'}${reason.flowStep ? ` (step ${reason.flowStep})` : ''} gave up on this record`,
     reason.attempts ? ` after ${plural(reason.attempts, 'attempt')}` : '',
     ` at ${when(reason.failedAt)}: ${reason.errorMessage || 'no reason given'} (${reason.errorCode}).`,
-    reason.retriable === true ? ' The error was temporary, so a replay may well succeed.' : reason.retriable === false ? ' The error was not temporary: fix the cause (data or config) before replaying.' : '',
+    reason.retriable === true
+      ? ' The error was temporary, so a replay may well succeed.'
+      : reason.retriable === false
+        ? ' The error was not temporary: fix the cause (data or config) before replaying.'
+        : '',
   ].join('');
   const value = letter.value;
-  const valueBlock = value === null || value === undefined
-    ? el('p', { class: 'muted' }, 'No value (a tombstone).')
-    : value.format === 'avro'
-      ? [el('p', { class: 'muted' }, `Avro ${value.schemaName} (schema id ${value.schemaId}); personal fields masked: ${(value.maskedFields ?? []).join(', ') || 'none'}.`), el('pre', {}, JSON.stringify(value.record, null, 2))]
-      : [el('p', { class: 'error' }, `The value could not be decoded: ${value.reason}. Its bytes in base64:`), el('pre', {}, value.base64)];
+  const valueBlock =
+    value === null || value === undefined
+      ? el('p', { class: 'muted' }, 'No value (a tombstone).')
+      : value.format === 'avro'
+        ? [
+            el(
+              'p',
+              { class: 'muted' },
+              `Avro ${value.schemaName} (schema id ${value.schemaId}); personal fields masked: ${(value.maskedFields ?? []).join(', ') || 'none'}.`,
+            ),
+            el('pre', {}, JSON.stringify(value.record, null, 2)),
+          ]
+        : [
+            el('p', { class: 'error' }, `The value could not be decoded: ${value.reason}. Its bytes in base64:`),
+            el('pre', {}, value.base64),
+          ];
   detail.replaceChildren(
-    el('div', { class: 'row' }, el('h3', {}, `Dead letter ${letter.id}`), el('span', { class: 'spacer' }),
+    el(
+      'div',
+      { class: 'row' },
+      el('h3', {}, `Dead letter ${letter.id}`),
+      el('span', { class: 'spacer' }),
       el('button', { type: 'button', onclick: () => replay({ ids: [letter.id] }, `dead letter ${letter.id}`) }, 'Replay'),
-      letter.correlationId ? el('button', { type: 'button', class: 'secondary', onclick: () => runSearch(letter.correlationId) }, 'Trace') : '',
-      el('button', { type: 'button', class: 'secondary', onclick: () => { detail.hidden = true; } }, 'Close')),
+      letter.correlationId
+        ? el('button', { type: 'button', class: 'secondary', onclick: () => runSearch(letter.correlationId) }, 'Trace')
+        : '',
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            detail.hidden = true;
+          },
+        },
+        'Close',
+      ),
+    ),
     el('p', {}, story),
-    el('dl', { class: 'fields' },
-      el('dt', {}, 'Came from'), el('dd', { class: 'mono' }, reason.originalTopic ? `${reason.originalTopic}${reason.originalPartition !== null && reason.originalPartition !== undefined ? `[${reason.originalPartition}]@${reason.originalOffset}` : ''}` : 'unknown'),
-      el('dt', {}, 'Key'), el('dd', { class: 'mono' }, letter.key ?? '–'),
-      el('dt', {}, 'Correlation id'), el('dd', { class: 'mono' }, letter.correlationId ?? '–'),
-      letter.replayedFrom ? [el('dt', {}, 'Replayed from'), el('dd', { class: 'mono' }, letter.replayedFrom)] : ''),
-    el('h3', {}, 'Value'), el('div', { class: 'value' }, valueBlock),
+    el(
+      'dl',
+      { class: 'fields' },
+      el('dt', {}, 'Came from'),
+      el(
+        'dd',
+        { class: 'mono' },
+        reason.originalTopic
+          ? `${reason.originalTopic}${reason.originalPartition !== null && reason.originalPartition !== undefined ? `[${reason.originalPartition}]@${reason.originalOffset}` : ''}`
+          : 'unknown',
+      ),
+      el('dt', {}, 'Key'),
+      el('dd', { class: 'mono' }, letter.key ?? '–'),
+      el('dt', {}, 'Correlation id'),
+      el('dd', { class: 'mono' }, letter.correlationId ?? '–'),
+      letter.replayedFrom ? [el('dt', {}, 'Replayed from'), el('dd', { class: 'mono' }, letter.replayedFrom)] : '',
+    ),
+    el('h3', {}, 'Value'),
+    el('div', { class: 'value' }, valueBlock),
     el('h3', {}, 'Headers'),
-    el('table', { class: 'grid' }, el('tbody', {}, Object.entries(letter.headers ?? {}).map(([name, text]) => el('tr', {}, el('td', { class: 'mono' }, name), el('td', { class: 'mono wrap' }, text))))),
+    el(
+      'table',
+      { class: 'grid' },
+      el(
+        'tbody',
+        {},
+        Object.entries(letter.headers ?? {}).map(([name, text]) =>
+          el('tr', {}, el('td', { class: 'mono' }, name), el('td', { class: 'mono wrap' }, text)),
+        ),
+      ),
+    ),
   );
   detail.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
@@ -882,7 +1145,11 @@ async function followReplay(id) {
   if (job && job.state !== 'running') {
     const counts = job.counts ?? {};
     const errors = (job.errors ?? []).join('; ');
-    show(byId('replay-message'), `Replay ${id} ${job.state}: ${count(counts.done)} of ${count(counts.total)} replayed${counts.failed ? `, ${count(counts.failed)} failed` : ''}${counts.failedAgain ? `, ${count(counts.failedAgain)} failed again` : ''}${errors ? ` (${errors})` : ''}.`, job.state === 'done' ? 'ok' : 'error');
+    show(
+      byId('replay-message'),
+      `Replay ${id} ${job.state}: ${count(counts.done)} of ${count(counts.total)} replayed${counts.failed ? `, ${count(counts.failed)} failed` : ''}${counts.failedAgain ? `, ${count(counts.failedAgain)} failed again` : ''}${errors ? ` (${errors})` : ''}.`,
+      job.state === 'done' ? 'ok' : 'error',
+    );
     void loadDeadLetterSummary();
     void loadDeadLetters();
   }
@@ -899,21 +1166,46 @@ async function loadReplays() {
 
 function renderReplays() {
   const jobs = [...replayJobs.values()].sort((a, b) => String(b.when ?? '').localeCompare(String(a.when ?? '')));
-  byId('replay-jobs').tBodies[0].replaceChildren(...jobs.slice(0, 20).map((job) => {
-    const counts = job.counts ?? {};
-    const total = counts.total ?? 0;
-    const done = counts.done ?? 0;
-    const what = job.ids?.length ? (job.ids.length === 1 ? job.ids[0] : plural(job.ids.length, 'dead letter')) : job.filter ? Object.entries(job.filter).map(([name, value]) => `${name} ${value}`).join(', ') || 'every dead letter' : '';
-    return el('tr', { 'data-id': job.id, 'data-state': job.state },
-      el('td', {}, when(job.when), el('div', { class: 'muted' }, job.rerunOf ? `re-run of ${job.rerunOf}` : job.id)),
-      el('td', {}, job.who ?? ''),
-      el('td', { class: 'wrap mono' }, what),
-      el('td', { class: 'mono' }, job.target ?? 'original topics'),
-      el('td', {}, el('progress', { max: Math.max(total, 1), value: done }), ` ${count(done)} / ${count(total)}${counts.failed ? ` · ${count(counts.failed)} failed` : ''}${counts.failedAgain ? ` · ${count(counts.failedAgain)} failed again` : ''}`),
-      el('td', {}, el('span', { class: `pill ${job.state === 'done' ? 'state-running' : job.state === 'running' ? 'state-starting' : 'state-failed'}` }, job.state),
-        (job.errors ?? []).map((error) => el('div', { class: 'error' }, error))),
-    );
-  }));
+  byId('replay-jobs').tBodies[0].replaceChildren(
+    ...jobs.slice(0, 20).map((job) => {
+      const counts = job.counts ?? {};
+      const total = counts.total ?? 0;
+      const done = counts.done ?? 0;
+      const what = job.ids?.length
+        ? job.ids.length === 1
+          ? job.ids[0]
+          : plural(job.ids.length, 'dead letter')
+        : job.filter
+          ? Object.entries(job.filter)
+              .map(([name, value]) => `${name} ${value}`)
+              .join(', ') || 'every dead letter'
+          : '';
+      return el(
+        'tr',
+        { 'data-id': job.id, 'data-state': job.state },
+        el('td', {}, when(job.when), el('div', { class: 'muted' }, job.rerunOf ? `re-run of ${job.rerunOf}` : job.id)),
+        el('td', {}, job.who ?? ''),
+        el('td', { class: 'wrap mono' }, what),
+        el('td', { class: 'mono' }, job.target ?? 'original topics'),
+        el(
+          'td',
+          {},
+          el('progress', { max: Math.max(total, 1), value: done }),
+          ` ${count(done)} / ${count(total)}${counts.failed ? ` · ${count(counts.failed)} failed` : ''}${counts.failedAgain ? ` · ${count(counts.failedAgain)} failed again` : ''}`,
+        ),
+        el(
+          'td',
+          {},
+          el(
+            'span',
+            { class: `pill ${job.state === 'done' ? 'state-running' : job.state === 'running' ? 'state-starting' : 'state-failed'}` },
+            job.state,
+          ),
+          (job.errors ?? []).map((error) => el('div', { class: 'error' }, error)),
+        ),
+      );
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -949,7 +1241,8 @@ function wire() {
   }
   byId('dlq-replay-filtered').addEventListener('click', () => {
     const target = replayTarget();
-    byId('dlq-replay-question').textContent = `Replay ${plural(dlqMatched, 'dead letter')} ${Object.keys(dlqFilter).length ? 'matching the filter' : 'from every dead-letter topic'} to ${target || 'their original topics'}?`;
+    byId('dlq-replay-question').textContent =
+      `Replay ${plural(dlqMatched, 'dead letter')} ${Object.keys(dlqFilter).length ? 'matching the filter' : 'from every dead-letter topic'} to ${target || 'their original topics'}?`;
     byId('dlq-replay-confirm').hidden = false;
   });
   byId('dlq-replay-no').addEventListener('click', () => {
@@ -958,7 +1251,14 @@ function wire() {
   byId('dlq-replay-yes').addEventListener('click', () => {
     byId('dlq-replay-confirm').hidden = true;
     const filter = { ...dlqFilter };
-    void replay({ filter }, Object.keys(filter).length ? `the dead letters matching ${Object.entries(filter).map(([name, value]) => `${name} ${value}`).join(', ')}` : 'every dead letter');
+    void replay(
+      { filter },
+      Object.keys(filter).length
+        ? `the dead letters matching ${Object.entries(filter)
+            .map(([name, value]) => `${name} ${value}`)
+            .join(', ')}`
+        : 'every dead letter',
+    );
   });
 }
 

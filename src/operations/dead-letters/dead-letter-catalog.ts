@@ -37,7 +37,8 @@ export class DeadLetterCatalog {
    * topic selects by where the latest attempt is.
    */
   async deadLetters(topic?: string): Promise<LatestAttempt[]> {
-    if (topic !== undefined && !isDeadLetterTopic(topic)) throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
+    if (topic !== undefined && !isDeadLetterTopic(topic))
+      throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
     const all = [...(await this.groupedByIdentity()).values()];
     return topic === undefined ? all : all.filter((deadLetter) => deadLetter.topic === topic);
   }
@@ -49,10 +50,12 @@ export class DeadLetterCatalog {
   async resolve(ids: readonly string[]): Promise<Map<string, LatestAttempt | undefined>> {
     const records = await this.findAll(ids);
     const byIdentity = await this.groupedByIdentity();
-    return new Map(ids.map((id) => {
-      const identity = byIdentity.has(id) ? id : records.get(id)?.identity;
-      return [id, identity === undefined ? undefined : byIdentity.get(identity)];
-    }));
+    return new Map(
+      ids.map((id) => {
+        const identity = byIdentity.has(id) ? id : records.get(id)?.identity;
+        return [id, identity === undefined ? undefined : byIdentity.get(identity)];
+      }),
+    );
   }
 
   /** The grouping of every dead-letter topic, done again only when one of them changed. */
@@ -60,17 +63,29 @@ export class DeadLetterCatalog {
     const offsets = await this.offsetsOf(undefined);
     const contents = await Promise.all([...offsets].map(([name, topicOffsets]) => this.read(name, topicOffsets)));
     const key = [...offsets.keys()].map((name, n) => `${name}@${contents[n]!.generation}`).join(',');
-    if (this.grouped?.key !== key) this.grouped = { key, byIdentity: new Map(latestAttempts(contents.flatMap((content) => content.entries)).map((deadLetter) => [deadLetter.identity, deadLetter])) };
+    if (this.grouped?.key !== key)
+      this.grouped = {
+        key,
+        byIdentity: new Map(
+          latestAttempts(contents.flatMap((content) => content.entries)).map((deadLetter) => [deadLetter.identity, deadLetter]),
+        ),
+      };
     return this.grouped.byIdentity;
   }
 
   /** Records of the dead-letter topics by id (position), each topic read once; an id that names none maps to undefined. */
   private async findAll(ids: readonly string[]): Promise<Map<string, DeadLetterEntry | undefined>> {
     const positions = ids.map((id) => ({ id, ...parseDeadLetterId(id) }));
-    for (const { topic } of positions) if (!isDeadLetterTopic(topic)) throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
+    for (const { topic } of positions)
+      if (!isDeadLetterTopic(topic))
+        throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${topic} is not a dead-letter topic (${DEAD_LETTER_TOPIC_PREFIX}*)`);
     const offsets = await this.offsetsOf(new Set(positions.map((position) => position.topic)));
-    const contents = new Map(await Promise.all([...offsets].map(async ([name, topicOffsets]) => [name, await this.read(name, topicOffsets)] as const)));
-    return new Map(positions.map(({ id, topic, partition, offset }) => [id, contents.get(topic)?.byPosition.get(`${partition}:${offset}`)]));
+    const contents = new Map(
+      await Promise.all([...offsets].map(async ([name, topicOffsets]) => [name, await this.read(name, topicOffsets)] as const)),
+    );
+    return new Map(
+      positions.map(({ id, topic, partition, offset }) => [id, contents.get(topic)?.byPosition.get(`${partition}:${offset}`)]),
+    );
   }
 
   /** Offsets of every dead-letter topic, or of `only` those that exist. */
@@ -78,13 +93,17 @@ export class DeadLetterCatalog {
     try {
       const admin = await this.client.admin();
       try {
-        const topics = (await admin.listTopics()).filter((name) => isDeadLetterTopic(name) && (only === undefined || only.has(name))).sort();
+        const topics = (await admin.listTopics())
+          .filter((name) => isDeadLetterTopic(name) && (only === undefined || only.has(name)))
+          .sort();
         if (only === undefined) for (const name of this.contents.keys()) if (!topics.includes(name)) this.contents.delete(name);
-        const offsets = await Promise.all(topics.map(async (name) => {
-          const partitions = await admin.topicOffsets(name);
-          const empty = partitions.every((p) => p.low === p.high);
-          return [name, { signature: partitions.map((p) => `${p.partition}:${p.low}-${p.high}`).join(','), empty }] as const;
-        }));
+        const offsets = await Promise.all(
+          topics.map(async (name) => {
+            const partitions = await admin.topicOffsets(name);
+            const empty = partitions.every((p) => p.low === p.high);
+            return [name, { signature: partitions.map((p) => `${p.partition}:${p.low}-${p.high}`).join(','), empty }] as const;
+          }),
+        );
         return new Map(offsets);
       } finally {
         await admin.disconnect();
@@ -114,7 +133,12 @@ export class DeadLetterCatalog {
     } catch (error) {
       throw unreadable(topic, error);
     }
-    const contents: TopicContents = { signature, generation, entries, byPosition: new Map(entries.map((entry) => [`${entry.partition}:${entry.offset}`, entry])) };
+    const contents: TopicContents = {
+      signature,
+      generation,
+      entries,
+      byPosition: new Map(entries.map((entry) => [`${entry.partition}:${entry.offset}`, entry])),
+    };
     // Reads of one topic may finish out of order: an older read must not replace a newer one.
     if ((this.contents.get(topic)?.generation ?? 0) < generation) this.contents.set(topic, contents);
     return contents;
@@ -123,5 +147,9 @@ export class DeadLetterCatalog {
 
 function unreadable(topic: string, error: unknown): HubError {
   if (error instanceof HubError) return error;
-  return new HubError('DEAD_LETTERS_UNREADABLE', `could not read ${topic} from the broker: ${error instanceof Error ? error.message : String(error)}`, { retriable: true, cause: error });
+  return new HubError(
+    'DEAD_LETTERS_UNREADABLE',
+    `could not read ${topic} from the broker: ${error instanceof Error ? error.message : String(error)}`,
+    { retriable: true, cause: error },
+  );
 }

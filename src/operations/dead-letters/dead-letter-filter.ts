@@ -31,7 +31,11 @@ export type DeadLetterFilter = DeadLetterFilterInput;
 export function resolveFilter(input: DeadLetterFilterInput, now: Date = new Date()): DeadLetterFilter {
   const filter: DeadLetterFilter = {};
   if (input.topic) {
-    if (!isDeadLetterTopic(input.topic)) throw new ConfigError('DEAD_LETTER_TOPIC_INVALID', `${input.topic} is not a dead-letter topic: those are named ${DEAD_LETTER_TOPIC_PREFIX}<connector>, ${DEAD_LETTER_TOPIC_PREFIX}flow.<flow> and so on`);
+    if (!isDeadLetterTopic(input.topic))
+      throw new ConfigError(
+        'DEAD_LETTER_TOPIC_INVALID',
+        `${input.topic} is not a dead-letter topic: those are named ${DEAD_LETTER_TOPIC_PREFIX}<connector>, ${DEAD_LETTER_TOPIC_PREFIX}flow.<flow> and so on`,
+      );
     filter.topic = input.topic;
   }
   if (input.source) filter.source = input.source;
@@ -39,7 +43,8 @@ export function resolveFilter(input: DeadLetterFilterInput, now: Date = new Date
   if (input.originalTopic) filter.originalTopic = input.originalTopic;
   if (input.since) filter.since = fixedInstant(parsePointInTime(input.since, 'since', now));
   if (input.until) filter.until = fixedInstant(parsePointInTime(input.until, 'until', now));
-  if (filter.since && filter.until && filter.since >= filter.until) throw new ConfigError('DEAD_LETTER_FILTER_INVALID', `since ${filter.since} is not before until ${filter.until}`);
+  if (filter.since && filter.until && filter.since >= filter.until)
+    throw new ConfigError('DEAD_LETTER_FILTER_INVALID', `since ${filter.since} is not before until ${filter.until}`);
   return filter;
 }
 

@@ -27,7 +27,11 @@ export function formatDeadLetterId(position: DeadLetterPosition): string {
 
 /** Throws ConfigError DEAD_LETTER_ID_INVALID naming the expected shape. */
 export function parseDeadLetterId(id: string): DeadLetterPosition {
-  if (!ID.test(id)) throw new ConfigError('DEAD_LETTER_ID_INVALID', `${JSON.stringify(id)} is not a dead-letter id: expected <topic>:<partition>:<offset>, e.g. dlq.crm-main:0:42`);
+  if (!ID.test(id))
+    throw new ConfigError(
+      'DEAD_LETTER_ID_INVALID',
+      `${JSON.stringify(id)} is not a dead-letter id: expected <topic>:<partition>:<offset>, e.g. dlq.crm-main:0:42`,
+    );
   const [topic, partition, offset] = id.split(':') as [string, string, string];
   // Offsets as written by people may carry leading zeros; the id of a record never does.
   return { topic, partition: Number(partition), offset: BigInt(offset).toString() };

@@ -116,9 +116,11 @@ export class DeadLetterOffice {
    */
   async replay(request: ReplayRequest, who: string, rerunOf: string | null = null): Promise<ReplayRecord> {
     if (this.closed) throw new ConfigError('DEAD_LETTER_OFFICE_CLOSED', 'the hub is stopping: no replay starts now');
-    if ((request.ids === undefined) === (request.filter === undefined)) throw new ConfigError('REPLAY_REQUEST_INVALID', 'name what to replay: ids, or a filter ({} for every dead letter), not both');
+    if ((request.ids === undefined) === (request.filter === undefined))
+      throw new ConfigError('REPLAY_REQUEST_INVALID', 'name what to replay: ids, or a filter ({} for every dead letter), not both');
     if (request.ids?.length === 0) throw new ConfigError('REPLAY_REQUEST_INVALID', 'ids is empty: name at least one dead letter');
-    if (request.target !== undefined && !TOPIC_NAME.test(request.target)) throw new ConfigError('REPLAY_TARGET_INVALID', `${JSON.stringify(request.target)} is not a topic name`);
+    if (request.target !== undefined && !TOPIC_NAME.test(request.target))
+      throw new ConfigError('REPLAY_TARGET_INVALID', `${JSON.stringify(request.target)} is not a topic name`);
     const filter = request.filter === undefined ? null : resolveFilter(request.filter);
     const ids = request.ids === undefined ? null : [...new Set(request.ids)];
     const selection = (ids ? await this.byIds(ids) : await this.select(filter!)).sort(compareOldestFirst);
@@ -149,7 +151,9 @@ export class DeadLetterOffice {
       this.running.delete(record.id);
       throw error;
     }
-    this.deps.logger.info(`dead-letter replay ${record.id} by ${who}: ${selection.length} dead letters to ${record.target ?? 'their original topics'}`);
+    this.deps.logger.info(
+      `dead-letter replay ${record.id} by ${who}: ${selection.length} dead letters to ${record.target ?? 'their original topics'}`,
+    );
     const job = new ReplayJob(record, selection, this.producer, this.journal, this.deps.logger, this.options, this.outcome());
     this.running.set(record.id, { job, identities });
     void job.finished.finally(() => this.running.delete(record.id));
@@ -160,7 +164,11 @@ export class DeadLetterOffice {
   async rerun(replayId: string, who: string): Promise<ReplayRecord | undefined> {
     const earlier = this.journal.get(replayId);
     if (!earlier) return undefined;
-    return this.replay({ ...(earlier.ids ? { ids: earlier.ids } : { filter: earlier.filter ?? {} }), ...(earlier.target ? { target: earlier.target } : {}) }, who, earlier.id);
+    return this.replay(
+      { ...(earlier.ids ? { ids: earlier.ids } : { filter: earlier.filter ?? {} }), ...(earlier.target ? { target: earlier.target } : {}) },
+      who,
+      earlier.id,
+    );
   }
 
   /** Every replay recorded, newest first. */
@@ -182,8 +190,13 @@ export class DeadLetterOffice {
 
   private outcome(): ReplayOutcome {
     return {
-      processed: (sent, stopping) => awaitConsumers(this.deps.client, sent, { timeoutMs: this.options.settleTimeoutMs, pollMs: this.options.settlePollMs }, stopping),
-      failedAgain: async (replayId, identities) => (await this.catalog.deadLetters()).filter((deadLetter) => identities.has(deadLetter.identity) && deadLetter.attempt > 1 && deadLetter.headers[REPLAY_HEADER.replayId] === replayId).length,
+      processed: (sent, stopping) =>
+        awaitConsumers(this.deps.client, sent, { timeoutMs: this.options.settleTimeoutMs, pollMs: this.options.settlePollMs }, stopping),
+      failedAgain: async (replayId, identities) =>
+        (await this.catalog.deadLetters()).filter(
+          (deadLetter) =>
+            identities.has(deadLetter.identity) && deadLetter.attempt > 1 && deadLetter.headers[REPLAY_HEADER.replayId] === replayId,
+        ).length,
     };
   }
 

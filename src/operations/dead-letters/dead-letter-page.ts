@@ -37,7 +37,10 @@ export function compareOldestFirst(a: DeadLetterSortKey, b: DeadLetterSortKey): 
  * One page of `entries`. The cursor names the last dead letter shown rather than a count, so that
  * dead letters arriving between two requests neither repeat an item nor skip one.
  */
-export function pageOf<T extends DeadLetterSortKey & Pick<DeadLetterEntry, 'id'>>(entries: readonly T[], request: PageRequest): DeadLetterPage<T> {
+export function pageOf<T extends DeadLetterSortKey & Pick<DeadLetterEntry, 'id'>>(
+  entries: readonly T[],
+  request: PageRequest,
+): DeadLetterPage<T> {
   const order = request.order ?? 'newest';
   const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
   const compare = order === 'oldest' ? compareOldestFirst : (a: DeadLetterSortKey, b: DeadLetterSortKey) => compareOldestFirst(b, a);
@@ -61,6 +64,10 @@ function decodeCursor(cursor: string): DeadLetterSortKey {
     if (bar < 1 || !Number.isSafeInteger(failedAtMs)) throw new ConfigError('DEAD_LETTER_CURSOR_INVALID', 'no time in the cursor');
     return { ...parseDeadLetterId(text.slice(bar + 1)), failedAtMs };
   } catch (error) {
-    throw new ConfigError('DEAD_LETTER_CURSOR_INVALID', 'the cursor is not one this hub gave: pass nextCursor of the previous page as it was', { cause: error });
+    throw new ConfigError(
+      'DEAD_LETTER_CURSOR_INVALID',
+      'the cursor is not one this hub gave: pass nextCursor of the previous page as it was',
+      { cause: error },
+    );
   }
 }

@@ -22,7 +22,14 @@ export function summarize(entries: Iterable<DeadLetterEntry>): DeadLetterSummary
   let total = 0;
   for (const entry of entries) {
     total++;
-    const topic = topics.get(entry.topic) ?? { topic: entry.topic, count: 0, oldest: '', newest: '', oldestMs: Infinity, newestMs: -Infinity };
+    const topic = topics.get(entry.topic) ?? {
+      topic: entry.topic,
+      count: 0,
+      oldest: '',
+      newest: '',
+      oldestMs: Infinity,
+      newestMs: -Infinity,
+    };
     topic.count++;
     if (entry.failedAtMs < topic.oldestMs) [topic.oldestMs, topic.oldest] = [entry.failedAtMs, entry.reason.failedAt];
     if (entry.failedAtMs > topic.newestMs) [topic.newestMs, topic.newest] = [entry.failedAtMs, entry.reason.failedAt];
@@ -33,7 +40,9 @@ export function summarize(entries: Iterable<DeadLetterEntry>): DeadLetterSummary
   }
   return {
     total,
-    byTopic: [...topics.values()].map(({ topic, count, oldest, newest }) => ({ topic, count, oldest, newest })).sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic)),
+    byTopic: [...topics.values()]
+      .map(({ topic, count, oldest, newest }) => ({ topic, count, oldest, newest }))
+      .sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic)),
     byCode: countsOf(codes).map(([code, count]) => ({ code, count })),
     bySource: countsOf(sources).map(([source, count]) => ({ source, count })),
   };

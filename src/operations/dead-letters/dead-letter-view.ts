@@ -85,8 +85,16 @@ async function decodedValue(entry: DeadLetterEntry, serde: AvroSerde, schemas: S
   if (entry.value === null) return null;
   try {
     const decoded = await serde.decode(entry.value, entry);
-    const maskedFields = [...new Set([...piiPathsOfTopic(schemas, entry.reason.originalTopic), ...piiPathsOfRecord(schemas, decoded.schemaName)])].sort();
-    return { format: 'avro', schemaId: decoded.schemaId, schemaName: decoded.schemaName, record: maskRecord(decoded.value, maskedFields), maskedFields };
+    const maskedFields = [
+      ...new Set([...piiPathsOfTopic(schemas, entry.reason.originalTopic), ...piiPathsOfRecord(schemas, decoded.schemaName)]),
+    ].sort();
+    return {
+      format: 'avro',
+      schemaId: decoded.schemaId,
+      schemaName: decoded.schemaName,
+      record: maskRecord(decoded.value, maskedFields),
+      maskedFields,
+    };
   } catch (error) {
     return { format: 'base64', base64: entry.value.toString('base64'), reason: maskPersonalPatterns(describeError(error).message) };
   }

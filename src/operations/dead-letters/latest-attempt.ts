@@ -27,7 +27,11 @@ export function latestAttempts(entries: Iterable<DeadLetterEntry>): LatestAttemp
     if (compareOldestFirst(entry, group.first) < 0) group.first = entry;
   }
   // Retention may have removed earlier attempts: the attempt header still counts them.
-  return [...groups.values()].map(({ latest, count, first }) => ({ ...latest, attempts: Math.max(count, latest.attempt), firstFailedAt: first.reason.failedAt }));
+  return [...groups.values()].map(({ latest, count, first }) => ({
+    ...latest,
+    attempts: Math.max(count, latest.attempt),
+    firstFailedAt: first.reason.failedAt,
+  }));
 }
 
 function isLater(a: DeadLetterEntry, b: DeadLetterEntry): boolean {

@@ -8,7 +8,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** The forms a point in time may take, for error messages and API descriptions. */
-export const POINT_IN_TIME_FORMS = 'an ISO date-time with zone (2026-03-01T08:00:00Z), a date (2026-03-01, midnight UTC) or an age (30m, 2h, 7d)';
+export const POINT_IN_TIME_FORMS =
+  'an ISO date-time with zone (2026-03-01T08:00:00Z), a date (2026-03-01, midnight UTC) or an age (30m, 2h, 7d)';
 
 // ajv-formats' own checks, so that a day that is not in the calendar (2026-02-30, 0000-00-00) is refused as the API's `date` format refuses it.
 const isCalendarDate = (text: string): boolean => (fullFormats.date as { validate: (text: string) => boolean }).validate(text);

@@ -9,6 +9,10 @@ export class ReplayConflictError extends HubError {
     readonly runningReplayId: string,
     overlapping: number,
   ) {
-    super('REPLAY_CONFLICT', `replay ${runningReplayId} is running over ${overlapping} of the same dead letters: wait for it to end (GET /api/dead-letters/replays/${runningReplayId}) and ask again`, { retriable: true });
+    super(
+      'REPLAY_CONFLICT',
+      `replay ${runningReplayId} is running over ${overlapping} of the same dead letters: wait for it to end (GET /api/dead-letters/replays/${runningReplayId}) and ask again`,
+      { retriable: true },
+    );
   }
 }

@@ -70,14 +70,22 @@ export class ReplayJob {
     this.record.state = skipped > 0 || counts.failed > 0 || counts.failedAgain > 0 ? 'failed' : 'done';
     this.record.finishedAt = new Date().toISOString();
     await this.persist();
-    this.logger.info(`dead-letter replay ${this.record.id} by ${this.record.who} ${this.record.state}: ${counts.done}/${counts.total} replayed, ${counts.failed} failed, ${counts.failedAgain} failed again${skipped > 0 ? `, ${skipped} not reached` : ''}`);
+    this.logger.info(
+      `dead-letter replay ${this.record.id} by ${this.record.who} ${this.record.state}: ${counts.done}/${counts.total} replayed, ${counts.failed} failed, ${counts.failedAgain} failed again${skipped > 0 ? `, ${skipped} not reached` : ''}`,
+    );
   }
 
   private async awaitOutcome(sent: readonly ProducedPosition[]): Promise<void> {
     await this.persist();
     const unprocessed = await this.outcome.processed(sent, () => this.stopping);
-    if (unprocessed.length > 0) this.note(`not all processed yet when the job stopped waiting, so failedAgain may be low: ${unprocessed.slice(0, 3).join('; ')}${unprocessed.length > 3 ? ` and ${unprocessed.length - 3} more` : ''}`);
-    this.record.counts.failedAgain = await this.outcome.failedAgain(this.record.id, new Set(this.selection.map((deadLetter) => deadLetter.identity)));
+    if (unprocessed.length > 0)
+      this.note(
+        `not all processed yet when the job stopped waiting, so failedAgain may be low: ${unprocessed.slice(0, 3).join('; ')}${unprocessed.length > 3 ? ` and ${unprocessed.length - 3} more` : ''}`,
+      );
+    this.record.counts.failedAgain = await this.outcome.failedAgain(
+      this.record.id,
+      new Set(this.selection.map((deadLetter) => deadLetter.identity)),
+    );
   }
 
   /** Sends the selection; answers where the records went. */
@@ -94,7 +102,16 @@ export class ReplayJob {
         this.note(`${entries[0]!.id} and others have no dlq-original-topic header: replay them to a chosen topic`);
       } else {
         try {
-          sent.push(...(await this.producer.send(target, entries.map((entry) => ({ key: entry.key, value: entry.value, headers: replayHeaders(entry.headers, entry, this.record.id, target) })))));
+          sent.push(
+            ...(await this.producer.send(
+              target,
+              entries.map((entry) => ({
+                key: entry.key,
+                value: entry.value,
+                headers: replayHeaders(entry.headers, entry, this.record.id, target),
+              })),
+            )),
+          );
           counts.done += entries.length;
           this.record.targets[target] = (this.record.targets[target] ?? 0) + entries.length;
         } catch (error) {
@@ -115,12 +132,18 @@ export class ReplayJob {
   private async persist(): Promise<void> {
     this.lastPersist = Date.now();
     // Progress lost to a broker hiccup is written with the next batch; the job goes on either way.
-    await this.journal.put(this.record).catch((error: unknown) => this.logger.warn(`dead-letter replay ${this.record.id}: ${describeError(error).message}`));
+    await this.journal
+      .put(this.record)
+      .catch((error: unknown) => this.logger.warn(`dead-letter replay ${this.record.id}: ${describeError(error).message}`));
   }
 }
 
 /** Consecutive dead letters going to the same topic, at most `size` at a time. */
-function* batches(selection: readonly LatestAttempt[], chosen: string | null, size: number): Generator<{ target: string | null; entries: LatestAttempt[] }> {
+function* batches(
+  selection: readonly LatestAttempt[],
+  chosen: string | null,
+  size: number,
+): Generator<{ target: string | null; entries: LatestAttempt[] }> {
   let current: { target: string | null; entries: LatestAttempt[] } | undefined;
   for (const entry of selection) {
     const target = chosen ?? entry.reason.originalTopic;

@@ -37,7 +37,9 @@ export class ReplayJournal {
 
   /** Newest first. */
   all(): ReplayRecord[] {
-    return [...this.records.values()].map((record) => structuredClone(record)).sort((a, b) => (a.when === b.when ? a.id.localeCompare(b.id) : a.when < b.when ? 1 : -1));
+    return [...this.records.values()]
+      .map((record) => structuredClone(record))
+      .sort((a, b) => (a.when === b.when ? a.id.localeCompare(b.id) : a.when < b.when ? 1 : -1));
   }
 
   /**
@@ -49,7 +51,11 @@ export class ReplayJournal {
     try {
       await this.producer.send(this.topic, [{ key: record.id, value: Buffer.from(JSON.stringify(record)) }]);
     } catch (error) {
-      throw new HubError('REPLAY_RECORD_WRITE_FAILED', `could not record replay ${record.id} on ${this.topic}: ${error instanceof Error ? error.message : String(error)}`, { retriable: true, cause: error });
+      throw new HubError(
+        'REPLAY_RECORD_WRITE_FAILED',
+        `could not record replay ${record.id} on ${this.topic}: ${error instanceof Error ? error.message : String(error)}`,
+        { retriable: true, cause: error },
+      );
     }
   }
 }

@@ -52,7 +52,8 @@ export function stageOf(topic: string, headers: RecordHeaders): HopStage {
 
 /** One line for people: `source crm`, `flow vip-customers`, `dead letter (flow:vip-customers steps[1].validate) FLOW_VALIDATION_FAILED: …`. */
 export function describeStage(stage: HopStage): string {
-  if (stage.kind !== 'dead-letter') return [stage.kind === 'customer-view' ? 'customer view' : stage.kind, stage.name].filter(Boolean).join(' ');
+  if (stage.kind !== 'dead-letter')
+    return [stage.kind === 'customer-view' ? 'customer view' : stage.kind, stage.name].filter(Boolean).join(' ');
   const reason = stage.reason;
   const where = [stage.name, reason?.step].filter(Boolean).join(' ');
   return `dead letter${where ? ` (${where})` : ''}${reason ? ` ${reason.code}: ${reason.message}` : ''}`;

@@ -17,14 +17,18 @@ export interface ScanPlan {
  * happened, and a partition left out entirely could hide a hop.
  */
 export function planScan(spans: readonly OffsetRange[], limit: number): ScanPlan {
-  const sized = spans
-    .map((span) => ({ span, count: BigInt(span.to) - BigInt(span.from) }))
-    .filter((entry) => entry.count > 0n);
+  const sized = spans.map((span) => ({ span, count: BigInt(span.to) - BigInt(span.from) })).filter((entry) => entry.count > 0n);
   const total = sized.reduce((sum, entry) => sum + entry.count, 0n);
   const budget = BigInt(Math.max(0, Math.floor(limit)));
-  if (total <= budget) return { ranges: sized.map((entry) => ({ ...entry.span })), inRange: Number(total), planned: Number(total), limitHit: false };
+  if (total <= budget)
+    return { ranges: sized.map((entry) => ({ ...entry.span })), inRange: Number(total), planned: Number(total), limitHit: false };
 
-  const shares = sized.map((entry, index) => ({ ...entry, index, quota: (entry.count * budget) / total, remainder: (entry.count * budget) % total }));
+  const shares = sized.map((entry, index) => ({
+    ...entry,
+    index,
+    quota: (entry.count * budget) / total,
+    remainder: (entry.count * budget) % total,
+  }));
   let left = budget - shares.reduce((sum, share) => sum + share.quota, 0n);
   const byRemainder = [...shares].sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
   for (const share of byRemainder) {

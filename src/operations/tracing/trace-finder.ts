@@ -87,24 +87,40 @@ export class TraceFinder {
       // a time before 1970 means from the beginning.
       const { topics, spans } = await this.spansSince(Math.max(0, since.getTime()));
       const plan = planScan(spans, limit);
-      const unfinished = await this.deps.client.scanRanges(plan.ranges, (records) => {
-        scanned += records.length;
-        for (const record of records) {
-          const matchedBy = matchOf(record, query.correlationId, keys);
-          if (matchedBy) found.push({ record, matchedBy });
-        }
-      }, AbortSignal.timeout(this.deps.scanTimeoutMs ?? 25_000));
+      const unfinished = await this.deps.client.scanRanges(
+        plan.ranges,
+        (records) => {
+          scanned += records.length;
+          for (const record of records) {
+            const matchedBy = matchOf(record, query.correlationId, keys);
+            if (matchedBy) found.push({ record, matchedBy });
+          }
+        },
+        AbortSignal.timeout(this.deps.scanTimeoutMs ?? 25_000),
+      );
       return { topics, spans, plan, unfinished };
     });
 
-    const hops = await Promise.all(found.map(async ({ record, matchedBy }) => (query.values ? { ...hopOf(record, matchedBy), ...(await this.values.read(record)) } : hopOf(record, matchedBy))));
+    const hops = await Promise.all(
+      found.map(async ({ record, matchedBy }) =>
+        query.values ? { ...hopOf(record, matchedBy), ...(await this.values.read(record)) } : hopOf(record, matchedBy),
+      ),
+    );
     const ordered = timeline(hops);
     return {
       query: { correlationId: query.correlationId, key: query.key, keys: [...keys], since: since.toISOString(), limit },
       hops: ordered,
       traceIds: distinct(ordered.map((hop) => hop.traceId)),
       correlationIds: distinct(ordered.map((hop) => hop.correlationId)),
-      scan: { topics, partitions: spans.length, inRange: plan.inRange, scanned, limitHit: plan.limitHit, unfinished: unfinished.length, tookMs: Date.now() - started },
+      scan: {
+        topics,
+        partitions: spans.length,
+        inRange: plan.inRange,
+        scanned,
+        limitHit: plan.limitHit,
+        unfinished: unfinished.length,
+        tookMs: Date.now() - started,
+      },
     };
   }
 
@@ -123,7 +139,10 @@ async function brokerWork<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof HubError) throw error;
-    throw new HubError('TRACE_BROKER_UNAVAILABLE', `the trace could not read the topics: ${describeError(error).message}`, { retriable: true, cause: error });
+    throw new HubError('TRACE_BROKER_UNAVAILABLE', `the trace could not read the topics: ${describeError(error).message}`, {
+      retriable: true,
+      cause: error,
+    });
   }
 }
 

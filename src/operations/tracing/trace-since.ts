@@ -15,7 +15,8 @@ export function parseSince(text: string, now: number = Date.now()): Date {
   const duration = DURATION.exec(trimmed);
   if (duration) return new Date(now - Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS]);
   const time = /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-  if (Number.isNaN(time)) throw new TraceQueryError(`since ${JSON.stringify(text)} is neither an ISO time (2026-03-01T08:00:00Z) nor a span back (30m, 2h, 7d)`);
+  if (Number.isNaN(time))
+    throw new TraceQueryError(`since ${JSON.stringify(text)} is neither an ISO time (2026-03-01T08:00:00Z) nor a span back (30m, 2h, 7d)`);
   if (time > now) throw new TraceQueryError(`since ${JSON.stringify(text)} is in the future`);
   return new Date(time);
 }

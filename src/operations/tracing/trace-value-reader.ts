@@ -41,7 +41,8 @@ export class TraceValueReader {
   }
 
   private masked(schemaName: string, value: unknown): ShownValue {
-    if (!this.schemas.has(schemaName)) return { schemaName, valueError: `not shown: ${schemaName} is not in the schema catalog, so nothing says which fields are personal` };
+    if (!this.schemas.has(schemaName))
+      return { schemaName, valueError: `not shown: ${schemaName} is not in the schema catalog, so nothing says which fields are personal` };
     return { schemaName, value: maskRecord(value, this.schemas.piiPaths(schemaName)) };
   }
 }

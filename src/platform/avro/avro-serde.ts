@@ -84,7 +84,13 @@ export class AvroSerde {
     return this.writerType(schemaId, origin).then((type) => this.read(type, schemaId, body, origin, readerSchema));
   }
 
-  private read(writer: Type, schemaId: number, body: Buffer, origin: RecordOrigin | undefined, readerSchema: string | undefined): DecodedRecord {
+  private read(
+    writer: Type,
+    schemaId: number,
+    body: Buffer,
+    origin: RecordOrigin | undefined,
+    readerSchema: string | undefined,
+  ): DecodedRecord {
     const reader = readerSchema ? this.typeFor(readerSchema).type : writer;
     try {
       const resolver = reader === writer ? undefined : this.resolver(reader, writer, schemaId, readerSchema!);
@@ -93,7 +99,12 @@ export class AvroSerde {
     } catch (error) {
       // Corrupt bytes surface as avsc errors or as a logical type refusing what it read: either way the record is unreadable, and where it came from is what an operator needs.
       const reason = error instanceof Error ? error.message : String(error);
-      throw new RecordDecodeError('AVRO_DECODE_FAILED', origin, `bytes do not decode as schema id ${schemaId} (${writer.name ?? writer.typeName}): ${reason}`, error);
+      throw new RecordDecodeError(
+        'AVRO_DECODE_FAILED',
+        origin,
+        `bytes do not decode as schema id ${schemaId} (${writer.name ?? writer.typeName}): ${reason}`,
+        error,
+      );
     }
   }
 
@@ -133,7 +144,12 @@ export class AvroSerde {
 
   private validate(type: Type, value: unknown): void {
     const problems: string[] = [];
-    if (!type.isValid(value, { errorHook: (path, invalid, invalidType) => problems.push(`${path.join('.') || '(root)'}: ${explainInvalidValue(invalidType, invalid)}`) })) {
+    if (
+      !type.isValid(value, {
+        errorHook: (path, invalid, invalidType) =>
+          problems.push(`${path.join('.') || '(root)'}: ${explainInvalidValue(invalidType, invalid)}`),
+      })
+    ) {
       throw new AvroEncodeError(type.name ?? type.typeName, problems);
     }
   }
@@ -166,7 +182,12 @@ export class AvroSerde {
 
   private async requireRegistered(subject: string, schema: string): Promise<number> {
     const found = await this.registry.lookup(subject, schema);
-    if (!found) throw new SchemaRegistryRequestError('SCHEMA_NOT_REGISTERED', `the schema is not registered under ${subject} and auto-registration is off`, 404);
+    if (!found)
+      throw new SchemaRegistryRequestError(
+        'SCHEMA_NOT_REGISTERED',
+        `the schema is not registered under ${subject} and auto-registration is off`,
+        404,
+      );
     return found.id;
   }
 
@@ -219,12 +240,15 @@ function writerRefusesInvalid(type: Type, seen = new Set<Type>()): boolean {
   if (seen.has(type)) return true; // a recursive reference: judged where it was first met
   seen.add(type);
   if (type instanceof avro.types.RecordType) {
-    const refusesPrimitives = type.fields.some((field) => field.defaultValue() === undefined && refusesMissing(field.type) && !PRIMITIVE_BOXES.some((box) => field.name in box));
+    const refusesPrimitives = type.fields.some(
+      (field) => field.defaultValue() === undefined && refusesMissing(field.type) && !PRIMITIVE_BOXES.some((box) => field.name in box),
+    );
     return refusesPrimitives && type.fields.every((field) => writerRefusesInvalid(field.type, seen));
   }
   if (type instanceof avro.types.ArrayType) return writerRefusesInvalid(type.itemsType, seen);
   if (type instanceof avro.types.MapType) return writerRefusesInvalid(type.valuesType as Type, seen);
-  if (type instanceof avro.types.UnwrappedUnionType || type instanceof avro.types.WrappedUnionType) return type.types.every((branch) => writerRefusesInvalid(branch, seen));
+  if (type instanceof avro.types.UnwrappedUnionType || type instanceof avro.types.WrappedUnionType)
+    return type.types.every((branch) => writerRefusesInvalid(branch, seen));
   if (type instanceof JsonLogicalType) return writerRefusesInvalid(type.underlyingType, seen);
   return ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string', 'enum', 'fixed'].includes(type.typeName);
 }

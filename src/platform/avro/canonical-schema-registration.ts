@@ -21,9 +21,16 @@ export interface RegisteredTopic {
  * Confluent-compatible consumer can read them from the start. A schema the registry refuses as
  * incompatible stops start-up with the file to look at.
  */
-export async function registerCanonicalSchemas(catalog: SchemaCatalog, admin: HubAdmin | undefined, registry: SchemaRegistry, log: (message: string) => void = () => undefined): Promise<RegisteredTopic[]> {
+export async function registerCanonicalSchemas(
+  catalog: SchemaCatalog,
+  admin: HubAdmin | undefined,
+  registry: SchemaRegistry,
+  log: (message: string) => void = () => undefined,
+): Promise<RegisteredTopic[]> {
   const topics = catalog.topics();
-  await admin?.ensureTopics(topics.map((info) => (info.compacted ? { topic: info.topic, config: { 'cleanup.policy': 'compact' } } : { topic: info.topic })));
+  await admin?.ensureTopics(
+    topics.map((info) => (info.compacted ? { topic: info.topic, config: { 'cleanup.policy': 'compact' } } : { topic: info.topic })),
+  );
   const registered: RegisteredTopic[] = [];
   for (const info of topics) {
     const subject = valueSubject(info.topic);
@@ -32,7 +39,11 @@ export async function registerCanonicalSchemas(catalog: SchemaCatalog, admin: Hu
       registered.push({ topic: info.topic, subject, record: info.record, id });
     } catch (error) {
       if (error instanceof SchemaRegistryRequestError && error.code === 'SCHEMA_INCOMPATIBLE') {
-        throw new HubError('SCHEMA_INCOMPATIBLE', `${catalog.sourceFile(info.record)} (${info.record}) is not compatible with what ${subject} already holds; run 'crm-hub schemas check' to see which fields and rules. ${error.message}`, { cause: error });
+        throw new HubError(
+          'SCHEMA_INCOMPATIBLE',
+          `${catalog.sourceFile(info.record)} (${info.record}) is not compatible with what ${subject} already holds; run 'crm-hub schemas check' to see which fields and rules. ${error.message}`,
+          { cause: error },
+        );
       }
       throw error;
     }

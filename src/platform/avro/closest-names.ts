@@ -11,7 +11,9 @@ export function closestNames(wanted: string, known: Iterable<string>, limit = 3)
   const scored: { name: string; distance: number }[] = [];
   for (const name of known) {
     const candidate = name.toLowerCase();
-    const distance = shortOnly ? Math.min(editDistance(target, candidate), editDistance(target, lastComponent(candidate))) : editDistance(target, candidate);
+    const distance = shortOnly
+      ? Math.min(editDistance(target, candidate), editDistance(target, lastComponent(candidate)))
+      : editDistance(target, candidate);
     if (distance <= Math.max(2, Math.floor(target.length / 3))) scored.push({ name, distance });
   }
   return scored

@@ -74,7 +74,15 @@ async function launchRegistry(options: EmbeddedSchemaRegistryOptions, home: stri
     name: `embedded schema registry on port ${port}`,
     command: 'java',
     // The work folder on the command line lets people (and tests) tell which hub a JVM belongs to.
-    args: [`-Xmx${options.heapMb ?? 384}m`, '-XX:+UseSerialGC', `-Dcrmhub.workdir=${options.workDir}`, `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', path.join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`)],
+    args: [
+      `-Xmx${options.heapMb ?? 384}m`,
+      '-XX:+UseSerialGC',
+      `-Dcrmhub.workdir=${options.workDir}`,
+      `-Dquarkus.http.port=${port}`,
+      '-Dquarkus.http.host=127.0.0.1',
+      '-jar',
+      path.join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`),
+    ],
     cwd: options.workDir,
     env: {
       ...process.env,
@@ -86,7 +94,11 @@ async function launchRegistry(options: EmbeddedSchemaRegistryOptions, home: stri
     stopGraceSeconds: 15,
   });
   try {
-    await waitForSchemaRegistry(url, { timeoutMs: options.startTimeoutMs ?? 90_000, isAlive: () => server.running, describe: () => `Log ${processLog}:\n${server.logTail()}` });
+    await waitForSchemaRegistry(url, {
+      timeoutMs: options.startTimeoutMs ?? 90_000,
+      isAlive: () => server.running,
+      describe: () => `Log ${processLog}:\n${server.logTail()}`,
+    });
     // Apicurio's global default is NONE; a registry that accepts any change protects nobody.
     await new SchemaRegistryClient(url).setCompatibility(options.compatibility ?? 'BACKWARD');
   } catch (error) {

@@ -26,7 +26,8 @@ export class JsonRecordCodec {
       throw new RecordDecodeError('JSON_INVALID', origin, `value is not JSON text: ${(error as Error).message}${hint}`);
     }
     const problems = this.problems(parsed);
-    if (problems) throw new RecordDecodeError('JSON_RECORD_INVALID', origin, `value does not match ${this.schemaName}: ${problems.join('; ')}`);
+    if (problems)
+      throw new RecordDecodeError('JSON_RECORD_INVALID', origin, `value does not match ${this.schemaName}: ${problems.join('; ')}`);
     return this.type.clone(parsed) as Record<string, unknown>;
   }
 
@@ -40,7 +41,10 @@ export class JsonRecordCodec {
   private problems(value: unknown): string[] | undefined {
     if (this.type.isValid(value)) return undefined;
     const problems: string[] = [];
-    this.type.isValid(value, { errorHook: (path, invalid, invalidType) => problems.push(`${path.join('.') || '(root)'}: ${explainInvalidValue(invalidType, invalid)}`) });
+    this.type.isValid(value, {
+      errorHook: (path, invalid, invalidType) =>
+        problems.push(`${path.join('.') || '(root)'}: ${explainInvalidValue(invalidType, invalid)}`),
+    });
     return problems;
   }
 }

@@ -20,9 +20,16 @@ export interface VersionedSchema {
  * first. Plain schemas in `existing` are numbered 1, 2, 3... in order; pass VersionedSchema to use
  * the registry's numbers.
  */
-export function checkCompatibility(candidate: object | string, existing: readonly (object | string | VersionedSchema)[], level: CompatibilityLevel): CompatibilityIssue[] {
+export function checkCompatibility(
+  candidate: object | string,
+  existing: readonly (object | string | VersionedSchema)[],
+  level: CompatibilityLevel,
+): CompatibilityIssue[] {
   if (!COMPATIBILITY_LEVELS.includes(level)) {
-    throw new ConfigError('COMPATIBILITY_LEVEL_UNKNOWN', `unknown compatibility level ${String(level)}; use one of ${COMPATIBILITY_LEVELS.join(', ')}`);
+    throw new ConfigError(
+      'COMPATIBILITY_LEVEL_UNKNOWN',
+      `unknown compatibility level ${String(level)}; use one of ${COMPATIBILITY_LEVELS.join(', ')}`,
+    );
   }
   if (level === 'NONE' || existing.length === 0) return [];
   const newType = parseForCheck(candidate, 'the new schema');

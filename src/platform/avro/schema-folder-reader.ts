@@ -37,7 +37,8 @@ export async function readSchemaFolder(dir: string): Promise<SchemaFolder> {
       // Our own schemas must not silently lose an invalid logical type, as readers of foreign ones do.
       parseAvroSchema(file.json as object, registry, { assertLogicalTypes: true });
     } catch (error) {
-      if (error instanceof SchemaInvalidError) throw new SchemaFileError(file.file, `is not valid Avro: ${error.message.replace(/^invalid Avro schema: /, '')}`, { cause: error });
+      if (error instanceof SchemaInvalidError)
+        throw new SchemaFileError(file.file, `is not valid Avro: ${error.message.replace(/^invalid Avro schema: /, '')}`, { cause: error });
       throw error;
     }
   }
@@ -70,9 +71,13 @@ async function readSchemaFile(file: string): Promise<SchemaFile> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SchemaFileError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { position: jsonSyntaxErrorPosition(text, error), cause: error });
+    throw new SchemaFileError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      position: jsonSyntaxErrorPosition(text, error),
+      cause: error,
+    });
   }
-  if (!isNamedDefinition(json)) throw new SchemaFileError(file, 'must define one named type (a record, enum or fixed with a name) at the top level');
+  if (!isNamedDefinition(json))
+    throw new SchemaFileError(file, 'must define one named type (a record, enum or fixed with a name) at the top level');
   const { definitions, references } = scanSchemaNames(json);
   return { file, text, json, definitions, references };
 }
@@ -108,9 +113,13 @@ function dependencyOrder(files: readonly SchemaFile[], definedIn: ReadonlyMap<st
       const owner = definedIn.get(reference)?.file;
       if (!owner) {
         const suggestions = closestNames(reference, definedIn.keys());
-        throw new SchemaFileError(file.file, `refers to unknown type ${reference}${suggestions.length ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`, {
-          position: quotedStringPosition(file.text, reference) ?? quotedStringPosition(file.text, shortNameOf(reference)),
-        });
+        throw new SchemaFileError(
+          file.file,
+          `refers to unknown type ${reference}${suggestions.length ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`,
+          {
+            position: quotedStringPosition(file.text, reference) ?? quotedStringPosition(file.text, shortNameOf(reference)),
+          },
+        );
       }
       if (owner !== file) visit(owner, [...chain, file]);
     }

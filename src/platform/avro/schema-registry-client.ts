@@ -27,7 +27,9 @@ export class SchemaRegistryClient {
 
   constructor(url: string, options: { timeoutMs?: number } = {}) {
     const parsed = new URL(url);
-    const auth = parsed.username ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } : undefined;
+    const auth = parsed.username
+      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+      : undefined;
     parsed.username = '';
     parsed.password = '';
     this.url = parsed.toString().replace(/\/$/, '');
@@ -45,14 +47,24 @@ export class SchemaRegistryClient {
 
   /** Registers the schema under the subject (idempotent: an identical schema returns its existing id). */
   async register(subject: string, schema: string): Promise<number> {
-    const body = await this.request<{ id: number }>('post', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType: 'AVRO' }, `registering a schema under ${subject}`);
+    const body = await this.request<{ id: number }>(
+      'post',
+      `/subjects/${encodeURIComponent(subject)}/versions`,
+      { schema, schemaType: 'AVRO' },
+      `registering a schema under ${subject}`,
+    );
     return body.id;
   }
 
   /** The id and version of this exact schema under the subject, or undefined when it is not registered there. */
   async lookup(subject: string, schema: string): Promise<RegisteredSchema | undefined> {
     try {
-      return await this.request<RegisteredSchema>('post', `/subjects/${encodeURIComponent(subject)}`, { schema, schemaType: 'AVRO' }, `looking up a schema under ${subject}`);
+      return await this.request<RegisteredSchema>(
+        'post',
+        `/subjects/${encodeURIComponent(subject)}`,
+        { schema, schemaType: 'AVRO' },
+        `looking up a schema under ${subject}`,
+      );
     } catch (error) {
       if (error instanceof SchemaRegistryRequestError && error.status === 404) return undefined;
       throw error;
@@ -70,7 +82,12 @@ export class SchemaRegistryClient {
 
   async versions(subject: string): Promise<number[]> {
     try {
-      return await this.request<number[]>('get', `/subjects/${encodeURIComponent(subject)}/versions`, undefined, `listing versions of ${subject}`);
+      return await this.request<number[]>(
+        'get',
+        `/subjects/${encodeURIComponent(subject)}/versions`,
+        undefined,
+        `listing versions of ${subject}`,
+      );
     } catch (error) {
       if (error instanceof SchemaRegistryRequestError && error.status === 404) return [];
       throw error;
@@ -78,23 +95,43 @@ export class SchemaRegistryClient {
   }
 
   async version(subject: string, version: number | 'latest'): Promise<RegisteredSchema> {
-    return this.request<RegisteredSchema>('get', `/subjects/${encodeURIComponent(subject)}/versions/${version}`, undefined, `fetching ${subject} version ${version}`);
+    return this.request<RegisteredSchema>(
+      'get',
+      `/subjects/${encodeURIComponent(subject)}/versions/${version}`,
+      undefined,
+      `fetching ${subject} version ${version}`,
+    );
   }
 
   /** The registry's own verdict on whether `schema` may be registered next under the subject. */
   async isCompatible(subject: string, schema: string): Promise<boolean> {
-    const body = await this.request<{ is_compatible: boolean }>('post', `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`, { schema, schemaType: 'AVRO' }, `checking compatibility under ${subject}`);
+    const body = await this.request<{ is_compatible: boolean }>(
+      'post',
+      `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`,
+      { schema, schemaType: 'AVRO' },
+      `checking compatibility under ${subject}`,
+    );
     return body.is_compatible;
   }
 
   async compatibility(subject?: string): Promise<CompatibilityLevel> {
     const path = subject ? `/config/${encodeURIComponent(subject)}?defaultToGlobal=true` : '/config';
-    const body = await this.request<{ compatibilityLevel?: CompatibilityLevel; compatibility?: CompatibilityLevel }>('get', path, undefined, 'reading the compatibility level');
+    const body = await this.request<{ compatibilityLevel?: CompatibilityLevel; compatibility?: CompatibilityLevel }>(
+      'get',
+      path,
+      undefined,
+      'reading the compatibility level',
+    );
     return body.compatibilityLevel ?? body.compatibility ?? 'BACKWARD';
   }
 
   async setCompatibility(level: CompatibilityLevel, subject?: string): Promise<void> {
-    await this.request('put', subject ? `/config/${encodeURIComponent(subject)}` : '/config', { compatibility: level }, `setting compatibility ${level}`);
+    await this.request(
+      'put',
+      subject ? `/config/${encodeURIComponent(subject)}` : '/config',
+      { compatibility: level },
+      `setting compatibility ${level}`,
+    );
   }
 
   private async request<T>(method: 'get' | 'post' | 'put', path: string, data: unknown, what: string): Promise<T> {
@@ -116,6 +153,15 @@ function translate(error: unknown, what: string): Error {
   const body = (typeof data === 'object' && data !== null ? data : {}) as { error_code?: number; message?: string };
   const message = `schema registry answered ${status} while ${what}: ${body.message ?? (typeof data === 'string' ? data : error.message)}`;
   if (status >= 500 || status === 429) return new SchemaRegistryUnavailableError(message, error);
-  const code = status === 404 ? 'SCHEMA_NOT_FOUND' : status === 409 ? 'SCHEMA_INCOMPATIBLE' : status === 422 ? 'SCHEMA_INVALID' : status === 401 || status === 403 ? 'SCHEMA_REGISTRY_AUTH' : 'SCHEMA_REGISTRY_REJECTED';
+  const code =
+    status === 404
+      ? 'SCHEMA_NOT_FOUND'
+      : status === 409
+        ? 'SCHEMA_INCOMPATIBLE'
+        : status === 422
+          ? 'SCHEMA_INVALID'
+          : status === 401 || status === 403
+            ? 'SCHEMA_REGISTRY_AUTH'
+            : 'SCHEMA_REGISTRY_REJECTED';
   return new SchemaRegistryRequestError(code, message, status, body.error_code);
 }

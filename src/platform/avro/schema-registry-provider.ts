@@ -16,8 +16,16 @@ export interface SchemaRegistryProviderOptions {
 export async function provideSchemaRegistry(options: SchemaRegistryProviderOptions): Promise<SchemaRegistryEndpoint> {
   const url = options.urlFromEnv?.trim();
   if (url) {
-    await waitForSchemaRegistry(url, { timeoutMs: options.connectTimeoutMs ?? 30_000, describe: () => 'Tried SCHEMA_REGISTRY_URL; check the address, or unset it to start an embedded registry' });
+    await waitForSchemaRegistry(url, {
+      timeoutMs: options.connectTimeoutMs ?? 30_000,
+      describe: () => 'Tried SCHEMA_REGISTRY_URL; check the address, or unset it to start an embedded registry',
+    });
     return { url: url.replace(/\/$/, ''), origin: 'env', stop: async () => undefined };
   }
-  return EmbeddedSchemaRegistry.start({ kafkaBrokers: options.kafkaBrokers, workDir: options.workDir, port: options.embeddedPort, log: options.log });
+  return EmbeddedSchemaRegistry.start({
+    kafkaBrokers: options.kafkaBrokers,
+    workDir: options.workDir,
+    port: options.embeddedPort,
+    log: options.log,
+  });
 }

@@ -2,7 +2,10 @@ import { InfrastructureError } from '../infra/infrastructure-error.js';
 import { SchemaRegistryClient } from './schema-registry-client.js';
 
 /** Ready means the Confluent API answers a real request, not just that a port is open. */
-export async function waitForSchemaRegistry(url: string, options: { timeoutMs: number; isAlive?: () => boolean; describe?: () => string }): Promise<void> {
+export async function waitForSchemaRegistry(
+  url: string,
+  options: { timeoutMs: number; isAlive?: () => boolean; describe?: () => string },
+): Promise<void> {
   const client = new SchemaRegistryClient(url, { timeoutMs: 3000 });
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;

@@ -43,27 +43,51 @@ class ResolutionChecker {
     if (avro.Type.isType(writer, 'union')) return this.checkWriterUnion(reader, unionBranches(writer), writer, path, inProgress);
     if (avro.Type.isType(reader, 'union')) {
       const issues = this.readIntoUnion(unionBranches(reader), writer, path, inProgress);
-      return issues ?? [this.issue('TYPE_CHANGED', path, `type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`)];
+      return (
+        issues ?? [
+          this.issue('TYPE_CHANGED', path, `type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`),
+        ]
+      );
     }
     return this.checkPlain(reader, writer, path, inProgress);
   }
 
   // Every branch the writer may have used must be readable; data only ever holds one of them.
-  private checkWriterUnion(reader: avro.Type, writerBranches: readonly avro.Type[], writer: avro.Type, path: string, inProgress: ReadonlySet<string>): CompatibilityIssue[] {
+  private checkWriterUnion(
+    reader: avro.Type,
+    writerBranches: readonly avro.Type[],
+    writer: avro.Type,
+    path: string,
+    inProgress: ReadonlySet<string>,
+  ): CompatibilityIssue[] {
     const readerBranches = avro.Type.isType(reader, 'union') ? unionBranches(reader) : [reader];
     const failures = writerBranches.map((branch) => ({ branch, issues: this.readIntoUnion(readerBranches, branch, path, inProgress) }));
     const unreadable = failures.filter((failure) => failure.issues === undefined);
     if (!avro.Type.isType(reader, 'union') && unreadable.length === writerBranches.length) {
-      return [this.issue('TYPE_CHANGED', path, `type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`)];
+      return [
+        this.issue('TYPE_CHANGED', path, `type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`),
+      ];
     }
     const issues: CompatibilityIssue[] = [];
     for (const { branch, issues: branchIssues } of failures) {
       if (branchIssues) {
         issues.push(...branchIssues);
       } else if (this.readerIsNew) {
-        issues.push(this.issue('UNION_BRANCH_REMOVED', path, `lost union branch ${describeAvroType(branch)}: ${describeAvroType(writer)} in version ${this.context.version} became ${describeAvroType(reader)}`));
+        issues.push(
+          this.issue(
+            'UNION_BRANCH_REMOVED',
+            path,
+            `lost union branch ${describeAvroType(branch)}: ${describeAvroType(writer)} in version ${this.context.version} became ${describeAvroType(reader)}`,
+          ),
+        );
       } else {
-        issues.push(this.issue('UNION_BRANCH_ADDED', path, `gained union branch ${describeAvroType(branch)}: ${describeAvroType(reader)} in version ${this.context.version} became ${describeAvroType(writer)}`));
+        issues.push(
+          this.issue(
+            'UNION_BRANCH_ADDED',
+            path,
+            `gained union branch ${describeAvroType(branch)}: ${describeAvroType(reader)} in version ${this.context.version} became ${describeAvroType(writer)}`,
+          ),
+        );
       }
     }
     return issues;
@@ -74,7 +98,12 @@ class ResolutionChecker {
    * reads it cleanly; the detailed issues of the branch meant to read it (same name or kind) when
    * that one fails; undefined when no branch is even meant to.
    */
-  private readIntoUnion(readerBranches: readonly avro.Type[], writer: avro.Type, path: string, inProgress: ReadonlySet<string>): CompatibilityIssue[] | undefined {
+  private readIntoUnion(
+    readerBranches: readonly avro.Type[],
+    writer: avro.Type,
+    path: string,
+    inProgress: ReadonlySet<string>,
+  ): CompatibilityIssue[] | undefined {
     let counterpartIssues: CompatibilityIssue[] | undefined;
     for (const branch of readerBranches) {
       const issues = this.check(branch, writer, path, inProgress);
@@ -89,7 +118,13 @@ class ResolutionChecker {
     const writerLogical = ownLogicalType(writer);
     if (readerLogical && writerLogical) {
       if (readerLogical.typeName !== writerLogical.typeName) {
-        return [this.issue('LOGICAL_TYPE_CHANGED', path, `logical type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`)];
+        return [
+          this.issue(
+            'LOGICAL_TYPE_CHANGED',
+            path,
+            `logical type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`,
+          ),
+        ];
       }
       if (!readerLogical.readsSameKind(writerLogical)) {
         return [this.decimalIssue(readerLogical, writerLogical, path)];
@@ -101,17 +136,26 @@ class ResolutionChecker {
 
     if (reader.typeName !== writer.typeName) {
       if (PROMOTIONS[writer.typeName]?.includes(reader.typeName)) return [];
-      return [this.issue('TYPE_CHANGED', path, `type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`)];
+      return [
+        this.issue('TYPE_CHANGED', path, `type changed from ${this.describeOld(reader, writer)} to ${this.describeNew(reader, writer)}`),
+      ];
     }
     if (reader instanceof avro.types.RecordType) return this.checkRecord(reader, writer as avro.types.RecordType, path, inProgress);
     if (reader instanceof avro.types.EnumType) return this.checkEnum(reader, writer as avro.types.EnumType, path);
     if (reader instanceof avro.types.FixedType) return this.checkFixed(reader, writer as avro.types.FixedType, path);
-    if (reader instanceof avro.types.ArrayType) return this.check(reader.itemsType, (writer as avro.types.ArrayType).itemsType, `${path}[]`, inProgress);
-    if (reader instanceof avro.types.MapType) return this.check(reader.valuesType as avro.Type, (writer as avro.types.MapType).valuesType as avro.Type, `${path}{}`, inProgress);
+    if (reader instanceof avro.types.ArrayType)
+      return this.check(reader.itemsType, (writer as avro.types.ArrayType).itemsType, `${path}[]`, inProgress);
+    if (reader instanceof avro.types.MapType)
+      return this.check(reader.valuesType as avro.Type, (writer as avro.types.MapType).valuesType as avro.Type, `${path}{}`, inProgress);
     return [];
   }
 
-  private checkRecord(reader: avro.types.RecordType, writer: avro.types.RecordType, path: string, inProgress: ReadonlySet<string>): CompatibilityIssue[] {
+  private checkRecord(
+    reader: avro.types.RecordType,
+    writer: avro.types.RecordType,
+    path: string,
+    inProgress: ReadonlySet<string>,
+  ): CompatibilityIssue[] {
     const renamed = this.nameIssue(reader, writer, path);
     if (renamed) return [renamed];
     // A recursive record meets itself again: assume it resolves, as its fields are being checked already.
@@ -125,7 +169,13 @@ class ResolutionChecker {
       const matches = [...names].filter((name) => writerFields.has(name));
       const fieldPath = `${path}.${this.readerIsNew ? readerField.name : (matches[0] ?? readerField.name)}`;
       if (matches.length > 1) {
-        issues.push(this.issue('FIELD_ALIAS_AMBIGUOUS', fieldPath, `field ${readerField.name} matches the fields ${matches.join(', ')} of ${this.readerIsNew ? `version ${this.context.version}` : 'the new schema'} through its aliases`));
+        issues.push(
+          this.issue(
+            'FIELD_ALIAS_AMBIGUOUS',
+            fieldPath,
+            `field ${readerField.name} matches the fields ${matches.join(', ')} of ${this.readerIsNew ? `version ${this.context.version}` : 'the new schema'} through its aliases`,
+          ),
+        );
       } else if (matches[0] !== undefined) {
         issues.push(...this.check(readerField.type, (writerFields.get(matches[0]) as avro.types.Field).type, fieldPath, inside));
       } else if (readerField.defaultValue() === undefined) {
@@ -133,7 +183,11 @@ class ResolutionChecker {
         issues.push(
           this.readerIsNew
             ? this.issue('FIELD_ADDED_WITHOUT_DEFAULT', fieldPath, `field ${readerField.name} (${type}) was added without a default`)
-            : this.issue('FIELD_REMOVED_WITHOUT_DEFAULT', fieldPath, `field ${readerField.name} (${type}) was removed, and version ${this.context.version} has no default for it`),
+            : this.issue(
+                'FIELD_REMOVED_WITHOUT_DEFAULT',
+                fieldPath,
+                `field ${readerField.name} (${type}) was removed, and version ${this.context.version} has no default for it`,
+              ),
         );
       }
     }
@@ -148,8 +202,20 @@ class ResolutionChecker {
     const missing = writer.symbols.filter((symbol) => !reader.symbols.includes(symbol));
     if (missing.length === 0) return [];
     return this.readerIsNew
-      ? [this.issue('ENUM_SYMBOL_REMOVED', path, `enum ${reader.name ?? ''} lost ${plural(missing, 'symbol')} and declares no default to read ${missing.length > 1 ? 'them' : 'it'} as`)]
-      : [this.issue('ENUM_SYMBOL_ADDED', path, `enum ${writer.name ?? ''} gained ${plural(missing, 'symbol')}, which version ${this.context.version} lacks and has no enum default for`)];
+      ? [
+          this.issue(
+            'ENUM_SYMBOL_REMOVED',
+            path,
+            `enum ${reader.name ?? ''} lost ${plural(missing, 'symbol')} and declares no default to read ${missing.length > 1 ? 'them' : 'it'} as`,
+          ),
+        ]
+      : [
+          this.issue(
+            'ENUM_SYMBOL_ADDED',
+            path,
+            `enum ${writer.name ?? ''} gained ${plural(missing, 'symbol')}, which version ${this.context.version} lacks and has no enum default for`,
+          ),
+        ];
   }
 
   private checkFixed(reader: avro.types.FixedType, writer: avro.types.FixedType, path: string): CompatibilityIssue[] {
@@ -164,14 +230,18 @@ class ResolutionChecker {
   private decimalIssue(reader: JsonLogicalType, writer: JsonLogicalType, path: string): CompatibilityIssue {
     const [oldType, newType] = this.readerIsNew ? [writer, reader] : [reader, writer];
     const rescaled = oldType instanceof DecimalType && newType instanceof DecimalType && oldType.scale !== newType.scale;
-    const why = rescaled ? 'the same unscaled bytes would mean a different number' : `values with ${(writer as DecimalType).precision} digits may not fit`;
+    const why = rescaled
+      ? 'the same unscaled bytes would mean a different number'
+      : `values with ${(writer as DecimalType).precision} digits may not fit`;
     return this.issue('DECIMAL_CHANGED', path, `changed from ${oldType.describe()} to ${newType.describe()}: ${why}`);
   }
 
   private nameIssue(reader: avro.Type, writer: avro.Type, path: string): CompatibilityIssue | undefined {
     if (namesMatch(reader, writer)) return undefined;
     const [oldName, newName] = this.readerIsNew ? [writer.name, reader.name] : [reader.name, writer.name];
-    const remedy = this.readerIsNew ? `without listing ${oldName} in its aliases` : `which version ${this.context.version} knows only as ${oldName}`;
+    const remedy = this.readerIsNew
+      ? `without listing ${oldName} in its aliases`
+      : `which version ${this.context.version} knows only as ${oldName}`;
     return this.issue('NAME_CHANGED', path, `${reader.typeName} renamed from ${oldName} to ${newName}, ${remedy}`);
   }
 
@@ -185,7 +255,10 @@ class ResolutionChecker {
 
   private issue(rule: CompatibilityRule, path: string, detail: string): CompatibilityIssue {
     const { direction, version } = this.context;
-    const who = direction === 'BACKWARD' ? `the new schema cannot read data written with version ${version}` : `version ${version} cannot read data written with the new schema`;
+    const who =
+      direction === 'BACKWARD'
+        ? `the new schema cannot read data written with version ${version}`
+        : `version ${version} cannot read data written with the new schema`;
     return { path, rule, message: `${path}: ${detail}; ${who}`, direction, version };
   }
 }

@@ -30,7 +30,9 @@ class SchemaInliner {
         output.name = shortNameOf(definition.fullName);
         if (definition.namespace !== outerNamespace) output.namespace = definition.namespace;
       } else if (key === 'fields' && Array.isArray(value)) {
-        output.fields = value.map((field: unknown) => (isObject(field) ? { ...field, type: this.schema(field.type, definition.namespace) } : field));
+        output.fields = value.map((field: unknown) =>
+          isObject(field) ? { ...field, type: this.schema(field.type, definition.namespace) } : field,
+        );
       } else {
         output[key] = value;
       }

@@ -39,7 +39,8 @@ export function businessKeyOf(info: TopicInfo, value: unknown): string {
   return info.keyFields
     .map((field) => {
       const part = typeof record === 'object' && record !== null ? record[field] : undefined;
-      if (typeof part !== 'string' || part === '') throw new BusinessKeyError(`a ${info.record} for ${info.topic} needs a non-empty string ${field} as its key`);
+      if (typeof part !== 'string' || part === '')
+        throw new BusinessKeyError(`a ${info.record} for ${info.topic} needs a non-empty string ${field} as its key`);
       return part;
     })
     .join(KEY_SEPARATOR);

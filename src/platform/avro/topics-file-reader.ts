@@ -24,21 +24,36 @@ export async function readTopicsFile(file: string, types: ReadonlyMap<string, av
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SchemaFileError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { position: jsonSyntaxErrorPosition(text, error), cause: error });
+    throw new SchemaFileError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      position: jsonSyntaxErrorPosition(text, error),
+      cause: error,
+    });
   }
-  const shape = 'must map each topic to { "record": <full name>, "key": <field> or [<field>, ...], "compacted"?: true|false, "format"?: "avro"|"json" }';
+  const shape =
+    'must map each topic to { "record": <full name>, "key": <field> or [<field>, ...], "compacted"?: true|false, "format"?: "avro"|"json" }';
   if (!isObject(json)) throw new SchemaFileError(file, shape);
   const topics = new Map<string, TopicInfo>();
   for (const [topic, entry] of Object.entries(json)) {
-    const fail = (reason: string) => new SchemaFileError(file, `topic ${topic}: ${reason}`, { position: quotedStringPosition(text, topic) });
+    const fail = (reason: string) =>
+      new SchemaFileError(file, `topic ${topic}: ${reason}`, { position: quotedStringPosition(text, topic) });
     const keyFields = isObject(entry) ? (typeof entry.key === 'string' ? [entry.key] : entry.key) : undefined;
-    if (!isObject(entry) || typeof entry.record !== 'string' || !Array.isArray(keyFields) || keyFields.length === 0 || !keyFields.every((field) => typeof field === 'string') || (entry.compacted !== undefined && typeof entry.compacted !== 'boolean') || (entry.format !== undefined && entry.format !== 'avro' && entry.format !== 'json')) {
+    if (
+      !isObject(entry) ||
+      typeof entry.record !== 'string' ||
+      !Array.isArray(keyFields) ||
+      keyFields.length === 0 ||
+      !keyFields.every((field) => typeof field === 'string') ||
+      (entry.compacted !== undefined && typeof entry.compacted !== 'boolean') ||
+      (entry.format !== undefined && entry.format !== 'avro' && entry.format !== 'json')
+    ) {
       throw fail(shape);
     }
     const type = types.get(entry.record);
     if (!type) {
       const suggestions = closestNames(entry.record, types.keys());
-      throw fail(`record ${entry.record} is not defined by any .avsc file${suggestions.length ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`);
+      throw fail(
+        `record ${entry.record} is not defined by any .avsc file${suggestions.length ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`,
+      );
     }
     for (const field of keyFields as string[]) {
       const keyField = type.typeName === 'record' ? (type as avro.types.RecordType).field(field) : undefined;
@@ -46,7 +61,14 @@ export async function readTopicsFile(file: string, types: ReadonlyMap<string, av
       // The key must exist in every record: a nullable or numeric field would make keys ambiguous.
       if (keyField.type.typeName !== 'string') throw fail(`key field ${field} must be a non-null string, not ${keyField.type.typeName}`);
     }
-    topics.set(topic, { topic, record: entry.record, key: (keyFields as string[]).join(KEY_SEPARATOR), keyFields: keyFields as string[], compacted: entry.compacted === true, format: entry.format === 'json' ? 'json' : 'avro' });
+    topics.set(topic, {
+      topic,
+      record: entry.record,
+      key: (keyFields as string[]).join(KEY_SEPARATOR),
+      keyFields: keyFields as string[],
+      compacted: entry.compacted === true,
+      format: entry.format === 'json' ? 'json' : 'avro',
+    });
   }
   return topics;
 }

@@ -14,12 +14,20 @@ export function encodeWireFormat(schemaId: number, body: Buffer): Buffer {
 export function decodeWireFormat(bytes: Buffer | null, origin?: RecordOrigin): { schemaId: number; body: Buffer } {
   if (bytes === null) throw new RecordDecodeError('WIRE_FORMAT_INVALID', origin, 'value is null (a tombstone), not an Avro record');
   if (bytes.length < WIRE_HEADER_SIZE) {
-    throw new RecordDecodeError('WIRE_FORMAT_INVALID', origin, `value is ${bytes.length} bytes, shorter than the 5-byte Confluent wire-format header`);
+    throw new RecordDecodeError(
+      'WIRE_FORMAT_INVALID',
+      origin,
+      `value is ${bytes.length} bytes, shorter than the 5-byte Confluent wire-format header`,
+    );
   }
   const magic = bytes.readUInt8(0);
   if (magic !== MAGIC_BYTE) {
     const hint = magic === 0x7b ? ' (it starts with "{": JSON, not Avro?)' : '';
-    throw new RecordDecodeError('WIRE_FORMAT_INVALID', origin, `first byte is 0x${magic.toString(16).padStart(2, '0')}, not the Confluent magic byte 0x00${hint}`);
+    throw new RecordDecodeError(
+      'WIRE_FORMAT_INVALID',
+      origin,
+      `first byte is 0x${magic.toString(16).padStart(2, '0')}, not the Confluent magic byte 0x00${hint}`,
+    );
   }
   return { schemaId: bytes.readUInt32BE(1), body: bytes.subarray(WIRE_HEADER_SIZE) };
 }

@@ -66,5 +66,11 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 
 /** File order, so that a long list reads top to bottom like the file. */
 export function compareConfigIssues(a: ConfigIssue, b: ConfigIssue): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.path.localeCompare(b.path) || a.message.localeCompare(b.message);
+  return (
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    a.path.localeCompare(b.path) ||
+    a.message.localeCompare(b.message)
+  );
 }

@@ -22,7 +22,8 @@ export function redactConfig(instance: ConnectorInstanceConfig, definition: Conn
 function scrubStrings<T>(value: T): T {
   if (typeof value === 'string') return withoutSecrets(value) as T;
   if (Array.isArray(value)) return value.map(scrubStrings) as T;
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, scrubStrings(child)])) as T;
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, scrubStrings(child)])) as T;
   return value;
 }
 
@@ -40,9 +41,25 @@ type SchemaObject = Record<string, unknown>;
 function redact(value: unknown, schemas: unknown[], root: unknown): unknown {
   const applicable = expand(schemas, root);
   if (value !== undefined && value !== null && applicable.some((schema) => schema.writeOnly === true)) return REDACTED;
-  if (Array.isArray(value)) return value.map((item, index) => redact(item, applicable.flatMap((schema) => itemSchemas(schema, index)), root));
+  if (Array.isArray(value))
+    return value.map((item, index) =>
+      redact(
+        item,
+        applicable.flatMap((schema) => itemSchemas(schema, index)),
+        root,
+      ),
+    );
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redact(child, applicable.flatMap((schema) => propertySchemas(schema, key)), root)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, child]) => [
+        key,
+        redact(
+          child,
+          applicable.flatMap((schema) => propertySchemas(schema, key)),
+          root,
+        ),
+      ]),
+    );
   }
   return value;
 }
@@ -82,7 +99,10 @@ function itemSchemas(schema: SchemaObject, index: number): unknown[] {
 function resolveLocalRef(ref: string, root: unknown): unknown {
   if (!ref.startsWith('#')) return undefined;
   let current = root;
-  for (const raw of ref.slice(1).split('/').filter((part) => part !== '')) {
+  for (const raw of ref
+    .slice(1)
+    .split('/')
+    .filter((part) => part !== '')) {
     const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
     current = isObject(current) ? current[key] : undefined;
   }

@@ -54,7 +54,21 @@ export function compileConfigSchema(schema: object): ValidateFunction {
   return validate;
 }
 
-const OPEN_ENDED_KEYWORDS = ['additionalProperties', 'patternProperties', 'unevaluatedProperties', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', '$ref', 'dependencies', 'dependentSchemas'];
+const OPEN_ENDED_KEYWORDS = [
+  'additionalProperties',
+  'patternProperties',
+  'unevaluatedProperties',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  '$ref',
+  'dependencies',
+  'dependentSchemas',
+];
 
 function closeObjectSchemas(schema: AnySchemaObject): AnySchemaObject {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
@@ -75,6 +89,9 @@ function isSchemaMap(value: unknown): value is Record<string, AnySchemaObject> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function mapValues(map: Record<string, AnySchemaObject>, transform: (schema: AnySchemaObject) => AnySchemaObject): Record<string, AnySchemaObject> {
+function mapValues(
+  map: Record<string, AnySchemaObject>,
+  transform: (schema: AnySchemaObject) => AnySchemaObject,
+): Record<string, AnySchemaObject> {
   return Object.fromEntries(Object.entries(map).map(([key, value]) => [key, transform(value)]));
 }

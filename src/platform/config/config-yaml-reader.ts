@@ -1,7 +1,15 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { ConfigIssue, ConfigIssueCode, ConfigPath } from './config-issue.js';
 import { formatConfigPath } from './config-issue.js';
-import { containsMaskCharacters, describeEnvProblem, maskedReference, maskEnvReferences, resolveEnvReferences, unmaskEnvReferences, type EnvResolutionOptions } from './env-references.js';
+import {
+  containsMaskCharacters,
+  describeEnvProblem,
+  maskedReference,
+  maskEnvReferences,
+  resolveEnvReferences,
+  unmaskEnvReferences,
+  type EnvResolutionOptions,
+} from './env-references.js';
 import { registerSecret } from '../observability/secret-registry.js';
 
 export interface TextPosition {
@@ -65,12 +73,33 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
     }
     return { line: 1, column: 1 };
   };
-  const issueAt = (path: ConfigPath, code: ConfigIssueCode, message: string, part: 'key' | 'value' = 'value'): ConfigIssue => ({ file, ...positionOf(path, part), path: formatConfigPath(path), code, message });
-  const result = (value: unknown): ConfigYaml => ({ file, value, issues, positionOf, envOrigin: (path) => envOrigins.get(pathKey(path)), hasEnvProblem: (path) => envProblems.has(pathKey(path)), issueAt });
+  const issueAt = (path: ConfigPath, code: ConfigIssueCode, message: string, part: 'key' | 'value' = 'value'): ConfigIssue => ({
+    file,
+    ...positionOf(path, part),
+    path: formatConfigPath(path),
+    code,
+    message,
+  });
+  const result = (value: unknown): ConfigYaml => ({
+    file,
+    value,
+    issues,
+    positionOf,
+    envOrigin: (path) => envOrigins.get(pathKey(path)),
+    hasEnvProblem: (path) => envProblems.has(pathKey(path)),
+    issueAt,
+  });
 
   const document = parseDocument(masked, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   if (containsMaskCharacters(text)) {
-    issues.push({ file, line: 1, column: 1, path: '', code: 'YAML_SYNTAX', message: 'the file contains the private-use characters U+E000 or U+E001, which are reserved' });
+    issues.push({
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      code: 'YAML_SYNTAX',
+      message: 'the file contains the private-use characters U+E000 or U+E001, which are reserved',
+    });
   }
   for (const error of document.errors) {
     issues.push({ file, ...position(error.pos[0]), path: '', code: 'YAML_SYNTAX', message: yamlErrorMessage(error.message) });
@@ -85,7 +114,14 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
     if (range) offsets.set(pathKey(path), { key: keyOffset, value: range[0] });
     else if (keyOffset !== undefined) offsets.set(pathKey(path), { key: keyOffset, value: keyOffset });
     if (depth > MAX_DEPTH || ++values > MAX_VALUES) {
-      if (!tooLarge) issues.push(issueAt(path, 'YAML_SYNTAX', depth > MAX_DEPTH ? `nested more than ${MAX_DEPTH} levels deep` : `expands to more than ${MAX_VALUES} values (through aliases)`));
+      if (!tooLarge)
+        issues.push(
+          issueAt(
+            path,
+            'YAML_SYNTAX',
+            depth > MAX_DEPTH ? `nested more than ${MAX_DEPTH} levels deep` : `expands to more than ${MAX_VALUES} values (through aliases)`,
+          ),
+        );
       tooLarge = true;
       return undefined;
     }
@@ -93,7 +129,9 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
     if (isMap(resolved)) {
       const object: Record<string, unknown> = {};
       // `<<: *shared` merge keys first, so that the map's own keys (and their positions) win.
-      const merged = resolved.items.filter((pair) => isScalar(pair.key) && typeof pair.key.value === 'symbol').flatMap((pair) => (isSeq(pair.value) ? pair.value.items : [pair.value]));
+      const merged = resolved.items
+        .filter((pair) => isScalar(pair.key) && typeof pair.key.value === 'symbol')
+        .flatMap((pair) => (isSeq(pair.value) ? pair.value.items : [pair.value]));
       const own = offsets.get(pathKey(path));
       for (const source of merged.reverse()) {
         const value = toValue(source, path, depth + 1);
@@ -105,7 +143,13 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
         if (isScalar(pair.key) && typeof pair.key.value === 'symbol') continue;
         if (!isScalar(pair.key) || pair.key.value === null || typeof pair.key.value === 'object') {
           const at = (pair.key as YamlNode | null)?.range?.[0] ?? range?.[0] ?? 0;
-          issues.push({ file, ...position(at), path: formatConfigPath(path), code: 'YAML_SYNTAX', message: 'keys must be plain names, not collections or empty' });
+          issues.push({
+            file,
+            ...position(at),
+            path: formatConfigPath(path),
+            code: 'YAML_SYNTAX',
+            message: 'keys must be plain names, not collections or empty',
+          });
           continue;
         }
         const key = unmaskEnvReferences(String(pair.key.value));
@@ -122,7 +166,13 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
       for (const problem of resolution.problems) {
         const at = problem.kind === 'invalid' ? -1 : masked.indexOf(maskedReference(problem.written), range?.[0] ?? 0);
         const offset = at >= 0 && range && at < range[1] ? at : (range?.[0] ?? 0);
-        issues.push({ file, ...position(offset), path: formatConfigPath(path), code: problem.kind === 'invalid' ? 'ENV_REFERENCE_INVALID' : 'ENV_MISSING', message: describeEnvProblem(problem) });
+        issues.push({
+          file,
+          ...position(offset),
+          path: formatConfigPath(path),
+          code: problem.kind === 'invalid' ? 'ENV_REFERENCE_INVALID' : 'ENV_MISSING',
+          message: describeEnvProblem(problem),
+        });
       }
       if (resolution.wholeReference !== undefined) envOrigins.set(pathKey(path), resolution.wholeReference);
       // Before anything can log or show the value: an ${ENV} value is taken for a secret wherever it is put (a URL, a header map, a query).

@@ -106,7 +106,12 @@ export function resolveEnvReferences(masked: string, env: NodeJS.ProcessEnv, opt
       deferred.push(name);
       return '';
     }
-    problems.push({ kind: found === undefined ? 'missing' : 'empty', reference: name, written: inner, ...(operator === ':?' && operand ? { reason: operand } : {}) });
+    problems.push({
+      kind: found === undefined ? 'missing' : 'empty',
+      reference: name,
+      written: inner,
+      ...(operator === ':?' && operand ? { reason: operand } : {}),
+    });
     return '';
   });
   const whole = references === 1 && lastName !== undefined && lastWritten !== undefined && masked === maskedReference(lastWritten);

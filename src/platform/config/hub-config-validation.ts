@@ -7,7 +7,13 @@ import { readConfigYaml, type ConfigYaml } from './config-yaml-reader.js';
 import type { ConnectorInstanceConfig, HubConfig } from './connector-instance-config.js';
 import { cronScheduleProblem } from './cron-schedule.js';
 import { hubConfigSchema } from './hub-config-schema.js';
-import { instanceSettingsSchema, SINK_ONLY_SETTINGS, SOURCE_ONLY_SETTINGS, toInstanceConfig, type InstanceSettings } from './instance-settings-schema.js';
+import {
+  instanceSettingsSchema,
+  SINK_ONLY_SETTINGS,
+  SOURCE_ONLY_SETTINGS,
+  toInstanceConfig,
+  type InstanceSettings,
+} from './instance-settings-schema.js';
 import { validateAgainstSchema } from './schema-issues.js';
 import type { CustomerViewSettings } from '../../domain/customer-view/customer-view-settings.js';
 import type { AdminSettings } from '../../interfaces/api/admin-settings.js';
@@ -40,7 +46,12 @@ export interface HubConfigValidation {
  * the connector name, settings that do not fit the connector's kind, cron schedules, and each
  * instance's `config` against its connector's spec.
  */
-export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCatalog, env: NodeJS.ProcessEnv = process.env, envOptions: EnvResolutionOptions = {}): HubConfigValidation {
+export function validateHubConfig(
+  source: HubConfigSource,
+  catalog: ConnectorCatalog,
+  env: NodeJS.ProcessEnv = process.env,
+  envOptions: EnvResolutionOptions = {},
+): HubConfigValidation {
   const yaml = readConfigYaml(source.file, source.text, env, envOptions);
   const issues = [...yaml.issues];
   const done = () => ({ issues: issues.sort(compareConfigIssues) });
@@ -57,7 +68,8 @@ export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCat
   // What each instance spells out, before defaults fill in the rest: kind checks look at this.
   const written = new Map<string, Set<string>>();
   if (isObject(root.connectors)) {
-    for (const [name, instance] of Object.entries(root.connectors)) if (isObject(instance)) written.set(name, new Set(Object.keys(instance)));
+    for (const [name, instance] of Object.entries(root.connectors))
+      if (isObject(instance)) written.set(name, new Set(Object.keys(instance)));
   }
   issues.push(...validateAgainstSchema(compileConfigSchema(hubConfigSchema), root, [], yaml));
 
@@ -66,13 +78,22 @@ export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCat
     if (!isObject(instance) || typeof instance.connector !== 'string') continue;
     const definition = catalog.find(instance.connector);
     if (!definition) {
-      issues.push(yaml.issueAt(['connectors', name, 'connector'], 'CONNECTOR_UNKNOWN', unknownConnectorMessage(instance.connector, catalog.names())));
+      issues.push(
+        yaml.issueAt(['connectors', name, 'connector'], 'CONNECTOR_UNKNOWN', unknownConnectorMessage(instance.connector, catalog.names())),
+      );
       continue;
     }
     // Before anything can log about this instance: its secrets are redacted from every log line from now on.
-    for (const secret of [...configSecrets(instance, instanceSettingsSchema), ...configSecrets(instance.config, definition.spec)]) registerSecret(secret);
+    for (const secret of [...configSecrets(instance, instanceSettingsSchema), ...configSecrets(instance.config, definition.spec)])
+      registerSecret(secret);
     issues.push(...instanceIssues(name, instance, definition, written.get(name) ?? new Set(), yaml));
-    instances.push(toInstanceConfig(name, instance as InstanceSettings, typeof instance.deadLetterTopic === 'string' ? instance.deadLetterTopic : `dlq.${name}`));
+    instances.push(
+      toInstanceConfig(
+        name,
+        instance as InstanceSettings,
+        typeof instance.deadLetterTopic === 'string' ? instance.deadLetterTopic : `dlq.${name}`,
+      ),
+    );
     const last = instances.at(-1)!;
     if (definition.kind === 'sink' && last.topics === undefined) last.topics = [...definition.consumes];
   }
@@ -81,14 +102,26 @@ export function validateHubConfig(source: HubConfigSource, catalog: ConnectorCat
   const customerView = root.customerView as unknown as CustomerViewSettings;
   if (isObject(customerView.segments)) {
     const compiled = compileSegmentRules(customerView.segments);
-    if (!compiled.ok) for (const issue of compiled.issues) issues.push(yaml.issueAt(['customerView', 'segments', ...segmentIssuePath(issue.path)], issue.code, issue.message));
+    if (!compiled.ok)
+      for (const issue of compiled.issues)
+        issues.push(yaml.issueAt(['customerView', 'segments', ...segmentIssuePath(issue.path)], issue.code, issue.message));
   }
   const sections = { customerView, admin: root.admin as unknown as AdminSettings };
-  if (issues.length > 0) return { ...done(), partial: partialConfig(source.file, isObject(root.connectors) ? root.connectors : {}, instances, issues, sections) };
+  if (issues.length > 0)
+    return {
+      ...done(),
+      partial: partialConfig(source.file, isObject(root.connectors) ? root.connectors : {}, instances, issues, sections),
+    };
   return { issues: [], config: { file: source.file, connectors: instances, ...sections } };
 }
 
-function partialConfig(file: string, declared: Record<string, unknown>, instances: ConnectorInstanceConfig[], issues: ConfigIssue[], sections: Pick<HubConfig, 'customerView' | 'admin'>): HubConfigValidation['partial'] {
+function partialConfig(
+  file: string,
+  declared: Record<string, unknown>,
+  instances: ConnectorInstanceConfig[],
+  issues: ConfigIssue[],
+  sections: Pick<HubConfig, 'customerView' | 'admin'>,
+): HubConfigValidation['partial'] {
   const failed = new Map<string, { connector: string; issues: ConfigIssue[] }>();
   for (const issue of issues) {
     const name = /^connectors\.([a-z][a-z0-9-]*)(\.|$)/.exec(issue.path)?.[1];
@@ -102,14 +135,27 @@ function partialConfig(file: string, declared: Record<string, unknown>, instance
   return { config: { file, connectors: instances.filter((instance) => !failed.has(instance.name)), ...sections }, failed };
 }
 
-function instanceIssues(name: string, instance: Record<string, unknown>, definition: ConnectorDefinition, written: Set<string>, yaml: ConfigYaml): ConfigIssue[] {
+function instanceIssues(
+  name: string,
+  instance: Record<string, unknown>,
+  definition: ConnectorDefinition,
+  written: Set<string>,
+  yaml: ConfigYaml,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const at = (...path: (string | number)[]) => ['connectors', name, ...path];
   const misplaced = definition.kind === 'sink' ? SOURCE_ONLY_SETTINGS : SINK_ONLY_SETTINGS;
   for (const key of misplaced) {
     if (!written.has(key)) continue;
     const other = definition.kind === 'sink' ? 'source' : 'sink';
-    issues.push(yaml.issueAt(at(key), 'SETTING_NOT_FOR_KIND', `"${key}" applies to ${other} instances only; ${definition.name} is a ${definition.kind}`, 'key'));
+    issues.push(
+      yaml.issueAt(
+        at(key),
+        'SETTING_NOT_FOR_KIND',
+        `"${key}" applies to ${other} instances only; ${definition.name} is a ${definition.kind}`,
+        'key',
+      ),
+    );
   }
   if (definition.kind === 'sink' && !written.has('topics') && definition.consumes.length === 0) {
     issues.push(yaml.issueAt(at('topics'), 'REQUIRED_MISSING', `is required: ${definition.name} consumes no topics by default`));
@@ -118,12 +164,21 @@ function instanceIssues(name: string, instance: Record<string, unknown>, definit
     const problem = cronScheduleProblem(instance.schedule);
     if (problem) issues.push(yaml.issueAt(at('schedule'), 'CRON_INVALID', problem));
   }
-  if (definition.kind === 'source' && definition.receivesWebhooks === true) issues.push(...webhookSecurityIssues(name, instance, definition, yaml));
+  if (definition.kind === 'source' && definition.receivesWebhooks === true)
+    issues.push(...webhookSecurityIssues(name, instance, definition, yaml));
   const retry = instance.retry;
-  if (isObject(retry) && typeof retry.initialDelayMs === 'number' && typeof retry.maxDelayMs === 'number' && retry.maxDelayMs < retry.initialDelayMs) {
-    issues.push(yaml.issueAt(at('retry', 'maxDelayMs'), 'VALUE_INVALID', `must be at least retry.initialDelayMs (${retry.initialDelayMs})`));
+  if (
+    isObject(retry) &&
+    typeof retry.initialDelayMs === 'number' &&
+    typeof retry.maxDelayMs === 'number' &&
+    retry.maxDelayMs < retry.initialDelayMs
+  ) {
+    issues.push(
+      yaml.issueAt(at('retry', 'maxDelayMs'), 'VALUE_INVALID', `must be at least retry.initialDelayMs (${retry.initialDelayMs})`),
+    );
   }
-  if (isObject(instance.config)) issues.push(...validateAgainstSchema(compileConfigSchema(definition.spec as object), instance.config, at('config'), yaml));
+  if (isObject(instance.config))
+    issues.push(...validateAgainstSchema(compileConfigSchema(definition.spec as object), instance.config, at('config'), yaml));
   return issues;
 }
 
@@ -131,15 +186,32 @@ function instanceIssues(name: string, instance: Record<string, unknown>, definit
  * A push source answers POST /webhooks/<name> to whoever can reach the hub: unsigned, anyone could
  * write records. So it needs a secret, or says `insecure: true` in so many words.
  */
-function webhookSecurityIssues(name: string, instance: Record<string, unknown>, definition: ConnectorDefinition, yaml: ConfigYaml): ConfigIssue[] {
+function webhookSecurityIssues(
+  name: string,
+  instance: Record<string, unknown>,
+  definition: ConnectorDefinition,
+  yaml: ConfigYaml,
+): ConfigIssue[] {
   const path = ['connectors', name, 'webhook'];
   const webhook = isObject(instance.webhook) ? instance.webhook : {};
   const hasSecret = typeof webhook.secret === 'string' || yaml.hasEnvProblem([...path, 'secret']);
   if (hasSecret && webhook.insecure === true) {
-    return [yaml.issueAt([...path, 'insecure'], 'VALUE_INVALID', 'contradicts webhook.secret: with a secret every request must be signed; remove one of the two')];
+    return [
+      yaml.issueAt(
+        [...path, 'insecure'],
+        'VALUE_INVALID',
+        'contradicts webhook.secret: with a secret every request must be signed; remove one of the two',
+      ),
+    ];
   }
   if (hasSecret || webhook.insecure === true) return [];
-  return [yaml.issueAt([...path, 'secret'], 'REQUIRED_MISSING', `is required: ${definition.name} receives webhooks, and without a secret anyone who can reach the hub can post records to ${name}; set webhook.secret (e.g. "\${${envName(name)}_WEBHOOK_SECRET}") or, on a trusted network only, webhook.insecure: true`)];
+  return [
+    yaml.issueAt(
+      [...path, 'secret'],
+      'REQUIRED_MISSING',
+      `is required: ${definition.name} receives webhooks, and without a secret anyone who can reach the hub can post records to ${name}; set webhook.secret (e.g. "\${${envName(name)}_WEBHOOK_SECRET}") or, on a trusted network only, webhook.insecure: true`,
+    ),
+  ];
 }
 
 /** `crm-main` → `CRM_MAIN`, for the environment variable a message suggests. */

@@ -20,8 +20,18 @@ export const instanceSettingsSchema = {
     enabled: { type: 'boolean', default: true, description: 'A disabled instance is validated but not started.' },
     config: { type: 'object', default: {}, description: "The connector's own settings, checked against its spec." },
     schedule: { type: 'string', description: 'Sources that poll: a node-cron expression (seconds field allowed).' },
-    topics: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: TOPIC_NAME_PATTERN }, description: "Sinks: topics to consume; default: the connector's `consumes`." },
-    deadLetterTopic: { type: 'string', pattern: TOPIC_NAME_PATTERN, description: 'Where records that cannot be delivered go; default `dlq.<name>`.' },
+    topics: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: TOPIC_NAME_PATTERN },
+      description: "Sinks: topics to consume; default: the connector's `consumes`.",
+    },
+    deadLetterTopic: {
+      type: 'string',
+      pattern: TOPIC_NAME_PATTERN,
+      description: 'Where records that cannot be delivered go; default `dlq.<name>`.',
+    },
     retry: {
       type: 'object',
       additionalProperties: false,
@@ -41,14 +51,33 @@ export const instanceSettingsSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        secret: { type: 'string', minLength: 1, writeOnly: true, description: 'HMAC-SHA256 key: requests must carry a valid signature. Required for push sources unless `insecure: true`.' },
-        insecure: { type: 'boolean', description: 'Accept unsigned webhook requests (no secret): anyone who can reach the hub can post records. Only for trusted networks; the hub warns at every start.' },
+        secret: {
+          type: 'string',
+          minLength: 1,
+          writeOnly: true,
+          description: 'HMAC-SHA256 key: requests must carry a valid signature. Required for push sources unless `insecure: true`.',
+        },
+        insecure: {
+          type: 'boolean',
+          description:
+            'Accept unsigned webhook requests (no secret): anyone who can reach the hub can post records. Only for trusted networks; the hub warns at every start.',
+        },
         toleranceSeconds: { type: 'integer', minimum: 1, default: 300 },
         maxBodyBytes: { type: 'integer', minimum: 1, default: 1048576 },
       },
     },
-    allowedHosts: { type: 'array', items: { type: 'string', pattern: '^(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$' }, description: 'Hosts outbound HTTP may reach (exact names or `*.suffix`); names must then resolve to public addresses unless allowPrivateNetworks is set.' },
-    allowPrivateNetworks: { type: 'boolean', default: false, description: 'Let allowed names resolve to loopback, private or link-local addresses: for back-office systems on the internal network. IP literals on the allow-list are always taken as meant.' },
+    allowedHosts: {
+      type: 'array',
+      items: { type: 'string', pattern: '^(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$' },
+      description:
+        'Hosts outbound HTTP may reach (exact names or `*.suffix`); names must then resolve to public addresses unless allowPrivateNetworks is set.',
+    },
+    allowPrivateNetworks: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Let allowed names resolve to loopback, private or link-local addresses: for back-office systems on the internal network. IP literals on the allow-list are always taken as meant.',
+    },
   },
 } as const;
 

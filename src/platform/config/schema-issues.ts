@@ -49,13 +49,21 @@ function translate(errors: ErrorObject[], data: unknown, basePath: ConfigPath, y
   const relevant = relevantErrors(errors);
   // A key misspelt (`stepz:`) is told "did you mean steps"; "steps is required" would say it twice.
   const meant = new Set(
-    relevant.filter((error) => error.keyword === 'additionalProperties').flatMap((error) => {
-      const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-      return closestNames(String((error.params as Record<string, unknown>).additionalProperty), known, 1).map((key) => `${error.instancePath}/${key}`);
-    }),
+    relevant
+      .filter((error) => error.keyword === 'additionalProperties')
+      .flatMap((error) => {
+        const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+        return closestNames(String((error.params as Record<string, unknown>).additionalProperty), known, 1).map(
+          (key) => `${error.instancePath}/${key}`,
+        );
+      }),
   );
   for (const error of relevant) {
-    if (error.keyword === 'required' && meant.has(`${error.instancePath}/${String((error.params as Record<string, unknown>).missingProperty)}`)) continue;
+    if (
+      error.keyword === 'required' &&
+      meant.has(`${error.instancePath}/${String((error.params as Record<string, unknown>).missingProperty)}`)
+    )
+      continue;
     const path = [...basePath, ...pointerSegments(error.instancePath, data)];
     if (yaml.hasEnvProblem(path)) continue;
     const { code, message, child, part } = describe(error, yaml.envOrigin(path));
@@ -96,18 +104,31 @@ function describe(error: ErrorObject, envOrigin: string | undefined): Descriptio
     case 'format':
       return { code: 'FORMAT_MISMATCH', message: error.message ?? `must match format "${String(params.format)}"` };
     case 'enum':
-      return { code: 'ENUM_MISMATCH', message: `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` };
+      return {
+        code: 'ENUM_MISMATCH',
+        message: `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`,
+      };
     case 'const':
       return { code: 'ENUM_MISMATCH', message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'pattern':
-      if (error.propertyName !== undefined) return { code: 'NAME_INVALID', message: `name must match pattern "${String(params.pattern)}"`, child: error.propertyName, part: 'key' };
+      if (error.propertyName !== undefined)
+        return {
+          code: 'NAME_INVALID',
+          message: `name must match pattern "${String(params.pattern)}"`,
+          child: error.propertyName,
+          part: 'key',
+        };
       return { code: 'PATTERN_MISMATCH', message: error.message ?? `must match pattern "${String(params.pattern)}"` };
     case 'oneOf':
-      return { code: 'VALUE_INVALID', message: params.passingSchemas ? 'matches more than one of the allowed forms' : 'matches none of the allowed forms' };
+      return {
+        code: 'VALUE_INVALID',
+        message: params.passingSchemas ? 'matches more than one of the allowed forms' : 'matches none of the allowed forms',
+      };
     case 'anyOf':
       return { code: 'VALUE_INVALID', message: 'matches none of the allowed forms' };
     default:
-      if (error.propertyName !== undefined) return { code: 'NAME_INVALID', message: `name ${error.message ?? 'is not allowed'}`, child: error.propertyName, part: 'key' };
+      if (error.propertyName !== undefined)
+        return { code: 'NAME_INVALID', message: `name ${error.message ?? 'is not allowed'}`, child: error.propertyName, part: 'key' };
       return { code: 'VALUE_INVALID', message: error.message ?? `fails ${error.keyword}` };
   }
 }
@@ -125,24 +146,39 @@ export function unknownKeyMessage(key: string, known: readonly string[]): string
  */
 function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   const dropped = new Set<ErrorObject>();
-  const alternatives = errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const alternatives = errors
+    .filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf')
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
   for (const alternative of alternatives) {
     if (dropped.has(alternative)) continue;
     const branches = new Map<string, ErrorObject[]>();
     for (const error of errors) {
-      const match = error.schemaPath.startsWith(`${alternative.schemaPath}/`) ? /^(\d+)\//.exec(error.schemaPath.slice(alternative.schemaPath.length + 1)) : null;
+      const match = error.schemaPath.startsWith(`${alternative.schemaPath}/`)
+        ? /^(\d+)\//.exec(error.schemaPath.slice(alternative.schemaPath.length + 1))
+        : null;
       if (!match || !error.instancePath.startsWith(alternative.instancePath)) continue;
       const branch = branches.get(match[1]!) ?? [];
       branch.push(error);
       branches.set(match[1]!, branch);
     }
-    const discriminated = (branch: ErrorObject[]) => branch.some((error) => error.keyword === 'const' || error.keyword === 'enum' || (error.keyword === 'type' && error.instancePath === alternative.instancePath));
+    const discriminated = (branch: ErrorObject[]) =>
+      branch.some(
+        (error) =>
+          error.keyword === 'const' ||
+          error.keyword === 'enum' ||
+          (error.keyword === 'type' && error.instancePath === alternative.instancePath),
+      );
     const plausible = [...branches.values()].filter((branch) => !discriminated(branch));
     const branchCount = Array.isArray(alternative.schema) ? alternative.schema.length : branches.size;
     const keep = plausible.length === 1 && branches.size === branchCount ? plausible[0]! : [];
     for (const branch of branches.values()) for (const error of branch) if (!keep.includes(error)) dropped.add(error);
     // A value of the wrong type altogether is told so by its own type error; "no form matched" adds nothing.
-    const wrongType = errors.some((error) => error.keyword === 'type' && error.instancePath === alternative.instancePath && !error.schemaPath.startsWith(`${alternative.schemaPath}/`));
+    const wrongType = errors.some(
+      (error) =>
+        error.keyword === 'type' &&
+        error.instancePath === alternative.instancePath &&
+        !error.schemaPath.startsWith(`${alternative.schemaPath}/`),
+    );
     if (keep.length > 0 || wrongType) dropped.add(alternative);
   }
   // `if` only says which of then/else applied; `propertyNames` repeats its nested error.
@@ -165,6 +201,7 @@ function pointerSegments(pointer: string, data: unknown): (string | number)[] {
 
 function valueAt(data: unknown, path: ConfigPath): unknown {
   let current = data;
-  for (const segment of path) current = typeof current === 'object' && current !== null ? (current as Record<string | number, unknown>)[segment] : undefined;
+  for (const segment of path)
+    current = typeof current === 'object' && current !== null ? (current as Record<string | number, unknown>)[segment] : undefined;
   return current;
 }

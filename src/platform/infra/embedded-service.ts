@@ -41,7 +41,11 @@ export abstract class EmbeddedService implements RestartableService {
   async restart(): Promise<void> {
     if (this.process.running) return;
     if (!(await isPortFree(this.servicePort))) {
-      throw new InfrastructureError(this.portTakenCode, `port ${this.servicePort} of ${this.name} is taken by another process; clients would not find it elsewhere`, { retriable: true });
+      throw new InfrastructureError(
+        this.portTakenCode,
+        `port ${this.servicePort} of ${this.name} is taken by another process; clients would not find it elsewhere`,
+        { retriable: true },
+      );
     }
     const started = await this.launch();
     this.process = started;

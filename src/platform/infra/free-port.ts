@@ -10,7 +10,11 @@ export async function freePort(preferred?: number): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new InfrastructureError('PORT_UNAVAILABLE', 'the kernel gave no free loopback port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new InfrastructureError('PORT_UNAVAILABLE', 'the kernel gave no free loopback port')),
+      );
     });
   });
 }

@@ -18,7 +18,11 @@ export class MavenArtifactFetcher {
   async fetchWithDependencies(targetDir: string, dependencies: string[]): Promise<string> {
     return this.fetchInto(targetDir, async (workDir) => {
       await fs.writeFile(path.join(workDir, 'pom.xml'), pomFor(dependencies));
-      await this.mvn(workDir, ['dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${path.join(workDir, 'libs')}`]);
+      await this.mvn(workDir, [
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${path.join(workDir, 'libs')}`,
+      ]);
     });
   }
 
@@ -36,7 +40,11 @@ export class MavenArtifactFetcher {
 
   private async fetchInto(targetDir: string, fill: (workDir: string) => Promise<void>): Promise<string> {
     if (await exists(path.join(targetDir, COMPLETE_MARKER))) return targetDir;
-    await requireCommand('mvn', ['-v'], 'to download the embedded Kafka broker and schema registry (or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL)');
+    await requireCommand(
+      'mvn',
+      ['-v'],
+      'to download the embedded Kafka broker and schema registry (or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL)',
+    );
     await fs.mkdir(path.dirname(targetDir), { recursive: true });
     const workDir = await fs.mkdtemp(`${targetDir}.partial-`);
     const started = Date.now();
@@ -83,7 +91,12 @@ function run(command: string, args: string[], cwd: string, what: string): Promis
     execFile(command, args, { cwd, timeout: 15 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         const output = `${stdout}${stderr}`.trim().split('\n').slice(-15).join('\n');
-        reject(new InfrastructureError('FETCH_FAILED', `${what} failed (${command} ${args.join(' ')}):\n${output || error.message}`, { retriable: true, cause: error }));
+        reject(
+          new InfrastructureError('FETCH_FAILED', `${what} failed (${command} ${args.join(' ')}):\n${output || error.message}`, {
+            retriable: true,
+            cause: error,
+          }),
+        );
       } else {
         resolve();
       }

@@ -9,7 +9,13 @@ export async function requireCommand(command: string, versionArgs: string[], why
   return new Promise((resolve, reject) => {
     execFile(command, versionArgs, { timeout: 30_000 }, (error, stdout, stderr) => {
       if (error) {
-        reject(new InfrastructureError('TOOL_MISSING', `'${command}' is needed ${why}, but running '${command} ${versionArgs.join(' ')}' failed: ${error.message}`, { cause: error }));
+        reject(
+          new InfrastructureError(
+            'TOOL_MISSING',
+            `'${command}' is needed ${why}, but running '${command} ${versionArgs.join(' ')}' failed: ${error.message}`,
+            { cause: error },
+          ),
+        );
       } else {
         resolve(`${stdout}${stderr}`.trim());
       }

@@ -16,7 +16,12 @@ export interface ServiceRestartPolicy {
   stableAfterMs: number;
 }
 
-export const DEFAULT_SERVICE_RESTART_POLICY: ServiceRestartPolicy = { attempts: 5, initialDelayMs: 1000, maxDelayMs: 30_000, stableAfterMs: 60_000 };
+export const DEFAULT_SERVICE_RESTART_POLICY: ServiceRestartPolicy = {
+  attempts: 5,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+  stableAfterMs: 60_000,
+};
 
 /** An embedded broker or registry as the supervisor sees it: a process that may die and can be started again in place. */
 export interface RestartableService {
@@ -67,8 +72,13 @@ export class ServiceDiedError extends InfrastructureError {
     lastError: unknown,
     logFile: string,
   ) {
-    const last = lastError === undefined ? 'it died again soon after its restart' : `the last restart failed: ${describeError(lastError).message}`;
-    super('EMBEDDED_SERVICE_DIED', `${service} died (${describeExit(exit)}) and could not be brought back: ${attempts} restart attempt(s) in a row, ${last}. Its log: ${logFile}`, { cause: lastError });
+    const last =
+      lastError === undefined ? 'it died again soon after its restart' : `the last restart failed: ${describeError(lastError).message}`;
+    super(
+      'EMBEDDED_SERVICE_DIED',
+      `${service} died (${describeExit(exit)}) and could not be brought back: ${attempts} restart attempt(s) in a row, ${last}. Its log: ${logFile}`,
+      { cause: lastError },
+    );
   }
 }
 

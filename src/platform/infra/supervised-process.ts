@@ -122,7 +122,10 @@ export class SupervisedProcess {
   }
 
   failedToStart(reason: string): InfrastructureError {
-    return new InfrastructureError('PROCESS_START_FAILED', `${this.options.name} ${reason}. Log ${this.options.logFile}, last lines:\n${this.logTail()}`);
+    return new InfrastructureError(
+      'PROCESS_START_FAILED',
+      `${this.options.name} ${reason}. Log ${this.options.logFile}, last lines:\n${this.logTail()}`,
+    );
   }
 
   private killGroup(): void {

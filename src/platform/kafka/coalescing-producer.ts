@@ -67,7 +67,10 @@ export class CoalescingProducer implements HubProducer {
     if (sends.length === 1) return this.sendAlone(topic, sends[0]!);
     let positions: ProducedPosition[];
     try {
-      positions = await this.inner.send(topic, sends.flatMap((send) => send.records));
+      positions = await this.inner.send(
+        topic,
+        sends.flatMap((send) => send.records),
+      );
     } catch (error) {
       if (mayBeOneSendsFault(error)) for (const send of sends) await this.sendAlone(topic, send);
       else for (const send of sends) send.reject(error);

@@ -76,10 +76,13 @@ export class ConsumerLagReader implements ConsumerLagSource {
     const key = `${group.groupId}\u0000${[...group.topics].sort().join('\u0000')}`;
     const cached = this.cache.get(key);
     if (cached && now - cached.readAt < this.maxAgeMs) return cached.result;
-    const result = withTimeout(this.read(group), this.timeoutMs, `consumer lag of ${group.groupId}`)
-      .catch((error: unknown) => {
-        throw new HubError('CONSUMER_LAG_UNAVAILABLE', `consumer lag of group ${group.groupId}: ${error instanceof Error ? error.message : String(error)}`, { retriable: true, cause: error });
-      });
+    const result = withTimeout(this.read(group), this.timeoutMs, `consumer lag of ${group.groupId}`).catch((error: unknown) => {
+      throw new HubError(
+        'CONSUMER_LAG_UNAVAILABLE',
+        `consumer lag of group ${group.groupId}: ${error instanceof Error ? error.message : String(error)}`,
+        { retriable: true, cause: error },
+      );
+    });
     // Kept even when it fails, so that the next callers get the failure from here until it is stale.
     result.catch(() => undefined);
     this.cache.set(key, { readAt: now, result });
@@ -87,20 +90,22 @@ export class ConsumerLagReader implements ConsumerLagSource {
   }
 
   private async read(group: ConsumerGroupRef): Promise<ConsumerGroupLag> {
-    const topics = await Promise.all(group.topics.map(async (topic): Promise<TopicLag> => {
-      const [ends, committed] = await Promise.all([this.admin.topicOffsets(topic), this.admin.groupOffsets(group.groupId, topic)]);
-      const committedBy = new Map(committed.map((entry) => [entry.partition, entry.offset]));
-      const partitions = ends.map(({ partition, low, high }) => {
-        const offset = committedBy.get(partition);
-        const known = offset !== undefined && BigInt(offset) >= 0n ? offset : null;
-        // The hub's groups start from the beginning, so a group that never committed has everything
-        // still retained ahead of it; records removed by retention are not lag either way.
-        const position = known === null || BigInt(known) < BigInt(low) ? BigInt(low) : BigInt(known);
-        const ahead = BigInt(high) - position;
-        return { partition, committed: known, end: high, lag: ahead > 0n ? Number(ahead) : 0 };
-      });
-      return { topic, lag: sum(partitions.map((p) => p.lag)), partitions };
-    }));
+    const topics = await Promise.all(
+      group.topics.map(async (topic): Promise<TopicLag> => {
+        const [ends, committed] = await Promise.all([this.admin.topicOffsets(topic), this.admin.groupOffsets(group.groupId, topic)]);
+        const committedBy = new Map(committed.map((entry) => [entry.partition, entry.offset]));
+        const partitions = ends.map(({ partition, low, high }) => {
+          const offset = committedBy.get(partition);
+          const known = offset !== undefined && BigInt(offset) >= 0n ? offset : null;
+          // The hub's groups start from the beginning, so a group that never committed has everything
+          // still retained ahead of it; records removed by retention are not lag either way.
+          const position = known === null || BigInt(known) < BigInt(low) ? BigInt(low) : BigInt(known);
+          const ahead = BigInt(high) - position;
+          return { partition, committed: known, end: high, lag: ahead > 0n ? Number(ahead) : 0 };
+        });
+        return { topic, lag: sum(partitions.map((p) => p.lag)), partitions };
+      }),
+    );
     return { groupId: group.groupId, total: sum(topics.map((t) => t.lag)), topics, at: new Date(this.now()).toISOString() };
   }
 

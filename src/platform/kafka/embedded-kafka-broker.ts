@@ -78,7 +78,15 @@ async function launchBroker(options: EmbeddedKafkaOptions, classpath: string, po
   const server = SupervisedProcess.start({
     name: `embedded Kafka on ${brokers[0]}`,
     command: 'java',
-    args: [`-Xmx${options.heapMb ?? 512}m`, '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath, 'kafka.Kafka', propertiesFile],
+    args: [
+      `-Xmx${options.heapMb ?? 512}m`,
+      '-XX:+UseSerialGC',
+      `-Dlog4j2.configurationFile=${log4jFile}`,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      propertiesFile,
+    ],
     logFile: processLog,
   });
   try {
@@ -148,6 +156,10 @@ async function java(classpath: string, args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const detail = error as { stderr?: string; message: string };
-    throw new InfrastructureError('KAFKA_STORAGE_FORMAT_FAILED', `java ${args.join(' ')} failed: ${detail.stderr?.trim() || detail.message}`, { cause: error });
+    throw new InfrastructureError(
+      'KAFKA_STORAGE_FORMAT_FAILED',
+      `java ${args.join(' ')} failed: ${detail.stderr?.trim() || detail.message}`,
+      { cause: error },
+    );
   }
 }

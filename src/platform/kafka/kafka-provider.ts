@@ -19,9 +19,15 @@ export interface KafkaProviderOptions {
  * answers; else the embedded KRaft broker from Kafka's own jars.
  */
 export async function provideKafka(options: KafkaProviderOptions): Promise<KafkaEndpoint> {
-  const fromEnv = options.brokersFromEnv?.split(',').map((broker) => broker.trim()).filter(Boolean);
+  const fromEnv = options.brokersFromEnv
+    ?.split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
   if (fromEnv && fromEnv.length > 0) {
-    await waitForKafka(fromEnv, { timeoutMs: options.connectTimeoutMs ?? 30_000, describe: () => 'Tried KAFKA_BROKERS; check the address, or unset KAFKA_BROKERS to start an embedded broker' });
+    await waitForKafka(fromEnv, {
+      timeoutMs: options.connectTimeoutMs ?? 30_000,
+      describe: () => 'Tried KAFKA_BROKERS; check the address, or unset KAFKA_BROKERS to start an embedded broker',
+    });
     return { brokers: fromEnv, origin: 'env', stop: async () => undefined };
   }
   if (await ContainerKafkaBroker.dockerAvailable()) {

@@ -5,12 +5,21 @@ import { InfrastructureError } from '../infra/infrastructure-error.js';
  * A port that accepts connections is not a broker that serves: readiness is a real metadata
  * request answered with at least one broker, retried until the deadline.
  */
-export async function waitForKafka(brokers: string[], options: { timeoutMs: number; isAlive?: () => boolean; describe?: () => string }): Promise<void> {
+export async function waitForKafka(
+  brokers: string[],
+  options: { timeoutMs: number; isAlive?: () => boolean; describe?: () => string },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (options.isAlive && !options.isAlive()) break;
-    const admin = new Kafka({ clientId: 'crm-hub-readiness', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 0 } }).admin();
+    const admin = new Kafka({
+      clientId: 'crm-hub-readiness',
+      brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 2000,
+      retry: { retries: 0 },
+    }).admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();

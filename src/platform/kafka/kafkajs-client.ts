@@ -8,7 +8,21 @@ import { withMetadataRetry } from './metadata-retry.js';
 import { HubError } from '../../core/hub-error.js';
 import { ExistingTopics } from './existing-topics.js';
 import { TopicNotFoundError } from './topic-not-found-error.js';
-import type { BatchHandler, ConsumerOptions, HubAdmin, HubConsumer, HubProducer, IncomingRecord, KafkaClient, OffsetRange, OutgoingRecord, ProducedPosition, RecordHeaders, TopicScanner, TopicSpec } from './kafka-client.js';
+import type {
+  BatchHandler,
+  ConsumerOptions,
+  HubAdmin,
+  HubConsumer,
+  HubProducer,
+  IncomingRecord,
+  KafkaClient,
+  OffsetRange,
+  OutgoingRecord,
+  ProducedPosition,
+  RecordHeaders,
+  TopicScanner,
+  TopicSpec,
+} from './kafka-client.js';
 
 export interface KafkajsClientOptions {
   brokers: string[];
@@ -80,14 +94,22 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
             metadata = await producer.send({
               topic,
               acks: -1,
-              messages: chunk.map((record) => ({ key: record.key, value: record.value, headers: record.headers, partition: record.partition })),
+              messages: chunk.map((record) => ({
+                key: record.key,
+                value: record.value,
+                headers: record.headers,
+                partition: record.partition,
+              })),
             });
           } catch (error) {
             // Deleted since it was seen: the client gave up asking for it.
-            if (isUnknownTopicError(error) && !(await existing.has(topic).catch(() => true))) throw new TopicNotFoundError(topic, { cause: error });
+            if (isUnknownTopicError(error) && !(await existing.has(topic).catch(() => true)))
+              throw new TopicNotFoundError(topic, { cause: error });
             throw error;
           }
-          positions.push(...metadata.map((entry) => ({ topic: entry.topicName, partition: entry.partition, offset: entry.baseOffset ?? '-1' })));
+          positions.push(
+            ...metadata.map((entry) => ({ topic: entry.topicName, partition: entry.partition, offset: entry.baseOffset ?? '-1' })),
+          );
         }
         return positions;
       },
@@ -99,7 +121,11 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = new Map((await withMetadataRetry(() => admin.fetchTopicOffsets(topic))).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      const ends = new Map(
+        (await withMetadataRetry(() => admin.fetchTopicOffsets(topic)))
+          .filter((p) => BigInt(p.high) > BigInt(p.low))
+          .map((p) => [p.partition, BigInt(p.high)]),
+      );
       if (ends.size === 0) return [];
       // A throwaway group that never commits: reading a compacted topic must not move anyone's offsets.
       const groupId = `crm-hub-reader-${randomUUID()}`;
@@ -136,7 +162,11 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
    * after, so that watching a topic moves nobody's offsets and leaves no group behind. Rejects
    * when the topic does not exist or the consumer crashes (a throwing `visit` among others).
    */
-  async follow(topic: string, options: { fromBeginning: boolean; signal: AbortSignal }, visit: (record: IncomingRecord) => Promise<void> | void): Promise<void> {
+  async follow(
+    topic: string,
+    options: { fromBeginning: boolean; signal: AbortSignal },
+    visit: (record: IncomingRecord) => Promise<void> | void,
+  ): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     const groupId = `crm-hub-tail-${randomUUID()}`;
@@ -174,19 +204,25 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
       const ranges: OffsetRange[] = [];
       // A few topics at a time: hundreds of them must not mean hundreds of requests at once.
       for (let start = 0; start < topics.length; start += 8) {
-        const slice = await Promise.all(topics.slice(start, start + 8).map(async (topic) => {
-          const offsets = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchTopicOffsetsByTimestamp(topic, timestamp)]).catch((error: unknown) => {
-            // A topic deleted since it was listed holds nothing to read.
-            if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
-            throw error;
-          });
-          if (!offsets) return [];
-          const [ends, starts] = offsets;
-          return ends.sort((a, b) => a.partition - b.partition).map((end) => {
-            const at = starts.find((entry) => entry.partition === end.partition)?.offset ?? end.low;
-            return { topic, partition: end.partition, from: BigInt(at) < BigInt(end.low) ? end.low : at, to: end.high };
-          });
-        }));
+        const slice = await Promise.all(
+          topics.slice(start, start + 8).map(async (topic) => {
+            const offsets = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchTopicOffsetsByTimestamp(topic, timestamp)]).catch(
+              (error: unknown) => {
+                // A topic deleted since it was listed holds nothing to read.
+                if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return undefined;
+                throw error;
+              },
+            );
+            if (!offsets) return [];
+            const [ends, starts] = offsets;
+            return ends
+              .sort((a, b) => a.partition - b.partition)
+              .map((end) => {
+                const at = starts.find((entry) => entry.partition === end.partition)?.offset ?? end.low;
+                return { topic, partition: end.partition, from: BigInt(at) < BigInt(end.low) ? end.low : at, to: end.high };
+              });
+          }),
+        );
         ranges.push(...slice.flat());
       }
       return ranges;
@@ -196,7 +232,9 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
   }
 
   async scanRanges(ranges: OffsetRange[], visit: (records: IncomingRecord[]) => void, signal?: AbortSignal): Promise<OffsetRange[]> {
-    const unread = new Map(ranges.filter((range) => BigInt(range.to) > BigInt(range.from)).map((range) => [`${range.partition}@${range.topic}`, range]));
+    const unread = new Map(
+      ranges.filter((range) => BigInt(range.to) > BigInt(range.from)).map((range) => [`${range.partition}@${range.topic}`, range]),
+    );
     if (unread.size === 0 || signal?.aborted) return [...unread.values()];
     // A throwaway group that never commits, as in readToEnd; every partition is started by a seek.
     const groupId = `crm-hub-scan-${randomUUID()}`;
@@ -230,7 +268,11 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     } finally {
       await consumer.disconnect();
       const admin = this.kafka.admin();
-      await admin.connect().then(() => admin.deleteGroups([groupId])).catch(() => undefined).finally(() => admin.disconnect());
+      await admin
+        .connect()
+        .then(() => admin.deleteGroups([groupId]))
+        .catch(() => undefined)
+        .finally(() => admin.disconnect());
     }
     return [...unread.values()];
   }
@@ -283,7 +325,9 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
       listTopics: () => admin.listTopics(),
       async topicOffsets(topic: string) {
         const offsets = await withMetadataRetry(() => admin.fetchTopicOffsets(topic));
-        return offsets.map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high })).sort((a, b) => a.partition - b.partition);
+        return offsets
+          .map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high }))
+          .sort((a, b) => a.partition - b.partition);
       },
       deleteTopics: async (topics: string[]) => {
         await admin.deleteTopics({ topics });
@@ -291,7 +335,9 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
       },
       async groupOffsets(groupId: string, topic: string) {
         const [entry] = await withMetadataRetry(() => admin.fetchOffsets({ groupId, topics: [topic] }));
-        return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
+        return (entry?.partitions ?? [])
+          .map((p) => ({ partition: p.partition, offset: p.offset }))
+          .sort((a, b) => a.partition - b.partition);
       },
       async activeGroups() {
         const { groups } = await admin.listGroups();
@@ -315,7 +361,13 @@ class KafkajsConsumer implements HubConsumer {
       consumer.on(consumer.events.CRASH, (event) => {
         const error = event.payload.error;
         const hubError = findHubError(error);
-        reject(hubError ?? new HubError('CONSUMER_CRASHED', `consumer group ${options.groupId} stopped: ${error.message}`, { retriable: true, cause: error }));
+        reject(
+          hubError ??
+            new HubError('CONSUMER_CRASHED', `consumer group ${options.groupId} stopped: ${error.message}`, {
+              retriable: true,
+              cause: error,
+            }),
+        );
       });
     });
     // Whoever awaits `crashed` handles it; an unobserved crash must not kill the process.
@@ -336,7 +388,10 @@ class KafkajsConsumer implements HubConsumer {
         // heartbeat interval); a failed one is noticed by the heartbeat after the batch.
         const beating = setInterval(() => void heartbeat().catch(() => undefined), 1000);
         try {
-          await handler({ topic: batch.topic, partition: batch.partition, records }, { heartbeat, isRunning: () => isRunning() && !isStale() });
+          await handler(
+            { topic: batch.topic, partition: batch.partition, records },
+            { heartbeat, isRunning: () => isRunning() && !isStale() },
+          );
         } finally {
           clearInterval(beating);
         }
@@ -365,7 +420,15 @@ class KafkajsConsumer implements HubConsumer {
 }
 
 function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
-  return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: headersToStrings(message.headers), timestamp: message.timestamp };
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: headersToStrings(message.headers),
+    timestamp: message.timestamp,
+  };
 }
 
 /** kafkajs wraps what a handler threw in its own errors; the hub's typed error is in the cause chain. */

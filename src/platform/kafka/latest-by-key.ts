@@ -5,7 +5,10 @@ import type { IncomingRecord } from './kafka-client.js';
  * of their last writes. A tombstone (null value) removes its key, as does a value `read` cannot make
  * sense of (it returns undefined); records without a key are not the table's.
  */
-export async function latestByKey<Value>(records: Iterable<IncomingRecord>, read: (record: IncomingRecord & { value: Buffer }) => Value | undefined | Promise<Value | undefined>): Promise<Map<string, Value>> {
+export async function latestByKey<Value>(
+  records: Iterable<IncomingRecord>,
+  read: (record: IncomingRecord & { value: Buffer }) => Value | undefined | Promise<Value | undefined>,
+): Promise<Map<string, Value>> {
   const latest = new Map<string, Value>();
   for (const record of records) {
     const key = record.key?.toString();

@@ -49,6 +49,8 @@ export const murmur2Partitioner: ICustomPartitioner = () => {
     const counter = (counters.get(topic) ?? randomInt(2 ** 31)) + 1;
     counters.set(topic, counter);
     const available = partitionMetadata.filter((partition) => partition.leader >= 0);
-    return available.length > 0 ? available[(counter & 0x7fffffff) % available.length]!.partitionId : (counter & 0x7fffffff) % partitionMetadata.length;
+    return available.length > 0
+      ? available[(counter & 0x7fffffff) % available.length]!.partitionId
+      : (counter & 0x7fffffff) % partitionMetadata.length;
   };
 };

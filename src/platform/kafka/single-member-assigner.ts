@@ -18,13 +18,18 @@ export function singleMemberAssigner(joinedAt: number = Date.now()): PartitionAs
       metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(String(joinedAt)) }),
     }),
     async assign({ members, topics }) {
-      const joined = (member: (typeof members)[number]): number => Number(AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.userData.toString() ?? Number.MAX_SAFE_INTEGER);
+      const joined = (member: (typeof members)[number]): number =>
+        Number(AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.userData.toString() ?? Number.MAX_SAFE_INTEGER);
       const ordered = [...members].sort((a, b) => joined(a) - joined(b) || a.memberId.localeCompare(b.memberId));
       const everything: Record<string, number[]> = {};
       for (const topic of topics) everything[topic] = cluster.findTopicPartitionMetadata(topic).map((partition) => partition.partitionId);
       return ordered.map((member, index) => ({
         memberId: member.memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: index === 0 ? everything : {}, userData: Buffer.alloc(0) }),
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: index === 0 ? everything : {},
+          userData: Buffer.alloc(0),
+        }),
       }));
     },
   });

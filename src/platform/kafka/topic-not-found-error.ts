@@ -7,7 +7,14 @@ import { HubError } from '../../core/hub-error.js';
  * writing it again will not help.
  */
 export class TopicNotFoundError extends HubError {
-  constructor(readonly topic: string, options: { cause?: unknown } = {}) {
-    super('TOPIC_NOT_FOUND', `topic ${topic} does not exist; the hub writes only topics it created (declared in schemas/topics.json, a flow's topics: or its own) and never creates one by writing to it`, { retriable: false, ...options });
+  constructor(
+    readonly topic: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      'TOPIC_NOT_FOUND',
+      `topic ${topic} does not exist; the hub writes only topics it created (declared in schemas/topics.json, a flow's topics: or its own) and never creates one by writing to it`,
+      { retriable: false, ...options },
+    );
   }
 }

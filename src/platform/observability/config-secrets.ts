@@ -25,11 +25,13 @@ export function configSecrets(value: unknown, schema: unknown): string[] {
 function collect(original: unknown, redacted: unknown, found: string[], parent: Record<string, unknown> | undefined): void {
   if (redacted === REDACTED && original !== REDACTED) {
     const user = USER_NAME_KEYS.map((key) => parent?.[key]).find((name): name is string => typeof name === 'string' && name !== '');
-    for (const secret of strings(original)) found.push(secret, ...(user !== undefined && typeof original === 'string' ? [`${user}:${secret}`] : []));
+    for (const secret of strings(original))
+      found.push(secret, ...(user !== undefined && typeof original === 'string' ? [`${user}:${secret}`] : []));
     return;
   }
   if (typeof original !== 'object' || original === null || typeof redacted !== 'object' || redacted === null) return;
-  for (const [key, child] of Object.entries(original)) collect(child, (redacted as Record<string, unknown>)[key], found, original as Record<string, unknown>);
+  for (const [key, child] of Object.entries(original))
+    collect(child, (redacted as Record<string, unknown>)[key], found, original as Record<string, unknown>);
 }
 
 /** Every leaf as text; a secret object (a map of header values) is secret in every part. */
@@ -60,6 +62,8 @@ function urlSecrets(text: string): string[] {
     const password = decode(url.password);
     found.push(password, `${decode(url.username)}:${password}`);
   }
-  for (const [name, parameter] of url.searchParams) if (parameter !== '' && !parameter.includes(PLACEHOLDER) && (isSecretKey(name) || CREDENTIAL_PARAMETER.test(name))) found.push(parameter);
+  for (const [name, parameter] of url.searchParams)
+    if (parameter !== '' && !parameter.includes(PLACEHOLDER) && (isSecretKey(name) || CREDENTIAL_PARAMETER.test(name)))
+      found.push(parameter);
   return found;
 }

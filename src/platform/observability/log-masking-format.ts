@@ -26,7 +26,12 @@ export function logMaskingFormat(scrubber: LogScrubber, isLevelEnabled: (level: 
     } catch (error) {
       // A getter or toJSON that throws must not turn logging into a failure of whatever was logging; the line goes without its fields.
       const reason = error instanceof Error ? error.message : 'unknown error';
-      return { ...scrubbed, message: typeof info.message === 'string' ? scrubber.text(info.message) : '[message left out]', logError: scrubber.text(`fields left out: ${reason}`), timestamp: info.timestamp };
+      return {
+        ...scrubbed,
+        message: typeof info.message === 'string' ? scrubber.text(info.message) : '[message left out]',
+        logError: scrubber.text(`fields left out: ${reason}`),
+        timestamp: info.timestamp,
+      };
     }
   })();
 }

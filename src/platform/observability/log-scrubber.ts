@@ -42,7 +42,8 @@ export class LogScrubber {
   text(text: string): string {
     // Order matters: "user:pass@host.cn" must lose its credentials before it can pass for an e-mail address.
     let result = withoutSecrets(text, this.secrets);
-    if (result.includes('"')) result = result.replace(JSON_FIELD, (match, key: string, colon: string, raw: string) => this.jsonField(match, key, colon, raw));
+    if (result.includes('"'))
+      result = result.replace(JSON_FIELD, (match, key: string, colon: string, raw: string) => this.jsonField(match, key, colon, raw));
     return PERSONAL_PATTERN_HINT.test(result) ? maskPersonalPatterns(result) : result;
   }
 
@@ -59,7 +60,8 @@ export class LogScrubber {
   private fieldAt(key: string, value: unknown, depth: number, ancestors: object[]): unknown {
     if (value === null || value === undefined) return value;
     if (isSecretKey(key)) return REDACTED_SECRET;
-    if (this.piiFieldNames.has(key)) return Array.isArray(value) ? value.map((item) => this.personal(key, item)) : this.personal(key, value);
+    if (this.piiFieldNames.has(key))
+      return Array.isArray(value) ? value.map((item) => this.personal(key, item)) : this.personal(key, value);
     return this.scrub(value, depth, ancestors);
   }
 
@@ -82,7 +84,12 @@ export class LogScrubber {
       const json = (value as { toJSON(): unknown }).toJSON();
       if (json !== value) return this.scrub(json, depth + 1, inside);
     }
-    if (value instanceof Map) return this.entries([...value].map(([key, item]) => [String(key), item]), depth, inside);
+    if (value instanceof Map)
+      return this.entries(
+        [...value].map(([key, item]) => [String(key), item]),
+        depth,
+        inside,
+      );
     if (value instanceof Set) return [...value].map((item) => this.scrub(item, depth + 1, inside));
     if (Array.isArray(value)) return value.map((item) => this.scrub(item, depth + 1, inside));
     return this.entries(Object.entries(value), depth, inside);

@@ -25,7 +25,9 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const scrubber = new LogScrubber({ piiFieldNames: options.piiFieldNames, secrets: options.secrets });
-  const transport = options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console({ stderrLevels: Object.keys(winston.config.npm.levels) });
+  const transport = options.stream
+    ? new winston.transports.Stream({ stream: options.stream })
+    : new winston.transports.Console({ stderrLevels: Object.keys(winston.config.npm.levels) });
   const logger: Logger = winston.createLogger({
     level,
     defaultMeta: options.component ? { component: options.component } : undefined,

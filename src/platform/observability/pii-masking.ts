@@ -59,7 +59,14 @@ function maskAt(node: unknown, steps: string[]): void {
   const name = into === 'field' ? step : step.slice(0, -2);
   const record = node as Record<string, unknown>;
   if (!(name in record)) return;
-  const children = into === 'array' ? (Array.isArray(record[name]) ? (record[name] as unknown[]) : []) : into === 'map' ? Object.values((record[name] ?? {}) as Record<string, unknown>) : undefined;
+  const children =
+    into === 'array'
+      ? Array.isArray(record[name])
+        ? (record[name] as unknown[])
+        : []
+      : into === 'map'
+        ? Object.values((record[name] ?? {}) as Record<string, unknown>)
+        : undefined;
   if (children === undefined) {
     if (rest.length === 0) record[name] = maskPersonalValue(record[name]);
     else maskAt(record[name], rest);
@@ -67,7 +74,10 @@ function maskAt(node: unknown, steps: string[]): void {
   }
   if (rest.length === 0) {
     if (into === 'array') record[name] = children.map(maskPersonalValue);
-    else record[name] = Object.fromEntries(Object.entries(record[name] as Record<string, unknown>).map(([key, item]) => [key, maskPersonalValue(item)]));
+    else
+      record[name] = Object.fromEntries(
+        Object.entries(record[name] as Record<string, unknown>).map(([key, item]) => [key, maskPersonalValue(item)]),
+      );
     return;
   }
   for (const child of children) maskAt(child, rest);
@@ -76,6 +86,7 @@ function maskAt(node: unknown, steps: string[]): void {
 function maskStrings(node: unknown): unknown {
   if (typeof node === 'string') return maskPersonalPatterns(node);
   if (Array.isArray(node)) return node.map(maskStrings);
-  if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, maskStrings(item)]));
+  if (node !== null && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, maskStrings(item)]));
   return node;
 }

@@ -6,7 +6,8 @@ const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]*(?:@[^\s/?#@"'<>]
 const AUTHORIZATION_SCHEME = /\b(Bearer|bearer|BEARER|Basic|basic|BASIC)(\s+)(?=[A-Za-z0-9._~+/=-]*[0-9A-Z._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g;
 // `password=x` in connection strings (libpq) and `?access_token=x&api_key=y` in query strings; a
 // colon or full stop at the end is the sentence's ("GET …?token=x: HTTP 401"), not the value's.
-const SECRET_ASSIGNMENT = /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credential)[A-Za-z0-9_.-]*)=([^\s&;,"'<>]*[^\s&;,"'<>:.])/gi;
+const SECRET_ASSIGNMENT =
+  /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credential)[A-Za-z0-9_.-]*)=([^\s&;,"'<>]*[^\s&;,"'<>:.])/gi;
 
 /**
  * Secrets recognisable by their shape in free text: credentials in URLs, `Authorization` header

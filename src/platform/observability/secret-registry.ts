@@ -40,7 +40,13 @@ export class SecretRegistry {
     if (this.secrets.size === 0 || text.length < SHORTEST_SECRET) return text;
     // One alternation of every form, longest first so that a secret containing another is replaced
     // whole: with a dozen forms per secret it is some forty times faster than a search per form.
-    this.pattern ??= new RegExp([...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    this.pattern ??= new RegExp(
+      [...this.secrets]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'g',
+    );
     return text.replace(this.pattern, REDACTED_SECRET);
   }
 

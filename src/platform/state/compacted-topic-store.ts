@@ -16,7 +16,12 @@ export class CompactedTopicStore<Value> {
     private readonly producer: HubProducer,
   ) {}
 
-  static async open<Value>(client: KafkaClient, producer: HubProducer, topic: string, options: { retentionMs?: number } = {}): Promise<CompactedTopicStore<Value>> {
+  static async open<Value>(
+    client: KafkaClient,
+    producer: HubProducer,
+    topic: string,
+    options: { retentionMs?: number } = {},
+  ): Promise<CompactedTopicStore<Value>> {
     const admin = await client.admin();
     try {
       const config: Record<string, string> = { 'cleanup.policy': options.retentionMs ? 'compact,delete' : 'compact' };
@@ -47,10 +52,17 @@ export class CompactedTopicStore<Value> {
   async putAll(entries: readonly { key: string; value: Value }[]): Promise<void> {
     if (entries.length === 0) return;
     try {
-      await this.producer.send(this.topic, entries.map(({ key, value }) => ({ key, value: Buffer.from(JSON.stringify(value)) })));
+      await this.producer.send(
+        this.topic,
+        entries.map(({ key, value }) => ({ key, value: Buffer.from(JSON.stringify(value)) })),
+      );
     } catch (error) {
       const what = entries.length === 1 ? entries[0]!.key : `${entries.length} keys`;
-      throw new HubError('STATE_WRITE_FAILED', `could not store ${what} in ${this.topic}: ${error instanceof Error ? error.message : String(error)}`, { retriable: true, cause: error });
+      throw new HubError(
+        'STATE_WRITE_FAILED',
+        `could not store ${what} in ${this.topic}: ${error instanceof Error ? error.message : String(error)}`,
+        { retriable: true, cause: error },
+      );
     }
     for (const { key, value } of entries) this.values.set(key, value);
   }

@@ -26,7 +26,9 @@ describe('the demo after its seed', function () {
   let hub: Hub | undefined;
   let client: KafkajsClient | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-demo-moving-'));
-  const suffix = uniqueName('t').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const suffix = uniqueName('t')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-');
   const instance = (name: string): string => `${name}-${suffix}`;
 
   before(async () => {
@@ -38,14 +40,28 @@ describe('the demo after its seed', function () {
     // config/demo.crm-hub.yaml's sources and its reservation sink, renamed: source positions and
     // consumer groups are kept per instance name on the shared broker, and earlier demo runs left
     // theirs there. The other sinks would only read those runs' records from the beginning.
-    const demo = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'demo.crm-hub.yaml'), 'utf8')) as { connectors: Record<string, unknown> };
+    const demo = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'demo.crm-hub.yaml'), 'utf8')) as {
+      connectors: Record<string, unknown>;
+    };
     const kept = Object.entries(demo.connectors).filter(([name]) => [...DEMO_SOURCES, 'scm-reservations'].includes(name));
     const configFile = path.join(dataDir, 'demo.crm-hub.yaml');
-    fs.writeFileSync(configFile, stringify({ ...demo, connectors: Object.fromEntries(kept.map(([name, spec]) => [instance(name), spec])) }));
+    fs.writeFileSync(
+      configFile,
+      stringify({ ...demo, connectors: Object.fromEntries(kept.map(([name, spec]) => [instance(name), spec])) }),
+    );
     const connectors = await loadHubConnectors(configFile, logger, { ...landscape.env });
     expect([...connectors.invalid.keys()]).to.deep.equal([]);
     const { kafka, registry } = infrastructure();
-    const settings = hubSettingsFromEnv({ CRM_HUB_PORT: '0', CRM_HUB_DATA_DIR: dataDir, CRM_HUB_FLOWS_DIR: flowsDir, KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url }, PROJECT_ROOT);
+    const settings = hubSettingsFromEnv(
+      {
+        CRM_HUB_PORT: '0',
+        CRM_HUB_DATA_DIR: dataDir,
+        CRM_HUB_FLOWS_DIR: flowsDir,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        SCHEMA_REGISTRY_URL: registry.url,
+      },
+      PROJECT_ROOT,
+    );
     hub = await Hub.start(settings, await SchemaCatalog.load(settings.schemasDir), connectors, logger);
     client = new KafkajsClient({ brokers: kafka.brokers });
   });
@@ -57,26 +73,44 @@ describe('the demo after its seed', function () {
   });
 
   it('keeps records arriving from every back office, and reserves in the SCM the parts of new repair tickets', async () => {
-    const produced = (): Record<string, number> => Object.fromEntries(hub!.connectorRuntime!.statuses().map((status) => [status.name, status.counters.recordsOut]));
+    const produced = (): Record<string, number> =>
+      Object.fromEntries(hub!.connectorRuntime!.statuses().map((status) => [status.name, status.counters.recordsOut]));
     const sources = DEMO_SOURCES.map(instance);
     // The seed is in once every source has produced something; from then on only new events count.
-    await waitFor(() => sources.every((name) => (produced()[name] ?? 0) > 0), 60_000, 'the seed of every demo source on its topic').catch((error: Error) => {
-      throw new Error(`${error.message}: ${JSON.stringify(hub!.connectorRuntime!.statuses())}`);
-    });
+    await waitFor(() => sources.every((name) => (produced()[name] ?? 0) > 0), 60_000, 'the seed of every demo source on its topic').catch(
+      (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(hub!.connectorRuntime!.statuses())}`);
+      },
+    );
     const first = produced();
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     const second = produced();
-    for (const name of sources) expect(second[name], `${name}: ${first[name]} records, then ${second[name]} twelve seconds later`).to.be.above(first[name]!);
+    for (const name of sources)
+      expect(second[name], `${name}: ${first[name]} records, then ${second[name]} twelve seconds later`).to.be.above(first[name]!);
     expect(landscape!.trickle.stats().byKind['parts-reservation']).to.be.above(0);
 
     // On the canonical topics: claims the demo reported after its seed, and its new tickets.
-    const claims = await readUntil(client!, 'claims.claim.v1', (records) => records.some((record) => DEMO_CLAIM.test(record.key?.toString() ?? '')), 30_000);
+    const claims = await readUntil(
+      client!,
+      'claims.claim.v1',
+      (records) => records.some((record) => DEMO_CLAIM.test(record.key?.toString() ?? '')),
+      30_000,
+    );
     expect(claims.filter((record) => DEMO_CLAIM.test(record.key?.toString() ?? ''))).to.have.length.above(0);
-    const tickets = await readUntil(client!, 'service.request.v1', (records) => records.some((record) => DEMO_TICKET.test(record.key?.toString() ?? '')), 30_000);
+    const tickets = await readUntil(
+      client!,
+      'service.request.v1',
+      (records) => records.some((record) => DEMO_TICKET.test(record.key?.toString() ?? '')),
+      30_000,
+    );
     expect(tickets.filter((record) => DEMO_TICKET.test(record.key?.toString() ?? ''))).to.have.length.above(0);
 
     // service ticket waiting for parts → service.request.v1 → scm-reservations → POST /api/reservations in the SCM.
-    await waitFor(() => landscape!.scm.received('reservations').some((write) => DEMO_TICKET.test(String(write.body.reference))), 40_000, 'a reservation for a demo repair ticket in the SCM');
+    await waitFor(
+      () => landscape!.scm.received('reservations').some((write) => DEMO_TICKET.test(String(write.body.reference))),
+      40_000,
+      'a reservation for a demo repair ticket in the SCM',
+    );
     const reservation = landscape!.scm.received('reservations').find((write) => DEMO_TICKET.test(String(write.body.reference)))!;
     expect(reservation.body).to.include({ werks: 'WH-SZ', lgort: '01' });
     expect(reservation.body.menge).to.be.at.least(1);

@@ -38,7 +38,12 @@ describe('flows on the real broker', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (watch = false) => FlowRuntime.start(dir, { client, serde, schemas, steps: createStepRegistry(), logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) }, { watch });
+  const start = (watch = false) =>
+    FlowRuntime.start(
+      dir,
+      { client, serde, schemas, steps: createStepRegistry(), logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) },
+      { watch },
+    );
 
   async function produce(topic: string, customers: Record<string, unknown>[]): Promise<void> {
     const schema = schemas.registrySchema('Customer');
@@ -46,7 +51,16 @@ describe('flows on the real broker', function () {
     const admin = await client.admin();
     await admin.ensureTopics([{ topic }]).finally(() => admin.disconnect());
     const producer = await client.producer();
-    await producer.send(topic, await Promise.all(customers.map(async (c) => ({ key: c.customerId as string, value: await serde.encode(valueSubject(topic), schema, c), headers: { 'correlation-id': `corr-${c.customerId as string}-${c.jobCategory as string}` } }))));
+    await producer.send(
+      topic,
+      await Promise.all(
+        customers.map(async (c) => ({
+          key: c.customerId as string,
+          value: await serde.encode(valueSubject(topic), schema, c),
+          headers: { 'correlation-id': `corr-${c.customerId as string}-${c.jobCategory as string}` },
+        })),
+      ),
+    );
     await producer.disconnect();
   }
 
@@ -80,9 +94,17 @@ concurrency: 3
     await admin.ensureTopics([{ topic: input, partitions: 3 }]);
     await admin.disconnect();
     // The dedupe state is durable: a copy produced again after the restart is dropped.
-    fs.writeFileSync(path.join(dir, `${name}.yaml`), flowFile(name, input, output, 'status = "ACTIVE"', '  - dedupe: { key: \'customerId & "/" & jobCategory\' }\n'));
+    fs.writeFileSync(
+      path.join(dir, `${name}.yaml`),
+      flowFile(name, input, output, 'status = "ACTIVE"', '  - dedupe: { key: \'customerId & "/" & jobCategory\' }\n'),
+    );
 
-    const customers = Array.from({ length: 240 }, (_, i) => ({ ...sampleCustomer(), customerId: `K${i % 12}`, jobCategory: String(Math.floor(i / 12)), status: i % 10 === 9 ? 'INACTIVE' : 'ACTIVE' }));
+    const customers = Array.from({ length: 240 }, (_, i) => ({
+      ...sampleCustomer(),
+      customerId: `K${i % 12}`,
+      jobCategory: String(Math.floor(i / 12)),
+      status: i % 10 === 9 ? 'INACTIVE' : 'ACTIVE',
+    }));
     const broken = { ...sampleCustomer(), customerId: 'K-broken', jobCategory: '0', idNumber: '110105194912310021' }; // bad checksum
     runtime = await start();
     await produce(input, [...customers.slice(0, 120), broken]);
@@ -92,7 +114,11 @@ concurrency: 3
     await produce(input, [...customers.slice(100, 110), ...customers.slice(120)]); // ten of them a second time
 
     const expected = customers.filter((c) => c.status === 'ACTIVE');
-    await waitFor(async () => new Set((await readAll(output)).map((r) => `${r.key}/${r.headers['correlation-id']}`)).size >= expected.length, 30_000, 'every active customer');
+    await waitFor(
+      async () => new Set((await readAll(output)).map((r) => `${r.key}/${r.headers['correlation-id']}`)).size >= expected.length,
+      30_000,
+      'every active customer',
+    );
     const out = await readAll(output);
     const seqByKey = new Map<string, number[]>();
     for (const record of out) {
@@ -123,12 +149,22 @@ concurrency: 3
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(file, flowFile(name, input, output, 'valueSegment = "GOLD"'));
     runtime = await start(true);
-    await produce(input, [{ ...sampleCustomer(), customerId: 'G1', valueSegment: 'GOLD' }, { ...sampleCustomer(), customerId: 'S1', valueSegment: 'SILVER' }]);
+    await produce(input, [
+      { ...sampleCustomer(), customerId: 'G1', valueSegment: 'GOLD' },
+      { ...sampleCustomer(), customerId: 'S1', valueSegment: 'SILVER' },
+    ]);
     await waitFor(async () => (await readAll(output)).some((r) => r.key?.toString() === 'G1'), 20_000, 'G1');
 
     fs.writeFileSync(file, flowFile(name, input, output, 'valueSegment = "SILVER"'));
-    await waitFor(() => runtime!.statuses().some((s) => s.name === name && s.state === 'running' && s.generation === 2), 20_000, 'the reload');
-    await produce(input, [{ ...sampleCustomer(), customerId: 'G2', valueSegment: 'GOLD' }, { ...sampleCustomer(), customerId: 'S2', valueSegment: 'SILVER' }]);
+    await waitFor(
+      () => runtime!.statuses().some((s) => s.name === name && s.state === 'running' && s.generation === 2),
+      20_000,
+      'the reload',
+    );
+    await produce(input, [
+      { ...sampleCustomer(), customerId: 'G2', valueSegment: 'GOLD' },
+      { ...sampleCustomer(), customerId: 'S2', valueSegment: 'SILVER' },
+    ]);
     await waitFor(async () => (await readAll(output)).some((r) => r.key?.toString() === 'S2'), 20_000, 'S2 through the new version');
 
     fs.writeFileSync(file, flowFile(name, input, output, 'valueSegment = $nosuchfunction()'));
@@ -151,7 +187,9 @@ concurrency: 3
     const output = uniqueName('it.flow.out');
     // Customers known before the flow starts, and one that arrives while it runs.
     await produce(customersTopic, [{ ...sampleCustomer(), customerId: 'H1', fullName: '张伟', email: 'zw@example.cn' }]);
-    fs.writeFileSync(path.join(dir, `${name}.yaml`), `name: ${name}
+    fs.writeFileSync(
+      path.join(dir, `${name}.yaml`),
+      `name: ${name}
 from: ${input}
 steps:
   - enrich:
@@ -164,15 +202,25 @@ steps:
 to: { topic: ${output}, schema: crmhub.customer.Customer }
 topics: { ${input}: { schema: crmhub.customer.Customer }, ${output}: { schema: crmhub.customer.Customer } }
 errors: { retry: { attempts: 2, initialDelayMs: 20, maxDelayMs: 50, multiplier: 2 } }
-`);
+`,
+    );
     runtime = await start();
     expect(runtime.statuses().find((s) => s.name === name)?.issues, JSON.stringify(runtime.statuses())).to.equal(undefined);
     await produce(customersTopic, [{ ...sampleCustomer(), customerId: 'H2', email: 'late@example.cn' }]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await produce(input, [{ ...sampleCustomer(), customerId: 'H1' }, { ...sampleCustomer(), customerId: 'H2' }, { ...sampleCustomer(), customerId: 'H3' }]);
-    await waitFor(async () => (await readAll(output)).length >= 3, 20_000, `three results (dead letters: ${JSON.stringify((await readAll(`dlq.flow.${name}`)).map((l) => l.headers[DEAD_LETTER_HEADER.errorMessage]))})`);
+    await produce(input, [
+      { ...sampleCustomer(), customerId: 'H1' },
+      { ...sampleCustomer(), customerId: 'H2' },
+      { ...sampleCustomer(), customerId: 'H3' },
+    ]);
+    await waitFor(
+      async () => (await readAll(output)).length >= 3,
+      20_000,
+      `three results (dead letters: ${JSON.stringify((await readAll(`dlq.flow.${name}`)).map((l) => l.headers[DEAD_LETTER_HEADER.errorMessage]))})`,
+    );
     const emails = new Map<string, unknown>();
-    for (const record of await readAll(output)) emails.set(record.key!.toString(), ((await serde.decode(record.value)).value as { email: unknown }).email);
+    for (const record of await readAll(output))
+      emails.set(record.key!.toString(), ((await serde.decode(record.value)).value as { email: unknown }).email);
     expect(Object.fromEntries(emails)).to.deep.equal({ H1: 'zw@example.cn', H2: 'late@example.cn', H3: 'unknown@example.cn' });
   });
 });

@@ -37,7 +37,9 @@ const CUSTOMER_TOPIC = 'crm.customer.v1';
 const FUZZ_MAX_BODY = 64 * 1024;
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
-const id = randomUUID().slice(0, 8).replace(/^[0-9]/, 'r');
+const id = randomUUID()
+  .slice(0, 8)
+  .replace(/^[0-9]/, 'r');
 const prefix = `REL${id.toUpperCase()}`;
 const names = {
   fuzz: `fuzz-${id}`,
@@ -110,7 +112,12 @@ function post(url: string, body: Buffer, headers: Record<string, string>, timeou
         } catch {
           // not JSON: kept as text, and the checks say so
         }
-        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: parsed, ms: Date.now() - started });
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: String(response.headers['content-type'] ?? ''),
+          body: parsed,
+          ms: Date.now() - started,
+        });
         request.destroy();
       });
     });
@@ -172,7 +179,11 @@ describe('reliability: bad input and security on a running hub', function () {
   let kafka: KafkajsClient;
   let serde: AvroSerde;
 
-  const admin = (token = apiTokens.admin) => ({ headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true, timeout: 30_000 });
+  const admin = (token = apiTokens.admin) => ({
+    headers: { Authorization: `Bearer ${token}` },
+    validateStatus: () => true,
+    timeout: 30_000,
+  });
   const webhookUrl = (instance: string) => `${base}/webhooks/${instance}`;
   const hubOutput = () => `${hub.stdout()}\n${hub.stderr()}`;
 
@@ -183,7 +194,9 @@ describe('reliability: bad input and security on a running hub', function () {
     const flowsDir = path.join(dir, 'flows');
     fs.mkdirSync(flowsDir);
     const configFile = path.join(dir, 'crm-hub.yaml');
-    fs.writeFileSync(configFile, `connectors:
+    fs.writeFileSync(
+      configFile,
+      `connectors:
   ${names.fuzz}:
     connector: http-source
     webhook: { secret: \${REL_FUZZ_SECRET}, toleranceSeconds: 300, maxBodyBytes: ${FUZZ_MAX_BODY} }
@@ -231,9 +244,14 @@ describe('reliability: bad input and security on a running hub', function () {
 customerView: { enabled: false }
 admin:
   tokens:
-${Object.entries(apiTokens).map(([role, token]) => `    - { name: ${role}-${id}, role: ${role}, sha256: ${sha256Hex(token)} }`).join('\n')}
-`);
-    fs.writeFileSync(path.join(flowsDir, `${names.oversizeFlow}.yaml`), `name: ${names.oversizeFlow}
+${Object.entries(apiTokens)
+  .map(([role, token]) => `    - { name: ${role}-${id}, role: ${role}, sha256: ${sha256Hex(token)} }`)
+  .join('\n')}
+`,
+    );
+    fs.writeFileSync(
+      path.join(flowsDir, `${names.oversizeFlow}.yaml`),
+      `name: ${names.oversizeFlow}
 description: Doubles the description of this test's service requests, so that a 900 KB one becomes too large for the broker
 from: ${SERVICE_TOPIC}
 steps:
@@ -246,38 +264,54 @@ steps:
 to: { topic: ${names.doubledTopic}, schema: crmhub.service.ServiceRequest }
 topics: { ${names.doubledTopic}: { schema: crmhub.service.ServiceRequest } }
 errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
-`);
-    fs.writeFileSync(path.join(flowsDir, `${names.leakFlow}.yaml`), `name: ${names.leakFlow}
+`,
+    );
+    fs.writeFileSync(
+      path.join(flowsDir, `${names.leakFlow}.yaml`),
+      `name: ${names.leakFlow}
 description: Hands this test's service requests to the sinks whose target quotes credentials back
 from: ${SERVICE_TOPIC}
 steps:
   - filter: $contains(ticketNumber, "${prefix}-LEAK")
 to: [${[names.leaky, names.userinfo, names.basic, names.hmac].map((sink) => `{ connector: ${sink} }`).join(', ')}]
 errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
-`);
+`,
+    );
     const infra = infrastructure();
     kafka = new KafkajsClient({ brokers: infra.kafka.brokers });
     serde = new AvroSerde(new SchemaRegistryClient(infra.registry.url));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    hub = startCli(['run'], cleanEnv({
-      KAFKA_BROKERS: infra.kafka.brokers.join(','),
-      SCHEMA_REGISTRY_URL: infra.registry.url,
-      CRM_HUB_PORT: String(port),
-      CRM_HUB_HOST: '127.0.0.1',
-      CRM_HUB_CONFIG: configFile,
-      CRM_HUB_FLOWS_DIR: flowsDir,
-      CRM_HUB_DATA_DIR: path.join(dir, 'data'),
-      ...secrets,
-    }));
+    hub = startCli(
+      ['run'],
+      cleanEnv({
+        KAFKA_BROKERS: infra.kafka.brokers.join(','),
+        SCHEMA_REGISTRY_URL: infra.registry.url,
+        CRM_HUB_PORT: String(port),
+        CRM_HUB_HOST: '127.0.0.1',
+        CRM_HUB_CONFIG: configFile,
+        CRM_HUB_FLOWS_DIR: flowsDir,
+        CRM_HUB_DATA_DIR: path.join(dir, 'data'),
+        ...secrets,
+      }),
+    );
     let last = '';
-    await waitFor(async () => {
-      if (hub.child.exitCode !== null) throw new Error(`the hub exited: ${hub.stderr().slice(-3000)}`);
-      const flows = await axios.get(`${base}/api/flows`, admin()).catch((error: Error) => ({ status: 0, data: error.message }));
-      last = JSON.stringify(flows.data).slice(0, 500);
-      const running = flows.status === 200 ? (flows.data as { flows: { name: string; state: string }[] }).flows.filter((flow) => flow.state === 'running').map((flow) => flow.name) : [];
-      return running.includes(names.oversizeFlow) && running.includes(names.leakFlow);
-    }, 150_000, () => `a hub running both flows (last answer ${last}; hub said: ${hub.stderr().slice(-2000)})`);
+    await waitFor(
+      async () => {
+        if (hub.child.exitCode !== null) throw new Error(`the hub exited: ${hub.stderr().slice(-3000)}`);
+        const flows = await axios.get(`${base}/api/flows`, admin()).catch((error: Error) => ({ status: 0, data: error.message }));
+        last = JSON.stringify(flows.data).slice(0, 500);
+        const running =
+          flows.status === 200
+            ? (flows.data as { flows: { name: string; state: string }[] }).flows
+                .filter((flow) => flow.state === 'running')
+                .map((flow) => flow.name)
+            : [];
+        return running.includes(names.oversizeFlow) && running.includes(names.leakFlow);
+      },
+      150_000,
+      () => `a hub running both flows (last answer ${last}; hub said: ${hub.stderr().slice(-2000)})`,
+    );
   });
 
   afterEach(function () {
@@ -335,12 +369,16 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       }
       slowest = Math.max(slowest, answer.ms);
       byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
-      const expected = expectedStatuses(input, options.instance === names.fuzz || options.instance === names.crm ? FUZZ_MAX_BODY : DEFAULT_MAX_BODY);
+      const expected = expectedStatuses(
+        input,
+        options.instance === names.fuzz || options.instance === names.crm ? FUZZ_MAX_BODY : DEFAULT_MAX_BODY,
+      );
       const what = `#${n} ${input.description} (${input.body.length} bytes) → ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
       if (answer.status >= 500) crashes++;
       if (answer.status >= 200 && answer.status < 300) {
         const body = answer.body as { status?: string; eventId?: string; records?: number };
-        if (body.status !== 'accepted' || typeof body.eventId !== 'string' || typeof body.records !== 'number') problems.push(`${what}: a 2xx that is not an acceptance`);
+        if (body.status !== 'accepted' || typeof body.eventId !== 'string' || typeof body.records !== 'number')
+          problems.push(`${what}: a 2xx that is not an acceptance`);
         else accepted.set(asStored(body.eventId), body.records);
       } else {
         const unclear = clearError(answer);
@@ -355,7 +393,8 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
     for (const record of mine) {
       const event = eventOf(record.headers[HEADER.eventId] ?? '', accepted);
       produced.set(event, (produced.get(event) ?? 0) + 1);
-      for (const secret of Object.values(secrets)) if (record.value?.includes(secret)) problems.push(`record of event ${event} holds a configured secret`);
+      for (const secret of Object.values(secrets))
+        if (record.value?.includes(secret)) problems.push(`record of event ${event} holds a configured secret`);
     }
     let lost = 0;
     let duplicates = 0;
@@ -371,11 +410,22 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
     const unexpected = [...produced.keys()].filter((event) => !accepted.has(event));
     const rejected = [...byStatus].filter(([status]) => status >= 400 && status < 500).reduce((sum, [, count]) => sum + count, 0);
     const health = await axios.get(`${base}/health`, { validateStatus: () => true, timeout: 20_000 });
-    process.stdout.write(`reliability: webhook fuzzing (${options.label}) — ${plans.length} inputs, ${rejected} rejected with a clear 4xx (${[...byStatus].filter(([status]) => status >= 400).sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`).join(', ')}), ${accepted.size} accepted → ${expectedRecords} records expected, ${mine.length} on the topic, ${lost} lost, ${duplicates} duplicates, ${unexpected.length} events refused yet produced, ${crashes} crashes (5xx or no answer), slowest answer ${slowest} ms, /health ${health.status}\n`);
+    process.stdout.write(
+      `reliability: webhook fuzzing (${options.label}) — ${plans.length} inputs, ${rejected} rejected with a clear 4xx (${[...byStatus]
+        .filter(([status]) => status >= 400)
+        .sort(([a], [b]) => a - b)
+        .map(([status, count]) => `${status}: ${count}`)
+        .join(
+          ', ',
+        )}), ${accepted.size} accepted → ${expectedRecords} records expected, ${mine.length} on the topic, ${lost} lost, ${duplicates} duplicates, ${unexpected.length} events refused yet produced, ${crashes} crashes (5xx or no answer), slowest answer ${slowest} ms, /health ${health.status}\n`,
+    );
     expect(problems.slice(0, 15), `${problems.length} problems`).to.deep.equal([]);
     expect(crashes).to.equal(0);
     expect(lost, 'records of accepted events missing from the topic').to.equal(0);
-    expect(unexpected.map((event) => JSON.stringify(event)), 'events answered with a refusal that still produced records').to.deep.equal([]);
+    expect(
+      unexpected.map((event) => JSON.stringify(event)),
+      'events answered with a refusal that still produced records',
+    ).to.deep.equal([]);
     expect(accepted.size, 'the fuzzing must also reach acceptance, or it tests only the refusals').to.be.greaterThan(FUZZ_RUNS / 20);
     expect(rejected, 'and refusals').to.be.greaterThan(FUZZ_RUNS / 5);
     expect(health.status, JSON.stringify(health.data)).to.equal(200);
@@ -414,20 +464,36 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
         baseBody: (n) => {
           const customer = { ...customers[n % customers.length]!, custNo: `${prefix}-C${n}`, lastModified: '2026-03-01T08:00:00.000Z' };
           return n % 3 === 0
-            ? { eventId: `${prefix}-c${n}`, eventType: 'CustomerMerged', occurredAt: '2026-03-01T08:00:00.000Z', customer, mergedCustNo: `${prefix}-M${n}` }
-            : { eventId: `${prefix}-c${n}`, eventType: n % 3 === 1 ? 'CustomerCreated' : 'CustomerUpdated', traceId: `trace-${n}`, customer };
+            ? {
+                eventId: `${prefix}-c${n}`,
+                eventType: 'CustomerMerged',
+                occurredAt: '2026-03-01T08:00:00.000Z',
+                customer,
+                mergedCustNo: `${prefix}-M${n}`,
+              }
+            : {
+                eventId: `${prefix}-c${n}`,
+                eventType: n % 3 === 1 ? 'CustomerCreated' : 'CustomerUpdated',
+                traceId: `trace-${n}`,
+                customer,
+              };
         },
       });
     });
 
     it('refuses a body over maxBodyBytes with 413 and produces nothing; a record too large for the broker is dead-lettered by the flow with a clear reason, and the next record passes', async () => {
-      const body = (eventId: string, ticket: string, description: string) => Buffer.from(JSON.stringify({ eventId, ...serviceRequest(ticket, description) }));
+      const body = (eventId: string, ticket: string, description: string) =>
+        Buffer.from(JSON.stringify({ eventId, ...serviceRequest(ticket, description) }));
       const envelope = body(`${prefix}-o0`, `${prefix}-O0`, '').length;
       // Exactly at the limit is accepted, one byte over is not: the limit is the instance's own, not a guess.
       const atLimit = body(`${prefix}-o1`, `${prefix}-O1`, 'x'.repeat(FUZZ_MAX_BODY - envelope));
       const overLimit = body(`${prefix}-o2`, `${prefix}-O2`, 'x'.repeat(FUZZ_MAX_BODY - envelope + 1));
       const overDefault = body(`${prefix}-o3`, `${prefix}-O3`, 'x'.repeat(DEFAULT_MAX_BODY - envelope + 1));
-      expect([atLimit.length, overLimit.length, overDefault.length]).to.deep.equal([FUZZ_MAX_BODY, FUZZ_MAX_BODY + 1, DEFAULT_MAX_BODY + 1]);
+      expect([atLimit.length, overLimit.length, overDefault.length]).to.deep.equal([
+        FUZZ_MAX_BODY,
+        FUZZ_MAX_BODY + 1,
+        DEFAULT_MAX_BODY + 1,
+      ]);
       const atLimitAnswer = await post(webhookUrl(names.fuzz), atLimit, signed(secrets.REL_FUZZ_SECRET, atLimit));
       expect(atLimitAnswer.status, JSON.stringify(atLimitAnswer.body)).to.equal(200);
       const refusals = [
@@ -451,12 +517,16 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       const deadLetterTopic = `dlq.flow.${names.oversizeFlow}`;
       // The flow's counters say when to look; the topics then say what happened.
       let flowState: unknown;
-      await waitFor(async () => {
-        flowState = (await axios.get(`${base}/api/flows/${names.oversizeFlow}`, admin())).data;
-        const counters = (flowState as { counters?: { deadLettered: number; recordsOut: number } }).counters;
-        await sleep(500);
-        return (counters?.deadLettered ?? 0) >= 1 && (counters?.recordsOut ?? 0) >= 1;
-      }, 90_000, () => `the 1.8 MB record dead-lettered and the next one through (flow: ${String(JSON.stringify(flowState)).slice(0, 800)})`);
+      await waitFor(
+        async () => {
+          flowState = (await axios.get(`${base}/api/flows/${names.oversizeFlow}`, admin())).data;
+          const counters = (flowState as { counters?: { deadLettered: number; recordsOut: number } }).counters;
+          await sleep(500);
+          return (counters?.deadLettered ?? 0) >= 1 && (counters?.recordsOut ?? 0) >= 1;
+        },
+        90_000,
+        () => `the 1.8 MB record dead-lettered and the next one through (flow: ${String(JSON.stringify(flowState)).slice(0, 800)})`,
+      );
       const letters = (await kafka.readToEnd(deadLetterTopic)).filter((record) => record.key?.toString() === `${prefix}-BIG1`);
       const outputs = await kafka.readToEnd(names.doubledTopic);
       expect(letters).to.have.length(1);
@@ -465,10 +535,15 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       expect(letter!.headers[DEAD_LETTER_HEADER.retriable]).to.equal('false');
       expect(reason, 'a reason that says the record is too large').to.match(/too large|larger|max(imum)? (message|record) size/i);
       expect(letter!.value!.length, 'the dead letter keeps the original 900 KB record, which does fit').to.be.above(850_000);
-      expect(outputs.map((record) => record.key?.toString())).to.include(`${prefix}-BIG2`).and.not.include(`${prefix}-BIG1`);
+      expect(outputs.map((record) => record.key?.toString()))
+        .to.include(`${prefix}-BIG2`)
+        .and.not.include(`${prefix}-BIG1`);
       const passed = outputs.find((record) => record.key?.toString() === `${prefix}-BIG2`)!;
       expect(((await serde.decode(passed.value)).value as { description: string }).description).to.equal('小小');
-      const flow = (await axios.get(`${base}/api/flows/${names.oversizeFlow}`, admin())).data as { state: string; counters: { deadLettered: number } };
+      const flow = (await axios.get(`${base}/api/flows/${names.oversizeFlow}`, admin())).data as {
+        state: string;
+        counters: { deadLettered: number };
+      };
       expect(flow.state).to.equal('running');
       expect(flow.counters.deadLettered).to.be.at.least(1);
 
@@ -476,7 +551,9 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       const events = new Set((await kafka.readToEnd(SERVICE_TOPIC)).map((record) => record.headers[HEADER.eventId]));
       expect([...events].filter((event) => event === `${prefix}-o2` || event === `${prefix}-o3`)).to.deep.equal([]);
       expect(events.has(`${prefix}-o1`) && events.has(`${prefix}-big1`)).to.equal(true);
-      process.stdout.write(`reliability: oversize — webhook bodies 1 byte over maxBodyBytes (${FUZZ_MAX_BODY / 1024} KiB, default 1 MiB) refused with 413, 0 produced, a body exactly at the limit accepted; a 900 KB record doubled to ${(2 * 900_000 / 1e6).toFixed(1)} MB by a flow dead-lettered (${reason.slice(0, 160)}), the next record through, flow ${flow.state}\n`);
+      process.stdout.write(
+        `reliability: oversize — webhook bodies 1 byte over maxBodyBytes (${FUZZ_MAX_BODY / 1024} KiB, default 1 MiB) refused with 413, 0 produced, a body exactly at the limit accepted; a 900 KB record doubled to ${((2 * 900_000) / 1e6).toFixed(1)} MB by a flow dead-lettered (${reason.slice(0, 160)}), the next record through, flow ${flow.state}\n`,
+      );
     });
   });
 
@@ -486,21 +563,52 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       const now = Math.floor(Date.now() / 1000);
       const forged: { name: string; code: string; instance?: string; signature: (body: Buffer) => string | undefined }[] = [
         { name: 'signed with another secret', code: 'SIGNATURE_MISMATCH', signature: (body) => signWebhook(`${secret}x`, body) },
-        { name: 'signed with another instance\'s secret', code: 'SIGNATURE_MISMATCH', instance: names.crm, signature: (body) => signWebhook(secret, body) },
+        {
+          name: "signed with another instance's secret",
+          code: 'SIGNATURE_MISMATCH',
+          instance: names.crm,
+          signature: (body) => signWebhook(secret, body),
+        },
         { name: 'no signature', code: 'SIGNATURE_MISSING', signature: () => undefined },
-        { name: 'expired: tolerance + 60 s ago', code: 'SIGNATURE_EXPIRED', signature: (body) => signWebhook(secret, body, now - 300 - 60) },
-        { name: 'from the future: tolerance + 60 s ahead', code: 'SIGNATURE_EXPIRED', signature: (body) => signWebhook(secret, body, now + 300 + 60) },
+        {
+          name: 'expired: tolerance + 60 s ago',
+          code: 'SIGNATURE_EXPIRED',
+          signature: (body) => signWebhook(secret, body, now - 300 - 60),
+        },
+        {
+          name: 'from the future: tolerance + 60 s ahead',
+          code: 'SIGNATURE_EXPIRED',
+          signature: (body) => signWebhook(secret, body, now + 300 + 60),
+        },
         { name: 'malformed header', code: 'SIGNATURE_MALFORMED', signature: () => 'v1=deadbeef' },
         { name: 'empty signature', code: 'SIGNATURE_MISMATCH', signature: () => `t=${now},v1=` },
-        { name: 'signature of another body', code: 'SIGNATURE_MISMATCH', signature: (body) => signWebhook(secret, Buffer.concat([body, Buffer.from(' ')])) },
-        { name: 'old signature with its timestamp moved into the window', code: 'SIGNATURE_MISMATCH', signature: (body) => signWebhook(secret, body, now - 3600).replace(`t=${now - 3600}`, `t=${now}`) },
+        {
+          name: 'signature of another body',
+          code: 'SIGNATURE_MISMATCH',
+          signature: (body) => signWebhook(secret, Buffer.concat([body, Buffer.from(' ')])),
+        },
+        {
+          name: 'old signature with its timestamp moved into the window',
+          code: 'SIGNATURE_MISMATCH',
+          signature: (body) => signWebhook(secret, body, now - 3600).replace(`t=${now - 3600}`, `t=${now}`),
+        },
       ];
       const refused: string[] = [];
       for (const [n, attempt] of forged.entries()) {
         const eventId = `${prefix}-s${n}`;
-        const body = Buffer.from(JSON.stringify({ eventId, ...serviceRequest(`${prefix}-S${n}`, attempt.name), customer: { custNo: `${prefix}-S${n}` }, eventType: 'CustomerUpdated' }));
+        const body = Buffer.from(
+          JSON.stringify({
+            eventId,
+            ...serviceRequest(`${prefix}-S${n}`, attempt.name),
+            customer: { custNo: `${prefix}-S${n}` },
+            eventType: 'CustomerUpdated',
+          }),
+        );
         const signature = attempt.signature(body);
-        const answer = await post(webhookUrl(attempt.instance ?? names.fuzz), body, { 'content-type': 'application/json', ...(signature === undefined ? {} : { [SIGNATURE_HEADER]: signature }) });
+        const answer = await post(webhookUrl(attempt.instance ?? names.fuzz), body, {
+          'content-type': 'application/json',
+          ...(signature === undefined ? {} : { [SIGNATURE_HEADER]: signature }),
+        });
         expect(answer.status, `${attempt.name}: ${JSON.stringify(answer.body)}`).to.equal(401);
         expect(clearError(answer), attempt.name).to.equal(undefined);
         expect((answer.body as { error: { code: string } }).error.code, attempt.name).to.equal(attempt.code);
@@ -514,82 +622,148 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       const controlAnswer = await post(webhookUrl(names.fuzz), control, signed(secret, control, {}, now - 240));
       expect(controlAnswer.status, JSON.stringify(controlAnswer.body)).to.equal(200);
       let events = new Set<string | undefined>();
-      await waitFor(async () => {
-        events = new Set([...(await kafka.readToEnd(SERVICE_TOPIC)), ...(await kafka.readToEnd(CUSTOMER_TOPIC))].map((record) => record.headers[HEADER.eventId]));
-        return events.has(controlId);
-      }, 30_000, () => 'the genuine event on the topic');
+      await waitFor(
+        async () => {
+          events = new Set(
+            [...(await kafka.readToEnd(SERVICE_TOPIC)), ...(await kafka.readToEnd(CUSTOMER_TOPIC))].map(
+              (record) => record.headers[HEADER.eventId],
+            ),
+          );
+          return events.has(controlId);
+        },
+        30_000,
+        () => 'the genuine event on the topic',
+      );
       const produced = refused.filter((event) => events.has(event));
       expect(produced, 'refused events that reached a topic').to.deep.equal([]);
-      process.stdout.write(`reliability: webhook signatures — ${forged.length} forged requests (${forged.map((attempt) => attempt.name).join(', ')}) refused with 401 and a code naming why, ${produced.length} produced; the genuine control accepted and on the topic\n`);
+      process.stdout.write(
+        `reliability: webhook signatures — ${forged.length} forged requests (${forged.map((attempt) => attempt.name).join(', ')}) refused with 401 and a code naming why, ${produced.length} produced; the genuine control accepted and on the topic\n`,
+      );
     });
 
     it('never shows a planted secret in any form in logs, API answers for every role, /metrics or dead letters, even when a target quotes it back encoded', async () => {
       // Errors that carry the secrets: the sinks' target answers 401 quoting what it got (plain, JSON, base64, URL-encoded), and so does the "CRM" the crm instance polls.
       const sinks = [names.leaky, names.userinfo, names.basic, names.hmac];
       for (let n = 1; n <= LEAK_RECORDS; n++) {
-        const leak = Buffer.from(JSON.stringify({ eventId: `${prefix}-leak${n}`, ...serviceRequest(`${prefix}-LEAK${n}`, 'a request for a target that quotes credentials back') }));
+        const leak = Buffer.from(
+          JSON.stringify({
+            eventId: `${prefix}-leak${n}`,
+            ...serviceRequest(`${prefix}-LEAK${n}`, 'a request for a target that quotes credentials back'),
+          }),
+        );
         const leakAnswer = await post(webhookUrl(names.big), leak, signed(secrets.REL_BIG_SECRET, leak));
         expect(leakAnswer.status, JSON.stringify(leakAnswer.body)).to.equal(200);
       }
-      const sinkLetters = async () => (await kafka.readToEnd(`dlq.${names.leaky}`)).filter((record) => record.key?.toString() === `${prefix}-LEAK1`);
-      const deadLettered = async (sink: string) => ((await axios.get(`${base}/api/connectors/${sink}`, admin())).data as { counters?: { deadLettered: number } }).counters?.deadLettered ?? 0;
-      await waitFor(async () => {
-        await sleep(500);
-        return (await Promise.all(sinks.map(deadLettered))).every((count) => count >= LEAK_RECORDS);
-      }, 90_000, () => `every sink's dead letters (the target got ${echo.received.length} requests)`);
+      const sinkLetters = async () =>
+        (await kafka.readToEnd(`dlq.${names.leaky}`)).filter((record) => record.key?.toString() === `${prefix}-LEAK1`);
+      const deadLettered = async (sink: string) =>
+        ((await axios.get(`${base}/api/connectors/${sink}`, admin())).data as { counters?: { deadLettered: number } }).counters
+          ?.deadLettered ?? 0;
+      await waitFor(
+        async () => {
+          await sleep(500);
+          return (await Promise.all(sinks.map(deadLettered))).every((count) => count >= LEAK_RECORDS);
+        },
+        90_000,
+        () => `every sink's dead letters (the target got ${echo.received.length} requests)`,
+      );
       // The mechanism really happened: the targets were sent the real credentials, refused them and quoted them back in every form.
       expect(echo.received).to.include(`Bearer ${secrets.REL_SINK_TOKEN}`).and.to.include(`Bearer ${secrets.REL_CRM_TOKEN}`);
       expect(echo.received).to.include(`Basic ${Buffer.from(`${BASIC_USER}:${secrets.REL_BASIC_PASSWORD}`).toString('base64')}`);
       expect(echo.received).to.include(`Basic ${Buffer.from(`${BASIC_USER}:${secrets.REL_URL_PASSWORD}`).toString('base64')}`);
-      for (const path of ['bearer', 'userinfo', 'basic']) expect(new Set(echo.answered.get(path)), path).to.have.property('size', ECHO_FORMS.length);
+      for (const path of ['bearer', 'userinfo', 'basic'])
+        expect(new Set(echo.answered.get(path)), path).to.have.property('size', ECHO_FORMS.length);
       const [letter] = await sinkLetters();
       expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('HTTP_401');
-      expect(letter!.headers[DEAD_LETTER_HEADER.errorMessage], 'the target\'s answer is kept, for the operator').to.contain('invalid').and.to.contain('[redacted]');
+      expect(letter!.headers[DEAD_LETTER_HEADER.errorMessage], "the target's answer is kept, for the operator")
+        .to.contain('invalid')
+        .and.to.contain('[redacted]');
 
       // Replayed through the API, it fails again: a second dead letter, and a replay record to look at.
       const letterId = `${letter!.topic}:${letter!.partition}:${letter!.offset}`;
       const replay = await axios.post(`${base}/api/dead-letters/replays`, { ids: [letterId] }, admin(apiTokens.operator));
       expect(replay.status, JSON.stringify(replay.data)).to.equal(202);
       const replayId = (replay.data as { id: string }).id;
-      await waitFor(async () => {
-        await sleep(500);
-        return (await deadLettered(names.leaky)) >= LEAK_RECORDS + 1;
-      }, 60_000, () => 'the replayed record dead-lettered again');
+      await waitFor(
+        async () => {
+          await sleep(500);
+          return (await deadLettered(names.leaky)) >= LEAK_RECORDS + 1;
+        },
+        60_000,
+        () => 'the replayed record dead-lettered again',
+      );
       // At least once: a redelivered batch may hand the record to the sink once more.
       expect((await sinkLetters()).length).to.be.at.least(2);
 
-      const planted: Record<string, string> = { ...secrets, 'literal api_key': literalApiKey, ...Object.fromEntries(Object.entries(apiTokens).map(([role, token]) => [`${role} API token`, token])) };
+      const planted: Record<string, string> = {
+        ...secrets,
+        'literal api_key': literalApiKey,
+        ...Object.fromEntries(Object.entries(apiTokens).map(([role, token]) => [`${role} API token`, token])),
+      };
       const leaks = new Set<string>();
       let inspected = 0;
       const inspect = (where: string, text: string) => {
         inspected += text.length;
         // Read the text as whoever would try to recover a secret from it: URL-decoded, JSON-unescaped and every base64 run decoded, at each alignment.
-        const views = [text, urlDecoded(text), jsonUnescaped(jsonUnescaped(text)), base64Decoded(text), base64Decoded(jsonUnescaped(text))].join('\n');
+        const views = [
+          text,
+          urlDecoded(text),
+          jsonUnescaped(jsonUnescaped(text)),
+          base64Decoded(text),
+          base64Decoded(jsonUnescaped(text)),
+        ].join('\n');
         for (const [name, secret] of Object.entries(planted)) {
-          const forms = [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(`${BASIC_USER}:${secret}`).toString('base64')];
+          const forms = [
+            secret,
+            Buffer.from(secret).toString('base64'),
+            Buffer.from(secret).toString('base64url'),
+            encodeURIComponent(secret),
+            JSON.stringify(secret).slice(1, -1),
+            Buffer.from(`${BASIC_USER}:${secret}`).toString('base64'),
+          ];
           if (forms.some((form) => text.includes(form)) || views.includes(secret)) leaks.add(`${name} in ${where}`);
         }
       };
 
       // Every GET route of the API, for each role, parameters filled with what this hub has.
-      const document = (await axios.get(`${base}/openapi.json`)).data as { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>> };
+      const document = (await axios.get(`${base}/openapi.json`)).data as {
+        paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
+      };
       const pathValues: Record<string, string[]> = {
         name: [...sinks, names.fuzz, names.crm, names.big, names.oversizeFlow, names.leakFlow],
         id: [letterId, replayId],
         goldenId: ['no-such-customer'],
         asset: ['dashboard.js', 'dashboard.css'],
       };
-      const queryValues: Record<string, string> = { q: `${prefix}-LEAK1`, correlationId: letter!.headers[HEADER.correlationId] ?? 'x', key: `${prefix}-LEAK1`, values: 'true', topic: `dlq.${names.leaky}` };
+      const queryValues: Record<string, string> = {
+        q: `${prefix}-LEAK1`,
+        correlationId: letter!.headers[HEADER.correlationId] ?? 'x',
+        key: `${prefix}-LEAK1`,
+        values: 'true',
+        topic: `dlq.${names.leaky}`,
+      };
       const answers: { role: string; url: string; status: number }[] = [];
       for (const role of ['viewer', 'operator', 'admin'] as const) {
         for (const [route, operations] of Object.entries(document.paths)) {
           const get = operations.get;
           if (!get) continue;
           let urls = [route];
-          for (const [param, values] of Object.entries(pathValues)) if (route.includes(`{${param}}`)) urls = urls.flatMap((url) => values.map((value) => url.replace(`{${param}}`, encodeURIComponent(value))));
-          const query = new URLSearchParams(Object.fromEntries((get.parameters ?? []).filter((p) => p.in === 'query' && queryValues[p.name] !== undefined).map((p) => [p.name, queryValues[p.name]!])));
+          for (const [param, values] of Object.entries(pathValues))
+            if (route.includes(`{${param}}`))
+              urls = urls.flatMap((url) => values.map((value) => url.replace(`{${param}}`, encodeURIComponent(value))));
+          const query = new URLSearchParams(
+            Object.fromEntries(
+              (get.parameters ?? [])
+                .filter((p) => p.in === 'query' && queryValues[p.name] !== undefined)
+                .map((p) => [p.name, queryValues[p.name]!]),
+            ),
+          );
           for (const url of urls) {
-            const answer = await axios.get(`${base}${url}${query.size > 0 ? `?${query}` : ''}`, { ...admin(apiTokens[role]), responseType: 'text', transformResponse: [(data: unknown) => data] });
+            const answer = await axios.get(`${base}${url}${query.size > 0 ? `?${query}` : ''}`, {
+              ...admin(apiTokens[role]),
+              responseType: 'text',
+              transformResponse: [(data: unknown) => data],
+            });
             answers.push({ role, url, status: answer.status });
             inspect(`GET ${url} as ${role} (${answer.status})`, `${JSON.stringify(answer.headers)}\n${String(answer.data)}`);
           }
@@ -597,14 +771,32 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       }
       const ok = answers.filter((answer) => answer.status === 200);
       expect(ok.filter((answer) => answer.role === 'viewer').length, JSON.stringify(answers)).to.be.at.least(15);
-      expect(answers.filter((answer) => answer.status >= 500 && !answer.url.startsWith('/ready')), 'GET routes that failed').to.deep.equal([]);
+      expect(
+        answers.filter((answer) => answer.status >= 500 && !answer.url.startsWith('/ready')),
+        'GET routes that failed',
+      ).to.deep.equal([]);
       // The error really is on show where an operator looks, only without the credentials; and a viewer sees each sink's config with every secret and ${ENV} value redacted.
-      const sink = (await axios.get(`${base}/api/connectors/${names.leaky}`, admin(apiTokens.viewer))).data as { lastError?: { message: string }; config?: { config: Record<string, unknown> } };
-      expect(sink.lastError?.message ?? '').to.contain('401').and.to.contain('/bearer/');
-      expect(sink.config?.config).to.deep.include({ url: `${echo.url}/bearer/{key}?tenant=[redacted]`, headers: { 'X-Api-Key': '[redacted]' }, auth: { type: 'bearer', token: '[redacted]' } });
-      const userinfo = (await axios.get(`${base}/api/connectors/${names.userinfo}`, admin(apiTokens.viewer))).data as { config?: { config: Record<string, unknown> } };
-      expect(userinfo.config?.config.url).to.equal(`${echo.url.replace('://', '://[redacted]@')}/userinfo/{key}?token=[redacted]&api_key=[redacted]`);
-      const basic = (await axios.get(`${base}/api/connectors/${names.basic}`, admin(apiTokens.viewer))).data as { config?: { config: Record<string, unknown> } };
+      const sink = (await axios.get(`${base}/api/connectors/${names.leaky}`, admin(apiTokens.viewer))).data as {
+        lastError?: { message: string };
+        config?: { config: Record<string, unknown> };
+      };
+      expect(sink.lastError?.message ?? '')
+        .to.contain('401')
+        .and.to.contain('/bearer/');
+      expect(sink.config?.config).to.deep.include({
+        url: `${echo.url}/bearer/{key}?tenant=[redacted]`,
+        headers: { 'X-Api-Key': '[redacted]' },
+        auth: { type: 'bearer', token: '[redacted]' },
+      });
+      const userinfo = (await axios.get(`${base}/api/connectors/${names.userinfo}`, admin(apiTokens.viewer))).data as {
+        config?: { config: Record<string, unknown> };
+      };
+      expect(userinfo.config?.config.url).to.equal(
+        `${echo.url.replace('://', '://[redacted]@')}/userinfo/{key}?token=[redacted]&api_key=[redacted]`,
+      );
+      const basic = (await axios.get(`${base}/api/connectors/${names.basic}`, admin(apiTokens.viewer))).data as {
+        config?: { config: Record<string, unknown> };
+      };
       expect(basic.config?.config.auth).to.deep.equal({ type: 'basic', username: BASIC_USER, password: '[redacted]' });
 
       const metrics = await axios.get(`${base}/metrics`, { responseType: 'text', transformResponse: [(data: unknown) => data] });
@@ -612,26 +804,35 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       expect(String(metrics.data)).to.contain('HTTP_401');
 
       // Every dead-letter topic of this hub: headers and values.
-      const deadLetterTopics = [names.fuzz, names.crm, names.big, ...sinks].map((name) => `dlq.${name}`).concat([names.oversizeFlow, names.leakFlow].map((name) => `dlq.flow.${name}`));
+      const deadLetterTopics = [names.fuzz, names.crm, names.big, ...sinks]
+        .map((name) => `dlq.${name}`)
+        .concat([names.oversizeFlow, names.leakFlow].map((name) => `dlq.flow.${name}`));
       let deadLetters = 0;
       for (const topic of deadLetterTopics) {
         for (const record of await kafka.readToEnd(topic).catch(() => [])) {
           deadLetters++;
-          inspect(`dead letter ${topic}:${record.partition}:${record.offset}`, `${JSON.stringify(record.headers)}\n${record.value?.toString('latin1') ?? ''}\n${record.value?.toString('utf8') ?? ''}`);
+          inspect(
+            `dead letter ${topic}:${record.partition}:${record.offset}`,
+            `${JSON.stringify(record.headers)}\n${record.value?.toString('latin1') ?? ''}\n${record.value?.toString('utf8') ?? ''}`,
+          );
         }
       }
 
       const logs = hubOutput();
-      inspect('the hub\'s logs', logs);
+      inspect("the hub's logs", logs);
       // The errors that quoted the credentials were logged, redacted.
       expect(logs).to.contain(names.leaky).and.to.contain('401');
       expect(logs).to.contain('[redacted]');
-      process.stdout.write(`reliability: secrets — ${Object.keys(planted).length} planted (${Object.keys(secrets).length} through \${ENV}: 3 webhook secrets, 2 bearer tokens, an X-Api-Key header, a URL's user info and query token, a non-secret-looking query value, a Basic password, an HMAC key; 1 literal api_key; 3 API tokens); the targets were sent them and quoted them back ${echo.received.length} times in ${ECHO_FORMS.length} forms (${ECHO_FORMS.join(', ')}); ${leaks.size} found (plain, base64, URL-encoded, JSON-escaped) in ${(logs.length / 1024).toFixed(0)} KiB of logs, ${answers.length} API answers for 3 roles (${ok.length} of them 200) from every GET route, /metrics and ${deadLetters} dead letters (headers and values), ${(inspected / 1024 / 1024).toFixed(1)} MiB read\n`);
-      expect(leaks.size, `leaks: ${[...leaks].join("; ")}`).to.equal(0);
+      process.stdout.write(
+        `reliability: secrets — ${Object.keys(planted).length} planted (${Object.keys(secrets).length} through \${ENV}: 3 webhook secrets, 2 bearer tokens, an X-Api-Key header, a URL's user info and query token, a non-secret-looking query value, a Basic password, an HMAC key; 1 literal api_key; 3 API tokens); the targets were sent them and quoted them back ${echo.received.length} times in ${ECHO_FORMS.length} forms (${ECHO_FORMS.join(', ')}); ${leaks.size} found (plain, base64, URL-encoded, JSON-escaped) in ${(logs.length / 1024).toFixed(0)} KiB of logs, ${answers.length} API answers for 3 roles (${ok.length} of them 200) from every GET route, /metrics and ${deadLetters} dead letters (headers and values), ${(inspected / 1024 / 1024).toFixed(1)} MiB read\n`,
+      );
+      expect(leaks.size, `leaks: ${[...leaks].join('; ')}`).to.equal(0);
     });
 
     it('enforces body size limits with 413 on every admin API route that takes a body and on every webhook', async () => {
-      const document = (await axios.get(`${base}/openapi.json`)).data as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+      const document = (await axios.get(`${base}/openapi.json`)).data as {
+        paths: Record<string, Record<string, { requestBody?: unknown }>>;
+      };
       const twoMiB = Buffer.from(JSON.stringify({ ids: Array.from({ length: 140_000 }, (_, n) => `dlq.x:0:${n}`) }));
       expect(twoMiB.length).to.be.above(2 * 1024 * 1024);
       const refused: string[] = [];
@@ -650,7 +851,18 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       expect(refused, 'routes with a body').to.include('POST /api/dead-letters/replays');
       const webhooks = [names.fuzz, names.crm, names.big];
       for (const instance of webhooks) {
-        const answer = await post(webhookUrl(instance), twoMiB, signed(instance === names.crm ? secrets.REL_CRM_WEBHOOK_SECRET : instance === names.big ? secrets.REL_BIG_SECRET : secrets.REL_FUZZ_SECRET, twoMiB));
+        const answer = await post(
+          webhookUrl(instance),
+          twoMiB,
+          signed(
+            instance === names.crm
+              ? secrets.REL_CRM_WEBHOOK_SECRET
+              : instance === names.big
+                ? secrets.REL_BIG_SECRET
+                : secrets.REL_FUZZ_SECRET,
+            twoMiB,
+          ),
+        );
         expect(answer.status, instance).to.equal(413);
         expect(clearError(answer), instance).to.equal(undefined);
       }
@@ -658,7 +870,9 @@ errors: { retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 500 } }
       expect(unknown.status).to.equal(404);
       const health = await axios.get(`${base}/health`, { validateStatus: () => true, timeout: 20_000 });
       expect(health.status).to.equal(200);
-      process.stdout.write(`reliability: body size limits — a ${(twoMiB.length / 1024 / 1024).toFixed(1)} MiB body refused with 413 BODY_TOO_LARGE by ${refused.length} admin API route${refused.length === 1 ? '' : 's'} (${refused.join(', ')}) and ${webhooks.length} webhooks; /health ${health.status}\n`);
+      process.stdout.write(
+        `reliability: body size limits — a ${(twoMiB.length / 1024 / 1024).toFixed(1)} MiB body refused with 413 BODY_TOO_LARGE by ${refused.length} admin API route${refused.length === 1 ? '' : 's'} (${refused.join(', ')}) and ${webhooks.length} webhooks; /health ${health.status}\n`,
+      );
     });
   });
 });
@@ -718,12 +932,15 @@ function urlDecoded(text: string): string {
 
 /** The text with JSON string escapes undone (\u, \", \/ and \\). */
 function jsonUnescaped(text: string): string {
-  return text.replace(/\\u([0-9a-fA-F]{4})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(["\\/])/g, '$1');
+  return text
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\(["\\/])/g, '$1');
 }
 
 /** Every run of base64 (standard or URL-safe) characters decoded, from each of its first four characters, so that a secret at any alignment shows. */
 function base64Decoded(text: string): string {
   const decoded: string[] = [];
-  for (const run of text.match(/[A-Za-z0-9+/_-]{12,}/g) ?? []) for (let start = 0; start < 4; start++) decoded.push(Buffer.from(run.slice(start), 'base64').toString('utf8'));
+  for (const run of text.match(/[A-Za-z0-9+/_-]{12,}/g) ?? [])
+    for (let start = 0; start < 4; start++) decoded.push(Buffer.from(run.slice(start), 'base64').toString('utf8'));
   return decoded.join('\n');
 }

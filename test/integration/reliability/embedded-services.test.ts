@@ -63,8 +63,10 @@ describe('reliability: the embedded broker dies, the hub is stopped mid-retry', 
     const id = uniqueName('eb').toLowerCase();
     const topic = `reliability.${id}.customers`;
     const relayed = `reliability.${id}.relayed`;
-    const hub = await startEmbeddedHub(sinkConfig(id, relayed, target.url, { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multiplier: 2 }), {
-      [`relay-${id}.yaml`]: `name: relay-${id}
+    const hub = await startEmbeddedHub(
+      sinkConfig(id, relayed, target.url, { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multiplier: 2 }),
+      {
+        [`relay-${id}.yaml`]: `name: relay-${id}
 from: ${topic}
 steps:
   - filter: customerId != ""
@@ -72,20 +74,33 @@ to: { topic: ${relayed}, schema: ${CUSTOMER_RECORD} }
 topics: { ${topic}: { schema: ${CUSTOMER_RECORD} }, ${relayed}: { schema: ${CUSTOMER_RECORD} } }
 errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multiplier: 2 } }
 `,
-    });
+      },
+    );
     const client = new KafkajsClient({ brokers: hub.brokers });
     const admin = await client.admin();
-    await admin.ensureTopics([{ topic, partitions: 3 }, { topic: relayed, partitions: 3 }]).finally(() => admin.disconnect());
+    await admin
+      .ensureTopics([
+        { topic, partitions: 3 },
+        { topic: relayed, partitions: 3 },
+      ])
+      .finally(() => admin.disconnect());
     const producer = await client.producer();
     cleanups.push(() => producer.disconnect());
 
     const keys = Array.from({ length: RECORDS }, (_, i) => `EB-${id}-${String(i).padStart(5, '0')}`);
     const delivered = () => new Set(target.received('customers').map((write) => write.key)).size;
-    const production = produceSteadily(producer, topic, await encodeCustomers(topic, keys), PER_SECOND, { backlog: { delivered, ahead: 300 }, retryForMs: 180_000 });
+    const production = produceSteadily(producer, topic, await encodeCustomers(topic, keys), PER_SECOND, {
+      backlog: { delivered, ahead: 300 },
+      retryForMs: 180_000,
+    });
     production.done.catch(() => undefined);
     cleanups.push(async () => production.stop());
 
-    await waitFor(() => delivered() >= RECORDS / 3, 120_000, `a third of the records at the sink (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`);
+    await waitFor(
+      () => delivered() >= RECORDS / 3,
+      120_000,
+      `a third of the records at the sink (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`,
+    );
     const [pid] = await brokerPids(hub.dataDir);
     expect(pid, 'the embedded broker process').not.to.equal(undefined);
     const [deliveredAtKill, producedAtKill] = [delivered(), production.produced()];
@@ -98,11 +113,17 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
     const [restartedPid] = await brokerPids(hub.dataDir);
     expect(restartedPid, 'a new broker process').to.be.a('number').and.not.equal(pid);
     const log = hub.run.stderr();
-    expect(log, 'the death is logged, naming the broker').to.match(new RegExp(`embedded Kafka on ${hub.brokers[0]} died \\(exit code 137, i.e. killed by signal 9\\); restarting it`));
+    expect(log, 'the death is logged, naming the broker').to.match(
+      new RegExp(`embedded Kafka on ${hub.brokers[0]} died \\(exit code 137, i.e. killed by signal 9\\); restarting it`),
+    );
     expect(log, 'the restart is logged').to.include(`embedded Kafka on ${hub.brokers[0]} restarted`);
 
     await production.done;
-    await waitFor(() => keys.every((key) => received(target).has(key)), 180_000, `all ${RECORDS} records at the sink (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`);
+    await waitFor(
+      () => keys.every((key) => received(target).has(key)),
+      180_000,
+      `all ${RECORDS} records at the sink (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`,
+    );
     const allDeliveredAfterMs = Date.now() - killedAt;
     const missing = keys.filter((key) => !received(target).has(key));
     expect(missing, 'keys never delivered').to.deep.equal([]);
@@ -122,12 +143,16 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
     const target = await startTarget();
     const id = uniqueName('ebx').toLowerCase();
     const attempts = 2;
-    const hub = await startEmbeddedHub(sinkConfig(id, `reliability.${id}.relayed`, target.url, { attempts: 3, initialDelayMs: 200, maxDelayMs: 1000, multiplier: 2 }), {}, {
-      CRM_HUB_SERVICE_RESTART_ATTEMPTS: String(attempts),
-      // Time for the test to take the port before the first try.
-      CRM_HUB_SERVICE_RESTART_DELAY_MS: '3000',
-      CRM_HUB_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    });
+    const hub = await startEmbeddedHub(
+      sinkConfig(id, `reliability.${id}.relayed`, target.url, { attempts: 3, initialDelayMs: 200, maxDelayMs: 1000, multiplier: 2 }),
+      {},
+      {
+        CRM_HUB_SERVICE_RESTART_ATTEMPTS: String(attempts),
+        // Time for the test to take the port before the first try.
+        CRM_HUB_SERVICE_RESTART_DELAY_MS: '3000',
+        CRM_HUB_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      },
+    );
     const [pid] = await brokerPids(hub.dataDir);
     expect(pid, 'the embedded broker process').not.to.equal(undefined);
     const port = Number(hub.brokers[0]!.split(':')[1]);
@@ -141,11 +166,19 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
     expect(exit, `the hub exited by itself (it said: ${hub.run.stderr().slice(-2000)})`).not.to.equal(undefined);
     expect(exit!.code, 'exit code').to.equal(1);
     const log = hub.run.stderr();
-    expect(log).to.include(`restarting embedded Kafka on ${hub.brokers[0]} failed (attempt ${attempts} of ${attempts})`).and.include(`port ${port}`);
-    expect(log).to.match(new RegExp(`embedded Kafka on ${hub.brokers[0]} died \\(exit code 137, i\\.e\\. killed by signal 9\\) and could not be brought back: ${attempts} restart attempt\\(s\\)`));
+    expect(log)
+      .to.include(`restarting embedded Kafka on ${hub.brokers[0]} failed (attempt ${attempts} of ${attempts})`)
+      .and.include(`port ${port}`);
+    expect(log).to.match(
+      new RegExp(
+        `embedded Kafka on ${hub.brokers[0]} died \\(exit code 137, i\\.e\\. killed by signal 9\\) and could not be brought back: ${attempts} restart attempt\\(s\\)`,
+      ),
+    );
     expect(log, 'the broker log is named').to.include(path.join(hub.dataDir, 'kafka', 'kafka.log'));
     expect(await brokerPids(hub.dataDir), 'broker processes left').to.deep.equal([]);
-    report(`embedded broker that cannot come back (port taken after kill -9) — ${attempts} restart attempts, then the hub exited with code ${exit!.code} naming the broker ${seconds(Date.now() - killedAt)} s after the kill`);
+    report(
+      `embedded broker that cannot come back (port taken after kill -9) — ${attempts} restart attempts, then the hub exited with code ${exit!.code} naming the broker ${seconds(Date.now() - killedAt)} s after the kill`,
+    );
   });
 
   it(`SIGTERM while a sink waits out a long backoff and the broker is gone: the hub exits within CRM_HUB_SHUTDOWN_TIMEOUT_MS, leaves no broker running, and delivers the records after its restart`, async () => {
@@ -153,7 +186,13 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
     target.failFor(3_600_000, 503);
     const id = uniqueName('st').toLowerCase();
     const topic = `reliability.${id}.customers`;
-    const config = sinkConfig(id, topic, target.url, { attempts: 20, initialDelayMs: 20_000, maxDelayMs: 20_000, multiplier: 2 }, { customerView: true });
+    const config = sinkConfig(
+      id,
+      topic,
+      target.url,
+      { attempts: 20, initialDelayMs: 20_000, maxDelayMs: 20_000, multiplier: 2 },
+      { customerView: true },
+    );
     // The supervisor would bring the broker back after a second; here it is still down when the SIGTERM comes.
     const env = { CRM_HUB_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), CRM_HUB_SERVICE_RESTART_DELAY_MS: '120000' };
     const first = await startEmbeddedHub(config, {}, env);
@@ -162,7 +201,11 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
     const keys = Array.from({ length: 50 }, (_, i) => `ST-${id}-${String(i).padStart(3, '0')}`);
     await producer.send(topic, await encodeCustomers(topic, keys));
     await producer.disconnect();
-    await waitFor(() => first.run.stderr().includes(`sink sink-${id}:`) && first.run.stderr().includes('retrying in'), 90_000, `the sink retrying (hub said: ${first.run.stderr().slice(-2000)})`);
+    await waitFor(
+      () => first.run.stderr().includes(`sink sink-${id}:`) && first.run.stderr().includes('retrying in'),
+      90_000,
+      `the sink retrying (hub said: ${first.run.stderr().slice(-2000)})`,
+    );
     expect(target.received('customers'), 'nothing was accepted while the target refused').to.deep.equal([]);
 
     const [pid] = await brokerPids(first.dataDir);
@@ -177,8 +220,15 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
     // The target is back, the hub starts again on the same data: the abandoned records were not committed.
     target.failFor(0, 503);
     const second = await startEmbeddedHub(config, {}, env, first.dataDir, Number(first.brokers[0]!.split(':')[1]));
-    await waitFor(() => keys.every((key) => received(target).has(key)), 120_000, `the ${keys.length} records delivered after the restart (have ${received(target).size}; hub said: ${second.run.stderr().slice(-2000)})`);
-    expect(keys.filter((key) => !received(target).has(key)), 'keys never delivered').to.deep.equal([]);
+    await waitFor(
+      () => keys.every((key) => received(target).has(key)),
+      120_000,
+      `the ${keys.length} records delivered after the restart (have ${received(target).size}; hub said: ${second.run.stderr().slice(-2000)})`,
+    );
+    expect(
+      keys.filter((key) => !received(target).has(key)),
+      'keys never delivered',
+    ).to.deep.equal([]);
     const again = await sigterm(second);
     expect(again.code).to.equal(0);
     expect(await brokerPids(first.dataDir), 'broker processes left after the second hub exited').to.deep.equal([]);
@@ -189,13 +239,23 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
   });
 
   async function startTarget(): Promise<BackOfficeSimulator> {
-    const target = await startBackOfficeSimulator({ name: 'target', latencyMs: [1, 3], collections: { customers: { keyField: 'customerId' } } });
+    const target = await startBackOfficeSimulator({
+      name: 'target',
+      latencyMs: [1, 3],
+      collections: { customers: { keyField: 'customerId' } },
+    });
     cleanups.push(() => target.close());
     return target;
   }
 
   /** `crm-hub run` on the embedded broker (a port of its own) and the suite's registry; resolves once /health is ok. */
-  async function startEmbeddedHub(config: string, flows: Record<string, string>, env: NodeJS.ProcessEnv = {}, dataDir?: string, kafkaPort?: number): Promise<EmbeddedHub> {
+  async function startEmbeddedHub(
+    config: string,
+    flows: Record<string, string>,
+    env: NodeJS.ProcessEnv = {},
+    dataDir?: string,
+    kafkaPort?: number,
+  ): Promise<EmbeddedHub> {
     const workspace = fs.mkdtempSync(path.join(dir, 'hub-'));
     const configFile = path.join(workspace, 'crm-hub.yaml');
     const flowsDir = path.join(workspace, 'flows');
@@ -204,32 +264,45 @@ errors: { retry: { attempts: 10, initialDelayMs: 200, maxDelayMs: 2000, multipli
     for (const [name, text] of Object.entries(flows)) fs.writeFileSync(path.join(flowsDir, name), text);
     const data = dataDir ?? path.join(workspace, 'data');
     const [httpPort, brokerPort] = [await freePort(), kafkaPort ?? (await freePort())];
-    const run = startCli(['run'], cleanEnv({
-      SCHEMA_REGISTRY_URL: infrastructure().registry.url,
-      CRM_HUB_PORT: String(httpPort),
-      CRM_HUB_HOST: '127.0.0.1',
-      CRM_HUB_KAFKA_PORT: String(brokerPort),
-      CRM_HUB_CONFIG: configFile,
-      CRM_HUB_FLOWS_DIR: flowsDir,
-      CRM_HUB_DATA_DIR: data,
-      CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10000',
-      LOG_LEVEL: 'warn',
-      ...env,
-    }));
+    const run = startCli(
+      ['run'],
+      cleanEnv({
+        SCHEMA_REGISTRY_URL: infrastructure().registry.url,
+        CRM_HUB_PORT: String(httpPort),
+        CRM_HUB_HOST: '127.0.0.1',
+        CRM_HUB_KAFKA_PORT: String(brokerPort),
+        CRM_HUB_CONFIG: configFile,
+        CRM_HUB_FLOWS_DIR: flowsDir,
+        CRM_HUB_DATA_DIR: data,
+        CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10000',
+        LOG_LEVEL: 'warn',
+        ...env,
+      }),
+    );
     cleanups.push(async () => {
       if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
       await run.exited;
     });
     const hub = { run, url: `http://127.0.0.1:${httpPort}`, dataDir: data, brokers: [`127.0.0.1:${brokerPort}`] };
-    await waitFor(async () => {
-      if (run.child.exitCode !== null) throw new Error(`the hub exited at start: ${run.stderr().slice(-3000)}`);
-      return (await healthStatus(hub)) === 200;
-    }, 180_000, `a healthy hub (it said: ${run.stderr().slice(-2000)})`);
+    await waitFor(
+      async () => {
+        if (run.child.exitCode !== null) throw new Error(`the hub exited at start: ${run.stderr().slice(-3000)}`);
+        return (await healthStatus(hub)) === 200;
+      },
+      180_000,
+      `a healthy hub (it said: ${run.stderr().slice(-2000)})`,
+    );
     return hub;
   }
 });
 
-function sinkConfig(id: string, topic: string, targetUrl: string, retry: { attempts: number; initialDelayMs: number; maxDelayMs: number; multiplier: number }, options: { customerView?: boolean } = {}): string {
+function sinkConfig(
+  id: string,
+  topic: string,
+  targetUrl: string,
+  retry: { attempts: number; initialDelayMs: number; maxDelayMs: number; multiplier: number },
+  options: { customerView?: boolean } = {},
+): string {
   return `connectors:
   sink-${id}:
     connector: http-sink
@@ -245,7 +318,9 @@ customerView: { enabled: ${options.customerView ?? false} }
 
 /** Pids of the Java broker processes (not their guard shells) of the hubs whose data lives under `dataDir`: their command line names its files. */
 async function brokerPids(dataDir: string): Promise<number[]> {
-  const { stdout } = await promisify(execFile)('pgrep', ['-f', `^java .*-Dlog4j2.configurationFile=${dataDir}.*kafka.Kafka`]).catch(() => ({ stdout: '' }));
+  const { stdout } = await promisify(execFile)('pgrep', ['-f', `^java .*-Dlog4j2.configurationFile=${dataDir}.*kafka.Kafka`]).catch(() => ({
+    stdout: '',
+  }));
   return stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -298,11 +373,13 @@ const schemas = SchemaCatalog.load();
 async function encodeCustomers(topic: string, keys: string[]): Promise<OutgoingRecord[]> {
   const schema = (await schemas).registrySchema(CUSTOMER_RECORD);
   const serde = new AvroSerde(new SchemaRegistryClient(infrastructure().registry.url));
-  return Promise.all(keys.map(async (key) => {
-    const customer = sampleCustomer();
-    const value = { ...customer, meta: { ...(customer.meta as object), eventId: randomUUID() }, customerId: key };
-    return { key, value: await serde.encode(valueSubject(topic), schema, value) };
-  }));
+  return Promise.all(
+    keys.map(async (key) => {
+      const customer = sampleCustomer();
+      const value = { ...customer, meta: { ...(customer.meta as object), eventId: randomUUID() }, customerId: key };
+      return { key, value: await serde.encode(valueSubject(topic), schema, value) };
+    }),
+  );
 }
 
 function report(line: string): void {

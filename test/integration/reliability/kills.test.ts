@@ -85,8 +85,16 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
   // A safety net only: the waits below give up as soon as the hubs stop making progress.
   this.timeout(SOAK ? 8 * 3_600_000 : 15 * 60_000);
   // The infrastructure starts in mocha's global setup, after this file is loaded: read it lazily.
-  const kafka = { get brokers() { return infrastructure().kafka.brokers; } };
-  const registry = { get url() { return infrastructure().registry.url; } };
+  const kafka = {
+    get brokers() {
+      return infrastructure().kafka.brokers;
+    },
+  };
+  const registry = {
+    get url() {
+      return infrastructure().registry.url;
+    },
+  };
   let client: KafkaClient;
   let serde: AvroSerde;
   let catalog: SchemaCatalog;
@@ -101,7 +109,8 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
     // The loader simulator keeps every row, its write log and its idempotency keys in this process:
     // about 5 KB a row, some 5 GB for the soak's million.
     const heapGiB = v8.getHeapStatistics().heap_size_limit / 2 ** 30;
-    if (SOAK && heapGiB < 10) throw new Error(`the soak needs a larger heap than ${heapGiB.toFixed(1)} GiB: run it with NODE_OPTIONS=--max-old-space-size=12288`);
+    if (SOAK && heapGiB < 10)
+      throw new Error(`the soak needs a larger heap than ${heapGiB.toFixed(1)} GiB: run it with NODE_OPTIONS=--max-old-space-size=12288`);
     client = new KafkajsClient({ brokers: kafka.brokers });
     serde = new AvroSerde(new SchemaRegistryClient(registry.url));
     catalog = await SchemaCatalog.load();
@@ -131,7 +140,14 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
   async function startHub(label: string, from: Scenario): Promise<RunningHub> {
     // A third of kafkajs's default session timeout: the survivor takes over sooner (and the test runs shorter).
     const env = { CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) };
-    const hub = await RunningHub.start({ label, brokers: kafka.brokers, registryUrl: registry.url, configFile: from.configFile, flowsDir: from.flowsDir, env });
+    const hub = await RunningHub.start({
+      label,
+      brokers: kafka.brokers,
+      registryUrl: registry.url,
+      configFile: from.configFile,
+      flowsDir: from.flowsDir,
+      env,
+    });
     hubs.push(hub);
     return hub;
   }
@@ -152,16 +168,29 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
       flowsDir,
       configFile: path.join(dir, 'crm-hub.yaml'),
       loader,
-      expected: new Set(Array.from({ length: total }, (_, i) => i).filter(isActive).map((i) => customerKey(id, i))),
+      expected: new Set(
+        Array.from({ length: total }, (_, i) => i)
+          .filter(isActive)
+          .map((i) => customerKey(id, i)),
+      ),
       total,
     };
     scenario = made;
-    fs.writeFileSync(path.join(flowsDir, `${made.flow}.yaml`), warehouseCustomerFlow({ name: made.flow, from: made.input, to: [{ topic: made.output }, { connector: made.sink }] }));
+    fs.writeFileSync(
+      path.join(flowsDir, `${made.flow}.yaml`),
+      warehouseCustomerFlow({ name: made.flow, from: made.input, to: [{ topic: made.output }, { connector: made.sink }] }),
+    );
     fs.writeFileSync(made.configFile, hubConfig(made.sink, loader.url, options.customerView, `it.reliability.${id}.direct-rows`));
     const admin = await client.admin();
     // More partitions than one process takes alone, so that two hubs share the flow's input; the
     // output exists before the flow writes to it, so that the test can count it from the start.
-    await admin.ensureTopics([{ topic: made.input, partitions: INPUT_PARTITIONS }, { topic: made.output, partitions: 3 }, { topic: `connector.${made.sink}.in`, partitions: INPUT_PARTITIONS }]).finally(() => admin.disconnect());
+    await admin
+      .ensureTopics([
+        { topic: made.input, partitions: INPUT_PARTITIONS },
+        { topic: made.output, partitions: 3 },
+        { topic: `connector.${made.sink}.in`, partitions: INPUT_PARTITIONS },
+      ])
+      .finally(() => admin.disconnect());
     return made;
   }
 
@@ -195,7 +224,18 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
     const records = [];
     for (let i = from; i < to; i++) {
       const key = customerKey(on.id, i);
-      const value = { ...sampleCustomer(), meta: { eventId: `evt-${key}`, eventType: 'CustomerUpdated', sourceSystem: 'crm', occurredAt: '2026-11-23T08:30:00.000Z', correlationId: `corr-${key}` }, customerId: key, status: isActive(i) ? 'ACTIVE' : 'INACTIVE' };
+      const value = {
+        ...sampleCustomer(),
+        meta: {
+          eventId: `evt-${key}`,
+          eventType: 'CustomerUpdated',
+          sourceSystem: 'crm',
+          occurredAt: '2026-11-23T08:30:00.000Z',
+          correlationId: `corr-${key}`,
+        },
+        customerId: key,
+        status: isActive(i) ? 'ACTIVE' : 'INACTIVE',
+      };
       records.push({ key, value: await serde.encode(subject, schema, value), headers: { 'correlation-id': `corr-${key}` } });
     }
     await producer.send(on.input, records);
@@ -206,7 +246,12 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
     const tally = await tallyTopic(client, on.output, async (record) => {
       const decoded = await serde.decode(record.value, record);
       const row = decoded.value as Row;
-      if (decoded.schemaName !== 'crmhub.dw.DwCustomer' || row.customerId !== record.key?.toString() || row.status !== 'ACTIVE' || row.phoneCount !== 2) {
+      if (
+        decoded.schemaName !== 'crmhub.dw.DwCustomer' ||
+        row.customerId !== record.key?.toString() ||
+        row.status !== 'ACTIVE' ||
+        row.phoneCount !== 2
+      ) {
         throw new Error(`not a mapped row of an active customer: ${decoded.schemaName} ${JSON.stringify(row)}`);
       }
     });
@@ -220,7 +265,8 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
   function sinkTally(on: Scenario): KeyTally {
     const writes = on.loader.received('rows');
     for (const write of writes) {
-      if (write.body.customerId !== write.key || write.body.status !== 'ACTIVE') throw new Error(`the loader got a row that is not a mapped active customer: ${JSON.stringify(write)}`);
+      if (write.body.customerId !== write.key || write.body.status !== 'ACTIVE')
+        throw new Error(`the loader got a row that is not a mapped active customer: ${JSON.stringify(write)}`);
     }
     return KeyTally.of(writes.map((write) => write.key));
   }
@@ -231,22 +277,33 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
    */
   async function waitForCompletion(on: Scenario, output: TopicKeyTally): Promise<ProgressOutcome | 'not settled'> {
     let checkedAt = 0;
-    const outcome = await waitWhileProgressing(() => {
-      if (output.failure) throw output.failure;
-      if (output.tally.distinct < on.expected.size || answered(on) < on.expected.size) return false;
-      // Reading the loader's write log back copies every row: only now and then.
-      if (Date.now() - checkedAt < (SOAK ? 10_000 : 2000)) return false;
-      checkedAt = Date.now();
-      return sinkTally(on).distinct >= on.expected.size;
-    }, () => answered(on) + output.tally.total, { stallMs: STALL_MS, capMs: CAP_MS });
+    const outcome = await waitWhileProgressing(
+      () => {
+        if (output.failure) throw output.failure;
+        if (output.tally.distinct < on.expected.size || answered(on) < on.expected.size) return false;
+        // Reading the loader's write log back copies every row: only now and then.
+        if (Date.now() - checkedAt < (SOAK ? 10_000 : 2000)) return false;
+        checkedAt = Date.now();
+        return sinkTally(on).distinct >= on.expected.size;
+      },
+      () => answered(on) + output.tally.total,
+      { stallMs: STALL_MS, capMs: CAP_MS },
+    );
     if (outcome !== 'done') return outcome;
     const admin = await client.admin();
     try {
       const lag = new ConsumerLagReader(admin, { maxAgeMs: 0, timeoutMs: 10_000 });
-      const settled = await waitUntil(async () => {
-        const [flow, sink] = await Promise.all([lag.lag({ groupId: `crm-hub.flow.${on.flow}`, topics: [on.input] }), lag.lag({ groupId: `crm-hub.sink.${on.sink}`, topics: [`connector.${on.sink}.in`] })]);
-        return flow.total === 0 && sink.total === 0;
-      }, 60_000, 500);
+      const settled = await waitUntil(
+        async () => {
+          const [flow, sink] = await Promise.all([
+            lag.lag({ groupId: `crm-hub.flow.${on.flow}`, topics: [on.input] }),
+            lag.lag({ groupId: `crm-hub.sink.${on.sink}`, topics: [`connector.${on.sink}.in`] }),
+          ]);
+          return flow.total === 0 && sink.total === 0;
+        },
+        60_000,
+        500,
+      );
       return settled ? 'done' : 'not settled';
     } finally {
       await admin.disconnect();
@@ -256,12 +313,19 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
   /** Waits until a third of the rows reached the loader (and `also` holds), failing when the hub stops making progress. */
   async function waitForAThird(on: Scenario, hubs: RunningHub[], also: () => Promise<boolean> = async () => true): Promise<void> {
     const third = Math.ceil(on.expected.size / 3);
-    const outcome = await waitWhileProgressing(async () => {
-      const exited = hubs.find((hub) => !hub.alive);
-      if (exited) throw new Error(`${exited.label} exited by itself: ${exited.cli.stderr().slice(-3000)}`);
-      return answered(on) >= third && (await also());
-    }, () => answered(on), { stallMs: STALL_MS, capMs: CAP_MS });
-    if (outcome !== 'done') throw new Error(`${outcome} before a third of ${on.expected.size} rows reached the loader (have ${answered(on)}; ${hubs.map((hub) => `${hub.label} said: ${hub.cli.stderr().slice(-1500)}`).join('; ')})`);
+    const outcome = await waitWhileProgressing(
+      async () => {
+        const exited = hubs.find((hub) => !hub.alive);
+        if (exited) throw new Error(`${exited.label} exited by itself: ${exited.cli.stderr().slice(-3000)}`);
+        return answered(on) >= third && (await also());
+      },
+      () => answered(on),
+      { stallMs: STALL_MS, capMs: CAP_MS },
+    );
+    if (outcome !== 'done')
+      throw new Error(
+        `${outcome} before a third of ${on.expected.size} rows reached the loader (have ${answered(on)}; ${hubs.map((hub) => `${hub.label} said: ${hub.cli.stderr().slice(-1500)}`).join('; ')})`,
+      );
   }
 
   it(`loses nothing when the hub is SIGKILLed mid-stream and started again (${RECORDS} records through filter + map to a topic and an HTTP sink)`, async () => {
@@ -288,14 +352,18 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
     const sink = sinkTally(on);
     const lost = new Set([...sink.missing(on.expected), ...output.tally.missing(on.expected)]);
     const replayed = answered(on) - sink.total;
-    report(`SIGKILL mid-stream — ${on.total} records (${on.expected.size} through the filter), 1 kill at ${percent(atKill.sink, on.expected.size)} delivered to the sink (${percent(atKill.topic, on.expected.size)} on the output topic), ${lost.size} lost, `
-      + `${sink.duplicates + replayed} duplicate deliveries to the sink (${percent(sink.duplicates + replayed, on.expected.size)}; ${replayed} of them replays absorbed by Idempotency-Key), ${output.tally.duplicates} duplicates on the output topic (${percent(output.tally.duplicates, on.expected.size)}), `
-      + `killed after ${seconds(killedAt - started)}, ${seconds(finished - killedAt)} from kill to all delivered and committed`);
+    report(
+      `SIGKILL mid-stream — ${on.total} records (${on.expected.size} through the filter), 1 kill at ${percent(atKill.sink, on.expected.size)} delivered to the sink (${percent(atKill.topic, on.expected.size)} on the output topic), ${lost.size} lost, ` +
+        `${sink.duplicates + replayed} duplicate deliveries to the sink (${percent(sink.duplicates + replayed, on.expected.size)}; ${replayed} of them replays absorbed by Idempotency-Key), ${output.tally.duplicates} duplicates on the output topic (${percent(output.tally.duplicates, on.expected.size)}), ` +
+        `killed after ${seconds(killedAt - started)}, ${seconds(finished - killedAt)} from kill to all delivered and committed`,
+    );
 
     expect(exit.signal, 'the hub died of the SIGKILL').to.equal('SIGKILL');
     expect(atKill.sink / on.expected.size, 'the kill came mid-stream at the sink').to.be.within(0.1, 0.9);
     expect(atKill.topic / on.expected.size, 'the kill came mid-stream on the output topic').to.be.within(0.1, 0.9);
-    expect(complete, `every row delivered and committed after the restart (hub said: ${second.cli.stderr().slice(-2000)})`).to.equal('done');
+    expect(complete, `every row delivered and committed after the restart (hub said: ${second.cli.stderr().slice(-2000)})`).to.equal(
+      'done',
+    );
     expect([...lost].slice(0, 10), 'keys lost').to.deep.equal([]);
     expect(sink.unexpected(on.expected).slice(0, 10), 'filtered-out customers at the sink').to.deep.equal([]);
     expect(output.tally.unexpected(on.expected).slice(0, 10), 'filtered-out customers on the topic').to.deep.equal([]);
@@ -311,20 +379,30 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
 
     // Both processes hold partitions of the flow's input before anything is produced.
     let members: GroupMembers = { state: '', members: [] };
-    await waitOrFail(async () => {
-      members = await consumerGroupMembers(kafka.brokers, flowGroup, on.input);
-      return members.state === 'Stable' && members.members.length === 2 && members.members.every((member) => member.partitions.length > 0);
-    }, 60_000, () => `two members sharing ${on.input} (have ${JSON.stringify(members)})`);
+    await waitOrFail(
+      async () => {
+        members = await consumerGroupMembers(kafka.brokers, flowGroup, on.input);
+        return (
+          members.state === 'Stable' && members.members.length === 2 && members.members.every((member) => member.partitions.length > 0)
+        );
+      },
+      60_000,
+      () => `two members sharing ${on.input} (have ${JSON.stringify(members)})`,
+    );
 
     // Identity resolution is active in one process only; a customer makes it show which.
     const run = Math.floor(Math.random() * 9_000_000) + 1_000_000;
     const before = await produceCrmCustomer(run, 1);
     let active: RunningHub | undefined;
-    await waitOrFail(async () => {
-      const states = await Promise.all(pair.map((hub) => identityState(hub)));
-      active = pair[states.indexOf('active')];
-      return active !== undefined && (await lookup(active, before)) === 200;
-    }, 90_000, () => `an active identity resolution that resolved ${before}`);
+    await waitOrFail(
+      async () => {
+        const states = await Promise.all(pair.map((hub) => identityState(hub)));
+        active = pair[states.indexOf('active')];
+        return active !== undefined && (await lookup(active, before)) === 200;
+      },
+      90_000,
+      () => `an active identity resolution that resolved ${before}`,
+    );
     const standby = pair.find((hub) => hub !== active)!;
     expect(await identityState(standby), 'the other process stands by').to.equal('standby');
 
@@ -347,35 +425,53 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
     const after = await produceCrmCustomer(run, 2);
     let failoverMs: number | undefined;
     let takeoverMs: number | undefined;
-    const takeover = waitUntil(async () => {
-      members = await consumerGroupMembers(kafka.brokers, flowGroup, on.input);
-      const whole = members.state === 'Stable' && members.members.length === 1 && members.members[0]!.partitions.length === INPUT_PARTITIONS;
-      if (whole) takeoverMs = Date.now() - killedAt;
-      return whole;
-    }, 120_000, 250);
-    const failover = waitUntil(async () => {
-      const resolved = (await lookup(standby, after)) === 200;
-      if (resolved) failoverMs = Date.now() - killedAt;
-      return resolved;
-    }, 120_000, 250);
+    const takeover = waitUntil(
+      async () => {
+        members = await consumerGroupMembers(kafka.brokers, flowGroup, on.input);
+        const whole =
+          members.state === 'Stable' && members.members.length === 1 && members.members[0]!.partitions.length === INPUT_PARTITIONS;
+        if (whole) takeoverMs = Date.now() - killedAt;
+        return whole;
+      },
+      120_000,
+      250,
+    );
+    const failover = waitUntil(
+      async () => {
+        const resolved = (await lookup(standby, after)) === 200;
+        if (resolved) failoverMs = Date.now() - killedAt;
+        return resolved;
+      },
+      120_000,
+      250,
+    );
     const [tookOver, failedOver] = await Promise.all([takeover, failover]);
     const complete = await waitForCompletion(on, output);
     const finished = Date.now();
     const sink = sinkTally(on);
     const lost = new Set([...sink.missing(on.expected), ...output.tally.missing(on.expected)]);
     const replayed = answered(on) - sink.total;
-    report(`two hubs on one flow, the one with active identity resolution SIGKILLed — ${on.total} records (${on.expected.size} through the filter) over ${INPUT_PARTITIONS} partitions, `
-      + `both consuming before the kill (${Object.entries(counters).map(([label, count]) => `${label} ${count} in`).join(', ')}), kill at ${percent(atKill.sink, on.expected.size)} delivered to the sink (${percent(atKill.topic, on.expected.size)} on the output topic), ${lost.size} lost, `
-      + `${sink.duplicates + replayed} duplicate deliveries to the sink (${percent(sink.duplicates + replayed, on.expected.size)}; ${replayed} of them replays absorbed by Idempotency-Key), ${output.tally.duplicates} duplicates on the output topic (${percent(output.tally.duplicates, on.expected.size)}), `
-      + `partitions taken over in ${takeoverMs === undefined ? 'never' : seconds(takeoverMs)} (session timeout ${seconds(SESSION_TIMEOUT_MS)}), identity resolution active again in ${failoverMs === undefined ? 'never' : seconds(failoverMs)}, ${seconds(finished - killedAt)} from kill to all delivered and committed`);
+    report(
+      `two hubs on one flow, the one with active identity resolution SIGKILLed — ${on.total} records (${on.expected.size} through the filter) over ${INPUT_PARTITIONS} partitions, ` +
+        `both consuming before the kill (${Object.entries(counters)
+          .map(([label, count]) => `${label} ${count} in`)
+          .join(
+            ', ',
+          )}), kill at ${percent(atKill.sink, on.expected.size)} delivered to the sink (${percent(atKill.topic, on.expected.size)} on the output topic), ${lost.size} lost, ` +
+        `${sink.duplicates + replayed} duplicate deliveries to the sink (${percent(sink.duplicates + replayed, on.expected.size)}; ${replayed} of them replays absorbed by Idempotency-Key), ${output.tally.duplicates} duplicates on the output topic (${percent(output.tally.duplicates, on.expected.size)}), ` +
+        `partitions taken over in ${takeoverMs === undefined ? 'never' : seconds(takeoverMs)} (session timeout ${seconds(SESSION_TIMEOUT_MS)}), identity resolution active again in ${failoverMs === undefined ? 'never' : seconds(failoverMs)}, ${seconds(finished - killedAt)} from kill to all delivered and committed`,
+    );
 
     expect(killedState, 'identity resolution of the killed hub, just before the kill').to.equal('active');
     expect(exit.signal, 'the active hub died of the SIGKILL').to.equal('SIGKILL');
     expect(atKill.sink / on.expected.size, 'the kill came mid-stream at the sink').to.be.within(0.1, 0.9);
     expect(atKill.topic / on.expected.size, 'the kill came mid-stream on the output topic').to.be.within(0.1, 0.9);
     expect(tookOver, `the survivor holds every partition of ${on.input} (group: ${JSON.stringify(members)})`).to.equal(true);
-    expect(failedOver, `${after}, produced after the kill, resolved by the survivor (it said: ${standby.cli.stderr().slice(-2000)})`).to.equal(true);
-    expect(await identityState(standby), 'the survivor\'s identity resolution').to.equal('active');
+    expect(
+      failedOver,
+      `${after}, produced after the kill, resolved by the survivor (it said: ${standby.cli.stderr().slice(-2000)})`,
+    ).to.equal(true);
+    expect(await identityState(standby), "the survivor's identity resolution").to.equal('active');
     expect(complete, `every row delivered and committed by the survivor (it said: ${standby.cli.stderr().slice(-2000)})`).to.equal('done');
     expect([...lost].slice(0, 10), 'keys lost').to.deep.equal([]);
     expect(sink.unexpected(on.expected).slice(0, 10), 'filtered-out customers at the sink').to.deep.equal([]);
@@ -384,7 +480,10 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
 
   /** The flow and the sink instance run: a hub that refused either would only show as a timeout later. */
   async function expectRunning(hub: RunningHub, on: Scenario): Promise<void> {
-    const [flow, sink] = await Promise.all([hub.get<{ state?: string }>(`/api/flows/${on.flow}`), hub.get<{ state?: string }>(`/api/connectors/${on.sink}`)]);
+    const [flow, sink] = await Promise.all([
+      hub.get<{ state?: string }>(`/api/flows/${on.flow}`),
+      hub.get<{ state?: string }>(`/api/connectors/${on.sink}`),
+    ]);
     expect(flow.data.state, `${hub.label}: flow ${on.flow} ${JSON.stringify(flow.data)}`).to.equal('running');
     expect(sink.data.state, `${hub.label}: sink ${on.sink} ${JSON.stringify(sink.data)}`).to.equal('running');
   }
@@ -396,7 +495,13 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
     const phone = `13${String(run).slice(0, 7)}${n}${n}`.slice(0, 11);
     const value = {
       ...sampleCustomer(),
-      meta: { eventId: `evt-${customerId}`, eventType: 'CustomerCreated', sourceSystem: 'crm', occurredAt: new Date().toISOString(), correlationId: `corr-${customerId}` },
+      meta: {
+        eventId: `evt-${customerId}`,
+        eventType: 'CustomerCreated',
+        sourceSystem: 'crm',
+        occurredAt: new Date().toISOString(),
+        correlationId: `corr-${customerId}`,
+      },
       customerId,
       fullName: n === 1 ? '王芳' : '陈静',
       idNumber,
@@ -406,7 +511,13 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
       email: null,
     };
     const topic = 'crm.customer.v1';
-    await producer.send(topic, [{ key: customerId, value: await serde.encode(valueSubject(topic), catalog.registrySchema('crmhub.customer.Customer'), value), headers: { 'correlation-id': `corr-${customerId}` } }]);
+    await producer.send(topic, [
+      {
+        key: customerId,
+        value: await serde.encode(valueSubject(topic), catalog.registrySchema('crmhub.customer.Customer'), value),
+        headers: { 'correlation-id': `corr-${customerId}` },
+      },
+    ]);
     return customerId;
   }
 
@@ -416,9 +527,14 @@ describe('reliability: SIGKILL of hub processes mid-stream', function () {
   }
 
   async function lookup(hub: RunningHub, customerId: string): Promise<number> {
-    const { status, data } = await hub.get<{ matches?: { crossReferences: { system: string; systemId: string }[] }[] }>('/api/customers/lookup', { q: customerId });
+    const { status, data } = await hub.get<{ matches?: { crossReferences: { system: string; systemId: string }[] }[] }>(
+      '/api/customers/lookup',
+      { q: customerId },
+    );
     if (status !== 200) return status;
-    return data.matches?.some((match) => match.crossReferences.some((ref) => ref.system === 'crm' && ref.systemId === customerId)) ? 200 : 404;
+    return data.matches?.some((match) => match.crossReferences.some((ref) => ref.system === 'crm' && ref.systemId === customerId))
+      ? 200
+      : 404;
   }
 
   async function flowRecordsIn(hub: RunningHub, flow: string): Promise<number> {

@@ -30,9 +30,13 @@ import { infrastructure, uniqueName } from '../infrastructure.js';
 const SOAK = process.env.CRM_HUB_SOAK === '1';
 
 // `ahead`: how far the producer may run ahead of the sink, so that on a slow machine too the broker stops mid-stream.
-const BROKER_OUTAGE = SOAK ? { records: 50_000, outages: 3, downMs: 30_000, perSecond: 1500, ahead: 5000 } : { records: 3000, outages: 1, downMs: 30_000, perSecond: 300, ahead: 500 };
+const BROKER_OUTAGE = SOAK
+  ? { records: 50_000, outages: 3, downMs: 30_000, perSecond: 1500, ahead: 5000 }
+  : { records: 3000, outages: 1, downMs: 30_000, perSecond: 300, ahead: 500 };
 // `during` arrive at once as the outage starts and are followed try by try; in the soak, `streamed` keep coming through it.
-const SINK_OUTAGE = SOAK ? { before: 2000, during: 30, streamed: 1500, after: 2000, downMs: 60_000 } : { before: 20, during: 30, streamed: 0, after: 20, downMs: 90_000 };
+const SINK_OUTAGE = SOAK
+  ? { before: 2000, during: 30, streamed: 1500, after: 2000, downMs: 60_000 }
+  : { before: 20, during: 30, streamed: 0, after: 20, downMs: 90_000 };
 // Six tries whose backoff ceilings are 0.5, 1, 2, 4 and 8 s: at most 15.5 s of waiting, well inside the 60 s outage,
 // and never capped by maxDelayMs, so that the waits keep growing.
 const SINK_RETRY = { attempts: 6, initialDelayMs: 500, maxDelayMs: 8000, multiplier: 2 };
@@ -75,7 +79,10 @@ describe('reliability: outages', function () {
       expect(outage.deliveredAtStop, 'the broker was stopped mid-stream').to.be.above(0).and.below(records);
       expect(outage.producedAtStop, 'records were still to be produced when the broker stopped').to.be.below(records);
       expect(outage.portFreeDuringOutage, 'nothing listened on the broker port during the outage').to.equal(true);
-      expect(outage.healthDuring.filter((status) => status !== 200).length, `/health during the outage: ${outage.healthDuring.join(',')}`).to.be.above(0);
+      expect(
+        outage.healthDuring.filter((status) => status !== 200).length,
+        `/health during the outage: ${outage.healthDuring.join(',')}`,
+      ).to.be.above(0);
       expect(outage.healthDuring, 'the hub answered /health all along').not.to.include(0);
       // Timers may fire a millisecond early by the wall clock.
       expect(outage.downMs).to.be.at.least(BROKER_OUTAGE.downMs - 10);
@@ -104,9 +111,14 @@ describe('reliability: outages', function () {
     // Every record sent during the outage was tried `attempts` times, each refused, waits growing.
     for (const key of during) {
       const tries = triesDuringOutage(evidence, key);
-      expect(tries.map((attempt) => attempt.status), `${key}: answers during the outage`).to.deep.equal(Array(SINK_RETRY.attempts).fill(503));
+      expect(
+        tries.map((attempt) => attempt.status),
+        `${key}: answers during the outage`,
+      ).to.deep.equal(Array(SINK_RETRY.attempts).fill(503));
       const gaps = gapsOf(tries);
-      gaps.slice(1).forEach((gap, index) => expect(gap, `${key}: wait ${index + 2} (${gaps.join(', ')} ms)`).to.be.at.least(gaps[index]! - 250));
+      gaps
+        .slice(1)
+        .forEach((gap, index) => expect(gap, `${key}: wait ${index + 2} (${gaps.join(', ')} ms)`).to.be.at.least(gaps[index]! - 250));
       expect(gaps.at(-1), `${key}: last wait against the first (${gaps.join(', ')} ms)`).to.be.at.least(4 * gaps[0]!);
     }
     expect(evidence.refusedDuringOutage, 'the simulator answered 503').to.be.at.least(during.length * SINK_RETRY.attempts);
@@ -117,7 +129,10 @@ describe('reliability: outages', function () {
     const deadKeys = evidence.deadLetters.map((letter) => letter.key);
     expect(deadKeys, 'dead-lettered once each').to.have.length(new Set(deadKeys).size);
     expect(deadKeys).to.include.members(during);
-    expect(deadKeys.filter((key) => !during.includes(key) && !evidence.streamed.includes(key)), 'dead letters of records sent outside the outage').to.deep.equal([]);
+    expect(
+      deadKeys.filter((key) => !during.includes(key) && !evidence.streamed.includes(key)),
+      'dead letters of records sent outside the outage',
+    ).to.deep.equal([]);
     for (const letter of evidence.deadLetters) {
       expect(letter.headers).to.include({
         [DEAD_LETTER_HEADER.errorCode]: 'HTTP_503',
@@ -129,9 +144,23 @@ describe('reliability: outages', function () {
     }
 
     // After recovery: new records go straight through, and the replay brings the dead letters home.
-    for (const key of after) expect((evidence.attemptsByKey.get(key) ?? []).map((attempt) => attempt.status), `${key}: sent after recovery`).to.deep.equal([200]);
-    expect(evidence.replay).to.deep.include({ state: 'done', counts: { total: deadKeys.length, done: deadKeys.length, failed: 0, failedAgain: 0 } });
-    for (const key of during) expect(evidence.attemptsByKey.get(key)?.filter((attempt) => attempt.at >= evidence.outageEnd).map((attempt) => attempt.status), `${key}: replayed`).to.deep.equal([200]);
+    for (const key of after)
+      expect(
+        (evidence.attemptsByKey.get(key) ?? []).map((attempt) => attempt.status),
+        `${key}: sent after recovery`,
+      ).to.deep.equal([200]);
+    expect(evidence.replay).to.deep.include({
+      state: 'done',
+      counts: { total: deadKeys.length, done: deadKeys.length, failed: 0, failedAgain: 0 },
+    });
+    for (const key of during)
+      expect(
+        evidence.attemptsByKey
+          .get(key)
+          ?.filter((attempt) => attempt.at >= evidence.outageEnd)
+          .map((attempt) => attempt.status),
+        `${key}: replayed`,
+      ).to.deep.equal([200]);
     expect(evidence.missing, 'keys never delivered').to.deep.equal([]);
     expect(evidence.deadLettersAfterReplay, 'no record failed again').to.equal(deadKeys.length);
     expect(evidence.exit.code, 'the hub stopped cleanly on SIGTERM').to.equal(0);
@@ -142,7 +171,9 @@ describe('reliability: outages', function () {
     report(
       `sink answering 503 for ${SINK_OUTAGE.downMs / 1000} s — ${during.length} records sent as it began, each tried ${SINK_RETRY.attempts}× ` +
         `(waits ${typical.map((gap) => seconds(gap)).join(' → ')} s), dead-lettered as HTTP_503 after ${seconds(typical.reduce((sum, gap) => sum + gap, 0))} s; ` +
-        (evidence.streamed.length > 0 ? `${evidence.streamed.length} streamed through it: ${streamedDead} dead-lettered, ${evidence.streamed.length - streamedDead} delivered by a retry after it; ` : '') +
+        (evidence.streamed.length > 0
+          ? `${evidence.streamed.length} streamed through it: ${streamedDead} dead-lettered, ${evidence.streamed.length - streamedDead} delivered by a retry after it; `
+          : '') +
         `${after.length}/${after.length} sent after recovery delivered on the first try; replay of ${evidence.replay.counts.done}/${deadKeys.length} dead letters delivered; ` +
         `${total}/${total} delivered, 0 lost`,
     );
@@ -190,7 +221,11 @@ async function runBrokerOutage(): Promise<BrokerOutageEvidence> {
   try {
     const broker = await RestartableKafkaBroker.start(path.join(workspace.dir, 'kafka'));
     workspace.cleanups.push(() => broker.stop());
-    const target = await startBackOfficeSimulator({ name: 'target', latencyMs: [1, 3], collections: { customers: { keyField: 'customerId' } } });
+    const target = await startBackOfficeSimulator({
+      name: 'target',
+      latencyMs: [1, 3],
+      collections: { customers: { keyField: 'customerId' } },
+    });
     workspace.cleanups.push(() => target.close());
     // Followed through the proxy: copying the simulator's log of tens of thousands of writes at each look would load
     // the machine. Every PUT answered 200 is a delivery, also one the simulator recognised by its Idempotency-Key.
@@ -214,7 +249,10 @@ async function runBrokerOutage(): Promise<BrokerOutageEvidence> {
     const relayed = `reliability.${id}.relayed`;
     const sink = `sink-${id}`;
     const prefix = `BO-${id}`;
-    const hub = await startHub(workspace, broker.brokers, `connectors:
+    const hub = await startHub(
+      workspace,
+      broker.brokers,
+      `connectors:
   ${sink}:
     connector: http-sink
     topics: [${relayed}]
@@ -223,8 +261,9 @@ async function runBrokerOutage(): Promise<BrokerOutageEvidence> {
     config:
       url: "${proxy.url}/api/customers/{key}"
       method: PUT
-`, {
-      [`relay-${id}.yaml`]: `name: relay-${id}
+`,
+      {
+        [`relay-${id}.yaml`]: `name: relay-${id}
 from: ${topic}
 steps:
   - filter: status = "ACTIVE"
@@ -233,11 +272,17 @@ topics: { ${topic}: { schema: ${CUSTOMER_RECORD} }, ${relayed}: { schema: ${CUST
 errors: { retry: { attempts: 5, initialDelayMs: 200, maxDelayMs: 2000, multiplier: 2 } }
 concurrency: 3
 `,
-    });
+      },
+    );
 
     const client = new KafkajsClient({ brokers: broker.brokers });
     const admin = await client.admin();
-    await admin.ensureTopics([{ topic, partitions: 3 }, { topic: relayed, partitions: 3 }]).finally(() => admin.disconnect());
+    await admin
+      .ensureTopics([
+        { topic, partitions: 3 },
+        { topic: relayed, partitions: 3 },
+      ])
+      .finally(() => admin.disconnect());
     const keys = Array.from({ length: total }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}`);
     const values = await encodeCustomers(topic, keys);
     const delivered = () => deliveredKeys.size;
@@ -251,7 +296,11 @@ concurrency: 3
     let restartedAt = 0;
     for (let n = 1; n <= outageCount; n++) {
       const share = Math.floor((total * n) / (outageCount + 2));
-      await waitFor(() => delivered() >= share, 180_000, `${share} records at the sink before outage ${n} (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`);
+      await waitFor(
+        () => delivered() >= share,
+        180_000,
+        `${share} records at the sink before outage ${n} (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`,
+      );
       const [deliveredAtStop, producedAtStop] = [delivered(), production.produced()];
       await broker.stop();
       const stoppedAt = Date.now();
@@ -262,7 +311,14 @@ concurrency: 3
       await broker.restart();
       restartedAt = Date.now();
       const { health: healthDuring, portFree: portFreeDuringOutage } = await probes;
-      outages.push({ deliveredAtStop, producedAtStop, downMs: restartAsked - stoppedAt, startMs: restartedAt - restartAsked, portFreeDuringOutage, healthDuring });
+      outages.push({
+        deliveredAtStop,
+        producedAtStop,
+        downMs: restartAsked - stoppedAt,
+        startMs: restartedAt - restartAsked,
+        portFreeDuringOutage,
+        healthDuring,
+      });
     }
 
     // The hub's other consumers must come back as well: a CRM customer written after the outage reaches
@@ -270,24 +326,53 @@ concurrency: 3
     const lateCustomer = `C${id.replace(/[^0-9a-f]/g, '')}`;
     await producer.send('crm.customer.v1', await encodeCustomers('crm.customer.v1', [lateCustomer]));
     await production.done;
-    await waitFor(() => keys.every((key) => deliveredKeys.has(key)), SOAK ? 900_000 : 180_000, `all ${total} records at the sink after the restart (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`);
+    await waitFor(
+      () => keys.every((key) => deliveredKeys.has(key)),
+      SOAK ? 900_000 : 180_000,
+      `all ${total} records at the sink after the restart (have ${delivered()}; hub said: ${hub.run.stderr().slice(-2000)})`,
+    );
     const recoveredAfterMs = Date.now() - restartedAt;
     const token = fs.readFileSync(path.join(workspace.dir, 'data', 'admin-token'), 'utf8').trim();
     let customerViewAfterMs: number | undefined;
-    await waitFor(async () => {
-      const lookup = await axios.get(`${hub.url}/api/customers/lookup`, { params: { q: lateCustomer }, headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true });
-      const matches = (lookup.data as { matches?: { crossReferences: { system: string; systemId: string }[] }[] }).matches ?? [];
-      return matches.some((match) => match.crossReferences.some((ref) => ref.system === 'crm' && ref.systemId === lateCustomer));
-    }, 90_000, `customer ${lateCustomer} in the single customer view`).then(() => (customerViewAfterMs = Date.now() - restartedAt), () => undefined);
+    await waitFor(
+      async () => {
+        const lookup = await axios.get(`${hub.url}/api/customers/lookup`, {
+          params: { q: lateCustomer },
+          headers: { Authorization: `Bearer ${token}` },
+          validateStatus: () => true,
+        });
+        const matches = (lookup.data as { matches?: { crossReferences: { system: string; systemId: string }[] }[] }).matches ?? [];
+        return matches.some((match) => match.crossReferences.some((ref) => ref.system === 'crm' && ref.systemId === lateCustomer));
+      },
+      90_000,
+      `customer ${lateCustomer} in the single customer view`,
+    ).then(
+      () => (customerViewAfterMs = Date.now() - restartedAt),
+      () => undefined,
+    );
     let healthAfter = 0;
-    await waitFor(async () => (healthAfter = await healthStatus(hub)) === 200, 30_000, '/health ok after the restart').catch(() => undefined);
+    await waitFor(async () => (healthAfter = await healthStatus(hub)) === 200, 30_000, '/health ok after the restart').catch(
+      () => undefined,
+    );
     const aliveAfterOutages = hub.run.child.exitCode === null && hub.run.child.signalCode === null;
     const appliedDuplicates = target.received('customers').length - total;
     const missing = keys.filter((key) => !deliveredKeys.has(key));
     hub.run.child.kill('SIGTERM');
     const exit = await hub.run.exited;
     const sinkRedeliveries = deliveries - deliveredOffsets.size;
-    return { records: total, outages, aliveAfterOutages, healthAfter, recoveredAfterMs, customerViewAfterMs, missing, deliveries, sinkRedeliveries, appliedDuplicates, exit };
+    return {
+      records: total,
+      outages,
+      aliveAfterOutages,
+      healthAfter,
+      recoveredAfterMs,
+      customerViewAfterMs,
+      missing,
+      deliveries,
+      sinkRedeliveries,
+      appliedDuplicates,
+      exit,
+    };
   } finally {
     await cleanUp(workspace);
   }
@@ -340,7 +425,11 @@ interface SinkOutageEvidence {
 async function runSinkOutage(): Promise<SinkOutageEvidence> {
   const workspace: Workspace = { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-sink-outage-')), cleanups: [] };
   try {
-    const target = await startBackOfficeSimulator({ name: 'target', latencyMs: [1, 3], collections: { customers: { keyField: 'customerId' } } });
+    const target = await startBackOfficeSimulator({
+      name: 'target',
+      latencyMs: [1, 3],
+      collections: { customers: { keyField: 'customerId' } },
+    });
     workspace.cleanups.push(() => target.close());
     const deliveredKeys = new Set<string>();
     const proxy = await RecordingProxy.start(target.url, {
@@ -356,7 +445,10 @@ async function runSinkOutage(): Promise<SinkOutageEvidence> {
     const instance = `sink-${id}`;
     const deadLetterTopic = `dlq.${instance}`;
     const prefix = `SO-${id}`;
-    const hub = await startHub(workspace, kafka.brokers, `admin:
+    const hub = await startHub(
+      workspace,
+      kafka.brokers,
+      `admin:
   tokens:
     - { name: on-call, role: operator, sha256: ${sha256Hex(OPERATOR_TOKEN)} }
 connectors:
@@ -369,34 +461,60 @@ connectors:
     config:
       url: "${proxy.url}/api/customers/{key}"
       method: PUT
-`);
+`,
+    );
     const api = axios.create({ baseURL: hub.url, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` }, validateStatus: () => true });
 
     const client = new KafkajsClient({ brokers: kafka.brokers });
     const producer = await client.producer();
     workspace.cleanups.push(() => producer.disconnect());
-    const keysOf = (phase: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${phase}-${String(i).padStart(5, '0')}`);
-    const [before, during, streamed, after] = [keysOf('before', SINK_OUTAGE.before), keysOf('during', SINK_OUTAGE.during), keysOf('streamed', SINK_OUTAGE.streamed), keysOf('after', SINK_OUTAGE.after)];
+    const keysOf = (phase: string, count: number) =>
+      Array.from({ length: count }, (_, i) => `${prefix}-${phase}-${String(i).padStart(5, '0')}`);
+    const [before, during, streamed, after] = [
+      keysOf('before', SINK_OUTAGE.before),
+      keysOf('during', SINK_OUTAGE.during),
+      keysOf('streamed', SINK_OUTAGE.streamed),
+      keysOf('after', SINK_OUTAGE.after),
+    ];
     const deliveredAll = (keys: string[]) => keys.every((key) => deliveredKeys.has(key));
 
     // The sink is assigned its partitions and delivering before the outage starts.
     await producer.send(topic, await encodeCustomers(topic, before));
-    await waitFor(() => deliveredAll(before), 60_000, `the first ${before.length} records at the sink (hub said: ${hub.run.stderr().slice(-2000)})`);
+    await waitFor(
+      () => deliveredAll(before),
+      60_000,
+      `the first ${before.length} records at the sink (hub said: ${hub.run.stderr().slice(-2000)})`,
+    );
 
     target.failFor(SINK_OUTAGE.downMs, 503);
     const outageEnd = Date.now() + SINK_OUTAGE.downMs;
     await producer.send(topic, await encodeCustomers(topic, during));
     // Those streamed in the last seconds are still being retried when the sink answers again.
-    const streaming = streamed.length === 0 ? Promise.resolve() : produceSteadily(producer, topic, await encodeCustomers(topic, streamed), streamed.length / ((SINK_OUTAGE.downMs - 10_000) / 1000)).done;
+    const streaming =
+      streamed.length === 0
+        ? Promise.resolve()
+        : produceSteadily(producer, topic, await encodeCustomers(topic, streamed), streamed.length / ((SINK_OUTAGE.downMs - 10_000) / 1000))
+            .done;
     streaming.catch(() => undefined);
     let deadLetters: { key: string; headers: Record<string, string> }[] = [];
-    const readDeadLetters = async () => (deadLetters = (await client.readToEnd(deadLetterTopic)).map((record) => ({ key: record.key?.toString() ?? '', headers: record.headers })));
-    await waitFor(async () => {
-      const dead = new Set((await readDeadLetters()).map((letter) => letter.key));
-      return during.every((key) => dead.has(key));
-    }, SINK_OUTAGE.downMs, `${during.length} dead letters on ${deadLetterTopic} (have ${deadLetters.length}; hub said: ${hub.run.stderr().slice(-2000)})`);
+    const readDeadLetters = async () =>
+      (deadLetters = (await client.readToEnd(deadLetterTopic)).map((record) => ({
+        key: record.key?.toString() ?? '',
+        headers: record.headers,
+      })));
+    await waitFor(
+      async () => {
+        const dead = new Set((await readDeadLetters()).map((letter) => letter.key));
+        return during.every((key) => dead.has(key));
+      },
+      SINK_OUTAGE.downMs,
+      `${during.length} dead letters on ${deadLetterTopic} (have ${deadLetters.length}; hub said: ${hub.run.stderr().slice(-2000)})`,
+    );
     const deadLetteredAt = Date.now();
-    const appliedDuringOutage = target.received('customers').map((write) => write.key).filter((key) => during.includes(key));
+    const appliedDuringOutage = target
+      .received('customers')
+      .map((write) => write.key)
+      .filter((key) => during.includes(key));
     const refusedDuringOutage = target.stats().byStatus[503] ?? 0;
 
     await sleep(outageEnd - Date.now() + 500);
@@ -404,18 +522,26 @@ connectors:
     await producer.send(topic, await encodeCustomers(topic, after));
     await waitFor(() => deliveredAll(after), 60_000, `the ${after.length} records sent after recovery at the sink`);
     // Every streamed record has gone one way or the other before the operator replays.
-    await waitFor(async () => {
-      const dead = new Set((await readDeadLetters()).map((letter) => letter.key));
-      return streamed.every((key) => deliveredKeys.has(key) || dead.has(key));
-    }, 120_000, `the ${streamed.length} streamed records delivered or dead-lettered`);
+    await waitFor(
+      async () => {
+        const dead = new Set((await readDeadLetters()).map((letter) => letter.key));
+        return streamed.every((key) => deliveredKeys.has(key) || dead.has(key));
+      },
+      120_000,
+      `the ${streamed.length} streamed records delivered or dead-lettered`,
+    );
 
     const started = await api.post('/api/dead-letters/replays', { filter: { topic: deadLetterTopic } });
     expect(started.status, JSON.stringify(started.data)).to.equal(202);
     let replay = started.data as SinkOutageEvidence['replay'] & { id: string };
-    await waitFor(async () => {
-      replay = (await api.get(`/api/dead-letters/replays/${replay.id}`)).data as typeof replay;
-      return replay.state !== 'running';
-    }, 60_000, `the replay to finish (last ${JSON.stringify(replay)})`);
+    await waitFor(
+      async () => {
+        replay = (await api.get(`/api/dead-letters/replays/${replay.id}`)).data as typeof replay;
+        return replay.state !== 'running';
+      },
+      60_000,
+      `the replay to finish (last ${JSON.stringify(replay)})`,
+    );
     await waitFor(() => deliveredAll([...during, ...streamed]), 60_000, `the ${deadLetters.length} replayed records at the sink`);
     const deadLettersAfterReplay = (await client.readToEnd(deadLetterTopic)).length;
 
@@ -424,7 +550,23 @@ connectors:
     const missing = [...before, ...during, ...streamed, ...after].filter((key) => !deliveredKeys.has(key));
     hub.run.child.kill('SIGTERM');
     const exit = await hub.run.exited;
-    return { instance, topic, during, streamed, after, outageEnd, deadLetteredAt, attemptsByKey, refusedDuringOutage, appliedDuringOutage, deadLetters, deadLettersAfterReplay, replay, missing, exit };
+    return {
+      instance,
+      topic,
+      during,
+      streamed,
+      after,
+      outageEnd,
+      deadLetteredAt,
+      attemptsByKey,
+      refusedDuringOutage,
+      appliedDuringOutage,
+      deadLetters,
+      deadLettersAfterReplay,
+      replay,
+      missing,
+      exit,
+    };
   } finally {
     await cleanUp(workspace);
   }
@@ -454,23 +596,30 @@ async function startHub(workspace: Workspace, brokers: string[], config: string,
   fs.mkdirSync(flowsDir, { recursive: true });
   for (const [name, text] of Object.entries(flows)) fs.writeFileSync(path.join(flowsDir, name), text);
   const port = await freePort();
-  const run = startCli(['run'], cleanEnv({
-    KAFKA_BROKERS: brokers.join(','),
-    SCHEMA_REGISTRY_URL: infrastructure().registry.url,
-    CRM_HUB_PORT: String(port),
-    CRM_HUB_CONFIG: configFile,
-    CRM_HUB_FLOWS_DIR: flowsDir,
-    CRM_HUB_DATA_DIR: path.join(workspace.dir, 'data'),
-  }));
+  const run = startCli(
+    ['run'],
+    cleanEnv({
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: infrastructure().registry.url,
+      CRM_HUB_PORT: String(port),
+      CRM_HUB_CONFIG: configFile,
+      CRM_HUB_FLOWS_DIR: flowsDir,
+      CRM_HUB_DATA_DIR: path.join(workspace.dir, 'data'),
+    }),
+  );
   workspace.cleanups.push(async () => {
     if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
     await run.exited;
   });
   const hub = { run, url: `http://127.0.0.1:${port}` };
-  await waitFor(async () => {
-    if (run.child.exitCode !== null) throw new Error(`the hub exited at start: ${run.stderr().slice(-3000)}`);
-    return (await healthStatus(hub)) === 200;
-  }, 120_000, `a healthy hub (it said: ${run.stderr().slice(-2000)})`);
+  await waitFor(
+    async () => {
+      if (run.child.exitCode !== null) throw new Error(`the hub exited at start: ${run.stderr().slice(-3000)}`);
+      return (await healthStatus(hub)) === 200;
+    },
+    120_000,
+    `a healthy hub (it said: ${run.stderr().slice(-2000)})`,
+  );
   return hub;
 }
 
@@ -490,11 +639,13 @@ const schemas = SchemaCatalog.load();
 async function encodeCustomers(topic: string, keys: string[]): Promise<OutgoingRecord[]> {
   const schema = (await schemas).registrySchema(CUSTOMER_RECORD);
   const serde = new AvroSerde(new SchemaRegistryClient(infrastructure().registry.url));
-  return Promise.all(keys.map(async (key) => {
-    const customer = sampleCustomer();
-    const value = { ...customer, meta: { ...(customer.meta as object), eventId: randomUUID() }, customerId: key };
-    return { key, value: await serde.encode(valueSubject(topic), schema, value) };
-  }));
+  return Promise.all(
+    keys.map(async (key) => {
+      const customer = sampleCustomer();
+      const value = { ...customer, meta: { ...(customer.meta as object), eventId: randomUUID() }, customerId: key };
+      return { key, value: await serde.encode(valueSubject(topic), schema, value) };
+    }),
+  );
 }
 
 async function cleanUp(workspace: Workspace): Promise<void> {

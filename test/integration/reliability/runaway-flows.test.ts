@@ -47,8 +47,16 @@ interface Scenario {
 
 describe('reliability: runaway flow expressions', function () {
   this.timeout(12 * 60_000);
-  const kafka = { get brokers() { return infrastructure().kafka.brokers; } };
-  const registry = { get url() { return infrastructure().registry.url; } };
+  const kafka = {
+    get brokers() {
+      return infrastructure().kafka.brokers;
+    },
+  };
+  const registry = {
+    get url() {
+      return infrastructure().registry.url;
+    },
+  };
   let client: KafkaClient;
   let serde: AvroSerde;
   let catalog: SchemaCatalog;
@@ -77,7 +85,10 @@ describe('reliability: runaway flow expressions', function () {
     scenario = undefined;
   });
 
-  async function prepare(flows: Record<string, { filter: string; limits?: Record<string, number> }>, partitions: number): Promise<Scenario> {
+  async function prepare(
+    flows: Record<string, { filter: string; limits?: Record<string, number> }>,
+    partitions: number,
+  ): Promise<Scenario> {
     const id = uniqueName('runaway').toLowerCase();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-runaway-'));
     const made: Scenario = {
@@ -94,16 +105,36 @@ describe('reliability: runaway flow expressions', function () {
     fs.mkdirSync(made.flowsDir);
     fs.writeFileSync(made.configFile, 'connectors: {}\ncustomerView: { enabled: false }\n');
     for (const [kind, { filter, limits }] of Object.entries(flows)) {
-      const flow = { name: made.flowName(kind), from: made.input, ...(limits ? { limits } : {}), steps: [{ filter }], to: { topic: made.out(kind), schema: CUSTOMER }, topics: { [made.input]: { schema: CUSTOMER }, [made.out(kind)]: { schema: CUSTOMER } } };
+      const flow = {
+        name: made.flowName(kind),
+        from: made.input,
+        ...(limits ? { limits } : {}),
+        steps: [{ filter }],
+        to: { topic: made.out(kind), schema: CUSTOMER },
+        topics: { [made.input]: { schema: CUSTOMER }, [made.out(kind)]: { schema: CUSTOMER } },
+      };
       fs.writeFileSync(path.join(made.flowsDir, `${made.flowName(kind)}.yaml`), YAML.stringify(flow, { lineWidth: 0 }));
     }
     const admin = await client.admin();
-    await admin.ensureTopics([{ topic: made.input, partitions }, ...Object.keys(flows).flatMap((kind) => [{ topic: made.out(kind) }, { topic: made.dlq(kind) }])]).finally(() => admin.disconnect());
+    await admin
+      .ensureTopics([
+        { topic: made.input, partitions },
+        ...Object.keys(flows).flatMap((kind) => [{ topic: made.out(kind) }, { topic: made.dlq(kind) }]),
+      ])
+      .finally(() => admin.disconnect());
     return made;
   }
 
   async function startHub(label: string, on: Scenario, dataDir?: string, env: NodeJS.ProcessEnv = {}): Promise<RunningHub> {
-    const hub = await RunningHub.start({ label, brokers: kafka.brokers, registryUrl: registry.url, configFile: on.configFile, flowsDir: on.flowsDir, env: { CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10000', ...env }, ...(dataDir ? { dataDir } : {}) });
+    const hub = await RunningHub.start({
+      label,
+      brokers: kafka.brokers,
+      registryUrl: registry.url,
+      configFile: on.configFile,
+      flowsDir: on.flowsDir,
+      env: { CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10000', ...env },
+      ...(dataDir ? { dataDir } : {}),
+    });
     hubs.push(hub);
     return hub;
   }
@@ -115,7 +146,12 @@ describe('reliability: runaway flow expressions', function () {
     const records = [];
     for (let i = from; i < to; i++) {
       const key = customerKey(on, i);
-      const value = { ...sampleCustomer(), customerId: key, fullName: names.get(i) ?? `Customer ${i}`, status: isActive(i) ? 'ACTIVE' : 'INACTIVE' };
+      const value = {
+        ...sampleCustomer(),
+        customerId: key,
+        fullName: names.get(i) ?? `Customer ${i}`,
+        status: isActive(i) ? 'ACTIVE' : 'INACTIVE',
+      };
       records.push({ key, value: await serde.encode(valueSubject(on.input), schema, value) });
     }
     await producer.send(on.input, records);
@@ -162,12 +198,15 @@ describe('reliability: runaway flow expressions', function () {
   }
 
   it('keeps the hub, /health and a normal flow going while three flows run away, dead-letters the runaway records, and restarts cleanly with some in flight', async () => {
-    const on = await prepare({
-      normal: { filter: 'status = "ACTIVE"' },
-      recursion: { filter: `fullName = "recurse" ? ${RECURSION} : true` },
-      loop: { filter: `fullName = "loop" ? ${LOOP} : true` },
-      regex: { filter: `$not($contains(fullName, ${CATASTROPHIC}))` },
-    }, 3);
+    const on = await prepare(
+      {
+        normal: { filter: 'status = "ACTIVE"' },
+        recursion: { filter: `fullName = "recurse" ? ${RECURSION} : true` },
+        loop: { filter: `fullName = "loop" ? ${LOOP} : true` },
+        regex: { filter: `$not($contains(fullName, ${CATASTROPHIC}))` },
+      },
+      3,
+    );
     const firstWave = 8_000;
     const secondWave = 3_000;
     const total = firstWave + secondWave;
@@ -183,8 +222,11 @@ describe('reliability: runaway flow expressions', function () {
     const recursionDead = await deadLetters(on.dlq('recursion'));
     const loopDead = await deadLetters(on.dlq('loop'));
     /** What the hub counted for a flow (since it started): records in and out, dead letters. */
-    const counters = async (kind: string) => (await hub.get<{ counters?: { recordsIn: number; recordsOut: number; deadLettered: number } }>(`/api/flows/${on.flowName(kind)}`)).data.counters;
-    const deadLettersOf = async (kinds: string[]) => (await Promise.all(kinds.map(counters))).reduce((sum, counted) => sum + (counted?.deadLettered ?? 0), 0);
+    const counters = async (kind: string) =>
+      (await hub.get<{ counters?: { recordsIn: number; recordsOut: number; deadLettered: number } }>(`/api/flows/${on.flowName(kind)}`))
+        .data.counters;
+    const deadLettersOf = async (kinds: string[]) =>
+      (await Promise.all(kinds.map(counters))).reduce((sum, counted) => sum + (counted?.deadLettered ?? 0), 0);
 
     let hub = await startHub('hub', on);
     await hub.ready(180_000);
@@ -195,8 +237,17 @@ describe('reliability: runaway flow expressions', function () {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const active = (upTo: number) => Array.from({ length: upTo }, (_, i) => i).filter(isActive).length;
-    await waitOrFail(() => normalOut.distinct >= active(firstWave) && recursionDead.tally.distinct >= 3 && loopDead.tally.distinct >= 3 && regexOut.distinct >= firstWave, 240_000,
-      () => `first wave: normal ${normalOut.distinct}/${active(firstWave)}, recursion dead ${recursionDead.tally.distinct}/3, loop dead ${loopDead.tally.distinct}/3, regex out ${regexOut.distinct}/${firstWave}`, 250);
+    await waitOrFail(
+      () =>
+        normalOut.distinct >= active(firstWave) &&
+        recursionDead.tally.distinct >= 3 &&
+        loopDead.tally.distinct >= 3 &&
+        regexOut.distinct >= firstWave,
+      240_000,
+      () =>
+        `first wave: normal ${normalOut.distinct}/${active(firstWave)}, recursion dead ${recursionDead.tally.distinct}/3, loop dead ${loopDead.tally.distinct}/3, regex out ${regexOut.distinct}/${firstWave}`,
+      250,
+    );
     const beforeRestart = await health.stop();
     expect(hub.alive, 'the hub is alive').to.equal(true);
     expect(await deadLettersOf(['normal', 'regex']), 'dead letters of the normal and the regex flow').to.equal(0);
@@ -210,14 +261,25 @@ describe('reliability: runaway flow expressions', function () {
     hub = await startHub('hub restarted', on, hub.dataDir);
     await hub.ready(180_000);
     const afterRestart = pollHealth(() => hub);
-    await waitOrFail(() => normalOut.distinct >= active(total) && recursionDead.tally.distinct >= 4 && loopDead.tally.distinct >= 4 && regexOut.distinct >= total, 240_000,
-      () => `after the restart: normal ${normalOut.distinct}/${active(total)}, recursion dead ${recursionDead.tally.distinct}/4, loop dead ${loopDead.tally.distinct}/4, regex out ${regexOut.distinct}/${total}`, 250);
+    await waitOrFail(
+      () =>
+        normalOut.distinct >= active(total) &&
+        recursionDead.tally.distinct >= 4 &&
+        loopDead.tally.distinct >= 4 &&
+        regexOut.distinct >= total,
+      240_000,
+      () =>
+        `after the restart: normal ${normalOut.distinct}/${active(total)}, recursion dead ${recursionDead.tally.distinct}/4, loop dead ${loopDead.tally.distinct}/4, regex out ${regexOut.distinct}/${total}`,
+      250,
+    );
     // A few more health answers, then the restarted hub must still be there.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const restarted = await afterRestart.stop();
     expect(hub.alive, `the restarted hub is alive (it said: ${hub.cli.stderr().slice(-2000)})`).to.equal(true);
 
-    process.stdout.write(`reliability: runaway expressions: /health slowest ${beforeRestart.slowestMs.toFixed(0)} ms over ${beforeRestart.polls} polls under load, ${restarted.slowestMs.toFixed(0)} ms over ${restarted.polls} after the restart\n`);
+    process.stdout.write(
+      `reliability: runaway expressions: /health slowest ${beforeRestart.slowestMs.toFixed(0)} ms over ${beforeRestart.polls} polls under load, ${restarted.slowestMs.toFixed(0)} ms over ${restarted.polls} after the restart\n`,
+    );
     expect(beforeRestart.failures + restarted.failures, 'health answers other than 200').to.equal(0);
     expect(beforeRestart.slowestMs, 'slowest /health under load (ms)').to.be.below(HEALTH_BOUND_MS);
     expect(restarted.slowestMs, 'slowest /health after the restart (ms)').to.be.below(HEALTH_BOUND_MS);
@@ -228,22 +290,34 @@ describe('reliability: runaway flow expressions', function () {
     expect(loopDead.tally.missing(keysNamed('loop'))).to.deep.equal([]);
     expect(loopDead.tally.unexpected(new Set(keysNamed('loop')))).to.deep.equal([]);
     for (const dead of [recursionDead, loopDead]) {
-      for (const headers of dead.headers.values()) expect(headers).to.include({ 'dlq-error-code': 'EXPRESSION_LIMIT_EXCEEDED', 'dlq-flow-step': 'steps[0].filter' });
+      for (const headers of dead.headers.values())
+        expect(headers).to.include({ 'dlq-error-code': 'EXPRESSION_LIMIT_EXCEEDED', 'dlq-flow-step': 'steps[0].filter' });
     }
-    expect([...recursionDead.headers.values()].every((headers) => headers['dlq-error-message']!.includes('limits.expressionDepth'))).to.equal(true);
-    expect([...loopDead.headers.values()].every((headers) => headers['dlq-error-message']!.includes('limits.expressionTimeoutMs'))).to.equal(true);
+    expect(
+      [...recursionDead.headers.values()].every((headers) => headers['dlq-error-message']!.includes('limits.expressionDepth')),
+    ).to.equal(true);
+    expect(
+      [...loopDead.headers.values()].every((headers) => headers['dlq-error-message']!.includes('limits.expressionTimeoutMs')),
+    ).to.equal(true);
     // On RE2 the backtracking pattern is an ordinary, fast non-match: nothing to dead-letter.
     expect(await deadLettersOf(['normal', 'regex']), 'dead letters of the normal and the regex flow after the restart').to.equal(0);
-    const expectedActive = new Set(Array.from({ length: total }, (_, i) => i).filter(isActive).map((i) => customerKey(on, i)));
+    const expectedActive = new Set(
+      Array.from({ length: total }, (_, i) => i)
+        .filter(isActive)
+        .map((i) => customerKey(on, i)),
+    );
     expect(normalOut.missing(expectedActive)).to.deep.equal([]);
     expect(normalOut.unexpected(expectedActive)).to.deep.equal([]);
   });
 
   it('dead-letters a record that crashed the hub process twice (FLOW_CRASHED) instead of crashing it a third time', async () => {
-    const on = await prepare({
-      normal: { filter: 'status = "ACTIVE"' },
-      bomb: { filter: `fullName = "explode" ? ${HEAP_BOMB} : true` },
-    }, 1);
+    const on = await prepare(
+      {
+        normal: { filter: 'status = "ACTIVE"' },
+        bomb: { filter: `fullName = "explode" ? ${HEAP_BOMB} : true` },
+      },
+      1,
+    );
     const total = 300;
     const bombAt = 150;
     const normalOut = await output(on.out('normal'));
@@ -265,12 +339,21 @@ describe('reliability: runaway flow expressions', function () {
     const hub = await startHub('hub 3', on, dataDir, env);
     await hub.ready(180_000);
     const activeCount = Array.from({ length: total }, (_, i) => i).filter(isActive).length;
-    await waitOrFail(() => bombDead.tally.distinct >= 1 && bombOut.distinct >= total - 1 && normalOut.distinct >= activeCount, 180_000,
-      () => `third start: bomb dead ${bombDead.tally.distinct}/1, bomb out ${bombOut.distinct}/${total - 1}, normal ${normalOut.distinct}/${activeCount} (hub alive: ${hub.alive}; it said: ${hub.cli.stderr().slice(-1500)})`, 250);
+    await waitOrFail(
+      () => bombDead.tally.distinct >= 1 && bombOut.distinct >= total - 1 && normalOut.distinct >= activeCount,
+      180_000,
+      () =>
+        `third start: bomb dead ${bombDead.tally.distinct}/1, bomb out ${bombOut.distinct}/${total - 1}, normal ${normalOut.distinct}/${activeCount} (hub alive: ${hub.alive}; it said: ${hub.cli.stderr().slice(-1500)})`,
+      250,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(hub.alive, 'the third hub is alive').to.equal(true);
     expect(bombDead.tally.missing([customerKey(on, bombAt)])).to.deep.equal([]);
     expect(bombDead.tally.distinct).to.equal(1);
-    expect(bombDead.headers.get(customerKey(on, bombAt))).to.include({ 'dlq-error-code': 'FLOW_CRASHED', 'dlq-original-offset': String(bombAt), 'dlq-attempts': '2' });
+    expect(bombDead.headers.get(customerKey(on, bombAt))).to.include({
+      'dlq-error-code': 'FLOW_CRASHED',
+      'dlq-original-offset': String(bombAt),
+      'dlq-attempts': '2',
+    });
   });
 });

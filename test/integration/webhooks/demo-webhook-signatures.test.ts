@@ -29,7 +29,16 @@ describe('the demo landscape signs its webhooks', function () {
     const configFile = path.join(PROJECT_ROOT, 'config', 'demo.crm-hub.yaml');
     const connectors = await loadHubConnectors(configFile, logger, { ...landscape.env });
     expect([...connectors.invalid.keys()]).to.deep.equal([]);
-    const settings = hubSettingsFromEnv({ CRM_HUB_PORT: '0', CRM_HUB_DATA_DIR: dataDir, CRM_HUB_FLOWS_DIR: flowsDir, KAFKA_BROKERS: infrastructure().kafka.brokers.join(','), SCHEMA_REGISTRY_URL: infrastructure().registry.url }, PROJECT_ROOT);
+    const settings = hubSettingsFromEnv(
+      {
+        CRM_HUB_PORT: '0',
+        CRM_HUB_DATA_DIR: dataDir,
+        CRM_HUB_FLOWS_DIR: flowsDir,
+        KAFKA_BROKERS: infrastructure().kafka.brokers.join(','),
+        SCHEMA_REGISTRY_URL: infrastructure().registry.url,
+      },
+      PROJECT_ROOT,
+    );
     hub = await Hub.start(settings, await SchemaCatalog.load(settings.schemasDir), connectors, logger);
     base = `http://127.0.0.1:${hub.httpPort}`;
   });
@@ -43,7 +52,10 @@ describe('the demo landscape signs its webhooks', function () {
   it('generates a webhook secret per start, and every push source of the demo config requires it', () => {
     const secret = landscape!.env.DEMO_WEBHOOK_SECRET;
     expect(secret).to.match(/^[0-9a-f]{64}$/);
-    const pushSources = hub!.connectorRuntime!.statuses().filter((status) => hub!.connectorRuntime!.webhookTarget(status.name) !== undefined).map((status) => status.name);
+    const pushSources = hub!
+      .connectorRuntime!.statuses()
+      .filter((status) => hub!.connectorRuntime!.webhookTarget(status.name) !== undefined)
+      .map((status) => status.name);
     expect(pushSources).to.have.members(['crm', 'policy-admin', 'claims', 'scm-stock']);
   });
 
@@ -55,9 +67,17 @@ describe('the demo landscape signs its webhooks', function () {
 
     for (const instance of ['crm', 'policy-admin', 'claims', 'scm-stock']) {
       const unsigned = await sendWebhook(`${base}/webhooks/${instance}`, { ...event, msgId: uniqueName('CM-unsigned') });
-      expect([instance, unsigned.status, (unsigned.body as { error: { code: string } }).error.code]).to.deep.equal([instance, 401, 'SIGNATURE_MISSING']);
+      expect([instance, unsigned.status, (unsigned.body as { error: { code: string } }).error.code]).to.deep.equal([
+        instance,
+        401,
+        'SIGNATURE_MISSING',
+      ]);
     }
-    const forged = await sendWebhook(`${base}/webhooks/claims`, { ...event, msgId: uniqueName('CM-forged') }, { secret: 'demo-token-not-secret' });
+    const forged = await sendWebhook(
+      `${base}/webhooks/claims`,
+      { ...event, msgId: uniqueName('CM-forged') },
+      { secret: 'demo-token-not-secret' },
+    );
     expect([forged.status, (forged.body as { error: { code: string } }).error.code]).to.deep.equal([401, 'SIGNATURE_MISMATCH']);
     // The landscape signs what it pushes for the systems without a simulator-side push, too.
     const viaLandscape = await landscape!.push(`${base}/webhooks/claims`, { ...event, msgId: uniqueName('CM-landscape') });

@@ -13,14 +13,38 @@ const SECRET = 'whsec-7a30';
 /** A CRM customer in Guangzhou: names and address that GBK can spell. */
 function customer(customerId: string, fullName = '张三'): Record<string, unknown> {
   const { meta: _meta, ...rest } = sampleCustomer();
-  return { ...rest, customerId, fullName, addresses: [{ type: 'HOME', province: '广东省', city: '广州市', district: '天河区', street: '天河路385号', postalCode: '510620', countryCode: 'CN' }] };
+  return {
+    ...rest,
+    customerId,
+    fullName,
+    addresses: [
+      {
+        type: 'HOME',
+        province: '广东省',
+        city: '广州市',
+        district: '天河区',
+        street: '天河路385号',
+        postalCode: '510620',
+        countryCode: 'CN',
+      },
+    ],
+  };
 }
 
 const json = (charset: string): Record<string, string> => ({ 'content-type': `application/json; charset=${charset}` });
 
 describe('webhook bodies: charsets and reused event ids, on the real broker', function () {
   this.timeout(120_000);
-  const instance = instanceConfig({ connector: 'http-source', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 }, config: { topic: TOPIC, keyField: 'customerId', eventType: 'CustomerUpdated', webhook: { eventIdField: 'eventId', recordsField: 'records' } } });
+  const instance = instanceConfig({
+    connector: 'http-source',
+    webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 },
+    config: {
+      topic: TOPIC,
+      keyField: 'customerId',
+      eventType: 'CustomerUpdated',
+      webhook: { eventIdField: 'eventId', recordsField: 'records' },
+    },
+  });
   let harness: RuntimeHarness;
   let webhooks: { url: string; close(): void };
 
@@ -46,9 +70,15 @@ describe('webhook bodies: charsets and reused event ids, on the real broker', fu
     const answer = await sendWebhook(webhooks.url, undeclared, { secret: SECRET });
     expect(answer.status).to.equal(400);
     expect(answer.body).to.have.nested.property('error.code', 'BODY_ENCODING_INVALID');
-    expect((answer.body as { error: { message: string } }).error.message).to.contain('UTF-8').and.to.contain('offset');
+    expect((answer.body as { error: { message: string } }).error.message)
+      .to.contain('UTF-8')
+      .and.to.contain('offset');
     // Declared GBK, but a byte no GBK character starts with.
-    const broken = Buffer.concat([iconv.encode(`{"eventId":"${prefix}-2","records":[{"customerId":"${prefix}-2","fullName":"张`, 'gbk'), Buffer.from([0xff]), Buffer.from('"}]}')]);
+    const broken = Buffer.concat([
+      iconv.encode(`{"eventId":"${prefix}-2","records":[{"customerId":"${prefix}-2","fullName":"张`, 'gbk'),
+      Buffer.from([0xff]),
+      Buffer.from('"}]}'),
+    ]);
     const brokenAnswer = await sendWebhook(webhooks.url, broken, { secret: SECRET, headers: json('gbk') });
     expect(brokenAnswer.status).to.equal(400);
     expect(brokenAnswer.body).to.have.nested.property('error.code', 'BODY_ENCODING_INVALID');
@@ -71,7 +101,10 @@ describe('webhook bodies: charsets and reused event ids, on the real broker', fu
     expect(records).to.have.length(2);
     for (const { id, fullName } of sent) {
       const record = records.find((r) => r.key!.toString() === id)!;
-      const value = (await harness.serde.decode(record.value)).value as { fullName: string; addresses: { city: string; district: string; street: string }[] };
+      const value = (await harness.serde.decode(record.value)).value as {
+        fullName: string;
+        addresses: { city: string; district: string; street: string }[];
+      };
       expect(value.fullName).to.equal(fullName);
       expect(value.addresses[0]).to.include({ city: '广州市', district: '天河区', street: '天河路385号' });
     }
@@ -80,11 +113,15 @@ describe('webhook bodies: charsets and reused event ids, on the real broker', fu
   it('refuses a charset it does not read with 415 naming the supported ones, and produces nothing', async () => {
     const prefix = uniqueName('ENC-415');
     for (const charset of ['latin1', 'utf-16', 'klingon']) {
-      const body = Buffer.from(JSON.stringify({ eventId: `${prefix}-${charset}`, records: [customer(`${prefix}-${charset}`, 'Zhang San')] }));
+      const body = Buffer.from(
+        JSON.stringify({ eventId: `${prefix}-${charset}`, records: [customer(`${prefix}-${charset}`, 'Zhang San')] }),
+      );
       const answer = await sendWebhook(webhooks.url, body, { secret: SECRET, headers: json(charset) });
       expect(answer.status, charset).to.equal(415);
       expect(answer.body).to.have.nested.property('error.code', 'BODY_ENCODING_UNSUPPORTED');
-      expect((answer.body as { error: { message: string } }).error.message).to.contain(charset).and.to.contain('UTF-8, GBK, GB18030');
+      expect((answer.body as { error: { message: string } }).error.message)
+        .to.contain(charset)
+        .and.to.contain('UTF-8, GBK, GB18030');
     }
     expect(await mine(prefix)).to.deep.equal([]);
   });
@@ -102,7 +139,11 @@ describe('webhook bodies: charsets and reused event ids, on the real broker', fu
 
     // The same event, however it is spelled: as sent, with its keys reordered and spaced out, and in GBK.
     const respaced = Buffer.from(JSON.stringify({ records: first.records, eventId }, null, 2));
-    for (const [what, again, headers] of [['as sent', Buffer.from(JSON.stringify(first)), {}], ['respaced', respaced, {}], ['in GBK', iconv.encode(JSON.stringify(first), 'gbk'), json('gbk')]] as const) {
+    for (const [what, again, headers] of [
+      ['as sent', Buffer.from(JSON.stringify(first)), {}],
+      ['respaced', respaced, {}],
+      ['in GBK', iconv.encode(JSON.stringify(first), 'gbk'), json('gbk')],
+    ] as const) {
       const answer = await sendWebhook(webhooks.url, again, { secret: SECRET, headers });
       expect(answer.status, what).to.equal(200);
       expect(answer.body, what).to.deep.include({ status: 'duplicate', eventId });
@@ -116,7 +157,9 @@ describe('webhook bodies: charsets and reused event ids, on the real broker', fu
     const eventId = `${prefix}-evt`;
     const producer = await harness.client.producer();
     try {
-      await producer.send(WEBHOOK_EVENTS_TOPIC, [{ key: `${instance.name}/${eventId}`, value: Buffer.from(JSON.stringify({ at: '2026-12-01T08:00:00.000Z' })) }]);
+      await producer.send(WEBHOOK_EVENTS_TOPIC, [
+        { key: `${instance.name}/${eventId}`, value: Buffer.from(JSON.stringify({ at: '2026-12-01T08:00:00.000Z' })) },
+      ]);
     } finally {
       await producer.disconnect();
     }

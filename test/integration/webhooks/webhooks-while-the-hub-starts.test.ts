@@ -31,17 +31,20 @@ function lateBroker(port: number): { address: string; open(): Promise<void>; clo
   return {
     address: `127.0.0.1:${port}`,
     open: () => new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve())),
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** The first IPv4 address of this machine that is not loopback, if it has one. */
 function nonLoopbackAddress(): string | undefined {
-  return Object.values(os.networkInterfaces()).flat().find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
 }
 
 function connects(host: string, port: number): Promise<boolean> {
@@ -70,7 +73,9 @@ describe('webhooks while the hub starts', function () {
     const unsigned = uniqueName('unsigned');
     const secret = `whsec-${uniqueName('k')}`;
     const configFile = path.join(dataDir, 'crm-hub.yaml');
-    fs.writeFileSync(configFile, `connectors:
+    fs.writeFileSync(
+      configFile,
+      `connectors:
   ${push}:
     connector: http-source
     webhook: { secret: "\${PUSH_SECRET}" }
@@ -79,30 +84,66 @@ describe('webhooks while the hub starts', function () {
     connector: http-source
     config: { topic: crm.customer.v1, keyField: customerId, eventType: CustomerUpdated }
 customerView: { enabled: false }
-`);
+`,
+    );
     const broker = lateBroker(await freePort());
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { logger, text } = capturedLogger({ level: 'info' });
     // No CRM_HUB_HOST: the default address.
-    const settings = hubSettingsFromEnv({ CRM_HUB_PORT: String(port), CRM_HUB_DATA_DIR: dataDir, CRM_HUB_FLOWS_DIR: flowsDir, KAFKA_BROKERS: broker.address, SCHEMA_REGISTRY_URL: infrastructure().registry.url, CRM_HUB_CONNECT_TIMEOUT_MS: '90000' }, PROJECT_ROOT);
+    const settings = hubSettingsFromEnv(
+      {
+        CRM_HUB_PORT: String(port),
+        CRM_HUB_DATA_DIR: dataDir,
+        CRM_HUB_FLOWS_DIR: flowsDir,
+        KAFKA_BROKERS: broker.address,
+        SCHEMA_REGISTRY_URL: infrastructure().registry.url,
+        CRM_HUB_CONNECT_TIMEOUT_MS: '90000',
+      },
+      PROJECT_ROOT,
+    );
     const connectors = await loadHubConnectors(configFile, logger, { PUSH_SECRET: secret });
     // The push source without a secret is refused before anything starts; the other one is not.
     expect([...connectors.invalid.keys()]).to.deep.equal([unsigned]);
-    expect(connectors.invalid.get(unsigned)!.problems.join('\n')).to.match(new RegExp(`crm-hub\\.yaml:6:\\d+ connectors\\.${unsigned}\\.webhook\\.secret: is required`));
+    expect(connectors.invalid.get(unsigned)!.problems.join('\n')).to.match(
+      new RegExp(`crm-hub\\.yaml:6:\\d+ connectors\\.${unsigned}\\.webhook\\.secret: is required`),
+    );
     let hub: Hub | undefined;
-    const starting = Hub.start(settings, await SchemaCatalog.load(settings.schemasDir), connectors, logger).then((started) => (hub = started));
+    const starting = Hub.start(settings, await SchemaCatalog.load(settings.schemasDir), connectors, logger).then(
+      (started) => (hub = started),
+    );
     starting.catch(() => undefined);
     const request = (method: Method, route: string, data?: string) =>
-      axios.request({ method, url: `${base}${route}`, data, headers: { 'content-type': 'application/json' }, validateStatus: () => true, transformRequest: [(body: unknown) => body], responseType: 'text', transformResponse: [(body: unknown) => body], timeout: 5000 });
+      axios.request({
+        method,
+        url: `${base}${route}`,
+        data,
+        headers: { 'content-type': 'application/json' },
+        validateStatus: () => true,
+        transformRequest: [(body: unknown) => body],
+        responseType: 'text',
+        transformResponse: [(body: unknown) => body],
+        timeout: 5000,
+      });
     const htmlAnswers: string[] = [];
     const sendSpread = async (when: string) => {
-      for (const route of ['/', `/webhooks/${push}`, `/webhooks/${unsigned}`, '/webhooks/nobody', '/api/status', '/api/connectors/x/pause', '/api/nothing', '/health', '/%E0%A4%A']) {
+      for (const route of [
+        '/',
+        `/webhooks/${push}`,
+        `/webhooks/${unsigned}`,
+        '/webhooks/nobody',
+        '/api/status',
+        '/api/connectors/x/pause',
+        '/api/nothing',
+        '/health',
+        '/%E0%A4%A',
+      ]) {
         for (const method of ['get', 'post', 'put', 'delete', 'patch'] as Method[]) {
           for (const body of [undefined, '{"unclosed":']) {
             const response = await request(method, route, body);
             const type = String(response.headers['content-type'] ?? '');
-            if (type.includes('text/html') || /<!DOCTYPE|<pre>/i.test(String(response.data))) htmlAnswers.push(`${when}: ${method.toUpperCase()} ${route} -> ${response.status} ${type}`);
+            if (type.includes('text/html') || /<!DOCTYPE|<pre>/i.test(String(response.data)))
+              htmlAnswers.push(`${when}: ${method.toUpperCase()} ${route} -> ${response.status} ${type}`);
             if (response.status >= 400) expect(type, `${when}: ${method} ${route}`).to.match(/^application\/json/);
           }
         }
@@ -122,7 +163,11 @@ customerView: { enabled: false }
       expect(signedEarly.status).to.equal(503);
       expect(signedEarly.body).to.deep.equal({ error: { code: 'WEBHOOK_NOT_READY', message: `${push} is starting; send again in 5 s` } });
       const early = await request('post', `/webhooks/${push}`, '{}');
-      expect([early.status, early.headers['retry-after'], early.headers['content-type']]).to.deep.equal([503, '5', 'application/json; charset=utf-8']);
+      expect([early.status, early.headers['retry-after'], early.headers['content-type']]).to.deep.equal([
+        503,
+        '5',
+        'application/json; charset=utf-8',
+      ]);
       const refused = await request('post', `/webhooks/${unsigned}`, '{}');
       expect([refused.status, refused.headers['retry-after']]).to.deep.equal([503, '5']);
       const unknown = await request('post', '/webhooks/nobody', '{}');

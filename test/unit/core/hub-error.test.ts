@@ -19,7 +19,11 @@ describe('HubError', () => {
   });
 
   it('describes foreign thrown values without losing their message', () => {
-    expect(describeError(new TypeError('x is undefined'))).to.deep.equal({ code: 'UNEXPECTED', message: 'x is undefined', retriable: false });
+    expect(describeError(new TypeError('x is undefined'))).to.deep.equal({
+      code: 'UNEXPECTED',
+      message: 'x is undefined',
+      retriable: false,
+    });
     expect(describeError('plain string')).to.deep.equal({ code: 'UNEXPECTED', message: 'plain string', retriable: false });
     expect(describeError(new HubError('A', 'b', { retriable: true }))).to.deep.equal({ code: 'A', message: 'b', retriable: true });
   });

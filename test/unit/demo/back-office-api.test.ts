@@ -5,7 +5,9 @@ const customers = {
   keyField: 'customerId',
   validate: (record: Record<string, unknown>) => [
     ...(typeof record.name === 'string' && record.name !== '' ? [] : ['name: is required']),
-    ...(record.email === undefined || (typeof record.email === 'string' && record.email.includes('@')) ? [] : ['email: is not an e-mail address']),
+    ...(record.email === undefined || (typeof record.email === 'string' && record.email.includes('@'))
+      ? []
+      : ['email: is not an e-mail address']),
   ],
 };
 
@@ -40,7 +42,10 @@ describe('back-office simulator API', () => {
     expect([updated.status, updated.data]).to.deep.equal([200, { id: 'ERP-000001', version: 2 }]);
     const put = await api.put('/customers/C%2F2', { name: 'Li Wei' });
     expect([put.status, put.data]).to.deep.equal([200, { id: 'ERP-000002', version: 1 }]);
-    expect((await api.put('/customers/C-1', { customerId: 'C-1', name: 'Wang Fang' })).data).to.deep.equal({ id: 'ERP-000001', version: 3 });
+    expect((await api.put('/customers/C-1', { customerId: 'C-1', name: 'Wang Fang' })).data).to.deep.equal({
+      id: 'ERP-000001',
+      version: 3,
+    });
 
     const read = await api.get('/customers/C%2F2');
     expect(read.status).to.equal(200);
@@ -60,9 +65,15 @@ describe('back-office simulator API', () => {
     const api = clientOf(erp);
     const invalid = await api.post('/customers', { customerId: 'C-1', email: 'not-an-address' });
     expect(invalid.status).to.equal(422);
-    expect(invalid.data.error).to.deep.equal({ code: 'VALIDATION_FAILED', message: 'ERP: the customers record is not valid', details: ['name: is required', 'email: is not an e-mail address'] });
+    expect(invalid.data.error).to.deep.equal({
+      code: 'VALIDATION_FAILED',
+      message: 'ERP: the customers record is not valid',
+      details: ['name: is required', 'email: is not an e-mail address'],
+    });
     expect((await api.post('/customers', { name: 'no key' })).data.error.details).to.deep.equal(['customerId: is required']);
-    expect((await api.put('/customers/C-1', { customerId: 'C-2', name: 'x' })).data.error.details).to.deep.equal(['customerId: is "C-2" but the URL names "C-1"']);
+    expect((await api.put('/customers/C-1', { customerId: 'C-2', name: 'x' })).data.error.details).to.deep.equal([
+      'customerId: is "C-2" but the URL names "C-1"',
+    ]);
     expect(erp.records('customers')).to.deep.equal([]);
     expect(erp.received('customers')).to.deep.equal([]);
   });
@@ -70,7 +81,10 @@ describe('back-office simulator API', () => {
   it('answers 400 to malformed JSON, 415 to other media types and 413 to a body over 1 MiB', async () => {
     const erp = await start({ name: 'ERP', collections: { customers } });
     const api = clientOf(erp);
-    const malformed = await api.post('/customers', '{"customerId": "C-1",', { headers: { 'content-type': 'application/json' }, transformRequest: [(data: unknown) => data] });
+    const malformed = await api.post('/customers', '{"customerId": "C-1",', {
+      headers: { 'content-type': 'application/json' },
+      transformRequest: [(data: unknown) => data],
+    });
     expect([malformed.status, malformed.data.error.code]).to.deep.equal([400, 'MALFORMED_JSON']);
     expect((await api.post('/customers', [{ customerId: 'C-1' }])).status).to.equal(400);
     expect((await api.post('/customers', 'customerId=C-1', { headers: { 'content-type': 'text/plain' } })).status).to.equal(415);
@@ -97,7 +111,8 @@ describe('back-office simulator API', () => {
   it('logs accepted writes in arrival order with their request ids, and not changes made inside the back office', async () => {
     const erp = await start({ name: 'ERP', collections: { customers } });
     const api = clientOf(erp);
-    for (const key of ['C-3', 'C-1', 'C-2']) await api.put(`/customers/${key}`, { name: key }, { headers: { 'x-request-id': `req-${key}` } });
+    for (const key of ['C-3', 'C-1', 'C-2'])
+      await api.put(`/customers/${key}`, { name: key }, { headers: { 'x-request-id': `req-${key}` } });
     await api.put('/customers/C-9', { name: '' });
     erp.upsert('customers', { customerId: 'C-4', name: 'entered by a clerk' });
     const log = erp.received('customers');

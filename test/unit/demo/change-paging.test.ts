@@ -29,14 +29,20 @@ describe('back-office simulator change paging', () => {
 
   for (const pageSize of [1, 2, 3, 5, 8, 13, 40]) {
     it(`never skips a record while records change between pages of ${pageSize}`, async () => {
-      const policyAdmin = await start({ name: 'PAS', maxPageSize: 50, collections: { policies: { keyField: 'policyNumber', records: seedPolicies } } });
+      const policyAdmin = await start({
+        name: 'PAS',
+        maxPageSize: 50,
+        collections: { policies: { keyField: 'policyNumber', records: seedPolicies } },
+      });
       const api = clientOf(policyAdmin);
       const random = randomFrom(pageSize);
       const pick = (keys: string[]): string => keys[Math.floor(random() * keys.length)] ?? 'P-000';
       const seen: BackOfficeRecord[] = [];
       let cursor: string | null = null;
       for (let page = 0; ; page++) {
-        const response: AxiosResponse<ChangePage> = await api.get('/policies', { params: { limit: pageSize, cursor: cursor ?? undefined } });
+        const response: AxiosResponse<ChangePage> = await api.get('/policies', {
+          params: { limit: pageSize, cursor: cursor ?? undefined },
+        });
         expect(response.status).to.equal(200);
         seen.push(...response.data.items);
         cursor = response.data.nextCursor;
@@ -52,9 +58,11 @@ describe('back-office simulator change paging', () => {
       }
 
       const positions = seen.map((record) => `${record.updatedAt as string} ${record.policyNumber as string}`);
-      for (let i = 1; i < positions.length; i++) expect(positions[i]! > positions[i - 1]!, `${positions[i]} after ${positions[i - 1]}`).to.equal(true);
+      for (let i = 1; i < positions.length; i++)
+        expect(positions[i]! > positions[i - 1]!, `${positions[i]} after ${positions[i - 1]}`).to.equal(true);
       const lastSeen = new Map(seen.map((record) => [record.policyNumber, record]));
-      for (const record of policyAdmin.records('policies')) expect(lastSeen.get(record.policyNumber), `latest ${String(record.policyNumber)}`).to.deep.equal(record);
+      for (const record of policyAdmin.records('policies'))
+        expect(lastSeen.get(record.policyNumber), `latest ${String(record.policyNumber)}`).to.deep.equal(record);
     });
   }
 
@@ -62,9 +70,21 @@ describe('back-office simulator change paging', () => {
     const at = (hour: number): string => `2024-03-01T${String(hour).padStart(2, '0')}:00:00.000Z`;
     const erp = await start({
       name: 'ERP',
-      collections: { parts: { keyField: 'partNumber', updatedAtField: 'modified', records: [{ partNumber: 'A', modified: at(7) }, { partNumber: 'C', modified: at(8) }, { partNumber: 'B', modified: at(8) }, { partNumber: 'D', modified: at(9) }] } },
+      collections: {
+        parts: {
+          keyField: 'partNumber',
+          updatedAtField: 'modified',
+          records: [
+            { partNumber: 'A', modified: at(7) },
+            { partNumber: 'C', modified: at(8) },
+            { partNumber: 'B', modified: at(8) },
+            { partNumber: 'D', modified: at(9) },
+          ],
+        },
+      },
     });
-    const changedSince = async (since: string): Promise<unknown[]> => (await clientOf(erp).get('/parts', { params: { updatedSince: since } })).data.items.map((part: BackOfficeRecord) => part.partNumber);
+    const changedSince = async (since: string): Promise<unknown[]> =>
+      (await clientOf(erp).get('/parts', { params: { updatedSince: since } })).data.items.map((part: BackOfficeRecord) => part.partNumber);
     expect(await changedSince(at(8))).to.deep.equal(['D']);
     expect(await changedSince('2024-03-01T09:00:00+01:00')).to.deep.equal(['D']);
     expect(await changedSince('2024-03-01T07:59:59.999Z')).to.deep.equal(['B', 'C', 'D']);
@@ -72,7 +92,11 @@ describe('back-office simulator change paging', () => {
   });
 
   it('caps the page size at maxPageSize', async () => {
-    const pas = await start({ name: 'PAS', maxPageSize: 5, collections: { policies: { keyField: 'policyNumber', records: seedPolicies } } });
+    const pas = await start({
+      name: 'PAS',
+      maxPageSize: 5,
+      collections: { policies: { keyField: 'policyNumber', records: seedPolicies } },
+    });
     for (const params of [{ limit: 500 }, {}]) {
       const response = await clientOf(pas).get('/policies', { params });
       expect(response.data.items).to.have.length(5);

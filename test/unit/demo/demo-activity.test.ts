@@ -69,7 +69,8 @@ describe('demo activity (what the demo systems do after the seed)', () => {
 
     // Motor policies for a year, and short accident covers that come up for renewal within 60 days.
     for (let i = 0; i < 12; i++) activity.apply('policy-issued', false);
-    const cover = (event: Record<string, unknown>) => event.policy as { polNo: string; riskCode: string; startDate: string; endDate: string };
+    const cover = (event: Record<string, unknown>) =>
+      event.policy as { polNo: string; riskCode: string; startDate: string; endDate: string };
     const issued = systems.policy.backOffice.records('policy-events').slice(policyBefore);
     expect(issued).to.have.length(12);
     for (const event of issued) {
@@ -84,7 +85,10 @@ describe('demo activity (what the demo systems do after the seed)', () => {
     for (let i = 0; i < 30; i++) activity.apply('policy-renewed', false);
     const renewals = systems.policy.backOffice.records('policy-events').slice(policyBefore + 12);
     expect(renewals.every((event) => event.bizType === 'RENEW' && cover(event).endDate === '20271206')).to.equal(true);
-    expect(renewals.map((event) => cover(event).polNo), 'every short cover renewed').to.include.members(shortCovers);
+    expect(
+      renewals.map((event) => cover(event).polNo),
+      'every short cover renewed',
+    ).to.include.members(shortCovers);
 
     for (let i = 0; i < 30; i++) activity.apply('claim-step', false);
     const claims = systems.claims.backOffice.records('claim-events').slice(claimsBefore);
@@ -92,7 +96,8 @@ describe('demo activity (what the demo systems do after the seed)', () => {
     for (const event of claims) for (const local of [event.nodeTime, event.reportTime]) expect(beijing(local)).to.be.at.most(now);
     // Claims move through their steps in order, report first.
     const stepsOf = new Map<string, string[]>();
-    for (const event of claims) stepsOf.set(String(event.registNo), [...(stepsOf.get(String(event.registNo)) ?? []), String(event.nodeCode)]);
+    for (const event of claims)
+      stepsOf.set(String(event.registNo), [...(stepsOf.get(String(event.registNo)) ?? []), String(event.nodeCode)]);
     const order = ['REPORT', 'REGIST', 'SURVEY', 'VERIFY', 'PAY', 'ENDCASE'];
     for (const steps of stepsOf.values()) expect(steps).to.deep.equal(order.slice(0, steps.length));
     expect(Math.max(...[...stepsOf.values()].map((steps) => steps.length)), 'some claim got past the report').to.be.above(2);
@@ -102,7 +107,9 @@ describe('demo activity (what the demo systems do after the seed)', () => {
     expect(repair).to.include({ bizType: '维修', state: '待备件' });
     expect(beijing(repair.createdTime)).to.equal(now);
     const [part] = repair.parts as Array<{ partNo: string; qty: number }>;
-    const stock = systems.scm.records('stock').find((row) => row.matnr === part!.partNo && row.werks === DEMO_PARTS_PLANT.werks && row.lgort === DEMO_PARTS_PLANT.lgort)!;
+    const stock = systems.scm
+      .records('stock')
+      .find((row) => row.matnr === part!.partNo && row.werks === DEMO_PARTS_PLANT.werks && row.lgort === DEMO_PARTS_PLANT.lgort)!;
     expect(Number(stock.labst) - Number(stock.reserved), 'free stock covers the part').to.be.at.least(part!.qty);
 
     activity.apply('ticket', true);

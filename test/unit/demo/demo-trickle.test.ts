@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../../src/core/hub-error.js';
-import { DEMO_EVENT_MIX, DemoTrickle, demoEventRate, type DemoEventKind, type DemoSystem, type TrickleTimer } from '../../../src/demo/demo-trickle.js';
+import {
+  DEMO_EVENT_MIX,
+  DemoTrickle,
+  demoEventRate,
+  type DemoEventKind,
+  type DemoSystem,
+  type TrickleTimer,
+} from '../../../src/demo/demo-trickle.js';
 
 /** A timer whose time moves only when the test says so; due actions run in time order. */
 class ManualTimer implements TrickleTimer {
@@ -44,7 +51,10 @@ interface Recorded {
   outages: Array<{ system: DemoSystem; durationMs: number; startedAt: number; endedAt?: number }>;
 }
 
-function trickleOn(timer: ManualTimer, options: Partial<ConstructorParameters<typeof DemoTrickle>[1]> & { eventsPerSecond: number }): { trickle: DemoTrickle; recorded: Recorded } {
+function trickleOn(
+  timer: ManualTimer,
+  options: Partial<ConstructorParameters<typeof DemoTrickle>[1]> & { eventsPerSecond: number },
+): { trickle: DemoTrickle; recorded: Recorded } {
   const recorded: Recorded = { events: [], outages: [] };
   const trickle = new DemoTrickle(
     {
@@ -77,11 +87,23 @@ describe('demo trickle (the demo after its seed)', () => {
     // Each system's share is near its weight in the mix (within 10 points over 240 events).
     const total = Object.values(DEMO_EVENT_MIX).reduce((sum, { weight }) => sum + weight, 0);
     for (const [system, count] of bySystem) {
-      const expected = Object.values(DEMO_EVENT_MIX).filter((entry) => entry.system === system).reduce((sum, { weight }) => sum + weight, 0) / total;
+      const expected =
+        Object.values(DEMO_EVENT_MIX)
+          .filter((entry) => entry.system === system)
+          .reduce((sum, { weight }) => sum + weight, 0) / total;
       expect(Math.abs(count / 240 - expected), `${system}: ${count} of 240`).to.be.below(0.1);
     }
     const kinds = new Set(recorded.events.map((event) => event.kind));
-    expect([...kinds]).to.include.members(['new-customer', 'address-change', 'policy-issued', 'policy-renewed', 'claim-step', 'stock-change', 'ticket', 'parts-reservation']);
+    expect([...kinds]).to.include.members([
+      'new-customer',
+      'address-change',
+      'policy-issued',
+      'policy-renewed',
+      'claim-step',
+      'stock-change',
+      'ticket',
+      'parts-reservation',
+    ]);
     // Evenly paced: one every 250 ms, not a burst.
     expect(recorded.events.slice(0, 4).map((event) => event.at)).to.deep.equal([250, 500, 750, 1000]);
     expect(trickle.stats().bySystem.crm).to.equal(bySystem.get('crm'));
@@ -128,7 +150,9 @@ describe('demo trickle (the demo after its seed)', () => {
     timer.advance(600_000);
     expect(recorded.outages.length).to.be.within(4, 12);
     for (const outage of recorded.outages.slice(0, -1)) {
-      expect(outage.endedAt! - outage.startedAt).to.equal(outage.durationMs).and.to.be.within(5_000, 15_000);
+      expect(outage.endedAt! - outage.startedAt)
+        .to.equal(outage.durationMs)
+        .and.to.be.within(5_000, 15_000);
     }
     // Never two at once: each starts after the previous one ended.
     for (let i = 1; i < recorded.outages.length; i++) expect(recorded.outages[i]!.startedAt).to.be.above(recorded.outages[i - 1]!.endedAt!);
@@ -152,7 +176,17 @@ describe('demo trickle (the demo after its seed)', () => {
   it('counts an event the target fails on and goes on', () => {
     const timer = new ManualTimer();
     let calls = 0;
-    const trickle = new DemoTrickle({ emit: () => { calls += 1; if (calls === 2) throw new Error('simulator refused'); }, outageStarted: () => {}, outageEnded: () => {} }, { eventsPerSecond: 1, timer });
+    const trickle = new DemoTrickle(
+      {
+        emit: () => {
+          calls += 1;
+          if (calls === 2) throw new Error('simulator refused');
+        },
+        outageStarted: () => {},
+        outageEnded: () => {},
+      },
+      { eventsPerSecond: 1, timer },
+    );
     trickle.start();
     timer.advance(5_000);
     trickle.stop();
@@ -165,7 +199,10 @@ describe('demo trickle (the demo after its seed)', () => {
     expect(demoEventRate({ CRM_HUB_DEMO_RATE: '0' })).to.equal(0);
     expect(demoEventRate({ CRM_HUB_DEMO_RATE: '0.5' })).to.equal(0.5);
     for (const bad of ['fast', '-1', 'Infinity']) {
-      expect(() => demoEventRate({ CRM_HUB_DEMO_RATE: bad })).to.throw(ConfigError, `CRM_HUB_DEMO_RATE must be a number of events per second ≥ 0 (0 stops the demo's events), got "${bad}"`);
+      expect(() => demoEventRate({ CRM_HUB_DEMO_RATE: bad })).to.throw(
+        ConfigError,
+        `CRM_HUB_DEMO_RATE must be a number of events per second ≥ 0 (0 stops the demo's events), got "${bad}"`,
+      );
     }
   });
 });

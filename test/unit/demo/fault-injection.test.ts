@@ -73,7 +73,11 @@ describe('back-office simulator fault injection', () => {
     const lift = erp.rejectWhen((record) => record.country === 'XX');
     erp.rejectWhen((_record, { key }) => key === 'C-dup', 409);
     const refused = await api.post('/customers', { customerId: 'C-1', country: 'XX' });
-    expect([refused.status, refused.data.error.code, refused.data.error.details]).to.deep.equal([422, 'VALIDATION_FAILED', ['customerId: C-1 is refused by a rule of ERP']]);
+    expect([refused.status, refused.data.error.code, refused.data.error.details]).to.deep.equal([
+      422,
+      'VALIDATION_FAILED',
+      ['customerId: C-1 is refused by a rule of ERP'],
+    ]);
     expect((await api.put('/customers/C-dup', { country: 'CN' })).data.error.code).to.equal('CONFLICT');
     expect((await api.post('/customers', { customerId: 'C-2', country: 'CN' })).status).to.equal(201);
     lift();

@@ -25,7 +25,8 @@ describe('sendWebhook', () => {
       req.on('end', () => {
         const delivery = { rawBody: Buffer.concat(chunks), headers: req.headers };
         deliveries.push(delivery);
-        if (req.url === '/broken') return res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"INTERNAL_ERROR"}}');
+        if (req.url === '/broken')
+          return res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"INTERNAL_ERROR"}}');
         try {
           verifyWebhookSignature(secret, delivery.rawBody, req.headers[SIGNATURE_HEADER] as string | undefined, 300);
           res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
@@ -61,10 +62,15 @@ describe('sendWebhook', () => {
 
   it('returns refusals and server errors instead of throwing', async () => {
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
-    expect(await sendWebhook(url, { a: 1 }, { secret, timestamp: hourAgo })).to.deep.equal({ status: 401, body: { error: { code: 'SIGNATURE_EXPIRED' } } });
+    expect(await sendWebhook(url, { a: 1 }, { secret, timestamp: hourAgo })).to.deep.equal({
+      status: 401,
+      body: { error: { code: 'SIGNATURE_EXPIRED' } },
+    });
     expect((await sendWebhook(url, { a: 1 })).body).to.deep.equal({ error: { code: 'SIGNATURE_MISSING' } });
     expect((await sendWebhook(url, { a: 1 }, { secret: 'other' })).body).to.deep.equal({ error: { code: 'SIGNATURE_MISMATCH' } });
-    expect((await sendWebhook(url, { a: 1 }, { secret, headers: { [SIGNATURE_HEADER]: 'garbage' } })).body).to.deep.equal({ error: { code: 'SIGNATURE_MALFORMED' } });
+    expect((await sendWebhook(url, { a: 1 }, { secret, headers: { [SIGNATURE_HEADER]: 'garbage' } })).body).to.deep.equal({
+      error: { code: 'SIGNATURE_MALFORMED' },
+    });
     expect((await sendWebhook(`${url}/broken`, { a: 1 }, { secret })).status).to.equal(500);
   });
 });

@@ -47,7 +47,12 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
     batch = [];
     for (let index = 0; index < 5; index++) {
       const value = { ...sampleCustomer(), customerId: `C${String(index).padStart(12, '0')}` };
-      batch.push(kafka.append('in', { key: value.customerId, value: await serde.encode(valueSubject('in'), schemas.registrySchema(CUSTOMER), value) }));
+      batch.push(
+        kafka.append('in', {
+          key: value.customerId,
+          value: await serde.encode(valueSubject('in'), schemas.registrySchema(CUSTOMER), value),
+        }),
+      );
     }
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -73,15 +78,30 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
         },
       }),
     });
-    const { flow, issues } = compileFlowFile({ file: 'fragile.yaml', text: withDeclaredTopics(FLOW, { in: CUSTOMER, out: CUSTOMER }) }, { schemas, steps: createStepRegistry([fragile]), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const { flow, issues } = compileFlowFile(
+      { file: 'fragile.yaml', text: withDeclaredTopics(FLOW, { in: CUSTOMER, out: CUSTOMER }) },
+      { schemas, steps: createStepRegistry([fragile]), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+    );
     expect(issues).to.deep.equal([]);
-    const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }), undefined, new FlowInFlightLog(dir, `${process} of ${dir}`));
+    const runner = new FlowRunner(
+      flow!,
+      kafka,
+      await kafka.producer(),
+      serde,
+      schemas,
+      createLogger({ level: 'error' }),
+      undefined,
+      new FlowInFlightLog(dir, `${process} of ${dir}`),
+    );
     await runner.start();
     const handled = kafka.handlers.get(runner.groupId)!({ topic: 'in', partition: 0, records: batch }, control).then(() => 'done' as const);
     return Promise.race([handled, dead]);
   }
 
-  const outputIds = async () => Promise.all(kafka.records('out').map(async (record) => ((await serde.decode(record.value)).value as { customerId: string }).customerId));
+  const outputIds = async () =>
+    Promise.all(
+      kafka.records('out').map(async (record) => ((await serde.decode(record.value)).value as { customerId: string }).customerId),
+    );
 
   it('goes through the batch record by record after one crash, and dead-letters the record before a third attempt after two', async () => {
     expect(await processRun('first process', 'C000000000002')).to.equal('died');
@@ -93,7 +113,12 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
     expect(await outputIds()).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000003', 'C000000000004']);
     const [dead, ...more] = kafka.records('dlq.flow.fragile');
     expect(more).to.have.length(0);
-    expect(dead!.headers).to.include({ 'dlq-error-code': 'FLOW_CRASHED', 'dlq-original-offset': '2', 'dlq-attempts': '2', 'dlq-flow-step': 'flow' });
+    expect(dead!.headers).to.include({
+      'dlq-error-code': 'FLOW_CRASHED',
+      'dlq-original-offset': '2',
+      'dlq-attempts': '2',
+      'dlq-flow-step': 'flow',
+    });
     expect(fs.readdirSync(dir)).to.deep.equal([]);
   });
 
@@ -108,7 +133,7 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
     expect(kafka.records('dlq.flow.fragile')).to.have.length(0);
   });
 
-  it('does not take its own process\'s batch that failed (not crashed) for a crash', async () => {
+  it("does not take its own process's batch that failed (not crashed) for a crash", async () => {
     const log = new FlowInFlightLog(dir, 'this process');
     log.begin('in', 0, '0', '4', 0);
     expect(log.leftover('in', 0, '0', '4')).to.equal(undefined);

@@ -36,7 +36,13 @@ describe('FlowRunner on JSON topics', () => {
   });
 
   async function run(text: string, values: Buffer[]): Promise<FlowRunner> {
-    const { flow, issues } = compileFlowFile({ file: 'json.yaml', text: withDeclaredTopics(text, { 'legacy.customer.avro': 'crmhub.customer.Customer', 'out.avro': 'crmhub.customer.Customer' }) }, { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const { flow, issues } = compileFlowFile(
+      {
+        file: 'json.yaml',
+        text: withDeclaredTopics(text, { 'legacy.customer.avro': 'crmhub.customer.Customer', 'out.avro': 'crmhub.customer.Customer' }),
+      },
+      { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+    );
     expect(issues).to.deep.equal([]);
     const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }));
     await runner.start();
@@ -47,16 +53,24 @@ describe('FlowRunner on JSON topics', () => {
 
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
-  it('reads JSON records checked against the topic\'s record, and writes JSON or Avro as each output topic says', async () => {
+  it("reads JSON records checked against the topic's record, and writes JSON or Avro as each output topic says", async () => {
     const base = sampleCustomer() as Record<string, unknown> & { meta: Record<string, unknown> };
     // An offset instead of Z: read as Avro would give it, so steps see one form.
-    const customer = { ...base, customerId: 'C1', somethingElse: 'dropped', meta: { ...base.meta, occurredAt: '2026-11-23T16:30:00+08:00' } };
-    const runner = await run(`name: json-in-out
+    const customer = {
+      ...base,
+      customerId: 'C1',
+      somethingElse: 'dropped',
+      meta: { ...base.meta, occurredAt: '2026-11-23T16:30:00+08:00' },
+    };
+    const runner = await run(
+      `name: json-in-out
 from: legacy.customer.json
 steps:
   - map: { keep: true, fields: { fullName: "$uppercase(fullName) & ' ' & meta.occurredAt" } }
 to: [{ topic: legacy.customer-copy.json }, { topic: legacy.customer.avro, schema: crmhub.customer.Customer }]
-`, [json(customer)]);
+`,
+      [json(customer)],
+    );
     expect(runner.counters).to.include({ recordsIn: 1, recordsOut: 2, deadLettered: 0 });
 
     const [jsonOut] = kafka.records('legacy.customer-copy.json');
@@ -74,28 +88,36 @@ to: [{ topic: legacy.customer-copy.json }, { topic: legacy.customer.avro, schema
 
   it('dead-letters text that is not JSON and JSON that is not the record, naming why, and passes the good ones', async () => {
     const good = { ...sampleCustomer(), customerId: 'C2' };
-    const runner = await run(`name: json-bad
+    const runner = await run(
+      `name: json-bad
 from: legacy.customer.json
 steps:
   - filter: "true"
 to: { topic: out.avro, schema: crmhub.customer.Customer }
-`, [Buffer.from('{"customerId": "C1",'), json({ ...good, customerId: 7, status: 'SLEEPING' }), json(good)]);
+`,
+      [Buffer.from('{"customerId": "C1",'), json({ ...good, customerId: 7, status: 'SLEEPING' }), json(good)],
+    );
     expect(runner.counters).to.include({ recordsIn: 3, recordsOut: 1, deadLettered: 2 });
     const [notJson, notRecord] = kafka.records('dlq.flow.json-bad');
     expect(notJson!.headers['dlq-error-code']).to.equal('JSON_INVALID');
     expect(notJson!.headers['dlq-error-message']).to.match(/legacy\.customer\.json\[0\]@0: value is not JSON text/);
     expect(notRecord!.headers['dlq-error-code']).to.equal('JSON_RECORD_INVALID');
-    expect(notRecord!.headers['dlq-error-message']).to.match(/does not match crmhub\.customer\.Customer: customerId: expected string, got 7; status: .*SLEEPING/);
+    expect(notRecord!.headers['dlq-error-message']).to.match(
+      /does not match crmhub\.customer\.Customer: customerId: expected string, got 7; status: .*SLEEPING/,
+    );
     expect(notRecord!.value!.toString('utf8'), 'the original bytes are kept').to.contain('"SLEEPING"');
   });
 
   it('refuses to write a JSON output that does not fit its record, as for Avro', async () => {
-    const runner = await run(`name: json-out-bad
+    const runner = await run(
+      `name: json-out-bad
 from: legacy.customer.json
 steps:
   - map: { keep: true, fields: { phones: "$count(phones) > 0 ? 'several' : 'none'" } }
 to: { topic: legacy.customer-copy.json }
-`, [json({ ...sampleCustomer(), customerId: 'C3' })]);
+`,
+      [json({ ...sampleCustomer(), customerId: 'C3' })],
+    );
     expect(runner.counters).to.include({ recordsOut: 0, deadLettered: 1 });
     const [dead] = kafka.records('dlq.flow.json-out-bad');
     expect(dead!.headers['dlq-error-message']).to.match(/does not match crmhub\.customer\.Customer: phones: /);

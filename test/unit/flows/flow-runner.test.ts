@@ -24,7 +24,11 @@ const control = { heartbeat: async () => undefined, isRunning: () => true };
 const CUSTOMER = 'crmhub.customer.Customer';
 
 /** A step of a test's own: `run` is given the message and how many times this step saw a message with its customer id before. */
-function testStep(type: string, run: (message: FlowMessage, seen: number) => FlowMessage[] | Promise<FlowMessage[]>, options: { stateful?: boolean } = {}): StepDefinition {
+function testStep(
+  type: string,
+  run: (message: FlowMessage, seen: number) => FlowMessage[] | Promise<FlowMessage[]>,
+  options: { stateful?: boolean } = {},
+): StepDefinition {
   return defineStep<unknown>({
     type,
     description: `test step ${type}`,
@@ -60,7 +64,10 @@ describe('FlowRunner', () => {
 
   function compile(text: string, extra: StepDefinition[] = []): CompiledFlow {
     const declared = withDeclaredTopics(text, { in: CUSTOMER, out: CUSTOMER, 'out-a': CUSTOMER, 'out-b': CUSTOMER });
-    const { flow, issues } = compileFlowFile({ file: 'test.yaml', text: declared }, { schemas, steps: createStepRegistry(extra), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const { flow, issues } = compileFlowFile(
+      { file: 'test.yaml', text: declared },
+      { schemas, steps: createStepRegistry(extra), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+    );
     expect(issues).to.deep.equal([]);
     return flow!;
   }
@@ -69,7 +76,11 @@ describe('FlowRunner', () => {
     const schema = schemas.registrySchema(CUSTOMER);
     const appended: IncomingRecord[] = [];
     for (let index = 0; index < count; index++) {
-      const value = { ...sampleCustomer(), customerId: `C${String(index).padStart(12, '0')}`, status: index % 3 === 2 ? 'INACTIVE' : 'ACTIVE' };
+      const value = {
+        ...sampleCustomer(),
+        customerId: `C${String(index).padStart(12, '0')}`,
+        status: index % 3 === 2 ? 'INACTIVE' : 'ACTIVE',
+      };
       appended.push(kafka.append('in', { key: value.customerId, value: await serde.encode(valueSubject('in'), schema, value) }));
     }
     return appended;
@@ -106,13 +117,18 @@ to: [{ topic: out-a, schema: ${CUSTOMER} }, { topic: out-b, schema: ${CUSTOMER} 
 
   it('dead-letters an output larger than a broker takes by its UTF-8 bytes, and passes one just under, both near the limit', async () => {
     // 3 UTF-8 bytes a character: 340,000 are 1.02 MB encoded though only 340,000 UTF-16 units; 330,000 are 0.99 MB.
-    const widen = testStep('widen', (message) => [{ ...message, value: { ...message.value, fullName: '张'.repeat(message.value.customerId === 'C000000000001' ? 340_000 : 330_000) } }]);
-    const flow = compile(`name: wide
+    const widen = testStep('widen', (message) => [
+      { ...message, value: { ...message.value, fullName: '张'.repeat(message.value.customerId === 'C000000000001' ? 340_000 : 330_000) } },
+    ]);
+    const flow = compile(
+      `name: wide
 from: in
 steps:
   - widen: {}
 to: { topic: out, schema: ${CUSTOMER} }
-`, [widen]);
+`,
+      [widen],
+    );
     const runner = await run(flow, [await records(3)]);
     expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000002']);
     const [dead] = kafka.records('dlq.flow.wide');
@@ -126,13 +142,16 @@ to: { topic: out, schema: ${CUSTOMER} }
       if (seen === 0) throw new HubError('DOWNSTREAM_AWAY', 'not yet', { retriable: true });
       return [message];
     });
-    const flow = compile(`name: flaky
+    const flow = compile(
+      `name: flaky
 from: in
 steps:
   - flaky: {}
 to: { topic: out, schema: ${CUSTOMER} }
 errors: { retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 } }
-`, [flaky]);
+`,
+      [flaky],
+    );
     const runner = await run(flow, [await records(3)]);
     expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000002']);
     expect(runner.counters).to.include({ recordsOut: 3, failures: 3, deadLettered: 0 });
@@ -143,13 +162,16 @@ errors: { retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 } }
       if (message.value.customerId === 'C000000000001') throw new HubError('NOT_FOR_US', 'refused');
       return [message];
     });
-    const flow = compile(`name: picky
+    const flow = compile(
+      `name: picky
 from: in
 steps:
   - filter: "true"
   - picky: {}
 to: { topic: out, schema: ${CUSTOMER} }
-`, [picky]);
+`,
+      [picky],
+    );
     const runner = await run(flow, [await records(3)]);
     expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000002']);
     const [dead] = kafka.records('dlq.flow.picky');
@@ -158,15 +180,21 @@ to: { topic: out, schema: ${CUSTOMER} }
   });
 
   it('waits for a step that answers later, keeping the order of the messages', async () => {
-    const slow = testStep('slow', (message) => new Promise((resolve) => setTimeout(() => resolve([message]), Number(String(message.value.customerId).slice(-1)) % 3)));
-    const flow = compile(`name: slow
+    const slow = testStep(
+      'slow',
+      (message) => new Promise((resolve) => setTimeout(() => resolve([message]), Number(String(message.value.customerId).slice(-1)) % 3)),
+    );
+    const flow = compile(
+      `name: slow
 from: in
 steps:
   - filter: "true"
   - slow: {}
   - map: { keep: true, fields: { fullName: "$uppercase(fullName)" } }
 to: { topic: out, schema: ${CUSTOMER} }
-`, [slow]);
+`,
+      [slow],
+    );
     expect(flow.processNow!({ key: 'k', value: sampleCustomer(), headers: {}, topic: 'in' })).to.be.instanceOf(Promise);
     await run(flow, [await records(20)]);
     expect(await customerIds('out')).to.deep.equal(Array.from({ length: 20 }, (_, index) => `C${String(index).padStart(12, '0')}`));
@@ -177,30 +205,45 @@ to: { topic: out, schema: ${CUSTOMER} }
       if (message.value.status === 'MERGED') throw new HubError('NOT_FOR_US', 'refused');
       return [message];
     });
-    const flow = compile(`name: now
+    const flow = compile(
+      `name: now
 from: in
 steps:
   - filter: status != "INACTIVE"
   - refuse: {}
   - map: { keep: true, fields: { fullName: "$uppercase(fullName)" } }
 to: { topic: out, schema: ${CUSTOMER} }
-`, [refuse]);
-    const message = (status: string): FlowMessage => ({ key: 'k', value: { ...sampleCustomer(), fullName: 'Zhang Wei', status }, headers: {}, topic: 'in' });
+`,
+      [refuse],
+    );
+    const message = (status: string): FlowMessage => ({
+      key: 'k',
+      value: { ...sampleCustomer(), fullName: 'Zhang Wei', status },
+      headers: {},
+      topic: 'in',
+    });
     expect(flow.processNow!(message('INACTIVE'))).to.deep.equal([]);
     const [output] = flow.processNow!(message('ACTIVE')) as { message: FlowMessage }[];
     expect(output!.message.value.fullName).to.equal('ZHANG WEI');
     expect(await flow.process(message('ACTIVE'))).to.deep.equal(flow.processNow!(message('ACTIVE')));
-    expect(() => flow.processNow!(message('MERGED'))).to.throw(HubError).with.property('step', 'steps[1].refuse');
+    expect(() => flow.processNow!(message('MERGED')))
+      .to.throw(HubError)
+      .with.property('step', 'steps[1].refuse');
     const rejected = flow.process(message('MERGED'));
     expect(rejected).to.be.instanceOf(Promise);
     expect(await rejected.catch((error: unknown) => error)).to.include({ name: 'FlowStepError', step: 'steps[1].refuse' });
   });
 
-  it('gives the steps of a flow with state the batch\'s journal, and a flow without state none', async () => {
+  it("gives the steps of a flow with state the batch's journal, and a flow without state none", async () => {
     const journals: (FlowStateJournal | undefined)[] = [];
-    const watch = (stateful: boolean) => testStep(stateful ? 'remembers' : 'forgets', (message) => (journals.push(FlowStateJournal.current()), [message]), { stateful });
-    const stateful = compile(`name: stateful\nfrom: in\nsteps:\n  - remembers: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [watch(true)]);
-    const stateless = compile(`name: stateless\nfrom: in\nsteps:\n  - forgets: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [watch(false)]);
+    const watch = (stateful: boolean) =>
+      testStep(stateful ? 'remembers' : 'forgets', (message) => (journals.push(FlowStateJournal.current()), [message]), { stateful });
+    const stateful = compile(`name: stateful\nfrom: in\nsteps:\n  - remembers: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [
+      watch(true),
+    ]);
+    const stateless = compile(`name: stateless\nfrom: in\nsteps:\n  - forgets: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [
+      watch(false),
+    ]);
     expect(stateful.stateful).to.equal(true);
     expect(stateless.stateful).to.equal(false);
     const input = await records(4);

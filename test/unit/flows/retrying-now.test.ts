@@ -29,7 +29,10 @@ describe('retryingNow', () => {
     expect(result).to.be.instanceOf(Promise);
     expect(await result).to.equal('third time');
     expect(attempts).to.deep.equal([1, 2, 3]);
-    expect(retries).to.deep.equal([['attempt 1', 1], ['attempt 2', 2]]);
+    expect(retries).to.deep.equal([
+      ['attempt 1', 1],
+      ['attempt 2', 2],
+    ]);
   });
 
   it('gives up on the last attempt with its error, and at once on an error that is not retriable', async () => {

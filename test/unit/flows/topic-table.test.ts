@@ -21,7 +21,12 @@ describe('TopicTable', () => {
     it(`serves the latest row per key, deletes on a tombstone and tells listeners the previous row (${encodedRows ? 'rows kept encoded' : 'rows kept decoded'})`, async () => {
       const kafka = new InMemoryKafka();
       const serde = new AvroSerde(new InMemorySchemaRegistry());
-      const encode = async (customerId: string, fullName: string) => serde.encode(valueSubject('crm.customer.v1'), schemas.registrySchema('crmhub.customer.Customer'), { ...sampleCustomer(), customerId, fullName });
+      const encode = async (customerId: string, fullName: string) =>
+        serde.encode(valueSubject('crm.customer.v1'), schemas.registrySchema('crmhub.customer.Customer'), {
+          ...sampleCustomer(),
+          customerId,
+          fullName,
+        });
       const records = [
         kafka.append('crm.customer.v1', { key: 'C1', value: await encode('C1', '张伟') }),
         kafka.append('crm.customer.v1', { key: 'C2', value: await encode('C2', '李娜') }),

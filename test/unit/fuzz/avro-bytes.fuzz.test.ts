@@ -16,7 +16,9 @@ describe('fuzzing: Avro bytes', function () {
   before(async () => {
     const catalog = await SchemaCatalog.load();
     serde = new AvroSerde(new InMemorySchemaRegistry());
-    encoded = await Promise.all(catalog.topics().map(({ topic, record }) => serde.encode(valueSubject(topic), catalog.registrySchema(record), sampleRecord(topic))));
+    encoded = await Promise.all(
+      catalog.topics().map(({ topic, record }) => serde.encode(valueSubject(topic), catalog.registrySchema(record), sampleRecord(topic))),
+    );
   });
 
   async function check(bytes: Buffer): Promise<void> {
@@ -35,7 +37,14 @@ describe('fuzzing: Avro bytes', function () {
     await fc.assert(
       fc.asyncProperty(
         fc.nat(),
-        fc.array(fc.record({ at: fc.nat(), kind: fc.constantFrom('flip', 'cut', 'insert', 'huge-length'), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            kind: fc.constantFrom('flip', 'cut', 'insert', 'huge-length'),
+            byte: fc.integer({ min: 0, max: 255 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
         async (which, edits) => {
           let bytes = Buffer.from(encoded[which % encoded.length]!);
           for (const edit of edits) {
@@ -44,7 +53,12 @@ describe('fuzzing: Avro bytes', function () {
             else if (edit.kind === 'cut') bytes = bytes.subarray(0, at);
             else if (edit.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([edit.byte]), bytes.subarray(at)]);
             // A zig-zag varint claiming an enormous string or array length.
-            else bytes = Buffer.concat([bytes.subarray(0, Math.max(at, 5)), Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f]), bytes.subarray(Math.max(at, 5))]);
+            else
+              bytes = Buffer.concat([
+                bytes.subarray(0, Math.max(at, 5)),
+                Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f]),
+                bytes.subarray(Math.max(at, 5)),
+              ]);
           }
           await check(bytes);
         },
@@ -54,7 +68,10 @@ describe('fuzzing: Avro bytes', function () {
   });
 
   it('rejects arbitrary bytes, empty values and unknown schema ids', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => check(Buffer.from(bytes))), { seed: 5, numRuns: 1000 });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => check(Buffer.from(bytes))),
+      { seed: 5, numRuns: 1000 },
+    );
     await check(Buffer.alloc(0));
   });
 });

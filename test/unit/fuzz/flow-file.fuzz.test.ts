@@ -14,13 +14,21 @@ import { noteFuzzInput } from './fuzz-report.js';
 import { mutatedText } from './text-mutations.js';
 
 const FLOWS = path.join(PROJECT_ROOT, 'flows');
-const shipped = fs.readdirSync(FLOWS).filter((name) => name.endsWith('.yaml') && !name.endsWith('.test.yaml')).map((name) => fs.readFileSync(path.join(FLOWS, name), 'utf8'));
+const shipped = fs
+  .readdirSync(FLOWS)
+  .filter((name) => name.endsWith('.yaml') && !name.endsWith('.test.yaml'))
+  .map((name) => fs.readFileSync(path.join(FLOWS, name), 'utf8'));
 
 describe('fuzzing: flow files', function () {
   this.timeout(120_000);
   let deps: FlowCompileDeps;
   before(async () => {
-    deps = { schemas: await SchemaCatalog.load(), steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) };
+    deps = {
+      schemas: await SchemaCatalog.load(),
+      steps: createStepRegistry(),
+      state: () => new InMemoryStateStore(),
+      table: () => ({ get: () => undefined }),
+    };
   });
 
   /** Compiles the text; a flow that compiles also processes a sample of its input. Any throw other than a HubError fails. */
@@ -56,7 +64,9 @@ describe('fuzzing: flow files', function () {
 
   it('never crashes on mutated shipped flows: each is compiled, or rejected with file, line and message', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...shipped), fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (text, seed) => check(mutatedText(text, seed))),
+      fc.asyncProperty(fc.constantFrom(...shipped), fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (text, seed) =>
+        check(mutatedText(text, seed)),
+      ),
       { seed: 20261123, numRuns: 400 },
     );
   });

@@ -12,7 +12,12 @@ export function noteFuzzInput(suite: string, outcome: 'rejected' | 'accepted'): 
 }
 
 export function fuzzSummary(): string {
-  return [...tried].map(([suite, entry]) => `${suite}: ${entry.inputs} inputs, ${entry.rejected} rejected with a clear error, ${entry.accepted} accepted, 0 crashes`).join('\n');
+  return [...tried]
+    .map(
+      ([suite, entry]) =>
+        `${suite}: ${entry.inputs} inputs, ${entry.rejected} rejected with a clear error, ${entry.accepted} accepted, 0 crashes`,
+    )
+    .join('\n');
 }
 
 after(() => {

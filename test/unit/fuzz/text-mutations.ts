@@ -10,7 +10,44 @@ function random(seed: number): () => number {
   };
 }
 
-const NOISE = ['', ' ', '\t', ':', '- ', '{', '}', '[', ']', '"', "'", '#', '&a', '*a', '<<: *a', '${UNSET}', '$', '$segmnt(', '!!binary', '|', '>', '\u0000', '粤B', '\uD83D\uDE00', 'null', '~', '-1', '1e309', 'true', '0x1F', '...', '---', '%YAML 1.2', '\\', '&', 'a'.repeat(5000)];
+const NOISE = [
+  '',
+  ' ',
+  '\t',
+  ':',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '#',
+  '&a',
+  '*a',
+  '<<: *a',
+  '${UNSET}',
+  '$',
+  '$segmnt(',
+  '!!binary',
+  '|',
+  '>',
+  '\u0000',
+  '粤B',
+  '\uD83D\uDE00',
+  'null',
+  '~',
+  '-1',
+  '1e309',
+  'true',
+  '0x1F',
+  '...',
+  '---',
+  '%YAML 1.2',
+  '\\',
+  '&',
+  'a'.repeat(5000),
+];
 
 /**
  * The text with 1-4 edits of the kinds people and tools make: lines deleted, duplicated or swapped,

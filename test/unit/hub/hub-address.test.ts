@@ -19,7 +19,9 @@ describe('hub address: where the hub listens and where the CLI looks for it', ()
   });
 
   it('CRM_HUB_URL wins over CRM_HUB_HOST and CRM_HUB_PORT; else host and port; else the default', () => {
-    expect(hubUrlFromEnv({ CRM_HUB_URL: 'https://hub.example.com/', CRM_HUB_HOST: '10.0.0.1', CRM_HUB_PORT: '18080' })).to.equal('https://hub.example.com');
+    expect(hubUrlFromEnv({ CRM_HUB_URL: 'https://hub.example.com/', CRM_HUB_HOST: '10.0.0.1', CRM_HUB_PORT: '18080' })).to.equal(
+      'https://hub.example.com',
+    );
     expect(hubUrlFromEnv({ CRM_HUB_PORT: '18080' })).to.equal('http://127.0.0.1:18080');
     expect(hubUrlFromEnv({ CRM_HUB_HOST: 'hub.internal' })).to.equal('http://hub.internal:8080');
     expect(hubUrlFromEnv({})).to.equal('http://127.0.0.1:8080');

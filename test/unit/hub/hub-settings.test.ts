@@ -35,18 +35,33 @@ describe('hub settings from the environment', () => {
   it('takes the Kafka session timeout (the failover time) within what brokers accept, 30 s by default', () => {
     expect(hubSettingsFromEnv({}, '/x').kafkaSessionTimeoutMs).to.equal(30_000);
     expect(hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10000' }, '/x').kafkaSessionTimeoutMs).to.equal(10_000);
-    expect(() => hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '3000' }, '/x')).to.throw(ConfigError, 'CRM_HUB_KAFKA_SESSION_TIMEOUT_MS=3000 is outside 6000-1800000 ms');
-    expect(() => hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10s' }, '/x')).to.throw(ConfigError, 'is not a positive whole number');
+    expect(() => hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '3000' }, '/x')).to.throw(
+      ConfigError,
+      'CRM_HUB_KAFKA_SESSION_TIMEOUT_MS=3000 is outside 6000-1800000 ms',
+    );
+    expect(() => hubSettingsFromEnv({ CRM_HUB_KAFKA_SESSION_TIMEOUT_MS: '10s' }, '/x')).to.throw(
+      ConfigError,
+      'is not a positive whole number',
+    );
   });
 
   it('takes the shutdown deadline and the restarts of dead embedded services, with their defaults', () => {
     const defaults = hubSettingsFromEnv({}, '/x');
     expect(defaults.shutdownTimeoutMs).to.equal(30_000);
     expect(defaults.serviceRestart).to.include({ attempts: 5, initialDelayMs: 1000, maxDelayMs: 30_000 });
-    const set = hubSettingsFromEnv({ CRM_HUB_SHUTDOWN_TIMEOUT_MS: '5000', CRM_HUB_SERVICE_RESTART_ATTEMPTS: '2', CRM_HUB_SERVICE_RESTART_DELAY_MS: '250' }, '/x');
+    const set = hubSettingsFromEnv(
+      { CRM_HUB_SHUTDOWN_TIMEOUT_MS: '5000', CRM_HUB_SERVICE_RESTART_ATTEMPTS: '2', CRM_HUB_SERVICE_RESTART_DELAY_MS: '250' },
+      '/x',
+    );
     expect(set.shutdownTimeoutMs).to.equal(5000);
     expect(set.serviceRestart).to.include({ attempts: 2, initialDelayMs: 250 });
-    expect(() => hubSettingsFromEnv({ CRM_HUB_SHUTDOWN_TIMEOUT_MS: '0' }, '/x')).to.throw(ConfigError, 'CRM_HUB_SHUTDOWN_TIMEOUT_MS="0" is not a positive whole number');
-    expect(() => hubSettingsFromEnv({ CRM_HUB_SERVICE_RESTART_ATTEMPTS: 'many' }, '/x')).to.throw(ConfigError, 'CRM_HUB_SERVICE_RESTART_ATTEMPTS="many" is not a positive whole number');
+    expect(() => hubSettingsFromEnv({ CRM_HUB_SHUTDOWN_TIMEOUT_MS: '0' }, '/x')).to.throw(
+      ConfigError,
+      'CRM_HUB_SHUTDOWN_TIMEOUT_MS="0" is not a positive whole number',
+    );
+    expect(() => hubSettingsFromEnv({ CRM_HUB_SERVICE_RESTART_ATTEMPTS: 'many' }, '/x')).to.throw(
+      ConfigError,
+      'CRM_HUB_SERVICE_RESTART_ATTEMPTS="many" is not a positive whole number',
+    );
   });
 });

@@ -55,24 +55,50 @@ describe('claims mapping', () => {
       reserve: { amount: '12500.00', currency: 'CNY' },
       paid: { amount: '0.00', currency: 'CNY' },
     });
-    expect(claim.meta).to.deep.include({ eventType: 'ClaimAssessed', sourceSystem: 'claims', occurredAt: '2026-12-15T11:42:10.000Z', correlationId: REGIST_NO });
+    expect(claim.meta).to.deep.include({
+      eventType: 'ClaimAssessed',
+      sourceSystem: 'claims',
+      occurredAt: '2026-12-15T11:42:10.000Z',
+      correlationId: REGIST_NO,
+    });
     const type = catalog.type('crmhub.claim.Claim');
     expect(JSON.parse(JSON.stringify(type.fromBuffer(type.toBuffer(claim))))).to.deep.equal(claim);
   });
 
   it('maps every step from report to closure, and every seeded event', () => {
-    const steps = [0, 1, 2, 3, 4, 5].map((step) => toCanonicalClaim(event(() => {}, step), OPTIONS));
-    expect(steps.map((c) => (c.meta as { eventType: string }).eventType)).to.deep.equal(['ClaimReported', 'ClaimRegistered', 'ClaimAssessed', 'ClaimApproved', 'ClaimPaid', 'ClaimClosed']);
+    const steps = [0, 1, 2, 3, 4, 5].map((step) =>
+      toCanonicalClaim(
+        event(() => {}, step),
+        OPTIONS,
+      ),
+    );
+    expect(steps.map((c) => (c.meta as { eventType: string }).eventType)).to.deep.equal([
+      'ClaimReported',
+      'ClaimRegistered',
+      'ClaimAssessed',
+      'ClaimApproved',
+      'ClaimPaid',
+      'ClaimClosed',
+    ]);
     expect(steps.map((c) => c.status)).to.deep.equal(['REPORTED', 'REGISTERED', 'ASSESSING', 'APPROVED', 'PAID', 'CLOSED']);
     expect(steps[4]).to.deep.include({ reserve: { amount: '0.00', currency: 'CNY' }, paid: { amount: '12500.00', currency: 'CNY' } });
     const type = catalog.type('crmhub.claim.Claim');
     const seeded = seedClaimsEvents().map((e) => toCanonicalClaim(e, OPTIONS));
     for (const claim of seeded) expect(type.isValid(claim), JSON.stringify(claim)).to.equal(true);
-    expect(seeded.find((c) => c.lossType === 'HOSPITALISATION')).to.deep.include({ vehiclePlate: null, reserve: { amount: '26800.50', currency: 'CNY' } });
+    expect(seeded.find((c) => c.lossType === 'HOSPITALISATION')).to.deep.include({
+      vehiclePlate: null,
+      reserve: { amount: '26800.50', currency: 'CNY' },
+    });
   });
 
   it('converts yuan exactly from numbers and strings', () => {
-    const reserve = (sumReserve: unknown) => (toCanonicalClaim(event((e) => (e.sumReserve = sumReserve)), OPTIONS).reserve as { amount: string }).amount;
+    const reserve = (sumReserve: unknown) =>
+      (
+        toCanonicalClaim(
+          event((e) => (e.sumReserve = sumReserve)),
+          OPTIONS,
+        ).reserve as { amount: string }
+      ).amount;
     expect(reserve(12500)).to.equal('12500.00');
     expect(reserve(12500.5)).to.equal('12500.50');
     expect(reserve('0.07')).to.equal('0.07');
@@ -81,7 +107,9 @@ describe('claims mapping', () => {
   });
 
   it('refuses bad amounts, dates, times, codes and missing keys, naming the field', () => {
-    expect(problemOf(event((e) => (e.sumPaid = 0.1 + 0.2)))).to.equal('sumPaid: must be yuan with at most two decimals, got 0.30000000000000004');
+    expect(problemOf(event((e) => (e.sumPaid = 0.1 + 0.2)))).to.equal(
+      'sumPaid: must be yuan with at most two decimals, got 0.30000000000000004',
+    );
     expect(problemOf(event((e) => (e.sumReserve = '12,500.00')))).to.contain('sumReserve');
     expect(problemOf(event((e) => (e.sumReserve = null)))).to.contain('sumReserve');
     expect(problemOf(event((e) => (e.damageDate = '2026-12-15')))).to.equal('damageDate: must be a date as yyyyMMdd, got "2026-12-15"');
@@ -97,7 +125,11 @@ describe('claims mapping', () => {
 });
 
 describe('claims connector', () => {
-  const context: ConnectorContext = { instance: 'claims-unit', logger: createLogger({ level: 'error' }), http: () => axios.create({ timeout: 1000 }) };
+  const context: ConnectorContext = {
+    instance: 'claims-unit',
+    logger: createLogger({ level: 'error' }),
+    http: () => axios.create({ timeout: 1000 }),
+  };
 
   it('fills in every default from the spec and refuses a bad config', () => {
     expect(configOf({})).to.include({ sourceSystem: 'claims', utcOffset: '+08:00' });

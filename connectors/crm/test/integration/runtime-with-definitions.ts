@@ -24,6 +24,9 @@ export async function startRuntimeWith(definitions: ConnectorDefinition[], insta
   await registerCanonicalSchemas(schemas, admin, new SchemaRegistryClient(registry.url)).finally(() => admin.disconnect());
   const discovered = await ConnectorCatalog.discover();
   const connectors = ConnectorCatalog.of([...discovered.list(), ...definitions.filter((definition) => !discovered.find(definition.name))]);
-  const runtime = await ConnectorRuntime.start({ file: 'test', connectors: instances }, { client, serde, schemas, connectors, logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) });
+  const runtime = await ConnectorRuntime.start(
+    { file: 'test', connectors: instances },
+    { client, serde, schemas, connectors, logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }) },
+  );
   return { runtime, client, serde, schemas, stop: () => runtime.stop() };
 }

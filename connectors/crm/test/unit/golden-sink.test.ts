@@ -9,15 +9,30 @@ import goldenSink from '../../golden-sink.js';
 
 const TOKEN = 'crm-token-unit';
 const signal = new AbortController().signal;
-const context: ConnectorContext = { instance: 'crm-golden-unit', logger: createLogger({ level: 'error' }), http: createConnectorHttpClient };
+const context: ConnectorContext = {
+  instance: 'crm-golden-unit',
+  logger: createLogger({ level: 'error' }),
+  http: createConnectorHttpClient,
+};
 
 function golden(goldenId: string, crmMembers: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const members = [...crmMembers.map((systemId) => ({ system: 'crm', systemId, matchedOn: 'residentId', confidence: 1 })), { system: 'erp', systemId: 'ERP-000042', matchedOn: 'systemRef', confidence: 1 }];
+  const members = [
+    ...crmMembers.map((systemId) => ({ system: 'crm', systemId, matchedOn: 'residentId', confidence: 1 })),
+    { system: 'erp', systemId: 'ERP-000042', matchedOn: 'systemRef', confidence: 1 },
+  ];
   return { ...sampleGoldenCustomer(), goldenId, members, ...extra };
 }
 
 function record(value: Record<string, unknown>, offset: number): SinkRecord {
-  return { topic: 'customer.golden.v1', partition: 0, offset: String(offset), key: String(value.goldenId), value, schemaName: 'crmhub.customer.GoldenCustomer', headers: { 'correlation-id': `corr-${offset}` } };
+  return {
+    topic: 'customer.golden.v1',
+    partition: 0,
+    offset: String(offset),
+    key: String(value.goldenId),
+    value,
+    schemaName: 'crmhub.customer.GoldenCustomer',
+    headers: { 'correlation-id': `corr-${offset}` },
+  };
 }
 
 const errorOf = (outcome: DeliveryOutcome | undefined): HubError => {
@@ -40,7 +55,10 @@ describe('crm-golden sink against the CRM simulator', () => {
   it('PUTs the golden view to every CRM member, and makes no call for a record without one', async () => {
     const outcomes = await (await sink()).deliver([record(golden('g-two', [a!, b!]), 7), record(golden('g-none', []), 8)], signal);
     expect(outcomes).to.deep.equal([{ ok: true }, { ok: true }]);
-    expect(crm.goldenRecords().map((stored) => [stored.custNo, stored.goldenId])).to.have.deep.members([[a, 'g-two'], [b, 'g-two']]);
+    expect(crm.goldenRecords().map((stored) => [stored.custNo, stored.goldenId])).to.have.deep.members([
+      [a, 'g-two'],
+      [b, 'g-two'],
+    ]);
     // Two members, each checked (GET) and written (PUT) by the CRM's front: nothing for g-none.
     expect(crm.backOffice.stats().total).to.equal(4);
   });
@@ -79,7 +97,10 @@ describe('crm-golden sink against the CRM simulator', () => {
 
   it('is refused with 401 (not retriable) for a wrong token', async () => {
     const connector = await goldenSink.create({ baseUrl: crm.url, bearerToken: 'wrong', timeoutMs: 2000 }, context);
-    expect(errorOf((await connector.deliver([record(golden('g-auth', [a!]), 1)], signal))[0])).to.deep.include({ code: 'HTTP_401', retriable: false });
+    expect(errorOf((await connector.deliver([record(golden('g-auth', [a!]), 1)], signal))[0])).to.deep.include({
+      code: 'HTTP_401',
+      retriable: false,
+    });
     expect(crm.goldenRecords()).to.deep.equal([]);
   });
 });
@@ -94,12 +115,19 @@ describe('CRM simulator golden-record endpoint', () => {
   after(() => crm.close());
 
   const put = (custNo: string, body: unknown): Promise<Response> =>
-    fetch(`${crm.url}/api/customers/${custNo}/golden-record`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${crm.url}/api/customers/${custNo}/golden-record`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('refuses a body without goldenId with 400 and the field errors, and an unknown customer with 404', async () => {
     const invalid = await put(String(known!.custNo), { name: '张伟', xrefs: [{ system: 'erp' }] });
     expect(invalid.status).to.equal(400);
-    expect(((await invalid.json()) as { error: { details: string[] } }).error.details).to.deep.equal(['goldenId: is required', 'xrefs: must be a list of { system, id }']);
+    expect(((await invalid.json()) as { error: { details: string[] } }).error.details).to.deep.equal([
+      'goldenId: is required',
+      'xrefs: must be a list of { system, id }',
+    ]);
     const unknown = await put('C-NOBODY', { goldenId: 'g-1' });
     expect(unknown.status).to.equal(404);
     expect(crm.goldenRecordWrites()).to.deep.equal([]);

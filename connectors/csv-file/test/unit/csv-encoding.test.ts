@@ -19,7 +19,10 @@ describe('csv-file encodings: strict decoding, refusal with line and hint, auto-
     return path.join(dir, name);
   }
   async function refusal(csv: string, encoding: CsvEncoding): Promise<CsvEncodingError> {
-    const error = await checkCsvEncoding(csv, encoding).then(() => undefined, (e: unknown) => e);
+    const error = await checkCsvEncoding(csv, encoding).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error, `${encoding} should be refused`).to.be.instanceOf(CsvEncodingError);
     return error as CsvEncodingError;
   }
@@ -35,7 +38,9 @@ describe('csv-file encodings: strict decoding, refusal with line and hint, auto-
     const error = await refusal(csv, 'utf8');
     expect(error.code).to.equal('CSV_ENCODING_INVALID');
     expect(error.line).to.equal(3);
-    expect(error.message).to.equal(`${csv}:3: not valid UTF-8 (declared encoding utf8); the file reads as GBK/GB18030 from there on: declare encoding gbk (or auto)`);
+    expect(error.message).to.equal(
+      `${csv}:3: not valid UTF-8 (declared encoding utf8); the file reads as GBK/GB18030 from there on: declare encoding gbk (or auto)`,
+    );
   });
 
   it('reads GBK (and GB18030 four-byte characters) declared gbk or auto as the right Chinese text', async () => {
@@ -67,19 +72,31 @@ describe('csv-file encodings: strict decoding, refusal with line and hint, auto-
   });
 
   it('refuses under auto a file that is neither, naming both lines, and a GBK file with a stray byte declared gbk', async () => {
-    const mixed = await file('mixed.csv', Buffer.concat([Buffer.from('id,name\nC1,张三\n'), iconv.encode('C2,李四\n', 'gbk'), Buffer.from([0x43, 0x33, 0x2c, 0xff, 0x0a])]));
+    const mixed = await file(
+      'mixed.csv',
+      Buffer.concat([Buffer.from('id,name\nC1,张三\n'), iconv.encode('C2,李四\n', 'gbk'), Buffer.from([0x43, 0x33, 0x2c, 0xff, 0x0a])]),
+    );
     const error = await refusal(mixed, 'auto');
     expect(error.message).to.match(/neither UTF-8 \(line 3 is not\) nor GBK\/GB18030 \(line \d is not\)/);
-    const stray = await file('stray.csv', Buffer.concat([iconv.encode(HEADER + ROWS[0], 'gbk'), Buffer.from([0x43, 0x32, 0x2c, 0x81, 0x0a])]));
+    const stray = await file(
+      'stray.csv',
+      Buffer.concat([iconv.encode(HEADER + ROWS[0], 'gbk'), Buffer.from([0x43, 0x32, 0x2c, 0x81, 0x0a])]),
+    );
     expect((await refusal(stray, 'gbk')).line).to.equal(3);
   });
 
   it('decodes strictly while streaming too: bytes that turn invalid after the check fail the read with their line', async () => {
-    const csv = await file('changed.csv', Buffer.concat([Buffer.from(HEADER + ROWS[0]), iconv.encode(ROWS[1]!, 'gbk'), Buffer.from(ROWS[2]!)]));
+    const csv = await file(
+      'changed.csv',
+      Buffer.concat([Buffer.from(HEADER + ROWS[0]), iconv.encode(ROWS[1]!, 'gbk'), Buffer.from(ROWS[2]!)]),
+    );
     const taken: string[] = [];
     const error = await (async () => {
       for await (const row of readCsvRows(csv, { charset: 'utf8', delimiter: ',' })) taken.push(row.cells.姓名!);
-    })().then(() => undefined, (e: unknown) => e);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(CsvEncodingError);
     expect((error as CsvEncodingError).line).to.equal(3);
     expect(taken).to.deep.equal([]);
@@ -96,7 +113,12 @@ describe('csv-file encodings: strict decoding, refusal with line and hint, auto-
     let chunks = 0;
     let mostAhead = 0;
     let taken = 0;
-    for await (const row of readCsvRows(csv, { charset: 'utf8', delimiter: ',', chunkBytes, onChunk: (chunk) => ((bytesRead = chunk.offset + chunk.bytes.length), chunks++) })) {
+    for await (const row of readCsvRows(csv, {
+      charset: 'utf8',
+      delimiter: ',',
+      chunkBytes,
+      onChunk: (chunk) => ((bytesRead = chunk.offset + chunk.bytes.length), chunks++),
+    })) {
       taken++;
       mostAhead = Math.max(mostAhead, bytesRead - row.after.byte);
     }
@@ -107,14 +129,19 @@ describe('csv-file encodings: strict decoding, refusal with line and hint, auto-
     expect(mostAhead).to.be.lessThan(6 * chunkBytes);
   });
 
-  it('resumes from a row\'s position with the same rows, line numbers and byte offsets a full read gives', async () => {
+  it("resumes from a row's position with the same rows, line numbers and byte offsets a full read gives", async () => {
     // Mixed line ends, an empty line, a quoted cell spanning lines with a CR in it, and no newline at the end.
     const text = HEADER + ROWS[0] + '\r\n' + 'C2,"李\r\n四\r",上海\r\n' + ROWS[2] + 'C4,赵六,深圳';
     const bytes = iconv.encode(text, 'gbk');
     const csv = await file('resume.csv', bytes);
     const all: CsvRow[] = [];
     for await (const row of readCsvRows(csv, { charset: 'gb18030', delimiter: ',', chunkBytes: 7 })) all.push(row);
-    expect(all.map((r) => [r.row, r.line, r.cells.姓名])).to.deep.equal([[1, 2, '张三'], [2, 5, '李\r\n四\r'], [3, 6, '王五'], [4, 7, '赵六']]);
+    expect(all.map((r) => [r.row, r.line, r.cells.姓名])).to.deep.equal([
+      [1, 2, '张三'],
+      [2, 5, '李\r\n四\r'],
+      [3, 6, '王五'],
+      [4, 7, '赵六'],
+    ]);
     const lineEnds = [...bytes.entries()].filter(([, b]) => b === 0x0a).map(([at]) => at + 1);
     expect(all.map((r) => r.after.byte)).to.deep.equal([lineEnds[1], lineEnds[4], lineEnds[5], bytes.length]);
     const rest: CsvRow[] = [];

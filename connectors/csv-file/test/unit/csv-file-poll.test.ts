@@ -18,15 +18,28 @@ describe('csv-file position: file + row', () => {
     await fs.writeFile(path.join(dir, 'b.csv'), 'id,name\nC4,丁\n');
     await fs.writeFile(path.join(dir, 'ignored.txt'), 'id,name\n');
     const context = { instance: 'legacy-import', logger: createLogger({ level: 'error' }) } as ConnectorContext;
-    source = await csvFile.create({
-      directory: dir, pattern: '*.csv', encoding: 'utf8', delimiter: ',', topic: 'crm.customer.v1', keyField: 'customerId',
-      columns: { id: { field: 'customerId', type: 'string' }, name: { field: 'fullName', type: 'string' } },
-      defaults: {}, timeZone: '+08:00', eventType: 'Imported', batchSize: 2, minAgeMs: 0,
-    }, context);
+    source = await csvFile.create(
+      {
+        directory: dir,
+        pattern: '*.csv',
+        encoding: 'utf8',
+        delimiter: ',',
+        topic: 'crm.customer.v1',
+        keyField: 'customerId',
+        columns: { id: { field: 'customerId', type: 'string' }, name: { field: 'fullName', type: 'string' } },
+        defaults: {},
+        timeZone: '+08:00',
+        eventType: 'Imported',
+        batchSize: 2,
+        minAgeMs: 0,
+      },
+      context,
+    );
   });
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-  const keys = (records: { key: string; headers?: Record<string, string> }[]) => records.map((r) => `${r.headers?.['csv-file']}#${r.headers?.['csv-row']}`);
+  const keys = (records: { key: string; headers?: Record<string, string> }[]) =>
+    records.map((r) => `${r.headers?.['csv-file']}#${r.headers?.['csv-row']}`);
 
   it('reads in batches, resumes mid-file from a stored position, and moves a file to done/ only after its last batch was acknowledged', async () => {
     const first = await source.poll!(undefined, signal);
@@ -62,11 +75,23 @@ describe('csv-file refuses a file in the wrong encoding', () => {
       await fs.writeFile(path.join(dir, 'a.csv'), Buffer.concat([Buffer.from('id,name\nC1,ok\n'), iconv.encode('C2,张三\n', 'gbk')]));
       await fs.writeFile(path.join(dir, 'b.csv'), 'id,name\nC3,李四\n');
       const context = { instance: 'legacy-import', logger: createLogger({ level: 'error' }) } as ConnectorContext;
-      const source = await csvFile.create({
-        directory: dir, pattern: '*.csv', encoding: 'utf8', delimiter: ',', topic: 'crm.customer.v1', keyField: 'customerId',
-        columns: { id: { field: 'customerId', type: 'string' }, name: { field: 'fullName', type: 'string' } },
-        defaults: {}, timeZone: '+08:00', eventType: 'Imported', batchSize: 10, minAgeMs: 0,
-      }, context);
+      const source = await csvFile.create(
+        {
+          directory: dir,
+          pattern: '*.csv',
+          encoding: 'utf8',
+          delimiter: ',',
+          topic: 'crm.customer.v1',
+          keyField: 'customerId',
+          columns: { id: { field: 'customerId', type: 'string' }, name: { field: 'fullName', type: 'string' } },
+          defaults: {},
+          timeZone: '+08:00',
+          eventType: 'Imported',
+          batchSize: 10,
+          minAgeMs: 0,
+        },
+        context,
+      );
       const signal = new AbortController().signal;
       const refused = await source.poll!(undefined, signal);
       expect(refused.records).to.have.length(1);

@@ -28,8 +28,18 @@ describe('csv-file parsing and row validation', () => {
     expect(bytes.includes(Buffer.from('张伟', 'utf8'))).to.equal(false);
     const rows = await rowsOf(bytes, 'gb18030');
     expect(rows).to.deep.equal([
-      { row: 1, line: 2, cells: { 客户编号: 'C001', 姓名: '张伟', 出生日期: '19850312' }, after: { row: 1, line: 2, byte: iconv.encode('客户编号,姓名,出生日期\nC001,张伟,19850312\n', 'gbk').length } },
-      { row: 2, line: 3, cells: { 客户编号: 'C002', 姓名: '王秀英, 女士', 出生日期: '1972-11-08' }, after: { row: 2, line: 3, byte: bytes.length } },
+      {
+        row: 1,
+        line: 2,
+        cells: { 客户编号: 'C001', 姓名: '张伟', 出生日期: '19850312' },
+        after: { row: 1, line: 2, byte: iconv.encode('客户编号,姓名,出生日期\nC001,张伟,19850312\n', 'gbk').length },
+      },
+      {
+        row: 2,
+        line: 3,
+        cells: { 客户编号: 'C002', 姓名: '王秀英, 女士', 出生日期: '1972-11-08' },
+        after: { row: 2, line: 3, byte: bytes.length },
+      },
     ]);
   });
 
@@ -60,18 +70,33 @@ describe('csv-file parsing and row validation', () => {
     const catalog = await SchemaCatalog.load();
     const type = catalog.type(catalog.topicInfo('crm.customer.v1').record);
     const { meta: _meta, customerId: _id, fullName: _name, birthDate: _birth, ...defaults } = sampleCustomer();
-    const columns = { 客户编号: { field: 'customerId', type: 'string' as const }, 姓名: { field: 'fullName', type: 'string' as const }, 出生日期: { field: 'birthDate', type: 'date' as const } };
+    const columns = {
+      客户编号: { field: 'customerId', type: 'string' as const },
+      姓名: { field: 'fullName', type: 'string' as const },
+      出生日期: { field: 'birthDate', type: 'date' as const },
+    };
     const good = rowToValue({ 客户编号: 'C001', 姓名: '张伟', 出生日期: '19850312' }, columns, defaults);
     expect(good.ok).to.equal(true);
     const value = { ...(good as { value: Record<string, unknown> }).value, meta: sampleCustomer().meta };
     expect(schemaViolations(type, value)).to.equal(undefined);
     expect(schemaViolations(type, { ...value, fullName: null, gender: 'X' })).to.match(/fullName: .*; gender: /);
-    expect(rowToValue({ 客户编号: 'C001', 姓名: '张伟', 出生日期: '1985/03/12' }, columns, defaults)).to.deep.equal({ ok: false, reason: 'column 出生日期 (birthDate): "1985/03/12" is not a date yyyy-MM-dd or yyyyMMdd' });
-    expect(rowToValue({ 客户编号: 'C001' }, columns, defaults)).to.deep.include({ ok: false, reason: 'column 姓名 is missing from the file' });
+    expect(rowToValue({ 客户编号: 'C001', 姓名: '张伟', 出生日期: '1985/03/12' }, columns, defaults)).to.deep.equal({
+      ok: false,
+      reason: 'column 出生日期 (birthDate): "1985/03/12" is not a date yyyy-MM-dd or yyyyMMdd',
+    });
+    expect(rowToValue({ 客户编号: 'C001' }, columns, defaults)).to.deep.include({
+      ok: false,
+      reason: 'column 姓名 is missing from the file',
+    });
   });
 
   it('matches file names against the pattern', () => {
     const re = patternToRegExp('customers_*.csv');
-    expect(['customers_20261123.csv', 'customers_.csv', 'customers_1.csv.tmp', 'x_customers_1.csv'].map((n) => re.test(n))).to.deep.equal([true, true, false, false]);
+    expect(['customers_20261123.csv', 'customers_.csv', 'customers_1.csv.tmp', 'x_customers_1.csv'].map((n) => re.test(n))).to.deep.equal([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -10,7 +10,15 @@ function context(instance: string): ConnectorContext {
 }
 
 function record(key: string | null, value: Record<string, unknown> = {}, offset = 0): SinkRecord {
-  return { topic: 'crm.customer.v1', partition: 0, offset: String(offset), key, value, schemaName: 'crmhub.customer.Customer', headers: {} };
+  return {
+    topic: 'crm.customer.v1',
+    partition: 0,
+    offset: String(offset),
+    key,
+    value,
+    schemaName: 'crmhub.customer.Customer',
+    headers: {},
+  };
 }
 
 const signal = new AbortController().signal;
@@ -34,12 +42,17 @@ describe('example-echo sink', () => {
 
   it('fails a record whose value asks for it with a non-retriable error, delivering the others', async () => {
     const sink = await definition.create({ target: 'https://erp.example.com', keyCase: 'as-is' }, context('echo-reject'));
-    const [first, rejected, last] = await sink.deliver([record('C-1'), record('C-2', { reject: true }, 41), record('C-3', { reject: 'yes' })], signal);
+    const [first, rejected, last] = await sink.deliver(
+      [record('C-1'), record('C-2', { reject: true }, 41), record('C-3', { reject: 'yes' })],
+      signal,
+    );
     expect(first).to.deep.equal({ ok: true });
     expect(last).to.deep.equal({ ok: true });
     expect(rejected?.ok).to.equal(false);
     const error = rejected?.ok === false ? rejected.error : undefined;
-    expect(error).to.be.instanceOf(HubError).and.include({ code: 'ECHO_REJECTED', retriable: false, message: 'record crm.customer.v1/0@41 asked to be rejected' });
+    expect(error)
+      .to.be.instanceOf(HubError)
+      .and.include({ code: 'ECHO_REJECTED', retriable: false, message: 'record crm.customer.v1/0@41 asked to be rejected' });
     expect(deliveredKeys('echo-reject')).to.deep.equal(['C-1', 'C-3']);
   });
 });

@@ -23,7 +23,11 @@ describe('http-sink on the real broker against a back-office simulator', functio
   let harness: RuntimeHarness | undefined;
 
   beforeEach(async () => {
-    erp = await startBackOfficeSimulator({ name: 'erp', auth: { bearerToken: TOKEN }, collections: { customers: { keyField: 'customerId' } } });
+    erp = await startBackOfficeSimulator({
+      name: 'erp',
+      auth: { bearerToken: TOKEN },
+      collections: { customers: { keyField: 'customerId' } },
+    });
   });
   afterEach(async () => {
     await harness?.stop();
@@ -31,10 +35,20 @@ describe('http-sink on the real broker against a back-office simulator', functio
     await erp.close();
   });
 
-  async function produceCustomers(topic: string, versions: { key: string; value: Record<string, unknown> }[], schemaOwner: RuntimeHarness): Promise<void> {
+  async function produceCustomers(
+    topic: string,
+    versions: { key: string; value: Record<string, unknown> }[],
+    schemaOwner: RuntimeHarness,
+  ): Promise<void> {
     const schema = schemaOwner.schemas.registrySchema('Customer');
     const producer = await schemaOwner.client.producer();
-    const records = await Promise.all(versions.map(async (v) => ({ key: v.key, value: await schemaOwner.serde.encode(valueSubject(topic), schema, v.value), headers: { 'correlation-id': `corr-${v.key}-${String(v.value.jobCategory)}` } })));
+    const records = await Promise.all(
+      versions.map(async (v) => ({
+        key: v.key,
+        value: await schemaOwner.serde.encode(valueSubject(topic), schema, v.value),
+        headers: { 'correlation-id': `corr-${v.key}-${String(v.value.jobCategory)}` },
+      })),
+    );
     await producer.send(topic, records);
     await producer.disconnect();
   }
@@ -49,7 +63,14 @@ describe('http-sink on the real broker against a back-office simulator', functio
       connector: 'http-sink',
       topics: [topic],
       retry: { attempts: 20, initialDelayMs: 50, maxDelayMs: 500, multiplier: 2 },
-      config: { url: `${erp.url}/api/customers/{key}`, method: 'PUT', auth: { type: 'bearer', token: TOKEN }, body: 'value', timeoutMs: 2000, headers: {} },
+      config: {
+        url: `${erp.url}/api/customers/{key}`,
+        method: 'PUT',
+        auth: { type: 'bearer', token: TOKEN },
+        body: 'value',
+        timeoutMs: 2000,
+        headers: {},
+      },
     });
     const admin = await new KafkajsClient({ brokers: infrastructure().kafka.brokers }).admin();
     await admin.ensureTopics([{ topic, partitions: 3 }]);
@@ -67,7 +88,11 @@ describe('http-sink on the real broker against a back-office simulator', functio
     await produceCustomers(topic, versions.slice(150), harness);
 
     const expected = versions.length - 1;
-    await waitFor(() => new Set(erp.received('customers').map((w) => `${w.key}/${String(w.body.jobCategory)}`)).size >= expected, 60_000, `${expected} distinct deliveries`);
+    await waitFor(
+      () => new Set(erp.received('customers').map((w) => `${w.key}/${String(w.body.jobCategory)}`)).size >= expected,
+      60_000,
+      `${expected} distinct deliveries`,
+    );
 
     // Every record arrived (the rejected one excepted), and per key in the order produced.
     const byKey = new Map<string, number[]>();
@@ -76,8 +101,14 @@ describe('http-sink on the real broker against a back-office simulator', functio
     for (const [key, seq] of byKey) {
       const distinct = seq.filter((v, i) => i === 0 || v !== seq[i - 1]);
       expect(distinct, key).to.deep.equal([...distinct].sort((a, b) => a - b));
-      const wanted = versions.filter((v) => v.key === key).map((v) => Number(v.value.jobCategory)).filter((n) => !(key === rejectedKey && n === 3));
-      expect([...new Set(seq)].sort((a, b) => a - b), key).to.deep.equal(wanted);
+      const wanted = versions
+        .filter((v) => v.key === key)
+        .map((v) => Number(v.value.jobCategory))
+        .filter((n) => !(key === rejectedKey && n === 3));
+      expect(
+        [...new Set(seq)].sort((a, b) => a - b),
+        key,
+      ).to.deep.equal(wanted);
     }
 
     // The 4xx record went to the dead-letter topic with its original bytes and the reasons.
@@ -100,10 +131,17 @@ describe('http-sink on the real broker against a back-office simulator', functio
     expect(status.state).to.equal('running');
     expect(status.counters.deadLettered).to.equal(1);
     const admin2 = await harness.client.admin();
-    await waitFor(async () => {
-      const [ends, committed] = await Promise.all([admin2.topicOffsets(topic), admin2.groupOffsets(`crm-hub.sink.${instance.name}`, topic)]);
-      return ends.every((end) => committed.find((c) => c.partition === end.partition)?.offset === end.high);
-    }, 15_000, 'offsets committed to the end');
+    await waitFor(
+      async () => {
+        const [ends, committed] = await Promise.all([
+          admin2.topicOffsets(topic),
+          admin2.groupOffsets(`crm-hub.sink.${instance.name}`, topic),
+        ]);
+        return ends.every((end) => committed.find((c) => c.partition === end.partition)?.offset === end.high);
+      },
+      15_000,
+      'offsets committed to the end',
+    );
     await admin2.disconnect();
   });
 
@@ -114,11 +152,25 @@ describe('http-sink on the real broker against a back-office simulator', functio
       connector: 'http-sink',
       topics: [topic],
       retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 50, multiplier: 2 },
-      config: { url: `${erp.url}/api/customers/{key}`, method: 'PUT', auth: { type: 'bearer', token: TOKEN }, body: 'value', timeoutMs: 2000, headers: {} },
+      config: {
+        url: `${erp.url}/api/customers/{key}`,
+        method: 'PUT',
+        auth: { type: 'bearer', token: TOKEN },
+        body: 'value',
+        timeoutMs: 2000,
+        headers: {},
+      },
     });
     harness = await startRuntime([instance]);
     erp.failNext(3, 503, { path: `/api/customers/${prefix}-0` });
-    await produceCustomers(topic, [{ key: `${prefix}-0`, value: { ...sampleCustomer(), customerId: `${prefix}-0` } }, { key: `${prefix}-1`, value: { ...sampleCustomer(), customerId: `${prefix}-1` } }], harness);
+    await produceCustomers(
+      topic,
+      [
+        { key: `${prefix}-0`, value: { ...sampleCustomer(), customerId: `${prefix}-0` } },
+        { key: `${prefix}-1`, value: { ...sampleCustomer(), customerId: `${prefix}-1` } },
+      ],
+      harness,
+    );
     const [letter] = await readUntil(harness.client, instance.deadLetterTopic, (records) => records.length >= 1);
     expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('HTTP_503');
     expect(letter!.headers[DEAD_LETTER_HEADER.attempts]).to.equal('3');
@@ -147,7 +199,14 @@ describe('http-sink on the real broker against a back-office simulator', functio
     const instance = instanceConfig({
       connector: 'http-sink',
       topics: [topic],
-      config: { url: `${erp.url}/api/customers/{key}`, method: 'PUT', auth: { type: 'bearer', token: TOKEN }, body: 'value', timeoutMs: 2000, headers: {} },
+      config: {
+        url: `${erp.url}/api/customers/{key}`,
+        method: 'PUT',
+        auth: { type: 'bearer', token: TOKEN },
+        body: 'value',
+        timeoutMs: 2000,
+        headers: {},
+      },
     });
     harness = await startRuntime([instance]);
     await produceCustomers(topic, customerVersions(prefix, 5, 5), harness);

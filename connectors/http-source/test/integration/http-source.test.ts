@@ -3,7 +3,14 @@ import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-
 import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
-import { instanceConfig, readUntil, serveWebhooks, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
+import {
+  instanceConfig,
+  readUntil,
+  serveWebhooks,
+  startRuntime,
+  waitFor,
+  type RuntimeHarness,
+} from '../../../../test/support/runtime-harness.js';
 import { startBackOfficeSimulator, type BackOfficeSimulator } from '../../../../src/demo/back-office-simulator.js';
 import { sendWebhook } from '../../../../src/demo/webhook-sender.js';
 
@@ -17,7 +24,12 @@ function crmCustomer(customerId: string, fullName = '张伟'): Record<string, un
 }
 
 async function keysOn(harness: RuntimeHarness, prefix: string, done: (records: IncomingRecord[]) => boolean): Promise<IncomingRecord[]> {
-  const all = await readUntil(harness.client, TOPIC, (records) => done(records.filter((r) => r.key?.toString().startsWith(prefix))), 40_000);
+  const all = await readUntil(
+    harness.client,
+    TOPIC,
+    (records) => done(records.filter((r) => r.key?.toString().startsWith(prefix))),
+    40_000,
+  );
   return all.filter((r) => r.key?.toString().startsWith(prefix));
 }
 
@@ -36,11 +48,30 @@ describe('http-source on the real broker', function () {
     const prefix = uniqueName('CP');
     const seed = Array.from({ length: 57 }, (_, i) => crmCustomer(`${prefix}-${String(i).padStart(3, '0')}`));
     seed.push({ ...crmCustomer(`${prefix}-bad`), idType: 'NOT_A_TYPE' }); // does not fit the Avro schema
-    crm = await startBackOfficeSimulator({ name: 'crm', auth: { bearerToken: TOKEN }, collections: { customers: { keyField: 'customerId', records: seed } } });
+    crm = await startBackOfficeSimulator({
+      name: 'crm',
+      auth: { bearerToken: TOKEN },
+      collections: { customers: { keyField: 'customerId', records: seed } },
+    });
     const instance = instanceConfig({
       connector: 'http-source',
       schedule: '*/1 * * * * *',
-      config: { topic: TOPIC, keyField: 'customerId', eventType: 'CustomerChanged', webhook: { eventIdField: 'eventId', recordsField: 'records' }, poll: { url: `${crm.url}/api/customers`, pageSize: 10, timeoutMs: 2000, itemsField: 'items', nextCursorField: 'nextCursor', updatedAtField: 'updatedAt', params: { updatedSince: 'updatedSince', cursor: 'cursor', limit: 'limit' }, bearerToken: TOKEN } },
+      config: {
+        topic: TOPIC,
+        keyField: 'customerId',
+        eventType: 'CustomerChanged',
+        webhook: { eventIdField: 'eventId', recordsField: 'records' },
+        poll: {
+          url: `${crm.url}/api/customers`,
+          pageSize: 10,
+          timeoutMs: 2000,
+          itemsField: 'items',
+          nextCursorField: 'nextCursor',
+          updatedAtField: 'updatedAt',
+          params: { updatedSince: 'updatedSince', cursor: 'cursor', limit: 'limit' },
+          bearerToken: TOKEN,
+        },
+      },
     });
     crm.failNext(2, 503, { retryAfterSeconds: 0 });
     harness = await startRuntime([instance]);
@@ -63,14 +94,18 @@ describe('http-source on the real broker', function () {
     harness = await startRuntime([instance]);
     // Count over the whole topic (all partitions, to its end) once the new change is there.
     const counts = new Map<string, number>();
-    await waitFor(async () => {
-      counts.clear();
-      for (const r of await harness!.client.readToEnd(TOPIC)) {
-        const key = r.key?.toString() ?? '';
-        if (key.startsWith(prefix)) counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      return counts.has(`${prefix}-new`) && counts.get(`${prefix}-003`) === 2;
-    }, 30_000, 'the changes made while the hub was down');
+    await waitFor(
+      async () => {
+        counts.clear();
+        for (const r of await harness!.client.readToEnd(TOPIC)) {
+          const key = r.key?.toString() ?? '';
+          if (key.startsWith(prefix)) counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        return counts.has(`${prefix}-new`) && counts.get(`${prefix}-003`) === 2;
+      },
+      30_000,
+      'the changes made while the hub was down',
+    );
     expect(counts.get(`${prefix}-003`)).to.equal(2);
     expect(counts.get(`${prefix}-new`)).to.equal(1);
     expect(counts.get(`${prefix}-000`)).to.equal(1);
@@ -83,7 +118,16 @@ describe('http-source on the real broker', function () {
     let instanceName: string;
 
     beforeEach(async () => {
-      const instance = instanceConfig({ connector: 'http-source', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 16 * 1024 }, config: { topic: TOPIC, keyField: 'customerId', eventType: 'CustomerUpdated', webhook: { eventIdField: 'eventId', recordsField: 'records' } } });
+      const instance = instanceConfig({
+        connector: 'http-source',
+        webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 16 * 1024 },
+        config: {
+          topic: TOPIC,
+          keyField: 'customerId',
+          eventType: 'CustomerUpdated',
+          webhook: { eventIdField: 'eventId', recordsField: 'records' },
+        },
+      });
       instanceName = instance.name;
       harness = await startRuntime([instance]);
       webhooks = await serveWebhooks(harness, instance.name);
@@ -114,10 +158,18 @@ describe('http-source on the real broker', function () {
       const noId = await sendWebhook(url, { records: [] }, { secret: SECRET });
       expect(noId.status).to.equal(400);
       expect(JSON.stringify(noId.body)).to.contain('eventId');
-      const unfit = await sendWebhook(url, { eventId: `${prefix}-unfit`, records: [crmCustomer(`${prefix}-2`), { ...crmCustomer(`${prefix}-3`), gender: 'X' }] }, { secret: SECRET });
+      const unfit = await sendWebhook(
+        url,
+        { eventId: `${prefix}-unfit`, records: [crmCustomer(`${prefix}-2`), { ...crmCustomer(`${prefix}-3`), gender: 'X' }] },
+        { secret: SECRET },
+      );
       expect(unfit.status).to.equal(422);
       expect(JSON.stringify(unfit.body)).to.contain('gender');
-      const huge = await sendWebhook(url, { eventId: `${prefix}-huge`, records: [{ ...crmCustomer(`${prefix}-4`), jobCategory: 'x'.repeat(20_000) }] }, { secret: SECRET });
+      const huge = await sendWebhook(
+        url,
+        { eventId: `${prefix}-huge`, records: [{ ...crmCustomer(`${prefix}-4`), jobCategory: 'x'.repeat(20_000) }] },
+        { secret: SECRET },
+      );
       expect(huge.status).to.equal(413);
       const unknown = await sendWebhook(url.replace(instanceName, 'no-such-source'), good, { secret: SECRET });
       expect(unknown.status).to.equal(404);

@@ -3,7 +3,16 @@ import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import { policyAdminEvent, type PolicyAdminEvent } from '../../../../src/demo/policy-admin-events.js';
 import { startPolicyAdminSimulator, type PolicyAdminSimulator } from '../../../../src/demo/policy-admin-simulator.js';
-import { connectorConfig, countByKey, instanceConfig, readUntil, serveWebhooks, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';
+import {
+  connectorConfig,
+  countByKey,
+  instanceConfig,
+  readUntil,
+  serveWebhooks,
+  startRuntime,
+  waitFor,
+  type RuntimeHarness,
+} from '../../../../test/support/runtime-harness.js';
 
 const TOPIC = 'policy.policy.v1';
 const TOKEN = 'policy-token-7e41';
@@ -29,7 +38,9 @@ describe('policy-admin on the real broker', function () {
   it('polls the event feed through 503s onto policy.policy.v1, dead-letters an unmappable event, and resumes after a restart', async () => {
     const polNo = runPolicyNumbers();
     const prefix = polNo(0).slice(0, 14);
-    const events: PolicyAdminEvent[] = Array.from({ length: 23 }, (_, i) => policyAdminEvent({ eventNo: `${prefix}-E${i}`, polNo: polNo(i), variant: i }));
+    const events: PolicyAdminEvent[] = Array.from({ length: 23 }, (_, i) =>
+      policyAdminEvent({ eventNo: `${prefix}-E${i}`, polNo: polNo(i), variant: i }),
+    );
     const bad = policyAdminEvent({ eventNo: `${prefix}-BAD`, polNo: polNo(99), variant: 0 });
     bad.policy.startDate = '2026/12/01';
     system = await startPolicyAdminSimulator({ bearerToken: TOKEN, events: [...events, bad] });
@@ -46,10 +57,20 @@ describe('policy-admin on the real broker', function () {
     const mine = first.filter((r) => r.key?.toString().startsWith(prefix));
     const byKey = new Map(mine.map((r) => [r.key!.toString(), r]));
     const decoded = (await harness.serde.decode(byKey.get(polNo(1))!.value)).value as Record<string, unknown>;
-    expect(decoded).to.deep.include({ policyNumber: polNo(1), productLine: 'MOTOR', productCode: 'DAA', effectiveDate: '2026-12-01', status: 'IN_FORCE' });
+    expect(decoded).to.deep.include({
+      policyNumber: polNo(1),
+      productLine: 'MOTOR',
+      productCode: 'DAA',
+      effectiveDate: '2026-12-01',
+      status: 'IN_FORCE',
+    });
     expect(decoded.vehicle).to.deep.include({ plate: '沪AD12345', make: '比亚迪' });
     expect(decoded.premium).to.deep.include({ amount: '3872.84', currency: 'CNY' }); // 387284 fen
-    expect(decoded.meta).to.deep.include({ eventType: 'PolicyIssued', sourceSystem: 'core-policy', occurredAt: '2026-11-23T03:12:45.000Z' });
+    expect(decoded.meta).to.deep.include({
+      eventType: 'PolicyIssued',
+      sourceSystem: 'core-policy',
+      occurredAt: '2026-11-23T03:12:45.000Z',
+    });
 
     const [letter] = await readUntil(harness.client, instance.deadLetterTopic, (records) => records.length >= 1);
     expect(letter!.key!.toString()).to.equal(polNo(99));
@@ -61,14 +82,26 @@ describe('policy-admin on the real broker', function () {
     await harness.stop();
     harness = undefined;
     // Events of the policy system while the hub was down are read after the restart; earlier ones are not read again.
-    system.record(policyAdminEvent({ eventNo: `${prefix}-E3-ENDORSE`, polNo: polNo(3), variant: 3, bizType: 'ENDORSE', eventTime: '2026-11-25 10:00:00' }));
+    system.record(
+      policyAdminEvent({
+        eventNo: `${prefix}-E3-ENDORSE`,
+        polNo: polNo(3),
+        variant: 3,
+        bizType: 'ENDORSE',
+        eventTime: '2026-11-25 10:00:00',
+      }),
+    );
     system.record(policyAdminEvent({ eventNo: `${prefix}-E50`, polNo: polNo(50), variant: 1 }));
     harness = await startRuntime([instance]);
     let counts = new Map<string, number>();
-    await waitFor(async () => {
-      counts = countByKey(await harness!.client.readToEnd(TOPIC), prefix);
-      return counts.has(polNo(50)) && counts.get(polNo(3)) === 2;
-    }, 30_000, 'the events recorded while the hub was down');
+    await waitFor(
+      async () => {
+        counts = countByKey(await harness!.client.readToEnd(TOPIC), prefix);
+        return counts.has(polNo(50)) && counts.get(polNo(3)) === 2;
+      },
+      30_000,
+      'the events recorded while the hub was down',
+    );
     expect(counts.get(polNo(0))).to.equal(1);
     expect(counts.get(polNo(3))).to.equal(2);
     expect(counts.size).to.equal(24);
@@ -80,7 +113,11 @@ describe('policy-admin on the real broker', function () {
     const SECRET = 'policy-whsec-2b8c';
 
     beforeEach(async () => {
-      const instance = instanceConfig({ connector: 'policy-admin', webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 }, config: await connectorConfig('policy-admin', {}) });
+      const instance = instanceConfig({
+        connector: 'policy-admin',
+        webhook: { secret: SECRET, toleranceSeconds: 300, maxBodyBytes: 64 * 1024 },
+        config: await connectorConfig('policy-admin', {}),
+      });
       harness = await startRuntime([instance]);
       system = await startPolicyAdminSimulator({ events: [] });
       webhooks = await serveWebhooks(harness, instance.name);

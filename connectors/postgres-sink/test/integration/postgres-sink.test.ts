@@ -39,16 +39,28 @@ describe('postgres-sink on the real broker and a real PostgreSQL', function () {
 
   async function produce(topic: string, customers: Customer[], schema = harness!.schemas.registrySchema('Customer')): Promise<void> {
     const producer = await harness!.client.producer();
-    const records = await Promise.all(customers.map(async (value) => ({ key: String(value.customerId), value: await harness!.serde.encode(valueSubject(topic), schema, value) })));
+    const records = await Promise.all(
+      customers.map(async (value) => ({
+        key: String(value.customerId),
+        value: await harness!.serde.encode(valueSubject(topic), schema, value),
+      })),
+    );
     await producer.send(topic, records);
     await producer.disconnect();
   }
 
   // Spelled out as the hub config would give it after defaults (the harness applies none).
-  const sinkConfig = (topic: string, table: string) => ({ connectionString: postgres.connectionString, schema: 'public', tables: { [topic]: table }, maxConnections: 4, statementTimeoutMs: 30_000 });
+  const sinkConfig = (topic: string, table: string) => ({
+    connectionString: postgres.connectionString,
+    schema: 'public',
+    tables: { [topic]: table },
+    maxConnections: 4,
+    statementTimeoutMs: 30_000,
+  });
   const customer = (id: string, extra: Customer = {}): Customer => ({ ...sampleCustomer(), customerId: id, ...extra });
   const rows = async (table: string) => (await db.query(`SELECT * FROM "${table}" ORDER BY key`)).rows as Record<string, unknown>[];
-  const count = async (table: string) => Number((await db.query(`SELECT count(*)::int AS n FROM "${table}"`).catch(() => ({ rows: [{ n: -1 }] }))).rows[0].n);
+  const count = async (table: string) =>
+    Number((await db.query(`SELECT count(*)::int AS n FROM "${table}"`).catch(() => ({ rows: [{ n: -1 }] }))).rows[0].n);
 
   it('upserts records by business key with typed columns, and a redelivery changes nothing', async () => {
     const topic = await topicFor('it.pg.customers');
@@ -56,17 +68,31 @@ describe('postgres-sink on the real broker and a real PostgreSQL', function () {
     const instance = instanceConfig({ connector: 'postgres-sink', topics: [topic], config: sinkConfig(topic, table) });
     harness = await startRuntime([instance]);
     const ids = ['C-1', 'C-2', 'C-3'].map((id) => uniqueName(id));
-    await produce(topic, ids.map((id) => customer(id)));
+    await produce(
+      topic,
+      ids.map((id) => customer(id)),
+    );
     await waitFor(async () => (await count(table)) === 3, 30_000, 'three rows');
 
     const [first] = await rows(table);
-    expect(first).to.include({ key: [...ids].sort()[0], full_name: '张伟', meta_event_id: '0f8d3b52-6c1e-4a9b-9d57-2f4e8c1a7b30', status: 'ACTIVE', email: 'zhang.wei@example.com.cn' });
+    expect(first).to.include({
+      key: [...ids].sort()[0],
+      full_name: '张伟',
+      meta_event_id: '0f8d3b52-6c1e-4a9b-9d57-2f4e8c1a7b30',
+      status: 'ACTIVE',
+      email: 'zhang.wei@example.com.cn',
+    });
     expect(first!.created_at).to.be.instanceOf(Date);
     expect((first!.created_at as Date).toISOString()).to.equal('2019-06-01T02:15:30.000Z');
     expect((first!.phones as unknown[])[0]).to.deep.equal({ type: 'MOBILE', number: '13812345678', primary: true });
     const types = await db.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1`, [table]);
     const typeOf = Object.fromEntries(types.rows.map((r: { column_name: string; data_type: string }) => [r.column_name, r.data_type]));
-    expect(typeOf).to.include({ birth_date: 'date', created_at: 'timestamp with time zone', phones: 'jsonb', meta_occurred_at: 'timestamp with time zone' });
+    expect(typeOf).to.include({
+      birth_date: 'date',
+      created_at: 'timestamp with time zone',
+      phones: 'jsonb',
+      meta_occurred_at: 'timestamp with time zone',
+    });
 
     // The same records again (a redelivery) and a changed version of one: still three rows, the change applied.
     await produce(topic, [...ids.map((id) => customer(id)), customer(ids[1]!, { fullName: '王秀英', email: null })]);
@@ -93,7 +119,10 @@ describe('postgres-sink on the real broker and a real PostgreSQL', function () {
     const byKey = Object.fromEntries((await rows(table)).map((row) => [row.key, row]));
     expect(byKey[v2Id]).to.include({ loyalty_tier: '金卡' });
     expect(byKey[v1Id]).to.include({ loyalty_tier: null });
-    const column = await db.query(`SELECT is_nullable, data_type FROM information_schema.columns WHERE table_name = $1 AND column_name = 'loyalty_tier'`, [table]);
+    const column = await db.query(
+      `SELECT is_nullable, data_type FROM information_schema.columns WHERE table_name = $1 AND column_name = 'loyalty_tier'`,
+      [table],
+    );
     expect(column.rows[0]).to.deep.equal({ is_nullable: 'YES', data_type: 'text' });
   });
 

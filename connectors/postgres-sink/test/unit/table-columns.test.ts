@@ -29,8 +29,21 @@ describe('postgres-sink columns from Avro types', () => {
 
   it('maps decimals to numeric(p,s), maps to jsonb, ints and longs, and a nullable nested record', () => {
     const type = parseAvroSchema({
-      type: 'record', name: 'T', namespace: 'x', fields: [
-        { name: 'premium', type: { type: 'record', name: 'M', fields: [{ name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 18, scale: 2 } }, { name: 'currency', type: 'string' }] } },
+      type: 'record',
+      name: 'T',
+      namespace: 'x',
+      fields: [
+        {
+          name: 'premium',
+          type: {
+            type: 'record',
+            name: 'M',
+            fields: [
+              { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 18, scale: 2 } },
+              { name: 'currency', type: 'string' },
+            ],
+          },
+        },
         { name: 'attrs', type: { type: 'map', values: 'string' } },
         { name: 'count', type: 'int' },
         { name: 'total', type: ['null', 'long'], default: null },
@@ -40,21 +53,38 @@ describe('postgres-sink columns from Avro types', () => {
       ],
     });
     expect(columnsOf(type).map((c) => `${c.name} ${c.sqlType}`)).to.deep.equal([
-      'premium_amount numeric(18,2)', 'premium_currency text', 'attrs jsonb', 'count integer', 'total bigint', 'flag boolean', 'either jsonb', 'sub_inner_value double precision',
+      'premium_amount numeric(18,2)',
+      'premium_currency text',
+      'attrs jsonb',
+      'count integer',
+      'total bigint',
+      'flag boolean',
+      'either jsonb',
+      'sub_inner_value double precision',
     ]);
   });
 
   it('reads column values: nested paths, JSON for jsonb, null for absent', () => {
     const columns = columnsOf(catalog.type('Customer'));
     const value = sampleCustomer();
-    const byName = (name: string) => columnValue(value, columns.find((c) => c.name === name)!);
+    const byName = (name: string) =>
+      columnValue(
+        value,
+        columns.find((c) => c.name === name)!,
+      );
     expect(byName('meta_event_id')).to.equal('0f8d3b52-6c1e-4a9b-9d57-2f4e8c1a7b30');
     expect(JSON.parse(byName('phones') as string)).to.have.length(2);
     expect(byName('merged_into_customer_id')).to.equal(null);
   });
 
   it('snake_cases names', () => {
-    expect(['customerId', 'meta', 'eventID', 'HTTPStatus', 'already_snake'].map(snakeCase)).to.deep.equal(['customer_id', 'meta', 'event_id', 'http_status', 'already_snake']);
+    expect(['customerId', 'meta', 'eventID', 'HTTPStatus', 'already_snake'].map(snakeCase)).to.deep.equal([
+      'customer_id',
+      'meta',
+      'event_id',
+      'http_status',
+      'already_snake',
+    ]);
   });
 
   it('builds one multi-row upsert keyed by the business key', () => {

@@ -29,13 +29,31 @@ describe('service-desk connector on the real broker against the service desk sim
     const tickets: Record<string, unknown>[] = seededDeskTickets(15).map((t) => ({ ...t, ticketNo: `${prefix}-${String(t.ticketNo)}` }));
     tickets.push({ ...tickets[0], ticketNo: `${prefix}-bad`, source: '微信' });
     desk = await startServiceDeskSimulator({ bearerToken: TOKEN, tickets });
-    const good = instanceConfig({ connector: 'service-desk', schedule: '*/1 * * * * *', config: { baseUrl: desk.url, bearerToken: TOKEN, sourceSystem: 'call-centre', pageSize: 5, timeoutMs: 2000 } });
-    const wrong = instanceConfig({ connector: 'service-desk', schedule: '*/1 * * * * *', config: { baseUrl: desk.url, bearerToken: 'wrong', sourceSystem: 'call-centre', pageSize: 5, timeoutMs: 2000 } });
+    const good = instanceConfig({
+      connector: 'service-desk',
+      schedule: '*/1 * * * * *',
+      config: { baseUrl: desk.url, bearerToken: TOKEN, sourceSystem: 'call-centre', pageSize: 5, timeoutMs: 2000 },
+    });
+    const wrong = instanceConfig({
+      connector: 'service-desk',
+      schedule: '*/1 * * * * *',
+      config: { baseUrl: desk.url, bearerToken: 'wrong', sourceSystem: 'call-centre', pageSize: 5, timeoutMs: 2000 },
+    });
     harness = await startRuntime([good, wrong]);
-    const mine = <T extends { key: Buffer | null }>(records: T[]): T[] => records.filter((r) => r.key?.toString().startsWith(`${prefix}-SR`));
-    const all = mine(await readUntil(harness.client, TOPIC, (records) => new Set(mine(records).map((r) => r.key!.toString())).size >= 15, 40_000));
-    const value = (await harness.serde.decode(all.find((r) => r.key!.toString() === tickets[0]!.ticketNo)!.value)).value as Record<string, unknown>;
-    expect(value).to.deep.include({ ticketNumber: tickets[0]!.ticketNo, customerId: tickets[0]!.custNo, callerPhone: tickets[0]!.contactTel });
+    const mine = <T extends { key: Buffer | null }>(records: T[]): T[] =>
+      records.filter((r) => r.key?.toString().startsWith(`${prefix}-SR`));
+    const all = mine(
+      await readUntil(harness.client, TOPIC, (records) => new Set(mine(records).map((r) => r.key!.toString())).size >= 15, 40_000),
+    );
+    const value = (await harness.serde.decode(all.find((r) => r.key!.toString() === tickets[0]!.ticketNo)!.value)).value as Record<
+      string,
+      unknown
+    >;
+    expect(value).to.deep.include({
+      ticketNumber: tickets[0]!.ticketNo,
+      customerId: tickets[0]!.custNo,
+      callerPhone: tickets[0]!.contactTel,
+    });
     expect(['PHONE', 'FAX', 'EMAIL', 'WEB', 'SMS']).to.include(value.channel);
     const [letter] = await readUntil(harness.client, good.deadLetterTopic, (records) => records.length >= 1);
     expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('AVRO_VALUE_INVALID');
@@ -48,7 +66,16 @@ describe('service-desk connector on the real broker against the service desk sim
     async function produceCustomers(topic: string, customers: Record<string, unknown>[]): Promise<void> {
       const schema = harness!.schemas.registrySchema('Customer');
       const producer = await harness!.client.producer();
-      await producer.send(topic, await Promise.all(customers.map(async (c) => ({ key: String(c.customerId), value: await harness!.serde.encode(valueSubject(topic), schema, c), headers: {} }))));
+      await producer.send(
+        topic,
+        await Promise.all(
+          customers.map(async (c) => ({
+            key: String(c.customerId),
+            value: await harness!.serde.encode(valueSubject(topic), schema, c),
+            headers: {},
+          })),
+        ),
+      );
       await producer.disconnect();
     }
 
@@ -56,20 +83,38 @@ describe('service-desk connector on the real broker against the service desk sim
       const tickets = seededDeskTickets(40);
       desk = await startServiceDeskSimulator({ bearerToken: TOKEN, tickets });
       const custNo = String(tickets.find((t) => ['新建', '已派单', '处理中', '待备件'].includes(String(t.state)))!.custNo);
-      const open = tickets.filter((t) => t.custNo === custNo && ['新建', '已派单', '处理中', '待备件'].includes(String(t.state))).map((t) => t.ticketNo);
+      const open = tickets
+        .filter((t) => t.custNo === custNo && ['新建', '已派单', '处理中', '待备件'].includes(String(t.state)))
+        .map((t) => t.ticketNo);
       const topic = uniqueName('it.desk.customers');
-      const good = instanceConfig({ connector: 'service-desk-context', topics: [topic], config: { baseUrl: desk.url, bearerToken: TOKEN, timeoutMs: 2000 } });
+      const good = instanceConfig({
+        connector: 'service-desk-context',
+        topics: [topic],
+        config: { baseUrl: desk.url, bearerToken: TOKEN, timeoutMs: 2000 },
+      });
       const wrongTopic = uniqueName('it.desk.customers-auth');
-      const wrong = instanceConfig({ connector: 'service-desk-context', topics: [wrongTopic], config: { baseUrl: desk.url, bearerToken: 'wrong', timeoutMs: 2000 } });
+      const wrong = instanceConfig({
+        connector: 'service-desk-context',
+        topics: [wrongTopic],
+        config: { baseUrl: desk.url, bearerToken: 'wrong', timeoutMs: 2000 },
+      });
       desk.backOffice.failNext(2, 503);
       // Topics exist before the sinks subscribe, so that neither starts after its record.
       const admin = await new KafkajsClient({ brokers: infrastructure().kafka.brokers }).admin();
-      await admin.ensureTopics([{ topic, partitions: 1 }, { topic: wrongTopic, partitions: 1 }]);
+      await admin.ensureTopics([
+        { topic, partitions: 1 },
+        { topic: wrongTopic, partitions: 1 },
+      ]);
       await admin.disconnect();
       harness = await startRuntimeWith([contextSink], [good, wrong]);
       await produceCustomers(topic, [{ ...sampleCustomer(), customerId: custNo, fullName: '测试客户', valueSegment: 'PLATINUM' }]);
       await waitFor(() => desk!.contextWrites().length >= open.length, 20_000, 'the context of every open ticket');
-      expect(desk.contextWrites().map((w) => w.ticketNo).sort()).to.deep.equal([...open].sort());
+      expect(
+        desk
+          .contextWrites()
+          .map((w) => w.ticketNo)
+          .sort(),
+      ).to.deep.equal([...open].sort());
       expect(desk.contextWrites()[0]).to.deep.include({ custNo, custName: '测试客户', vipLevel: '钻石' });
 
       await produceCustomers(wrongTopic, [{ ...sampleCustomer(), customerId: custNo }]);

@@ -41,7 +41,10 @@ export interface RenewalRow {
  * without one the row still goes out with the name printed on the policy, so that the agent can
  * call the holder anyway.
  */
-export function renewalRows(candidates: readonly RenewalCandidate[], contactOf: (policy: PolicyJson) => RenewalContact | undefined): RenewalRow[] {
+export function renewalRows(
+  candidates: readonly RenewalCandidate[],
+  contactOf: (policy: PolicyJson) => RenewalContact | undefined,
+): RenewalRow[] {
   return candidates.map(({ policy, daysToExpiry }) => {
     const contact = contactOf(policy);
     return {

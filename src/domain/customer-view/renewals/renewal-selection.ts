@@ -14,7 +14,8 @@ export interface RenewalCandidate {
  * today is still renewable; a cancelled, lapsed, pending or expired one is not.
  */
 export function selectRenewals(policies: Iterable<PolicyJson>, asOf: string, withinDays: number): RenewalCandidate[] {
-  if (!Number.isInteger(withinDays) || withinDays < 0) throw new ConfigError('RENEWAL_WINDOW_INVALID', `the renewal window must be a whole number of days from 0, not ${withinDays}`);
+  if (!Number.isInteger(withinDays) || withinDays < 0)
+    throw new ConfigError('RENEWAL_WINDOW_INVALID', `the renewal window must be a whole number of days from 0, not ${withinDays}`);
   const today = dayNumberOf(asOf, 'asOf');
   const candidates: RenewalCandidate[] = [];
   for (const policy of policies) {

@@ -29,7 +29,10 @@ export function dayOfNumber(dayNumber: number): string {
 }
 
 /** The day number an ISO instant falls on at a UTC offset; undefined when the text is not an instant. */
-export function dayNumberOfInstant(instant: string | null | undefined, utcOffsetMinutes = CHINA_STANDARD_TIME_OFFSET_MINUTES): number | undefined {
+export function dayNumberOfInstant(
+  instant: string | null | undefined,
+  utcOffsetMinutes = CHINA_STANDARD_TIME_OFFSET_MINUTES,
+): number | undefined {
   if (typeof instant !== 'string') return undefined;
   const millis = Date.parse(instant);
   if (Number.isNaN(millis)) return undefined;

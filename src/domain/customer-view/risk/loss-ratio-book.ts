@@ -85,7 +85,11 @@ export class LossRatioBook {
     const numbers = [...new Set(policyNumbers)].sort();
     const each = numbers.map((policyNumber) => ({ policyNumber, totals: this.totalsOf(policyNumber, day) }));
     const currencies = new Set(each.flatMap((entry) => (entry.totals.currency === undefined ? [] : [entry.totals.currency])));
-    if (currencies.size > 1) throw new CustomerViewDataError('CURRENCY_MISMATCH', `policies ${numbers.join(', ')} are in several currencies (${[...currencies].sort().join(', ')}); their totals cannot be added`);
+    if (currencies.size > 1)
+      throw new CustomerViewDataError(
+        'CURRENCY_MISMATCH',
+        `policies ${numbers.join(', ')} are in several currencies (${[...currencies].sort().join(', ')}); their totals cannot be added`,
+      );
     const sum: Totals = { currency: [...currencies][0] ?? DEFAULT_CURRENCY, earned: 0n, paid: 0n };
     for (const { totals } of each) {
       sum.earned += totals.earned;
@@ -100,7 +104,11 @@ export class LossRatioBook {
     const currency = policy?.premium.currency ?? claims[0]?.paid.currency;
     let paid = 0n;
     for (const claim of claims) {
-      if (claim.paid.currency !== currency) throw new CustomerViewDataError('CURRENCY_MISMATCH', `claim ${claim.claimNumber} is paid in ${claim.paid.currency}, policy ${policyNumber} in ${currency}`);
+      if (claim.paid.currency !== currency)
+        throw new CustomerViewDataError(
+          'CURRENCY_MISMATCH',
+          `claim ${claim.claimNumber} is paid in ${claim.paid.currency}, policy ${policyNumber} in ${currency}`,
+        );
       paid += centsOf(claim.paid.amount, `paid of claim ${claim.claimNumber}`);
     }
     const earned = policy ? earnedPremiumCents(policy, asOf, this.endedOn.get(policyNumber)) : 0n;
@@ -116,7 +124,12 @@ interface Totals {
 }
 
 function present(totals: Totals): Omit<PolicyLossRatio, 'policyNumber'> {
-  return { currency: totals.currency ?? DEFAULT_CURRENCY, earnedPremium: formatCents(totals.earned), claimsPaid: formatCents(totals.paid), lossRatio: ratioOf(totals.paid, totals.earned) };
+  return {
+    currency: totals.currency ?? DEFAULT_CURRENCY,
+    earnedPremium: formatCents(totals.earned),
+    claimsPaid: formatCents(totals.paid),
+    lossRatio: ratioOf(totals.paid, totals.earned),
+  };
 }
 
 function isStopped(policy: PolicyJson): boolean {

@@ -41,13 +41,25 @@ export function riskFlagFor(previousLevel: RiskLevel | undefined, current: Custo
   const { lossRatio: totals } = current;
   const ratio = totals.lossRatio === null ? null : Math.min(totals.lossRatio, LARGEST_FLAG_RATIO).toFixed(4);
   const drivers = drivingPolicies(totals.policies);
-  const named = drivers.slice(0, NAMED_POLICIES).map((policy) => `${policy.policyNumber} (claims paid ${policy.claimsPaid}, loss ratio ${policy.lossRatio === null ? 'n/a' : policy.lossRatio.toFixed(4)})`);
+  const named = drivers
+    .slice(0, NAMED_POLICIES)
+    .map(
+      (policy) =>
+        `${policy.policyNumber} (claims paid ${policy.claimsPaid}, loss ratio ${policy.lossRatio === null ? 'n/a' : policy.lossRatio.toFixed(4)})`,
+    );
   const more = drivers.length > NAMED_POLICIES ? ` and ${drivers.length - NAMED_POLICIES} more` : '';
   const reason =
     `loss ratio ${ratio ?? 'n/a'} (claims paid ${totals.claimsPaid} ${totals.currency} over earned premium ${totals.earnedPremium} ${totals.currency} at ${totals.asOf}) ` +
     `rose from ${previous} to ${current.level}` +
     (named.length > 0 ? `; driven by ${drivers.length === 1 ? 'policy' : 'policies'} ${named.join(', ')}${more}` : '');
-  return { flagType: 'HIGH_LOSS_RATIO', severity: current.level === 'HIGH' ? 'CRITICAL' : 'WARNING', reason, policyNumber: drivers[0]?.policyNumber ?? null, claimNumber: null, lossRatio: ratio };
+  return {
+    flagType: 'HIGH_LOSS_RATIO',
+    severity: current.level === 'HIGH' ? 'CRITICAL' : 'WARNING',
+    reason,
+    policyNumber: drivers[0]?.policyNumber ?? null,
+    claimNumber: null,
+    lossRatio: ratio,
+  };
 }
 
 /** Policies with claims paid, the most paid first. */

@@ -12,7 +12,10 @@ export interface RiskThresholds {
 const thresholdSchema = riskSettingsSchema.properties.thresholds.properties;
 
 /** The thresholds of riskSettingsSchema when none are configured. */
-export const DEFAULT_RISK_THRESHOLDS: Readonly<RiskThresholds> = Object.freeze({ watch: thresholdSchema.watch.default, high: thresholdSchema.high.default });
+export const DEFAULT_RISK_THRESHOLDS: Readonly<RiskThresholds> = Object.freeze({
+  watch: thresholdSchema.watch.default,
+  high: thresholdSchema.high.default,
+});
 
 /**
  * NORMAL below `watch`, WATCH from `watch`, HIGH from `high` (each threshold belongs to the level

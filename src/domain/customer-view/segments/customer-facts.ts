@@ -41,11 +41,18 @@ export interface CustomerFactsOptions {
  * IN_FORCE and its last day is not before `asOf`: one past its expiry is expired in all but name,
  * its EXPIRED event not yet arrived. One issued ahead of its start is in force (it is sold).
  */
-export function customerFacts(book: Pick<LossRatioBook, 'policy' | 'claimsOf' | 'customerLossRatio'>, customer: FactsCustomer, asOf: string, options: CustomerFactsOptions = {}): CustomerFacts {
+export function customerFacts(
+  book: Pick<LossRatioBook, 'policy' | 'claimsOf' | 'customerLossRatio'>,
+  customer: FactsCustomer,
+  asOf: string,
+  options: CustomerFactsOptions = {},
+): CustomerFacts {
   const today = dayNumberOf(asOf, 'asOf');
   const policyNumbers = [...new Set(customer.policyNumbers)];
   const policies = policyNumbers.map((number) => book.policy(number)).filter((policy): policy is PolicyJson => policy !== undefined);
-  const inForce = policies.filter((policy) => policy.status === 'IN_FORCE' && dayNumberOf(policy.expiryDate, `expiryDate of policy ${policy.policyNumber}`) >= today);
+  const inForce = policies.filter(
+    (policy) => policy.status === 'IN_FORCE' && dayNumberOf(policy.expiryDate, `expiryDate of policy ${policy.policyNumber}`) >= today,
+  );
   const premium = inForce.reduce((sum, policy) => sum + centsOf(policy.premium.amount, `premium of policy ${policy.policyNumber}`), 0n);
   const productLines = [...new Set(inForce.map((policy) => policy.productLine))].sort();
   const claims = policyNumbers.flatMap((number) => book.claimsOf(number)).filter((claim) => claim.status !== 'REJECTED');

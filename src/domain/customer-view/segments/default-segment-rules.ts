@@ -11,7 +11,10 @@
  */
 export const DEFAULT_SEGMENT_RULES = [
   { segment: 'PLATINUM', when: 'annualPremium >= 50000 and tenureYears >= 3 and (lossRatio = null or lossRatio < 0.6)' },
-  { segment: 'GOLD', when: '(annualPremium >= 20000 or (annualPremium >= 10000 and productsHeld >= 3)) and (lossRatio = null or lossRatio < 1)' },
+  {
+    segment: 'GOLD',
+    when: '(annualPremium >= 20000 or (annualPremium >= 10000 and productsHeld >= 3)) and (lossRatio = null or lossRatio < 1)',
+  },
   { segment: 'SILVER', when: 'annualPremium >= 5000 or productsHeld >= 2' },
   { segment: 'BRONZE', when: 'productsHeld >= 1' },
 ] as const;

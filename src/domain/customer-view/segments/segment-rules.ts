@@ -70,7 +70,8 @@ export function compileSegmentRules(config: SegmentRulesConfig): SegmentRulesCom
     if (segmentIssue) issues.push(segmentIssue);
     const compilation = compileExpression(rule.when, { inputType: customerFactsType() });
     if (!compilation.ok) {
-      for (const problem of compilation.problems) issues.push({ path: `${path}.when`, code: problem.code, message: problem.message, offset: problem.offset });
+      for (const problem of compilation.problems)
+        issues.push({ path: `${path}.when`, code: problem.code, message: problem.message, offset: problem.offset });
     } else if (!segmentIssue) {
       compiled.push({ path, segment: rule.segment as ValueSegment, expression: compilation.expression });
     }
@@ -84,7 +85,8 @@ export function compileSegmentRules(config: SegmentRulesConfig): SegmentRulesCom
   const from = (index: number, facts: CustomerFacts): MaybePromise<SegmentAssignment> => {
     const rule = compiled[index];
     if (!rule) return { ...fallback };
-    const decide = (value: unknown): MaybePromise<SegmentAssignment> => (expressionTruth(value) ? { segment: rule.segment, rule: rule.path } : from(index + 1, facts));
+    const decide = (value: unknown): MaybePromise<SegmentAssignment> =>
+      expressionTruth(value) ? { segment: rule.segment, rule: rule.path } : from(index + 1, facts);
     let value: unknown;
     try {
       value = rule.expression.evaluate(facts);

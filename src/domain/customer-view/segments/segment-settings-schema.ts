@@ -19,7 +19,11 @@ export const segmentSettingsSchema = {
         required: ['segment', 'when'],
         properties: {
           segment: { type: 'string', enum: VALUE_SEGMENTS, description: 'The segment this rule gives.' },
-          when: { type: 'string', minLength: 1, description: 'JSONata condition on the customer facts, e.g. `annualPremium >= 50000 and tenureYears >= 3`.' },
+          when: {
+            type: 'string',
+            minLength: 1,
+            description: 'JSONata condition on the customer facts, e.g. `annualPremium >= 50000 and tenureYears >= 3`.',
+          },
         },
       },
     },

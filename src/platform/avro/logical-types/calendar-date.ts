@@ -50,7 +50,9 @@ const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
 function isoYear(year: number): string {
-  return year >= 0 && year <= 9999 ? TWO_DIGITS[Math.floor(year / 100)]! + TWO_DIGITS[year % 100]! : `${year < 0 ? '-' : '+'}${String(Math.abs(year)).padStart(6, '0')}`;
+  return year >= 0 && year <= 9999
+    ? TWO_DIGITS[Math.floor(year / 100)]! + TWO_DIGITS[year % 100]!
+    : `${year < 0 ? '-' : '+'}${String(Math.abs(year)).padStart(6, '0')}`;
 }
 
 /** `YYYY-MM-DD` of a day count since 1970-01-01, as Date.prototype.toISOString writes the date part. */

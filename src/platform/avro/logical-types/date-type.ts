@@ -16,7 +16,8 @@ const MAX_EPOCH_DAYS = 100_000_000;
 export class DateType extends JsonLogicalType {
   constructor(schema: unknown, opts?: unknown) {
     super(schema as avro.schema.AvroSchema, opts);
-    if (this.underlyingType.typeName !== 'int') throw new SchemaInvalidError(`logical type date must annotate an int, not ${this.underlyingType.typeName}`);
+    if (this.underlyingType.typeName !== 'int')
+      throw new SchemaInvalidError(`logical type date must annotate an int, not ${this.underlyingType.typeName}`);
   }
 
   describe(): string {
@@ -31,7 +32,8 @@ export class DateType extends JsonLogicalType {
     const month = Number(match[2]);
     const day = Number(match[3]);
     if (month < 1 || month > 12) throw new LogicalValueError('date', value, `there is no month ${month}`);
-    if (day < 1 || day > daysInMonth(year, month)) throw new LogicalValueError('date', value, `${year}-${String(month).padStart(2, '0')} has no day ${day}`);
+    if (day < 1 || day > daysInMonth(year, month))
+      throw new LogicalValueError('date', value, `${year}-${String(month).padStart(2, '0')} has no day ${day}`);
     const days = epochMillisOfDay(year, month, day) / MILLIS_PER_DAY;
     if (Math.abs(days) > MAX_EPOCH_DAYS) throw new LogicalValueError('date', value, 'outside the range of representable dates');
     return days;

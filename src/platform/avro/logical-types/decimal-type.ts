@@ -33,7 +33,10 @@ export class DecimalType extends JsonLogicalType {
     const underlying = this.underlyingType;
     if (underlying instanceof avro.types.FixedType) {
       const maxPrecision = maxPrecisionOfFixed(underlying.size);
-      if (precision > maxPrecision) throw new SchemaInvalidError(`decimal(${precision},${scale}) does not fit in fixed(${underlying.size}), which holds at most ${maxPrecision} digits`);
+      if (precision > maxPrecision)
+        throw new SchemaInvalidError(
+          `decimal(${precision},${scale}) does not fit in fixed(${underlying.size}), which holds at most ${maxPrecision} digits`,
+        );
       this.fixedSize = underlying.size;
     } else if (underlying.typeName !== 'bytes') {
       throw new SchemaInvalidError(`logical type decimal must annotate bytes or fixed, not ${underlying.typeName}`);
@@ -84,7 +87,11 @@ export class DecimalType extends JsonLogicalType {
     const [, sign, integerDigits = '', rawFraction = ''] = match;
     const fraction = rawFraction.replace(/0+$/, '');
     if (fraction.length > this.scale) {
-      throw new LogicalValueError(this.describe(), value, `it has ${fraction.length} significant digits after the point and the scale allows ${this.scale}`);
+      throw new LogicalValueError(
+        this.describe(),
+        value,
+        `it has ${fraction.length} significant digits after the point and the scale allows ${this.scale}`,
+      );
     }
     const unscaled = BigInt(integerDigits + fraction.padEnd(this.scale, '0'));
     const digits = unscaled === 0n ? 0 : unscaled.toString().length;

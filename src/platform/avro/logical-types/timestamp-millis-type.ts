@@ -4,7 +4,9 @@ import { ISO_YEAR_PATTERN, daysInMonth, epochMillisOfDay, formatIsoTimestamp, pa
 import { JsonLogicalType } from './json-logical-type.js';
 import { LogicalValueError } from './logical-value-error.js';
 
-const TIMESTAMP_TEXT = new RegExp(`^${ISO_YEAR_PATTERN}-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})$`);
+const TIMESTAMP_TEXT = new RegExp(
+  `^${ISO_YEAR_PATTERN}-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}:\\d{2})$`,
+);
 
 // ECMAScript's Date range; toISOString throws beyond it.
 const MAX_EPOCH_MILLIS = 8.64e15;
@@ -32,7 +34,8 @@ export class TimestampMillisType extends JsonLogicalType {
       if (Number.isNaN(millis)) throw new LogicalValueError('timestamp-millis', value, 'the Date is invalid');
       return millis;
     }
-    if (typeof value !== 'string') throw new LogicalValueError('timestamp-millis', value, 'expected an ISO-8601 string such as 2026-11-23T08:30:00.000Z or a Date');
+    if (typeof value !== 'string')
+      throw new LogicalValueError('timestamp-millis', value, 'expected an ISO-8601 string such as 2026-11-23T08:30:00.000Z or a Date');
     return parseTimestamp(value);
   }
 
@@ -60,7 +63,17 @@ function digit(text: string, at: number): number {
  * the general parser reads or refuses with its reason.
  */
 function parseCanonical(text: string): number | undefined {
-  if (text.length !== 24 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90) return undefined;
+  if (
+    text.length !== 24 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(19) !== 46 ||
+    text.charCodeAt(23) !== 90
+  )
+    return undefined;
   const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
   const month = digit(text, 5) * 10 + digit(text, 6);
   const day = digit(text, 8) * 10 + digit(text, 9);
@@ -68,7 +81,21 @@ function parseCanonical(text: string): number | undefined {
   const minute = digit(text, 14) * 10 + digit(text, 15);
   const second = digit(text, 17) * 10 + digit(text, 18);
   const millis = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return undefined;
+  if (
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    millis < 0
+  )
+    return undefined;
   return epochMillisOfDay(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }
 
@@ -89,16 +116,19 @@ function parseTimestamp(text: string): number {
   }
   if (hour > 23 || minute > 59 || second > 59) throw new LogicalValueError('timestamp-millis', text, 'the time of day is out of range');
   // Truncating would silently change the value, so sub-millisecond digits must be zero.
-  if (/[1-9]/.test(fraction.slice(3))) throw new LogicalValueError('timestamp-millis', text, 'timestamp-millis cannot hold fractions of a millisecond');
+  if (/[1-9]/.test(fraction.slice(3)))
+    throw new LogicalValueError('timestamp-millis', text, 'timestamp-millis cannot hold fractions of a millisecond');
   const millis = Number(fraction.slice(0, 3).padEnd(3, '0'));
   let offsetMinutes = 0;
   if (zone !== 'Z') {
     const offsetHours = Number(zone.slice(1, 3));
     const offsetRest = Number(zone.slice(4, 6));
-    if (offsetHours > 23 || offsetRest > 59) throw new LogicalValueError('timestamp-millis', text, `the zone offset ${zone} is out of range`);
+    if (offsetHours > 23 || offsetRest > 59)
+      throw new LogicalValueError('timestamp-millis', text, `the zone offset ${zone} is out of range`);
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetRest);
   }
   const epochMillis = epochMillisOfDay(year, month, day) + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
-  if (Math.abs(epochMillis) > MAX_EPOCH_MILLIS) throw new LogicalValueError('timestamp-millis', text, 'outside the range of representable instants');
+  if (Math.abs(epochMillis) > MAX_EPOCH_MILLIS)
+    throw new LogicalValueError('timestamp-millis', text, 'outside the range of representable instants');
   return epochMillis;
 }

@@ -64,12 +64,44 @@ export class HubMetrics {
     const registers = [this.registry];
     const labelNames = ['component', 'name'] as const;
     this.codes = new ErrorCodeLabels(options.maxErrorCodes);
-    this.recordsIn = new Counter({ name: 'crmhub_records_in_total', help: 'Records a flow or connector instance took in: consumed from Kafka, polled, or received by webhook', labelNames, registers });
-    this.recordsOut = new Counter({ name: 'crmhub_records_out_total', help: 'Outputs acknowledged: produced to Kafka (flows, sources) or delivered to the target system (sinks)', labelNames, registers });
-    this.errors = new Counter({ name: 'crmhub_errors_total', help: 'Failures by HubError code: every failed attempt (also those retried with success later), refused or dead-lettered record and crash', labelNames: [...labelNames, 'code'], registers });
-    this.deadLettered = new Counter({ name: 'crmhub_dead_lettered_total', help: 'Records written to a dead-letter topic', labelNames, registers });
-    this.processing = new Histogram({ name: 'crmhub_processing_seconds', help: 'Time to settle one batch: a fetched Kafka batch (flows, sinks), a poll round that brought records (polling sources) or an accepted webhook request', labelNames, buckets: PROCESSING_BUCKETS, registers });
-    this.endToEnd = new Histogram({ name: 'crmhub_end_to_end_seconds', help: 'From the event\'s meta.occurredAt in the source system to the acknowledgement of its output (records without one, or older than a day, are left out)', labelNames, buckets: END_TO_END_BUCKETS, registers });
+    this.recordsIn = new Counter({
+      name: 'crmhub_records_in_total',
+      help: 'Records a flow or connector instance took in: consumed from Kafka, polled, or received by webhook',
+      labelNames,
+      registers,
+    });
+    this.recordsOut = new Counter({
+      name: 'crmhub_records_out_total',
+      help: 'Outputs acknowledged: produced to Kafka (flows, sources) or delivered to the target system (sinks)',
+      labelNames,
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'crmhub_errors_total',
+      help: 'Failures by HubError code: every failed attempt (also those retried with success later), refused or dead-lettered record and crash',
+      labelNames: [...labelNames, 'code'],
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'crmhub_dead_lettered_total',
+      help: 'Records written to a dead-letter topic',
+      labelNames,
+      registers,
+    });
+    this.processing = new Histogram({
+      name: 'crmhub_processing_seconds',
+      help: 'Time to settle one batch: a fetched Kafka batch (flows, sinks), a poll round that brought records (polling sources) or an accepted webhook request',
+      labelNames,
+      buckets: PROCESSING_BUCKETS,
+      registers,
+    });
+    this.endToEnd = new Histogram({
+      name: 'crmhub_end_to_end_seconds',
+      help: "From the event's meta.occurredAt in the source system to the acknowledgement of its output (records without one, or older than a day, are left out)",
+      labelNames,
+      buckets: END_TO_END_BUCKETS,
+      registers,
+    });
     const lagCache = (): TimedCache<ConsumerLag[]> | undefined => this.lag;
     new Gauge({
       name: 'crmhub_consumer_lag',
@@ -100,10 +132,11 @@ export class HubMetrics {
    */
   setLagProvider(provider: () => Promise<ConsumerLag[]>): void {
     const timeoutMs = this.options.lagTimeoutMs ?? 3000;
-    const load = () => withTimeout(provider(), timeoutMs, 'consumer lag lookup').catch((error: unknown) => {
-      this.options.logger?.warn(`metrics: consumer lag unavailable: ${describeError(error).message}`);
-      return [];
-    });
+    const load = () =>
+      withTimeout(provider(), timeoutMs, 'consumer lag lookup').catch((error: unknown) => {
+        this.options.logger?.warn(`metrics: consumer lag unavailable: ${describeError(error).message}`);
+        return [];
+      });
     this.lag = new TimedCache(load, Math.max(MIN_LAG_CACHE_MS, this.options.lagCacheMs ?? MIN_LAG_CACHE_MS));
   }
 

@@ -16,13 +16,20 @@ import { createLogger } from '../../../../src/platform/observability/logger.js';
 import { infrastructure } from '../../infrastructure.js';
 
 type Schema = { type?: string; format?: string; properties?: Record<string, Schema> };
-type Operation = { 'x-crm-hub-role': string; parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[]; requestBody?: { content: { 'application/json': { schema: Schema } } } };
+type Operation = {
+  'x-crm-hub-role': string;
+  parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[];
+  requestBody?: { content: { 'application/json': { schema: Schema } } };
+};
 
 const TIME_FORMATS = ['date', 'date-time', 'point-in-time'];
 
 /** A date or an instant: declared so, or named like one (so that one left undeclared is found too). */
 function isTime(name: string, schema: Schema | undefined): boolean {
-  return TIME_FORMATS.includes(schema?.format ?? '') || (schema?.type !== 'integer' && /^(asOf|since|until|from|to|before|after)$|date|time/i.test(name));
+  return (
+    TIME_FORMATS.includes(schema?.format ?? '') ||
+    (schema?.type !== 'integer' && /^(asOf|since|until|from|to|before|after)$|date|time/i.test(name))
+  );
 }
 
 /** Paths (property names from the root) of the body fields that take a date or an instant. */
@@ -42,7 +49,8 @@ function servedRoutes(app: Express): string[] {
   const walk = (stack: unknown[]) => {
     for (const layer of stack as { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) found.push(`${method.toUpperCase()} ${layer.route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+        for (const method of Object.keys(layer.route.methods))
+          found.push(`${method.toUpperCase()} ${layer.route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
       } else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };
@@ -61,17 +69,38 @@ describe('admin API: documented, validated and access-controlled', function () {
 
   before(async () => {
     const configFile = path.join(dataDir, 'crm-hub.yaml');
-    fs.writeFileSync(configFile, [
-      'connectors: {}',
-      'admin:',
-      '  tokens:',
-      ...Object.entries(tokens).map(([role, token]) => `    - { name: ${role}-one, role: ${role}, sha256: ${sha256Hex(token)} }`),
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      configFile,
+      [
+        'connectors: {}',
+        'admin:',
+        '  tokens:',
+        ...Object.entries(tokens).map(([role, token]) => `    - { name: ${role}-one, role: ${role}, sha256: ${sha256Hex(token)} }`),
+        '',
+      ].join('\n'),
+    );
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });
     // What the hub logs at error level, to show that a caller's mistake is not the hub's error.
-    logger.add(new winston.transports.Stream({ level: 'error', stream: new Writable({ write: (chunk: Buffer, _encoding, done) => (errorsLogged.push(chunk.toString()), done()) }) }));
-    const settings = { ...hubSettingsFromEnv({ CRM_HUB_PORT: '0', CRM_HUB_HOST: '127.0.0.1', CRM_HUB_DATA_DIR: dataDir, KAFKA_BROKERS: infrastructure().kafka.brokers.join(','), SCHEMA_REGISTRY_URL: infrastructure().registry.url, CRM_HUB_FLOWS_DIR: path.join(dataDir, 'no-flows') }, PROJECT_ROOT), configFile };
+    logger.add(
+      new winston.transports.Stream({
+        level: 'error',
+        stream: new Writable({ write: (chunk: Buffer, _encoding, done) => (errorsLogged.push(chunk.toString()), done()) }),
+      }),
+    );
+    const settings = {
+      ...hubSettingsFromEnv(
+        {
+          CRM_HUB_PORT: '0',
+          CRM_HUB_HOST: '127.0.0.1',
+          CRM_HUB_DATA_DIR: dataDir,
+          KAFKA_BROKERS: infrastructure().kafka.brokers.join(','),
+          SCHEMA_REGISTRY_URL: infrastructure().registry.url,
+          CRM_HUB_FLOWS_DIR: path.join(dataDir, 'no-flows'),
+        },
+        PROJECT_ROOT,
+      ),
+      configFile,
+    };
     hub = await Hub.start(settings, await SchemaCatalog.load(settings.schemasDir), await loadHubConnectors(configFile, logger), logger);
     base = `http://127.0.0.1:${hub.httpPort}`;
     document = (await axios.get(`${base}/openapi.json`)).data;
@@ -83,7 +112,9 @@ describe('admin API: documented, validated and access-controlled', function () {
   });
 
   it('documents every route the server serves, and serves every documented route', () => {
-    const documented = Object.entries(document.paths).flatMap(([route, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${route}`)).sort();
+    const documented = Object.entries(document.paths)
+      .flatMap(([route, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${route}`))
+      .sort();
     expect(servedRoutes(hub.http!.app)).to.deep.equal(documented);
   });
 
@@ -98,7 +129,13 @@ describe('admin API: documented, validated and access-controlled', function () {
         expect(anonymous.status, `${method} ${route} without a token`).to.equal(401);
         const lower = role === 'admin' ? tokens.operator : role === 'operator' ? tokens.viewer : undefined;
         if (lower) {
-          const denied = await axios.request({ method, url, data: {}, headers: { Authorization: `Bearer ${lower}` }, validateStatus: () => true });
+          const denied = await axios.request({
+            method,
+            url,
+            data: {},
+            headers: { Authorization: `Bearer ${lower}` },
+            validateStatus: () => true,
+          });
           expect(denied.status, `${method} ${route} with a role below ${role}`).to.equal(403);
         }
         if (method !== 'get') expect(role, `${method} ${route} changes something: operator or admin`).to.be.oneOf(['operator', 'admin']);
@@ -115,7 +152,13 @@ describe('admin API: documented, validated and access-controlled', function () {
         const required = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && parameter.required);
         if (required.length === 0 && !operation.requestBody) continue;
         const url = `${base}${route.replace(/\{[^}]+\}/g, 'x')}`;
-        const answer = await axios.request({ method, url, headers: { Authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' }, data: operation.requestBody ? '[]' : undefined, validateStatus: () => true });
+        const answer = await axios.request({
+          method,
+          url,
+          headers: { Authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+          data: operation.requestBody ? '[]' : undefined,
+          validateStatus: () => true,
+        });
         expect(answer.status, `${method} ${route}: ${JSON.stringify(answer.data)}`).to.equal(400);
         expect(answer.data.error.code).to.equal('REQUEST_INVALID');
         for (const parameter of required) expect(JSON.stringify(answer.data.error.issues)).to.contain(parameter.name);
@@ -130,18 +173,26 @@ describe('admin API: documented, validated and access-controlled', function () {
       for (const [method, operation] of Object.entries(operations)) {
         const url = `${base}${route.replace(/\{[^}]+\}/g, 'x')}`;
         const headers = { Authorization: `Bearer ${tokens.admin}` };
-        const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && isTime(parameter.name, parameter.schema));
+        const parameters = (operation.parameters ?? []).filter(
+          (parameter) => parameter.in === 'query' && isTime(parameter.name, parameter.schema),
+        );
         const bodyFields = timeFieldsOf(operation.requestBody?.content['application/json'].schema);
         for (const bad of ['2026-02-30', '0000-00-00', '2026-02-30T08:00:00Z']) {
           for (const parameter of parameters) {
             const answer = await axios.request({ method, url, params: { [parameter.name]: bad }, headers, validateStatus: () => true });
-            expect([answer.status, answer.data.error?.code], `${method} ${route}?${parameter.name}=${bad}: ${JSON.stringify(answer.data)}`).to.deep.equal([400, 'REQUEST_INVALID']);
+            expect(
+              [answer.status, answer.data.error?.code],
+              `${method} ${route}?${parameter.name}=${bad}: ${JSON.stringify(answer.data)}`,
+            ).to.deep.equal([400, 'REQUEST_INVALID']);
             expect(answer.data.error.message).to.contain(parameter.name);
             checked.push(`${method} ${route} ${parameter.name}`);
           }
           for (const field of bodyFields) {
             const answer = await axios.request({ method, url, data: bodyWith(field, bad), headers, validateStatus: () => true });
-            expect([answer.status, answer.data.error?.code], `${method} ${route} body ${field.join('.')}=${bad}: ${JSON.stringify(answer.data)}`).to.deep.equal([400, 'REQUEST_INVALID']);
+            expect(
+              [answer.status, answer.data.error?.code],
+              `${method} ${route} body ${field.join('.')}=${bad}: ${JSON.stringify(answer.data)}`,
+            ).to.deep.equal([400, 'REQUEST_INVALID']);
             expect(answer.data.error.message).to.contain(field.join('.'));
             checked.push(`${method} ${route} body ${field.join('.')}`);
           }
@@ -149,20 +200,37 @@ describe('admin API: documented, validated and access-controlled', function () {
       }
     }
     // The renewal list and run (asOf), dead letters and their summary (since, until), a replay's filter, the trace (since).
-    expect(new Set(checked)).to.include.keys('get /api/renewals asOf', 'post /api/renewals/run asOf', 'get /api/dead-letters since', 'get /api/dead-letters until', 'get /api/dead-letters/summary since', 'post /api/dead-letters/replays body filter.since', 'get /api/trace since');
+    expect(new Set(checked)).to.include.keys(
+      'get /api/renewals asOf',
+      'post /api/renewals/run asOf',
+      'get /api/dead-letters since',
+      'get /api/dead-letters until',
+      'get /api/dead-letters/summary since',
+      'post /api/dead-letters/replays body filter.since',
+      'get /api/trace since',
+    );
     for (const time of new Set(checked)) {
       const [method, route, name] = time.split(' ');
-      const declared = name === 'body' ? true : document.paths[route!]![method!]!.parameters!.find((parameter) => parameter.name === name)!.schema!.format;
+      const declared =
+        name === 'body' ? true : document.paths[route!]![method!]!.parameters!.find((parameter) => parameter.name === name)!.schema!.format;
       expect(Boolean(declared), `${time}: the document states the format`).to.equal(true);
     }
     // A real day still passes the check (what the route answers then is its own business).
-    const valid = await axios.get(`${base}/api/renewals`, { params: { asOf: '2024-02-29' }, headers: { Authorization: `Bearer ${tokens.admin}` }, validateStatus: () => true });
+    const valid = await axios.get(`${base}/api/renewals`, {
+      params: { asOf: '2024-02-29' },
+      headers: { Authorization: `Bearer ${tokens.admin}` },
+      validateStatus: () => true,
+    });
     expect(valid.status, JSON.stringify(valid.data)).not.to.equal(400);
-    expect(errorsLogged, 'a caller\'s mistake is not logged as an error').to.deep.equal([]);
+    expect(errorsLogged, "a caller's mistake is not logged as an error").to.deep.equal([]);
   });
 
   it('answers 404 to an unmerge of a source record no golden customer has, sending nothing', async () => {
-    const answer = await axios.post(`${base}/api/customers/unmerge`, { system: 'crm', systemId: 'no-such-record' }, { headers: { Authorization: `Bearer ${tokens.operator}` }, validateStatus: () => true });
+    const answer = await axios.post(
+      `${base}/api/customers/unmerge`,
+      { system: 'crm', systemId: 'no-such-record' },
+      { headers: { Authorization: `Bearer ${tokens.operator}` }, validateStatus: () => true },
+    );
     expect([answer.status, answer.data.error?.code], JSON.stringify(answer.data)).to.deep.equal([404, 'CUSTOMER_RECORD_UNKNOWN']);
     expect(answer.data.error.message).to.contain('no-such-record');
   });

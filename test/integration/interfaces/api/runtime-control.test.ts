@@ -46,7 +46,15 @@ describe('pausing, resuming and restarting through the admin API on the real bro
   async function produce(topic: string, keys: string[]): Promise<void> {
     const producer = await harness.client.producer();
     const schema = harness.schemas.registrySchema('Customer');
-    await producer.send(topic, await Promise.all(keys.map(async (key) => ({ key, value: await harness.serde.encode(valueSubject(topic), schema, { ...sampleCustomer(), customerId: key, status: 'ACTIVE' }) }))));
+    await producer.send(
+      topic,
+      await Promise.all(
+        keys.map(async (key) => ({
+          key,
+          value: await harness.serde.encode(valueSubject(topic), schema, { ...sampleCustomer(), customerId: key, status: 'ACTIVE' }),
+        })),
+      ),
+    );
     await producer.disconnect();
   }
 
@@ -55,19 +63,36 @@ describe('pausing, resuming and restarting through the admin API on the real bro
 
   before(async () => {
     // The sink's target: an HTTP endpoint that takes everything and remembers each key.
-    target = http.createServer((req, res) => {
-      delivered.push(decodeURIComponent(req.url!.split('/').pop()!));
-      req.resume().on('end', () => res.writeHead(204).end());
-    }).listen(0);
+    target = http
+      .createServer((req, res) => {
+        delivered.push(decodeURIComponent(req.url!.split('/').pop()!));
+        req.resume().on('end', () => res.writeHead(204).end());
+      })
+      .listen(0);
     await new Promise((resolve) => target.once('listening', resolve));
-    const instance = instanceConfig({ connector: 'http-sink', topics: [sinkTopic], config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/customers/{key}`, method: 'PUT', body: 'value', timeoutMs: 2000, headers: {} } });
+    const instance = instanceConfig({
+      connector: 'http-sink',
+      topics: [sinkTopic],
+      config: {
+        url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/customers/{key}`,
+        method: 'PUT',
+        body: 'value',
+        timeoutMs: 2000,
+        headers: {},
+      },
+    });
     sinkName = instance.name;
     harness = await startRuntime([instance]);
     admin = await harness.client.admin();
-    await admin.ensureTopics([{ topic: sinkTopic, partitions: 2 }, { topic: flowIn, partitions: 2 }]);
+    await admin.ensureTopics([
+      { topic: sinkTopic, partitions: 2 },
+      { topic: flowIn, partitions: 2 },
+    ]);
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-control-'));
-    fs.writeFileSync(path.join(dir, `${flowName}.yaml`), `name: ${flowName}
+    fs.writeFileSync(
+      path.join(dir, `${flowName}.yaml`),
+      `name: ${flowName}
 from: ${flowIn}
 steps:
   - filter: status = "ACTIVE"
@@ -76,14 +101,27 @@ topics: { ${flowIn}: { schema: crmhub.customer.Customer }, ${flowOut}: { schema:
 errors:
   retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 }
   deadLetterTopic: dlq.flow.${flowName}
-`);
+`,
+    );
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error' });
-    flows = await FlowRuntime.start(dir, { client: harness.client, serde: harness.serde, schemas: harness.schemas, steps: createStepRegistry(), logger });
+    flows = await FlowRuntime.start(dir, {
+      client: harness.client,
+      serde: harness.serde,
+      schemas: harness.schemas,
+      steps: createStepRegistry(),
+      logger,
+    });
 
     // Lag is kept only briefly here, so that each step below sees the broker's answer soon.
     const lag = new ConsumerLagReader(admin, { maxAgeMs: 200 });
     const app = express();
-    app.use(apiRouter(runtimeRoutes({ connectors: harness.runtime, flows, lag }), { tokens: new ApiTokens([{ name: 'ops', role: 'operator', sha256: sha256Hex(TOKEN) }]), openPaths: new Set() }, logger));
+    app.use(
+      apiRouter(
+        runtimeRoutes({ connectors: harness.runtime, flows, lag }),
+        { tokens: new ApiTokens([{ name: 'ops', role: 'operator', sha256: sha256Hex(TOKEN) }]), openPaths: new Set() },
+        logger,
+      ),
+    );
     api = http.createServer(app).listen(0);
     await new Promise((resolve) => api.once('listening', resolve));
     base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;

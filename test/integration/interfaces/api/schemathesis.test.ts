@@ -37,20 +37,28 @@ admin:
   fs.writeFileSync(path.join(dataDir, 'crm-hub.yaml'), config);
   const port = await freePort();
   // cleanEnv drops KAFKA_BROKERS and SCHEMA_REGISTRY_URL: the hub starts embedded ones.
-  const cli = startCli(['run'], cleanEnv({
-    ...landscape.env,
-    CRM_HUB_CONFIG: path.join(dataDir, 'crm-hub.yaml'),
-    CRM_HUB_PORT: String(port),
-    CRM_HUB_HOST: '127.0.0.1',
-    CRM_HUB_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-  }));
+  const cli = startCli(
+    ['run'],
+    cleanEnv({
+      ...landscape.env,
+      CRM_HUB_CONFIG: path.join(dataDir, 'crm-hub.yaml'),
+      CRM_HUB_PORT: String(port),
+      CRM_HUB_HOST: '127.0.0.1',
+      CRM_HUB_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
-  await waitOrFail(async () => {
-    if (cli.child.exitCode !== null) throw new Error(`the hub exited: ${cli.stderr().slice(-3000)}`);
-    const health = await fetch(`${url}/health`).catch(() => undefined);
-    return health?.status === 200;
-  }, 240_000, () => `the hub healthy (stderr: ${cli.stderr().slice(-2000)})`, 500);
+  await waitOrFail(
+    async () => {
+      if (cli.child.exitCode !== null) throw new Error(`the hub exited: ${cli.stderr().slice(-3000)}`);
+      const health = await fetch(`${url}/health`).catch(() => undefined);
+      return health?.status === 200;
+    },
+    240_000,
+    () => `the hub healthy (stderr: ${cli.stderr().slice(-2000)})`,
+    500,
+  );
   return { url, cli, dataDir, tokens };
 }
 
@@ -58,7 +66,10 @@ async function stopHub(hub: Hub | undefined): Promise<void> {
   if (!hub) return;
   if (hub.cli.child.exitCode === null) {
     hub.cli.child.kill('SIGTERM');
-    const stopped = await Promise.race([hub.cli.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref())]);
+    const stopped = await Promise.race([
+      hub.cli.exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
+    ]);
     if (!stopped) hub.cli.child.kill('SIGKILL');
     await hub.cli.exited;
   }
@@ -74,18 +85,26 @@ async function stopHub(hub: Hub | undefined): Promise<void> {
 function schemathesisArgs(hub: Hub, role: 'viewer' | 'operator'): string[] {
   return [
     `${hub.url}/openapi.json`,
-    '--checks', 'all',
-    '--max-examples', '20',
+    '--checks',
+    'all',
+    '--max-examples',
+    '20',
     // One worker: CPython 3.11's ast module is not thread-safe, and hypothesis parses lambdas with it
     // ("AST constructor recursion depth mismatch" with two); it also keeps the hub's load that of one client.
-    '--workers', '1',
-    '--exclude-path', '/webhooks/{instance}',
+    '--workers',
+    '1',
+    '--exclude-path',
+    '/webhooks/{instance}',
     // Listing dead letters and tracing read topics: seconds on a busy machine, never wrong.
-    '--request-timeout', '60',
-    '--max-response-time', '60',
-    '--seed', '17',
+    '--request-timeout',
+    '60',
+    '--max-response-time',
+    '60',
+    '--seed',
+    '17',
     '--no-color',
-    '-H', `Authorization: Bearer ${hub.tokens[role]}`,
+    '-H',
+    `Authorization: Bearer ${hub.tokens[role]}`,
   ];
 }
 

@@ -34,12 +34,23 @@ describe('crm-hub run with a hub config: CRM → Kafka → ERP', function () {
       const { meta: _meta, ...customer } = sampleCustomer();
       return { ...customer, customerId: `${prefix}-${String(i).padStart(5, '0')}` };
     });
-    crm = await startBackOfficeSimulator({ name: 'crm', auth: { bearerToken: CRM_TOKEN }, collections: { customers: { keyField: 'customerId', records: customers } } });
-    erp = await startBackOfficeSimulator({ name: 'erp', auth: { bearerToken: ERP_TOKEN }, latencyMs: [1, 4], collections: { customers: { keyField: 'customerId' } } });
+    crm = await startBackOfficeSimulator({
+      name: 'crm',
+      auth: { bearerToken: CRM_TOKEN },
+      collections: { customers: { keyField: 'customerId', records: customers } },
+    });
+    erp = await startBackOfficeSimulator({
+      name: 'erp',
+      auth: { bearerToken: ERP_TOKEN },
+      latencyMs: [1, 4],
+      collections: { customers: { keyField: 'customerId' } },
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-config-'));
     const id = prefix.toLowerCase().replace(/[^a-z0-9]/g, '');
     const configFile = path.join(dir, 'crm-hub.yaml');
-    fs.writeFileSync(configFile, `connectors:
+    fs.writeFileSync(
+      configFile,
+      `connectors:
   crm-poll-${id}:
     connector: http-source
     schedule: "*/1 * * * * *"
@@ -62,10 +73,24 @@ describe('crm-hub run with a hub config: CRM → Kafka → ERP', function () {
     topics: [crm.customer.v1]
     config:
       url: not-a-url
-`);
+`,
+    );
     const { kafka, registry } = infrastructure();
-    const env = async () => cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url, CRM_HUB_PORT: String(await freePort()), CRM_TOKEN, ERP_TOKEN });
-    const ours = () => new Set(erp.received('customers').map((w) => w.key).filter((key) => key.startsWith(prefix)));
+    const env = async () =>
+      cleanEnv({
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        SCHEMA_REGISTRY_URL: registry.url,
+        CRM_HUB_PORT: String(await freePort()),
+        CRM_TOKEN,
+        ERP_TOKEN,
+      });
+    const ours = () =>
+      new Set(
+        erp
+          .received('customers')
+          .map((w) => w.key)
+          .filter((key) => key.startsWith(prefix)),
+      );
 
     const first = startCli(['run', '--config', configFile], await env());
     hubs.push(first);
@@ -79,20 +104,30 @@ describe('crm-hub run with a hub config: CRM → Kafka → ERP', function () {
     const secondEnv = await env();
     const second = startCli(['run', '--config', configFile], secondEnv);
     hubs.push(second);
-    await waitFor(() => ours().size === total, 120_000, `all ${total} customers at the ERP (have ${ours().size}; hub said: ${second.stderr().slice(-2000)})`);
+    await waitFor(
+      () => ours().size === total,
+      120_000,
+      `all ${total} customers at the ERP (have ${ours().size}; hub said: ${second.stderr().slice(-2000)})`,
+    );
 
     const writes = erp.received('customers').filter((w) => w.key.startsWith(prefix)).length;
     const duplicates = writes - total;
-    process.stderr.write(`      SIGKILL after ${beforeKill}/${total} delivered; after restart all ${total} delivered, ${duplicates} duplicate deliveries (at least once)\n`);
+    process.stderr.write(
+      `      SIGKILL after ${beforeKill}/${total} delivered; after restart all ${total} delivered, ${duplicates} duplicate deliveries (at least once)\n`,
+    );
     expect(duplicates).to.be.at.least(0);
 
     // The refused instance is reported as failed; the others run.
     // Health is a live probe: on a loaded machine one check may be slow, so ask as a load balancer would.
     let health = { status: 0, data: {} as unknown };
-    await waitFor(async () => {
-      health = await axios.get(`http://127.0.0.1:${secondEnv.CRM_HUB_PORT}/health`, { validateStatus: () => true });
-      return health.status === 200;
-    }, 20_000, `a healthy hub (last answer ${JSON.stringify(health.data)})`).catch((error: Error) => {
+    await waitFor(
+      async () => {
+        health = await axios.get(`http://127.0.0.1:${secondEnv.CRM_HUB_PORT}/health`, { validateStatus: () => true });
+        return health.status === 200;
+      },
+      20_000,
+      `a healthy hub (last answer ${JSON.stringify(health.data)})`,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(health.data)}`);
     });
     for (const output of [first.stderr(), first.stdout(), second.stderr(), second.stdout()]) {

@@ -55,7 +55,24 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const { kafka, registry } = infrastructure();
 
     const run = await runCli(
-      ['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns, '--encoding', 'gbk', '--quarantine-topic', quarantineTopic, '--batch-size', '3', '--brokers', kafka.brokers.join(',')],
+      [
+        'import',
+        csv,
+        '--topic',
+        'crm.customer.v1',
+        '--key',
+        'customerId',
+        '--columns',
+        columns,
+        '--encoding',
+        'gbk',
+        '--quarantine-topic',
+        quarantineTopic,
+        '--batch-size',
+        '3',
+        '--brokers',
+        kafka.brokers.join(','),
+      ],
       cleanEnv({ SCHEMA_REGISTRY_URL: registry.url }),
     );
     expect(run.code, run.stderr).to.equal(2);
@@ -67,8 +84,17 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const serde = new AvroSerde(new SchemaRegistryClient(registry.url));
     const ours = (await client.readToEnd('crm.customer.v1')).filter((r) => r.key?.toString().startsWith(`${p}-`));
     expect(ours.map((r) => r.key!.toString()).sort()).to.deep.equal([`${p}-1`, `${p}-2`, `${p}-6`]);
-    const byId = Object.fromEntries(await Promise.all(ours.map(async (r) => [r.key!.toString(), (await serde.decode(r.value)).value as Record<string, unknown>] as const)));
-    expect(byId[`${p}-1`]).to.deep.include({ fullName: '张伟', birthDate: '1985-03-12', gender: 'MALE', createdAt: '2019-06-01T02:15:30.000Z' });
+    const byId = Object.fromEntries(
+      await Promise.all(
+        ours.map(async (r) => [r.key!.toString(), (await serde.decode(r.value)).value as Record<string, unknown>] as const),
+      ),
+    );
+    expect(byId[`${p}-1`]).to.deep.include({
+      fullName: '张伟',
+      birthDate: '1985-03-12',
+      gender: 'MALE',
+      createdAt: '2019-06-01T02:15:30.000Z',
+    });
     expect(byId[`${p}-2`]).to.deep.include({ fullName: '王秀英', birthDate: '1972-11-08' });
     expect(byId[`${p}-6`]).to.deep.include({ fullName: '刘洋', birthDate: null, status: 'INACTIVE' });
     expect(byId[`${p}-1`]!.meta).to.deep.include({ eventType: 'CustomerImported', sourceSystem: 'csv-import' });
@@ -82,7 +108,9 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
       expect(letter.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('CSV_ROW_INVALID');
       expect(letter.headers[DEAD_LETTER_HEADER.originalTopic]).to.equal('crm.customer.v1');
     }
-    expect(byRow['3']!.headers[QUARANTINE_HEADER.reason]).to.equal('column 出生日期 (birthDate): "1990/01/01" is not a date yyyy-MM-dd or yyyyMMdd');
+    expect(byRow['3']!.headers[QUARANTINE_HEADER.reason]).to.equal(
+      'column 出生日期 (birthDate): "1990/01/01" is not a date yyyy-MM-dd or yyyyMMdd',
+    );
     expect(byRow['4']!.headers[QUARANTINE_HEADER.reason]).to.match(/^gender: /);
     expect(byRow['5']!.headers[QUARANTINE_HEADER.reason]).to.equal('row has 3 cells, the header has 8');
     expect(byRow['7']!.headers[QUARANTINE_HEADER.reason]).to.equal('no business key: customerId is empty');
@@ -93,7 +121,10 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
   it('exits 0 when every row was written, and 1 with a readable reason when no broker is given', async () => {
     const p = uniqueName('IMP');
     const csv = path.join(dir, 'clean.csv');
-    fs.writeFileSync(csv, `客户编号,姓名,证件号码,出生日期,性别,状态,创建时间\n${p}-1,周杰,440305198503121234,1985-03-12,MALE,ACTIVE,2019-06-01 10:15:30\n`);
+    fs.writeFileSync(
+      csv,
+      `客户编号,姓名,证件号码,出生日期,性别,状态,创建时间\n${p}-1,周杰,440305198503121234,1985-03-12,MALE,ACTIVE,2019-06-01 10:15:30\n`,
+    );
     const columns = path.join(dir, 'clean.columns.json');
     fs.writeFileSync(columns, JSON.stringify((await import('yaml')).parse(COLUMNS_YAML)));
     const { kafka, registry } = infrastructure();
@@ -108,7 +139,12 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
 
   /** Rows of customers `${p}-1` … with the given names, under COLUMNS_YAML's headers. */
   function customerRows(p: string, names: string[]): string {
-    return ['客户编号,姓名,证件号码,出生日期,性别,状态,创建时间', ...names.map((name, i) => `${p}-${i + 1},${name},440305198503121234,19850312,MALE,ACTIVE,2019-06-01 10:15:30`)].join('\r\n') + '\r\n';
+    return (
+      [
+        '客户编号,姓名,证件号码,出生日期,性别,状态,创建时间',
+        ...names.map((name, i) => `${p}-${i + 1},${name},440305198503121234,19850312,MALE,ACTIVE,2019-06-01 10:15:30`),
+      ].join('\r\n') + '\r\n'
+    );
   }
 
   async function namesOnTopic(p: string): Promise<Record<string, unknown>> {
@@ -116,7 +152,11 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const client = new KafkajsClient({ brokers: kafka.brokers });
     const serde = new AvroSerde(new SchemaRegistryClient(registry.url));
     const ours = (await client.readToEnd('crm.customer.v1')).filter((r) => r.key?.toString().startsWith(`${p}-`));
-    return Object.fromEntries(await Promise.all(ours.map(async (r) => [r.key!.toString(), ((await serde.decode(r.value)).value as { fullName: unknown }).fullName] as const)));
+    return Object.fromEntries(
+      await Promise.all(
+        ours.map(async (r) => [r.key!.toString(), ((await serde.decode(r.value)).value as { fullName: unknown }).fullName] as const),
+      ),
+    );
   }
 
   it('refuses a GBK file declared utf8 with its line and a hint, sending nothing; reads it right declared gbk or auto, and UTF-8 with a BOM under auto', async () => {
@@ -124,14 +164,18 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const columns = path.join(dir, 'encodings.columns.yaml');
     fs.writeFileSync(columns, COLUMNS_YAML);
     const env = cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url });
-    const run = (csv: string, encoding: string) => runCli(['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns, '--encoding', encoding], env);
+    const run = (csv: string, encoding: string) =>
+      runCli(['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns, '--encoding', encoding], env);
 
     const wrong = uniqueName('ENC');
     const gbkFile = path.join(dir, 'wrong_gbk.csv');
     fs.writeFileSync(gbkFile, iconv.encode(customerRows(wrong, ['张三', '李四']), 'gbk'));
     const refused = await run(gbkFile, 'utf8');
     expect(refused.code, refused.stderr).to.equal(1);
-    expect(refused.stderr).to.contain('CSV_ENCODING_INVALID').and.to.contain(`${gbkFile}:1: not valid UTF-8`).and.to.contain('declare encoding gbk (or auto)');
+    expect(refused.stderr)
+      .to.contain('CSV_ENCODING_INVALID')
+      .and.to.contain(`${gbkFile}:1: not valid UTF-8`)
+      .and.to.contain('declare encoding gbk (or auto)');
     expect(fs.existsSync(`${gbkFile}.import-position`)).to.equal(false);
 
     for (const encoding of ['gbk', 'auto']) {
@@ -157,7 +201,9 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     fs.writeFileSync(utf8File, customerRows(reverse, ['张三']));
     const mojibake = await run(utf8File, 'gbk');
     expect(mojibake.code, mojibake.stderr).to.equal(1);
-    expect(mojibake.stderr).to.contain('CSV_ENCODING_INVALID').and.to.match(/UTF-8.*: declare encoding utf8 \(or auto\)/);
+    expect(mojibake.stderr)
+      .to.contain('CSV_ENCODING_INVALID')
+      .and.to.match(/UTF-8.*: declare encoding utf8 \(or auto\)/);
     expect(await namesOnTopic(reverse)).to.deep.equal({});
   });
 
@@ -167,23 +213,52 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const rows = 20_000;
     const batchSize = 20;
     const csv = path.join(dir, 'customers_big.csv');
-    fs.writeFileSync(csv, customerRows(p, Array.from({ length: rows }, (_, i) => `客户${i}`)));
+    fs.writeFileSync(
+      csv,
+      customerRows(
+        p,
+        Array.from({ length: rows }, (_, i) => `客户${i}`),
+      ),
+    );
     const columns = path.join(dir, 'resume.columns.yaml');
     fs.writeFileSync(columns, COLUMNS_YAML);
     const env = cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url });
-    const args = ['import', csv, '--topic', 'crm.customer.v1', '--key', 'customerId', '--columns', columns, '--batch-size', String(batchSize)];
+    const args = [
+      'import',
+      csv,
+      '--topic',
+      'crm.customer.v1',
+      '--key',
+      'customerId',
+      '--columns',
+      columns,
+      '--batch-size',
+      String(batchSize),
+    ];
     const positionFile = `${csv}.import-position`;
-    const acknowledged = () => (JSON.parse(fs.readFileSync(positionFile, 'utf8')) as { acknowledged: { row: number; line: number; byte: number } }).acknowledged;
+    const acknowledged = () =>
+      (JSON.parse(fs.readFileSync(positionFile, 'utf8')) as { acknowledged: { row: number; line: number; byte: number } }).acknowledged;
 
     const first = startCli(args, env);
-    await waitOrFail(() => fs.existsSync(positionFile) && acknowledged().row >= 200, 60_000, () => `200 rows acknowledged (stderr: ${first.stderr()})`, 10);
+    await waitOrFail(
+      () => fs.existsSync(positionFile) && acknowledged().row >= 200,
+      60_000,
+      () => `200 rows acknowledged (stderr: ${first.stderr()})`,
+      10,
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const killedAt = acknowledged();
     expect(killedAt.row).to.be.within(200, rows - 1);
     // The position's line and byte are the row's own: the next line of the file starts there.
     expect(killedAt.line).to.equal(killedAt.row + 1);
-    expect(fs.readFileSync(csv).subarray(killedAt.byte).toString().startsWith(`${p}-${killedAt.row + 1},`)).to.equal(true);
+    expect(
+      fs
+        .readFileSync(csv)
+        .subarray(killedAt.byte)
+        .toString()
+        .startsWith(`${p}-${killedAt.row + 1},`),
+    ).to.equal(true);
 
     const neither = await runCli(args, env);
     expect(neither.code).to.equal(1);
@@ -191,7 +266,11 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
 
     const resumed = await runCli([...args, '--resume'], env);
     expect(resumed.code, resumed.stderr).to.equal(0);
-    expect(resumed.stderr).to.match(new RegExp(`customers_big\\.csv: ${rows - killedAt.row} rows, ${rows - killedAt.row} written, 0 quarantined, .*\\(resumed after row ${killedAt.row}\\)`));
+    expect(resumed.stderr).to.match(
+      new RegExp(
+        `customers_big\\.csv: ${rows - killedAt.row} rows, ${rows - killedAt.row} written, 0 quarantined, .*\\(resumed after row ${killedAt.row}\\)`,
+      ),
+    );
     expect(fs.existsSync(positionFile)).to.equal(false);
 
     const client = new KafkajsClient({ brokers: kafka.brokers });
@@ -204,8 +283,13 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const twice = [...counts].filter(([, n]) => n > 1).map(([row]) => row);
     expect(Math.max(...counts.values())).to.equal(twice.length > 0 ? 2 : 1);
     // At least once: only the batch after the acknowledged position can have been sent before the kill, and again after it.
-    expect(twice.every((row) => row > killedAt.row && row <= killedAt.row + batchSize), `sent twice: ${twice.join(',')}`).to.equal(true);
-    console.log(`reliability: crm-hub import of ${rows} rows SIGKILLed after row ${killedAt.row} was acknowledged, then --resume: 0 lost, ${twice.length} sent twice (batch ${batchSize})`);
+    expect(
+      twice.every((row) => row > killedAt.row && row <= killedAt.row + batchSize),
+      `sent twice: ${twice.join(',')}`,
+    ).to.equal(true);
+    console.log(
+      `reliability: crm-hub import of ${rows} rows SIGKILLed after row ${killedAt.row} was acknowledged, then --resume: 0 lost, ${twice.length} sent twice (batch ${batchSize})`,
+    );
   });
 
   it('imports a file several times larger than its heap: a 150 MB file under --max-old-space-size=96 (reading the whole file ran out of memory)', async () => {
@@ -217,7 +301,8 @@ describe('crm-hub import <file.csv> against the real broker and registry', funct
     const csv = path.join(dir, 'customers_remarks.csv');
     const out = fs.openSync(csv, 'w');
     fs.writeSync(out, '客户编号,姓名,证件号码,出生日期,性别,状态,创建时间,备注\n');
-    for (let i = 1; i <= rows; i++) fs.writeSync(out, `${p}-${i},客户${i},440305198503121234,19850312,MALE,ACTIVE,2019-06-01 10:15:30,${remark}\n`);
+    for (let i = 1; i <= rows; i++)
+      fs.writeSync(out, `${p}-${i},客户${i},440305198503121234,19850312,MALE,ACTIVE,2019-06-01 10:15:30,${remark}\n`);
     fs.closeSync(out);
     expect(fs.statSync(csv).size).to.be.greaterThan(150_000_000);
     const columns = path.join(dir, 'remarks.columns.yaml');

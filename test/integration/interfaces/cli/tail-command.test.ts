@@ -27,7 +27,13 @@ interface TailedLine {
 }
 
 const ZHANG = sampleCustomer();
-const WANG = { ...sampleCustomer(), customerId: 'C310100000456', fullName: '王秀英', email: 'wang.xiuying@example.com.cn', phones: [{ type: 'MOBILE', number: '13987654321', primary: true }] };
+const WANG = {
+  ...sampleCustomer(),
+  customerId: 'C310100000456',
+  fullName: '王秀英',
+  email: 'wang.xiuying@example.com.cn',
+  phones: [{ type: 'MOBILE', number: '13987654321', primary: true }],
+};
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('crm-hub tail', function () {
@@ -55,16 +61,32 @@ describe('crm-hub tail', function () {
     const admin = await client.admin();
     const producer = await client.producer();
     try {
-      await admin.ensureTopics([{ topic: avroTopic, partitions: 1 }, { topic: jsonTopic, partitions: 1 }]);
+      await admin.ensureTopics([
+        { topic: avroTopic, partitions: 1 },
+        { topic: jsonTopic, partitions: 1 },
+      ]);
       await producer.send(avroTopic, [
-        { key: ZHANG.customerId as string, value: await serde.encode(`${avroTopic}-value`, schema, ZHANG), headers: { traceparent: TRACEPARENT, 'x-source-system': 'crm' } },
+        {
+          key: ZHANG.customerId as string,
+          value: await serde.encode(`${avroTopic}-value`, schema, ZHANG),
+          headers: { traceparent: TRACEPARENT, 'x-source-system': 'crm' },
+        },
         // A schema id no registry holds: undecodable, shown with its reason, the tail goes on.
         { key: 'C000000000000', value: Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1, 2, 3]) },
         { key: WANG.customerId, value: await serde.encode(`${avroTopic}-value`, schema, WANG) },
-        { key: ZHANG.customerId as string, value: await serde.encode(`${avroTopic}-value`, schema, { ...ZHANG, valueSegment: 'PLATINUM' }) },
+        {
+          key: ZHANG.customerId as string,
+          value: await serde.encode(`${avroTopic}-value`, schema, { ...ZHANG, valueSegment: 'PLATINUM' }),
+        },
       ]);
       await producer.send(jsonTopic, [
-        { key: 'T-1', value: Buffer.from(JSON.stringify({ ticketNumber: 'T-1', callerName: '李娜', callerPhone: '13712345678', note: 'call back 13712345678' })), headers: { 'content-type': 'application/json' } },
+        {
+          key: 'T-1',
+          value: Buffer.from(
+            JSON.stringify({ ticketNumber: 'T-1', callerName: '李娜', callerPhone: '13712345678', note: 'call back 13712345678' }),
+          ),
+          headers: { 'content-type': 'application/json' },
+        },
         { key: 'T-2', value: Buffer.from([0xde, 0xad, 0xbe, 0xef]) },
         { key: 'T-3', value: Buffer.from(JSON.stringify({ ticketNumber: 'T-3', callerName: '赵敏', email: 'zhao.min@example.cn' })) },
       ]);
@@ -74,13 +96,24 @@ describe('crm-hub tail', function () {
     }
     // The hub's own HTTP server, which knows the tokens: what `--unmasked` asks.
     hub = new HubHttpServer(createLogger({ level: 'error' }), {
-      tokens: new ApiTokens(Object.entries(tokens).map(([role, token]) => ({ name: `${role}-one`, role: role as 'viewer' | 'operator', sha256: sha256Hex(token) }))),
+      tokens: new ApiTokens(
+        Object.entries(tokens).map(([role, token]) => ({
+          name: `${role}-one`,
+          role: role as 'viewer' | 'operator',
+          sha256: sha256Hex(token),
+        })),
+      ),
       openPaths: new Set(['/health']),
     });
     hubUrl = `http://127.0.0.1:${await hub.listen(0, '127.0.0.1')}`;
     // No admin-token file to fall back on: a token is only what the test passes.
     noTokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-tail-'));
-    env = cleanEnv({ KAFKA_BROKERS: kafka.brokers.join(','), SCHEMA_REGISTRY_URL: registry.url, CRM_HUB_URL: hubUrl, CRM_HUB_DATA_DIR: noTokenDir });
+    env = cleanEnv({
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      SCHEMA_REGISTRY_URL: registry.url,
+      CRM_HUB_URL: hubUrl,
+      CRM_HUB_DATA_DIR: noTokenDir,
+    });
   });
 
   after(async () => {
@@ -92,19 +125,33 @@ describe('crm-hub tail', function () {
     const run = await tail([avroTopic, '--from-beginning', '--count', '4', '--json']);
     expect(run.code, run.stderr).to.equal(0);
     const records = run.records();
-    expect(records.map((record) => `${record.partition}:${record.offset}:${record.key}`)).to.deep.equal(['0:0:C440300000123', '0:1:C000000000000', '0:2:C310100000456', '0:3:C440300000123']);
+    expect(records.map((record) => `${record.partition}:${record.offset}:${record.key}`)).to.deep.equal([
+      '0:0:C440300000123',
+      '0:1:C000000000000',
+      '0:2:C310100000456',
+      '0:3:C440300000123',
+    ]);
     const [zhang, bad, wang, zhangAgain] = records as [TailedLine, TailedLine, TailedLine, TailedLine];
 
     expect(zhang.headers).to.deep.equal({ traceparent: TRACEPARENT, 'x-source-system': 'crm' });
     expect(zhang.format).to.equal('avro');
     expect(zhang.schema?.name).to.equal('crmhub.customer.Customer');
-    expect(zhang.value).to.include({ customerId: 'C440300000123', customerType: 'PERSON', valueSegment: 'GOLD', updatedAt: '2026-11-23T08:29:58.123Z' });
+    expect(zhang.value).to.include({
+      customerId: 'C440300000123',
+      customerType: 'PERSON',
+      valueSegment: 'GOLD',
+      updatedAt: '2026-11-23T08:29:58.123Z',
+    });
     // Personal fields masked as the API masks them for a viewer: recognisable, not usable.
     expect(zhang.value!.fullName).to.equal('张*');
     expect(zhang.value!.idNumber).to.equal('440305********0132');
     expect(zhang.value!.email).to.equal('z***@example.com.cn');
     expect((zhang.value!.phones as { number: string }[])[0]!.number).to.equal('138****5678');
-    expect(run.stdout).to.not.contain('张伟').and.not.contain('13812345678').and.not.contain(ZHANG.idNumber as string).and.not.contain('zhang.wei@');
+    expect(run.stdout)
+      .to.not.contain('张伟')
+      .and.not.contain('13812345678')
+      .and.not.contain(ZHANG.idNumber as string)
+      .and.not.contain('zhang.wei@');
     expect(wang.value).to.include({ customerId: 'C310100000456', fullName: '王**' });
     expect(zhangAgain.value).to.include({ valueSegment: 'PLATINUM' });
 
@@ -117,7 +164,10 @@ describe('crm-hub tail', function () {
   it('shows only the records of one key with --key', async () => {
     const run = await tail([avroTopic, '--from-beginning', '--count', '2', '--json', '--key', 'C440300000123']);
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.records().map((record) => `${record.offset}:${record.key}:${record.value?.valueSegment}`)).to.deep.equal(['0:C440300000123:GOLD', '3:C440300000123:PLATINUM']);
+    expect(run.records().map((record) => `${record.offset}:${record.key}:${record.value?.valueSegment}`)).to.deep.equal([
+      '0:C440300000123:GOLD',
+      '3:C440300000123:PLATINUM',
+    ]);
   });
 
   it('reads a JSON topic, masks by field name and by pattern, and prints one readable line per record by default', async () => {
@@ -126,7 +176,12 @@ describe('crm-hub tail', function () {
     const [first, bad, third] = json.records() as [TailedLine, TailedLine, TailedLine];
     expect(first).to.include({ key: 'T-1', format: 'json' });
     expect(first.headers).to.deep.equal({ 'content-type': 'application/json' });
-    expect(first.value).to.deep.equal({ ticketNumber: 'T-1', callerName: '李*', callerPhone: '137****5678', note: 'call back 137****5678' });
+    expect(first.value).to.deep.equal({
+      ticketNumber: 'T-1',
+      callerName: '李*',
+      callerPhone: '137****5678',
+      note: 'call back 137****5678',
+    });
     expect(bad.error?.code).to.equal('JSON_INVALID');
     expect(bad.preview).to.equal('de ad be ef');
     expect(third.value).to.deep.equal({ ticketNumber: 'T-3', callerName: '赵*', email: 'z***@example.cn' });
@@ -134,7 +189,9 @@ describe('crm-hub tail', function () {
     const text = await tail([jsonTopic, '--from-beginning', '--count', '3']);
     expect(text.code, text.stderr).to.equal(0);
     expect(text.lines).to.have.length(3);
-    expect(text.lines[0]).to.match(/^\d{4}-\d\d-\d\dT\S+Z {2}0:0 {2}key=T-1 \{"content-type":"application\/json"\} {2}\{"ticketNumber":"T-1","callerName":"李\*"/);
+    expect(text.lines[0]).to.match(
+      /^\d{4}-\d\d-\d\dT\S+Z {2}0:0 {2}key=T-1 \{"content-type":"application\/json"\} {2}\{"ticketNumber":"T-1","callerName":"李\*"/,
+    );
     expect(text.lines[1]).to.match(/ {2}0:1 {2}key=T-2 {2}UNDECODABLE JSON_INVALID: .*\[4 bytes: de ad be ef\]$/);
     expect(text.stdout).to.not.contain('李娜').and.not.contain('13712345678').and.not.contain('zhao.min@');
   });
@@ -150,7 +207,9 @@ describe('crm-hub tail', function () {
     expect(viewer.stdout).to.equal('');
     expect(viewer.stderr).to.contain('UNMASKED_REFUSED').and.contain('viewer-one has the viewer role');
 
-    const operator = await tail([avroTopic, '--from-beginning', '--count', '1', '--json', '--unmasked'], { CRM_HUB_TOKEN: tokens.operator });
+    const operator = await tail([avroTopic, '--from-beginning', '--count', '1', '--json', '--unmasked'], {
+      CRM_HUB_TOKEN: tokens.operator,
+    });
     expect(operator.code, operator.stderr).to.equal(0);
     const [zhang] = operator.records() as [TailedLine];
     expect(zhang.value).to.include({ fullName: '张伟', idNumber: ZHANG.idNumber, email: 'zhang.wei@example.com.cn' });

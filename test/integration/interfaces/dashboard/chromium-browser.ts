@@ -22,7 +22,10 @@ export function chromiumExecutable(): string {
       // not this name
     }
   }
-  throw new InfrastructureError('CHROMIUM_NOT_INSTALLED', 'Chromium not found for the dashboard\'s browser test: install Debian\'s chromium package (as .ci/run does: apt-get install chromium) or set CHROMIUM_PATH');
+  throw new InfrastructureError(
+    'CHROMIUM_NOT_INSTALLED',
+    "Chromium not found for the dashboard's browser test: install Debian's chromium package (as .ci/run does: apt-get install chromium) or set CHROMIUM_PATH",
+  );
 }
 
 export interface LaunchedBrowser {

@@ -15,18 +15,85 @@ const FAILED_AT = '2026-03-01T08:00:00.000Z';
 
 /** Routes with the paths and roles of the real API and canned answers: what is tested here is the page's handling of 401 and 403. */
 function cannedApi(): ApiRoute[] {
-  const get = (path: string, body: unknown): ApiRoute => ({ method: 'get', path, operationId: path, summary: path, tag: 'test', access: 'viewer', responses: { 200: { description: 'canned' } }, handle: (_request, res) => res.json(body) });
+  const get = (path: string, body: unknown): ApiRoute => ({
+    method: 'get',
+    path,
+    operationId: path,
+    summary: path,
+    tag: 'test',
+    access: 'viewer',
+    responses: { 200: { description: 'canned' } },
+    handle: (_request, res) => res.json(body),
+  });
   return [
-    get('/api/topology', { nodes: [{ id: 'connector:crm', kind: 'source', name: 'crm' }, { id: 'topic:crm.customer.v1', kind: 'topic', name: 'crm.customer.v1' }], edges: [{ from: 'connector:crm', to: 'topic:crm.customer.v1' }] }),
+    get('/api/topology', {
+      nodes: [
+        { id: 'connector:crm', kind: 'source', name: 'crm' },
+        { id: 'topic:crm.customer.v1', kind: 'topic', name: 'crm.customer.v1' },
+      ],
+      edges: [{ from: 'connector:crm', to: 'topic:crm.customer.v1' }],
+    }),
     get('/api/status', {
       at: FAILED_AT,
-      connectors: [{ name: 'crm', connector: 'crm', kind: 'source', state: 'failed', counters: { recordsIn: 12, recordsOut: 10, failures: 3, deadLettered: 2 }, rate: { inPerSecond: 0.5, outPerSecond: 0.5, overSeconds: 60 }, lag: null, lastError: { code: 'HTTP_503', message: 'the CRM answered 503 after 5 attempts', at: FAILED_AT } }],
+      connectors: [
+        {
+          name: 'crm',
+          connector: 'crm',
+          kind: 'source',
+          state: 'failed',
+          counters: { recordsIn: 12, recordsOut: 10, failures: 3, deadLettered: 2 },
+          rate: { inPerSecond: 0.5, outPerSecond: 0.5, overSeconds: 60 },
+          lag: null,
+          lastError: { code: 'HTTP_503', message: 'the CRM answered 503 after 5 attempts', at: FAILED_AT },
+        },
+      ],
       flows: [],
     }),
-    get('/api/dead-letters/summary', { total: 1, byTopic: [{ topic: 'dlq.crm', count: 1, oldest: FAILED_AT, newest: FAILED_AT }], byCode: [{ code: 'HTTP_422', count: 1 }], bySource: [{ source: 'connector:crm', count: 1 }] }),
-    get('/api/dead-letters', { items: [{ id: 'dlq.crm:0:7', topic: 'dlq.crm', partition: 0, offset: '7', key: 'C1001', correlationId: 'corr-1', replayedFrom: null, valueBytes: 10, reason: { stage: 'connector:crm', flowStep: null, errorCode: 'HTTP_422', errorMessage: 'the CRM refused the record', retriable: false, attempts: 1, originalTopic: 'crm.customer.v1', originalPartition: 0, originalOffset: '3', failedAt: FAILED_AT } }], nextCursor: null, matched: 1 }),
+    get('/api/dead-letters/summary', {
+      total: 1,
+      byTopic: [{ topic: 'dlq.crm', count: 1, oldest: FAILED_AT, newest: FAILED_AT }],
+      byCode: [{ code: 'HTTP_422', count: 1 }],
+      bySource: [{ source: 'connector:crm', count: 1 }],
+    }),
+    get('/api/dead-letters', {
+      items: [
+        {
+          id: 'dlq.crm:0:7',
+          topic: 'dlq.crm',
+          partition: 0,
+          offset: '7',
+          key: 'C1001',
+          correlationId: 'corr-1',
+          replayedFrom: null,
+          valueBytes: 10,
+          reason: {
+            stage: 'connector:crm',
+            flowStep: null,
+            errorCode: 'HTTP_422',
+            errorMessage: 'the CRM refused the record',
+            retriable: false,
+            attempts: 1,
+            originalTopic: 'crm.customer.v1',
+            originalPartition: 0,
+            originalOffset: '3',
+            failedAt: FAILED_AT,
+          },
+        },
+      ],
+      nextCursor: null,
+      matched: 1,
+    }),
     get('/api/dead-letters/replays', { replays: [] }),
-    { method: 'post', path: '/api/dead-letters/replays', operationId: 'replay', summary: 'replay', tag: 'test', access: 'operator', responses: { 202: { description: 'never reached by a viewer' } }, handle: (_request, res) => res.status(202).json({}) },
+    {
+      method: 'post',
+      path: '/api/dead-letters/replays',
+      operationId: 'replay',
+      summary: 'replay',
+      tag: 'test',
+      access: 'operator',
+      responses: { 202: { description: 'never reached by a viewer' } },
+      handle: (_request, res) => res.status(202).json({}),
+    },
   ];
 }
 
@@ -72,7 +139,9 @@ describe('dashboard in Chromium: the same auth as the API', function () {
     expect(await page.evaluate(() => Object.values({ ...sessionStorage }))).to.deep.equal([VIEWER_TOKEN]);
     // A failed connector says so in words, with the error in words.
     const row = page.locator('#components tr[data-id="connector:crm"]');
-    expect(await row.textContent()).to.contain('failed').and.to.contain('the CRM answered 503 after 5 attempts (HTTP_503)');
+    expect(await row.textContent())
+      .to.contain('failed')
+      .and.to.contain('the CRM answered 503 after 5 attempts (HTTP_503)');
     expect(await page.locator('#total-dead-lettered').getAttribute('data-value')).to.equal('2');
   });
 
@@ -81,7 +150,9 @@ describe('dashboard in Chromium: the same auth as the API', function () {
     await page.click('#dlq-list tr[data-id="dlq.crm:0:7"] button[data-action="replay"]');
     const message = page.locator('#replay-message.error');
     await message.waitFor({ timeout: 10_000 });
-    expect(await message.textContent()).to.contain('needs an operator or admin token').and.to.contain('token viewer-one has viewer');
+    expect(await message.textContent())
+      .to.contain('needs an operator or admin token')
+      .and.to.contain('token viewer-one has viewer');
     // Refused is not signed out: the token stays and the page keeps polling.
     expect(await page.locator('#token-dialog').getAttribute('open')).to.equal(null);
   });

@@ -25,12 +25,18 @@ interface Placed {
   height: number;
   layer: number;
 }
-type LayoutGraph = (nodes: GraphNode[], edges: { from: string; to: string }[]) => { positions: Map<string, Placed>; width: number; height: number };
+type LayoutGraph = (
+  nodes: GraphNode[],
+  edges: { from: string; to: string }[],
+) => { positions: Map<string, Placed>; width: number; height: number };
 
 async function serve(app: express.Express): Promise<{ base: string; close(): Promise<void> }> {
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function mount(options: { dir?: string } = {}): express.Express {
@@ -55,7 +61,9 @@ describe('dashboard routes', () => {
     expect(page.headers['x-frame-options']).to.equal('DENY');
     expect(page.data).to.contain('id="token-dialog"');
     // Everything the page loads is served here: no CDN, no other origin.
-    const references = [...String(page.data).matchAll(/(?:src|href)="([^"#]+)"/g)].map((match) => match[1]!).filter((reference) => !reference.startsWith('data:'));
+    const references = [...String(page.data).matchAll(/(?:src|href)="([^"#]+)"/g)]
+      .map((match) => match[1]!)
+      .filter((reference) => !reference.startsWith('data:'));
     expect(references).to.have.members(['/dashboard/dashboard.css', '/dashboard/dashboard.js']);
     for (const reference of references) expect((await axios.get(`${server.base}${reference}`)).status, reference).to.equal(200);
   });
@@ -88,7 +96,12 @@ describe('dashboard routes', () => {
 
   it('finds its files from the project root, so that src/ and dist/ serve the same page', () => {
     expect(fs.existsSync(path.join(dashboardAssetsDir(), 'dashboard.html'))).to.equal(true);
-    expect(fs.readdirSync(dashboardAssetsDir()).filter((name) => !name.endsWith('.ts')).sort()).to.deep.equal(['dashboard.css', 'dashboard.html', 'dashboard.js']);
+    expect(
+      fs
+        .readdirSync(dashboardAssetsDir())
+        .filter((name) => !name.endsWith('.ts'))
+        .sort(),
+    ).to.deep.equal(['dashboard.css', 'dashboard.html', 'dashboard.js']);
   });
 
   it('loads no third-party code: the script and style name no other origin', () => {
@@ -109,7 +122,12 @@ describe('dashboard graph layout', () => {
 
   const overlapping = (positions: Map<string, Placed>) => {
     const placed = [...positions.entries()];
-    return placed.flatMap(([a, p], i) => placed.slice(i + 1).filter(([, q]) => p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height).map(([b]) => `${a} / ${b}`));
+    return placed.flatMap(([a, p], i) =>
+      placed
+        .slice(i + 1)
+        .filter(([, q]) => p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height)
+        .map(([b]) => `${a} / ${b}`),
+    );
   };
 
   it('draws sources on the left, sinks in the last column, every part right of what feeds it', () => {
@@ -145,19 +163,27 @@ describe('dashboard graph layout', () => {
 
   it('places every node of any graph without overlaps, edges of an acyclic graph going left to right', () => {
     const kinds = ['source', 'topic', 'flow', 'processor', 'sink'] as const;
-    const graph = fc.integer({ min: 1, max: 14 }).chain((size) => fc.record({
-      kinds: fc.array(fc.constantFrom(...kinds), { minLength: size, maxLength: size }),
-      edges: fc.array(fc.tuple(fc.nat(size - 1), fc.nat(size - 1)), { maxLength: size * 2 }),
-      acyclic: fc.boolean(),
-    }));
-    fc.assert(fc.property(graph, ({ kinds: nodeKinds, edges: pairs, acyclic }) => {
-      const nodes = nodeKinds.map((kind, index) => ({ id: `n${index}`, kind, name: `node ${index}` }));
-      // Acyclic: edges only from a lower to a higher index. Otherwise anything, cycles and self-loops included.
-      const edges = pairs.filter(([from, to]) => !acyclic || from < to).map(([from, to]) => ({ from: `n${from}`, to: `n${to}` }));
-      const { positions } = layoutGraph(nodes, edges);
-      expect([...positions.keys()].sort()).to.deep.equal(nodes.map((node) => node.id).sort());
-      expect(overlapping(positions)).to.deep.equal([]);
-      if (acyclic) for (const edge of edges) if (edge.from !== edge.to) expect(positions.get(edge.from)!.layer, `${edge.from}→${edge.to}`).to.be.below(positions.get(edge.to)!.layer);
-    }), { seed: 20261123, numRuns: 300 });
+    const graph = fc.integer({ min: 1, max: 14 }).chain((size) =>
+      fc.record({
+        kinds: fc.array(fc.constantFrom(...kinds), { minLength: size, maxLength: size }),
+        edges: fc.array(fc.tuple(fc.nat(size - 1), fc.nat(size - 1)), { maxLength: size * 2 }),
+        acyclic: fc.boolean(),
+      }),
+    );
+    fc.assert(
+      fc.property(graph, ({ kinds: nodeKinds, edges: pairs, acyclic }) => {
+        const nodes = nodeKinds.map((kind, index) => ({ id: `n${index}`, kind, name: `node ${index}` }));
+        // Acyclic: edges only from a lower to a higher index. Otherwise anything, cycles and self-loops included.
+        const edges = pairs.filter(([from, to]) => !acyclic || from < to).map(([from, to]) => ({ from: `n${from}`, to: `n${to}` }));
+        const { positions } = layoutGraph(nodes, edges);
+        expect([...positions.keys()].sort()).to.deep.equal(nodes.map((node) => node.id).sort());
+        expect(overlapping(positions)).to.deep.equal([]);
+        if (acyclic)
+          for (const edge of edges)
+            if (edge.from !== edge.to)
+              expect(positions.get(edge.from)!.layer, `${edge.from}→${edge.to}`).to.be.below(positions.get(edge.to)!.layer);
+      }),
+      { seed: 20261123, numRuns: 300 },
+    );
   });
 });

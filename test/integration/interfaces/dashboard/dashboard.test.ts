@@ -26,21 +26,28 @@ const ARTIFACT = path.join(PROJECT_ROOT, 'test', 'artifacts', 'dashboard.png');
 
 /** The demo landscape's connector instances (config/demo.crm-hub.yaml), the shipped flows and the customer view's resolver. */
 const DEMO_NODES = [
-  ...['crm', 'policy-admin', 'claims', 'scm-stock', 'service-desk', 'erp', 'crm-flags', 'desk-context', 'crm-golden'].map((name) => `connector:${name}`),
-  ...['crm-customer-to-erp', 'crm-customer-to-dw', 'claims-loss-ratio-flag', 'low-stock-alert', 'service-request-to-timeline'].map((name) => `flow:${name}`),
+  ...['crm', 'policy-admin', 'claims', 'scm-stock', 'service-desk', 'erp', 'crm-flags', 'desk-context', 'crm-golden'].map(
+    (name) => `connector:${name}`,
+  ),
+  ...['crm-customer-to-erp', 'crm-customer-to-dw', 'claims-loss-ratio-flag', 'low-stock-alert', 'service-request-to-timeline'].map(
+    (name) => `flow:${name}`,
+  ),
   'processor:identity-resolution',
 ];
 
 /** Processes (the hub and anything it started) that still carry `name=value` in their environment. */
 function processesWithEnvironment(name: string, value: string): string[] {
   const wanted = `${name}=${value}`;
-  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(wanted);
-    } catch {
-      return false; // gone meanwhile, or not ours to read
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(wanted);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    });
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<{ status: number; data: Record<string, unknown> }> {
@@ -60,11 +67,27 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<{ status: 
 }
 
 /** Does `action` (a click that reloads a list, say) until `locator`'s target shows, as a person would press again. */
-async function repeatUntilVisible(page: Page, selector: string, action: () => Promise<void>, timeoutMs: number, what: string): Promise<void> {
+async function repeatUntilVisible(
+  page: Page,
+  selector: string,
+  action: () => Promise<void>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     await action();
-    if (await page.locator(selector).first().waitFor({ timeout: 2500 }).then(() => true, () => false)) return;
+    if (
+      await page
+        .locator(selector)
+        .first()
+        .waitFor({ timeout: 2500 })
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      return;
   }
   throw new Error(`timed out waiting for ${what} (${selector})`);
 }
@@ -89,14 +112,17 @@ describe('dashboard in Chromium on a running hub', function () {
       // broker given). The browser starts meanwhile.
       landscape = await startDemoLandscape();
       const { kafka, registry } = infrastructure();
-      hub = startCli(['run'], cleanEnv({
-        ...landscape.env,
-        KAFKA_BROKERS: kafka.brokers.join(','),
-        SCHEMA_REGISTRY_URL: registry.url,
-        CRM_HUB_CONFIG: path.join(PROJECT_ROOT, 'config', 'demo.crm-hub.yaml'),
-        CRM_HUB_PORT: String(port),
-        CRM_HUB_DATA_DIR: dataDir,
-      }));
+      hub = startCli(
+        ['run'],
+        cleanEnv({
+          ...landscape.env,
+          KAFKA_BROKERS: kafka.brokers.join(','),
+          SCHEMA_REGISTRY_URL: registry.url,
+          CRM_HUB_CONFIG: path.join(PROJECT_ROOT, 'config', 'demo.crm-hub.yaml'),
+          CRM_HUB_PORT: String(port),
+          CRM_HUB_DATA_DIR: dataDir,
+        }),
+      );
       const [health, browser] = await Promise.all([waitForHealth(`${base}/health`, 60_000), launchChromium()]);
       launched = browser;
       expect(health.status, `no healthy hub; stderr:\n${hub.stderr().slice(-3000)}`).to.equal(200);
@@ -125,22 +151,43 @@ describe('dashboard in Chromium on a running hub', function () {
       const customerId = `CDASH${randomUUID().slice(0, 8).toUpperCase()}`;
       const correlationId = `corr-dashboard-${randomUUID()}`;
       const sample = sampleCustomer();
-      const bad = { ...sample, meta: { ...(sample.meta as object), eventId: randomUUID(), correlationId, occurredAt: new Date().toISOString() }, customerId, email: 'not-an-email' };
+      const bad = {
+        ...sample,
+        meta: { ...(sample.meta as object), eventId: randomUUID(), correlationId, occurredAt: new Date().toISOString() },
+        customerId,
+        email: 'not-an-email',
+      };
 
       // Live numbers: what the page shows for the flow changes between two polls as records go through.
       const flowNode = 'g.node[data-id="flow:crm-customer-to-erp"]';
       const recordsBefore = Number(await page.getAttribute(flowNode, 'data-records'));
       const totalBefore = Number(await page.getAttribute('#total-records', 'data-value'));
-      const bytes = await serde.encode(valueSubject('crm.customer.v1'), catalog.registrySchema(catalog.topicInfo('crm.customer.v1').record), bad);
+      const bytes = await serde.encode(
+        valueSubject('crm.customer.v1'),
+        catalog.registrySchema(catalog.topicInfo('crm.customer.v1').record),
+        bad,
+      );
       await producer.send('crm.customer.v1', [{ key: customerId, value: bytes, headers: { 'correlation-id': correlationId } }]);
-      await page.waitForFunction(([selector, before]) => Number(document.querySelector(selector as string)?.getAttribute('data-records')) > (before as number), [flowNode, recordsBefore] as const, { timeout: 20_000 });
+      await page.waitForFunction(
+        ([selector, before]) => Number(document.querySelector(selector as string)?.getAttribute('data-records')) > (before as number),
+        [flowNode, recordsBefore] as const,
+        { timeout: 20_000 },
+      );
       expect(Number(await page.getAttribute('#total-records', 'data-value'))).to.be.above(totalBefore);
-      expect(await page.locator(flowNode).textContent()).to.match(/rec\/s/).and.to.match(/[\d,]+ in · [\d,]+ out/);
+      expect(await page.locator(flowNode).textContent())
+        .to.match(/rec\/s/)
+        .and.to.match(/[\d,]+ in · [\d,]+ out/);
 
       // The dead-letter browser finds it by the flow's name; its detail gives the reason and masks the name.
       await page.fill('#dlq-source', 'crm-customer-to-erp');
       const row = `#dlq-list tbody tr:has-text("${customerId}")`;
-      await repeatUntilVisible(page, row, () => page.click('#dlq-filter button[type="submit"]'), 30_000, `the dead letter of ${customerId} in the list`);
+      await repeatUntilVisible(
+        page,
+        row,
+        () => page.click('#dlq-filter button[type="submit"]'),
+        30_000,
+        `the dead letter of ${customerId} in the list`,
+      );
       const deadLetterId = (await page.getAttribute(row, 'data-id'))!;
       expect(deadLetterId).to.match(/^dlq\.flow\.crm-customer-to-erp:\d+:\d+$/);
       expect(await page.locator(row).textContent()).to.contain('FLOW_VALIDATION_FAILED');
@@ -157,20 +204,40 @@ describe('dashboard in Chromium on a running hub', function () {
       // It ends once every consumer group of crm.customer.v1 has committed past the replayed record, or after the
       // office's 120 s settle bound when a group of an earlier test on this broker is still listed and commits nothing.
       await page.locator(job).waitFor({ timeout: 150_000 });
-      expect(await page.locator(job).textContent()).to.contain('1 / 1').and.to.contain('1 failed again').and.to.contain('bootstrap-admin');
+      expect(await page.locator(job).textContent())
+        .to.contain('1 / 1')
+        .and.to.contain('1 failed again')
+        .and.to.contain('bootstrap-admin');
 
       // It was replayed: the original bytes are back on crm.customer.v1 with key and correlation id, marked as replayed from that dead letter.
-      const replays = (await axios.get(`${base}/api/dead-letters/replays`, { headers: { Authorization: `Bearer ${token}` } })).data as { replays: { ids: string[] | null; state: string; counts: { total: number; done: number; failed: number; failedAgain: number } }[] };
-      expect(replays.replays.find((replay) => replay.ids?.includes(deadLetterId))).to.deep.include({ state: 'failed', counts: { total: 1, done: 1, failed: 0, failedAgain: 1 } });
-      const [replayed] = (await readUntil(client, 'crm.customer.v1', (records) => records.some((record) => record.headers[REPLAY_HEADER.replayedFrom] === deadLetterId), 20_000))
-        .filter((record) => record.headers[REPLAY_HEADER.replayedFrom] === deadLetterId);
+      const replays = (await axios.get(`${base}/api/dead-letters/replays`, { headers: { Authorization: `Bearer ${token}` } })).data as {
+        replays: { ids: string[] | null; state: string; counts: { total: number; done: number; failed: number; failedAgain: number } }[];
+      };
+      expect(replays.replays.find((replay) => replay.ids?.includes(deadLetterId))).to.deep.include({
+        state: 'failed',
+        counts: { total: 1, done: 1, failed: 0, failedAgain: 1 },
+      });
+      const [replayed] = (
+        await readUntil(
+          client,
+          'crm.customer.v1',
+          (records) => records.some((record) => record.headers[REPLAY_HEADER.replayedFrom] === deadLetterId),
+          20_000,
+        )
+      ).filter((record) => record.headers[REPLAY_HEADER.replayedFrom] === deadLetterId);
       expect(replayed!.key?.toString()).to.equal(customerId);
       expect(replayed!.headers['correlation-id']).to.equal(correlationId);
       expect(Buffer.compare(replayed!.value!, bytes)).to.equal(0);
 
       // The replayed record failed again (the e-mail is still bad): the same dead letter, listed once, a second attempt.
       const again = `#dlq-list tbody tr:has-text("${customerId}"):has-text("failed again after a replay: 2 attempts")`;
-      await repeatUntilVisible(page, again, () => page.click('#dlq-filter button[type="submit"]'), 20_000, 'the dead letter of the replayed record');
+      await repeatUntilVisible(
+        page,
+        again,
+        () => page.click('#dlq-filter button[type="submit"]'),
+        20_000,
+        'the dead letter of the replayed record',
+      );
 
       // Replay the filtered set: this run's dead letters of the flow, after a confirmation.
       await page.fill('#dlq-since', new Date(started).toISOString());
@@ -179,7 +246,9 @@ describe('dashboard in Chromium on a running hub', function () {
       const matched = Number((await page.locator('#dlq-count').textContent())!.match(/^(\d+) dead letters? match/)![1]);
       expect(matched).to.be.at.least(1);
       await page.click('#dlq-replay-filtered');
-      expect(await page.locator('#dlq-replay-question').textContent()).to.match(new RegExp(`Replay ${matched} dead letters? matching the filter`));
+      expect(await page.locator('#dlq-replay-question').textContent()).to.match(
+        new RegExp(`Replay ${matched} dead letters? matching the filter`),
+      );
       await page.click('#dlq-replay-yes');
       const filteredJob = '#replay-jobs tbody tr[data-state="failed"]:has-text("source crm-customer-to-erp")';
       // The job waits for the flow to settle before it counts re-failures; the live demo may have added dead letters since the count.
@@ -191,7 +260,13 @@ describe('dashboard in Chromium on a running hub', function () {
       // Search a customer of the demo CRM by number: the golden record, and where that key's records went.
       const crmNumber = String(seededCrmCustomers(1)[0]!.custNo);
       await page.fill('#search-input', crmNumber);
-      await repeatUntilVisible(page, '#customer-results .card.customer', () => page.click('#search-form button[type="submit"]'), 40_000, `customer ${crmNumber} in the single customer view`);
+      await repeatUntilVisible(
+        page,
+        '#customer-results .card.customer',
+        () => page.click('#search-form button[type="submit"]'),
+        40_000,
+        `customer ${crmNumber} in the single customer view`,
+      );
       const card = (await page.locator('#customer-results .card.customer').first().textContent())!;
       expect(card).to.contain(crmNumber).and.to.contain('Golden id').and.to.contain('crm');
       // The customer's Chinese name is drawn with CJK glyphs, not as boxes (.ci/run installs fonts-noto-cjk).
@@ -207,7 +282,9 @@ describe('dashboard in Chromium on a running hub', function () {
       await page.screenshot({ path: ARTIFACT, fullPage: true });
       expect(fs.statSync(ARTIFACT).size).to.be.above(10_000);
       expect(pageErrors, 'errors in the page').to.deep.equal([]);
-      process.stderr.write(`      dashboard checked in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot ${path.relative(PROJECT_ROOT, ARTIFACT)}\n`);
+      process.stderr.write(
+        `      dashboard checked in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot ${path.relative(PROJECT_ROOT, ARTIFACT)}\n`,
+      );
 
       await launched.browser.close();
       await producer.disconnect();
@@ -218,7 +295,12 @@ describe('dashboard in Chromium on a running hub', function () {
       expect(exit.code, hub.stderr().slice(-3000)).to.equal(0);
       expect(processesWithEnvironment('CRM_HUB_DATA_DIR', dataDir), 'hub processes left behind after SIGINT').to.deep.equal([]);
       expect(processesMentioning(launched.marker), 'browser processes left behind').to.deep.equal([]);
-      expect(await axios.get(`${base}/health`, { timeout: 2000 }).then(() => 'answering', (error: { code?: string }) => error.code)).to.equal('ECONNREFUSED');
+      expect(
+        await axios.get(`${base}/health`, { timeout: 2000 }).then(
+          () => 'answering',
+          (error: { code?: string }) => error.code,
+        ),
+      ).to.equal('ECONNREFUSED');
     } finally {
       await producer?.disconnect().catch(() => undefined);
       await launched?.browser.close().catch(() => undefined);

@@ -37,7 +37,12 @@ describe('dead letters on the real broker: list, show, replay over the API and t
   const tokens = { viewer: `viewer-${randomUUID()}`, operator: `operator-${randomUUID()}` };
   const customers = [1, 2, 3].map((n) => {
     const customer = sampleCustomer();
-    return { ...customer, idNumber: String(customer.idNumber), customerId: `C${n}${instance}`, meta: { ...(customer.meta as object), correlationId: `corr-${n}-${instance}` } };
+    return {
+      ...customer,
+      idNumber: String(customer.idNumber),
+      customerId: `C${n}${instance}`,
+      meta: { ...(customer.meta as object), correlationId: `corr-${n}-${instance}` },
+    };
   });
   let office: DeadLetterOffice;
   let producer: HubProducer;
@@ -52,15 +57,56 @@ describe('dead letters on the real broker: list, show, replay over the API and t
     const serde = new AvroSerde(new SchemaRegistryClient(infrastructure().registry.url));
     producer = await client.producer();
     const admin = await client.admin();
-    await admin.ensureTopics([{ topic: dlqTopic, partitions: 2 }, { topic: originalTopic, partitions: 2 }, { topic: chosenTopic }, { topic: cliTarget }]).finally(() => admin.disconnect());
-    encoded = await Promise.all(customers.map((customer) => serde.encode(`${originalTopic}-value`, schemas.registrySchema('crmhub.customer.Customer'), customer)));
+    await admin
+      .ensureTopics([
+        { topic: dlqTopic, partitions: 2 },
+        { topic: originalTopic, partitions: 2 },
+        { topic: chosenTopic },
+        { topic: cliTarget },
+      ])
+      .finally(() => admin.disconnect());
+    encoded = await Promise.all(
+      customers.map((customer) => serde.encode(`${originalTopic}-value`, schemas.registrySchema('crmhub.customer.Customer'), customer)),
+    );
     const publisher = new DeadLetterPublisher(producer, dlqTopic, `connector:${instance}`);
-    await publisher.publish(customers.map((customer, n) => ({ key: customer.customerId, value: encoded[n]!, headers: { 'correlation-id': customer.meta.correlationId }, error: new HubError('SINK_REJECTED', `crm refused ${customer.idNumber}`), attempts: 3, originalTopic, originalPartition: 0, originalOffset: String(n) })));
-    await publisher.publish([{ key: 'garbage', value: Buffer.from('not avro at all'), headers: { 'correlation-id': `corr-garbage-${instance}` }, error: new HubError('WIRE_FORMAT_INVALID', 'no magic byte'), attempts: 1, originalTopic }]);
+    await publisher.publish(
+      customers.map((customer, n) => ({
+        key: customer.customerId,
+        value: encoded[n]!,
+        headers: { 'correlation-id': customer.meta.correlationId },
+        error: new HubError('SINK_REJECTED', `crm refused ${customer.idNumber}`),
+        attempts: 3,
+        originalTopic,
+        originalPartition: 0,
+        originalOffset: String(n),
+      })),
+    );
+    await publisher.publish([
+      {
+        key: 'garbage',
+        value: Buffer.from('not avro at all'),
+        headers: { 'correlation-id': `corr-garbage-${instance}` },
+        error: new HubError('WIRE_FORMAT_INVALID', 'no magic byte'),
+        attempts: 1,
+        originalTopic,
+      },
+    ]);
 
     office = await DeadLetterOffice.open({ client, serde, schemas, logger }, { persistEveryMs: 100 });
     const app = express();
-    app.use(apiRouter(deadLetterRoutes(office), { tokens: new ApiTokens([{ name: 'agent', role: 'viewer', sha256: sha256Hex(tokens.viewer) }, { name: 'ops-alice', role: 'operator', sha256: sha256Hex(tokens.operator) }]), openPaths: new Set() }, logger));
+    app.use(
+      apiRouter(
+        deadLetterRoutes(office),
+        {
+          tokens: new ApiTokens([
+            { name: 'agent', role: 'viewer', sha256: sha256Hex(tokens.viewer) },
+            { name: 'ops-alice', role: 'operator', sha256: sha256Hex(tokens.operator) },
+          ]),
+          openPaths: new Set(),
+        },
+        logger,
+      ),
+    );
     server = http.createServer(app).listen(0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -73,10 +119,14 @@ describe('dead letters on the real broker: list, show, replay over the API and t
 
   async function finished(id: string): Promise<ReplayRecord> {
     let record: ReplayRecord | undefined;
-    await waitFor(async () => {
-      record = (await axios.get<ReplayRecord>(`${base}/api/dead-letters/replays/${id}`, as('viewer'))).data;
-      return record.state !== 'running';
-    }, 20_000, `replay ${id}`);
+    await waitFor(
+      async () => {
+        record = (await axios.get<ReplayRecord>(`${base}/api/dead-letters/replays/${id}`, as('viewer'))).data;
+        return record.state !== 'running';
+      },
+      20_000,
+      `replay ${id}`,
+    );
     return record!;
   }
 
@@ -86,23 +136,36 @@ describe('dead letters on the real broker: list, show, replay over the API and t
     expect(all.status, JSON.stringify(all.data)).to.equal(200);
     expect(all.data.matched).to.equal(4);
     expect(all.data.items[0].reason).to.include({ errorCode: 'WIRE_FORMAT_INVALID', stage: `connector:${instance}`, originalTopic });
-    const rejected = await axios.get(`${base}/api/dead-letters`, { params: { topic: dlqTopic, code: 'SINK_REJECTED', source: instance, since: '1h', order: 'oldest', limit: 2 }, ...as('viewer') });
+    const rejected = await axios.get(`${base}/api/dead-letters`, {
+      params: { topic: dlqTopic, code: 'SINK_REJECTED', source: instance, since: '1h', order: 'oldest', limit: 2 },
+      ...as('viewer'),
+    });
     expect(rejected.data.items).to.have.length(2);
     expect(rejected.data.items[0].reason.errorMessage).to.match(/^crm refused \d{6}\*{8}\d{3}[\dX]$/);
-    const next = await axios.get(`${base}/api/dead-letters`, { params: { topic: dlqTopic, code: 'SINK_REJECTED', order: 'oldest', limit: 2, cursor: rejected.data.nextCursor }, ...as('viewer') });
+    const next = await axios.get(`${base}/api/dead-letters`, {
+      params: { topic: dlqTopic, code: 'SINK_REJECTED', order: 'oldest', limit: 2, cursor: rejected.data.nextCursor },
+      ...as('viewer'),
+    });
     expect(next.data).to.include({ nextCursor: null });
     // One batch, one failure time: the pages follow partition and offset, each dead letter once.
     const paged = [...rejected.data.items, ...next.data.items] as { key: string; correlationId: string }[];
     expect(paged.map((item) => item.key).sort()).to.deep.equal(customers.map((customer) => customer.customerId).sort());
     expect(paged.map((item) => item.correlationId).sort()).to.deep.equal(customers.map((customer) => customer.meta.correlationId).sort());
-    expect((await axios.get(`${base}/api/dead-letters`, { params: { topic: dlqTopic, since: '2999-01-01' }, ...as('viewer') })).data.matched).to.equal(0);
+    expect(
+      (await axios.get(`${base}/api/dead-letters`, { params: { topic: dlqTopic, since: '2999-01-01' }, ...as('viewer') })).data.matched,
+    ).to.equal(0);
     const invalid = await axios.get(`${base}/api/dead-letters`, { params: { topic: originalTopic }, ...as('viewer') });
     // The parameter's declared pattern (dlq.*) refuses it before the handler runs.
     expect([invalid.status, invalid.data.error.code, invalid.data.error.issues[0].path]).to.deep.equal([400, 'REQUEST_INVALID', 'topic']);
 
     const summary = await axios.get(`${base}/api/dead-letters/summary`, { params: { topic: dlqTopic }, ...as('viewer') });
-    expect(summary.data.byCode).to.deep.equal([{ code: 'SINK_REJECTED', count: 3 }, { code: 'WIRE_FORMAT_INVALID', count: 1 }]);
-    expect(summary.data.byTopic.map((topic: { topic: string; count: number }) => [topic.topic, topic.count])).to.deep.equal([[dlqTopic, 4]]);
+    expect(summary.data.byCode).to.deep.equal([
+      { code: 'SINK_REJECTED', count: 3 },
+      { code: 'WIRE_FORMAT_INVALID', count: 1 },
+    ]);
+    expect(summary.data.byTopic.map((topic: { topic: string; count: number }) => [topic.topic, topic.count])).to.deep.equal([
+      [dlqTopic, 4],
+    ]);
 
     const shown = await axios.get(`${base}/api/dead-letters/${encodeURIComponent(rejected.data.items[0].id)}`, as('viewer'));
     expect(shown.status).to.equal(200);
@@ -138,25 +201,58 @@ describe('dead letters on the real broker: list, show, replay over the API and t
       expect(record.headers['correlation-id']).to.equal(customer.meta.correlationId);
       expect(record.headers['dlq-replay-id']).to.equal(started.data.id);
       expect(record.headers['dlq-replayed-from']).to.match(new RegExp(`^${dlqTopic.replaceAll('.', '\\.')}:\\d:\\d+$`));
-      expect(Object.keys(record.headers).filter((name) => name.startsWith('dlq-')).sort()).to.deep.equal(['dlq-dead-letter-attempt', 'dlq-dead-letter-id', 'dlq-replay-id', 'dlq-replayed-from', 'dlq-replayed-to']);
-      expect([record.headers['dlq-dead-letter-id'], record.headers['dlq-dead-letter-attempt'], record.headers['dlq-replayed-to']]).to.deep.equal([record.headers['dlq-replayed-from'], '1', originalTopic]);
+      expect(
+        Object.keys(record.headers)
+          .filter((name) => name.startsWith('dlq-'))
+          .sort(),
+      ).to.deep.equal(['dlq-dead-letter-attempt', 'dlq-dead-letter-id', 'dlq-replay-id', 'dlq-replayed-from', 'dlq-replayed-to']);
+      expect([
+        record.headers['dlq-dead-letter-id'],
+        record.headers['dlq-dead-letter-attempt'],
+        record.headers['dlq-replayed-to'],
+      ]).to.deep.equal([record.headers['dlq-replayed-from'], '1', originalTopic]);
     }
 
-    const garbageId = (await axios.get(`${base}/api/dead-letters`, { params: { topic: dlqTopic, code: 'WIRE_FORMAT_INVALID' }, ...as('viewer') })).data.items[0].id as string;
-    const toChosen = await axios.post<ReplayRecord>(`${base}/api/dead-letters/replays`, { ids: [garbageId, garbageId], target: chosenTopic }, as('operator'));
+    const garbageId = (
+      await axios.get(`${base}/api/dead-letters`, { params: { topic: dlqTopic, code: 'WIRE_FORMAT_INVALID' }, ...as('viewer') })
+    ).data.items[0].id as string;
+    const toChosen = await axios.post<ReplayRecord>(
+      `${base}/api/dead-letters/replays`,
+      { ids: [garbageId, garbageId], target: chosenTopic },
+      as('operator'),
+    );
     expect((await finished(toChosen.data.id)).counts).to.deep.equal({ total: 1, done: 1, failed: 0, failedAgain: 0 });
     const chosen = await readUntil(client, chosenTopic, (records) => records.length >= 1, 20_000);
-    expect(chosen.map((record) => [record.key?.toString(), record.value?.toString(), record.headers['correlation-id'], record.headers['dlq-replayed-from']])).to.deep.equal([['garbage', 'not avro at all', `corr-garbage-${instance}`, garbageId]]);
+    expect(
+      chosen.map((record) => [
+        record.key?.toString(),
+        record.value?.toString(),
+        record.headers['correlation-id'],
+        record.headers['dlq-replayed-from'],
+      ]),
+    ).to.deep.equal([['garbage', 'not avro at all', `corr-garbage-${instance}`, garbageId]]);
 
-    const journal = (await client.readToEnd(REPLAY_JOURNAL_TOPIC)).filter((record) => record.key?.toString() === started.data.id).map((record) => JSON.parse(record.value!.toString()) as ReplayRecord);
-    expect(journal.at(-1)).to.deep.include({ id: started.data.id, who: 'ops-alice', state: 'done', filter: request.filter, target: null, counts: { total: 3, done: 3, failed: 0, failedAgain: 0 } });
+    const journal = (await client.readToEnd(REPLAY_JOURNAL_TOPIC))
+      .filter((record) => record.key?.toString() === started.data.id)
+      .map((record) => JSON.parse(record.value!.toString()) as ReplayRecord);
+    expect(journal.at(-1)).to.deep.include({
+      id: started.data.id,
+      who: 'ops-alice',
+      state: 'done',
+      filter: request.filter,
+      target: null,
+      counts: { total: 3, done: 3, failed: 0, failedAgain: 0 },
+    });
     const listed = await axios.get<{ replays: ReplayRecord[] }>(`${base}/api/dead-letters/replays`, as('viewer'));
     expect(listed.data.replays.map((replay) => replay.id)).to.include.members([started.data.id, toChosen.data.id]);
   });
 
   it('lists and replays from the CLI, following progress to the end', async () => {
     const env = cleanEnv({ LOG_LEVEL: 'error' });
-    const list = await runCli(['dlq', 'list', '--topic', dlqTopic, '--code', 'SINK_REJECTED', '--hub', base, '--token', tokens.viewer], env);
+    const list = await runCli(
+      ['dlq', 'list', '--topic', dlqTopic, '--code', 'SINK_REJECTED', '--hub', base, '--token', tokens.viewer],
+      env,
+    );
     expect(list.code, list.stderr).to.equal(0);
     expect(list.stdout).to.contain(customers[1]!.customerId).and.to.contain('3 of 3 dead letters');
     const id = list.stdout.split('\n')[0]!.split(/\s+/)[1]!;

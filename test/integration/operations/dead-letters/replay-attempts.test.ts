@@ -33,29 +33,61 @@ describe('replaying dead letters whose cause is still there (real broker, a sink
 
   before(async () => {
     // The back office refuses every customer it is sent, and keeps refusing: the cause persists.
-    target = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"customer master closed"}'))).listen(0, '127.0.0.1');
+    target = http
+      .createServer((req, res) =>
+        req.resume().on('end', () => res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"customer master closed"}')),
+      )
+      .listen(0, '127.0.0.1');
     await new Promise((resolve) => target.once('listening', resolve));
-    harness = await startRuntime([instanceConfig({
-      name: sink,
-      connector: 'http-sink',
-      config: { url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/customers/{key}`, method: 'PUT', body: 'value', timeoutMs: 5000, headers: {} },
-      allowPrivateNetworks: true,
-      retry: { attempts: 1, initialDelayMs: 10, maxDelayMs: 50, multiplier: 2 },
-    })]);
+    harness = await startRuntime([
+      instanceConfig({
+        name: sink,
+        connector: 'http-sink',
+        config: {
+          url: `http://127.0.0.1:${(target.address() as AddressInfo).port}/customers/{key}`,
+          method: 'PUT',
+          body: 'value',
+          timeoutMs: 5000,
+          headers: {},
+        },
+        allowPrivateNetworks: true,
+        retry: { attempts: 1, initialDelayMs: 10, maxDelayMs: 50, multiplier: 2 },
+      }),
+    ]);
     const { client, serde, schemas } = harness;
     const input = connectorInputTopic(sink);
     const producer = await client.producer();
     const schema = schemas.registrySchema('crmhub.customer.Customer');
-    await producer.send(input, await Promise.all(Array.from({ length: 14 }, async (_, n) => {
-      const customer = { ...sampleCustomer(), customerId: `C${n}-${sink}` };
-      return { key: customer.customerId, value: await serde.encode(valueSubject(input), schema, customer) };
-    })));
+    await producer.send(
+      input,
+      await Promise.all(
+        Array.from({ length: 14 }, async (_, n) => {
+          const customer = { ...sampleCustomer(), customerId: `C${n}-${sink}` };
+          return { key: customer.customerId, value: await serde.encode(valueSubject(input), schema, customer) };
+        }),
+      ),
+    );
     await producer.disconnect();
     await readUntil(client, dlqTopic, (records) => records.length >= 14, 60_000);
 
-    office = await DeadLetterOffice.open({ client, serde, schemas, logger }, { persistEveryMs: 100, settlePollMs: 200, settleTimeoutMs: 60_000 });
+    office = await DeadLetterOffice.open(
+      { client, serde, schemas, logger },
+      { persistEveryMs: 100, settlePollMs: 200, settleTimeoutMs: 60_000 },
+    );
     const app = express();
-    app.use(apiRouter(deadLetterRoutes(office), { tokens: new ApiTokens([{ name: 'agent', role: 'viewer', sha256: sha256Hex(tokens.viewer) }, { name: 'ops', role: 'operator', sha256: sha256Hex(tokens.operator) }]), openPaths: new Set() }, logger));
+    app.use(
+      apiRouter(
+        deadLetterRoutes(office),
+        {
+          tokens: new ApiTokens([
+            { name: 'agent', role: 'viewer', sha256: sha256Hex(tokens.viewer) },
+            { name: 'ops', role: 'operator', sha256: sha256Hex(tokens.operator) },
+          ]),
+          openPaths: new Set(),
+        },
+        logger,
+      ),
+    );
     server = http.createServer(app).listen(0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -69,10 +101,14 @@ describe('replaying dead letters whose cause is still there (real broker, a sink
 
   async function finished(id: string): Promise<ReplayRecord> {
     let record: ReplayRecord | undefined;
-    await waitFor(async () => {
-      record = (await axios.get<ReplayRecord>(`${base}/api/dead-letters/replays/${id}`, as('viewer'))).data;
-      return record.state !== 'running';
-    }, 90_000, `replay ${id}`);
+    await waitFor(
+      async () => {
+        record = (await axios.get<ReplayRecord>(`${base}/api/dead-letters/replays/${id}`, as('viewer'))).data;
+        return record.state !== 'running';
+      },
+      90_000,
+      `replay ${id}`,
+    );
     return record!;
   }
 
@@ -95,11 +131,17 @@ describe('replaying dead letters whose cause is still there (real broker, a sink
       expect(ended.state).to.equal('failed');
     }
 
-    const cli = await runCli(['dlq', 'replay', '--topic', dlqTopic, '--hub', base, '--token', tokens.operator], cleanEnv({ LOG_LEVEL: 'error' }));
+    const cli = await runCli(
+      ['dlq', 'replay', '--topic', dlqTopic, '--hub', base, '--token', tokens.operator],
+      cleanEnv({ LOG_LEVEL: 'error' }),
+    );
     expect(cli.code, `${cli.stdout}\n${cli.stderr}`).to.equal(1);
     expect(cli.stdout).to.match(/^replay \S+ failed: 14\/14 replayed, 0 failed, 14 failed again/);
 
-    const listed = await axios.get<{ items: DeadLetterBrief[]; matched: number }>(`${base}/api/dead-letters`, { params: { topic: dlqTopic, limit: 100 }, ...as('viewer') });
+    const listed = await axios.get<{ items: DeadLetterBrief[]; matched: number }>(`${base}/api/dead-letters`, {
+      params: { topic: dlqTopic, limit: 100 },
+      ...as('viewer'),
+    });
     expect(listed.data.matched).to.equal(14);
     expect(new Set(listed.data.items.map((item) => item.key)).size, 'each failing record once').to.equal(14);
     expect(listed.data.items.map((item) => item.attempts)).to.deep.equal(Array.from({ length: 14 }, () => 7));

@@ -77,7 +77,14 @@ describe('Avro in the Confluent wire format on a real broker and registry', () =
 
     // The other client knows nothing of our logical-type forms: it writes epoch millis and day numbers.
     const id = await independent.getLatestSchemaId(valueSubject(topic));
-    const theirs = { ...customer, fullName: '李娜', createdAt: Date.parse('2020-01-02T03:04:05.678Z'), updatedAt: 0, birthDate: 5000, meta: { ...(customer.meta as object), occurredAt: 1_700_000_000_000 } };
+    const theirs = {
+      ...customer,
+      fullName: '李娜',
+      createdAt: Date.parse('2020-01-02T03:04:05.678Z'),
+      updatedAt: 0,
+      birthDate: 5000,
+      meta: { ...(customer.meta as object), occurredAt: 1_700_000_000_000 },
+    };
     const [record] = await roundTrip(client, topic, [{ key: 'C1', value: await independent.encode(id, theirs) }]);
     const decoded = (await serde.decode(record!.value, record)).value as Record<string, unknown>;
     expect(decoded.fullName).to.equal('李娜');
@@ -96,7 +103,14 @@ describe('Avro in the Confluent wire format on a real broker and registry', () =
       { key: 'truncated', value: good.subarray(0, 40) },
       { key: 'good', value: good },
     ]);
-    const outcomes = await Promise.all(records.map((record) => serde.decode(record.value, record).then(() => 'ok', (error: RecordDecodeError) => error)));
+    const outcomes = await Promise.all(
+      records.map((record) =>
+        serde.decode(record.value, record).then(
+          () => 'ok',
+          (error: RecordDecodeError) => error,
+        ),
+      ),
+    );
     const [json, unknown, truncated, ok] = outcomes as [RecordDecodeError, RecordDecodeError, RecordDecodeError, string];
     expect(json.code).to.equal('WIRE_FORMAT_INVALID');
     expect(json.message).to.match(new RegExp(`^${topic}\\[0\\]@0: `));
@@ -111,9 +125,13 @@ describe('Avro in the Confluent wire format on a real broker and registry', () =
   it('refuses to encode a value that does not fit its schema, naming each field', async () => {
     const serde = new AvroSerde(new SchemaRegistryClient(infrastructure().registry.url));
     const bad = { ...sampleCustomer(), birthDate: '1985-02-30', gender: 'M' };
-    const error = await serde.encode(valueSubject(uniqueName('it.invalid')), catalog.registrySchema('Customer'), bad).catch((e: Error & { code: string }) => e);
+    const error = await serde
+      .encode(valueSubject(uniqueName('it.invalid')), catalog.registrySchema('Customer'), bad)
+      .catch((e: Error & { code: string }) => e);
     expect((error as { code: string }).code).to.equal('AVRO_VALUE_INVALID');
-    expect((error as Error).message).to.contain('birthDate').and.to.contain('gender');
+    expect((error as Error).message)
+      .to.contain('birthDate')
+      .and.to.contain('gender');
   });
 
   it('keeps schemas across a registry restart: records written before decode after', async function () {

@@ -7,7 +7,11 @@ import { infrastructure, uniqueName } from '../../infrastructure.js';
 async function produceNumbered(client: KafkaClient, topic: string, count: number, keys = 5): Promise<void> {
   const producer = await client.producer();
   try {
-    const records = Array.from({ length: count }, (_, i) => ({ key: `key-${i % keys}`, value: Buffer.from(String(i)), headers: { 'correlation-id': `c-${i}` } }));
+    const records = Array.from({ length: count }, (_, i) => ({
+      key: `key-${i % keys}`,
+      value: Buffer.from(String(i)),
+      headers: { 'correlation-id': `c-${i}` },
+    }));
     await producer.send(topic, records);
   } finally {
     await producer.disconnect();
@@ -15,7 +19,12 @@ async function produceNumbered(client: KafkaClient, topic: string, count: number
 }
 
 /** Consumes until `done` says so, or fails after the timeout with what was seen. */
-async function consumeUntil(consumer: HubConsumer, done: (seen: IncomingRecord[]) => boolean, handle?: (record: IncomingRecord) => void, timeoutMs = 30_000): Promise<IncomingRecord[]> {
+async function consumeUntil(
+  consumer: HubConsumer,
+  done: (seen: IncomingRecord[]) => boolean,
+  handle?: (record: IncomingRecord) => void,
+  timeoutMs = 30_000,
+): Promise<IncomingRecord[]> {
   const seen: IncomingRecord[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${seen.length} records`)), timeoutMs);
@@ -114,7 +123,11 @@ describe('KafkajsClient on a real broker', () => {
 
     const first = await client.consumer({ groupId, topics: [topic], fromBeginning: true, exclusive: true });
     const byFirst = new Set<number>();
-    const firstRun = consumeUntil(first, () => byFirst.size === 30, (record) => byFirst.add(record.partition * 1000 + Number(record.offset)));
+    const firstRun = consumeUntil(
+      first,
+      () => byFirst.size === 30,
+      (record) => byFirst.add(record.partition * 1000 + Number(record.offset)),
+    );
     await firstRun;
     // The first member keeps its partitions but reads no more, so what follows waits for whoever holds them.
     first.pause();
@@ -122,7 +135,12 @@ describe('KafkajsClient on a real broker', () => {
     const joins: number[] = [];
     second.onGroupJoin(() => joins.push(Date.now()));
     const bySecond: IncomingRecord[] = [];
-    const secondRun = consumeUntil(second, (seen) => seen.length >= 12, (record) => bySecond.push(record), 60_000);
+    const secondRun = consumeUntil(
+      second,
+      (seen) => seen.length >= 12,
+      (record) => bySecond.push(record),
+      60_000,
+    );
     // While the first member is there, the standby gets nothing, even of new records on all partitions.
     await produceNumbered(client, topic, 12, 9);
     await new Promise((resolve) => setTimeout(resolve, 3000));

@@ -14,7 +14,10 @@ describe('the hub never creates a topic by writing to it', () => {
     const producer = await client.producer();
     const admin = await client.admin();
     try {
-      const error = await producer.send(topic, [{ key: 'C1', value: Buffer.from('{}') }]).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await producer.send(topic, [{ key: 'C1', value: Buffer.from('{}') }]).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       expect(error).to.be.instanceOf(HubError);
       expect(error).to.include({ code: 'TOPIC_NOT_FOUND', retriable: false });
       expect((error as Error).message).to.contain(`topic ${topic} does not exist`);

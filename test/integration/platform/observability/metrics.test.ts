@@ -78,18 +78,22 @@ describe('metrics of flows and sinks on the real broker', function () {
   async function produce(topic: string, values: Record<string, unknown>[], raw: OutgoingRecord[] = []): Promise<void> {
     const schema = schemas.registrySchema('Customer');
     const producer = await client.producer();
-    const encoded = await Promise.all(values.map(async (value) => ({ key: value.customerId as string, value: await serde.encode(valueSubject(topic), schema, value) })));
+    const encoded = await Promise.all(
+      values.map(async (value) => ({ key: value.customerId as string, value: await serde.encode(valueSubject(topic), schema, value) })),
+    );
     await producer.send(topic, [...encoded, ...raw]);
     await producer.disconnect();
   }
 
-  it('counts a flow\'s records in and out, its dead letter with the error code, batch times and end-to-end latency', async () => {
+  it("counts a flow's records in and out, its dead letter with the error code, batch times and end-to-end latency", async () => {
     const name = uniqueName('metrics-flow').toLowerCase();
     const input = uniqueName('it.metrics.in');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-metrics-'));
     stops.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const output = uniqueName('it.metrics.out');
-    fs.writeFileSync(path.join(dir, `${name}.yaml`), `name: ${name}
+    fs.writeFileSync(
+      path.join(dir, `${name}.yaml`),
+      `name: ${name}
 from: ${input}
 steps:
   - filter: status = "ACTIVE"
@@ -101,11 +105,12 @@ topics: { ${input}: { schema: crmhub.customer.Customer }, ${output}: { schema: c
 errors:
   retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100, multiplier: 2 }
   deadLetterTopic: dlq.${name}
-`);
+`,
+    );
     const runtime = await FlowRuntime.start(dir, { client, serde, schemas, steps: createStepRegistry(), logger, metrics });
     stops.push(() => runtime.stop());
     const labels = { component: 'flow', name };
-    expect(sampleValue(await scrape(), 'crmhub_records_in_total', labels), 'the flow\'s series exist before its first record').to.equal(0);
+    expect(sampleValue(await scrape(), 'crmhub_records_in_total', labels), "the flow's series exist before its first record").to.equal(0);
 
     await produce(input, [
       ...customers(20, 2000),
@@ -113,10 +118,16 @@ errors:
       ...customers(1, 2000, { idNumber: BAD_ID_NUMBER }), // fails validation: dead-lettered
       ...customers(2, 3 * 24 * 3600_000), // a backfill: through the flow, but no latency
     ]);
-    await waitFor(async () => {
-      const text = await scrape();
-      return sampleValue(text, 'crmhub_records_out_total', labels) === 22 && sampleValue(text, 'crmhub_dead_lettered_total', labels) === 1;
-    }, 30_000, 'every record through the flow');
+    await waitFor(
+      async () => {
+        const text = await scrape();
+        return (
+          sampleValue(text, 'crmhub_records_out_total', labels) === 22 && sampleValue(text, 'crmhub_dead_lettered_total', labels) === 1
+        );
+      },
+      30_000,
+      'every record through the flow',
+    );
 
     const text = await scrape();
     expect(sampleValue(text, 'crmhub_records_in_total', labels)).to.equal(26);
@@ -124,11 +135,14 @@ errors:
     expect(sampleValue(text, 'crmhub_errors_total', { ...labels, code: 'FLOW_VALIDATION_FAILED' })).to.equal(1);
     expect(sampleValue(text, 'crmhub_processing_seconds_count', labels)).to.be.within(1, 26);
     expect(sampleValue(text, 'crmhub_end_to_end_seconds_count', labels), 'the 20 fresh ones that had outputs').to.equal(20);
-    expect(sampleValue(text, 'crmhub_end_to_end_seconds_bucket', { ...labels, le: '1' }), 'each waited 2 s before it was produced').to.equal(0);
+    expect(
+      sampleValue(text, 'crmhub_end_to_end_seconds_bucket', { ...labels, le: '1' }),
+      'each waited 2 s before it was produced',
+    ).to.equal(0);
     expect(sampleValue(text, 'crmhub_end_to_end_seconds_sum', labels)).to.be.within(20 * 2, 20 * 30);
   });
 
-  it('counts a sink\'s deliveries, retries and dead letters by code, and latency up to the delivery', async () => {
+  it("counts a sink's deliveries, retries and dead letters by code, and latency up to the delivery", async () => {
     const input = uniqueName('it.metrics.sink');
     const attempts = new Map<string, number>();
     const sink = defineConnector({
@@ -139,40 +153,58 @@ errors:
       consumes: [],
       spec: { type: 'object' },
       create: () => ({
-        deliver: async (records) => records.map((record) => {
-          const seen = (attempts.get(record.key ?? '') ?? 0) + 1;
-          attempts.set(record.key ?? '', seen);
-          if (record.key === 'REJECT') return { ok: false as const, error: new HubError('CUSTOMER_REJECTED', 'the ERP refuses this customer') };
-          if (record.key === 'FLAKY' && seen === 1) return { ok: false as const, error: new DeliveryError('HTTP_503', 'ERP busy', { retriable: true }) };
-          return { ok: true as const };
-        }),
+        deliver: async (records) =>
+          records.map((record) => {
+            const seen = (attempts.get(record.key ?? '') ?? 0) + 1;
+            attempts.set(record.key ?? '', seen);
+            if (record.key === 'REJECT')
+              return { ok: false as const, error: new HubError('CUSTOMER_REJECTED', 'the ERP refuses this customer') };
+            if (record.key === 'FLAKY' && seen === 1)
+              return { ok: false as const, error: new DeliveryError('HTTP_503', 'ERP busy', { retriable: true }) };
+            return { ok: true as const };
+          }),
       }),
     });
     const instance = instanceConfig({ connector: sink.name, config: {}, topics: [input] });
     const definitions: ConnectorDefinition[] = [sink];
-    const runtime = await ConnectorRuntime.start({ file: 'test', connectors: [instance] }, {
-      client,
-      serde,
-      schemas,
-      logger,
-      metrics,
-      connectors: { get: (name) => definitions.find((d) => d.name === name) ?? expect.fail(`no connector ${name}`) },
-    });
+    const runtime = await ConnectorRuntime.start(
+      { file: 'test', connectors: [instance] },
+      {
+        client,
+        serde,
+        schemas,
+        logger,
+        metrics,
+        connectors: { get: (name) => definitions.find((d) => d.name === name) ?? expect.fail(`no connector ${name}`) },
+      },
+    );
     stops.push(() => runtime.stop());
     expect(runtime.status(instance.name).state).to.equal('running');
 
     const fresh = customers(10, 1500);
     const [reject, flaky] = customers(2, 1500);
-    await produce(input, [...fresh, { ...reject!, customerId: 'REJECT' }, { ...flaky!, customerId: 'FLAKY' }], [{ key: 'GARBAGE', value: Buffer.from('{"not":"avro"}') }]);
+    await produce(
+      input,
+      [...fresh, { ...reject!, customerId: 'REJECT' }, { ...flaky!, customerId: 'FLAKY' }],
+      [{ key: 'GARBAGE', value: Buffer.from('{"not":"avro"}') }],
+    );
     const labels = { component: 'connector', name: instance.name };
-    await waitFor(async () => {
-      const text = await scrape();
-      return sampleValue(text, 'crmhub_records_out_total', labels) === 11 && sampleValue(text, 'crmhub_dead_lettered_total', labels) === 2;
-    }, 30_000, 'every record delivered or dead-lettered');
+    await waitFor(
+      async () => {
+        const text = await scrape();
+        return (
+          sampleValue(text, 'crmhub_records_out_total', labels) === 11 && sampleValue(text, 'crmhub_dead_lettered_total', labels) === 2
+        );
+      },
+      30_000,
+      'every record delivered or dead-lettered',
+    );
 
     const text = await scrape();
     expect(sampleValue(text, 'crmhub_records_in_total', labels)).to.equal(13);
-    const errors = Object.fromEntries(text.samples.filter((s) => s.name === 'crmhub_errors_total' && s.labels.name === instance.name).map((s) => [s.labels.code, s.value]));
+    const errors = Object.fromEntries(
+      text.samples.filter((s) => s.name === 'crmhub_errors_total' && s.labels.name === instance.name).map((s) => [s.labels.code, s.value]),
+    );
     expect(errors).to.deep.equal({ CUSTOMER_REJECTED: 1, HTTP_503: 1, WIRE_FORMAT_INVALID: 1 });
     expect(sampleValue(text, 'crmhub_processing_seconds_count', labels)).to.be.at.least(1);
     expect(sampleValue(text, 'crmhub_end_to_end_seconds_count', labels), 'the ten fresh ones and FLAKY, once delivered').to.equal(11);

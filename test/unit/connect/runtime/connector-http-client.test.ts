@@ -16,10 +16,25 @@ describe('connector HTTP client', () => {
   });
 
   it('tells public addresses from loopback, private, link-local, CGNAT and mapped ones', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd12::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      'not-an-ip',
+    ]) {
       expect(isNonPublicAddress(address), address).to.equal(true);
     }
-    for (const address of ['8.8.8.8', '203.0.113.9', '2001:4860:4860::8888', '::ffff:8.8.8.8', '172.32.0.1']) expect(isNonPublicAddress(address), address).to.equal(false);
+    for (const address of ['8.8.8.8', '203.0.113.9', '2001:4860:4860::8888', '::ffff:8.8.8.8', '172.32.0.1'])
+      expect(isNonPublicAddress(address), address).to.equal(false);
   });
 
   describe('against a real server', () => {
@@ -53,7 +68,11 @@ describe('connector HTTP client', () => {
 
     it('refuses a name on the list that resolves to loopback (no SSRF through DNS), at connect time and on redirects', async () => {
       const named = createConnectorHttpClient({ allowedHosts: ['localhost'] });
-      const error = (await named.get(`http://localhost:${port}/ok`).catch((e: unknown) => e)) as { code?: string; retriable?: boolean; message: string };
+      const error = (await named.get(`http://localhost:${port}/ok`).catch((e: unknown) => e)) as {
+        code?: string;
+        retriable?: boolean;
+        message: string;
+      };
       expect(error).to.include({ code: 'ADDRESS_NOT_ALLOWED', retriable: false });
       expect(error.message).to.contain('allowPrivateNetworks');
       const redirected = createConnectorHttpClient({ allowedHosts: ['127.0.0.1', 'localhost'] });

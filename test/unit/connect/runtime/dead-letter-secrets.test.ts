@@ -21,21 +21,31 @@ describe('secrets in dead letters and status', () => {
   const quoted = `PUT http://hub:${secret}@erp.example.cn/x?api_key=k-${randomUUID()}: HTTP 401 {"credentials":"${Buffer.from(`hub:${secret}`).toString('base64')}","sent":"${encodeURIComponent(secret)}"}`;
   before(() => registerSecret(secret));
 
-  it('leaves no secret in a dead letter\'s reason or in the headers the record came with; the value stays as it was', async () => {
+  it("leaves no secret in a dead letter's reason or in the headers the record came with; the value stays as it was", async () => {
     const producer = new RecordingProducer();
     const value = Buffer.from('original bytes');
     await new DeadLetterPublisher(producer, 'dlq.x', 'connector:x').publish([
-      { key: 'k1', value, headers: { 'x-reply': `token ${secret}` }, error: new DeliveryError('HTTP_401', quoted, { retriable: false }), attempts: 1, originalTopic: 'in' },
+      {
+        key: 'k1',
+        value,
+        headers: { 'x-reply': `token ${secret}` },
+        error: new DeliveryError('HTTP_401', quoted, { retriable: false }),
+        attempts: 1,
+        originalTopic: 'in',
+      },
     ]);
     const [letter] = producer.sent;
     const headers = JSON.stringify(letter!.headers);
-    expect(headers).not.to.contain(secret).and.not.to.contain(Buffer.from(`hub:${secret}`).toString('base64')).and.not.to.contain('k-');
+    expect(headers)
+      .not.to.contain(secret)
+      .and.not.to.contain(Buffer.from(`hub:${secret}`).toString('base64'))
+      .and.not.to.contain('k-');
     expect(letter!.headers![DEAD_LETTER_HEADER.errorMessage]).to.contain('HTTP 401').and.to.contain('[redacted]');
     expect(letter!.headers!['x-reply']).to.equal('token [redacted]');
     expect(letter!.value).to.equal(value);
   });
 
-  it('keeps no secret in a status\'s last error', () => {
+  it("keeps no secret in a status's last error", () => {
     const status = new InstanceStatus('x', 'http-sink', 'sink');
     status.recordError(new DeliveryError('HTTP_401', quoted, { retriable: false }));
     const message = status.report().lastError!.message;

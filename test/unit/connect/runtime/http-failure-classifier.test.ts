@@ -21,7 +21,14 @@ describe('deliveryErrorFromHttp', () => {
     // A careless API: refuses with 401 and quotes what it was sent, plain, base64 and URL-encoded.
     app.get('/echo', (req, res) => {
       const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
-      res.status(401).json({ youSent: req.headers.authorization, credentials: basic, decoded: Buffer.from(basic, 'base64').toString(), query: req.originalUrl });
+      res
+        .status(401)
+        .json({
+          youSent: req.headers.authorization,
+          credentials: basic,
+          decoded: Buffer.from(basic, 'base64').toString(),
+          query: req.originalUrl,
+        });
     });
     await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -31,10 +38,22 @@ describe('deliveryErrorFromHttp', () => {
     server.close();
   });
 
-  const failureOf = async (url: string, timeout = 5000) => deliveryErrorFromHttp(await axios.get(url, { timeout }).catch((e: unknown) => e), `GET ${url}`) as DeliveryError;
+  const failureOf = async (url: string, timeout = 5000) =>
+    deliveryErrorFromHttp(await axios.get(url, { timeout }).catch((e: unknown) => e), `GET ${url}`) as DeliveryError;
 
   it('retries 408, 429 and 5xx; not other 4xx', async () => {
-    for (const [status, retriable] of [[400, false], [401, false], [404, false], [409, false], [422, false], [408, true], [429, true], [500, true], [502, true], [503, true]] as const) {
+    for (const [status, retriable] of [
+      [400, false],
+      [401, false],
+      [404, false],
+      [409, false],
+      [422, false],
+      [408, true],
+      [429, true],
+      [500, true],
+      [502, true],
+      [503, true],
+    ] as const) {
       const error = await failureOf(`${base}/status/${status}`);
       expect(error.code, String(status)).to.equal(`HTTP_${status}`);
       expect(error.retriable, String(status)).to.equal(retriable);
@@ -65,7 +84,8 @@ describe('deliveryErrorFromHttp', () => {
     const url = `${base.replace('://', `://hub:${password}@`)}/echo?token=tk-${randomUUID()}&tenant=${encodeURIComponent(tenant)}`;
     const error = await failureOf(url);
     expect(error.code).to.equal('HTTP_401');
-    for (const leak of [password, tenant, 'tk-', Buffer.from(`hub:${password}`).toString('base64'), encodeURIComponent(tenant)]) expect(error.message).not.to.contain(leak);
+    for (const leak of [password, tenant, 'tk-', Buffer.from(`hub:${password}`).toString('base64'), encodeURIComponent(tenant)])
+      expect(error.message).not.to.contain(leak);
     expect(error.message).to.contain('/echo?token=[redacted]&tenant=[redacted]').and.to.contain('HTTP 401');
   });
 });

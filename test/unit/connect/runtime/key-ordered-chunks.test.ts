@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { keyOrderedChunks } from '../../../../src/connect/runtime/key-ordered-chunks.js';
 
-interface R { key: string; n: number }
+interface R {
+  key: string;
+  n: number;
+}
 
 function random(seed: number): () => number {
   let state = seed;
-  return () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 describe('keyOrderedChunks', () => {

@@ -17,7 +17,18 @@ const cause = fc.record(
   },
   { requiredKeys: [] },
 );
-const meta = fc.option(fc.record({ correlationId: fc.oneof(headerValue, fc.integer()), eventId: headerValue, sourceSystem: headerValue, eventType: fc.oneof(headerValue, fc.constant(null)) }, { requiredKeys: [] }), { nil: undefined });
+const meta = fc.option(
+  fc.record(
+    {
+      correlationId: fc.oneof(headerValue, fc.integer()),
+      eventId: headerValue,
+      sourceSystem: headerValue,
+      eventType: fc.oneof(headerValue, fc.constant(null)),
+    },
+    { requiredKeys: [] },
+  ),
+  { nil: undefined },
+);
 
 /** Random parts (new ids, the new span) blanked: what is left must be equal. */
 function blankRandom(headers: Record<string, string>, cause: Record<string, string>): Record<string, string> {
@@ -25,7 +36,9 @@ function blankRandom(headers: Record<string, string>, cause: Record<string, stri
   const trace = parseTraceparent(headers[HEADER.traceparent]);
   const parent = parseTraceparent(cause[HEADER.traceparent]);
   blank[HEADER.traceparent] = parent ? `${trace?.traceId}-${trace?.flags}` : trace ? 'new trace' : 'invalid';
-  for (const name of [HEADER.correlationId, HEADER.eventId]) if (/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(blank[name] ?? '') && cause[name] === undefined) blank[name] = 'new id';
+  for (const name of [HEADER.correlationId, HEADER.eventId])
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(blank[name] ?? '') && cause[name] === undefined)
+      blank[name] = 'new id';
   return blank;
 }
 
@@ -44,7 +57,7 @@ describe('derivedRecordHeaders', () => {
     );
   });
 
-  it('continues the cause\'s trace in a span of its own, a different one for every record', () => {
+  it("continues the cause's trace in a span of its own, a different one for every record", () => {
     const given = { [HEADER.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
     const spans = new Set<string>();
     for (let index = 0; index < 2000; index++) {

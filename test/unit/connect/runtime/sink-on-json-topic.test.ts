@@ -19,10 +19,30 @@ describe('a sink on a JSON topic', () => {
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('is refused at start with a reason that says what to do, while an Avro sink beside it runs', async () => {
-    const sink = defineConnector({ name: 'json-test-sink', version: '1.0.0', description: 'delivers nothing', kind: 'sink', consumes: [], spec: { type: 'object' }, create: () => ({ deliver: async (records) => records.map(() => ({ ok: true as const })) }) });
+    const sink = defineConnector({
+      name: 'json-test-sink',
+      version: '1.0.0',
+      description: 'delivers nothing',
+      kind: 'sink',
+      consumes: [],
+      spec: { type: 'object' },
+      create: () => ({ deliver: async (records) => records.map(() => ({ ok: true as const })) }),
+    });
     const runtime = await ConnectorRuntime.start(
-      { file: 'test', connectors: [instanceConfig({ name: 'legacy-out', connector: sink.name, config: {}, topics: ['legacy.customer.json'] }), instanceConfig({ name: 'avro-out', connector: sink.name, config: {}, topics: ['crm.customer.v1'] })] },
-      { client: new InMemoryKafka(), serde: new AvroSerde(new InMemorySchemaRegistry()), schemas: await SchemaCatalog.load(dir), logger: createLogger({ level: 'error' }), connectors: { get: () => sink } },
+      {
+        file: 'test',
+        connectors: [
+          instanceConfig({ name: 'legacy-out', connector: sink.name, config: {}, topics: ['legacy.customer.json'] }),
+          instanceConfig({ name: 'avro-out', connector: sink.name, config: {}, topics: ['crm.customer.v1'] }),
+        ],
+      },
+      {
+        client: new InMemoryKafka(),
+        serde: new AvroSerde(new InMemorySchemaRegistry()),
+        schemas: await SchemaCatalog.load(dir),
+        logger: createLogger({ level: 'error' }),
+        connectors: { get: () => sink },
+      },
     );
     try {
       const refused = runtime.status('legacy-out');

@@ -32,12 +32,26 @@ class CollectingProducer implements HubProducer {
 }
 
 function instance(name: string): ConnectorInstanceConfig {
-  return { name, connector: 'test-source', enabled: true, config: {}, deadLetterTopic: `dlq.${name}`, retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2, multiplier: 2 }, batchSize: 10, concurrency: 1, webhook: { toleranceSeconds: 300, maxBodyBytes: 65536 } };
+  return {
+    name,
+    connector: 'test-source',
+    enabled: true,
+    config: {},
+    deadLetterTopic: `dlq.${name}`,
+    retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2, multiplier: 2 },
+    batchSize: 10,
+    concurrency: 1,
+    webhook: { toleranceSeconds: 300, maxBodyBytes: 65536 },
+  };
 }
 
 function customer(customerId: string, ageMs: number): SourceRecord {
   const value = sampleCustomer();
-  return { topic: TOPIC, key: customerId, value: { ...value, customerId, meta: { ...(value.meta as object), occurredAt: new Date(Date.now() - ageMs).toISOString() } } };
+  return {
+    topic: TOPIC,
+    key: customerId,
+    value: { ...value, customerId, meta: { ...(value.meta as object), occurredAt: new Date(Date.now() - ageMs).toISOString() } },
+  };
 }
 
 describe('metrics of sources', () => {
@@ -54,10 +68,20 @@ describe('metrics of sources', () => {
   });
 
   const scrape = async (): Promise<PrometheusText> => parsePrometheusText(await metrics.text());
-  const errorsOf = (text: PrometheusText, name: string) => Object.fromEntries(text.samples.filter((s) => s.name === 'crmhub_errors_total' && s.labels.name === name).map((s) => [s.labels.code, s.value]));
+  const errorsOf = (text: PrometheusText, name: string) =>
+    Object.fromEntries(
+      text.samples.filter((s) => s.name === 'crmhub_errors_total' && s.labels.name === name).map((s) => [s.labels.code, s.value]),
+    );
 
   function publisher(name: string): SourceRecordPublisher {
-    return new SourceRecordPublisher(producer, new AvroSerde(new InMemorySchemaRegistry()), catalog, 'test', new DeadLetterPublisher(producer, `dlq.${name}`, `connector:${name}`), metrics.component('connector', name));
+    return new SourceRecordPublisher(
+      producer,
+      new AvroSerde(new InMemorySchemaRegistry()),
+      catalog,
+      'test',
+      new DeadLetterPublisher(producer, `dlq.${name}`, `connector:${name}`),
+      metrics.component('connector', name),
+    );
   }
 
   it('a poll round counts its records, dead letters and their codes, one batch time and the latency of what was produced', async () => {
@@ -65,8 +89,19 @@ describe('metrics of sources', () => {
     const rejected = { ...customer('C3', 1000), rejected: new HubError('CRM_CODE_UNKNOWN', 'unknown customer type Z') };
     const misKeyed = { ...customer('C4', 1000), key: 'not-the-business-key' };
     const positions = { get: () => undefined, put: async () => undefined } as unknown as CompactedTopicStore<SourcePosition>;
-    const poll = async () => ({ records: [customer('C1', 1500), customer('C2', 3 * 24 * 3600_000), rejected, misKeyed], position: { page: 1 } });
-    const source = new PollingSource(instance(name), { poll }, publisher(name), positions, new InstanceStatus(name, 'test-source', 'source'), logger, metrics.component('connector', name));
+    const poll = async () => ({
+      records: [customer('C1', 1500), customer('C2', 3 * 24 * 3600_000), rejected, misKeyed],
+      position: { page: 1 },
+    });
+    const source = new PollingSource(
+      instance(name),
+      { poll },
+      publisher(name),
+      positions,
+      new InstanceStatus(name, 'test-source', 'source'),
+      logger,
+      metrics.component('connector', name),
+    );
     await source.pollNow();
 
     const text = await scrape();
@@ -84,7 +119,15 @@ describe('metrics of sources', () => {
   it('an empty poll round is no batch', async () => {
     const name = 'crm-idle';
     const positions = { get: () => undefined, put: async () => undefined } as unknown as CompactedTopicStore<SourcePosition>;
-    const source = new PollingSource(instance(name), { poll: async () => ({ records: [], position: {} }) }, publisher(name), positions, new InstanceStatus(name, 'test-source', 'source'), logger, metrics.component('connector', name));
+    const source = new PollingSource(
+      instance(name),
+      { poll: async () => ({ records: [], position: {} }) },
+      publisher(name),
+      positions,
+      new InstanceStatus(name, 'test-source', 'source'),
+      logger,
+      metrics.component('connector', name),
+    );
     await source.pollNow();
     expect(sampleValue(await scrape(), 'crmhub_processing_seconds_count', { name })).to.equal(0);
   });
@@ -92,7 +135,11 @@ describe('metrics of sources', () => {
   describe('a webhook', () => {
     const name = 'crm-push';
     const seen = new Map<string, WebhookEventMark>();
-    const seenEvents = { has: (key: string) => seen.has(key), get: (key: string) => seen.get(key), put: async (key: string, value: WebhookEventMark) => void seen.set(key, value) } as unknown as CompactedTopicStore<WebhookEventMark>;
+    const seenEvents = {
+      has: (key: string) => seen.has(key),
+      get: (key: string) => seen.get(key),
+      put: async (key: string, value: WebhookEventMark) => void seen.set(key, value),
+    } as unknown as CompactedTopicStore<WebhookEventMark>;
 
     async function post(endpoint: WebhookEndpoint, body: string): Promise<number> {
       let status = 0;
@@ -102,10 +149,21 @@ describe('metrics of sources', () => {
     }
 
     it('counts accepted records and their latency, and refusals by code', async () => {
-      const endpoint = new WebhookEndpoint(instance(name), {
-        eventId: (request) => String((request.body as { id: string }).id),
-        toRecords: (request) => (request.body as { customers: string[] }).customers.map((id) => (id === 'BAD' ? { ...customer('X', 0), key: 'BAD' } : customer(id, 2000))),
-      }, publisher(name), seenEvents, new InstanceStatus(name, 'test-source', 'source'), logger, metrics.component('connector', name));
+      const endpoint = new WebhookEndpoint(
+        instance(name),
+        {
+          eventId: (request) => String((request.body as { id: string }).id),
+          toRecords: (request) =>
+            (request.body as { customers: string[] }).customers.map((id) =>
+              id === 'BAD' ? { ...customer('X', 0), key: 'BAD' } : customer(id, 2000),
+            ),
+        },
+        publisher(name),
+        seenEvents,
+        new InstanceStatus(name, 'test-source', 'source'),
+        logger,
+        metrics.component('connector', name),
+      );
 
       expect(await post(endpoint, '{"id":"e1","customers":["W1","W2"]}')).to.equal(200);
       expect(await post(endpoint, 'not json')).to.equal(400);

@@ -30,7 +30,13 @@ describe('a source writing to a JSON topic', () => {
 
   it('writes the record as JSON text with the tracing headers, and dead-letters one that does not fit, naming the field', async () => {
     const producer = new CollectingProducer();
-    const publisher = new SourceRecordPublisher(producer, new AvroSerde(new InMemorySchemaRegistry()), catalog, 'crm', new DeadLetterPublisher(producer, 'dlq.test', 'connector:test'));
+    const publisher = new SourceRecordPublisher(
+      producer,
+      new AvroSerde(new InMemorySchemaRegistry()),
+      catalog,
+      'crm',
+      new DeadLetterPublisher(producer, 'dlq.test', 'connector:test'),
+    );
     const good: Record<string, unknown> = { ...sampleCustomer(), customerId: 'C1' };
     const bad = { ...sampleCustomer(), customerId: 'C2', gender: 'UNSAID' };
     const outcome = await publisher.publish([

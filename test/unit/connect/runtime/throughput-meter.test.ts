@@ -57,22 +57,26 @@ describe('ThroughputMeter', () => {
 
   it('measures a steady rate exactly however irregularly it is looked at', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 500 }), fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 2, maxLength: 80 }), (perSecond, gaps) => {
-        const meter = new ThroughputMeter();
-        let at = T0;
-        meter.observe('a', { recordsIn: 0, recordsOut: 0 }, at);
-        for (const gap of gaps) {
-          at += gap;
-          const elapsed = (at - T0) / 1000;
-          meter.observe('a', { recordsIn: perSecond * elapsed, recordsOut: 2 * perSecond * elapsed }, at);
-        }
-        const rate = meter.rate('a');
-        if (at - T0 < 2000) return; // too short a look to measure anything, rightly
-        if (rate === undefined) throw new Error(`no rate after ${at - T0} ms`);
-        expect(rate.inPerSecond).to.be.closeTo(perSecond, 0.01);
-        expect(rate.outPerSecond).to.be.closeTo(2 * perSecond, 0.01);
-        expect(rate.overSeconds).to.be.at.most(120);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 2, maxLength: 80 }),
+        (perSecond, gaps) => {
+          const meter = new ThroughputMeter();
+          let at = T0;
+          meter.observe('a', { recordsIn: 0, recordsOut: 0 }, at);
+          for (const gap of gaps) {
+            at += gap;
+            const elapsed = (at - T0) / 1000;
+            meter.observe('a', { recordsIn: perSecond * elapsed, recordsOut: 2 * perSecond * elapsed }, at);
+          }
+          const rate = meter.rate('a');
+          if (at - T0 < 2000) return; // too short a look to measure anything, rightly
+          if (rate === undefined) throw new Error(`no rate after ${at - T0} ms`);
+          expect(rate.inPerSecond).to.be.closeTo(perSecond, 0.01);
+          expect(rate.outPerSecond).to.be.closeTo(2 * perSecond, 0.01);
+          expect(rate.overSeconds).to.be.at.most(120);
+        },
+      ),
       { seed: 20260301, numRuns: 200 },
     );
   });

@@ -35,7 +35,13 @@ describe('webhook body decoding', () => {
 
   it('any text encoded in UTF-8 or GB18030 reads back as itself', () => {
     fc.assert(fc.property(text, (s) => decodeWebhookBody(Buffer.from(s, 'utf8'), 'application/json; charset=utf-8') === s));
-    fc.assert(fc.property(gb18030Text, fc.constantFrom('gb18030', 'gbk'), (s, label) => decodeWebhookBody(iconv.encode(s, 'gb18030'), `application/json; charset=${label}`) === s));
+    fc.assert(
+      fc.property(
+        gb18030Text,
+        fc.constantFrom('gb18030', 'gbk'),
+        (s, label) => decodeWebhookBody(iconv.encode(s, 'gb18030'), `application/json; charset=${label}`) === s,
+      ),
+    );
   });
 
   it('random bytes are decoded exactly or refused with 400 BODY_ENCODING_INVALID, never patched with U+FFFD', () => {
@@ -83,7 +89,9 @@ describe('webhook body decoding', () => {
 
   it('reads GBK as the WHATWG decoder does: a stray 0xFF refused, not dropped; standard characters, not private use ones', () => {
     // Node's own "gbk" (ICU) decodes {FF} to "{}" and A6D9 to U+E78D, even with fatal set.
-    expect(refusal(() => decodeWebhookBody(Buffer.from([0x7b, 0xff, 0x7d]), 'application/json; charset=gbk')).code).to.equal('BODY_ENCODING_INVALID');
+    expect(refusal(() => decodeWebhookBody(Buffer.from([0x7b, 0xff, 0x7d]), 'application/json; charset=gbk')).code).to.equal(
+      'BODY_ENCODING_INVALID',
+    );
     expect(decodeWebhookBody(Buffer.from([0x22, 0xa6, 0xd9, 0x22]), 'application/json; charset=gbk')).to.equal('"\ufe10"');
     expect(decodeWebhookBody(Buffer.from([0x22, 0x80, 0x22]), 'application/json; charset=gbk')).to.equal('"€"');
   });
@@ -91,7 +99,9 @@ describe('webhook body decoding', () => {
   it('accepts a byte order mark: UTF-8 whatever the label, and the GB18030 one', () => {
     const json = '{"n":"张三"}';
     expect(decodeWebhookBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]), JSON_UTF8)).to.equal(json);
-    expect(decodeWebhookBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]), 'application/json; charset=gbk')).to.equal(json);
+    expect(
+      decodeWebhookBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]), 'application/json; charset=gbk'),
+    ).to.equal(json);
     expect(decodeWebhookBody(iconv.encode(`\ufeff${json}`, 'gb18030'), 'application/json; charset=gb18030')).to.equal(json);
   });
 

@@ -58,12 +58,33 @@ describe('webhooks of the connector runtime: secrets and readiness', () => {
       {
         file: 'test',
         connectors: [
-          instanceConfig({ name: 'unsigned', connector: definition.name, config: {}, webhook: { toleranceSeconds: 300, maxBodyBytes: 1024 } }),
-          instanceConfig({ name: 'open', connector: definition.name, config: {}, webhook: { toleranceSeconds: 300, maxBodyBytes: 1024, insecure: true } }),
-          instanceConfig({ name: 'signed', connector: definition.name, config: {}, webhook: { secret: 'k', toleranceSeconds: 300, maxBodyBytes: 1024 } }),
+          instanceConfig({
+            name: 'unsigned',
+            connector: definition.name,
+            config: {},
+            webhook: { toleranceSeconds: 300, maxBodyBytes: 1024 },
+          }),
+          instanceConfig({
+            name: 'open',
+            connector: definition.name,
+            config: {},
+            webhook: { toleranceSeconds: 300, maxBodyBytes: 1024, insecure: true },
+          }),
+          instanceConfig({
+            name: 'signed',
+            connector: definition.name,
+            config: {},
+            webhook: { secret: 'k', toleranceSeconds: 300, maxBodyBytes: 1024 },
+          }),
         ],
       },
-      { client: new InMemoryKafka(), serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger, connectors: { get: () => definition, find: () => definition } },
+      {
+        client: new InMemoryKafka(),
+        serde: new AvroSerde(new InMemorySchemaRegistry()),
+        schemas,
+        logger,
+        connectors: { get: () => definition, find: () => definition },
+      },
     );
     try {
       const refused = runtime.status('unsigned');
@@ -85,8 +106,24 @@ describe('webhooks of the connector runtime: secrets and readiness', () => {
     const undeclared = { ...definition, name: 'undeclared-push', receivesWebhooks: undefined };
     const { logger, lines } = capturedLogger({ level: 'info' });
     const runtime = await ConnectorRuntime.start(
-      { file: 'test', connectors: [instanceConfig({ name: 'undeclared', connector: undeclared.name, config: {}, webhook: { secret: 'k', toleranceSeconds: 300, maxBodyBytes: 1024 } })] },
-      { client: new InMemoryKafka(), serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger, connectors: { get: () => undeclared, find: () => undeclared } },
+      {
+        file: 'test',
+        connectors: [
+          instanceConfig({
+            name: 'undeclared',
+            connector: undeclared.name,
+            config: {},
+            webhook: { secret: 'k', toleranceSeconds: 300, maxBodyBytes: 1024 },
+          }),
+        ],
+      },
+      {
+        client: new InMemoryKafka(),
+        serde: new AvroSerde(new InMemorySchemaRegistry()),
+        schemas,
+        logger,
+        connectors: { get: () => undeclared, find: () => undeclared },
+      },
     );
     try {
       expect(runtime.status('undeclared').state).to.equal('running');
@@ -106,10 +143,21 @@ describe('webhooks of the connector runtime: secrets and readiness', () => {
         file: 'test',
         connectors: [
           instanceConfig({ name: 'orders-in', connector: definition.name, config: {} }),
-          instanceConfig({ name: 'refused-in', connector: definition.name, config: {}, webhook: { toleranceSeconds: 300, maxBodyBytes: 1024 } }),
+          instanceConfig({
+            name: 'refused-in',
+            connector: definition.name,
+            config: {},
+            webhook: { toleranceSeconds: 300, maxBodyBytes: 1024 },
+          }),
         ],
       },
-      { client: new InMemoryKafka(), serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger, connectors: { get: () => definition, find: () => definition } },
+      {
+        client: new InMemoryKafka(),
+        serde: new AvroSerde(new InMemorySchemaRegistry()),
+        schemas,
+        logger,
+        connectors: { get: () => definition, find: () => definition },
+      },
     );
     const server = await serve(runtime.webhookRouter);
     const post = (instance: string) => axios.post(`${server.url}/webhooks/${instance}`, { eventId: 'e' }, { validateStatus: () => true });
@@ -138,7 +186,11 @@ describe('webhooks of the connector runtime: secrets and readiness', () => {
       const unknown = await post('nobody');
       expect([unknown.status, unknown.data.error.code]).to.deep.equal([404, 'WEBHOOK_UNKNOWN']);
       const wrongMethod = await axios.get(`${server.url}/webhooks/orders-in`, { validateStatus: () => true });
-      expect([wrongMethod.status, wrongMethod.headers.allow, wrongMethod.data.error.code]).to.deep.equal([405, 'POST', 'METHOD_NOT_ALLOWED']);
+      expect([wrongMethod.status, wrongMethod.headers.allow, wrongMethod.data.error.code]).to.deep.equal([
+        405,
+        'POST',
+        'METHOD_NOT_ALLOWED',
+      ]);
     } finally {
       server.close();
       await runtime.stop();

@@ -3,7 +3,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConnectorCatalog, ConnectorDefinitionError, connectorModuleLayout, UnknownConnectorError } from '../../../../src/connect/sdk/connector-catalog.js';
+import {
+  ConnectorCatalog,
+  ConnectorDefinitionError,
+  connectorModuleLayout,
+  UnknownConnectorError,
+} from '../../../../src/connect/sdk/connector-catalog.js';
 import type { ConnectorDefinition } from '../../../../src/connect/sdk/connector-definition.js';
 import { PROJECT_ROOT } from '../../../support/cli-process.js';
 import exampleEcho from '../../../../connectors/example-echo/index.js';
@@ -55,23 +60,45 @@ describe('connector catalog', () => {
 
   it('works out from its own module URL whether it runs from source or from dist/', () => {
     const root = path.resolve('/opt/crm-hub');
-    expect(connectorModuleLayout(pathToFileURL(path.join(root, 'src/connect/sdk/connector-catalog.ts')).href)).to.deep.equal({ dir: path.join(root, 'connectors'), entryFile: 'index.ts' });
-    expect(connectorModuleLayout(pathToFileURL(path.join(root, 'dist/src/connect/sdk/connector-catalog.js')).href)).to.deep.equal({ dir: path.join(root, 'dist/connectors'), entryFile: 'index.js' });
+    expect(connectorModuleLayout(pathToFileURL(path.join(root, 'src/connect/sdk/connector-catalog.ts')).href)).to.deep.equal({
+      dir: path.join(root, 'connectors'),
+      entryFile: 'index.ts',
+    });
+    expect(connectorModuleLayout(pathToFileURL(path.join(root, 'dist/src/connect/sdk/connector-catalog.js')).href)).to.deep.equal({
+      dir: path.join(root, 'dist/connectors'),
+      entryFile: 'index.js',
+    });
     expect(connectorModuleLayout()).to.deep.equal({ dir: path.join(PROJECT_ROOT, 'connectors'), entryFile: 'index.ts' });
   });
 
   it('names every broken folder and everything wrong with it', async () => {
     await writeConnector(dir, 'good-sink', 'index.ts', definitionText('good-sink'));
     await writeConnector(dir, 'misnamed', 'index.ts', definitionText('mis-named'));
-    await writeConnector(dir, 'half-done', 'index.ts', "export default { name: 'half-done', version: '1.0.0', kind: 'pipe', description: 'x', spec: [] };\n");
-    await writeConnector(dir, 'typo-spec', 'index.ts', definitionText('typo-spec').replace("properties: {", "requierd: ['url'], properties: {"));
+    await writeConnector(
+      dir,
+      'half-done',
+      'index.ts',
+      "export default { name: 'half-done', version: '1.0.0', kind: 'pipe', description: 'x', spec: [] };\n",
+    );
+    await writeConnector(
+      dir,
+      'typo-spec',
+      'index.ts',
+      definitionText('typo-spec').replace('properties: {', "requierd: ['url'], properties: {"),
+    );
     await writeConnector(dir, 'no-default', 'index.ts', 'export const definition = {};\n');
     await writeConnector(dir, 'throws', 'index.ts', "throw new Error('cannot reach the vault');\n");
     const error = await ConnectorCatalog.discover(dir).catch((caught: unknown) => caught);
     expect(error).to.be.instanceOf(ConnectorDefinitionError).and.include({ code: 'CONNECTOR_INVALID', retriable: false });
-    const problems = (error as ConnectorDefinitionError).problems.map((problem) => ({ folder: path.basename(problem.source), reasons: problem.reasons }));
+    const problems = (error as ConnectorDefinitionError).problems.map((problem) => ({
+      folder: path.basename(problem.source),
+      reasons: problem.reasons,
+    }));
     expect(problems).to.deep.equal([
-      { folder: 'half-done', reasons: ['kind must be "source" or "sink"', 'spec must be a JSON Schema object', 'create must be a function'] },
+      {
+        folder: 'half-done',
+        reasons: ['kind must be "source" or "sink"', 'spec must be a JSON Schema object', 'create must be a function'],
+      },
       { folder: 'misnamed', reasons: ['name is "mis-named" but the folder is "misnamed": they must be the same'] },
       { folder: 'no-default', reasons: ['has no default export (export default defineConnector({...}))'] },
       { folder: 'throws', reasons: ['index.ts cannot be imported: cannot reach the vault'] },
@@ -94,14 +121,25 @@ describe('connector catalog', () => {
         return caught;
       }
     })();
-    expect(error).to.be.instanceOf(UnknownConnectorError).and.include({ code: 'CONNECTOR_UNKNOWN', message: 'unknown connector "exmple-echo"; did you mean "example-echo"? (known: example-echo)' });
+    expect(error)
+      .to.be.instanceOf(UnknownConnectorError)
+      .and.include({
+        code: 'CONNECTOR_UNKNOWN',
+        message: 'unknown connector "exmple-echo"; did you mean "example-echo"? (known: example-echo)',
+      });
     expect((error as UnknownConnectorError).suggestions).to.deep.equal(['example-echo']);
     expect(catalog.find('exmple-echo')).to.equal(undefined);
   });
 
   it('builds a catalog from definitions for tests, refusing duplicates and invalid ones', () => {
     expect(ConnectorCatalog.of([exampleEcho]).list()).to.deep.equal([exampleEcho]);
-    expect(() => ConnectorCatalog.of([exampleEcho, exampleEcho])).to.throw(ConnectorDefinitionError, 'the name "example-echo" is already taken');
-    expect(() => ConnectorCatalog.of([{ ...exampleEcho, create: undefined } as unknown as ConnectorDefinition])).to.throw(ConnectorDefinitionError, 'create must be a function');
+    expect(() => ConnectorCatalog.of([exampleEcho, exampleEcho])).to.throw(
+      ConnectorDefinitionError,
+      'the name "example-echo" is already taken',
+    );
+    expect(() => ConnectorCatalog.of([{ ...exampleEcho, create: undefined } as unknown as ConnectorDefinition])).to.throw(
+      ConnectorDefinitionError,
+      'create must be a function',
+    );
   });
 });

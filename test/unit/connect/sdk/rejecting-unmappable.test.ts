@@ -12,7 +12,11 @@ describe('rejecting unmappable events of a feed', () => {
     if (code === 'bug') throw new TypeError('cannot read properties of undefined');
     return { topic: 'claims.claim.v1', key: 'CLM-1', value: { claimNumber: 'CLM-1' } };
   };
-  const wrapped = rejectingUnmappable(toRecord, { topic: 'claims.claim.v1', keyOf: () => 'CLM-2', describe: () => 'claim event "M-2"' }, context);
+  const wrapped = rejectingUnmappable(
+    toRecord,
+    { topic: 'claims.claim.v1', keyOf: () => 'CLM-2', describe: () => 'claim event "M-2"' },
+    context,
+  );
 
   it('passes what maps, and turns a refusal for good into a rejected record with the reason and the event as it came', () => {
     expect(wrapped({ code: 'ok' })).to.deep.equal({ topic: 'claims.claim.v1', key: 'CLM-1', value: { claimNumber: 'CLM-1' } });

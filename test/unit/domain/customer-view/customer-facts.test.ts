@@ -9,8 +9,24 @@ const MOTOR = 'PDAA202644030000012345';
 function book(): LossRatioBook {
   const result = new LossRatioBook();
   result.upsertPolicy(policyOf());
-  result.upsertPolicy(policyOf({ policyNumber: 'PHEALTH01', productLine: 'HEALTH', premium: money('1200.25'), effectiveDate: '2027-01-01', expiryDate: '2027-12-31' }));
-  result.upsertPolicy(policyOf({ policyNumber: 'PMOTOR-OLD', premium: money('3500.00'), effectiveDate: '2023-12-01', expiryDate: '2024-11-30', status: 'EXPIRED' }));
+  result.upsertPolicy(
+    policyOf({
+      policyNumber: 'PHEALTH01',
+      productLine: 'HEALTH',
+      premium: money('1200.25'),
+      effectiveDate: '2027-01-01',
+      expiryDate: '2027-12-31',
+    }),
+  );
+  result.upsertPolicy(
+    policyOf({
+      policyNumber: 'PMOTOR-OLD',
+      premium: money('3500.00'),
+      effectiveDate: '2023-12-01',
+      expiryDate: '2024-11-30',
+      status: 'EXPIRED',
+    }),
+  );
   result.upsertPolicy(policyOf({ policyNumber: 'PLIFE-CANCELLED', productLine: 'LIFE', premium: money('9000.00'), status: 'CANCELLED' }));
   result.upsertClaim(claimOf({ claimNumber: 'R1', status: 'PAID', paid: money('500.00') }));
   result.upsertClaim(claimOf({ claimNumber: 'R2', policyNumber: 'PMOTOR-OLD', status: 'CLOSED', paid: money('120.10') }));
@@ -18,7 +34,10 @@ function book(): LossRatioBook {
   return result;
 }
 
-const customer = { policyNumbers: [MOTOR, 'PHEALTH01', 'PMOTOR-OLD', 'PLIFE-CANCELLED', 'PNOT-YET-SEEN'], createdAt: '2024-06-01T02:15:30.000Z' };
+const customer = {
+  policyNumbers: [MOTOR, 'PHEALTH01', 'PMOTOR-OLD', 'PLIFE-CANCELLED', 'PNOT-YET-SEEN'],
+  createdAt: '2024-06-01T02:15:30.000Z',
+};
 
 describe('customerFacts', () => {
   it('sums the premium and product lines of the policies in force, and the claims that were not rejected', () => {
@@ -56,7 +75,14 @@ describe('customerFacts', () => {
   it('reads a golden customer record as it is', () => {
     const golden = sampleGoldenCustomer() as unknown as FactsCustomer;
     // Created 2019-06-01 (China), one motor policy in force.
-    expect(customerFacts(book(), golden, '2027-03-01')).to.include({ annualPremium: 3860.5, tenureYears: 7.74, productsHeld: 1, claimsCount: 1, claimsPaid: 500, lossRatio: 0.5195 });
+    expect(customerFacts(book(), golden, '2027-03-01')).to.include({
+      annualPremium: 3860.5,
+      tenureYears: 7.74,
+      productsHeld: 1,
+      claimsCount: 1,
+      claimsPaid: 500,
+      lossRatio: 0.5195,
+    });
   });
 
   it('gives a customer with nothing known zeros and no loss ratio', () => {

@@ -33,9 +33,18 @@ describe('customer view settings schemas', () => {
 
   it('fill in their defaults from an empty section', () => {
     expect(validated(riskSettingsSchema, {})).to.deep.equal({ valid: true, data: { thresholds: { watch: 0.6, high: 1.0 } } });
-    expect(validated(riskSettingsSchema, { thresholds: { high: 2 } })).to.deep.equal({ valid: true, data: { thresholds: { watch: 0.6, high: 2 } } });
-    expect(validated(renewalSettingsSchema, {})).to.deep.equal({ valid: true, data: { schedule: '0 0 6 * * *', withinDays: 60, topic: 'policy.renewal-candidate.v1' } });
-    expect(validated(segmentSettingsSchema, {})).to.deep.equal({ valid: true, data: { rules: structuredClone(DEFAULT_SEGMENT_RULES), default: 'UNCLASSIFIED' } });
+    expect(validated(riskSettingsSchema, { thresholds: { high: 2 } })).to.deep.equal({
+      valid: true,
+      data: { thresholds: { watch: 0.6, high: 2 } },
+    });
+    expect(validated(renewalSettingsSchema, {})).to.deep.equal({
+      valid: true,
+      data: { schedule: '0 0 6 * * *', withinDays: 60, topic: 'policy.renewal-candidate.v1' },
+    });
+    expect(validated(segmentSettingsSchema, {})).to.deep.equal({
+      valid: true,
+      data: { rules: structuredClone(DEFAULT_SEGMENT_RULES), default: 'UNCLASSIFIED' },
+    });
   });
 
   it('have defaults that work: the cron schedule is valid and the default rules compile', () => {
@@ -51,6 +60,8 @@ describe('customer view settings schemas', () => {
     expect(validated(renewalSettingsSchema, { topic: 'no spaces allowed' }).valid).to.equal(false);
     expect(validated(segmentSettingsSchema, { rules: [{ segment: 'VIP', when: 'true' }] }).valid).to.equal(false);
     expect(validated(segmentSettingsSchema, { rules: [{ segment: 'GOLD' }] }).valid).to.equal(false);
-    expect(validated(segmentSettingsSchema, { rules: [{ segment: 'GOLD', when: 'annualPremium > 1' }], default: 'BRONZE' }).valid).to.equal(true);
+    expect(validated(segmentSettingsSchema, { rules: [{ segment: 'GOLD', when: 'annualPremium > 1' }], default: 'BRONZE' }).valid).to.equal(
+      true,
+    );
   });
 });

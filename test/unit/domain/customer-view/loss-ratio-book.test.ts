@@ -30,9 +30,21 @@ describe('LossRatioBook', () => {
 
     it('earns nothing before cover starts and all of it from the last day of cover on', () => {
       const book = bookWith(policyOf(), claimOf({ paid: money('800.00'), status: 'PAID' }));
-      expect(book.policyLossRatio(POLICY, '2026-11-30')).to.deep.equal({ policyNumber: POLICY, currency: 'CNY', earnedPremium: '0.00', claimsPaid: '800.00', lossRatio: null });
+      expect(book.policyLossRatio(POLICY, '2026-11-30')).to.deep.equal({
+        policyNumber: POLICY,
+        currency: 'CNY',
+        earnedPremium: '0.00',
+        claimsPaid: '800.00',
+        lossRatio: null,
+      });
       expect(book.policyLossRatio(POLICY, '2027-11-30').earnedPremium).to.equal('3860.50');
-      expect(book.policyLossRatio(POLICY, '2031-01-01')).to.deep.equal({ policyNumber: POLICY, currency: 'CNY', earnedPremium: '3860.50', claimsPaid: '800.00', lossRatio: 0.2072 });
+      expect(book.policyLossRatio(POLICY, '2031-01-01')).to.deep.equal({
+        policyNumber: POLICY,
+        currency: 'CNY',
+        earnedPremium: '3860.50',
+        claimsPaid: '800.00',
+        lossRatio: 0.2072,
+      });
     });
 
     it('rounds a half cent away from zero', () => {
@@ -49,7 +61,9 @@ describe('LossRatioBook', () => {
           fc.integer({ min: -30, max: 900 }),
           (premiumCents, start, length, offset) => {
             const amount = `${Math.floor(premiumCents / 100)}.${String(premiumCents % 100).padStart(2, '0')}`;
-            const book = bookWith(policyOf({ premium: money(amount), effectiveDate: dayOfNumber(start), expiryDate: dayOfNumber(start + length) }));
+            const book = bookWith(
+              policyOf({ premium: money(amount), effectiveDate: dayOfNumber(start), expiryDate: dayOfNumber(start + length) }),
+            );
             const today = centsOf(book.policyLossRatio(POLICY, dayOfNumber(start + offset)).earnedPremium);
             const tomorrow = centsOf(book.policyLossRatio(POLICY, dayOfNumber(start + offset + 1)).earnedPremium);
             const expected = offset < 0 ? 0n : offset >= length ? BigInt(premiumCents) : undefined;
@@ -73,7 +87,9 @@ describe('LossRatioBook', () => {
       book.upsertPolicy(policyOf({ status: 'CANCELLED', agentCode: 'AG-CORRECTED', meta: metaAt('2027-04-01T00:00:00.000Z') }));
       expect(book.policyLossRatio(POLICY, '2027-06-01').earnedPremium).to.equal('951.90');
       // Before the cancellation, the days run as usual.
-      expect(bookWith(policyOf()).policyLossRatio(POLICY, '2027-01-01').earnedPremium).to.equal(book.policyLossRatio(POLICY, '2027-01-01').earnedPremium);
+      expect(bookWith(policyOf()).policyLossRatio(POLICY, '2027-01-01').earnedPremium).to.equal(
+        book.policyLossRatio(POLICY, '2027-01-01').earnedPremium,
+      );
       // Reinstated: by the dates again.
       book.upsertPolicy(policyOf({ status: 'IN_FORCE', meta: metaAt('2027-05-01T00:00:00.000Z') }));
       expect(book.policyLossRatio(POLICY, '2027-11-30').earnedPremium).to.equal('3860.50');
@@ -85,8 +101,14 @@ describe('LossRatioBook', () => {
     });
 
     it('refuses a cover period that ends before it starts, and dates that are not days', () => {
-      expect(() => bookWith(policyOf({ expiryDate: '2026-11-30' })).policyLossRatio(POLICY, '2027-01-01')).to.throw(CustomerViewDataError, /expires before it starts/);
-      expect(() => bookWith(policyOf({ expiryDate: '2027-02-29' })).policyLossRatio(POLICY, '2027-01-01')).to.throw(CustomerViewDataError, /expiryDate of policy PDAA202644030000012345/);
+      expect(() => bookWith(policyOf({ expiryDate: '2026-11-30' })).policyLossRatio(POLICY, '2027-01-01')).to.throw(
+        CustomerViewDataError,
+        /expires before it starts/,
+      );
+      expect(() => bookWith(policyOf({ expiryDate: '2027-02-29' })).policyLossRatio(POLICY, '2027-01-01')).to.throw(
+        CustomerViewDataError,
+        /expiryDate of policy PDAA202644030000012345/,
+      );
       expect(() => bookWith(policyOf()).policyLossRatio(POLICY, '1 March 2027')).to.throw(CustomerViewDataError, /asOf/);
     });
   });
@@ -98,13 +120,21 @@ describe('LossRatioBook', () => {
       book.upsertClaim(claimOf({ status: 'PAID', paid: money('500.00'), meta: metaAt('2027-02-10T02:00:00.000Z') }));
       expect(book.claimsOf(POLICY)).to.have.length(1);
       // 500.00 / 962.48 = 0.51949… → 0.5195.
-      expect(book.policyLossRatio(POLICY, '2027-03-01')).to.deep.equal({ policyNumber: POLICY, currency: 'CNY', earnedPremium: '962.48', claimsPaid: '500.00', lossRatio: 0.5195 });
+      expect(book.policyLossRatio(POLICY, '2027-03-01')).to.deep.equal({
+        policyNumber: POLICY,
+        currency: 'CNY',
+        earnedPremium: '962.48',
+        claimsPaid: '500.00',
+        lossRatio: 0.5195,
+      });
     });
 
     it('ignores a version older than the one held (a redelivered event)', () => {
       const book = bookWith(policyOf());
       expect(book.upsertClaim(claimOf({ status: 'PAID', paid: money('500.00'), meta: metaAt('2027-02-10T02:00:00.000Z') }))).to.equal(true);
-      expect(book.upsertClaim(claimOf({ status: 'REPORTED', paid: money('0.00'), meta: metaAt('2027-01-10T02:00:00.000Z') }))).to.equal(false);
+      expect(book.upsertClaim(claimOf({ status: 'REPORTED', paid: money('0.00'), meta: metaAt('2027-01-10T02:00:00.000Z') }))).to.equal(
+        false,
+      );
       expect(book.policyLossRatio(POLICY, '2027-03-01').claimsPaid).to.equal('500.00');
       expect(book.upsertPolicy(policyOf({ status: 'PENDING', meta: metaAt('2019-06-01T00:00:00.000Z') }))).to.equal(false);
       expect(book.upsertPolicy(policyOf({ status: 'PENDING', meta: metaAt('2030-01-01T00:00:00.000Z') }))).to.equal(true);
@@ -134,7 +164,10 @@ describe('LossRatioBook', () => {
 
     it('refuses to add a claim paid in another currency than its policy', () => {
       const book = bookWith(policyOf(), claimOf({ paid: money('10.00', 'USD') }));
-      expect(() => book.policyLossRatio(POLICY, '2027-03-01')).to.throw(CustomerViewDataError, /claim RDAA202631010000098765 is paid in USD, policy PDAA202644030000012345 in CNY/);
+      expect(() => book.policyLossRatio(POLICY, '2027-03-01')).to.throw(
+        CustomerViewDataError,
+        /claim RDAA202631010000098765 is paid in USD, policy PDAA202644030000012345 in CNY/,
+      );
     });
   });
 
@@ -142,7 +175,13 @@ describe('LossRatioBook', () => {
     it('adds up earned premium and claims paid over the policies, with the breakdown in policy number order', () => {
       const book = bookWith(
         policyOf(),
-        policyOf({ policyNumber: 'PHEALTH01', productLine: 'HEALTH', premium: money('1200.00'), effectiveDate: '2027-01-01', expiryDate: '2027-12-31' }),
+        policyOf({
+          policyNumber: 'PHEALTH01',
+          productLine: 'HEALTH',
+          premium: money('1200.00'),
+          effectiveDate: '2027-01-01',
+          expiryDate: '2027-12-31',
+        }),
         claimOf({ claimNumber: 'R1', status: 'PAID', paid: money('500.00') }),
         claimOf({ claimNumber: 'R2', policyNumber: 'PHEALTH01', status: 'PAID', paid: money('200.01') }),
         claimOf({ claimNumber: 'R3', policyNumber: 'PUNKNOWN', status: 'PAID', paid: money('0.99') }),
@@ -160,9 +199,19 @@ describe('LossRatioBook', () => {
     });
 
     it('has no ratio for a customer with nothing earned, and refuses to add currencies', () => {
-      expect(new LossRatioBook().customerLossRatio([], '2027-03-01')).to.deep.equal({ asOf: '2027-03-01', currency: 'CNY', earnedPremium: '0.00', claimsPaid: '0.00', lossRatio: null, policies: [] });
+      expect(new LossRatioBook().customerLossRatio([], '2027-03-01')).to.deep.equal({
+        asOf: '2027-03-01',
+        currency: 'CNY',
+        earnedPremium: '0.00',
+        claimsPaid: '0.00',
+        lossRatio: null,
+        policies: [],
+      });
       const book = bookWith(policyOf(), policyOf({ policyNumber: 'PTRAVEL', premium: money('80.00', 'USD') }));
-      expect(() => book.customerLossRatio([POLICY, 'PTRAVEL'], '2027-03-01')).to.throw(CustomerViewDataError, /several currencies \(CNY, USD\)/);
+      expect(() => book.customerLossRatio([POLICY, 'PTRAVEL'], '2027-03-01')).to.throw(
+        CustomerViewDataError,
+        /several currencies \(CNY, USD\)/,
+      );
     });
   });
 });

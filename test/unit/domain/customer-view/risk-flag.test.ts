@@ -18,7 +18,14 @@ describe('risk level', () => {
   it('starts each level at its threshold, with the schema defaults 0.6 and 1.0', () => {
     expect(DEFAULT_RISK_THRESHOLDS).to.deep.equal({ watch: 0.6, high: 1.0 });
     expect(riskSettingsSchema.properties.thresholds.properties.watch.default).to.equal(DEFAULT_RISK_THRESHOLDS.watch);
-    expect([0, 0.5999, 0.6, 0.9999, 1, 3.238].map((ratio) => riskLevel(ratio))).to.deep.equal(['NORMAL', 'NORMAL', 'WATCH', 'WATCH', 'HIGH', 'HIGH']);
+    expect([0, 0.5999, 0.6, 0.9999, 1, 3.238].map((ratio) => riskLevel(ratio))).to.deep.equal([
+      'NORMAL',
+      'NORMAL',
+      'WATCH',
+      'WATCH',
+      'HIGH',
+      'HIGH',
+    ]);
     expect(riskLevel(null)).to.equal('NORMAL');
     expect([0.3, 0.5, 0.8].map((ratio) => riskLevel(ratio, { watch: 0.5, high: 0.8 }))).to.deep.equal(['NORMAL', 'WATCH', 'HIGH']);
   });
@@ -77,7 +84,13 @@ describe('riskFlagFor', () => {
     expect(flag?.severity).to.equal('CRITICAL');
     expect(flag?.reason).to.contain('loss ratio 5.1949').and.contain('PDAA202644030000012345');
     const record = { ...policyOf(), ...claimOf() } as Record<string, unknown>;
-    const personal = [(record.holder as { name: string; idNumber: string }).name, (record.holder as { idNumber: string }).idNumber, '粤B12345', '沪AD12345', String(record.lossDescription)];
+    const personal = [
+      (record.holder as { name: string; idNumber: string }).name,
+      (record.holder as { idNumber: string }).idNumber,
+      '粤B12345',
+      '沪AD12345',
+      String(record.lossDescription),
+    ];
     for (const value of personal) expect(flag?.reason).not.to.contain(value);
   });
 

@@ -2,11 +2,24 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import type { CustomerFacts } from '../../../../src/domain/customer-view/segments/customer-facts.js';
 import { SegmentRuleError } from '../../../../src/domain/customer-view/segments/segment-rule-error.js';
-import { compileSegmentRules, type SegmentRules, type SegmentRulesConfig } from '../../../../src/domain/customer-view/segments/segment-rules.js';
+import {
+  compileSegmentRules,
+  type SegmentRules,
+  type SegmentRulesConfig,
+} from '../../../../src/domain/customer-view/segments/segment-rules.js';
 import { VALUE_SEGMENTS } from '../../../../src/domain/customer-view/segments/value-segment.js';
 
 function facts(changes: Partial<CustomerFacts> = {}): CustomerFacts {
-  return { annualPremium: 0, tenureYears: 0, productsHeld: 0, productLines: [], claimsCount: 0, claimsPaid: 0, lossRatio: null, ...changes };
+  return {
+    annualPremium: 0,
+    tenureYears: 0,
+    productsHeld: 0,
+    productLines: [],
+    claimsCount: 0,
+    claimsPaid: 0,
+    lossRatio: null,
+    ...changes,
+  };
 }
 
 function rulesOf(config: SegmentRulesConfig): SegmentRules {
@@ -17,7 +30,9 @@ function rulesOf(config: SegmentRulesConfig): SegmentRules {
 
 describe('segment rules', () => {
   it('name exactly the ValueSegment symbols of Customer.avsc', async () => {
-    const schema = JSON.parse(await readFile(new URL('../../../../schemas/customer/Customer.avsc', import.meta.url), 'utf8')) as { fields: { name: string; type: { symbols?: string[] } }[] };
+    const schema = JSON.parse(await readFile(new URL('../../../../schemas/customer/Customer.avsc', import.meta.url), 'utf8')) as {
+      fields: { name: string; type: { symbols?: string[] } }[];
+    };
     expect(schema.fields.find((field) => field.name === 'valueSegment')?.type.symbols).to.deep.equal([...VALUE_SEGMENTS]);
   });
 
@@ -44,7 +59,8 @@ describe('segment rules', () => {
         [{ annualPremium: 800, productsHeld: 1 }, 'BRONZE', 'rules[3]'],
         [{ annualPremium: 0, productsHeld: 0, tenureYears: 9 }, 'UNCLASSIFIED', 'default'],
       ];
-      for (const [changes, segment, rule] of cases) expect(rules.evaluate(facts(changes)), JSON.stringify(changes)).to.deep.equal({ segment, rule });
+      for (const [changes, segment, rule] of cases)
+        expect(rules.evaluate(facts(changes)), JSON.stringify(changes)).to.deep.equal({ segment, rule });
     });
   });
 
@@ -75,7 +91,10 @@ describe('segment rules', () => {
     const gold = rules.evaluate(facts({ productsHeld: 2, productLines: ['HEALTH', 'MOTOR'] }));
     expect(gold).to.be.instanceOf(Promise);
     expect(await gold).to.deep.equal({ segment: 'GOLD', rule: 'rules[0]' });
-    expect(await rules.evaluate(facts({ productsHeld: 1, productLines: ['MOTOR'] }))).to.deep.equal({ segment: 'SILVER', rule: 'rules[1]' });
+    expect(await rules.evaluate(facts({ productsHeld: 1, productLines: ['MOTOR'] }))).to.deep.equal({
+      segment: 'SILVER',
+      rule: 'rules[1]',
+    });
   });
 
   it('report every problem at its path: syntax errors, unknown functions and fields, unknown segments', () => {
@@ -93,14 +112,24 @@ describe('segment rules', () => {
     expect(compilation.issues).to.deep.equal([
       { path: 'rules[1].segment', code: 'SEGMENT_UNKNOWN', message: 'unknown segment "GOLDEN"; did you mean GOLD?' },
       { path: 'rules[2].when', code: 'EXPRESSION_INVALID', message: 'Unexpected end of expression', offset: 17 },
-      { path: 'rules[3].when', code: 'FIELD_UNKNOWN', message: 'field annualPremum is not in crmhub.customerview.CustomerFacts; did you mean annualPremium?', offset: 0 },
+      {
+        path: 'rules[3].when',
+        code: 'FIELD_UNKNOWN',
+        message: 'field annualPremum is not in crmhub.customerview.CustomerFacts; did you mean annualPremium?',
+        offset: 0,
+      },
       { path: 'rules[3].when', code: 'EXPRESSION_INVALID', message: 'unknown function $sqr; did you mean $sqrt?', offset: 22 },
       { path: 'default', code: 'SEGMENT_UNKNOWN', message: 'unknown segment "NONE"; known: PLATINUM, GOLD, SILVER, BRONZE, UNCLASSIFIED' },
     ]);
   });
 
   it('fail loudly, naming the rule, when a rule cannot be evaluated on the facts', async () => {
-    const rules = rulesOf({ rules: [{ segment: 'GOLD', when: 'annualPremium > 1' }, { segment: 'PLATINUM', when: 'lossRatio < 0.6' }] });
+    const rules = rulesOf({
+      rules: [
+        { segment: 'GOLD', when: 'annualPremium > 1' },
+        { segment: 'PLATINUM', when: 'lossRatio < 0.6' },
+      ],
+    });
     expect(rules.evaluate(facts({ annualPremium: 5 }))).to.deep.equal({ segment: 'GOLD', rule: 'rules[0]' });
     let failure: unknown;
     try {

@@ -3,7 +3,18 @@ import { isLandlineNumber, validateMobileNumber } from '../../../../src/domain/i
 
 describe('mobile number validation', () => {
   it('normalizes mainland mobiles to 11 digits whatever the prefix and separators', () => {
-    for (const raw of ['13812345678', '+8613812345678', '+86 138 1234 5678', '008613812345678', '0086 138-1234-5678', '8613812345678', '86-138-1234-5678', '138.1234.5678', '(+86) 13812345678', '１３８１２３４５６７８']) {
+    for (const raw of [
+      '13812345678',
+      '+8613812345678',
+      '+86 138 1234 5678',
+      '008613812345678',
+      '0086 138-1234-5678',
+      '8613812345678',
+      '86-138-1234-5678',
+      '138.1234.5678',
+      '(+86) 13812345678',
+      '１３８１２３４５６７８',
+    ]) {
       expect(validateMobileNumber(raw), raw).to.deep.equal({ ok: true, value: '13812345678' });
     }
   });
@@ -15,7 +26,15 @@ describe('mobile number validation', () => {
   });
 
   it('tells landlines apart: valid phones, but no identifiers', () => {
-    for (const raw of ['0755-86001234', '010 8888 8888', '021-12345678-801', '86001234', '400 800 8888', '+86 755 8600 1234', '+86 10 8888 8888']) {
+    for (const raw of [
+      '0755-86001234',
+      '010 8888 8888',
+      '021-12345678-801',
+      '86001234',
+      '400 800 8888',
+      '+86 755 8600 1234',
+      '+86 10 8888 8888',
+    ]) {
       expect(isLandlineNumber(raw), raw).to.equal(true);
       const result = validateMobileNumber(raw);
       expect(result.ok, raw).to.equal(false);

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { validateResidentIdNumber, residentIdCheckCharacter, residentIdNumber18 } from '../../../../src/domain/identifiers/resident-id-number.js';
+import {
+  validateResidentIdNumber,
+  residentIdCheckCharacter,
+  residentIdNumber18,
+} from '../../../../src/domain/identifiers/resident-id-number.js';
 import { residentIdNumber } from '../../../../src/demo/synthetic/resident-id-number.js';
 
 const TODAY = '2026-11-23';

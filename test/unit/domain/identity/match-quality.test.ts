@@ -15,7 +15,16 @@ describe('match quality', () => {
       ],
       { events: 2, onlyMembers: 1 },
     );
-    expect(quality).to.deep.include({ truePairs: 3, predictedPairs: 3, correctPairs: 1, members: 4, goldens: 2, persons: 2, quarantinedEvents: 2, quarantinedOnlyMembers: 1 });
+    expect(quality).to.deep.include({
+      truePairs: 3,
+      predictedPairs: 3,
+      correctPairs: 1,
+      members: 4,
+      goldens: 2,
+      persons: 2,
+      quarantinedEvents: 2,
+      quarantinedOnlyMembers: 1,
+    });
     expect(quality.precision).to.be.closeTo(1 / 3, 1e-12);
     expect(quality.recall).to.be.closeTo(1 / 3, 1e-12);
     expect(pairwiseMatchQuality([{ memberKey: 'a', goldenId: 'g', personId: 'p' }])).to.deep.include({ precision: 1, recall: 1 });

@@ -14,16 +14,31 @@ export interface TestObservationOptions {
  * '13812345678' }, { fullName: '张伟' }, { at: '2026-01-02T00:00:00.000Z' })`. Event ids default
  * to one derived from member and time, so that the same observation built twice is the same event.
  */
-export function observe(system: string, systemId: string, identifiers: TestIdentifiers = {}, attributes: PersonAttributes = {}, options: TestObservationOptions = {}): IdentityObservation {
+export function observe(
+  system: string,
+  systemId: string,
+  identifiers: TestIdentifiers = {},
+  attributes: PersonAttributes = {},
+  options: TestObservationOptions = {},
+): IdentityObservation {
   const at = options.at ?? '2026-01-01T00:00:00.000Z';
-  const list = Object.entries(identifiers).flatMap(([kind, values]) => (Array.isArray(values) ? values : [values]).map((value) => ({ kind: kind as IdentifierKind, value })));
+  const list = Object.entries(identifiers).flatMap(([kind, values]) =>
+    (Array.isArray(values) ? values : [values]).map((value) => ({ kind: kind as IdentifierKind, value })),
+  );
   return {
     system,
     systemId,
     observedAt: at,
     identifiers: [{ kind: 'systemRef', value: `${system}:${systemId}` }, ...list],
     attributes,
-    event: { eventId: options.eventId ?? `${system}:${systemId}@${at}`, eventType: 'Changed', topic: `${system}.topic`, reference: systemId, occurredAt: at, correlationId: `corr-${systemId}` },
+    event: {
+      eventId: options.eventId ?? `${system}:${systemId}@${at}`,
+      eventType: 'Changed',
+      topic: `${system}.topic`,
+      reference: systemId,
+      occurredAt: at,
+      correlationId: `corr-${systemId}`,
+    },
     ...(options.mergedInto === undefined ? {} : { mergedInto: options.mergedInto }),
   };
 }

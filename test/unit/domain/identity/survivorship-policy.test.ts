@@ -9,16 +9,48 @@ describe('survivorship', () => {
   // One person in three systems: the CRM is most trusted but oldest, the service desk newest.
   function resolved(options: ConstructorParameters<typeof IdentityResolver>[0] = {}) {
     const resolver = new IdentityResolver(options);
-    resolver.resolve(observe('crm', 'C1', { mobile: '13812345678' }, { fullName: '张伟', email: 'old@163.com', birthDate: '1985-03-12', idType: 'RESIDENT_ID', idNumber: 'crm-number' }, { at: day(1) }));
-    resolver.resolve(observe('policy-admin', 'P1', { systemRef: 'crm:C1' }, { fullName: '张 伟 (policy)', idType: 'PASSPORT', idNumber: 'policy-number', email: 'policy@163.com' }, { at: day(2) }));
-    const outcome = resolver.resolve(observe('service-desk', 'T1', { mobile: '13812345678' }, { fullName: '张玮', mobile: '13812345678', email: '' }, { at: day(3) }));
+    resolver.resolve(
+      observe(
+        'crm',
+        'C1',
+        { mobile: '13812345678' },
+        { fullName: '张伟', email: 'old@163.com', birthDate: '1985-03-12', idType: 'RESIDENT_ID', idNumber: 'crm-number' },
+        { at: day(1) },
+      ),
+    );
+    resolver.resolve(
+      observe(
+        'policy-admin',
+        'P1',
+        { systemRef: 'crm:C1' },
+        { fullName: '张 伟 (policy)', idType: 'PASSPORT', idNumber: 'policy-number', email: 'policy@163.com' },
+        { at: day(2) },
+      ),
+    );
+    const outcome = resolver.resolve(
+      observe('service-desk', 'T1', { mobile: '13812345678' }, { fullName: '张玮', mobile: '13812345678', email: '' }, { at: day(3) }),
+    );
     return outcome.changedGoldens[0];
   }
 
   it('by default takes who a person is from the most trusted system and contact details from the most recent', () => {
     const golden = resolved();
-    expect(golden).to.include({ fullName: '张伟', idNumber: 'crm-number', idType: 'RESIDENT_ID', birthDate: '1985-03-12', mobile: '13812345678', email: 'policy@163.com' });
-    expect(golden?.fieldSources).to.deep.equal({ fullName: 'crm', idNumber: 'crm', idType: 'crm', birthDate: 'crm', mobile: 'service-desk', email: 'policy-admin' });
+    expect(golden).to.include({
+      fullName: '张伟',
+      idNumber: 'crm-number',
+      idType: 'RESIDENT_ID',
+      birthDate: '1985-03-12',
+      mobile: '13812345678',
+      email: 'policy@163.com',
+    });
+    expect(golden?.fieldSources).to.deep.equal({
+      fullName: 'crm',
+      idNumber: 'crm',
+      idType: 'crm',
+      birthDate: 'crm',
+      mobile: 'service-desk',
+      email: 'policy-admin',
+    });
   });
 
   it('never lets an empty value win: the newest e-mail is empty, so the one before it wins', () => {
@@ -48,9 +80,19 @@ describe('survivorship', () => {
   });
 
   it('declares its defaults once, in the JSON Schema the hub config embeds', () => {
-    expect(identityResolutionSchema.properties.survivorship.properties.trustOrder.default).to.deep.equal(['crm', 'policy-admin', 'erp', 'claims', 'service-desk']);
+    expect(identityResolutionSchema.properties.survivorship.properties.trustOrder.default).to.deep.equal([
+      'crm',
+      'policy-admin',
+      'erp',
+      'claims',
+      'service-desk',
+    ]);
     expect(effectiveResolverOptions()).to.deep.include({
-      survivorship: { defaultStrategy: 'mostTrusted', trustOrder: ['crm', 'policy-admin', 'erp', 'claims', 'service-desk'], fields: { mobile: 'mostRecent', email: 'mostRecent', address: 'mostRecent' } },
+      survivorship: {
+        defaultStrategy: 'mostTrusted',
+        trustOrder: ['crm', 'policy-admin', 'erp', 'claims', 'service-desk'],
+        fields: { mobile: 'mostRecent', email: 'mostRecent', address: 'mostRecent' },
+      },
       weakMatch: { enabled: true, confidence: 0.7, minConfidence: 0.6 },
       ruleConfidence: { residentId: 1, systemRef: 1, policyNumber: 0.95, mobile: 0.9, plate: 0.85, email: 0.85 },
     });
@@ -59,7 +101,10 @@ describe('survivorship', () => {
 
   it('has a schema ajv compiles, whose defaults are the options the resolver uses, and which refuses unknown strategies', () => {
     // Embedded as a property of the hub config, as its root default says.
-    const validate = new Ajv({ strict: true, useDefaults: true }).compile({ type: 'object', properties: { identity: identityResolutionSchema } });
+    const validate = new Ajv({ strict: true, useDefaults: true }).compile({
+      type: 'object',
+      properties: { identity: identityResolutionSchema },
+    });
     const config: { identity?: unknown } = {};
     expect(validate(config), JSON.stringify(validate.errors)).to.equal(true);
     const { nameCheckedIdentifiers, ...rest } = effectiveResolverOptions();

@@ -12,7 +12,9 @@ describe('synthetic identity events', () => {
     const again = [...generateSyntheticEvents({ seed: 7, persons: 400 })];
     expect(again).to.deep.equal(events);
     const other = [...generateSyntheticEvents({ seed: 8, persons: 400 })];
-    expect(other.map((event) => (event.value.meta as { eventId: string }).eventId)).not.to.deep.equal(events.map((event) => (event.value.meta as { eventId: string }).eventId));
+    expect(other.map((event) => (event.value.meta as { eventId: string }).eventId)).not.to.deep.equal(
+      events.map((event) => (event.value.meta as { eventId: string }).eventId),
+    );
   });
 
   it('are valid canonical records of the five identity topics', async () => {
@@ -20,7 +22,11 @@ describe('synthetic identity events', () => {
     for (const event of events) {
       expect(IDENTITY_SOURCE_TOPICS).to.include(event.topic);
       const problems: string[] = [];
-      catalog.type(catalog.topicInfo(event.topic).record).isValid(event.value, { errorHook: (path, value, type) => problems.push(`${path.join('.')}: ${explainInvalidValue(type, value)}`) });
+      catalog
+        .type(catalog.topicInfo(event.topic).record)
+        .isValid(event.value, {
+          errorHook: (path, value, type) => problems.push(`${path.join('.')}: ${explainInvalidValue(type, value)}`),
+        });
       expect(problems, `${event.topic} ${JSON.stringify(event.value).slice(0, 200)}`).to.deep.equal([]);
     }
   });
@@ -33,7 +39,18 @@ describe('synthetic identity events', () => {
     expect([...spread].sort()).to.include.members([1, 2, 3, 4, 5]);
     expect(events.length / 400).to.be.within(5, 12);
     const noise = new Set(events.flatMap((event) => event.noise));
-    expect([...noise]).to.include.members(['nameVariant', 'oldIdForm', 'phoneChanged', 'missingField', 'sharedPhone', 'sharedPlate', 'invalidResidentId', 'invalidMobile', 'phoneFormat', 'plateFormat']);
+    expect([...noise]).to.include.members([
+      'nameVariant',
+      'oldIdForm',
+      'phoneChanged',
+      'missingField',
+      'sharedPhone',
+      'sharedPlate',
+      'invalidResidentId',
+      'invalidMobile',
+      'phoneFormat',
+      'plateFormat',
+    ]);
   });
 
   it('give every person a valid resident ID of their own; households share phones and plates but never an ID', () => {

@@ -109,7 +109,10 @@ describe('domain functions', () => {
     expect(await bothPaths('$round2("7")')).to.equal(7);
     expect(await bothPaths('$round2(-0.001)')).to.equal(0);
     expect(await bothPaths('$round2($number(reserve.amount) * 0.06)', sampleClaim())).to.equal(750);
-    expect(await failure('$round2(fullName)', sampleCustomer())).to.include({ code: 'FLOW_EXPRESSION_FAILED', message: '$round2 takes a number or a decimal string, got a string' });
+    expect(await failure('$round2(fullName)', sampleCustomer())).to.include({
+      code: 'FLOW_EXPRESSION_FAILED',
+      message: '$round2 takes a number or a decimal string, got a string',
+    });
   });
 
   it('$segment gives the value tier an amount reaches, by default or by the tiers given', async () => {

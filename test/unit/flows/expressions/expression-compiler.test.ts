@@ -84,7 +84,9 @@ describe('compileExpression', () => {
       const error = (await Promise.resolve()
         .then(() => compiled('$number(fullName)').evaluate(sampleCustomer()))
         .catch((caught: unknown) => caught)) as Error;
-      expect(error.message).to.equal('expression "$number(fullName)" failed at character 8: Unable to cast value to a number: (value withheld) (D3030)');
+      expect(error.message).to.equal(
+        'expression "$number(fullName)" failed at character 8: Unable to cast value to a number: (value withheld) (D3030)',
+      );
       expect(error.message).not.to.contain('张伟');
     });
 
@@ -107,13 +109,19 @@ describe('compileExpression', () => {
   describe('problems', () => {
     it('reports syntax errors with the character where they start', () => {
       expect(problemsOf('status = ')).to.deep.equal([{ code: 'EXPRESSION_INVALID', message: 'Unexpected end of expression', offset: 9 }]);
-      expect(problemsOf('status = "ACTIVE" ! x')).to.deep.equal([{ code: 'EXPRESSION_INVALID', message: 'Unknown operator: "!"', offset: 18 }]);
+      expect(problemsOf('status = "ACTIVE" ! x')).to.deep.equal([
+        { code: 'EXPRESSION_INVALID', message: 'Unknown operator: "!"', offset: 18 },
+      ]);
       expect(problemsOf('{"a" 1}')).to.deep.equal([{ code: 'EXPRESSION_INVALID', message: 'Expected ":", got 1', offset: 5 }]);
-      expect(problemsOf('fullName & "张')).to.deep.equal([{ code: 'EXPRESSION_INVALID', message: 'String literal must be terminated by a matching quote', offset: 13 }]);
+      expect(problemsOf('fullName & "张')).to.deep.equal([
+        { code: 'EXPRESSION_INVALID', message: 'String literal must be terminated by a matching quote', offset: 13 },
+      ]);
     });
 
     it('reports unknown functions with the closest known name', () => {
-      expect(problemsOf('segment = $segmnt(totalPremium)')).to.deep.equal([{ code: 'EXPRESSION_INVALID', message: 'unknown function $segmnt; did you mean $segment?', offset: 10 }]);
+      expect(problemsOf('segment = $segmnt(totalPremium)')).to.deep.equal([
+        { code: 'EXPRESSION_INVALID', message: 'unknown function $segmnt; did you mean $segment?', offset: 10 },
+      ]);
       expect(problemsOf('$uppercas(status) & $frobnicate(1)')).to.deep.equal([
         { code: 'EXPRESSION_INVALID', message: 'unknown function $uppercas; did you mean $uppercase?', offset: 0 },
         { code: 'EXPRESSION_INVALID', message: 'unknown function $frobnicate', offset: 20 },
@@ -127,12 +135,18 @@ describe('compileExpression', () => {
     });
 
     it('reports a domain function called with the wrong number of arguments', () => {
-      expect(problemsOf('$mobileValid(phone, "CN")')).to.deep.equal([{ code: 'EXPRESSION_INVALID', message: '$mobileValid takes 1 argument, got 2', offset: 0 }]);
-      expect(problemsOf('$segment()')).to.deep.equal([{ code: 'EXPRESSION_INVALID', message: '$segment takes 1 or 2 arguments, got 0', offset: 0 }]);
+      expect(problemsOf('$mobileValid(phone, "CN")')).to.deep.equal([
+        { code: 'EXPRESSION_INVALID', message: '$mobileValid takes 1 argument, got 2', offset: 0 },
+      ]);
+      expect(problemsOf('$segment()')).to.deep.equal([
+        { code: 'EXPRESSION_INVALID', message: '$segment takes 1 or 2 arguments, got 0', offset: 0 },
+      ]);
     });
 
     it('reports field names the input record does not have, nested records and arrays included', () => {
-      expect(problemsOf('fullNmae', 'Customer')).to.deep.equal([{ code: 'FIELD_UNKNOWN', message: 'field fullNmae is not in crmhub.customer.Customer; did you mean fullName?', offset: 0 }]);
+      expect(problemsOf('fullNmae', 'Customer')).to.deep.equal([
+        { code: 'FIELD_UNKNOWN', message: 'field fullNmae is not in crmhub.customer.Customer; did you mean fullName?', offset: 0 },
+      ]);
       expect(problemsOf('status = "ACTIVE" and meta.evntType = "CustomerUpdated"', 'Customer')).to.deep.equal([
         { code: 'FIELD_UNKNOWN', message: 'field evntType is not in crmhub.common.EventMetadata; did you mean eventType?', offset: 27 },
       ]);
@@ -140,13 +154,27 @@ describe('compileExpression', () => {
         { code: 'FIELD_UNKNOWN', message: 'field tpye is not in crmhub.common.Phone; did you mean type?', offset: 7 },
         { code: 'FIELD_UNKNOWN', message: 'field numbr is not in crmhub.common.Phone; did you mean number?', offset: 24 },
       ]);
-      expect(problemsOf('insured.idNumbr', 'Policy')).to.deep.equal([{ code: 'FIELD_UNKNOWN', message: 'field idNumbr is not in crmhub.common.PartyRef; did you mean idNumber?', offset: 8 }]);
-      expect(problemsOf('$uppercase(vehicle.plat)', 'Policy')).to.deep.equal([{ code: 'FIELD_UNKNOWN', message: 'field plat is not in crmhub.policy.Vehicle; did you mean plate?', offset: 19 }]);
-      expect(problemsOf('{ "x": `fullName` & nickname }', 'Customer')).to.deep.equal([{ code: 'FIELD_UNKNOWN', message: 'field nickname is not in crmhub.customer.Customer', offset: 20 }]);
+      expect(problemsOf('insured.idNumbr', 'Policy')).to.deep.equal([
+        { code: 'FIELD_UNKNOWN', message: 'field idNumbr is not in crmhub.common.PartyRef; did you mean idNumber?', offset: 8 },
+      ]);
+      expect(problemsOf('$uppercase(vehicle.plat)', 'Policy')).to.deep.equal([
+        { code: 'FIELD_UNKNOWN', message: 'field plat is not in crmhub.policy.Vehicle; did you mean plate?', offset: 19 },
+      ]);
+      expect(problemsOf('{ "x": `fullName` & nickname }', 'Customer')).to.deep.equal([
+        { code: 'FIELD_UNKNOWN', message: 'field nickname is not in crmhub.customer.Customer', offset: 20 },
+      ]);
     });
 
     it('does not check paths under variables or inside constructs whose input is not the record', () => {
-      for (const text of ['$x.anything', '$.whatever', '$map(phones, function($p) { $p.whatever })', 'phones.*.whatever', '**.whatever', 'phones@$p.whatever', 'premium.amount.whatever']) {
+      for (const text of [
+        '$x.anything',
+        '$.whatever',
+        '$map(phones, function($p) { $p.whatever })',
+        'phones.*.whatever',
+        '**.whatever',
+        'phones@$p.whatever',
+        'premium.amount.whatever',
+      ]) {
         expect(problemsOf(text, text.startsWith('premium') ? 'Policy' : 'Customer'), text).to.deep.equal([]);
       }
     });
@@ -166,7 +194,8 @@ describe('compileExpression', () => {
 
   it('knows every jsonata built-in function by its right name', async () => {
     // jsonata keeps its built-ins as objects marked _jsonata_function; an unknown name is undefined.
-    const isFunction = (value: unknown): boolean => (value as { _jsonata_function?: unknown } | undefined)?._jsonata_function === true || typeof value === 'function';
+    const isFunction = (value: unknown): boolean =>
+      (value as { _jsonata_function?: unknown } | undefined)?._jsonata_function === true || typeof value === 'function';
     for (const name of JSONATA_BUILTIN_FUNCTIONS) expect(isFunction(await jsonata(`$${name}`).evaluate({})), name).to.equal(true);
     expect(isFunction(await jsonata('$segment').evaluate({}))).to.equal(false);
   });

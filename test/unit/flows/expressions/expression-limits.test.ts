@@ -66,11 +66,20 @@ describe('expression limits', () => {
       schemas = await SchemaCatalog.load();
     });
 
-    const compile = (text: string) => compileFlowFile({ file: 'flows/bounded.yaml', text: withDeclaredTopics(text, { in: 'crmhub.customer.Customer', out: 'crmhub.customer.Customer' }) }, { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) });
+    const compile = (text: string) =>
+      compileFlowFile(
+        { file: 'flows/bounded.yaml', text: withDeclaredTopics(text, { in: 'crmhub.customer.Customer', out: 'crmhub.customer.Customer' }) },
+        { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+      );
 
     it('reports limits out of range and misspelt at their line and column', () => {
-      const { issues } = compile('name: bounded\nfrom: crm.customer.v1\nlimits:\n  expressionTimeoutMs: 0\n  expressionDepht: 5\nsteps: []\nto: { topic: out, schema: crmhub.customer.Customer }\n');
-      expect(issues.map((issue) => `${issue.line}:${issue.column} ${issue.path} ${issue.code}`)).to.deep.equal(['4:24 limits.expressionTimeoutMs VALUE_INVALID', '5:3 limits.expressionDepht KEY_UNKNOWN']);
+      const { issues } = compile(
+        'name: bounded\nfrom: crm.customer.v1\nlimits:\n  expressionTimeoutMs: 0\n  expressionDepht: 5\nsteps: []\nto: { topic: out, schema: crmhub.customer.Customer }\n',
+      );
+      expect(issues.map((issue) => `${issue.line}:${issue.column} ${issue.path} ${issue.code}`)).to.deep.equal([
+        '4:24 limits.expressionTimeoutMs VALUE_INVALID',
+        '5:3 limits.expressionDepht KEY_UNKNOWN',
+      ]);
     });
 
     it('dead-letters the message an expression reaches a limit on, naming the code and the step, and goes on with the others', async () => {
@@ -89,16 +98,30 @@ to: { topic: out, schema: crmhub.customer.Customer }
       const records = [];
       for (const [index, fullName] of names.entries()) {
         const value = { ...sampleCustomer(), customerId: `C${String(index).padStart(12, '0')}`, fullName };
-        records.push(kafka.append('in', { key: value.customerId, value: await serde.encode(valueSubject('in'), schemas.registrySchema('crmhub.customer.Customer'), value) }));
+        records.push(
+          kafka.append('in', {
+            key: value.customerId,
+            value: await serde.encode(valueSubject('in'), schemas.registrySchema('crmhub.customer.Customer'), value),
+          }),
+        );
       }
       const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }));
       await runner.start();
-      await kafka.handlers.get(runner.groupId)!({ topic: 'in', partition: 0, records }, { heartbeat: async () => undefined, isRunning: () => true });
-      const out = await Promise.all(kafka.records('out').map(async (record) => ((await serde.decode(record.value)).value as { fullName: string }).fullName));
+      await kafka.handlers.get(runner.groupId)!(
+        { topic: 'in', partition: 0, records },
+        { heartbeat: async () => undefined, isRunning: () => true },
+      );
+      const out = await Promise.all(
+        kafka.records('out').map(async (record) => ((await serde.decode(record.value)).value as { fullName: string }).fullName),
+      );
       expect(out).to.deep.equal(['ANN', 'BO']);
       const [dead, ...more] = kafka.records('dlq.flow.bounded');
       expect(more).to.have.length(0);
-      expect(dead!.headers).to.include({ 'dlq-error-code': 'EXPRESSION_LIMIT_EXCEEDED', 'dlq-flow-step': 'steps[1].filter', 'dlq-original-offset': '1' });
+      expect(dead!.headers).to.include({
+        'dlq-error-code': 'EXPRESSION_LIMIT_EXCEEDED',
+        'dlq-flow-step': 'steps[1].filter',
+        'dlq-original-offset': '1',
+      });
       expect(dead!.headers['dlq-error-message']).to.contain('limits.expressionDepth (200');
     });
   });

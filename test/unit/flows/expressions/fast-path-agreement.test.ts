@@ -33,7 +33,16 @@ const { value: jsonValue } = fc.letrec((tie) => ({
 }));
 
 // Records shaped like canonical ones (lists of records holding lists), where paths flatten.
-const listOfRecords = fc.array(fc.record({ b: fc.oneof(fc.array(scalar, { maxLength: 2 }), scalar, fc.array(fc.array(scalar, { maxLength: 2 }), { maxLength: 2 })), status: scalar }, { requiredKeys: [] }), { maxLength: 3 });
+const listOfRecords = fc.array(
+  fc.record(
+    {
+      b: fc.oneof(fc.array(scalar, { maxLength: 2 }), scalar, fc.array(fc.array(scalar, { maxLength: 2 }), { maxLength: 2 })),
+      status: scalar,
+    },
+    { requiredKeys: [] },
+  ),
+  { maxLength: 3 },
+);
 
 const inputRecord = fc.oneof(
   fc.dictionary(fc.constantFrom(...NAMES), jsonValue, { maxKeys: 4 }),
@@ -56,15 +65,43 @@ const { expression } = fc.letrec((tie) => {
       path,
       literal,
       path,
-      fc.tuple(sub, fc.constantFrom('=', '!=', '<', '<=', '>', '>=', 'and', 'or', '+', '-', '*', '/', '%', '&'), sub).map(([left, operator, right]) => `(${left} ${operator} ${right})`),
+      fc
+        .tuple(sub, fc.constantFrom('=', '!=', '<', '<=', '>', '>=', 'and', 'or', '+', '-', '*', '/', '%', '&'), sub)
+        .map(([left, operator, right]) => `(${left} ${operator} ${right})`),
       fc.tuple(sub, fc.array(literal, { maxLength: 4 })).map(([left, items]) => `(${left} in [${items.join(', ')}])`),
-      fc.tuple(sub, sub, fc.option(sub, { nil: undefined })).map(([condition, then, otherwise]) => (otherwise === undefined ? `(${condition} ? ${then})` : `(${condition} ? ${then} : ${otherwise})`)),
+      fc
+        .tuple(sub, sub, fc.option(sub, { nil: undefined }))
+        .map(([condition, then, otherwise]) =>
+          otherwise === undefined ? `(${condition} ? ${then})` : `(${condition} ? ${then} : ${otherwise})`,
+        ),
       fc.tuple(sub, sub).map(([left, right]) => `(${left} ?: ${right})`),
       fc.tuple(sub, sub).map(([left, right]) => `(${left} ?? ${right})`),
       sub.map((operand) => `-(${operand})`),
-      fc.uniqueArray(fc.tuple(fc.constantFrom('k', 'name', '1', 'x y'), sub), { selector: ([key]) => key, minLength: 1, maxLength: 3 }).map((pairs) => `{${pairs.map(([key, value]) => `${JSON.stringify(key)}: ${value}`).join(', ')}}`),
-      fc.tuple(fc.constantFrom('string', 'number', 'uppercase', 'lowercase', 'exists', 'boolean', 'not', 'round', 'length', 'mobileValid', 'residentIdValid', 'round2'), sub).map(([name, argument]) => `$${name}(${argument})`),
-      fc.tuple(sub, fc.integer({ min: -3, max: 3 }), fc.option(fc.integer({ min: -1, max: 3 }), { nil: undefined })).map(([text, start, length]) => `$substring(${text}, ${start}${length === undefined ? '' : `, ${length}`})`),
+      fc
+        .uniqueArray(fc.tuple(fc.constantFrom('k', 'name', '1', 'x y'), sub), { selector: ([key]) => key, minLength: 1, maxLength: 3 })
+        .map((pairs) => `{${pairs.map(([key, value]) => `${JSON.stringify(key)}: ${value}`).join(', ')}}`),
+      fc
+        .tuple(
+          fc.constantFrom(
+            'string',
+            'number',
+            'uppercase',
+            'lowercase',
+            'exists',
+            'boolean',
+            'not',
+            'round',
+            'length',
+            'mobileValid',
+            'residentIdValid',
+            'round2',
+          ),
+          sub,
+        )
+        .map(([name, argument]) => `$${name}(${argument})`),
+      fc
+        .tuple(sub, fc.integer({ min: -3, max: 3 }), fc.option(fc.integer({ min: -1, max: 3 }), { nil: undefined }))
+        .map(([text, start, length]) => `$substring(${text}, ${start}${length === undefined ? '' : `, ${length}`})`),
       fc.tuple(sub, fc.integer({ min: -2, max: 3 })).map(([number, places]) => `$round(${number}, ${places})`),
     ),
   };
@@ -87,7 +124,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+    );
   }
   return a === b;
 }
@@ -102,9 +142,16 @@ describe('fast path agreement with jsonata', () => {
         const reference = compileExpression(text, { fastPath: false });
         if (!fast.ok || !reference.ok) throw new Error(`${text} did not compile`);
         expect(fast.expression.compiled, text).to.equal(true);
-        const [mine, theirs] = await Promise.all([outcome(() => fast.expression.evaluate(input)), outcome(() => reference.expression.evaluate(input))]);
+        const [mine, theirs] = await Promise.all([
+          outcome(() => fast.expression.evaluate(input)),
+          outcome(() => reference.expression.evaluate(input)),
+        ]);
         if ('error' in theirs || 'error' in mine) expect(mine, `${text} on ${JSON.stringify(input)}`).to.deep.equal(theirs);
-        else expect(sameValue(mine.value, theirs.value), `${text} on ${JSON.stringify(input)}: ${JSON.stringify(mine.value)} vs ${JSON.stringify(theirs.value)}`).to.equal(true);
+        else
+          expect(
+            sameValue(mine.value, theirs.value),
+            `${text} on ${JSON.stringify(input)}: ${JSON.stringify(mine.value)} vs ${JSON.stringify(theirs.value)}`,
+          ).to.equal(true);
         // How often the closures answered themselves rather than handing the input to jsonata.
         const closure = compileFastPath(jsonata(text).ast() as AstNode);
         total++;
@@ -124,8 +171,21 @@ describe('fast path agreement with jsonata', () => {
 
   it('agrees on realistic expressions over realistic records', async () => {
     const records = [
-      { status: 'ACTIVE', valueSegment: 'GOLD', premium: { amount: '3860.50' }, phones: [{ type: 'MOBILE', number: '13812345678' }, { type: 'WORK', number: '0755-86001234' }] },
-      { status: 'INACTIVE', valueSegment: 'UNCLASSIFIED', premium: { amount: '0.00' }, phones: [{ type: 'MOBILE', number: '15900001234' }] },
+      {
+        status: 'ACTIVE',
+        valueSegment: 'GOLD',
+        premium: { amount: '3860.50' },
+        phones: [
+          { type: 'MOBILE', number: '13812345678' },
+          { type: 'WORK', number: '0755-86001234' },
+        ],
+      },
+      {
+        status: 'INACTIVE',
+        valueSegment: 'UNCLASSIFIED',
+        premium: { amount: '0.00' },
+        phones: [{ type: 'MOBILE', number: '15900001234' }],
+      },
       { status: 'ACTIVE', phones: [] },
       {},
     ];
@@ -144,7 +204,10 @@ describe('fast path agreement with jsonata', () => {
         const fast = compileExpression(text);
         const reference = compileExpression(text, { fastPath: false });
         if (!fast.ok || !reference.ok) throw new Error(`${text} did not compile`);
-        const [mine, theirs] = await Promise.all([outcome(() => fast.expression.evaluate(record)), outcome(() => reference.expression.evaluate(record))]);
+        const [mine, theirs] = await Promise.all([
+          outcome(() => fast.expression.evaluate(record)),
+          outcome(() => reference.expression.evaluate(record)),
+        ]);
         expect(JSON.stringify(mine), `${text} on ${JSON.stringify(record)}`).to.equal(JSON.stringify(theirs));
       }
     }

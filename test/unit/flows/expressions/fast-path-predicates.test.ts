@@ -29,13 +29,27 @@ const { value: jsonValue } = fc.letrec((tie) => ({
 }));
 
 // Lists of records, as canonical records hold them (phones, addresses), with lists inside.
-const item = fc.record({ type: fc.oneof(scalar, fc.constantFrom('HOME', 'WORK')), primary: fc.oneof(fc.boolean(), scalar), n: fc.oneof(scalar, fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 3 })), b: fc.oneof(fc.array(scalar, { maxLength: 3 }), scalar) }, { requiredKeys: [] });
+const item = fc.record(
+  {
+    type: fc.oneof(scalar, fc.constantFrom('HOME', 'WORK')),
+    primary: fc.oneof(fc.boolean(), scalar),
+    n: fc.oneof(scalar, fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 3 })),
+    b: fc.oneof(fc.array(scalar, { maxLength: 3 }), scalar),
+  },
+  { requiredKeys: [] },
+);
 const listOfRecords = fc.array(item, { maxLength: 4 });
 
 const inputRecord = fc.oneof(
   fc.dictionary(fc.constantFrom(...NAMES), jsonValue, { maxKeys: 4 }),
   fc.record({ a: listOfRecords, b: fc.oneof(listOfRecords, item), n: jsonValue }, { requiredKeys: [] }),
-  fc.record({ a: fc.array(fc.record({ a: listOfRecords, type: scalar }, { requiredKeys: [] }), { maxLength: 3 }), b: fc.array(listOfRecords, { maxLength: 2 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      a: fc.array(fc.record({ a: listOfRecords, type: scalar }, { requiredKeys: [] }), { maxLength: 3 }),
+      b: fc.array(listOfRecords, { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 const literal = fc.constantFrom('"HOME"', '""', '"12"', 'true', 'false', 'null', '0', '1', '2', '-1', '1.5');
@@ -45,7 +59,9 @@ const { expression } = fc.letrec((tie) => {
   const stage = fc.oneof(
     fc.constantFrom('[0]', '[1]', '[-1]', '[2]', '[1.5]', '[-0.5]', '[7]'),
     fc.constantFrom(...NAMES).map((name) => `[${name}]`),
-    fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('=', '!=', '>'), literal).map(([name, operator, value]) => `[${name} ${operator} ${value}]`),
+    fc
+      .tuple(fc.constantFrom(...NAMES), fc.constantFrom('=', '!=', '>'), literal)
+      .map(([name, operator, value]) => `[${name} ${operator} ${value}]`),
     sub.map((predicate) => `[${predicate}]`),
   );
   const step = fc.tuple(fc.constantFrom(...NAMES), fc.array(stage, { maxLength: 2 })).map(([name, stages]) => `${name}${stages.join('')}`);
@@ -55,10 +71,14 @@ const { expression } = fc.letrec((tie) => {
       fc.array(step, { minLength: 1, maxLength: 3 }).map((steps) => steps.join('.')),
       literal,
       sub.map((argument) => `$count(${argument})`),
-      fc.tuple(sub, fc.constantFrom('=', '!=', '<', 'and', 'or', '+', '&'), sub).map(([left, operator, right]) => `(${left} ${operator} ${right})`),
+      fc
+        .tuple(sub, fc.constantFrom('=', '!=', '<', 'and', 'or', '+', '&'), sub)
+        .map(([left, operator, right]) => `(${left} ${operator} ${right})`),
       fc.tuple(sub, sub).map(([condition, then]) => `(${condition} ? ${then} : "none")`),
       sub.map((argument) => `$exists(${argument})`),
-      fc.uniqueArray(fc.tuple(fc.constantFrom('k', 'name'), sub), { selector: ([key]) => key, minLength: 1, maxLength: 2 }).map((pairs) => `{${pairs.map(([key, value]) => `${JSON.stringify(key)}: ${value}`).join(', ')}}`),
+      fc
+        .uniqueArray(fc.tuple(fc.constantFrom('k', 'name'), sub), { selector: ([key]) => key, minLength: 1, maxLength: 2 })
+        .map((pairs) => `{${pairs.map(([key, value]) => `${JSON.stringify(key)}: ${value}`).join(', ')}}`),
     ),
   };
 });
@@ -80,7 +100,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((entry, index) => sameValue(entry, b[index]));
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+    );
   }
   return a === b;
 }
@@ -90,9 +113,16 @@ async function expectAgreement(text: string, input: unknown): Promise<void> {
   const reference = compileExpression(text, { fastPath: false });
   if (!fast.ok || !reference.ok) throw new Error(`${text} did not compile`);
   expect(fast.expression.compiled, text).to.equal(true);
-  const [mine, theirs] = await Promise.all([outcome(() => fast.expression.evaluate(input)), outcome(() => reference.expression.evaluate(input))]);
+  const [mine, theirs] = await Promise.all([
+    outcome(() => fast.expression.evaluate(input)),
+    outcome(() => reference.expression.evaluate(input)),
+  ]);
   if ('error' in theirs || 'error' in mine) expect(mine, `${text} on ${JSON.stringify(input)}`).to.deep.equal(theirs);
-  else expect(sameValue(mine.value, theirs.value), `${text} on ${JSON.stringify(input)}: ${JSON.stringify(mine.value)} vs ${JSON.stringify(theirs.value)}`).to.equal(true);
+  else
+    expect(
+      sameValue(mine.value, theirs.value),
+      `${text} on ${JSON.stringify(input)}: ${JSON.stringify(mine.value)} vs ${JSON.stringify(theirs.value)}`,
+    ).to.equal(true);
 }
 
 describe('fast path predicates and $count agree with jsonata', () => {
@@ -106,7 +136,13 @@ describe('fast path predicates and $count agree with jsonata', () => {
   });
 
   it('answers the warehouse mapping of a customer itself, synchronously', async () => {
-    const customer: Record<string, unknown> = { ...sampleCustomer(), phones: [{ type: 'MOBILE', number: '13812345678', primary: true }, { type: 'WORK', number: '0755-86001234', primary: false }] };
+    const customer: Record<string, unknown> = {
+      ...sampleCustomer(),
+      phones: [
+        { type: 'MOBILE', number: '13812345678', primary: true },
+        { type: 'WORK', number: '0755-86001234', primary: false },
+      ],
+    };
     const cases: [string, unknown][] = [
       ['phones[primary][0].number', '13812345678'],
       ['phones[primary = false].number', '0755-86001234'],

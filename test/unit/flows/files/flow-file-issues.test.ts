@@ -10,7 +10,12 @@ const FILE = 'flows/crm-to-erp.yaml';
 let deps: FlowCompileDeps;
 
 before(async () => {
-  deps = { schemas: await SchemaCatalog.load(), steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) };
+  deps = {
+    schemas: await SchemaCatalog.load(),
+    steps: createStepRegistry(),
+    state: () => new InMemoryStateStore(),
+    table: () => ({ get: () => undefined }),
+  };
 });
 
 function issuesOf(lines: string[]): string[] {
@@ -42,12 +47,21 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
   {
     name: 'unknown step type, suggesting the nearest type',
     lines: [...HEADER, '  - fitler: status = "ACTIVE"', TO_ERP],
-    issues: [`${FILE}:4:5 steps[0].fitler: unknown step type "fitler"; did you mean "filter"? (known: dedupe, enrich, filter, log, map, route, set-key, split, validate)`],
+    issues: [
+      `${FILE}:4:5 steps[0].fitler: unknown step type "fitler"; did you mean "filter"? (known: dedupe, enrich, filter, log, map, route, set-key, split, validate)`,
+    ],
     codes: ['STEP_UNKNOWN'],
   },
   {
     name: 'unknown function, at its position inside the expression',
-    lines: [...HEADER, '  - filter: status = "ACTIVE"', ...ERP_MAP.slice(0, 5), '        segment: $segmnt(10000)', ...ERP_MAP.slice(5), TO_ERP],
+    lines: [
+      ...HEADER,
+      '  - filter: status = "ACTIVE"',
+      ...ERP_MAP.slice(0, 5),
+      '        segment: $segmnt(10000)',
+      ...ERP_MAP.slice(5),
+      TO_ERP,
+    ],
     issues: [`${FILE}:10:18 steps[1].map.fields.segment: unknown function $segmnt; did you mean $segment?`],
     codes: ['EXPRESSION_INVALID'],
   },
@@ -81,7 +95,9 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
   {
     name: 'destination topic without a record schema',
     lines: [...HEADER, ...ERP_MAP, 'to: [{ topic: erp.custmer.v1 }]'],
-    issues: [`${FILE}:14:15 to[0].topic: topic erp.custmer.v1 is not declared; did you mean erp.customer.v1? (declare it in schemas/topics.json, or under the flow's "topics:" with its schema)`],
+    issues: [
+      `${FILE}:14:15 to[0].topic: topic erp.custmer.v1 is not declared; did you mean erp.customer.v1? (declare it in schemas/topics.json, or under the flow's "topics:" with its schema)`,
+    ],
     codes: ['TOPIC_UNKNOWN'],
   },
   {
@@ -104,7 +120,13 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
   },
   {
     name: 'bad retry values',
-    lines: [...HEADER, ...ERP_MAP, TO_ERP, 'errors:', '  retry: { attempts: 0, initialDelayMs: 500, maxDelayMs: 100, multiplier: 0.5, backoff: exponential }'],
+    lines: [
+      ...HEADER,
+      ...ERP_MAP,
+      TO_ERP,
+      'errors:',
+      '  retry: { attempts: 0, initialDelayMs: 500, maxDelayMs: 100, multiplier: 0.5, backoff: exponential }',
+    ],
     issues: [
       `${FILE}:16:22 errors.retry.attempts: must be >= 1`,
       `${FILE}:16:58 errors.retry.maxDelayMs: must be at least errors.retry.initialDelayMs (500)`,
@@ -115,7 +137,10 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
   {
     name: 'a step with two types, and a misspelt destination key',
     lines: [...HEADER, '  - { filter: status = "ACTIVE", map: { x: customerId } }', 'to: { topik: erp.customer.v1 }'],
-    issues: [`${FILE}:4:5 steps[0]: a step is a map of exactly one key, its type (e.g. "- filter: <expression>"); it has 2: filter, map`, `${FILE}:5:7 to.topik: unknown key "topik"; did you mean "topic"?`],
+    issues: [
+      `${FILE}:4:5 steps[0]: a step is a map of exactly one key, its type (e.g. "- filter: <expression>"); it has 2: filter, map`,
+      `${FILE}:5:7 to.topik: unknown key "topik"; did you mean "topic"?`,
+    ],
   },
   {
     name: "a step config its type's spec refuses",

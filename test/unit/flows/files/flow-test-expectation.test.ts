@@ -3,8 +3,20 @@ import { caseDifferences, subsetDifferences } from '../../../../src/flows/flow-t
 
 describe('flow test expectations', () => {
   it('match values as subsets, naming each difference by path', () => {
-    expect(subsetDifferences({ name: '张伟', address: { city: '深圳市' } }, { name: '张伟', address: { city: '深圳市', street: 'x' }, extra: 1 }, 'v')).to.deep.equal([]);
-    expect(subsetDifferences({ name: '张伟', address: { city: '深圳市' }, phones: [{ number: '1' }] }, { name: '王秀英', address: { province: '广东省' }, phones: [] }, 'v')).to.deep.equal([
+    expect(
+      subsetDifferences(
+        { name: '张伟', address: { city: '深圳市' } },
+        { name: '张伟', address: { city: '深圳市', street: 'x' }, extra: 1 },
+        'v',
+      ),
+    ).to.deep.equal([]);
+    expect(
+      subsetDifferences(
+        { name: '张伟', address: { city: '深圳市' }, phones: [{ number: '1' }] },
+        { name: '王秀英', address: { province: '广东省' }, phones: [] },
+        'v',
+      ),
+    ).to.deep.equal([
       'v.name: expected "张伟", got "王秀英"',
       'v.address.city: expected "深圳市", got no such field',
       'v.phones: expected a list of 1, got 0: []',
@@ -14,7 +26,13 @@ describe('flow test expectations', () => {
 
   it('require every output counted, and nothing at destinations the case does not name', () => {
     const differences = caseDifferences(
-      { outputs: new Map([['erp.customer.v1', [{ key: 'C1' }]], ['connector:erp-priority', []]]), deadLetters: [{ code: 'FLOW_VALIDATION_FAILED', step: 'steps[1].validate' }] },
+      {
+        outputs: new Map([
+          ['erp.customer.v1', [{ key: 'C1' }]],
+          ['connector:erp-priority', []],
+        ]),
+        deadLetters: [{ code: 'FLOW_VALIDATION_FAILED', step: 'steps[1].validate' }],
+      },
       {
         outputs: new Map([
           ['erp.customer.v1', [{ key: 'C2', value: {}, headers: {} }]],

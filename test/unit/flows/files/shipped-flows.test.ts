@@ -18,7 +18,12 @@ describe('shipped flows', () => {
   let deps: FlowCompileDeps;
   let files: string[];
   before(async () => {
-    deps = { schemas: await SchemaCatalog.load(), steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) };
+    deps = {
+      schemas: await SchemaCatalog.load(),
+      steps: createStepRegistry(),
+      state: () => new InMemoryStateStore(),
+      table: () => ({ get: () => undefined }),
+    };
     files = await expandFlowPaths([FLOWS], isFlowFileName);
   });
 
@@ -31,12 +36,18 @@ describe('shipped flows', () => {
       'service-request-to-timeline.yaml',
     ]);
     const tests = await expandFlowPaths([FLOWS], isFlowTestFileName);
-    expect(tests.map((file) => path.basename(file))).to.deep.equal(files.map((file) => path.basename(file).replace(/\.yaml$/, '.test.yaml')));
+    expect(tests.map((file) => path.basename(file))).to.deep.equal(
+      files.map((file) => path.basename(file).replace(/\.yaml$/, '.test.yaml')),
+    );
   });
 
   it('compile without issues, each writing to its own canonical topic', async () => {
     const flows = await loadFlowFiles(FLOWS, deps);
-    expect(flows.map((flow) => `${flow.name}: ${flow.from.join(',')} → ${flow.to.map((to) => ('topic' in to ? to.topic : to.connector)).join(',')}`)).to.deep.equal([
+    expect(
+      flows.map(
+        (flow) => `${flow.name}: ${flow.from.join(',')} → ${flow.to.map((to) => ('topic' in to ? to.topic : to.connector)).join(',')}`,
+      ),
+    ).to.deep.equal([
       'claims-loss-ratio-flag: claims.claim.v1 → crm.customer-flag.v1',
       'crm-customer-to-dw: crm.customer.v1 → dw.customer.v1',
       'crm-customer-to-erp: crm.customer.v1 → erp.customer.v1',
@@ -44,7 +55,10 @@ describe('shipped flows', () => {
       'service-request-to-timeline: service.request.v1 → crm.timeline-event.v1',
     ]);
     const erp = flows.find((flow) => flow.name === 'crm-customer-to-erp')!;
-    expect(erp.errors).to.deep.equal({ retry: { attempts: 5, initialDelayMs: 200, maxDelayMs: 30000, multiplier: 2 }, deadLetterTopic: 'dlq.flow.crm-customer-to-erp' });
+    expect(erp.errors).to.deep.equal({
+      retry: { attempts: 5, initialDelayMs: 200, maxDelayMs: 30000, multiplier: 2 },
+      deadLetterTopic: 'dlq.flow.crm-customer-to-erp',
+    });
     expect(erp.concurrency).to.equal(3);
     const dw = flows.find((flow) => flow.name === 'crm-customer-to-dw')!;
     expect(dw.errors.deadLetterTopic, 'default dead-letter topic').to.equal('dlq.flow.crm-customer-to-dw');
@@ -67,12 +81,18 @@ describe('loadFlowFiles', () => {
   let deps: FlowCompileDeps;
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-flows-'));
-    deps = { schemas: await SchemaCatalog.load(), steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) };
+    deps = {
+      schemas: await SchemaCatalog.load(),
+      steps: createStepRegistry(),
+      state: () => new InMemoryStateStore(),
+      table: () => ({ get: () => undefined }),
+    };
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('refuses two files that give one flow name, pointing at the second name', async () => {
-    const text = (name: string) => `name: ${name}\nfrom: scm.inventory.v1\nsteps:\n  - filter: onHand < reorderPoint\nto: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }\ntopics: { audit.stock.v1: { schema: crmhub.inventory.InventoryItem } }\n`;
+    const text = (name: string) =>
+      `name: ${name}\nfrom: scm.inventory.v1\nsteps:\n  - filter: onHand < reorderPoint\nto: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }\ntopics: { audit.stock.v1: { schema: crmhub.inventory.InventoryItem } }\n`;
     await fs.writeFile(path.join(dir, 'a.yaml'), text('stock-audit'));
     await fs.writeFile(path.join(dir, 'b.yaml'), text('stock-audit'));
     await fs.writeFile(path.join(dir, 'b.test.yaml'), 'not: a flow\n');
@@ -82,7 +102,9 @@ describe('loadFlowFiles', () => {
     );
     expect(error).to.be.instanceOf(FlowFileError);
     expect((error as FlowFileError).code).to.equal('FLOW_INVALID');
-    expect((error as FlowFileError).issues.map(formatConfigIssue)).to.deep.equal([`${path.join(dir, 'b.yaml')}:1:7 name: flow stock-audit is also defined by ${path.join(dir, 'a.yaml')}; names must be unique (each is a consumer group)`]);
+    expect((error as FlowFileError).issues.map(formatConfigIssue)).to.deep.equal([
+      `${path.join(dir, 'b.yaml')}:1:7 name: flow stock-audit is also defined by ${path.join(dir, 'a.yaml')}; names must be unique (each is a consumer group)`,
+    ]);
     expect(await loadFlowFiles([path.join(dir, 'a.yaml')], deps)).to.have.length(1);
   });
 });
@@ -90,7 +112,12 @@ describe('loadFlowFiles', () => {
 describe('a compiled flow', () => {
   let deps: FlowCompileDeps;
   before(async () => {
-    deps = { schemas: await SchemaCatalog.load(), steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) };
+    deps = {
+      schemas: await SchemaCatalog.load(),
+      steps: createStepRegistry(),
+      state: () => new InMemoryStateStore(),
+      table: () => ({ get: () => undefined }),
+    };
   });
 
   const stock = (onHand: number) => ({ partNumber: '52119-06983', warehouseCode: 'WH-SZ-01', onHand, reserved: 0, reorderPoint: 10 });
@@ -110,15 +137,34 @@ describe('a compiled flow', () => {
     ].join('\n');
     const { flow, issues } = compileFlowFile({ file: 'flows/stock-router.yaml', text, env: {} }, deps);
     expect(issues).to.deep.equal([]);
-    expect(await flow!.process(message(3))).to.deep.equal([{ destination: { connector: 'parts-desk' }, message: { ...message(3), destinations: [{ connector: 'parts-desk' }] } }]);
-    expect(await flow!.process(message(50))).to.deep.equal([{ destination: { topic: 'audit.stock.v1', schema: 'crmhub.inventory.InventoryItem' }, message: message(50) }]);
+    expect(await flow!.process(message(3))).to.deep.equal([
+      { destination: { connector: 'parts-desk' }, message: { ...message(3), destinations: [{ connector: 'parts-desk' }] } },
+    ]);
+    expect(await flow!.process(message(50))).to.deep.equal([
+      { destination: { topic: 'audit.stock.v1', schema: 'crmhub.inventory.InventoryItem' }, message: message(50) },
+    ]);
     expect(await flow!.process(message(500))).to.deep.equal([]);
   });
 
   it('names the failing step in the error, keeping the cause and its code', async () => {
-    const text = ['name: stock-keys', 'from: scm.inventory.v1', 'steps:', '  - filter: onHand < 100', '  - set-key: nosuchfield', 'to: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }', 'topics: { audit.stock.v1: { schema: crmhub.inventory.InventoryItem } }'].join('\n');
+    const text = [
+      'name: stock-keys',
+      'from: scm.inventory.v1',
+      'steps:',
+      '  - filter: onHand < 100',
+      '  - set-key: nosuchfield',
+      'to: { topic: audit.stock.v1, schema: crmhub.inventory.InventoryItem }',
+      'topics: { audit.stock.v1: { schema: crmhub.inventory.InventoryItem } }',
+    ].join('\n');
     // Without one known input record (topics of two records) the field name cannot be checked when compiling: it fails per message.
-    const { flow } = compileFlowFile({ file: 'flows/stock-keys.yaml', text: text.replace('from: scm.inventory.v1', 'from: [scm.inventory.v1, service.request.v1]'), env: {} }, deps);
+    const { flow } = compileFlowFile(
+      {
+        file: 'flows/stock-keys.yaml',
+        text: text.replace('from: scm.inventory.v1', 'from: [scm.inventory.v1, service.request.v1]'),
+        env: {},
+      },
+      deps,
+    );
     const error = await flow!.process({ ...message(3), topic: 'scm.inventory.v1' }).then(
       () => undefined,
       (thrown: unknown) => thrown as { code: string; step: string; flow: string; retriable: boolean; message: string },

@@ -28,7 +28,20 @@ describe('crm-hub validate with flow files', () => {
 
   it('prints every issue of a flow file as file:line:column path: message and exits 1', async () => {
     const file = path.join(dir, 'crm-to-erp.yaml');
-    await fs.writeFile(file, ['name: crm-to-erp', 'from: crm.customer.v1', 'steps:', '  - filter: status = "ACTIVE"', '  - map:', '      fields:', '        segment: $segmnt(10000)', 'to: { topic: erp.customer.v1 }', ''].join('\n'));
+    await fs.writeFile(
+      file,
+      [
+        'name: crm-to-erp',
+        'from: crm.customer.v1',
+        'steps:',
+        '  - filter: status = "ACTIVE"',
+        '  - map:',
+        '      fields:',
+        '        segment: $segmnt(10000)',
+        'to: { topic: erp.customer.v1 }',
+        '',
+      ].join('\n'),
+    );
     const result = await runCli(['validate', file], env);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.equal(`${file}:7:18 steps[1].map.fields.segment: unknown function $segmnt; did you mean $segment?\n`);

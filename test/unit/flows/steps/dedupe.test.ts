@@ -19,7 +19,11 @@ describe('dedupe step', () => {
 
   it('keeps the keys in the durable state, so a restarted flow still drops duplicates', async () => {
     const state = new MemoryState();
-    const { step: before } = await compileStep(dedupeStep, { key: 'meta.eventId', windowSeconds: 600 }, { input: 'Claim', state, index: 2 });
+    const { step: before } = await compileStep(
+      dedupeStep,
+      { key: 'meta.eventId', windowSeconds: 600 },
+      { input: 'Claim', state, index: 2 },
+    );
     await run(before, claim('evt-1'));
     expect([...state.entries.keys()]).to.deep.equal(['steps[2].dedupe:evt-1']);
     const { step: after } = await compileStep(dedupeStep, { key: 'meta.eventId', windowSeconds: 600 }, { input: 'Claim', state, index: 2 });
@@ -52,6 +56,13 @@ describe('dedupe step', () => {
 
   it('reports problems of the key expression', async () => {
     const { issues } = await compileStep(dedupeStep, { key: 'meta.eventid' }, { input: 'Claim' });
-    expect(issues).to.deep.equal([{ path: ['key'], code: 'FIELD_UNKNOWN', message: 'field eventid is not in crmhub.common.EventMetadata; did you mean eventId?', offset: 5 }]);
+    expect(issues).to.deep.equal([
+      {
+        path: ['key'],
+        code: 'FIELD_UNKNOWN',
+        message: 'field eventid is not in crmhub.common.EventMetadata; did you mean eventId?',
+        offset: 5,
+      },
+    ]);
   });
 });

@@ -6,7 +6,8 @@ import { enrichStep } from '../../../../src/flows/steps/enrich.js';
 import { sampleClaim, sampleCustomer } from '../../../fixtures/sample-records.js';
 import { compileStep, failureOf, messageOf, run } from './step-harness.js';
 
-const claim = (changes: Record<string, unknown> = {}) => messageOf('claims.claim.v1', { ...sampleClaim(), ...changes }, 'RDAA202631010000098765', 'crmhub.claim.Claim');
+const claim = (changes: Record<string, unknown> = {}) =>
+  messageOf('claims.claim.v1', { ...sampleClaim(), ...changes }, 'RDAA202631010000098765', 'crmhub.claim.Claim');
 
 // The CRM customers as a compacted topic holds them, by customer id.
 const customers = { 'crm.customer.v1': { C310100000456: { customerId: 'C310100000456', fullName: '王秀英', valueSegment: 'SILVER' } } };
@@ -14,7 +15,11 @@ const customers = { 'crm.customer.v1': { C310100000456: { customerId: 'C31010000
 describe('enrich step', () => {
   describe('from a table', () => {
     it('puts the latest value of the key in the field, and null when there is none', async () => {
-      const { step, issues } = await compileStep(enrichStep, { table: { topic: 'crm.customer.v1', key: 'claimantCustomerId' }, as: 'claimant' }, { input: 'Claim', tables: customers });
+      const { step, issues } = await compileStep(
+        enrichStep,
+        { table: { topic: 'crm.customer.v1', key: 'claimantCustomerId' }, as: 'claimant' },
+        { input: 'Claim', tables: customers },
+      );
       expect(issues).to.deep.equal([]);
       const [found] = await run(step, claim());
       expect(found?.value.claimant).to.deep.equal(customers['crm.customer.v1'].C310100000456);
@@ -26,16 +31,37 @@ describe('enrich step', () => {
     });
 
     it('fails the message, not retriable, when the entry is required and missing', async () => {
-      const { step } = await compileStep(enrichStep, { table: { topic: 'crm.customer.v1', key: 'claimantCustomerId' }, as: 'claimant', required: true }, { input: 'Claim', tables: customers });
+      const { step } = await compileStep(
+        enrichStep,
+        { table: { topic: 'crm.customer.v1', key: 'claimantCustomerId' }, as: 'claimant', required: true },
+        { input: 'Claim', tables: customers },
+      );
       const error = await failureOf(step, claim({ claimantCustomerId: 'C999' }));
-      expect(error).to.include({ code: 'FLOW_ENRICH_NOT_FOUND', retriable: false, message: 'enrich: nothing found in table crm.customer.v1 for this message, and "required" is set' });
+      expect(error).to.include({
+        code: 'FLOW_ENRICH_NOT_FOUND',
+        retriable: false,
+        message: 'enrich: nothing found in table crm.customer.v1 for this message, and "required" is set',
+      });
     });
 
     it('reports problems of the key and of the config', async () => {
-      const { issues } = await compileStep(enrichStep, { table: { topic: 'crm.customer.v1', key: 'claimantCustomerld' }, as: 'claimant' }, { input: 'Claim' });
-      expect(issues).to.deep.equal([{ path: ['table', 'key'], code: 'FIELD_UNKNOWN', message: 'field claimantCustomerld is not in crmhub.claim.Claim; did you mean claimantCustomerId?', offset: 0 }]);
+      const { issues } = await compileStep(
+        enrichStep,
+        { table: { topic: 'crm.customer.v1', key: 'claimantCustomerld' }, as: 'claimant' },
+        { input: 'Claim' },
+      );
+      expect(issues).to.deep.equal([
+        {
+          path: ['table', 'key'],
+          code: 'FIELD_UNKNOWN',
+          message: 'field claimantCustomerld is not in crmhub.claim.Claim; did you mean claimantCustomerId?',
+          offset: 0,
+        },
+      ]);
       const { issues: neither } = await compileStep(enrichStep, { as: 'claimant' });
-      expect(neither).to.deep.equal([{ path: [], code: 'REQUIRED_MISSING', message: 'needs "table" (a compacted topic) or "http" (an API) to look up' }]);
+      expect(neither).to.deep.equal([
+        { path: [], code: 'REQUIRED_MISSING', message: 'needs "table" (a compacted topic) or "http" (an API) to look up' },
+      ]);
     });
   });
 
@@ -50,7 +76,12 @@ describe('enrich step', () => {
         if (req.params.customerId === 'C404') return void res.status(404).json({ error: 'no such customer' });
         if (req.params.customerId === 'C503') return void res.status(503).send('maintenance');
         if (req.params.customerId === 'CSLOW') return void setTimeout(() => res.json({}), 400);
-        res.json({ customerId: req.params.customerId, score: 712, auth: req.header('authorization') ?? null, name: req.query.name ?? null });
+        res.json({
+          customerId: req.params.customerId,
+          score: 712,
+          auth: req.header('authorization') ?? null,
+          name: req.query.name ?? null,
+        });
       });
       await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -61,10 +92,14 @@ describe('enrich step', () => {
     });
     beforeEach(() => (requests.length = 0));
 
-    const customer = (changes: Record<string, unknown> = {}) => messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
+    const customer = (changes: Record<string, unknown> = {}) =>
+      messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
 
     it('gets the document for the URL filled from the message (encoded), with headers, and caches it', async () => {
-      const config = { http: { url: `${base}/scores/{customerId}?name={fullName}`, headers: { authorization: 'Bearer risk-token' } }, as: 'risk' };
+      const config = {
+        http: { url: `${base}/scores/{customerId}?name={fullName}`, headers: { authorization: 'Bearer risk-token' } },
+        as: 'risk',
+      };
       const { step, issues } = await compileStep(enrichStep, config, { input: 'Customer' });
       expect(issues).to.deep.equal([]);
       const [first] = await run(step, customer());
@@ -75,7 +110,11 @@ describe('enrich step', () => {
     });
 
     it('shares one request among messages that need the same document at once, and skips the cache with a ttl of 0', async () => {
-      const { step } = await compileStep(enrichStep, { http: { url: `${base}/scores/{customerId}`, cacheTtlSeconds: 0 }, as: 'risk' }, { input: 'Customer' });
+      const { step } = await compileStep(
+        enrichStep,
+        { http: { url: `${base}/scores/{customerId}`, cacheTtlSeconds: 0 }, as: 'risk' },
+        { input: 'Customer' },
+      );
       await Promise.all([run(step, customer()), run(step, customer())]);
       expect(requests).to.have.length(1);
       await run(step, customer());
@@ -85,13 +124,21 @@ describe('enrich step', () => {
     it('sets null for 404 and for a URL it cannot fill', async () => {
       const { step } = await compileStep(enrichStep, { http: { url: `${base}/scores/{customerId}` }, as: 'risk' }, { input: 'Customer' });
       expect((await run(step, customer({ customerId: 'C404' })))[0]?.value.risk).to.equal(null);
-      const { step: byMerged } = await compileStep(enrichStep, { http: { url: `${base}/scores/{mergedIntoCustomerId}` }, as: 'risk' }, { input: 'Customer' });
+      const { step: byMerged } = await compileStep(
+        enrichStep,
+        { http: { url: `${base}/scores/{mergedIntoCustomerId}` }, as: 'risk' },
+        { input: 'Customer' },
+      );
       expect((await run(byMerged, customer()))[0]?.value.risk).to.equal(null);
       expect(requests).to.deep.equal(['/scores/C404']);
     });
 
     it('fails with a retriable error on 5xx and timeouts, naming the URL template rather than the URL', async () => {
-      const { step } = await compileStep(enrichStep, { http: { url: `${base}/scores/{customerId}`, timeoutMs: 100 }, as: 'risk' }, { input: 'Customer' });
+      const { step } = await compileStep(
+        enrichStep,
+        { http: { url: `${base}/scores/{customerId}`, timeoutMs: 100 }, as: 'risk' },
+        { input: 'Customer' },
+      );
       const unavailable = await failureOf(step, customer({ customerId: 'C503' }));
       expect(unavailable).to.include({ code: 'HTTP_503', retriable: true });
       expect(unavailable.message).to.equal(`enrich GET ${base}/scores/{customerId}: HTTP 503 maintenance`);
@@ -100,17 +147,40 @@ describe('enrich step', () => {
     });
 
     it('refuses hosts off the allow-list, and needs one when the host comes from the message', async () => {
-      const { step } = await compileStep(enrichStep, { http: { url: `${base}/scores/{customerId}`, allowedHosts: ['risk.example.com'] }, as: 'risk' }, { input: 'Customer' });
+      const { step } = await compileStep(
+        enrichStep,
+        { http: { url: `${base}/scores/{customerId}`, allowedHosts: ['risk.example.com'] }, as: 'risk' },
+        { input: 'Customer' },
+      );
       expect(await failureOf(step, customer())).to.include({ code: 'HOST_NOT_ALLOWED', retriable: false });
       expect(requests).to.deep.equal([]);
-      const { issues } = await compileStep(enrichStep, { http: { url: 'https://{meta.sourceSystem}.example.com/scores/{customerId}' }, as: 'risk' }, { input: 'Customer' });
-      expect(issues).to.deep.equal([{ path: ['http', 'allowedHosts'], code: 'REQUIRED_MISSING', message: 'is required when the host of the url comes from the message' }]);
+      const { issues } = await compileStep(
+        enrichStep,
+        { http: { url: 'https://{meta.sourceSystem}.example.com/scores/{customerId}' }, as: 'risk' },
+        { input: 'Customer' },
+      );
+      expect(issues).to.deep.equal([
+        {
+          path: ['http', 'allowedHosts'],
+          code: 'REQUIRED_MISSING',
+          message: 'is required when the host of the url comes from the message',
+        },
+      ]);
     });
 
     it('reports problems of URL placeholders at their character', async () => {
-      const { issues } = await compileStep(enrichStep, { http: { url: 'https://risk.example.com/scores/{customerld}?x={' }, as: 'risk' }, { input: 'Customer' });
+      const { issues } = await compileStep(
+        enrichStep,
+        { http: { url: 'https://risk.example.com/scores/{customerld}?x={' }, as: 'risk' },
+        { input: 'Customer' },
+      );
       expect(issues).to.deep.equal([
-        { path: ['http', 'url'], code: 'FIELD_UNKNOWN', message: 'field customerld is not in crmhub.customer.Customer; did you mean customerId?', offset: 33 },
+        {
+          path: ['http', 'url'],
+          code: 'FIELD_UNKNOWN',
+          message: 'field customerld is not in crmhub.customer.Customer; did you mean customerId?',
+          offset: 33,
+        },
         { path: ['http', 'url'], code: 'EXPRESSION_INVALID', message: 'a "{" without its "}": write "{{" for a literal brace', offset: 47 },
       ]);
     });

@@ -3,11 +3,14 @@ import { filterStep } from '../../../../src/flows/steps/filter.js';
 import { sampleCustomer, samplePolicy } from '../../../fixtures/sample-records.js';
 import { compileStep, failureOf, messageOf, run, specAccepts } from './step-harness.js';
 
-const customer = (changes: Record<string, unknown> = {}) => messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
+const customer = (changes: Record<string, unknown> = {}) =>
+  messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
 
 describe('filter step', () => {
   it('keeps messages whose condition is true and drops the others, synchronously on the fast path', async () => {
-    const { step, issues } = await compileStep(filterStep, 'status = "ACTIVE" and valueSegment in ["GOLD", "PLATINUM"]', { input: 'Customer' });
+    const { step, issues } = await compileStep(filterStep, 'status = "ACTIVE" and valueSegment in ["GOLD", "PLATINUM"]', {
+      input: 'Customer',
+    });
     expect(issues).to.deep.equal([]);
     const active = customer();
     const result = step.run(active);
@@ -36,9 +39,13 @@ describe('filter step', () => {
 
   it('reports problems of the condition where they are, with the character', async () => {
     const { issues } = await compileStep(filterStep, 'status = "ACTIVE" and segmnt = "VIP"', { input: 'Customer' });
-    expect(issues).to.deep.equal([{ path: [], code: 'FIELD_UNKNOWN', message: 'field segmnt is not in crmhub.customer.Customer', offset: 22 }]);
+    expect(issues).to.deep.equal([
+      { path: [], code: 'FIELD_UNKNOWN', message: 'field segmnt is not in crmhub.customer.Customer', offset: 22 },
+    ]);
     const { issues: syntax } = await compileStep(filterStep, { expression: 'status = ' }, { input: 'Customer' });
-    expect(syntax).to.deep.equal([{ path: ['expression'], code: 'EXPRESSION_INVALID', message: 'Unexpected end of expression', offset: 9 }]);
+    expect(syntax).to.deep.equal([
+      { path: ['expression'], code: 'EXPRESSION_INVALID', message: 'Unexpected end of expression', offset: 9 },
+    ]);
   });
 
   it('fails a message the condition cannot be evaluated on, not retriable', async () => {

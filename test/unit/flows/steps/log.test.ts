@@ -9,8 +9,23 @@ import { compileStep, messageOf, run, specAccepts } from './step-harness.js';
 function capturingLogStep() {
   const lines: Record<string, unknown>[] = [];
   const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)));
-  const step = createLogStep(({ component }) => winston.createLogger({ level: 'info', defaultMeta: { component }, format: winston.format.json(), transports: [new winston.transports.Stream({ stream })] }));
+  stream.on('data', (chunk: Buffer) =>
+    lines.push(
+      ...chunk
+        .toString()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    ),
+  );
+  const step = createLogStep(({ component }) =>
+    winston.createLogger({
+      level: 'info',
+      defaultMeta: { component },
+      format: winston.format.json(),
+      transports: [new winston.transports.Stream({ stream })],
+    }),
+  );
   return { step, lines };
 }
 
@@ -22,19 +37,35 @@ const customer = () => messageOf('crm.customer.v1', sampleCustomer(), 'C44030000
 describe('log step', () => {
   it('logs the line with its placeholders filled and passes the message on', async () => {
     const { step: definition, lines } = capturingLogStep();
-    const { step, issues } = await compileStep(definition, { level: 'warn', message: 'customer {customerId} is {status} ({valueSegment}, {$count(phones)} phones) {{not a placeholder}}' }, { input: 'Customer', index: 3 });
+    const { step, issues } = await compileStep(
+      definition,
+      { level: 'warn', message: 'customer {customerId} is {status} ({valueSegment}, {$count(phones)} phones) {{not a placeholder}}' },
+      { input: 'Customer', index: 3 },
+    );
     expect(issues).to.deep.equal([]);
     const message = customer();
     expect(await run(step, message)).to.deep.equal([message]);
     await flushed();
     expect(lines).to.deep.equal([
-      { level: 'warn', message: 'customer C440300000123 is ACTIVE (GOLD, 2 phones) {not a placeholder}', component: 'flow', flow: 'test-flow', step: 'steps[3].log', topic: 'crm.customer.v1', key: 'C440300000123' },
+      {
+        level: 'warn',
+        message: 'customer C440300000123 is ACTIVE (GOLD, 2 phones) {not a placeholder}',
+        component: 'flow',
+        flow: 'test-flow',
+        step: 'steps[3].log',
+        topic: 'crm.customer.v1',
+        key: 'C440300000123',
+      },
     ]);
   });
 
   it('masks the personal fields of the record, however an expression reads them', async () => {
     const { step: definition, lines } = capturingLogStep();
-    const { step } = await compileStep(definition, 'name={fullName} id={$substring(idNumber, 0, 6)} mobile={phones[0].number} street={addresses.street} city={addresses[0].city} born={birthDate}', { input: 'Customer' });
+    const { step } = await compileStep(
+      definition,
+      'name={fullName} id={$substring(idNumber, 0, 6)} mobile={phones[0].number} street={addresses.street} city={addresses[0].city} born={birthDate}',
+      { input: 'Customer' },
+    );
     await run(step, customer());
     await flushed();
     expect(lines[0]?.message).to.equal('name=*** id=*** mobile=*** street=["***","***"] city=深圳市 born=***');
@@ -48,7 +79,10 @@ describe('log step', () => {
     await run(step, messageOf('policy.policy.v1', samplePolicy(), null, 'crmhub.policy.Policy'));
     await run(step, messageOf('policy.policy.v1', samplePolicy()));
     await flushed();
-    expect(lines.map((line) => line.message)).to.deep.equal(['holder=*** plate=*** product=机动车商业保险', 'holder=*** plate=*** product=机动车商业保险']);
+    expect(lines.map((line) => line.message)).to.deep.equal([
+      'holder=*** plate=*** product=机动车商业保险',
+      'holder=*** plate=*** product=机动车商业保险',
+    ]);
   });
 
   it('evaluates nothing when its level is off', async () => {
@@ -63,7 +97,14 @@ describe('log step', () => {
   it('reports problems in placeholders at their character in the template', async () => {
     const { step: definition } = capturingLogStep();
     const { issues } = await compileStep(definition, { message: 'customer {customerId} became {stauts}' }, { input: 'Customer' });
-    expect(issues).to.deep.equal([{ path: ['message'], code: 'FIELD_UNKNOWN', message: 'field stauts is not in crmhub.customer.Customer; did you mean status?', offset: 30 }]);
+    expect(issues).to.deep.equal([
+      {
+        path: ['message'],
+        code: 'FIELD_UNKNOWN',
+        message: 'field stauts is not in crmhub.customer.Customer; did you mean status?',
+        offset: 30,
+      },
+    ]);
     expect(specAccepts(definition, { message: 'x', level: 'verbose' })).to.equal(false);
   });
 });

@@ -3,7 +3,8 @@ import { mapStep } from '../../../../src/flows/steps/map.js';
 import { sampleCustomer, sampleErpCustomer, sampleServiceRequest } from '../../../fixtures/sample-records.js';
 import { compileStep, failureOf, messageOf, run, specAccepts } from './step-harness.js';
 
-const customerMessage = (changes: Record<string, unknown> = {}) => messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
+const customerMessage = (changes: Record<string, unknown> = {}) =>
+  messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
 
 // The CRM customer as the ERP customer master wants it (the crm-customer-to-erp flow).
 const toErpCustomer = {
@@ -40,17 +41,32 @@ describe('map step', () => {
     expect(out?.value).to.include({ email: null, mobile: null });
     const error = await failureOf(step, customerMessage({ customerType: 'HOUSEHOLD', updatedAt: '2026-11-23 08:29' }));
     expect(error).to.include({ code: 'FLOW_MAP_OUTPUT_INVALID', retriable: false });
-    expect(error.message).to.equal('map output does not fit crmhub.erp.ErpCustomer: customerType: expected crmhub.customer.CustomerType; sourceUpdatedAt: expected timestamp-millis');
+    expect(error.message).to.equal(
+      'map output does not fit crmhub.erp.ErpCustomer: customerType: expected crmhub.customer.CustomerType; sourceUpdatedAt: expected timestamp-millis',
+    );
     const missing = await failureOf(step, customerMessage({ idNumber: undefined }));
     expect(missing.message).to.equal('map output does not fit crmhub.erp.ErpCustomer: taxId: missing (string)');
   });
 
   it('reports fields the schema does not have and required fields the mapping does not set', async () => {
-    const { issues } = await compileStep(mapStep, { schema: 'crmhub.erp.ErpCustomer', fields: { erpCustomerld: 'customerId', name: 'fullName', nickname: 'fullName' } }, { input: 'Customer' });
+    const { issues } = await compileStep(
+      mapStep,
+      { schema: 'crmhub.erp.ErpCustomer', fields: { erpCustomerld: 'customerId', name: 'fullName', nickname: 'fullName' } },
+      { input: 'Customer' },
+    );
     expect(issues).to.deep.equal([
-      { path: ['fields', 'erpCustomerld'], code: 'FIELD_UNKNOWN', message: 'field erpCustomerld is not in crmhub.erp.ErpCustomer; did you mean erpCustomerId?' },
+      {
+        path: ['fields', 'erpCustomerld'],
+        code: 'FIELD_UNKNOWN',
+        message: 'field erpCustomerld is not in crmhub.erp.ErpCustomer; did you mean erpCustomerId?',
+      },
       { path: ['fields', 'nickname'], code: 'FIELD_UNKNOWN', message: 'field nickname is not in crmhub.erp.ErpCustomer' },
-      { path: ['fields'], code: 'REQUIRED_MISSING', message: 'crmhub.erp.ErpCustomer requires fields meta, erpCustomerId, customerType, taxIdType, taxId, sourceUpdatedAt, which the mapping does not set' },
+      {
+        path: ['fields'],
+        code: 'REQUIRED_MISSING',
+        message:
+          'crmhub.erp.ErpCustomer requires fields meta, erpCustomerId, customerType, taxIdType, taxId, sourceUpdatedAt, which the mapping does not set',
+      },
     ]);
   });
 
@@ -58,17 +74,31 @@ describe('map step', () => {
     const { issues } = await compileStep(mapStep, { schema: 'ErpCustomr', fields: { erpCustomerId: 'customerld' } }, { input: 'Customer' });
     expect(issues).to.deep.equal([
       { path: ['schema'], code: 'SCHEMA_UNKNOWN', message: 'unknown schema ErpCustomr; did you mean crmhub.erp.ErpCustomer?' },
-      { path: ['fields', 'erpCustomerId'], code: 'FIELD_UNKNOWN', message: 'field customerld is not in crmhub.customer.Customer; did you mean customerId?', offset: 0 },
+      {
+        path: ['fields', 'erpCustomerId'],
+        code: 'FIELD_UNKNOWN',
+        message: 'field customerld is not in crmhub.customer.Customer; did you mean customerId?',
+        offset: 0,
+      },
     ]);
   });
 
   it('takes the shorthand of field mappings, without a schema and so without an output type', async () => {
-    const config = { ticket: 'ticketNumber', caller: 'callerName', parts: '$count(partsRequested)', urgent: 'priority in ["HIGH", "URGENT"]', missing: 'closedAt' };
+    const config = {
+      ticket: 'ticketNumber',
+      caller: 'callerName',
+      parts: '$count(partsRequested)',
+      urgent: 'priority in ["HIGH", "URGENT"]',
+      missing: 'closedAt',
+    };
     expect(specAccepts(mapStep, config)).to.equal(true);
     const { step, issues } = await compileStep(mapStep, config);
     expect(issues).to.deep.equal([]);
     expect(step.outputType).to.equal(undefined);
-    const [out] = await run(step, messageOf('service.request.v1', sampleServiceRequest(), 'SR20261123000157', 'crmhub.service.ServiceRequest'));
+    const [out] = await run(
+      step,
+      messageOf('service.request.v1', sampleServiceRequest(), 'SR20261123000157', 'crmhub.service.ServiceRequest'),
+    );
     expect(out?.value).to.deep.equal({ ticket: 'SR20261123000157', caller: '王秀英', parts: 2, urgent: true });
     expect(out?.schemaName).to.equal(undefined);
   });
@@ -88,12 +118,18 @@ describe('map step', () => {
   it('fails a message whose expression gives no object', async () => {
     const { step } = await compileStep(mapStep, { expression: 'fullName' });
     const error = await failureOf(step, customerMessage());
-    expect(error).to.include({ code: 'FLOW_MAP_OUTPUT_INVALID', message: 'map: the expression must give an object, got a string', retriable: false });
+    expect(error).to.include({
+      code: 'FLOW_MAP_OUTPUT_INVALID',
+      message: 'map: the expression must give an object, got a string',
+      retriable: false,
+    });
   });
 
   it('refuses settings mixed into the shorthand and forms that contradict each other', async () => {
     const { issues } = await compileStep(mapStep, { schema: 'ErpCustomer', erpCustomerId: 'customerId' });
-    expect(issues).to.deep.equal([{ path: ['schema'], code: 'VALUE_INVALID', message: '"schema" together with field mappings: put the mappings under "fields"' }]);
+    expect(issues).to.deep.equal([
+      { path: ['schema'], code: 'VALUE_INVALID', message: '"schema" together with field mappings: put the mappings under "fields"' },
+    ]);
     const { issues: both } = await compileStep(mapStep, { fields: { a: 'customerId' }, expression: '{}' });
     expect(both).to.deep.equal([{ path: [], code: 'VALUE_INVALID', message: 'takes "fields" or "expression", not both' }]);
   });

@@ -22,7 +22,10 @@ describe('set-key step', () => {
   it('fails, not retriable, when the key is missing or not a single value', async () => {
     const { step } = await compileStep(setKeyStep, 'holder.customerId', { input: 'Policy' });
     const policy = samplePolicy();
-    const missing = await failureOf(step, messageOf('policy.policy.v1', { ...policy, holder: { ...(policy.holder as object), customerId: null } }));
+    const missing = await failureOf(
+      step,
+      messageOf('policy.policy.v1', { ...policy, holder: { ...(policy.holder as object), customerId: null } }),
+    );
     expect(missing).to.include({ code: 'FLOW_KEY_MISSING', message: 'set-key: the expression gave no value', retriable: false });
     const { step: list } = await compileStep(setKeyStep, 'insured', { input: 'Policy' });
     const invalid = await failureOf(list, messageOf('policy.policy.v1', policy));
@@ -31,7 +34,14 @@ describe('set-key step', () => {
 
   it('reports unknown fields with the character', async () => {
     const { issues } = await compileStep(setKeyStep, 'partNumber & "@" & warehouseCod', { input: 'InventoryItem' });
-    expect(issues).to.deep.equal([{ path: [], code: 'FIELD_UNKNOWN', message: 'field warehouseCod is not in crmhub.inventory.InventoryItem; did you mean warehouseCode?', offset: 19 }]);
+    expect(issues).to.deep.equal([
+      {
+        path: [],
+        code: 'FIELD_UNKNOWN',
+        message: 'field warehouseCod is not in crmhub.inventory.InventoryItem; did you mean warehouseCode?',
+        offset: 19,
+      },
+    ]);
     expect(specAccepts(setKeyStep, { expression: 'partNumber' })).to.equal(true);
     expect(specAccepts(setKeyStep, 42)).to.equal(false);
   });

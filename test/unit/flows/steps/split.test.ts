@@ -3,7 +3,8 @@ import { splitStep } from '../../../../src/flows/steps/split.js';
 import { samplePolicy, sampleServiceRequest } from '../../../fixtures/sample-records.js';
 import { compileStep, failureOf, messageOf, run } from './step-harness.js';
 
-const request = (changes: Record<string, unknown> = {}) => messageOf('service.request.v1', { ...sampleServiceRequest(), ...changes }, 'SR20261123000157', 'crmhub.service.ServiceRequest');
+const request = (changes: Record<string, unknown> = {}) =>
+  messageOf('service.request.v1', { ...sampleServiceRequest(), ...changes }, 'SR20261123000157', 'crmhub.service.ServiceRequest');
 
 describe('split step', () => {
   it('gives one message per element, the element as value and the record type of the elements', async () => {
@@ -18,7 +19,11 @@ describe('split step', () => {
   });
 
   it('keeps the value with "as", and keys each message with "key" checked against the new value', async () => {
-    const { step, issues } = await compileStep(splitStep, { expression: 'partsRequested', as: 'part', key: 'ticketNumber & "/" & part.partNumber' }, { input: 'ServiceRequest' });
+    const { step, issues } = await compileStep(
+      splitStep,
+      { expression: 'partsRequested', as: 'part', key: 'ticketNumber & "/" & part.partNumber' },
+      { input: 'ServiceRequest' },
+    );
     expect(issues).to.deep.equal([]);
     expect(step.outputType).to.equal(undefined);
     const out = await run(step, request());
@@ -29,7 +34,14 @@ describe('split step', () => {
 
   it('checks the key expression against the element record', async () => {
     const { issues } = await compileStep(splitStep, { expression: 'insured', key: 'idNumbr' }, { input: 'Policy' });
-    expect(issues).to.deep.equal([{ path: ['key'], code: 'FIELD_UNKNOWN', message: 'field idNumbr is not in crmhub.common.PartyRef; did you mean idNumber?', offset: 0 }]);
+    expect(issues).to.deep.equal([
+      {
+        path: ['key'],
+        code: 'FIELD_UNKNOWN',
+        message: 'field idNumbr is not in crmhub.common.PartyRef; did you mean idNumber?',
+        offset: 0,
+      },
+    ]);
   });
 
   it('gives nothing for an empty or missing list and one message for a single value', async () => {
@@ -43,6 +55,10 @@ describe('split step', () => {
   it('fails, not retriable, when an element cannot be a value', async () => {
     const { step } = await compileStep(splitStep, 'partsRequested.partNumber', { input: 'ServiceRequest' });
     const error = await failureOf(step, request());
-    expect(error).to.include({ code: 'FLOW_SPLIT_ELEMENT_INVALID', retriable: false, message: 'split: element 0 is a string; without "as" each element becomes a message value and must be an object' });
+    expect(error).to.include({
+      code: 'FLOW_SPLIT_ELEMENT_INVALID',
+      retriable: false,
+      message: 'split: element 0 is a string; without "as" each element becomes a message value and must be an object',
+    });
   });
 });

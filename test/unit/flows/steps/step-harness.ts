@@ -45,7 +45,11 @@ export interface HarnessOptions {
  * with the same ajv settings (defaults applied, objects closed), then `compile` with a context
  * that collects the issues reported.
  */
-export async function compileStep<Config>(definition: StepDefinition<Config>, config: unknown, options: HarnessOptions = {}): Promise<{ step: CompiledStep; issues: ReportedIssue[]; state: MemoryState }> {
+export async function compileStep<Config>(
+  definition: StepDefinition<Config>,
+  config: unknown,
+  options: HarnessOptions = {},
+): Promise<{ step: CompiledStep; issues: ReportedIssue[]; state: MemoryState }> {
   const catalog = await schemas();
   const validate = compileConfigSchema(definition.spec as object);
   if (!validate(config)) throw new Error(`config does not satisfy the spec of ${definition.type}: ${JSON.stringify(validate.errors)}`);

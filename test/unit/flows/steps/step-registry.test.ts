@@ -5,7 +5,17 @@ import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 
 describe('step registry', () => {
   it('lists every built-in step type', () => {
-    expect(createStepRegistry().types()).to.deep.equal(['filter', 'map', 'enrich', 'split', 'dedupe', 'route', 'validate', 'set-key', 'log']);
+    expect(createStepRegistry().types()).to.deep.equal([
+      'filter',
+      'map',
+      'enrich',
+      'split',
+      'dedupe',
+      'route',
+      'validate',
+      'set-key',
+      'log',
+    ]);
   });
 
   it('gives each step type with a spec the flow compiler accepts (strict ajv, defaults applied)', () => {
@@ -25,12 +35,26 @@ describe('step registry', () => {
     expect(dedupe).to.deep.equal({ key: 'meta.eventId', windowSeconds: 3600 });
     const enrich = { as: 'score', http: { url: 'https://risk.example.com/scores/{customerId}' } };
     compileConfigSchema(registry.get('enrich')?.spec as object)(enrich);
-    expect(enrich).to.deep.equal({ as: 'score', required: false, http: { url: 'https://risk.example.com/scores/{customerId}', timeoutMs: 5000, cacheTtlSeconds: 300, allowPrivateNetworks: false } });
+    expect(enrich).to.deep.equal({
+      as: 'score',
+      required: false,
+      http: { url: 'https://risk.example.com/scores/{customerId}', timeoutMs: 5000, cacheTtlSeconds: 300, allowPrivateNetworks: false },
+    });
   });
 
   it('is a new registry each time, to which extra steps can be added or a built-in replaced', () => {
-    const audit: StepDefinition = { type: 'audit', description: 'test step', spec: { type: 'string' }, compile: () => ({ run: (message) => [message] }) };
-    const quietLog: StepDefinition = { type: 'log', description: 'silent', spec: { type: 'string' }, compile: () => ({ run: (message) => [message] }) };
+    const audit: StepDefinition = {
+      type: 'audit',
+      description: 'test step',
+      spec: { type: 'string' },
+      compile: () => ({ run: (message) => [message] }),
+    };
+    const quietLog: StepDefinition = {
+      type: 'log',
+      description: 'silent',
+      spec: { type: 'string' },
+      compile: () => ({ run: (message) => [message] }),
+    };
     const extended = createStepRegistry([audit, quietLog]);
     expect(extended.get('audit')).to.equal(audit);
     expect(extended.get('log')).to.equal(quietLog);

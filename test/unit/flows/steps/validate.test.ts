@@ -4,7 +4,8 @@ import { validateStep } from '../../../../src/flows/steps/validate.js';
 import { sampleClaim, sampleCustomer, samplePolicy } from '../../../fixtures/sample-records.js';
 import { compileStep, failureOf, messageOf, run, specAccepts } from './step-harness.js';
 
-const customer = (changes: Record<string, unknown> = {}) => messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
+const customer = (changes: Record<string, unknown> = {}) =>
+  messageOf('crm.customer.v1', { ...sampleCustomer(), ...changes }, 'C440300000123', 'crmhub.customer.Customer');
 
 const customerRules = {
   rules: [
@@ -17,7 +18,11 @@ const customerRules = {
 
 describe('validate step', () => {
   it('passes a message that meets every rule', async () => {
-    const { step, issues } = await compileStep(validateStep, { rules: [customerRules.rules[0], customerRules.rules[2], customerRules.rules[3]] }, { input: 'Customer' });
+    const { step, issues } = await compileStep(
+      validateStep,
+      { rules: [customerRules.rules[0], customerRules.rules[2], customerRules.rules[3]] },
+      { input: 'Customer' },
+    );
     expect(issues).to.deep.equal([]);
     const message = customer();
     expect(await run(step, message)).to.deep.equal([message]);
@@ -42,9 +47,21 @@ describe('validate step', () => {
   });
 
   it('checks plates and nested fields of policies and claims', async () => {
-    const { step } = await compileStep(validateStep, { rules: [{ rule: 'plate', field: 'vehicle.plate' }, { rule: 'residentId', field: 'insured.idNumber' }] }, { input: 'Policy' });
+    const { step } = await compileStep(
+      validateStep,
+      {
+        rules: [
+          { rule: 'plate', field: 'vehicle.plate' },
+          { rule: 'residentId', field: 'insured.idNumber' },
+        ],
+      },
+      { input: 'Policy' },
+    );
     expect(await run(step, messageOf('policy.policy.v1', samplePolicy()))).to.have.length(1);
-    const error = await failureOf(step, messageOf('policy.policy.v1', { ...samplePolicy(), vehicle: { ...(samplePolicy().vehicle as object), plate: '粤O12345' } }));
+    const error = await failureOf(
+      step,
+      messageOf('policy.policy.v1', { ...samplePolicy(), vehicle: { ...(samplePolicy().vehicle as object), plate: '粤O12345' } }),
+    );
     expect(error.message).to.equal('validation failed: vehicle.plate: plate');
     const { step: claims } = await compileStep(validateStep, { rules: [{ rule: 'plate', field: 'vehiclePlate' }] }, { input: 'Claim' });
     expect(await run(claims, messageOf('claims.claim.v1', sampleClaim()))).to.have.length(1);
@@ -57,23 +74,37 @@ describe('validate step', () => {
       properties: {
         customerId: { type: 'string', pattern: '^C\\d{12}$' },
         email: { type: 'string', format: 'email' },
-        phones: { type: 'array', minItems: 1, items: { type: 'object', required: ['number'], properties: { type: {}, number: {}, primary: {} }, additionalProperties: false } },
+        phones: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'object', required: ['number'], properties: { type: {}, number: {}, primary: {} }, additionalProperties: false },
+        },
       },
     };
     const { step, issues } = await compileStep(validateStep, { schema }, { input: 'Customer' });
     expect(issues).to.deep.equal([]);
     expect(await run(step, customer())).to.have.length(1);
     const error = await failureOf(step, customer({ customerId: 'X1', email: undefined, phones: [{ type: 'MOBILE', extension: '8021' }] }));
-    expect(error.message).to.equal('validation failed: email: is required; customerId: must match pattern "^C\\d{12}$"; phones[0].number: is required; phones[0].extension: is not allowed');
+    expect(error.message).to.equal(
+      'validation failed: email: is required; customerId: must match pattern "^C\\d{12}$"; phones[0].number: is required; phones[0].extension: is not allowed',
+    );
   });
 
   it('reports unknown fields, an invalid JSON Schema and an unknown rule', async () => {
-    const { issues } = await compileStep(validateStep, { schema: { type: 'object', properties: { a: { type: 'strnig' } } }, rules: [{ rule: 'mobile', field: 'phones.numbr' }] }, { input: 'Customer' });
+    const { issues } = await compileStep(
+      validateStep,
+      { schema: { type: 'object', properties: { a: { type: 'strnig' } } }, rules: [{ rule: 'mobile', field: 'phones.numbr' }] },
+      { input: 'Customer' },
+    );
     expect(issues).to.have.length(2);
     expect(issues[0]).to.include({ code: 'VALUE_INVALID' });
     expect(issues[0]?.path).to.deep.equal(['schema']);
     expect(issues[0]?.message).to.match(/^not a valid JSON Schema: /);
-    expect(issues[1]).to.deep.equal({ path: ['rules', 0, 'field'], code: 'FIELD_UNKNOWN', message: 'field numbr is not in crmhub.common.Phone; did you mean number?' });
+    expect(issues[1]).to.deep.equal({
+      path: ['rules', 0, 'field'],
+      code: 'FIELD_UNKNOWN',
+      message: 'field numbr is not in crmhub.common.Phone; did you mean number?',
+    });
     expect(specAccepts(validateStep, { rules: [{ rule: 'postcode', field: 'email' }] })).to.equal(false);
     expect(specAccepts(validateStep, {})).to.equal(false);
   });

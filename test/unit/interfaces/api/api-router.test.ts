@@ -12,7 +12,9 @@ import { createLogger } from '../../../../src/platform/observability/logger.js';
 
 const tokens = { viewer: 'token-of-the-viewer', operator: 'token-of-the-operator', admin: 'token-of-the-admin' };
 const policy = {
-  tokens: new ApiTokens(Object.entries(tokens).map(([role, token]) => ({ name: `${role}-1`, role: role as 'viewer', sha256: sha256Hex(token) }))),
+  tokens: new ApiTokens(
+    Object.entries(tokens).map(([role, token]) => ({ name: `${role}-1`, role: role as 'viewer', sha256: sha256Hex(token) })),
+  ),
   openPaths: new Set(['/things/open']),
 };
 
@@ -38,7 +40,11 @@ const routes: ApiRoute[] = [
     summary: 'make one',
     tag: 'test',
     access: 'operator',
-    body: { description: 'the thing', maxBytes: 200, schema: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 } } } },
+    body: {
+      description: 'the thing',
+      maxBytes: 200,
+      schema: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 } } },
+    },
     responses: { 201: { description: 'made' } },
     handle: ({ body }, res) => res.status(201).json(body),
   },
@@ -74,7 +80,10 @@ describe('admin API router', () => {
       method,
       url: `${base}${path}`,
       data: options.raw ?? options.body,
-      headers: { ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}), ...(options.raw ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+        ...(options.raw ? { 'content-type': 'application/json' } : {}),
+      },
       validateStatus: () => true,
     });
 
@@ -134,7 +143,12 @@ describe('admin API router', () => {
     expect(document.paths['/things']!.post).to.deep.include({ 'x-crm-hub-role': 'operator', security: [{ bearerToken: [] }] });
     expect(Object.keys(document.paths['/things']!.post!.responses as object)).to.include.members(['201', '401', '403']);
     expect(document.paths['/things/open']!.get).to.deep.include({ 'x-crm-hub-role': 'open', security: [] });
-    expect((document.paths['/things/{id}']!.get!.parameters as { name: string; required: boolean }[]).map((p) => [p.name, p.required])).to.deep.equal([['id', true], ['limit', false]]);
+    expect(
+      (document.paths['/things/{id}']!.get!.parameters as { name: string; required: boolean }[]).map((p) => [p.name, p.required]),
+    ).to.deep.equal([
+      ['id', true],
+      ['limit', false],
+    ]);
   });
 
   it('never accepts a token by its hash', () => {

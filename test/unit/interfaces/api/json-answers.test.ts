@@ -33,7 +33,9 @@ describe('the HTTP server answers JSON, never HTML', () => {
     logged = capture.text;
     server = new HubHttpServer(capture.logger, { tokens: new ApiTokens([]), openPaths: new Set(['/health', '/ready', '/metrics']) });
     // As the hub mounts them before it listens: orders-in is configured and still starting.
-    server.mount(createWebhookRouter((name) => (name === 'orders-in' ? { state: 'not-ready', reason: 'orders-in is starting' } : undefined)));
+    server.mount(
+      createWebhookRouter((name) => (name === 'orders-in' ? { state: 'not-ready', reason: 'orders-in is starting' } : undefined)),
+    );
     const failing = express.Router();
     failing.get('/boom', () => {
       throw new Error('internal detail: password=hunter2');
@@ -46,13 +48,25 @@ describe('the HTTP server answers JSON, never HTML', () => {
   after(() => server.close());
 
   const send = (method: Method, path: string, data?: string, headers: Record<string, string> = {}) =>
-    axios.request({ method, url: `${base}${path}`, data, headers: { 'content-type': 'application/json', ...headers }, validateStatus: () => true, transformRequest: [(body: unknown) => body], responseType: 'text', transformResponse: [(body: unknown) => body] });
+    axios.request({
+      method,
+      url: `${base}${path}`,
+      data,
+      headers: { 'content-type': 'application/json', ...headers },
+      validateStatus: () => true,
+      transformRequest: [(body: unknown) => body],
+      responseType: 'text',
+      transformResponse: [(body: unknown) => body],
+    });
 
   it('a configured push source that is not ready: 503 with Retry-After; an unknown one: 404', async () => {
     const starting = await send('post', '/webhooks/orders-in', '{"eventId":"e1"}');
     expect(starting.status).to.equal(503);
     expect(starting.headers['retry-after']).to.equal('5');
-    expect(JSON.parse(starting.data).error).to.deep.equal({ code: 'WEBHOOK_NOT_READY', message: 'orders-in is starting; send again in 5 s' });
+    expect(JSON.parse(starting.data).error).to.deep.equal({
+      code: 'WEBHOOK_NOT_READY',
+      message: 'orders-in is starting; send again in 5 s',
+    });
     const unknown = await send('post', '/webhooks/nobody', '{}');
     expect([unknown.status, JSON.parse(unknown.data).error.code]).to.deep.equal([404, 'WEBHOOK_UNKNOWN']);
   });
@@ -62,14 +76,18 @@ describe('the HTTP server answers JSON, never HTML', () => {
     expect(missing.status).to.equal(404);
     expect(JSON.parse(missing.data).error.code).to.equal('ROUTE_UNKNOWN');
     const health = await send('delete', '/health');
-    expect([health.status, health.headers.allow, JSON.parse(health.data).error.code]).to.deep.equal([405, 'GET, HEAD', 'METHOD_NOT_ALLOWED']);
+    expect([health.status, health.headers.allow, JSON.parse(health.data).error.code]).to.deep.equal([
+      405,
+      'GET, HEAD',
+      'METHOD_NOT_ALLOWED',
+    ]);
     const thing = await send('get', '/things/42');
     expect([thing.status, thing.headers.allow]).to.deep.equal([405, 'PUT']);
     const webhook = await send('get', '/webhooks/orders-in');
     expect([webhook.status, webhook.headers.allow]).to.deep.equal([405, 'POST']);
   });
 
-  it('a malformed body, a bad path encoding and a failing handler are JSON errors; the handler\'s details stay in the log', async () => {
+  it("a malformed body, a bad path encoding and a failing handler are JSON errors; the handler's details stay in the log", async () => {
     const malformed = await send('put', '/things/42', '{"unclosed":');
     expect([malformed.status, JSON.parse(malformed.data).error.code]).to.deep.equal([400, 'BODY_NOT_JSON']);
     const encoding = await send('put', '/things/%E0%A4%A', '{}');
@@ -84,7 +102,23 @@ describe('the HTTP server answers JSON, never HTML', () => {
 
   it('no spread of paths and methods gets text/html back', async () => {
     const methods: Method[] = ['get', 'post', 'put', 'delete', 'patch', 'options', 'head'];
-    const paths = ['/', '/health', '/ready', '/openapi.json', '/webhooks/orders-in', '/webhooks/nobody', '/webhooks/', '/webhooks/orders-in/extra', '/api/status', '/api/connectors/x/pause', '/things/1', '/things/%ZZ', '/%', '/dashboard/../etc/passwd', '/boom'];
+    const paths = [
+      '/',
+      '/health',
+      '/ready',
+      '/openapi.json',
+      '/webhooks/orders-in',
+      '/webhooks/nobody',
+      '/webhooks/',
+      '/webhooks/orders-in/extra',
+      '/api/status',
+      '/api/connectors/x/pause',
+      '/things/1',
+      '/things/%ZZ',
+      '/%',
+      '/dashboard/../etc/passwd',
+      '/boom',
+    ];
     const bodies = [undefined, '{"unclosed":', '{}'];
     const html: string[] = [];
     for (const path of paths) {
@@ -92,8 +126,10 @@ describe('the HTTP server answers JSON, never HTML', () => {
         for (const body of bodies) {
           const response = await send(method, path, body);
           const type = String(response.headers['content-type'] ?? '');
-          if (type.includes('text/html') || /<html|<pre>|<!DOCTYPE/i.test(String(response.data ?? ''))) html.push(`${method.toUpperCase()} ${path} ${body ?? ''} -> ${response.status} ${type}`);
-          if (response.status >= 400 && method !== 'head' && method !== 'options') expect(type, `${method} ${path}`).to.match(/^application\/json/);
+          if (type.includes('text/html') || /<html|<pre>|<!DOCTYPE/i.test(String(response.data ?? '')))
+            html.push(`${method.toUpperCase()} ${path} ${body ?? ''} -> ${response.status} ${type}`);
+          if (response.status >= 400 && method !== 'head' && method !== 'options')
+            expect(type, `${method} ${path}`).to.match(/^application\/json/);
         }
       }
     }

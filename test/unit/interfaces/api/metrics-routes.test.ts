@@ -18,7 +18,10 @@ describe('GET /metrics', () => {
   const servers: http.Server[] = [];
 
   async function serve(openPaths: string[]): Promise<string> {
-    const policy: ApiAccessPolicy = { tokens: new ApiTokens([{ name: 'prometheus', role: 'viewer', sha256: sha256Hex(token) }]), openPaths: new Set(openPaths) };
+    const policy: ApiAccessPolicy = {
+      tokens: new ApiTokens([{ name: 'prometheus', role: 'viewer', sha256: sha256Hex(token) }]),
+      openPaths: new Set(openPaths),
+    };
     const app = express();
     app.use(apiRouter(metricsRoutes(metrics), policy, createLogger({ level: 'error' })));
     const server = http.createServer(app).listen(0);
@@ -38,7 +41,9 @@ describe('GET /metrics', () => {
     const answer = await axios.get<string>(url, { headers: { Authorization: `Bearer ${token}` }, responseType: 'text' });
     expect(answer.status).to.equal(200);
     expect(answer.headers['content-type']).to.match(/^text\/plain; version=0\.0\.4/);
-    expect(sampleValue(parsePrometheusText(answer.data), 'crmhub_records_out_total', { component: 'connector', name: 'erp-main' })).to.equal(3);
+    expect(
+      sampleValue(parsePrometheusText(answer.data), 'crmhub_records_out_total', { component: 'connector', name: 'erp-main' }),
+    ).to.equal(3);
   });
 
   it('needs no token when the admin settings list it among the open paths', async () => {
@@ -49,7 +54,9 @@ describe('GET /metrics', () => {
   });
 
   it('is documented as text, not JSON', () => {
-    const document = openApiDocument(metricsRoutes(metrics), { tokens: new ApiTokens([]), openPaths: new Set(['/metrics']) }, 'test') as { paths: Record<string, { get: { responses: Record<string, { content?: Record<string, unknown> }> } }> };
+    const document = openApiDocument(metricsRoutes(metrics), { tokens: new ApiTokens([]), openPaths: new Set(['/metrics']) }, 'test') as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
+    };
     expect(Object.keys(document.paths['/metrics']!.get.responses['200']!.content ?? {})).to.deep.equal(['text/plain']);
   });
 });

@@ -16,7 +16,9 @@ import type { InstanceStatusReport } from '../../../../src/connect/runtime/insta
 
 const tokens = { viewer: 'viewer-token', operator: 'operator-token' };
 const policy = {
-  tokens: new ApiTokens(Object.entries(tokens).map(([role, token]) => ({ name: `${role}-1`, role: role as 'viewer', sha256: sha256Hex(token) }))),
+  tokens: new ApiTokens(
+    Object.entries(tokens).map(([role, token]) => ({ name: `${role}-1`, role: role as 'viewer', sha256: sha256Hex(token) })),
+  ),
   openPaths: new Set<string>(),
 };
 const as = (role: keyof typeof tokens) => ({ headers: { Authorization: `Bearer ${tokens[role]}` }, validateStatus: () => true });
@@ -27,8 +29,32 @@ const counters = (recordsIn: number, recordsOut = recordsIn) => ({ recordsIn, re
 class FakeConnectors implements ConnectorControl {
   readonly reports = new Map<string, InstanceStatusReport>([
     ['crm-in', { name: 'crm-in', connector: 'crm', kind: 'source', state: 'running', counters: counters(0) }],
-    ['claims-out', { name: 'claims-out', connector: 'claims', kind: 'sink', state: 'running', counters: counters(0), lastError: { code: 'DELIVERY_REJECTED', message: 'rejected idNumber 110105194912310021 for 13812345678', at: '2026-03-01T07:59:00.000Z' } }],
-    ['erp-out', { name: 'erp-out', connector: 'erp', kind: 'sink', state: 'failed', counters: counters(0), lastError: { code: 'CONFIG_INVALID', message: 'connectors.erp-out.config.url: is required', at: '2026-03-01T07:00:00.000Z' } }],
+    [
+      'claims-out',
+      {
+        name: 'claims-out',
+        connector: 'claims',
+        kind: 'sink',
+        state: 'running',
+        counters: counters(0),
+        lastError: {
+          code: 'DELIVERY_REJECTED',
+          message: 'rejected idNumber 110105194912310021 for 13812345678',
+          at: '2026-03-01T07:59:00.000Z',
+        },
+      },
+    ],
+    [
+      'erp-out',
+      {
+        name: 'erp-out',
+        connector: 'erp',
+        kind: 'sink',
+        state: 'failed',
+        counters: counters(0),
+        lastError: { code: 'CONFIG_INVALID', message: 'connectors.erp-out.config.url: is required', at: '2026-03-01T07:00:00.000Z' },
+      },
+    ],
   ]);
   restarts = 0;
 
@@ -41,7 +67,9 @@ class FakeConnectors implements ConnectorControl {
     return structuredClone(report);
   }
   consumerGroup(name: string): ConsumerGroupRef | undefined {
-    return name === 'claims-out' ? { groupId: 'crm-hub.sink.claims-out', topics: ['claims.claim.v1', 'crm-hub.connector-input.claims-out'] } : undefined;
+    return name === 'claims-out'
+      ? { groupId: 'crm-hub.sink.claims-out', topics: ['claims.claim.v1', 'crm-hub.connector-input.claims-out'] }
+      : undefined;
   }
   pause(name: string): InstanceStatusReport {
     return this.become(name, 'paused');
@@ -51,13 +79,21 @@ class FakeConnectors implements ConnectorControl {
   }
   async restart(name: string): Promise<InstanceStatusReport> {
     this.status(name);
-    if (name === 'erp-out') throw new ConfigError('INSTANCE_NOT_RESTARTABLE', 'connector instance erp-out cannot be restarted: its config is invalid (connectors.erp-out.config.url: is required)');
+    if (name === 'erp-out')
+      throw new ConfigError(
+        'INSTANCE_NOT_RESTARTABLE',
+        'connector instance erp-out cannot be restarted: its config is invalid (connectors.erp-out.config.url: is required)',
+      );
     this.restarts++;
     return this.status(name);
   }
   private become(name: string, state: 'paused' | 'running'): InstanceStatusReport {
     const report = this.reports.get(name);
-    if (report?.state === 'failed') throw new HubError('INSTANCE_NOT_RUNNING', `connector instance ${name} cannot be ${state}: it failed: ${report.lastError?.message}; restart it instead`);
+    if (report?.state === 'failed')
+      throw new HubError(
+        'INSTANCE_NOT_RUNNING',
+        `connector instance ${name} cannot be ${state}: it failed: ${report.lastError?.message}; restart it instead`,
+      );
     this.status(name);
     report!.state = state;
     return this.status(name);
@@ -66,8 +102,27 @@ class FakeConnectors implements ConnectorControl {
 
 class FakeFlows implements FlowControl {
   readonly flows = new Map<string, FlowStatus>([
-    ['enrich', { name: 'enrich', file: 'flows/enrich.yaml', state: 'running', generation: 1, counters: counters(0), consumer: { groupId: 'crm-hub.flow.enrich', topics: ['crm.customer.v1'] } }],
-    ['flows/broken.yaml', { name: 'flows/broken.yaml', file: 'flows/broken.yaml', state: 'failed', generation: 0, issues: ['flows/broken.yaml:3:5 steps[0].filter: unknown function $segmnt'] }],
+    [
+      'enrich',
+      {
+        name: 'enrich',
+        file: 'flows/enrich.yaml',
+        state: 'running',
+        generation: 1,
+        counters: counters(0),
+        consumer: { groupId: 'crm-hub.flow.enrich', topics: ['crm.customer.v1'] },
+      },
+    ],
+    [
+      'flows/broken.yaml',
+      {
+        name: 'flows/broken.yaml',
+        file: 'flows/broken.yaml',
+        state: 'failed',
+        generation: 0,
+        issues: ['flows/broken.yaml:3:5 steps[0].filter: unknown function $segmnt'],
+      },
+    ],
   ]);
   nextIssues: ConfigIssue[] = [];
 
@@ -111,7 +166,12 @@ class FakeLag implements ConsumerLagSource {
     this.asked.push(group.groupId);
     if (this.failWith) throw this.failWith;
     const total = group.topics.length * 10;
-    return { groupId: group.groupId, total, at: '2026-03-01T08:00:00.000Z', topics: group.topics.map((topic) => ({ topic, lag: 10, partitions: [{ partition: 0, committed: '5', end: '15', lag: 10 }] })) };
+    return {
+      groupId: group.groupId,
+      total,
+      at: '2026-03-01T08:00:00.000Z',
+      topics: group.topics.map((topic) => ({ topic, lag: 10, partitions: [{ partition: 0, committed: '5', end: '15', lag: 10 }] })),
+    };
   }
 }
 
@@ -153,8 +213,17 @@ describe('runtime routes', () => {
     const routes = runtimeRoutes({ connectors, flows, lag });
     const paths = routes.map((route) => `${route.method.toUpperCase()} ${route.path}`);
     expect(paths).to.include.members([
-      'GET /api/status', 'GET /api/connectors', 'GET /api/connectors/{name}', 'POST /api/connectors/{name}/pause', 'POST /api/connectors/{name}/resume', 'POST /api/connectors/{name}/restart',
-      'GET /api/flows', 'GET /api/flows/{name}', 'POST /api/flows/{name}/pause', 'POST /api/flows/{name}/resume', 'POST /api/flows/{name}/restart',
+      'GET /api/status',
+      'GET /api/connectors',
+      'GET /api/connectors/{name}',
+      'POST /api/connectors/{name}/pause',
+      'POST /api/connectors/{name}/resume',
+      'POST /api/connectors/{name}/restart',
+      'GET /api/flows',
+      'GET /api/flows/{name}',
+      'POST /api/flows/{name}/pause',
+      'POST /api/flows/{name}/resume',
+      'POST /api/flows/{name}/restart',
     ]);
     for (const route of routes) expect(route.access, route.path).to.equal(route.method === 'get' ? 'viewer' : 'operator');
     const document = openApiDocument(routes, policy, 'test') as { paths: Record<string, Record<string, { operationId: string }>> };
@@ -175,7 +244,11 @@ describe('runtime routes', () => {
   });
 
   it('answers 404 CONNECTOR_UNKNOWN for an instance it does not host, on reads and actions alike', async () => {
-    for (const response of [await get('/api/connectors/nope'), await post('/api/connectors/nope/pause'), await post('/api/connectors/nope/restart')]) {
+    for (const response of [
+      await get('/api/connectors/nope'),
+      await post('/api/connectors/nope/pause'),
+      await post('/api/connectors/nope/restart'),
+    ]) {
       expect(response.status).to.equal(404);
       expect(response.data.error.code).to.equal('CONNECTOR_UNKNOWN');
       expect(response.data.error.message).to.contain('nope');
@@ -218,11 +291,16 @@ describe('runtime routes', () => {
   });
 
   it('still answers when lag cannot be read, saying why it is missing', async () => {
-    lag.failWith = new HubError('CONSUMER_LAG_UNAVAILABLE', 'consumer lag of group crm-hub.sink.claims-out: connection refused', { retriable: true });
+    lag.failWith = new HubError('CONSUMER_LAG_UNAVAILABLE', 'consumer lag of group crm-hub.sink.claims-out: connection refused', {
+      retriable: true,
+    });
     const response = await get('/api/connectors/claims-out');
     expect(response.status).to.equal(200);
     expect(response.data.lag).to.equal(null);
-    expect(response.data.lagError).to.deep.equal({ code: 'CONSUMER_LAG_UNAVAILABLE', message: 'consumer lag of group crm-hub.sink.claims-out: connection refused' });
+    expect(response.data.lagError).to.deep.equal({
+      code: 'CONSUMER_LAG_UNAVAILABLE',
+      message: 'consumer lag of group crm-hub.sink.claims-out: connection refused',
+    });
     expect((await get('/api/connectors/crm-in')).data, 'a source has no lag to miss').not.to.have.property('lagError');
   });
 
@@ -252,7 +330,14 @@ describe('runtime routes', () => {
     const restarted = await post('/api/flows/enrich/restart');
     expect(restarted.status).to.equal(200);
     expect(restarted.data).to.include({ name: 'enrich', generation: 2, state: 'running' });
-    const issue: ConfigIssue = { file: 'flows/enrich.yaml', line: 4, column: 7, path: 'steps[0].filter', code: 'VALUE_INVALID', message: 'unknown function $segmnt' };
+    const issue: ConfigIssue = {
+      file: 'flows/enrich.yaml',
+      line: 4,
+      column: 7,
+      path: 'steps[0].filter',
+      code: 'VALUE_INVALID',
+      message: 'unknown function $segmnt',
+    };
     flows.nextIssues = [issue];
     const refused = await post('/api/flows/enrich/restart');
     expect(refused.status).to.equal(422);

@@ -19,7 +19,9 @@ describe('secret-free answers', () => {
     // Routes that know nothing of secrets: whatever they answer is scrubbed on the way out.
     app.get('/json', (_req, res) => {
       res.json({
-        lastError: { message: `PUT http://svc:${secret}@erp.example.cn/api?token=abc123xyz: HTTP 401 {"youSent":"Basic ${Buffer.from(`svc:${secret}`).toString('base64')}"}` },
+        lastError: {
+          message: `PUT http://svc:${secret}@erp.example.cn/api?token=abc123xyz: HTTP 401 {"youSent":"Basic ${Buffer.from(`svc:${secret}`).toString('base64')}"}`,
+        },
         list: [encodeURIComponent(`${secret}/x`), { [secret]: 1 }],
         counts: { offset: 1234567, ok: true },
       });
@@ -38,9 +40,14 @@ describe('secret-free answers', () => {
   it('scrubs every string and key of a JSON answer and keeps numbers and structure', async () => {
     const answer = await axios.get(`${base}/json`, { responseType: 'text', transformResponse: [(data: unknown) => data] });
     const text = String(answer.data);
-    expect(text).not.to.contain(secret).and.not.to.contain('abc123xyz').and.not.to.contain(Buffer.from(`svc:${secret}`).toString('base64'));
+    expect(text)
+      .not.to.contain(secret)
+      .and.not.to.contain('abc123xyz')
+      .and.not.to.contain(Buffer.from(`svc:${secret}`).toString('base64'));
     const body = JSON.parse(text) as { lastError: { message: string }; list: [string, Record<string, number>]; counts: unknown };
-    expect(body.lastError.message).to.equal('PUT http://[redacted]@erp.example.cn/api?token=[redacted]: HTTP 401 {"youSent":"Basic [redacted]"}');
+    expect(body.lastError.message).to.equal(
+      'PUT http://[redacted]@erp.example.cn/api?token=[redacted]: HTTP 401 {"youSent":"Basic [redacted]"}',
+    );
     expect(body.list).to.deep.equal(['[redacted]%2Fx', { '[redacted]': 1 }]);
     expect(body.counts).to.deep.equal({ offset: 1234567, ok: true });
   });

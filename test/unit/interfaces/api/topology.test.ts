@@ -13,8 +13,15 @@ describe('hub topology', () => {
       processors: [{ name: 'identity-resolution', from: ['crm.customer.v1'], to: ['customer.golden.v1'] }],
     });
     expect(graph.nodes.map((node) => node.id).sort()).to.deep.equal([
-      'connector:crm', 'connector:crm-flags', 'connector:erp', 'flow:to-erp', 'processor:identity-resolution',
-      'topic:crm.customer-flag.v1', 'topic:crm.customer.v1', 'topic:customer.golden.v1', 'topic:erp.customer.v1',
+      'connector:crm',
+      'connector:crm-flags',
+      'connector:erp',
+      'flow:to-erp',
+      'processor:identity-resolution',
+      'topic:crm.customer-flag.v1',
+      'topic:crm.customer.v1',
+      'topic:customer.golden.v1',
+      'topic:erp.customer.v1',
     ]);
     expect(graph.edges.map((edge) => `${edge.from} → ${edge.to}`).sort()).to.deep.equal([
       'connector:crm → topic:crm.customer.v1',

@@ -4,7 +4,11 @@ import { cleanEnv, startCli } from '../../../support/cli-process.js';
 describe('crm-hub output into a closed pipe (crm-hub … | head)', function () {
   this.timeout(30_000);
 
-  for (const args of [['connectors', 'list'], ['schemas', 'list'], ['token', 'new', '--name', 'ops-alice']]) {
+  for (const args of [
+    ['connectors', 'list'],
+    ['schemas', 'list'],
+    ['token', 'new', '--name', 'ops-alice'],
+  ]) {
     it(`${args.join(' ')} exits quietly when its reader has gone`, async () => {
       const run = startCli(args, cleanEnv({}));
       // The reader closes before the command writes anything, as `head` does after its lines.

@@ -21,11 +21,15 @@ const HEAVY_PACKAGES = ['kafkajs', 'avsc', 'express', 'jsonata', 'axios', 'ajv',
 async function helpOf(args: string[], logDir: string): Promise<{ text: string; packages: Set<string> }> {
   const log = path.join(logDir, `${args.join('-') || 'top'}.log`);
   const cli = path.join(PROJECT_ROOT, 'src/interfaces/cli/main.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(registerRecorder)}`, cli, ...args, '--help'], {
-    cwd: PROJECT_ROOT,
-    env: cleanEnv({ MODULE_LOAD_LOG: log }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(registerRecorder)}`, cli, ...args, '--help'],
+    {
+      cwd: PROJECT_ROOT,
+      env: cleanEnv({ MODULE_LOAD_LOG: log }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let text = '';
   let errors = '';
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -26,7 +26,10 @@ describe('crm-hub connectors', () => {
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('lists name, kind, version, topics and description', async () => {
-    const [text, json] = await Promise.all([runCli(['connectors', 'list', '--connectors', dir], env), runCli(['connectors', 'list', '--json', '--connectors', dir], env)]);
+    const [text, json] = await Promise.all([
+      runCli(['connectors', 'list', '--connectors', dir], env),
+      runCli(['connectors', 'list', '--json', '--connectors', dir], env),
+    ]);
     expect(text.code, text.stderr).to.equal(0);
     expect(text.stdout.split('\n')).to.deep.equal([
       'NAME          KIND    VERSION  TOPICS                                     DESCRIPTION',
@@ -36,18 +39,36 @@ describe('crm-hub connectors', () => {
     ]);
     expect(json.code, json.stderr).to.equal(0);
     expect(JSON.parse(json.stdout)).to.deep.equal([
-      { name: 'crm-poller', kind: 'source', version: '2.1.0', description: 'Polls the CRM', produces: ['crm.customer.v1', 'policy.policy.v1'] },
-      { name: 'example-echo', kind: 'sink', version: '1.0.0', description: 'Reference sink: records delivered keys in memory and rejects records marked reject: true', consumes: ['crm.customer.v1'] },
+      {
+        name: 'crm-poller',
+        kind: 'source',
+        version: '2.1.0',
+        description: 'Polls the CRM',
+        produces: ['crm.customer.v1', 'policy.policy.v1'],
+      },
+      {
+        name: 'example-echo',
+        kind: 'sink',
+        version: '1.0.0',
+        description: 'Reference sink: records delivered keys in memory and rejects records marked reject: true',
+        consumes: ['crm.customer.v1'],
+      },
     ]);
   });
 
   it('describes a connector as readable docs, or as its JSON Schema with --json', async () => {
-    const [text, json] = await Promise.all([runCli(['connectors', 'describe', 'example-echo', '--connectors', dir], env), runCli(['connectors', 'describe', 'example-echo', '--json', '--connectors', dir], env)]);
+    const [text, json] = await Promise.all([
+      runCli(['connectors', 'describe', 'example-echo', '--connectors', dir], env),
+      runCli(['connectors', 'describe', 'example-echo', '--json', '--connectors', dir], env),
+    ]);
     expect(text.code, text.stderr).to.equal(0);
     expect(text.stdout).to.include('  target: string, required, format "uri"\n');
     expect(text.stdout).to.include('    password: string, required, min length 8, secret (never shown; use ${ENV})\n');
     expect(json.code, json.stderr).to.equal(0);
-    const schema = JSON.parse(json.stdout) as { required: string[]; properties: Record<string, { writeOnly?: boolean; properties?: Record<string, { writeOnly?: boolean }> }> };
+    const schema = JSON.parse(json.stdout) as {
+      required: string[];
+      properties: Record<string, { writeOnly?: boolean; properties?: Record<string, { writeOnly?: boolean }> }>;
+    };
     expect(schema.required).to.deep.equal(['target']);
     expect(schema.properties.auth?.properties?.password?.writeOnly).to.equal(true);
   });
@@ -55,14 +76,18 @@ describe('crm-hub connectors', () => {
   it('fails with the closest names for an unknown connector, and names a broken folder', async () => {
     const unknown = await runCli(['connectors', 'describe', 'example-ecko', '--connectors', dir], env);
     expect(unknown.code).to.equal(1);
-    expect(unknown.stderr).to.equal('crm-hub: CONNECTOR_UNKNOWN: unknown connector "example-ecko"; did you mean "example-echo"? (known: crm-poller, example-echo)\n');
+    expect(unknown.stderr).to.equal(
+      'crm-hub: CONNECTOR_UNKNOWN: unknown connector "example-ecko"; did you mean "example-echo"? (known: crm-poller, example-echo)\n',
+    );
     const broken = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-cli-broken-'));
     try {
       await fs.mkdir(path.join(broken, 'erp-sink'));
       await fs.writeFile(path.join(broken, 'erp-sink', 'index.ts'), pollerText);
       const result = await runCli(['connectors', 'list'], { ...env, CRM_HUB_CONNECTORS_DIR: broken });
       expect(result.code).to.equal(1);
-      expect(result.stderr).to.equal(`crm-hub: CONNECTOR_INVALID: connector folder ${path.join(broken, 'erp-sink')}: name is "crm-poller" but the folder is "erp-sink": they must be the same\n`);
+      expect(result.stderr).to.equal(
+        `crm-hub: CONNECTOR_INVALID: connector folder ${path.join(broken, 'erp-sink')}: name is "crm-poller" but the folder is "erp-sink": they must be the same\n`,
+      );
     } finally {
       await fs.rm(broken, { recursive: true, force: true });
     }

@@ -30,7 +30,10 @@ describe('crm-hub new connector', function () {
   });
 
   it('generates a sink and a source that type-check, pass lint and pass their own tests as generated', async () => {
-    const [sinkRun, sourceRun] = await Promise.all([runCli(['new', 'connector', sink], env), runCli(['new', 'connector', source, '--kind', 'source'], env)]);
+    const [sinkRun, sourceRun] = await Promise.all([
+      runCli(['new', 'connector', sink], env),
+      runCli(['new', 'connector', source, '--kind', 'source'], env),
+    ]);
     expect(sinkRun.code, sinkRun.stderr).to.equal(0);
     expect(sourceRun.code, sourceRun.stderr).to.equal(0);
     expect(sinkRun.stdout).to.include(`created ${path.join('connectors', sink, 'index.ts')}\n`);
@@ -65,9 +68,13 @@ describe('crm-hub new connector', function () {
       runCli(['new', 'connector', 'erp-orders', '--kind', 'pipe'], env),
     ]);
     expect(badName.code).to.equal(1);
-    expect(badName.stderr).to.equal('crm-hub: CONNECTOR_NAME_INVALID: "ERP_orders" is not a valid connector name: use lower-case letters and digits in words joined by "-", starting with a letter (e.g. erp-orders), at most 63 characters\n');
+    expect(badName.stderr).to.equal(
+      'crm-hub: CONNECTOR_NAME_INVALID: "ERP_orders" is not a valid connector name: use lower-case letters and digits in words joined by "-", starting with a letter (e.g. erp-orders), at most 63 characters\n',
+    );
     expect(existing.code).to.equal(1);
-    expect(existing.stderr).to.equal(`crm-hub: CONNECTOR_EXISTS: ${path.join(PROJECT_ROOT, 'connectors/example-echo')} already exists; choose another name or remove it first\n`);
+    expect(existing.stderr).to.equal(
+      `crm-hub: CONNECTOR_EXISTS: ${path.join(PROJECT_ROOT, 'connectors/example-echo')} already exists; choose another name or remove it first\n`,
+    );
     expect(await fs.readFile(echoIndex, 'utf8')).to.equal(before);
     expect(badKind.code).to.equal(1);
     expect(badKind.stderr).to.include("argument 'pipe' is invalid. Allowed choices are source, sink.");
@@ -84,7 +91,9 @@ describe('crm-hub new connector', function () {
       expect(result.code, result.stderr).to.equal(0);
       const index = await fs.readFile(path.join(dir, 'erp-orders/index.ts'), 'utf8');
       const sdk = /from '([^']+\/connect\/sdk\/connector-definition\.js)'/.exec(index)?.[1];
-      expect(path.resolve(dir, 'erp-orders', sdk!.replace(/\.js$/, '.ts'))).to.equal(path.join(PROJECT_ROOT, 'src/connect/sdk/connector-definition.ts'));
+      expect(path.resolve(dir, 'erp-orders', sdk!.replace(/\.js$/, '.ts'))).to.equal(
+        path.join(PROJECT_ROOT, 'src/connect/sdk/connector-definition.ts'),
+      );
       expect(result.stdout).to.include(`--connectors ${dir}`);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });

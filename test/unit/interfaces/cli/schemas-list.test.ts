@@ -24,7 +24,11 @@ describe('crm-hub schemas list', () => {
     const lines = list.stdout.trimEnd().split('\n');
     expect(lines.some((line) => line.startsWith(`${longTopic} `))).to.equal(true);
     const startOf = (line: string, pattern: RegExp) => line.search(pattern);
-    for (const [name, pattern] of [['record', / crmhub\./], ['key', / key=/], ['file', / \S+\.avsc/]] as const) {
+    for (const [name, pattern] of [
+      ['record', / crmhub\./],
+      ['key', / key=/],
+      ['file', / \S+\.avsc/],
+    ] as const) {
       const starts = new Set(lines.map((line) => startOf(line, pattern)));
       expect([...starts], `${name} column:\n${list.stdout}`).to.have.length(1);
     }

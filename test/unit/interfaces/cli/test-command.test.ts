@@ -52,10 +52,29 @@ describe('crm-hub test', () => {
       ].join('\n'),
     );
     // A flow that maps without naming the schema: only encoding its output shows the mistake.
-    await fs.writeFile(path.join(dir, 'unfit.yaml'), ['name: unfit', 'from: crm.customer.v1', 'steps:', '  - map: { erpCustomerId: customerId, name: fullName }', 'to: { topic: erp.customer.v1 }', ''].join('\n'));
+    await fs.writeFile(
+      path.join(dir, 'unfit.yaml'),
+      [
+        'name: unfit',
+        'from: crm.customer.v1',
+        'steps:',
+        '  - map: { erpCustomerId: customerId, name: fullName }',
+        'to: { topic: erp.customer.v1 }',
+        '',
+      ].join('\n'),
+    );
     await fs.writeFile(
       path.join(dir, 'unfit.test.yaml'),
-      ['flow: unfit.yaml', ...CUSTOMER, 'cases:', '  - name: its output reaches the ERP topic', '    input: [{ value: *customer }]', '    expect:', '      erp.customer.v1: [{ key: C440300000123 }]', ''].join('\n'),
+      [
+        'flow: unfit.yaml',
+        ...CUSTOMER,
+        'cases:',
+        '  - name: its output reaches the ERP topic',
+        '    input: [{ value: *customer }]',
+        '    expect:',
+        '      erp.customer.v1: [{ key: C440300000123 }]',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -65,7 +84,9 @@ describe('crm-hub test', () => {
     const result = await runCli(['test'], env);
     expect(result.stderr).to.equal('');
     expect(result.code).to.equal(0);
-    expect(result.stdout).to.include('flows/crm-customer-to-erp.test.yaml (flow crm-customer-to-erp)\n  ✓ an active customer goes to the ERP customer master');
+    expect(result.stdout).to.include(
+      'flows/crm-customer-to-erp.test.yaml (flow crm-customer-to-erp)\n  ✓ an active customer goes to the ERP customer master',
+    );
     expect(result.stdout).not.to.include('✗');
     expect(result.stdout).to.match(/\n\d+ passed, 0 failed\n$/);
     expect((await runCli(['test', 'flows/'], env)).stdout).to.equal(result.stdout);
@@ -97,14 +118,19 @@ describe('crm-hub test', () => {
       '        expected [0] key "C440300000123"',
       '      deadLetters: expected 0 dead letters, got 1',
     ]);
-    expect(lines[16]).to.match(/^ {8}got \[0\] key "C440300000123" code "AVRO_VALUE_INVALID" step "to erp.customer.v1" message "flow unfit to erp.customer.v1: value does not match crmhub.erp.ErpCustomer: meta: /);
+    expect(lines[16]).to.match(
+      /^ {8}got \[0\] key "C440300000123" code "AVRO_VALUE_INVALID" step "to erp.customer.v1" message "flow unfit to erp.customer.v1: value does not match crmhub.erp.ErpCustomer: meta: /,
+    );
     expect(lines.slice(17)).to.deep.equal(['1 passed, 3 failed', '']);
   });
 
   it('names a test file whose flow does not compile, and fails', async () => {
     const file = path.join(dir, 'broken', 'broken.test.yaml');
     await fs.mkdir(path.dirname(file));
-    await fs.writeFile(path.join(dir, 'broken', 'broken.yaml'), ['name: broken', 'from: crm.customer.v1', 'steps:', '  - fitler: status = "ACTIVE"', 'to: { topic: crm.customer.v1 }', ''].join('\n'));
+    await fs.writeFile(
+      path.join(dir, 'broken', 'broken.yaml'),
+      ['name: broken', 'from: crm.customer.v1', 'steps:', '  - fitler: status = "ACTIVE"', 'to: { topic: crm.customer.v1 }', ''].join('\n'),
+    );
     await fs.writeFile(file, ['flow: broken.yaml', 'cases:', '  - name: never runs', '    input: []', '    expect: {}', ''].join('\n'));
     const result = await runCli(['test', file], env);
     expect(result.code).to.equal(1);

@@ -16,11 +16,34 @@ describe('crm-hub validate', () => {
     await fs.symlink(path.join(PROJECT_ROOT, 'connectors/example-echo'), path.join(connectors, 'example-echo'));
     await fs.writeFile(
       path.join(dir, 'ok.yaml'),
-      ['connectors:', '  erp-main:', '    connector: example-echo', '    config:', '      target: https://erp.example.com', '      auth: { user: hub, password: ${ECHO_PASSWORD} }', '  erp-spare:', '    connector: example-echo', '    enabled: false', '    config: { target: "https://erp2.example.com" }', ''].join('\n'),
+      [
+        'connectors:',
+        '  erp-main:',
+        '    connector: example-echo',
+        '    config:',
+        '      target: https://erp.example.com',
+        '      auth: { user: hub, password: ${ECHO_PASSWORD} }',
+        '  erp-spare:',
+        '    connector: example-echo',
+        '    enabled: false',
+        '    config: { target: "https://erp2.example.com" }',
+        '',
+      ].join('\n'),
     );
     await fs.writeFile(
       path.join(dir, 'broken.yaml'),
-      ['connectors:', '  erp-main:', '    connector: example-echo', '    batchsize: 10', '    config:', '      target: not a uri', '      auth: { user: hub, password: ${ECHO_PASSWORD} }', '  billing:', '    connector: exmple-echo', ''].join('\n'),
+      [
+        'connectors:',
+        '  erp-main:',
+        '    connector: example-echo',
+        '    batchsize: 10',
+        '    config:',
+        '      target: not a uri',
+        '      auth: { user: hub, password: ${ECHO_PASSWORD} }',
+        '  billing:',
+        '    connector: exmple-echo',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -30,7 +53,9 @@ describe('crm-hub validate', () => {
     const result = await runCli(['validate', path.join(dir, 'ok.yaml'), '--connectors', connectors], env);
     expect(result.stderr).to.equal('');
     expect(result.code).to.equal(0);
-    expect(result.stdout).to.equal(`${path.join(dir, 'ok.yaml')}: valid hub config, 2 connector instances (example-echo: erp-main, erp-spare (disabled))\n`);
+    expect(result.stdout).to.equal(
+      `${path.join(dir, 'ok.yaml')}: valid hub config, 2 connector instances (example-echo: erp-main, erp-spare (disabled))\n`,
+    );
   });
 
   it('prints every issue as file:line:column path: message and exits 1, never showing a secret', async () => {
@@ -51,7 +76,9 @@ describe('crm-hub validate', () => {
   it('goes on past a file it cannot read and still fails', async () => {
     const result = await runCli(['validate', path.join(dir, 'absent.yaml'), path.join(dir, 'ok.yaml'), '--connectors', connectors], env);
     expect(result.code).to.equal(1);
-    expect(result.stderr).to.equal(`crm-hub: CONFIG_UNREADABLE: cannot read ${path.join(dir, 'absent.yaml')}: no such file\n1 problem found\n`);
+    expect(result.stderr).to.equal(
+      `crm-hub: CONFIG_UNREADABLE: cannot read ${path.join(dir, 'absent.yaml')}: no such file\n1 problem found\n`,
+    );
     expect(result.stdout).to.include('ok.yaml: valid hub config');
   });
 });

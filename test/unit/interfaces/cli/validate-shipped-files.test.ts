@@ -12,12 +12,22 @@ describe('crm-hub validate on the files the repository ships', function () {
 
   it('finds no problem in config/, flows/ (and transactions/) with an empty environment', async () => {
     const folders = ['config', 'flows', 'transactions'].filter((folder) => fs.existsSync(path.join(PROJECT_ROOT, folder)));
-    const shipped = folders.flatMap((folder) => fs.readdirSync(path.join(PROJECT_ROOT, folder)).filter((name) => /\.ya?ml$/.test(name) && !name.endsWith('.test.yaml')).map((name) => `${folder}/${name}`));
+    const shipped = folders.flatMap((folder) =>
+      fs
+        .readdirSync(path.join(PROJECT_ROOT, folder))
+        .filter((name) => /\.ya?ml$/.test(name) && !name.endsWith('.test.yaml'))
+        .map((name) => `${folder}/${name}`),
+    );
     expect(shipped).to.include.members(['config/demo.crm-hub.yaml', 'flows/crm-customer-to-erp.yaml']);
     // Only what starting node needs: no variable the files could refer to.
     const result = await runCli(['validate', ...shipped], { PATH: process.env.PATH });
     expect(result.stderr).to.equal('');
     expect(result.code).to.equal(0);
-    expect(result.stdout.trim().split('\n').map((line) => line.slice(0, line.indexOf(':')))).to.deep.equal(shipped);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.slice(0, line.indexOf(':'))),
+    ).to.deep.equal(shipped);
   });
 });

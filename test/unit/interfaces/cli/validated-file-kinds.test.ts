@@ -6,7 +6,15 @@ import { fileKindFor } from '../../../../src/interfaces/cli/validated-file-kinds
 import { cleanEnv, runCli } from '../../../support/cli-process.js';
 
 describe('crm-hub validate: which kind a file is', () => {
-  const flowWith = (stepsKey: string) => ['name: stock-alert', 'from: scm.inventory.v1', `${stepsKey}:`, '  - filter: onHand < reorderPoint', 'to: { topic: scm.inventory.v1 }', ''].join('\n');
+  const flowWith = (stepsKey: string) =>
+    [
+      'name: stock-alert',
+      'from: scm.inventory.v1',
+      `${stepsKey}:`,
+      '  - filter: onHand < reorderPoint',
+      'to: { topic: scm.inventory.v1 }',
+      '',
+    ].join('\n');
 
   it('takes a file with name and from for a flow, whatever key is misspelt', () => {
     expect(fileKindFor(flowWith('steps')).name).to.equal('flow');

@@ -3,7 +3,19 @@ import { deadLetterEntry } from '../../../../src/operations/dead-letters/dead-le
 import type { LatestAttempt } from '../../../../src/operations/dead-letters/latest-attempt.js';
 
 /** A dead letter as DeadLetterPublisher writes it, with the parts a test cares about given, as the only attempt of itself. */
-export function letter(partial: { topic?: string; partition?: number; offset?: string | number; failedAt?: string; stage?: string; code?: string; originalTopic?: string | null; headers?: RecordHeaders; key?: string | null; value?: Buffer | null; message?: string }): LatestAttempt {
+export function letter(partial: {
+  topic?: string;
+  partition?: number;
+  offset?: string | number;
+  failedAt?: string;
+  stage?: string;
+  code?: string;
+  originalTopic?: string | null;
+  headers?: RecordHeaders;
+  key?: string | null;
+  value?: Buffer | null;
+  message?: string;
+}): LatestAttempt {
   const headers: RecordHeaders = {
     'correlation-id': 'corr-1',
     'dlq-stage': partial.stage ?? 'connector:crm-main',
@@ -12,7 +24,9 @@ export function letter(partial: { topic?: string; partition?: number; offset?: s
     'dlq-error-retriable': 'false',
     'dlq-attempts': '3',
     'dlq-failed-at': partial.failedAt ?? '2026-03-01T08:00:00.000Z',
-    ...(partial.originalTopic === null ? {} : { 'dlq-original-topic': partial.originalTopic ?? 'crm.customer.v1', 'dlq-original-partition': '1', 'dlq-original-offset': '42' }),
+    ...(partial.originalTopic === null
+      ? {}
+      : { 'dlq-original-topic': partial.originalTopic ?? 'crm.customer.v1', 'dlq-original-partition': '1', 'dlq-original-offset': '42' }),
     ...partial.headers,
   };
   const record: IncomingRecord = {

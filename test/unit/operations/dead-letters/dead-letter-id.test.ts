@@ -4,13 +4,32 @@ import { formatDeadLetterId, parseDeadLetterId } from '../../../../src/operation
 
 describe('dead-letter ids', () => {
   it('reads <topic>:<partition>:<offset>, topics with dots, dashes and underscores included', () => {
-    expect(parseDeadLetterId('dlq.flow.renewals_v2-eu:3:1234567890123')).to.deep.equal({ topic: 'dlq.flow.renewals_v2-eu', partition: 3, offset: '1234567890123' });
-    expect(parseDeadLetterId('dlq.crm-main:0:007'), 'leading zeros are the same offset').to.deep.equal({ topic: 'dlq.crm-main', partition: 0, offset: '7' });
+    expect(parseDeadLetterId('dlq.flow.renewals_v2-eu:3:1234567890123')).to.deep.equal({
+      topic: 'dlq.flow.renewals_v2-eu',
+      partition: 3,
+      offset: '1234567890123',
+    });
+    expect(parseDeadLetterId('dlq.crm-main:0:007'), 'leading zeros are the same offset').to.deep.equal({
+      topic: 'dlq.crm-main',
+      partition: 0,
+      offset: '7',
+    });
   });
 
   it('refuses what is not an id, naming the expected shape', () => {
-    for (const bad of ['dlq.crm-main', 'dlq.crm-main:0', 'dlq.crm-main:x:1', 'dlq.crm-main:0:-1', 'dlq/crm:0:1', ':0:1', 'dlq.a:0:1:2', '']) {
-      expect(() => parseDeadLetterId(bad), bad).to.throw('expected <topic>:<partition>:<offset>').with.property('code', 'DEAD_LETTER_ID_INVALID');
+    for (const bad of [
+      'dlq.crm-main',
+      'dlq.crm-main:0',
+      'dlq.crm-main:x:1',
+      'dlq.crm-main:0:-1',
+      'dlq/crm:0:1',
+      ':0:1',
+      'dlq.a:0:1:2',
+      '',
+    ]) {
+      expect(() => parseDeadLetterId(bad), bad)
+        .to.throw('expected <topic>:<partition>:<offset>')
+        .with.property('code', 'DEAD_LETTER_ID_INVALID');
     }
   });
 

@@ -36,9 +36,32 @@ describe('the dead-letter office (in-memory broker)', () => {
     const producer = await client.producer();
     const crm = new DeadLetterPublisher(producer, 'dlq.crm-main', 'connector:crm-main');
     const flow = new DeadLetterPublisher(producer, 'dlq.flow.renewals', 'flow:renewals');
-    await crm.publish([0, 1, 2].map((n) => ({ key: `C${n}`, value: Buffer.from(`customer ${n}`), headers: { 'correlation-id': `corr-${n}` }, error: new HubError('AVRO_VALUE_INVALID', `bad ${n}`), attempts: 1, originalTopic: 'crm.customer.v1', originalPartition: 0, originalOffset: String(n) })));
-    await flow.publish([{ key: 'P1', value: Buffer.from('policy'), headers: { 'correlation-id': 'corr-p' }, error: new HubError('FLOW_STEP_FAILED', 'enrich failed', { retriable: true }), attempts: 4, originalTopic: 'policy.policy.v1' }]);
-    office = await DeadLetterOffice.open({ client, serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger }, { batchSize: 2, persistEveryMs: 0 });
+    await crm.publish(
+      [0, 1, 2].map((n) => ({
+        key: `C${n}`,
+        value: Buffer.from(`customer ${n}`),
+        headers: { 'correlation-id': `corr-${n}` },
+        error: new HubError('AVRO_VALUE_INVALID', `bad ${n}`),
+        attempts: 1,
+        originalTopic: 'crm.customer.v1',
+        originalPartition: 0,
+        originalOffset: String(n),
+      })),
+    );
+    await flow.publish([
+      {
+        key: 'P1',
+        value: Buffer.from('policy'),
+        headers: { 'correlation-id': 'corr-p' },
+        error: new HubError('FLOW_STEP_FAILED', 'enrich failed', { retriable: true }),
+        attempts: 4,
+        originalTopic: 'policy.policy.v1',
+      },
+    ]);
+    office = await DeadLetterOffice.open(
+      { client, serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger },
+      { batchSize: 2, persistEveryMs: 0 },
+    );
   });
 
   afterEach(() => office.stop());
@@ -46,14 +69,30 @@ describe('the dead-letter office (in-memory broker)', () => {
   it('lists and counts the dead letters of every dlq.* topic and reads a topic again only when it changed', async () => {
     const all = await office.list({});
     expect(all.matched).to.equal(4);
-    expect(all.items.map((item) => item.id)).to.have.members(['dlq.crm-main:0:0', 'dlq.crm-main:0:1', 'dlq.crm-main:0:2', 'dlq.flow.renewals:0:0']);
-    expect((await office.list({ source: 'renewals' })).items.map((item) => item.reason)).to.deep.equal([{ ...all.items.find((item) => item.topic === 'dlq.flow.renewals')!.reason }]);
+    expect(all.items.map((item) => item.id)).to.have.members([
+      'dlq.crm-main:0:0',
+      'dlq.crm-main:0:1',
+      'dlq.crm-main:0:2',
+      'dlq.flow.renewals:0:0',
+    ]);
+    expect((await office.list({ source: 'renewals' })).items.map((item) => item.reason)).to.deep.equal([
+      { ...all.items.find((item) => item.topic === 'dlq.flow.renewals')!.reason },
+    ]);
     expect((await office.list({ code: 'AVRO_VALUE_INVALID' }, { limit: 2 })).nextCursor).to.be.a('string');
     const reads = client.reads;
     await office.summary();
     expect(client.reads, 'nothing changed: nothing read again').to.equal(reads);
-    await new DeadLetterPublisher(await client.producer(), 'dlq.crm-main', 'connector:crm-main').publish([{ key: 'C9', value: null, headers: {}, error: new HubError('X', 'x'), attempts: 1, originalTopic: 'crm.customer.v1' }]);
-    expect((await office.summary()).byTopic).to.deep.include.members([{ topic: 'dlq.crm-main', count: 4, oldest: (await office.list({ topic: 'dlq.crm-main' }, { order: 'oldest', limit: 1 })).items[0]!.reason.failedAt, newest: (await office.list({ topic: 'dlq.crm-main' }, { limit: 1 })).items[0]!.reason.failedAt }]);
+    await new DeadLetterPublisher(await client.producer(), 'dlq.crm-main', 'connector:crm-main').publish([
+      { key: 'C9', value: null, headers: {}, error: new HubError('X', 'x'), attempts: 1, originalTopic: 'crm.customer.v1' },
+    ]);
+    expect((await office.summary()).byTopic).to.deep.include.members([
+      {
+        topic: 'dlq.crm-main',
+        count: 4,
+        oldest: (await office.list({ topic: 'dlq.crm-main' }, { order: 'oldest', limit: 1 })).items[0]!.reason.failedAt,
+        newest: (await office.list({ topic: 'dlq.crm-main' }, { limit: 1 })).items[0]!.reason.failedAt,
+      },
+    ]);
     expect(client.reads).to.equal(reads + 1);
   });
 
@@ -66,13 +105,29 @@ describe('the dead-letter office (in-memory broker)', () => {
     expect(ended.counts).to.deep.equal({ total: 3, done: 3, failed: 0, failedAgain: 0 });
     expect(ended.targets).to.deep.equal({ 'crm.customer.v1': 3 });
     const replayed = client.records('crm.customer.v1');
-    expect(replayed.map((record) => [record.key?.toString(), record.value?.toString(), record.headers['correlation-id']])).to.deep.equal([['C0', 'customer 0', 'corr-0'], ['C1', 'customer 1', 'corr-1'], ['C2', 'customer 2', 'corr-2']]);
+    expect(replayed.map((record) => [record.key?.toString(), record.value?.toString(), record.headers['correlation-id']])).to.deep.equal([
+      ['C0', 'customer 0', 'corr-0'],
+      ['C1', 'customer 1', 'corr-1'],
+      ['C2', 'customer 2', 'corr-2'],
+    ]);
     const deadLetter = client.records('dlq.crm-main')[1]!;
     const original = Object.fromEntries(Object.entries(deadLetter.headers).filter(([name]) => !name.startsWith('dlq-')));
     expect(original).to.include({ 'correlation-id': 'corr-1' });
-    expect({ ...replayed[1]!.headers, traceparent: undefined }).to.deep.equal({ ...original, traceparent: undefined, 'hub-stage': `replay:${started.id}`, 'dlq-replayed-from': 'dlq.crm-main:0:1', 'dlq-replay-id': started.id, 'dlq-dead-letter-id': 'dlq.crm-main:0:1', 'dlq-dead-letter-attempt': '1', 'dlq-replayed-to': 'crm.customer.v1' });
+    expect({ ...replayed[1]!.headers, traceparent: undefined }).to.deep.equal({
+      ...original,
+      traceparent: undefined,
+      'hub-stage': `replay:${started.id}`,
+      'dlq-replayed-from': 'dlq.crm-main:0:1',
+      'dlq-replay-id': started.id,
+      'dlq-dead-letter-id': 'dlq.crm-main:0:1',
+      'dlq-dead-letter-attempt': '1',
+      'dlq-replayed-to': 'crm.customer.v1',
+    });
     expect(replayed[1]!.headers.traceparent!.slice(0, 36), 'the same trace, a new span').to.equal(original.traceparent!.slice(0, 36));
-    const journal = client.records(JOURNAL).filter((record) => record.key?.toString() === started.id).map((record) => JSON.parse(record.value!.toString()) as ReplayRecord);
+    const journal = client
+      .records(JOURNAL)
+      .filter((record) => record.key?.toString() === started.id)
+      .map((record) => JSON.parse(record.value!.toString()) as ReplayRecord);
     expect(journal[0]!.state).to.equal('running');
     expect(journal.at(-1)).to.deep.equal(ended);
   });
@@ -81,7 +136,17 @@ describe('the dead-letter office (in-memory broker)', () => {
     const crm = new DeadLetterPublisher(await client.producer(), 'dlq.crm-main', 'connector:crm-main');
     // A consumer of crm.customer.v1 that rejects everything it gets, as a still-broken sink would.
     client.onSend = async (topic, records) => {
-      if (topic === 'crm.customer.v1') await crm.publish(records.map((record) => ({ key: record.key, value: record.value, headers: record.headers ?? {}, error: new HubError('STILL_BROKEN', 'again'), attempts: 1, originalTopic: topic })));
+      if (topic === 'crm.customer.v1')
+        await crm.publish(
+          records.map((record) => ({
+            key: record.key,
+            value: record.value,
+            headers: record.headers ?? {},
+            error: new HubError('STILL_BROKEN', 'again'),
+            attempts: 1,
+            originalTopic: topic,
+          })),
+        );
     };
     for (let replay = 1; replay <= 6; replay++) {
       const started = await office.replay({ filter: {} }, 'ops');
@@ -92,13 +157,18 @@ describe('the dead-letter office (in-memory broker)', () => {
     const listed = await office.list({});
     expect(listed.matched).to.equal(4);
     const crmItems = listed.items.filter((item) => item.topic === 'dlq.crm-main').sort((a, b) => a.id.localeCompare(b.id));
-    expect(crmItems.map((item) => [item.id, item.attempts, item.reason.errorCode])).to.deep.equal([0, 1, 2].map((n) => [`dlq.crm-main:0:${n}`, 7, 'STILL_BROKEN']));
+    expect(crmItems.map((item) => [item.id, item.attempts, item.reason.errorCode])).to.deep.equal(
+      [0, 1, 2].map((n) => [`dlq.crm-main:0:${n}`, 7, 'STILL_BROKEN']),
+    );
     expect(crmItems[0]!.latestId, 'the latest attempt is a record of its own').not.to.equal(crmItems[0]!.id);
     expect(crmItems[0]!.firstFailedAt <= crmItems[0]!.reason.failedAt).to.equal(true);
     expect(client.records('dlq.crm-main'), 'one record per attempt, no more').to.have.length(3 * 7);
     expect((await office.summary()).total).to.equal(4);
     const shown = await office.show('dlq.crm-main:0:1');
-    expect([shown!.attempts, shown!.headers['dlq-error-code']], 'the latest failure\'s reason, not the first one').to.deep.equal([7, 'STILL_BROKEN']);
+    expect([shown!.attempts, shown!.headers['dlq-error-code']], "the latest failure's reason, not the first one").to.deep.equal([
+      7,
+      'STILL_BROKEN',
+    ]);
     // Replaying by the id of an older attempt sends the dead letter (its latest attempt) once.
     const byOldAttempt = await office.replay({ ids: [crmItems[0]!.id, crmItems[0]!.latestId] }, 'ops');
     expect(byOldAttempt.counts.total).to.equal(1);
@@ -122,30 +192,56 @@ describe('the dead-letter office (in-memory broker)', () => {
     release();
     expect((await until(() => office.replayStatus(first.id), 'the first replay')).state).to.equal('done');
     expect((await until(() => office.replayStatus(other.id), 'the other replay')).state).to.equal('done');
-    expect((await office.replay({ filter: {} }, 'ops')).counts.total, 'once it ended, the same dead letters may be replayed again').to.equal(4);
+    expect(
+      (await office.replay({ filter: {} }, 'ops')).counts.total,
+      'once it ended, the same dead letters may be replayed again',
+    ).to.equal(4);
   });
 
   it('replays ids once each even when named twice, to a chosen topic', async () => {
-    const started = await office.replay({ ids: ['dlq.flow.renewals:0:0', 'dlq.crm-main:0:2', 'dlq.flow.renewals:0:0'], target: 'sandbox.replays' }, 'ops');
+    const started = await office.replay(
+      { ids: ['dlq.flow.renewals:0:0', 'dlq.crm-main:0:2', 'dlq.flow.renewals:0:0'], target: 'sandbox.replays' },
+      'ops',
+    );
     const ended = await until(() => office.replayStatus(started.id), 'the replay');
     expect(ended.counts).to.deep.equal({ total: 2, done: 2, failed: 0, failedAgain: 0 });
     expect(ended.ids).to.deep.equal(['dlq.flow.renewals:0:0', 'dlq.crm-main:0:2']);
-    expect(client.records('sandbox.replays').map((record) => record.headers['dlq-replayed-from'])).to.deep.equal(['dlq.crm-main:0:2', 'dlq.flow.renewals:0:0']);
+    expect(client.records('sandbox.replays').map((record) => record.headers['dlq-replayed-from'])).to.deep.equal([
+      'dlq.crm-main:0:2',
+      'dlq.flow.renewals:0:0',
+    ]);
     expect(client.records('policy.policy.v1')).to.have.length(0);
   });
 
   it('refuses unknown ids and unclear requests before replaying anything', async () => {
-    await expectRejection(office.replay({ ids: ['dlq.crm-main:0:2', 'dlq.crm-main:0:99'] }, 'ops'), 'DEAD_LETTER_NOT_FOUND', 'dlq.crm-main:0:99');
+    await expectRejection(
+      office.replay({ ids: ['dlq.crm-main:0:2', 'dlq.crm-main:0:99'] }, 'ops'),
+      'DEAD_LETTER_NOT_FOUND',
+      'dlq.crm-main:0:99',
+    );
     await expectRejection(office.replay({}, 'ops'), 'REPLAY_REQUEST_INVALID', 'ids, or a filter');
     await expectRejection(office.replay({ ids: ['dlq.crm-main:0:1'], filter: {} }, 'ops'), 'REPLAY_REQUEST_INVALID', 'not both');
-    await expectRejection(office.replay({ filter: { topic: 'crm.customer.v1' } }, 'ops'), 'DEAD_LETTER_TOPIC_INVALID', 'not a dead-letter topic');
+    await expectRejection(
+      office.replay({ filter: { topic: 'crm.customer.v1' } }, 'ops'),
+      'DEAD_LETTER_TOPIC_INVALID',
+      'not a dead-letter topic',
+    );
     await expectRejection(office.replay({ filter: {}, target: 'no spaces' }, 'ops'), 'REPLAY_TARGET_INVALID', 'not a topic name');
     expect(client.records('crm.customer.v1')).to.have.length(0);
     expect(office.replays()).to.have.length(0);
   });
 
   it('counts as failed what has no original topic or what the broker refuses, and says why', async () => {
-    await new DeadLetterPublisher(await client.producer(), 'dlq.import', 'cli:import/x.csv').publish([{ key: null, value: Buffer.from('row'), headers: {}, error: new HubError('ROW_INVALID', 'bad row'), attempts: 1, originalTopic: 'crm.customer.v1' }]);
+    await new DeadLetterPublisher(await client.producer(), 'dlq.import', 'cli:import/x.csv').publish([
+      {
+        key: null,
+        value: Buffer.from('row'),
+        headers: {},
+        error: new HubError('ROW_INVALID', 'bad row'),
+        attempts: 1,
+        originalTopic: 'crm.customer.v1',
+      },
+    ]);
     const withoutOrigin = client.records('dlq.import')[0]!;
     delete withoutOrigin.headers['dlq-original-topic'];
     client.refuse.add('policy.policy.v1');
@@ -164,11 +260,19 @@ describe('the dead-letter office (in-memory broker)', () => {
     const started = await office.replay({ filter: { topic: 'dlq.crm-main', since: '2000-01-01' }, target: 'sandbox.out' }, 'ops-bob');
     await until(() => office.replayStatus(started.id), 'the replay');
     // A replay left running by a process that died: its last record says running.
-    const crashed: ReplayRecord = { ...started, id: 'crashed-replay', state: 'running', counts: { total: 3, done: 1, failed: 0, failedAgain: 0 } };
+    const crashed: ReplayRecord = {
+      ...started,
+      id: 'crashed-replay',
+      state: 'running',
+      counts: { total: 3, done: 1, failed: 0, failedAgain: 0 },
+    };
     await (await client.producer()).send(JOURNAL, [{ key: crashed.id, value: Buffer.from(JSON.stringify(crashed)) }]);
     await office.stop();
 
-    office = await DeadLetterOffice.open({ client, serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger }, { persistEveryMs: 0 });
+    office = await DeadLetterOffice.open(
+      { client, serde: new AvroSerde(new InMemorySchemaRegistry()), schemas, logger },
+      { persistEveryMs: 0 },
+    );
     expect(office.replays().map((replay) => replay.id)).to.have.members([started.id, 'crashed-replay']);
     expect(office.replayStatus(started.id)).to.include({ state: 'done', who: 'ops-bob' });
     const interrupted = office.replayStatus('crashed-replay')!;
@@ -177,7 +281,12 @@ describe('the dead-letter office (in-memory broker)', () => {
     const rerun = (await office.rerun('crashed-replay', 'ops-carol'))!;
     expect(rerun).to.include({ rerunOf: 'crashed-replay', who: 'ops-carol', target: 'sandbox.out' });
     expect(rerun.filter).to.deep.equal({ topic: 'dlq.crm-main', since: '2000-01-01T00:00:00.000Z' });
-    expect((await until(() => office.replayStatus(rerun.id), 'the re-run')).counts).to.deep.equal({ total: 3, done: 3, failed: 0, failedAgain: 0 });
+    expect((await until(() => office.replayStatus(rerun.id), 'the re-run')).counts).to.deep.equal({
+      total: 3,
+      done: 3,
+      failed: 0,
+      failedAgain: 0,
+    });
     expect(client.records('sandbox.out'), 'at least once: the first run and the re-run both sent them').to.have.length(6);
     expect(await office.rerun('no-such-replay', 'ops')).to.equal(undefined);
   });
@@ -202,7 +311,10 @@ describe('the dead-letter office (in-memory broker)', () => {
 });
 
 async function expectRejection(promise: Promise<unknown>, code: string, text: string): Promise<void> {
-  const error = await promise.then(() => undefined, (rejection: unknown) => rejection);
+  const error = await promise.then(
+    () => undefined,
+    (rejection: unknown) => rejection,
+  );
   expect(error, `expected ${code}`).to.be.instanceOf(HubError);
   expect((error as HubError).code).to.equal(code);
   expect((error as HubError).message).to.contain(text);

@@ -28,8 +28,18 @@ describe('dead-letter pages', () => {
   ];
 
   it('lists newest first by default, oldest first on request, ties by position', () => {
-    expect(pageOf(entries, {}).items.map((item) => item.id)).to.deep.equal(['dlq.crm-main:0:2', 'dlq.crm-main:0:1', 'dlq.flow.x:0:0', 'dlq.crm-main:0:0']);
-    expect(pageOf(entries, { order: 'oldest' }).items.map((item) => item.id)).to.deep.equal(['dlq.crm-main:0:0', 'dlq.flow.x:0:0', 'dlq.crm-main:0:1', 'dlq.crm-main:0:2']);
+    expect(pageOf(entries, {}).items.map((item) => item.id)).to.deep.equal([
+      'dlq.crm-main:0:2',
+      'dlq.crm-main:0:1',
+      'dlq.flow.x:0:0',
+      'dlq.crm-main:0:0',
+    ]);
+    expect(pageOf(entries, { order: 'oldest' }).items.map((item) => item.id)).to.deep.equal([
+      'dlq.crm-main:0:0',
+      'dlq.flow.x:0:0',
+      'dlq.crm-main:0:1',
+      'dlq.crm-main:0:2',
+    ]);
   });
 
   it('pages with a cursor that neither repeats nor skips when new dead letters arrive', () => {
@@ -45,30 +55,57 @@ describe('dead-letter pages', () => {
   });
 
   it('shows every dead letter exactly once across pages, in order, whatever the page size', () => {
-    const arbitraryEntries = fc.uniqueArray(fc.record({ partition: fc.integer({ min: 0, max: 2 }), offset: fc.integer({ min: 0, max: 50 }), minute: fc.integer({ min: 0, max: 10 }) }), { selector: (e) => `${e.partition}:${e.offset}`, maxLength: 40 });
-    fc.assert(
-      fc.property(arbitraryEntries, fc.integer({ min: 1, max: 7 }), fc.constantFrom<DeadLetterOrder>('newest', 'oldest'), (specs, limit, order) => {
-        const list = specs.map((spec) => letter({ partition: spec.partition, offset: spec.offset, failedAt: at(spec.minute) }));
-        expect(allPages(list, order, limit)).to.deep.equal(pageOf(list, { order, limit: 1000 }).items.map((item) => item.id));
+    const arbitraryEntries = fc.uniqueArray(
+      fc.record({
+        partition: fc.integer({ min: 0, max: 2 }),
+        offset: fc.integer({ min: 0, max: 50 }),
+        minute: fc.integer({ min: 0, max: 10 }),
       }),
+      { selector: (e) => `${e.partition}:${e.offset}`, maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(
+        arbitraryEntries,
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom<DeadLetterOrder>('newest', 'oldest'),
+        (specs, limit, order) => {
+          const list = specs.map((spec) => letter({ partition: spec.partition, offset: spec.offset, failedAt: at(spec.minute) }));
+          expect(allPages(list, order, limit)).to.deep.equal(pageOf(list, { order, limit: 1000 }).items.map((item) => item.id));
+        },
+      ),
       { seed: 4242, numRuns: 200 },
     );
   });
 
   it('refuses a cursor it did not give', () => {
-    for (const cursor of ['nonsense', Buffer.from('12|not-an-id').toString('base64url'), Buffer.from('x|dlq.a:0:1').toString('base64url')]) {
-      expect(() => pageOf(entries, { cursor }), cursor).to.throw('cursor').with.property('code', 'DEAD_LETTER_CURSOR_INVALID');
+    for (const cursor of [
+      'nonsense',
+      Buffer.from('12|not-an-id').toString('base64url'),
+      Buffer.from('x|dlq.a:0:1').toString('base64url'),
+    ]) {
+      expect(() => pageOf(entries, { cursor }), cursor)
+        .to.throw('cursor')
+        .with.property('code', 'DEAD_LETTER_CURSOR_INVALID');
     }
   });
 
   it('counts per topic, error code and source, largest first', () => {
-    const summary = summarize([...entries, letter({ topic: 'dlq.flow.x', offset: 1, stage: 'flow:x', code: 'FLOW_STEP_FAILED', failedAt: at(5) })]);
+    const summary = summarize([
+      ...entries,
+      letter({ topic: 'dlq.flow.x', offset: 1, stage: 'flow:x', code: 'FLOW_STEP_FAILED', failedAt: at(5) }),
+    ]);
     expect(summary.total).to.equal(5);
     expect(summary.byTopic).to.deep.equal([
       { topic: 'dlq.crm-main', count: 3, oldest: at(1), newest: at(3) },
       { topic: 'dlq.flow.x', count: 2, oldest: at(2), newest: at(5) },
     ]);
-    expect(summary.byCode).to.deep.equal([{ code: 'AVRO_VALUE_INVALID', count: 4 }, { code: 'FLOW_STEP_FAILED', count: 1 }]);
-    expect(summary.bySource).to.deep.equal([{ source: 'connector:crm-main', count: 4 }, { source: 'flow:x', count: 1 }]);
+    expect(summary.byCode).to.deep.equal([
+      { code: 'AVRO_VALUE_INVALID', count: 4 },
+      { code: 'FLOW_STEP_FAILED', count: 1 },
+    ]);
+    expect(summary.bySource).to.deep.equal([
+      { source: 'connector:crm-main', count: 4 },
+      { source: 'flow:x', count: 1 },
+    ]);
   });
 });

@@ -12,7 +12,16 @@ describe('points in time (since, until)', () => {
   });
 
   it('refuses days and times that are not in the calendar or on the clock, which Date.parse would roll over', () => {
-    for (const text of ['2026-02-30', '0000-00-00', '2026-13-01', '2025-02-29', '2026-02-30T08:00:00Z', '2026-03-01T24:30Z', '2026-03-01T08:00', 'yesterday']) {
+    for (const text of [
+      '2026-02-30',
+      '0000-00-00',
+      '2026-13-01',
+      '2025-02-29',
+      '2026-02-30T08:00:00Z',
+      '2026-03-01T24:30Z',
+      '2026-03-01T08:00',
+      'yesterday',
+    ]) {
       expect(isPointInTime(text), text).to.equal(false);
       expect(() => parsePointInTime(text, 'until', now), text).to.throw(/until .* is not a time/);
     }

@@ -18,9 +18,16 @@ describe('headers of a replayed record', () => {
       'dlq-replayed-from': 'dlq.flow.renewals:0:1',
       'dlq-replay-id': 'old-replay',
     };
-    const replayed = replayHeaders(headers, { id: 'dlq.flow.renewals:0:9', identity: 'dlq.flow.renewals:0:1', attempt: 2 }, 'replay-2', 'policy.policy.v1');
+    const replayed = replayHeaders(
+      headers,
+      { id: 'dlq.flow.renewals:0:9', identity: 'dlq.flow.renewals:0:1', attempt: 2 },
+      'replay-2',
+      'policy.policy.v1',
+    );
     // The same trace goes on in a new span, as a replay.
-    expect(replayed.traceparent).to.match(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/).and.not.to.equal(headers.traceparent);
+    expect(replayed.traceparent)
+      .to.match(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/)
+      .and.not.to.equal(headers.traceparent);
     expect({ ...replayed, traceparent: undefined }).to.deep.equal({
       'correlation-id': 'corr-20261123-000001',
       'event-id': 'e-1',
@@ -32,6 +39,6 @@ describe('headers of a replayed record', () => {
       'dlq-dead-letter-attempt': '2',
       'dlq-replayed-to': 'policy.policy.v1',
     });
-    expect(headers, 'the dead letter\'s own headers are left as they are').to.have.property('dlq-stage', 'flow:renewals');
+    expect(headers, "the dead letter's own headers are left as they are").to.have.property('dlq-stage', 'flow:renewals');
   });
 });

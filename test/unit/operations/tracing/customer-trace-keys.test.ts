@@ -14,12 +14,37 @@ function profile(goldenId: string, members: [string, string][], policyNumbers: s
 }
 
 describe('customerTraceKeys', () => {
-  it('gives the golden ids, each member\'s own key and cross-reference key, and the policies, once each', () => {
+  it("gives the golden ids, each member's own key and cross-reference key, and the policies, once each", () => {
     const keys = customerTraceKeys([
-      profile('G-1', [['crm', 'C1001'], ['policy-admin', 'P-9'], ['claims', 'CL-7'], ['service-desk', 'T-3']], ['P-9', 'P-10'], ['G-0']),
+      profile(
+        'G-1',
+        [
+          ['crm', 'C1001'],
+          ['policy-admin', 'P-9'],
+          ['claims', 'CL-7'],
+          ['service-desk', 'T-3'],
+        ],
+        ['P-9', 'P-10'],
+        ['G-0'],
+      ),
       profile('G-2', [['crm', 'C1002']], []),
     ]);
-    expect(keys).to.have.members(['G-1', 'G-0', 'C1001', 'crm@C1001', 'P-9', 'policy-admin@P-9', 'CL-7', 'claims@CL-7', 'T-3', 'service-desk@T-3', 'P-10', 'G-2', 'C1002', 'crm@C1002']);
+    expect(keys).to.have.members([
+      'G-1',
+      'G-0',
+      'C1001',
+      'crm@C1001',
+      'P-9',
+      'policy-admin@P-9',
+      'CL-7',
+      'claims@CL-7',
+      'T-3',
+      'service-desk@T-3',
+      'P-10',
+      'G-2',
+      'C1002',
+      'crm@C1002',
+    ]);
     expect(new Set(keys).size).to.equal(keys.length);
   });
 

@@ -10,7 +10,10 @@ describe('stageOf', () => {
   it('a record a flow or a sink derived: the stage it names', () => {
     expect(stageOf('vip.customer.v1', { 'source-system': 'crm', 'hub-stage': 'flow:vip' })).to.deep.equal({ kind: 'flow', name: 'vip' });
     expect(stageOf('erp.customer-xref.v1', { 'hub-stage': 'sink:erp-main' })).to.deep.equal({ kind: 'sink', name: 'erp-main' });
-    expect(stageOf('customer.golden.v1', { 'source-system': 'crm-hub', 'hub-stage': 'customer-view:identity' })).to.deep.equal({ kind: 'customer-view', name: 'identity' });
+    expect(stageOf('customer.golden.v1', { 'source-system': 'crm-hub', 'hub-stage': 'customer-view:identity' })).to.deep.equal({
+      kind: 'customer-view',
+      name: 'identity',
+    });
     expect(stageOf('crm.customer.v1', { 'hub-stage': 'replay:r-17' })).to.deep.equal({ kind: 'replay', name: 'r-17' });
   });
 
@@ -39,9 +42,19 @@ describe('stageOf', () => {
     expect(stage).to.deep.equal({
       kind: 'dead-letter',
       name: 'flow:vip',
-      reason: { code: 'FLOW_VALIDATION_FAILED', message: 'idNumber 110105********0021 has a bad checksum; call 138****5678', retriable: false, attempts: 3, step: 'steps[1].validate', originalTopic: 'crm.customer.v1', failedAt: '2026-03-01T08:00:00.000Z' },
+      reason: {
+        code: 'FLOW_VALIDATION_FAILED',
+        message: 'idNumber 110105********0021 has a bad checksum; call 138****5678',
+        retriable: false,
+        attempts: 3,
+        step: 'steps[1].validate',
+        originalTopic: 'crm.customer.v1',
+        failedAt: '2026-03-01T08:00:00.000Z',
+      },
     });
-    expect(describeStage(stage)).to.equal('dead letter (flow:vip steps[1].validate) FLOW_VALIDATION_FAILED: idNumber 110105********0021 has a bad checksum; call 138****5678');
+    expect(describeStage(stage)).to.equal(
+      'dead letter (flow:vip steps[1].validate) FLOW_VALIDATION_FAILED: idNumber 110105********0021 has a bad checksum; call 138****5678',
+    );
   });
 
   it('describes the other stages in a few words', () => {

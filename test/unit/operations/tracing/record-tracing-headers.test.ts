@@ -71,7 +71,13 @@ describe('tracing headers of every record the hub writes', () => {
 
   it('a source publisher writes records and dead letters that all carry a correlation id and a traceparent', async () => {
     const producer = await kafka.producer();
-    const publisher = new SourceRecordPublisher(producer, serde, schemas, 'crm', new DeadLetterPublisher(producer, 'dlq.crm', 'connector:crm-main'));
+    const publisher = new SourceRecordPublisher(
+      producer,
+      serde,
+      schemas,
+      'crm',
+      new DeadLetterPublisher(producer, 'dlq.crm', 'connector:crm-main'),
+    );
     const good = sampleCustomer();
     const { meta: _meta, ...withoutMeta } = sampleCustomer();
     await publisher.publish([
@@ -91,7 +97,10 @@ describe('tracing headers of every record the hub writes', () => {
     const letters = new DeadLetterPublisher(producer, 'dlq.x', 'connector:x');
     const bare = kafka.append('external', { key: 'k', value: Buffer.from('x') });
     const traced = kafka.append('external', { key: 'k', value: Buffer.from('y'), headers: CAUSE });
-    await letters.publish([DeadLetterPublisher.fromRecord(bare, new Error('bad'), 1), DeadLetterPublisher.fromRecord(traced, new Error('bad'), 1)]);
+    await letters.publish([
+      DeadLetterPublisher.fromRecord(bare, new Error('bad'), 1),
+      DeadLetterPublisher.fromRecord(traced, new Error('bad'), 1),
+    ]);
     const [first, second] = kafka.records('dlq.x');
     expect(first!.headers[HEADER.correlationId]).to.match(/^[0-9a-f-]{36}$/);
     expect(parseTraceparent(first!.headers[HEADER.traceparent])).to.not.equal(undefined);
@@ -99,7 +108,7 @@ describe('tracing headers of every record the hub writes', () => {
     expect(second!.headers[HEADER.traceparent]).to.equal(CAUSE[HEADER.traceparent]);
   });
 
-  it('a flow output keeps the input\'s correlation id, continues its trace in a new span and names the flow', async () => {
+  it("a flow output keeps the input's correlation id, continues its trace in a new span and names the flow", async () => {
     const flow: CompiledFlow = {
       name: 'vip',
       file: 'vip.yaml',
@@ -107,7 +116,10 @@ describe('tracing headers of every record the hub writes', () => {
       to: [{ topic: 'out', schema: 'crmhub.customer.Customer' }],
       errors: { retry, deadLetterTopic: 'dlq.flow.vip' },
       concurrency: 1,
-      process: async (message) => [{ destination: { topic: 'out', schema: 'crmhub.customer.Customer' }, message }, { destination: { topic: 'out', schema: 'crmhub.customer.Customer' }, message }],
+      process: async (message) => [
+        { destination: { topic: 'out', schema: 'crmhub.customer.Customer' }, message },
+        { destination: { topic: 'out', schema: 'crmhub.customer.Customer' }, message },
+      ],
       close: async () => undefined,
     };
     const runner = new FlowRunner(flow, kafka, await kafka.producer(), serde, schemas, logger);
@@ -144,15 +156,40 @@ describe('tracing headers of every record the hub writes', () => {
     expect(parseTraceparent(output!.headers[HEADER.traceparent])).to.not.equal(undefined);
   });
 
-  it('what a sink delivery brings back continues the delivered record\'s trace and names the sink', async () => {
-    const instance: ConnectorInstanceConfig = { name: 'erp-main', connector: 'erp', enabled: true, config: {}, deadLetterTopic: 'dlq.erp-main', retry, batchSize: 10, concurrency: 1, webhook: { toleranceSeconds: 300, maxBodyBytes: 1024 } };
+  it("what a sink delivery brings back continues the delivered record's trace and names the sink", async () => {
+    const instance: ConnectorInstanceConfig = {
+      name: 'erp-main',
+      connector: 'erp',
+      enabled: true,
+      config: {},
+      deadLetterTopic: 'dlq.erp-main',
+      retry,
+      batchSize: 10,
+      concurrency: 1,
+      webhook: { toleranceSeconds: 300, maxBodyBytes: 1024 },
+    };
     const producer = await kafka.producer();
     const deadLetters = new DeadLetterPublisher(producer, instance.deadLetterTopic, 'connector:erp-main');
     const replies = new SourceRecordPublisher(producer, serde, schemas, 'erp', deadLetters);
-    const replyMeta: Record<string, unknown> = { ...(sampleCustomer().meta as Record<string, unknown>), correlationId: 'corr-of-the-reply-meta' };
+    const replyMeta: Record<string, unknown> = {
+      ...(sampleCustomer().meta as Record<string, unknown>),
+      correlationId: 'corr-of-the-reply-meta',
+    };
     const reply: Record<string, unknown> = { ...sampleCustomer(), meta: replyMeta };
-    const connector = { deliver: async () => [{ ok: true as const, records: [{ topic: 'crm.customer.v1', key: String(reply.customerId), value: reply }] }] };
-    const sink = new SinkRunner(instance, ['in'], connector, kafka, serde, deadLetters, new InstanceStatus('erp-main', 'erp', 'sink'), logger, replies);
+    const connector = {
+      deliver: async () => [{ ok: true as const, records: [{ topic: 'crm.customer.v1', key: String(reply.customerId), value: reply }] }],
+    };
+    const sink = new SinkRunner(
+      instance,
+      ['in'],
+      connector,
+      kafka,
+      serde,
+      deadLetters,
+      new InstanceStatus('erp-main', 'erp', 'sink'),
+      logger,
+      replies,
+    );
     await sink.start();
     await kafka.handlers.get(sink.groupId)!({ topic: 'in', partition: 0, records: [await customerRecord('in', CAUSE)] }, control);
 

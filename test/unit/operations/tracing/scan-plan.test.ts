@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import type { OffsetRange } from '../../../../src/platform/kafka/kafka-client.js';
 import { planScan } from '../../../../src/operations/tracing/scan-plan.js';
 
-const span = (topic: string, partition: number, from: number, to: number): OffsetRange => ({ topic, partition, from: String(from), to: String(to) });
+const span = (topic: string, partition: number, from: number, to: number): OffsetRange => ({
+  topic,
+  partition,
+  from: String(from),
+  to: String(to),
+});
 const size = (ranges: OffsetRange[]) => ranges.reduce((sum, range) => sum + Number(range.to) - Number(range.from), 0);
 
 describe('planScan', () => {
@@ -25,7 +30,10 @@ describe('planScan', () => {
   });
 
   it('reads exactly min(limit, records in range), only inside each span and up to its end', () => {
-    const spans = fc.uniqueArray(fc.record({ topic: fc.constantFrom('a', 'b', 'c'), partition: fc.nat(5), from: fc.nat(1000), count: fc.nat(500) }), { maxLength: 12, selector: (entry) => `${entry.topic}/${entry.partition}` });
+    const spans = fc.uniqueArray(
+      fc.record({ topic: fc.constantFrom('a', 'b', 'c'), partition: fc.nat(5), from: fc.nat(1000), count: fc.nat(500) }),
+      { maxLength: 12, selector: (entry) => `${entry.topic}/${entry.partition}` },
+    );
     fc.assert(
       fc.property(spans, fc.integer({ min: 1, max: 3000 }), (entries, limit) => {
         const input = entries.map((entry) => span(entry.topic, entry.partition, entry.from, entry.from + entry.count));

@@ -25,7 +25,13 @@ describe('crm-hub trace', () => {
       asked.push({ ...req.query });
       next();
     });
-    app.use(apiRouter(traceRoutes({ client: kafka, schemas, serde }), { tokens: new ApiTokens([{ name: 'ops', role: 'viewer', sha256: sha256Hex(token) }]), openPaths: new Set() }, createLogger({ level: 'error' })));
+    app.use(
+      apiRouter(
+        traceRoutes({ client: kafka, schemas, serde }),
+        { tokens: new ApiTokens([{ name: 'ops', role: 'viewer', sha256: sha256Hex(token) }]), openPaths: new Set() },
+        createLogger({ level: 'error' }),
+      ),
+    );
     server = http.createServer(app).listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
     hub = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -43,7 +49,18 @@ describe('crm-hub trace', () => {
     const write = process.stdout.write;
     process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as unknown as typeof process.stdout.write;
     try {
-      await program.parseAsync(['node', 'crm-hub', 'trace', ...args, '--hub', hub, '--token', token, '--since', new Date(T0 - 60_000).toISOString()]);
+      await program.parseAsync([
+        'node',
+        'crm-hub',
+        'trace',
+        ...args,
+        '--hub',
+        hub,
+        '--token',
+        token,
+        '--since',
+        new Date(T0 - 60_000).toISOString(),
+      ]);
     } finally {
       process.stdout.write = write;
     }
@@ -69,7 +86,10 @@ describe('crm-hub trace', () => {
   it('exits 3 when nothing is found, and refuses an unknown --by', async () => {
     expect(await run('nobody-at-all')).to.contain('no record found');
     expect(process.exitCode).to.equal(3);
-    const refused = await run('x', '--by', 'colour').then(() => undefined, (error: unknown) => error);
+    const refused = await run('x', '--by', 'colour').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(refused).to.have.property('code', 'TRACE_MATCH_UNKNOWN');
   });
 });

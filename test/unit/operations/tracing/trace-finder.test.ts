@@ -26,7 +26,17 @@ describe('TraceFinder', () => {
       ['odd.topic', 'source', 'crm', 300, 210],
     ]);
     const [first] = trace.hops;
-    expect(first).to.include({ partition: 1, offset: '0', timestamp: '2026-03-01T08:00:00.000Z', key: 'C1', eventType: 'CustomerUpdated', sourceSystem: 'crm', correlationId: 'corr-1', traceId: TRACE, matchedBy: 'correlation-id' });
+    expect(first).to.include({
+      partition: 1,
+      offset: '0',
+      timestamp: '2026-03-01T08:00:00.000Z',
+      key: 'C1',
+      eventType: 'CustomerUpdated',
+      sourceSystem: 'crm',
+      correlationId: 'corr-1',
+      traceId: TRACE,
+      matchedBy: 'correlation-id',
+    });
     expect(first).to.not.have.property('value');
     expect(trace.hops[2]!.stage.reason).to.include({ code: 'ERP_REJECTED', message: 'ERP said no', originalTopic: 'crm.customer.v1' });
     expect(trace.traceIds).to.deep.equal([TRACE]);
@@ -34,13 +44,20 @@ describe('TraceFinder', () => {
     expect(trace.query).to.deep.include({ correlationId: 'corr-1', keys: [], since: since.toISOString(), limit: 50_000 });
     expect(trace.scan).to.include({ topics: 5, partitions: 10, limitHit: false, unfinished: 0 });
     expect(trace.scan.scanned).to.equal(trace.scan.inRange).and.equal(6);
-    expect(kafka.scans[0]!.map((range) => range.topic)).to.not.include.members(['crm-hub.flow-state.vip', '__consumer_offsets', '_schemas', 'crm-hub-schema-registry-journal']);
+    expect(kafka.scans[0]!.map((range) => range.topic)).to.not.include.members([
+      'crm-hub.flow-state.vip',
+      '__consumer_offsets',
+      '_schemas',
+      'crm-hub-schema-registry-journal',
+    ]);
   });
 
-  it('by key finds every record of that key, whatever its correlation id; with a customer resolver also the customer\'s other keys', async () => {
+  it("by key finds every record of that key, whatever its correlation id; with a customer resolver also the customer's other keys", async () => {
     const { kafka, serde } = await traceScenario(schemas);
     const byKey = await new TraceFinder({ client: kafka, schemas, serde }).find({ key: 'C2', since });
-    expect(byKey.hops.map((hop) => [hop.topic, hop.key, hop.matchedBy, hop.correlationId])).to.deep.equal([['crm.customer.v1', 'C2', 'key', 'corr-2']]);
+    expect(byKey.hops.map((hop) => [hop.topic, hop.key, hop.matchedBy, hop.correlationId])).to.deep.equal([
+      ['crm.customer.v1', 'C2', 'key', 'corr-2'],
+    ]);
 
     const asked: string[] = [];
     const resolveCustomer = (key: string) => {
@@ -50,14 +67,23 @@ describe('TraceFinder', () => {
     const customer = await new TraceFinder({ client: kafka, schemas, serde, resolveCustomer }).find({ key: 'C1', since });
     expect(asked).to.deep.equal(['C1']);
     expect(customer.query.keys).to.deep.equal(['C1', 'G-1', 'P-9']);
-    expect(customer.hops.map((hop) => hop.topic)).to.deep.equal(['crm.customer.v1', 'vip.customer.v1', 'dlq.erp-main', 'policy.policy.v1', 'odd.topic']);
+    expect(customer.hops.map((hop) => hop.topic)).to.deep.equal([
+      'crm.customer.v1',
+      'vip.customer.v1',
+      'dlq.erp-main',
+      'policy.policy.v1',
+      'odd.topic',
+    ]);
     expect(customer.correlationIds).to.deep.equal(['corr-1', 'corr-3']);
   });
 
   it('with both a correlation id and a key, finds records matching either', async () => {
     const { kafka, serde } = await traceScenario(schemas);
     const trace = await new TraceFinder({ client: kafka, schemas, serde }).find({ correlationId: 'corr-2', key: 'P-9', since });
-    expect(trace.hops.map((hop) => [hop.topic, hop.matchedBy])).to.deep.equal([['crm.customer.v1', 'correlation-id'], ['policy.policy.v1', 'key']]);
+    expect(trace.hops.map((hop) => [hop.topic, hop.matchedBy])).to.deep.equal([
+      ['crm.customer.v1', 'correlation-id'],
+      ['policy.policy.v1', 'key'],
+    ]);
   });
 
   it('reads from since on: an older record is not found unless since reaches back to it', async () => {
@@ -76,14 +102,18 @@ describe('TraceFinder', () => {
       if (timestamp < 0) throw new HubError('KAFKA_REQUEST_FAILED', 'The version of API is not supported', { retriable: true });
       return rangesSince(topics, timestamp);
     };
-    const trace = await new TraceFinder({ client: kafka, schemas, serde }).find({ correlationId: 'corr-old', since: new Date('0460-08-16T03:30:10-04:20') });
+    const trace = await new TraceFinder({ client: kafka, schemas, serde }).find({
+      correlationId: 'corr-old',
+      since: new Date('0460-08-16T03:30:10-04:20'),
+    });
     expect(trace.hops).to.have.length(1);
     expect(asked).to.deep.equal([0]);
   });
 
   it('reads at most limit records, the newest, and says the bound was hit', async () => {
     const kafka = new InMemoryKafka(1);
-    for (let i = 0; i < 10; i++) kafka.append('crm.customer.v1', { key: `C${i}`, value: null, headers: { 'correlation-id': 'busy' }, timestamp: T0 + i });
+    for (let i = 0; i < 10; i++)
+      kafka.append('crm.customer.v1', { key: `C${i}`, value: null, headers: { 'correlation-id': 'busy' }, timestamp: T0 + i });
     const { serde } = await traceScenario(schemas);
     const trace = await new TraceFinder({ client: kafka, schemas, serde }).find({ correlationId: 'busy', since, limit: 4 });
     expect(trace.scan).to.include({ inRange: 10, scanned: 4, limitHit: true });
@@ -102,7 +132,7 @@ describe('TraceFinder', () => {
     expect(JSON.stringify(value)).to.not.contain(String(customer.idNumber));
     expect(JSON.stringify(value)).to.not.contain('13812345678');
     expect((flow!.value as Record<string, unknown>).fullName).to.equal(value.fullName);
-    expect(dead!.schemaName, 'a JSON dead letter is read as its original topic\'s record').to.equal('crmhub.customer.Customer');
+    expect(dead!.schemaName, "a JSON dead letter is read as its original topic's record").to.equal('crmhub.customer.Customer');
     expect((dead!.value as Record<string, unknown>).fullName).to.equal(value.fullName);
     expect(odd!.value).to.equal(undefined);
     expect(odd!.valueError).to.match(/^not decoded: /);
@@ -112,7 +142,10 @@ describe('TraceFinder', () => {
     const { kafka, serde } = await traceScenario(schemas);
     const finder = new TraceFinder({ client: kafka, schemas, serde });
     for (const query of [{}, { correlationId: '' }, { key: 'C1', limit: 0 }, { key: 'C1', limit: 1.5 }]) {
-      const error = await finder.find(query).then(() => undefined, (caught: unknown) => caught);
+      const error = await finder.find(query).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error, JSON.stringify(query)).to.be.instanceOf(TraceQueryError);
     }
   });
@@ -122,7 +155,10 @@ describe('TraceFinder', () => {
     kafka.scanRanges = async () => {
       throw new Error('Connection error: ECONNREFUSED');
     };
-    const error = await new TraceFinder({ client: kafka, schemas, serde }).find({ correlationId: 'corr-1' }).then(() => undefined, (caught: unknown) => caught);
+    const error = await new TraceFinder({ client: kafka, schemas, serde }).find({ correlationId: 'corr-1' }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).to.be.instanceOf(HubError).and.include({ code: 'TRACE_BROKER_UNAVAILABLE', retriable: true });
   });
 });

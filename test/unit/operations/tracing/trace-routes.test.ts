@@ -21,7 +21,13 @@ describe('GET /api/trace', () => {
     const schemas = await SchemaCatalog.load();
     const { kafka, serde } = await traceScenario(schemas);
     const app = express();
-    app.use(apiRouter(traceRoutes({ client: kafka, schemas, serde, resolveCustomer: (key) => (key === 'C1' ? ['P-9'] : []) }), { tokens: new ApiTokens([{ name: 'agent', role: 'viewer', sha256: sha256Hex(token) }]), openPaths: new Set() }, createLogger({ level: 'error' })));
+    app.use(
+      apiRouter(
+        traceRoutes({ client: kafka, schemas, serde, resolveCustomer: (key) => (key === 'C1' ? ['P-9'] : []) }),
+        { tokens: new ApiTokens([{ name: 'agent', role: 'viewer', sha256: sha256Hex(token) }]), openPaths: new Set() },
+        createLogger({ level: 'error' }),
+      ),
+    );
     server = http.createServer(app).listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -29,7 +35,8 @@ describe('GET /api/trace', () => {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const since = new Date(T0 - 60_000).toISOString();
-  const get = (params: Record<string, unknown>, headers: Record<string, string> = auth) => axios.get(`${base}/api/trace`, { params, headers, validateStatus: () => true });
+  const get = (params: Record<string, unknown>, headers: Record<string, string> = auth) =>
+    axios.get(`${base}/api/trace`, { params, headers, validateStatus: () => true });
 
   it('needs a viewer token', async () => {
     expect((await get({ correlationId: 'corr-1' }, {})).status).to.equal(401);
@@ -38,7 +45,12 @@ describe('GET /api/trace', () => {
   it('traces a correlation id from since on', async () => {
     const response = await get({ correlationId: 'corr-1', since });
     expect(response.status).to.equal(200);
-    expect(response.data.hops.map((hop: { topic: string; stage: { kind: string } }) => `${hop.stage.kind} ${hop.topic}`)).to.deep.equal(['source crm.customer.v1', 'flow vip.customer.v1', 'dead-letter dlq.erp-main', 'source odd.topic']);
+    expect(response.data.hops.map((hop: { topic: string; stage: { kind: string } }) => `${hop.stage.kind} ${hop.topic}`)).to.deep.equal([
+      'source crm.customer.v1',
+      'flow vip.customer.v1',
+      'dead-letter dlq.erp-main',
+      'source odd.topic',
+    ]);
     expect(response.data.hops[0]).to.not.have.property('value');
   });
 
@@ -67,7 +79,9 @@ describe('GET /api/trace', () => {
   });
 
   it('is documented under the tracing tag', () => {
-    const document = openApiDocument(traceRoutes({} as never), { tokens: new ApiTokens([]), openPaths: new Set() }, '1') as { paths: Record<string, { get: { tags: string[]; parameters: { name: string }[] } }> };
+    const document = openApiDocument(traceRoutes({} as never), { tokens: new ApiTokens([]), openPaths: new Set() }, '1') as {
+      paths: Record<string, { get: { tags: string[]; parameters: { name: string }[] } }>;
+    };
     const operation = document.paths['/api/trace']!.get;
     expect(operation.tags).to.deep.equal(['tracing']);
     expect(operation.parameters.map((parameter) => parameter.name)).to.deep.equal(['correlationId', 'key', 'since', 'limit', 'values']);

@@ -20,20 +20,69 @@ export async function traceScenario(schemas: SchemaCatalog): Promise<{ kafka: In
   const serde = new AvroSerde(new InMemorySchemaRegistry());
   const customer = sampleCustomer();
   const avro = (topic: string, name: string, value: unknown) => serde.encode(valueSubject(topic), schemas.registrySchema(name), value);
-  const source: RecordHeaders = { 'correlation-id': 'corr-1', 'event-id': 'e-1', 'source-system': 'crm', 'event-type': 'CustomerUpdated', traceparent: span('a1') };
+  const source: RecordHeaders = {
+    'correlation-id': 'corr-1',
+    'event-id': 'e-1',
+    'source-system': 'crm',
+    'event-type': 'CustomerUpdated',
+    traceparent: span('a1'),
+  };
 
-  kafka.append('crm.customer.v1', { key: 'C1', value: await avro('crm.customer.v1', 'Customer', customer), headers: { ...source, 'correlation-id': 'corr-old' }, timestamp: T0 - 3_600_000 });
-  kafka.append('crm.customer.v1', { key: 'C1', value: await avro('crm.customer.v1', 'Customer', customer), headers: source, timestamp: T0, partition: 1 });
-  kafka.append('crm.customer.v1', { key: 'C2', value: await avro('crm.customer.v1', 'Customer', customer), headers: { ...source, 'correlation-id': 'corr-2' }, timestamp: T0 + 5 });
-  kafka.append('vip.customer.v1', { key: 'C1', value: await avro('vip.customer.v1', 'Customer', customer), headers: { ...source, traceparent: span('b2'), 'hub-stage': 'flow:vip' }, timestamp: T0 + 40 });
+  kafka.append('crm.customer.v1', {
+    key: 'C1',
+    value: await avro('crm.customer.v1', 'Customer', customer),
+    headers: { ...source, 'correlation-id': 'corr-old' },
+    timestamp: T0 - 3_600_000,
+  });
+  kafka.append('crm.customer.v1', {
+    key: 'C1',
+    value: await avro('crm.customer.v1', 'Customer', customer),
+    headers: source,
+    timestamp: T0,
+    partition: 1,
+  });
+  kafka.append('crm.customer.v1', {
+    key: 'C2',
+    value: await avro('crm.customer.v1', 'Customer', customer),
+    headers: { ...source, 'correlation-id': 'corr-2' },
+    timestamp: T0 + 5,
+  });
+  kafka.append('vip.customer.v1', {
+    key: 'C1',
+    value: await avro('vip.customer.v1', 'Customer', customer),
+    headers: { ...source, traceparent: span('b2'), 'hub-stage': 'flow:vip' },
+    timestamp: T0 + 40,
+  });
   kafka.append('dlq.erp-main', {
     key: 'C1',
     value: Buffer.from(JSON.stringify(customer)),
-    headers: { ...source, traceparent: span('b2'), 'hub-stage': 'flow:vip', 'content-type': 'application/json', 'dlq-stage': 'connector:erp-main', 'dlq-error-code': 'ERP_REJECTED', 'dlq-error-message': 'ERP said no', 'dlq-error-retriable': 'false', 'dlq-attempts': '1', 'dlq-original-topic': 'crm.customer.v1' },
+    headers: {
+      ...source,
+      traceparent: span('b2'),
+      'hub-stage': 'flow:vip',
+      'content-type': 'application/json',
+      'dlq-stage': 'connector:erp-main',
+      'dlq-error-code': 'ERP_REJECTED',
+      'dlq-error-message': 'ERP said no',
+      'dlq-error-retriable': 'false',
+      'dlq-attempts': '1',
+      'dlq-original-topic': 'crm.customer.v1',
+    },
     timestamp: T0 + 90,
   });
-  kafka.append('policy.policy.v1', { key: 'P-9', value: await avro('policy.policy.v1', 'Policy', samplePolicy()), headers: { 'correlation-id': 'corr-3', 'source-system': 'policy-admin', 'event-type': 'PolicyIssued', traceparent: span('c3') }, timestamp: T0 + 200 });
-  kafka.append('odd.topic', { key: 'C1', value: Buffer.from([0, 0, 0, 0, 99, 1]), headers: { ...source, traceparent: span('d4') }, timestamp: T0 + 300 });
-  for (const internal of ['crm-hub.flow-state.vip', '__consumer_offsets', '_schemas', 'crm-hub-schema-registry-journal']) kafka.append(internal, { key: 'C1', value: Buffer.from('{}'), headers: source, timestamp: T0 + 1 });
+  kafka.append('policy.policy.v1', {
+    key: 'P-9',
+    value: await avro('policy.policy.v1', 'Policy', samplePolicy()),
+    headers: { 'correlation-id': 'corr-3', 'source-system': 'policy-admin', 'event-type': 'PolicyIssued', traceparent: span('c3') },
+    timestamp: T0 + 200,
+  });
+  kafka.append('odd.topic', {
+    key: 'C1',
+    value: Buffer.from([0, 0, 0, 0, 99, 1]),
+    headers: { ...source, traceparent: span('d4') },
+    timestamp: T0 + 300,
+  });
+  for (const internal of ['crm-hub.flow-state.vip', '__consumer_offsets', '_schemas', 'crm-hub-schema-registry-journal'])
+    kafka.append(internal, { key: 'C1', value: Buffer.from('{}'), headers: source, timestamp: T0 + 1 });
   return { kafka, serde };
 }

@@ -19,7 +19,8 @@ describe('parseSince', () => {
   });
 
   it('refuses what is no time, and the future', () => {
-    for (const bad of ['yesterday', '2h ago', '12', '2026-13-45', '']) expect(() => parseSince(bad, now), bad).to.throw(TraceQueryError, /neither an ISO time/);
+    for (const bad of ['yesterday', '2h ago', '12', '2026-13-45', ''])
+      expect(() => parseSince(bad, now), bad).to.throw(TraceQueryError, /neither an ISO time/);
     expect(() => parseSince('2026-03-02', now)).to.throw(TraceQueryError, /future/);
   });
 });

@@ -31,7 +31,7 @@ describe('formatTrace', () => {
     ]);
   });
 
-  it('names the customer\'s other keys and each hop\'s correlation id when tracing by key, and prints masked values', async () => {
+  it("names the customer's other keys and each hop's correlation id when tracing by key, and prints masked values", async () => {
     const text = formatTrace(await trace({ key: 'C1', values: true }, () => ['P-9']));
     expect(text).to.contain("trace of key C1 (with the customer's keys P-9)");
     expect(text).to.contain('  correlation ids corr-1, corr-3');

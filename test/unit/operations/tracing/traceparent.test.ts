@@ -6,7 +6,11 @@ const EXAMPLE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('traceparent', () => {
   it('reads the W3C example into trace id, span id and flags', () => {
-    expect(parseTraceparent(EXAMPLE)).to.deep.equal({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', flags: '01' });
+    expect(parseTraceparent(EXAMPLE)).to.deep.equal({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      flags: '01',
+    });
   });
 
   it('refuses what the spec calls invalid', () => {
@@ -19,7 +23,8 @@ describe('traceparent', () => {
       '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01', // all-zero span id
       '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01', // upper case
       `${EXAMPLE}-extra`, // version 00 has exactly four fields
-    ]) expect(parseTraceparent(invalid), String(invalid)).to.equal(undefined);
+    ])
+      expect(parseTraceparent(invalid), String(invalid)).to.equal(undefined);
   });
 
   it('accepts fields a later version appends', () => {
@@ -30,18 +35,25 @@ describe('traceparent', () => {
     const a = parseTraceparent(newTraceparent());
     const b = parseTraceparent(newTraceparent());
     expect(a?.flags).to.equal('01');
-    expect(a?.traceId).to.match(/^[0-9a-f]{32}$/).and.not.equal(b?.traceId);
+    expect(a?.traceId)
+      .to.match(/^[0-9a-f]{32}$/)
+      .and.not.equal(b?.traceId);
   });
 
   it('continues a valid parent: same trace and flags, a new span', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9a-f]{32}$/), fc.stringMatching(/^[0-9a-f]{16}$/), fc.constantFrom('00', '01'), (traceId, spanId, flags) => {
-        fc.pre(!/^0+$/.test(traceId) && !/^0+$/.test(spanId));
-        const child = parseTraceparent(childTraceparent(`00-${traceId}-${spanId}-${flags}`));
-        expect(child?.traceId).to.equal(traceId);
-        expect(child?.flags).to.equal(flags);
-        expect(child?.spanId).to.not.equal(spanId);
-      }),
+      fc.property(
+        fc.stringMatching(/^[0-9a-f]{32}$/),
+        fc.stringMatching(/^[0-9a-f]{16}$/),
+        fc.constantFrom('00', '01'),
+        (traceId, spanId, flags) => {
+          fc.pre(!/^0+$/.test(traceId) && !/^0+$/.test(spanId));
+          const child = parseTraceparent(childTraceparent(`00-${traceId}-${spanId}-${flags}`));
+          expect(child?.traceId).to.equal(traceId);
+          expect(child?.flags).to.equal(flags);
+          expect(child?.spanId).to.not.equal(spanId);
+        },
+      ),
       { seed: 20260301, numRuns: 200 },
     );
   });

@@ -55,9 +55,15 @@ describe('Avro byte fixtures', () => {
   it('keep the bytes of earlier versions readable: RenewalCandidate v1, written before goldenId and valueSegment, reads with them null', async () => {
     const record = 'crmhub.policy.RenewalCandidate';
     const current = JSON.parse(catalog.registrySchema(record)) as { fields: { name: string }[] };
-    const v1Writer = parseAvroSchema(JSON.stringify({ ...current, fields: current.fields.filter((field) => field.name !== 'goldenId' && field.name !== 'valueSegment') }));
+    const v1Writer = parseAvroSchema(
+      JSON.stringify({ ...current, fields: current.fields.filter((field) => field.name !== 'goldenId' && field.name !== 'valueSegment') }),
+    );
     const reader = catalog.type(record);
     const decoded = reader.fromBuffer(await fs.readFile(avroFixturePath(record, 1)), reader.createResolver(v1Writer));
-    expect(JSON.parse(JSON.stringify(decoded))).to.deep.equal({ ...sampleRecord('policy.renewal-candidate.v1'), goldenId: null, valueSegment: null });
+    expect(JSON.parse(JSON.stringify(decoded))).to.deep.equal({
+      ...sampleRecord('policy.renewal-candidate.v1'),
+      goldenId: null,
+      valueSegment: null,
+    });
   });
 });

@@ -103,9 +103,18 @@ describe('AvroSerde', () => {
   });
 
   it('refuses a primitive where a record has only fields with defaults, which avsc would write as the defaults', async () => {
-    const lenient = JSON.stringify({ type: 'record', name: 'Outer', namespace: 'test', fields: [{ name: 'inner', type: { type: 'record', name: 'Inner', fields: [{ name: 'note', type: ['null', 'string'], default: null }] } }] });
+    const lenient = JSON.stringify({
+      type: 'record',
+      name: 'Outer',
+      namespace: 'test',
+      fields: [
+        { name: 'inner', type: { type: 'record', name: 'Inner', fields: [{ name: 'note', type: ['null', 'string'], default: null }] } },
+      ],
+    });
     const serde = new AvroSerde(new InMemorySchemaRegistry());
-    expect(JSON.parse(JSON.stringify((await serde.decode(await serde.encode('t-value', lenient, { inner: { note: 'x' } }))).value))).to.deep.equal({ inner: { note: 'x' } });
+    expect(
+      JSON.parse(JSON.stringify((await serde.decode(await serde.encode('t-value', lenient, { inner: { note: 'x' } }))).value)),
+    ).to.deep.equal({ inner: { note: 'x' } });
     const error = await rejection(() => serde.encode('t-value', lenient, { inner: 'not a record' }));
     expect(error).to.be.instanceOf(AvroEncodeError);
     expect((error as AvroEncodeError).problems[0]).to.match(/^inner: /);

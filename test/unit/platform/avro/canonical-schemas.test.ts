@@ -9,7 +9,9 @@ const SCHEMA_DIR = path.join(projectRoot(), 'schemas');
 
 async function schemaFiles(): Promise<{ file: string; json: Json }[]> {
   const entries = (await fs.readdir(SCHEMA_DIR, { recursive: true })).filter((entry) => entry.endsWith('.avsc')).sort();
-  return Promise.all(entries.map(async (file) => ({ file, json: JSON.parse(await fs.readFile(path.join(SCHEMA_DIR, file), 'utf8')) as Json })));
+  return Promise.all(
+    entries.map(async (file) => ({ file, json: JSON.parse(await fs.readFile(path.join(SCHEMA_DIR, file), 'utf8')) as Json })),
+  );
 }
 
 /** Calls `visit` for every record field and named type in a schema, with a readable location. */
@@ -17,7 +19,8 @@ function walk(schema: unknown, where: string, visit: (node: Json, kind: 'field' 
   if (Array.isArray(schema)) return schema.forEach((branch) => walk(branch, where, visit));
   if (typeof schema !== 'object' || schema === null) return;
   const node = schema as Json;
-  if (typeof node.name === 'string' && ['record', 'enum', 'fixed'].includes(node.type as string)) visit(node, 'named', `${where}<${node.name}>`);
+  if (typeof node.name === 'string' && ['record', 'enum', 'fixed'].includes(node.type as string))
+    visit(node, 'named', `${where}<${node.name}>`);
   if (Array.isArray(node.fields)) {
     for (const field of node.fields as Json[]) {
       visit(field, 'field', `${where}.${String(field.name)}`);
@@ -65,7 +68,8 @@ describe('canonical schema conventions', () => {
     const entities = files.filter(({ file }) => !file.startsWith('common'));
     // The five source entities, the six records the shipped flows derive (flows/), the ERP cross-reference the erp sink brings back and the six of the single customer view.
     expect(entities).to.have.length(18);
-    for (const { file, json } of entities) expect((json.fields as Json[])[0], file).to.deep.include({ name: 'meta', type: 'crmhub.common.EventMetadata' });
+    for (const { file, json } of entities)
+      expect((json.fields as Json[])[0], file).to.deep.include({ name: 'meta', type: 'crmhub.common.EventMetadata' });
   });
 
   it('marks pii only with the value true', () => {

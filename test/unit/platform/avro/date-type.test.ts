@@ -35,13 +35,15 @@ describe('date logical type', () => {
     }
   });
 
-  it('handles years outside 1900-2099 without Date.UTC\'s two-digit-year trap', () => {
+  it("handles years outside 1900-2099 without Date.UTC's two-digit-year trap", () => {
     expect(date.fromBuffer(date.toBuffer('0099-12-31'))).to.equal('0099-12-31');
     expect(date.fromBuffer(date.toBuffer('9999-12-31'))).to.equal('9999-12-31');
   });
 
   it('rejects an annotation on anything but int when asserted', () => {
-    expect(() => parseAvroSchema({ type: 'long', logicalType: 'date' }, undefined, { assertLogicalTypes: true })).to.throw(/must annotate an int, not long/);
+    expect(() => parseAvroSchema({ type: 'long', logicalType: 'date' }, undefined, { assertLogicalTypes: true })).to.throw(
+      /must annotate an int, not long/,
+    );
     expect(parseAvroSchema({ type: 'long', logicalType: 'date' }).typeName).to.equal('long');
   });
 });

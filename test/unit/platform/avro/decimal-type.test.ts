@@ -40,7 +40,7 @@ describe('decimal logical type', () => {
     expect(roundTrip(wide, 1e21)).to.equal('1000000000000000000000');
   });
 
-  it('encodes the unscaled value as minimal two\'s-complement big-endian bytes, as the specification says', () => {
+  it("encodes the unscaled value as minimal two's-complement big-endian bytes, as the specification says", () => {
     // The bytes type prefixes a zig-zag length; the rest is the unscaled integer.
     expect(money.toBuffer('0.00').toString('hex')).to.equal('0200');
     expect(money.toBuffer('1.27').toString('hex')).to.equal('027f');
@@ -57,7 +57,10 @@ describe('decimal logical type', () => {
 
   it('rejects more digits than the precision allows', () => {
     expect(() => money.toBuffer('10000000000000000.00'))
-      .to.throw(LogicalValueError, /decimal\(18,2\) cannot hold "10000000000000000.00": it has 19 significant digits and the precision allows 18/)
+      .to.throw(
+        LogicalValueError,
+        /decimal\(18,2\) cannot hold "10000000000000000.00": it has 19 significant digits and the precision allows 18/,
+      )
       .with.property('code', 'AVRO_LOGICAL_VALUE_INVALID');
   });
 
@@ -85,7 +88,11 @@ describe('decimal logical type', () => {
     expect(fixed.toBuffer('-1.5').toString('hex')).to.equal('fffffa24');
     expect(fixed.toBuffer('1.5').toString('hex')).to.equal('000005dc');
     expect(roundTrip(fixed, '-999999.999')).to.equal('-999999.999');
-    expect(() => parseAvroSchema({ type: 'fixed', name: 'Tiny', size: 2, logicalType: 'decimal', precision: 5, scale: 0 }, undefined, { assertLogicalTypes: true })).to.throw(/holds at most 4 digits/);
+    expect(() =>
+      parseAvroSchema({ type: 'fixed', name: 'Tiny', size: 2, logicalType: 'decimal', precision: 5, scale: 0 }, undefined, {
+        assertLogicalTypes: true,
+      }),
+    ).to.throw(/holds at most 4 digits/);
   });
 
   it('orders values numerically, not by their bytes', () => {

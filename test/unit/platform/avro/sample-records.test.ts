@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { explainInvalidValue } from '../../../../src/platform/avro/invalid-value-explanation.js';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { isValidResidentIdNumber, residentIdCheckCharacter, residentIdNumber } from '../../../../src/demo/synthetic/resident-id-number.js';
-import { SAMPLE_RECORDS, sampleCustomer, samplePolicy, sampleRecord, sampleServiceRequest, sampleClaim } from '../../../fixtures/sample-records.js';
+import {
+  SAMPLE_RECORDS,
+  sampleCustomer,
+  samplePolicy,
+  sampleRecord,
+  sampleServiceRequest,
+  sampleClaim,
+} from '../../../fixtures/sample-records.js';
 
 // Decoded records are avsc record instances; compare their JSON, which is what flows see.
 function plain(value: unknown): unknown {
@@ -30,7 +37,9 @@ describe('sample records', () => {
       const type = catalog.type(catalog.topicInfo(topic).record);
       const sample = sampleRecord(topic);
       const problems: string[] = [];
-      type.isValid(sample, { errorHook: (path, value, invalidType) => problems.push(`${path.join('.')}: ${explainInvalidValue(invalidType, value)}`) });
+      type.isValid(sample, {
+        errorHook: (path, value, invalidType) => problems.push(`${path.join('.')}: ${explainInvalidValue(invalidType, value)}`),
+      });
       expect(problems).to.deep.equal([]);
       expect(plain(type.fromBuffer(type.toBuffer(sample)))).to.deep.equal(sample);
     });

@@ -8,7 +8,13 @@ import { SchemaFileError, UnknownSchemaError, UnknownTopicError } from '../../..
 import { businessKeyOf } from '../../../../src/platform/avro/topic-info.js';
 import { sampleInventoryItem } from '../../../fixtures/sample-records.js';
 
-const ENTITIES = ['crmhub.customer.Customer', 'crmhub.policy.Policy', 'crmhub.claim.Claim', 'crmhub.inventory.InventoryItem', 'crmhub.service.ServiceRequest'];
+const ENTITIES = [
+  'crmhub.customer.Customer',
+  'crmhub.policy.Policy',
+  'crmhub.claim.Claim',
+  'crmhub.inventory.InventoryItem',
+  'crmhub.service.ServiceRequest',
+];
 
 async function loadError(files: Record<string, string>): Promise<SchemaFileError> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-schemas-'));
@@ -61,7 +67,9 @@ describe('SchemaCatalog', () => {
     });
 
     it('maps each canonical topic to its record and business key', () => {
-      expect(catalog.topics().map(({ topic, record, key, compacted }) => `${topic} ${record} ${key}${compacted ? ' compacted' : ''}`)).to.deep.equal([
+      expect(
+        catalog.topics().map(({ topic, record, key, compacted }) => `${topic} ${record} ${key}${compacted ? ' compacted' : ''}`),
+      ).to.deep.equal([
         'crm.customer.v1 crmhub.customer.Customer customerId',
         'policy.policy.v1 crmhub.policy.Policy policyNumber',
         'claims.claim.v1 crmhub.claim.Claim claimNumber',
@@ -83,11 +91,15 @@ describe('SchemaCatalog', () => {
       ]);
       expect(catalog.topicInfo('crm.customer.v1').keyFields).to.deep.equal(['customerId']);
       expect(businessKeyOf(catalog.topicInfo('scm.inventory.v1'), sampleInventoryItem())).to.equal('52119-06983@WH-SZ-01');
-      expect(() => businessKeyOf(catalog.topicInfo('crm.customer.v1'), { customerId: null })).to.throw(/needs a non-empty string customerId/).with.property('code', 'BUSINESS_KEY_INVALID');
+      expect(() => businessKeyOf(catalog.topicInfo('crm.customer.v1'), { customerId: null }))
+        .to.throw(/needs a non-empty string customerId/)
+        .with.property('code', 'BUSINESS_KEY_INVALID');
     });
 
     it('names unknown topics and schemas with the closest known ones', () => {
-      expect(() => catalog.topicInfo('crm.customers.v1')).to.throw(UnknownTopicError, /did you mean crm\.customer\.v1/).with.property('code', 'TOPIC_UNKNOWN');
+      expect(() => catalog.topicInfo('crm.customers.v1'))
+        .to.throw(UnknownTopicError, /did you mean crm\.customer\.v1/)
+        .with.property('code', 'TOPIC_UNKNOWN');
       expect(() => catalog.type('crmhub.customer.Custmer'))
         .to.throw(UnknownSchemaError, /unknown schema crmhub\.customer\.Custmer \(did you mean crmhub\.customer\.Customer/)
         .with.property('code', 'SCHEMA_UNKNOWN');
@@ -99,8 +111,22 @@ describe('SchemaCatalog', () => {
     });
 
     it('lists the pii field paths through arrays, unions and shared types', () => {
-      expect(catalog.piiPaths('crmhub.customer.Customer')).to.deep.equal(['fullName', 'idNumber', 'birthDate', 'phones[].number', 'email', 'addresses[].street']);
-      expect(catalog.piiPaths('crmhub.policy.Policy')).to.deep.equal(['holder.name', 'holder.idNumber', 'insured[].name', 'insured[].idNumber', 'vehicle.plate', 'vehicle.vin']);
+      expect(catalog.piiPaths('crmhub.customer.Customer')).to.deep.equal([
+        'fullName',
+        'idNumber',
+        'birthDate',
+        'phones[].number',
+        'email',
+        'addresses[].street',
+      ]);
+      expect(catalog.piiPaths('crmhub.policy.Policy')).to.deep.equal([
+        'holder.name',
+        'holder.idNumber',
+        'insured[].name',
+        'insured[].idNumber',
+        'vehicle.plate',
+        'vehicle.vin',
+      ]);
       expect(catalog.piiPaths('crmhub.claim.Claim')).to.deep.equal(['lossDescription', 'lossLocation', 'vehiclePlate']);
       expect(catalog.piiPaths('crmhub.inventory.InventoryItem')).to.deep.equal([]);
       expect(catalog.piiPaths('crmhub.service.ServiceRequest')).to.deep.equal(['callerName', 'callerPhone', 'description']);
@@ -116,7 +142,10 @@ describe('SchemaCatalog', () => {
     }
 
     it('keeps pii, doc, defaults, enum defaults and logical type parameters in the registry schema', () => {
-      const schema = JSON.parse(catalog.registrySchema('crmhub.customer.Customer')) as { namespace: string; fields: Record<string, unknown>[] };
+      const schema = JSON.parse(catalog.registrySchema('crmhub.customer.Customer')) as {
+        namespace: string;
+        fields: Record<string, unknown>[];
+      };
       expect(schema.namespace).to.equal('crmhub.customer');
       const field = (name: string) => schema.fields.find((candidate) => candidate.name === name) as Record<string, unknown>;
       expect(field('fullName')).to.include({ pii: true, type: 'string' });
@@ -133,7 +162,11 @@ describe('SchemaCatalog', () => {
         name: 'Money',
         namespace: 'crmhub.common',
         fields: [
-          { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 18, scale: 2 }, doc: 'The amount with two decimal places; negative for refunds and recoveries.' },
+          {
+            name: 'amount',
+            type: { type: 'bytes', logicalType: 'decimal', precision: 18, scale: 2 },
+            doc: 'The amount with two decimal places; negative for refunds and recoveries.',
+          },
           { name: 'currency', type: 'string', default: 'CNY', doc: 'ISO 4217 currency code.' },
         ],
       });
@@ -141,7 +174,7 @@ describe('SchemaCatalog', () => {
     });
   });
 
-  it('expands by hand because avsc\'s own export drops pii and enum defaults', () => {
+  it("expands by hand because avsc's own export drops pii and enum defaults", () => {
     // Documents the avsc 5.7 behaviour registrySchema works around; if avsc changes, this says so.
     const exported = JSON.stringify(catalog.type('crmhub.customer.Customer').schema({ exportAttrs: true }));
     expect(exported).to.not.contain('"pii"');
@@ -161,19 +194,28 @@ describe('SchemaCatalog', () => {
     });
 
     it('names the file and the reason for invalid Avro', async () => {
-      const error = await loadError({ 'Bad.avsc': JSON.stringify({ type: 'record', name: 'Bad', fields: [{ name: 'when', type: 'int', default: 'yesterday' }] }) });
+      const error = await loadError({
+        'Bad.avsc': JSON.stringify({ type: 'record', name: 'Bad', fields: [{ name: 'when', type: 'int', default: 'yesterday' }] }),
+      });
       expect(error.message).to.match(/Bad\.avsc is not valid Avro: incompatible field default "yesterday"/);
     });
 
     it('rejects an invalid logical type in our own schemas instead of silently dropping it', async () => {
-      const error = await loadError({ 'Price.avsc': JSON.stringify({ type: 'record', name: 'Price', fields: [{ name: 'v', type: { type: 'bytes', logicalType: 'decimal', precision: 2, scale: 4 } }] }) });
+      const error = await loadError({
+        'Price.avsc': JSON.stringify({
+          type: 'record',
+          name: 'Price',
+          fields: [{ name: 'v', type: { type: 'bytes', logicalType: 'decimal', precision: 2, scale: 4 } }],
+        }),
+      });
       expect(error.message).to.match(/Price\.avsc .*decimal scale must be an integer from 0 to the precision 2/);
     });
 
     it('names an unknown type with its position and the closest known name', async () => {
       const error = await loadError({
         'common/Money.avsc': money,
-        'Invoice.avsc': '{\n  "type": "record", "name": "Invoice", "namespace": "t.billing",\n  "fields": [\n    { "name": "total", "type": "t.common.Mony" }\n  ]\n}',
+        'Invoice.avsc':
+          '{\n  "type": "record", "name": "Invoice", "namespace": "t.billing",\n  "fields": [\n    { "name": "total", "type": "t.common.Mony" }\n  ]\n}',
       });
       expect(error.message).to.match(/Invoice\.avsc:4:32 refers to unknown type t\.common\.Mony \(did you mean t\.common\.Money\?\)/);
     });
@@ -182,7 +224,15 @@ describe('SchemaCatalog', () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-schemas-'));
       try {
         // "a-..." sorts before the "z-..." file that defines what it uses.
-        await fs.writeFile(path.join(dir, 'a-invoice.avsc'), JSON.stringify({ type: 'record', name: 'Invoice', namespace: 't.billing', fields: [{ name: 'total', type: 't.common.Money', pii: true }] }));
+        await fs.writeFile(
+          path.join(dir, 'a-invoice.avsc'),
+          JSON.stringify({
+            type: 'record',
+            name: 'Invoice',
+            namespace: 't.billing',
+            fields: [{ name: 'total', type: 't.common.Money', pii: true }],
+          }),
+        );
         await fs.writeFile(path.join(dir, 'z-money.avsc'), money);
         const loaded = await SchemaCatalog.load(dir);
         expect(loaded.names()).to.deep.equal(['t.billing.Invoice', 't.common.Money']);
@@ -194,7 +244,9 @@ describe('SchemaCatalog', () => {
     });
 
     it('reports types defined twice and files that use each other', async () => {
-      expect((await loadError({ 'a.avsc': money, 'b.avsc': money })).message).to.match(/b\.avsc:1:\d+ defines t\.common\.Money, which a\.avsc already defines/);
+      expect((await loadError({ 'a.avsc': money, 'b.avsc': money })).message).to.match(
+        /b\.avsc:1:\d+ defines t\.common\.Money, which a\.avsc already defines/,
+      );
       const cycle = await loadError({
         'a.avsc': JSON.stringify({ type: 'record', name: 'A', fields: [{ name: 'b', type: ['null', 'B'], default: null }] }),
         'b.avsc': JSON.stringify({ type: 'record', name: 'B', fields: [{ name: 'a', type: ['null', 'A'], default: null }] }),
@@ -207,20 +259,42 @@ describe('SchemaCatalog', () => {
     });
 
     it('checks topics.json against the schemas', async () => {
-      expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": { "record": "t.common.Mony", "key": "amount" } }' })).message).to.match(
+      expect(
+        (await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": { "record": "t.common.Mony", "key": "amount" } }' }))
+          .message,
+      ).to.match(
         /topics\.json:1:3 topic billing\.money\.v1: record t\.common\.Mony is not defined by any \.avsc file \(did you mean t\.common\.Money\?\)/,
       );
-      expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": { "record": "t.common.Money", "key": "id" } }' })).message).to.match(/has no field id to use as the key/);
-      expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": "t.common.Money" }' })).message).to.match(/must map each topic to/);
-      expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": { "record": "t.common.Money", "key": "amount", "format": "protobuf" } }' })).message).to.match(/billing\.money\.v1: must map each topic to .*"format"\?: "avro"\|"json"/);
+      expect(
+        (await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": { "record": "t.common.Money", "key": "id" } }' }))
+          .message,
+      ).to.match(/has no field id to use as the key/);
+      expect((await loadError({ 'Money.avsc': money, 'topics.json': '{ "billing.money.v1": "t.common.Money" }' })).message).to.match(
+        /must map each topic to/,
+      );
+      expect(
+        (
+          await loadError({
+            'Money.avsc': money,
+            'topics.json': '{ "billing.money.v1": { "record": "t.common.Money", "key": "amount", "format": "protobuf" } }',
+          })
+        ).message,
+      ).to.match(/billing\.money\.v1: must map each topic to .*"format"\?: "avro"\|"json"/);
     });
 
-    it('reads a topic\'s value format: Avro unless topics.json says json', async () => {
+    it("reads a topic's value format: Avro unless topics.json says json", async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-schemas-'));
       try {
         await fs.writeFile(path.join(dir, 'Money.avsc'), money);
-        await fs.writeFile(path.join(dir, 'topics.json'), '{ "a.v1": { "record": "t.common.Money", "key": "amount" }, "b.v1": { "record": "t.common.Money", "key": "amount", "format": "json" }, "c.v1": { "record": "t.common.Money", "key": "amount", "format": "avro" } }');
-        expect((await SchemaCatalog.load(dir)).topics().map((topic) => `${topic.topic} ${topic.format}`)).to.deep.equal(['a.v1 avro', 'b.v1 json', 'c.v1 avro']);
+        await fs.writeFile(
+          path.join(dir, 'topics.json'),
+          '{ "a.v1": { "record": "t.common.Money", "key": "amount" }, "b.v1": { "record": "t.common.Money", "key": "amount", "format": "json" }, "c.v1": { "record": "t.common.Money", "key": "amount", "format": "avro" } }',
+        );
+        expect((await SchemaCatalog.load(dir)).topics().map((topic) => `${topic.topic} ${topic.format}`)).to.deep.equal([
+          'a.v1 avro',
+          'b.v1 json',
+          'c.v1 avro',
+        ]);
       } finally {
         await fs.rm(dir, { recursive: true, force: true });
       }
@@ -228,7 +302,10 @@ describe('SchemaCatalog', () => {
 
     it('reports a missing folder as a schema file error', async () => {
       const error = await SchemaCatalog.load(path.join(os.tmpdir(), 'crm-hub-no-such-schemas')).catch((caught: unknown) => caught);
-      expect(error).to.be.instanceOf(SchemaFileError).with.property('message').that.matches(/cannot be read as a schema folder/);
+      expect(error)
+        .to.be.instanceOf(SchemaFileError)
+        .with.property('message')
+        .that.matches(/cannot be read as a schema folder/);
     });
   });
 });

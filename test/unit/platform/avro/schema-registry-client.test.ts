@@ -20,13 +20,16 @@ function startRegistryServer(): Promise<{ url: string; server: http.Server; seen
   });
   app.post('/subjects/:subject/versions', (req, res) => {
     if (req.params.subject === 'busy-value') res.status(503).send('overloaded');
-    else if (req.params.subject === 'strict-value') res.status(409).json({ error_code: 409, message: 'Schema being registered is incompatible with an earlier schema' });
+    else if (req.params.subject === 'strict-value')
+      res.status(409).json({ error_code: 409, message: 'Schema being registered is incompatible with an earlier schema' });
     else res.json({ id: 7 });
   });
   app.post('/subjects/:subject', (_req, res) => res.status(404).json({ error_code: 40401, message: 'Subject not found' }));
   app.get('/config', (_req, res) => res.json({ compatibilityLevel: 'FULL' }));
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seenAuth }));
+    const server = app.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seenAuth }),
+    );
   });
 }
 

@@ -55,15 +55,27 @@ describe('config redaction', () => {
         { name: 'X-Tenant', value: '[redacted]' },
       ],
     });
-    expect(redactSecrets({ auth: { type: 'bearer', token: 't0k3n' } }, testPoller.spec)).to.deep.equal({ auth: { type: 'bearer', token: '[redacted]' } });
+    expect(redactSecrets({ auth: { type: 'bearer', token: 't0k3n' } }, testPoller.spec)).to.deep.equal({
+      auth: { type: 'bearer', token: '[redacted]' },
+    });
   });
 
   it('leaves absent secrets absent rather than inventing them', () => {
-    expect(redactConfig(instance({ config: { target: 'https://a.example.com' } }), exampleEcho)).to.deep.equal(instance({ config: { target: 'https://a.example.com' } }));
+    expect(redactConfig(instance({ config: { target: 'https://a.example.com' } }), exampleEcho)).to.deep.equal(
+      instance({ config: { target: 'https://a.example.com' } }),
+    );
   });
 
   it('redacts a config as loaded, with secrets from the environment', () => {
-    const text = ['connectors:', '  erp-main:', '    connector: example-echo', '    config:', '      target: https://erp.example.com', '      auth: { user: hub, password: ${ECHO_PASSWORD} }', ''].join('\n');
+    const text = [
+      'connectors:',
+      '  erp-main:',
+      '    connector: example-echo',
+      '    config:',
+      '      target: https://erp.example.com',
+      '      auth: { user: hub, password: ${ECHO_PASSWORD} }',
+      '',
+    ].join('\n');
     const { config } = validateHubConfig({ file: 'crm-hub.yaml', text }, testCatalog, { ECHO_PASSWORD: 'correct horse' });
     const shown = JSON.stringify(config!.connectors.map((loaded) => redactConfig(loaded, testCatalog.get(loaded.connector))));
     expect(shown).not.to.include('correct horse');
@@ -74,10 +86,26 @@ describe('config redaction', () => {
     // Unique values: the secret registry is the process's, shared with every other test.
     const tenant = `tenant-${randomUUID()}`;
     const urlPassword = `pw-${randomUUID()}`;
-    const text = ['connectors:', '  erp-main:', '    connector: example-echo', '    config:', `      target: "https://hub:${urlPassword}@erp.example.com/api?tenant=\${ERP_TENANT}&token=t-12345"`, '      auth: { user: ${ECHO_USER}, password: ${ECHO_PASSWORD} }', ''].join('\n');
-    const { config, issues } = validateHubConfig({ file: 'crm-hub.yaml', text }, testCatalog, { ERP_TENANT: tenant, ECHO_USER: `user-${tenant}`, ECHO_PASSWORD: 'correct horse' });
+    const text = [
+      'connectors:',
+      '  erp-main:',
+      '    connector: example-echo',
+      '    config:',
+      `      target: "https://hub:${urlPassword}@erp.example.com/api?tenant=\${ERP_TENANT}&token=t-12345"`,
+      '      auth: { user: ${ECHO_USER}, password: ${ECHO_PASSWORD} }',
+      '',
+    ].join('\n');
+    const { config, issues } = validateHubConfig({ file: 'crm-hub.yaml', text }, testCatalog, {
+      ERP_TENANT: tenant,
+      ECHO_USER: `user-${tenant}`,
+      ECHO_PASSWORD: 'correct horse',
+    });
     expect(issues).to.deep.equal([]);
     const shown = redactConfig(config!.connectors[0]!, testCatalog.get('example-echo')).config;
-    expect(shown).to.deep.equal({ target: 'https://[redacted]@erp.example.com/api?tenant=[redacted]&token=[redacted]', keyCase: 'as-is', auth: { user: '[redacted]', password: '[redacted]' } });
+    expect(shown).to.deep.equal({
+      target: 'https://[redacted]@erp.example.com/api?tenant=[redacted]&token=[redacted]',
+      keyCase: 'as-is',
+      auth: { user: '[redacted]', password: '[redacted]' },
+    });
   });
 });

@@ -12,11 +12,24 @@ const pollerSpec = {
     auth: {
       type: 'object',
       oneOf: [
-        { type: 'object', additionalProperties: false, required: ['type', 'token'], properties: { type: { const: 'bearer' }, token: { type: 'string', writeOnly: true } } },
-        { type: 'object', additionalProperties: false, required: ['type', 'user', 'password'], properties: { type: { const: 'basic' }, user: { type: 'string' }, password: { $ref: '#/definitions/secret' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'token'],
+          properties: { type: { const: 'bearer' }, token: { type: 'string', writeOnly: true } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'user', 'password'],
+          properties: { type: { const: 'basic' }, user: { type: 'string' }, password: { $ref: '#/definitions/secret' } },
+        },
       ],
     },
-    headers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string', writeOnly: true } } } },
+    headers: {
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string', writeOnly: true } } },
+    },
   },
   definitions: { secret: { type: 'string', writeOnly: true, minLength: 1 } },
 } as const satisfies JSONSchema;

@@ -29,39 +29,76 @@ describe('validation: the webhook secret of push sources', () => {
     expect(result.issues).to.have.length(1);
     const [issue] = result.issues;
     expect(issue).to.include({ file: 'hub/crm-hub.yaml', line: 2, path: 'connectors.orders-in.webhook.secret', code: 'REQUIRED_MISSING' });
-    expect(formatConfigIssue(issue!)).to.match(/^hub\/crm-hub\.yaml:2:\d+ connectors\.orders-in\.webhook\.secret: is required: test-push receives webhooks/);
-    expect(issue!.message).to.contain('anyone who can reach the hub can post records').and.contain('webhook.insecure: true').and.contain('${ORDERS_IN_WEBHOOK_SECRET}');
+    expect(formatConfigIssue(issue!)).to.match(
+      /^hub\/crm-hub\.yaml:2:\d+ connectors\.orders-in\.webhook\.secret: is required: test-push receives webhooks/,
+    );
+    expect(issue!.message)
+      .to.contain('anyone who can reach the hub can post records')
+      .and.contain('webhook.insecure: true')
+      .and.contain('${ORDERS_IN_WEBHOOK_SECRET}');
     // Only that instance is refused: the hub starts the others and reports it as failed.
     expect([...result.partial!.failed.keys()]).to.deep.equal(['orders-in']);
   });
 
   it('points at the webhook block when one is written without a secret, and at insecure: false as not enough', () => {
-    const written = validate(['connectors:', '  orders-in:', '    connector: test-push', '    webhook:', '      maxBodyBytes: 1000', '      insecure: false', ''].join('\n'));
-    expect(written.issues.map((issue) => [issue.line, issue.path, issue.code])).to.deep.equal([[4, 'connectors.orders-in.webhook.secret', 'REQUIRED_MISSING']]);
+    const written = validate(
+      [
+        'connectors:',
+        '  orders-in:',
+        '    connector: test-push',
+        '    webhook:',
+        '      maxBodyBytes: 1000',
+        '      insecure: false',
+        '',
+      ].join('\n'),
+    );
+    expect(written.issues.map((issue) => [issue.line, issue.path, issue.code])).to.deep.equal([
+      [4, 'connectors.orders-in.webhook.secret', 'REQUIRED_MISSING'],
+    ]);
   });
 
   it('accepts a secret from the environment, and insecure: true said explicitly', () => {
-    const signed = validate(['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { secret: "${ORDERS_SECRET}" }', ''].join('\n'), { ORDERS_SECRET: 'k' });
+    const signed = validate(
+      ['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { secret: "${ORDERS_SECRET}" }', ''].join('\n'),
+      { ORDERS_SECRET: 'k' },
+    );
     expect(signed.issues).to.deep.equal([]);
     expect(signed.config!.connectors[0]!.webhook).to.include({ secret: 'k' });
-    const insecure = validate(['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { insecure: true }', ''].join('\n'));
+    const insecure = validate(
+      ['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { insecure: true }', ''].join('\n'),
+    );
     expect(insecure.issues).to.deep.equal([]);
     expect(insecure.config!.connectors[0]!.webhook).to.include({ insecure: true });
   });
 
   it('reports a missing secret variable once, at the reference, not again as a missing secret', () => {
-    const result = validate(['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { secret: "${ORDERS_SECRET}" }', ''].join('\n'));
+    const result = validate(
+      ['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { secret: "${ORDERS_SECRET}" }', ''].join('\n'),
+    );
     expect(result.issues.map((issue) => issue.code)).to.deep.equal(['ENV_MISSING']);
   });
 
   it('refuses a secret together with insecure: true, which would say two things', () => {
-    const result = validate(['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { secret: s3cr3t-planted, insecure: true }', ''].join('\n'));
-    expect(result.issues.map((issue) => [issue.path, issue.code])).to.deep.equal([['connectors.orders-in.webhook.insecure', 'VALUE_INVALID']]);
+    const result = validate(
+      ['connectors:', '  orders-in:', '    connector: test-push', '    webhook: { secret: s3cr3t-planted, insecure: true }', ''].join('\n'),
+    );
+    expect(result.issues.map((issue) => [issue.path, issue.code])).to.deep.equal([
+      ['connectors.orders-in.webhook.insecure', 'VALUE_INVALID'],
+    ]);
     expect(result.issues[0]!.message).not.to.contain('s3cr3t-planted');
   });
 
   it('asks nothing of a source that only polls', () => {
-    const result = validate(['connectors:', '  poller:', '    connector: test-poller', '    schedule: "*/5 * * * * *"', '    config: { url: "https://crm.example.com/api" }', ''].join('\n'));
+    const result = validate(
+      [
+        'connectors:',
+        '  poller:',
+        '    connector: test-poller',
+        '    schedule: "*/5 * * * * *"',
+        '    config: { url: "https://crm.example.com/api" }',
+        '',
+      ].join('\n'),
+    );
     expect(result.issues).to.deep.equal([]);
   });
 });

@@ -18,7 +18,9 @@ function nodeRange(engines: LockedPackage['engines']): string | undefined {
 describe('Node requirement: package.json and every locked dependency agree', () => {
   it('every Node version crm-hub declares is one every dependency in package-lock.json accepts', async () => {
     const manifest = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
-    const lock = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
+    const lock = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, LockedPackage>;
+    };
     const ours = manifest.engines.node;
     expect(semver.validRange(ours), `package.json engines.node ${ours}`).to.be.a('string');
     const dependencies = Object.entries(lock.packages).filter(([location]) => location !== '');

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import type { ProcessExit } from '../../../../src/platform/infra/supervised-process.js';
-import { ServiceDiedError, ServiceSupervisor, type RestartableService, type ServiceRestartPolicy, type SupervisorClock } from '../../../../src/platform/infra/service-supervisor.js';
+import {
+  ServiceDiedError,
+  ServiceSupervisor,
+  type RestartableService,
+  type ServiceRestartPolicy,
+  type SupervisorClock,
+} from '../../../../src/platform/infra/service-supervisor.js';
 import { InfrastructureError } from '../../../../src/platform/infra/infrastructure-error.js';
 
 const POLICY: ServiceRestartPolicy = { attempts: 3, initialDelayMs: 1000, maxDelayMs: 3000, stableAfterMs: 60_000 };
@@ -74,7 +80,9 @@ describe('service supervisor', () => {
     await first;
     expect(service.restarts).to.equal(1);
     expect(clock.sleeps).to.deep.equal([1000]);
-    expect(log.lines[0]).to.equal('error embedded Kafka on 127.0.0.1:9092 died (exit code 137, i.e. killed by signal 9); restarting it on the same port and data (log /data/kafka/kafka.log)');
+    expect(log.lines[0]).to.equal(
+      'error embedded Kafka on 127.0.0.1:9092 died (exit code 137, i.e. killed by signal 9); restarting it on the same port and data (log /data/kafka/kafka.log)',
+    );
 
     // Up for longer than stableAfterMs: the next death starts from the first attempt again.
     clock.time += POLICY.stableAfterMs;
@@ -97,7 +105,12 @@ describe('service supervisor', () => {
     service.onRestart = (attempt) => {
       throw new InfrastructureError('PORT_TAKEN', `port 9092 is taken (try ${attempt})`);
     };
-    const supervisor = new ServiceSupervisor(service, { policy: { ...POLICY, attempts: 4 }, log, clock, onGaveUp: (error) => gaveUp.push(error) });
+    const supervisor = new ServiceSupervisor(service, {
+      policy: { ...POLICY, attempts: 4 },
+      log,
+      clock,
+      onGaveUp: (error) => gaveUp.push(error),
+    });
 
     service.kill({ code: 1, signal: null });
     await supervisor.done;
@@ -109,7 +122,11 @@ describe('service supervisor', () => {
     expect(error).to.be.instanceOf(ServiceDiedError);
     expect(error.code).to.equal('EMBEDDED_SERVICE_DIED');
     expect(error.service).to.equal('embedded Kafka on 127.0.0.1:9092');
-    expect(error.message).to.include('died (exit code 1)').and.include('4 restart attempt(s)').and.include('port 9092 is taken (try 4)').and.include('/data/kafka/kafka.log');
+    expect(error.message)
+      .to.include('died (exit code 1)')
+      .and.include('4 restart attempt(s)')
+      .and.include('port 9092 is taken (try 4)')
+      .and.include('/data/kafka/kafka.log');
     expect(log.lines.filter((line) => line.startsWith('warn restarting embedded Kafka on 127.0.0.1:9092 failed'))).to.have.length(4);
     expect(log.lines.at(-1)).to.equal(`error ${error.message}`);
   });
@@ -118,7 +135,12 @@ describe('service supervisor', () => {
     const service = new FakeService();
     const clock = new FakeClock();
     const gaveUp: ServiceDiedError[] = [];
-    const supervisor = new ServiceSupervisor(service, { policy: POLICY, log: recordingLog(), clock, onGaveUp: (error) => gaveUp.push(error) });
+    const supervisor = new ServiceSupervisor(service, {
+      policy: POLICY,
+      log: recordingLog(),
+      clock,
+      onGaveUp: (error) => gaveUp.push(error),
+    });
 
     for (let round = 0; round < POLICY.attempts; round++) {
       const restarted = service.nextRestart();
@@ -139,7 +161,12 @@ describe('service supervisor', () => {
     const service = new FakeService();
     const log = recordingLog();
     const gaveUp: ServiceDiedError[] = [];
-    const supervisor = new ServiceSupervisor(service, { policy: POLICY, log, clock: new FakeClock(), onGaveUp: (error) => gaveUp.push(error) });
+    const supervisor = new ServiceSupervisor(service, {
+      policy: POLICY,
+      log,
+      clock: new FakeClock(),
+      onGaveUp: (error) => gaveUp.push(error),
+    });
     supervisor.stop();
     service.kill({ code: 0, signal: null });
     await supervisor.done;
@@ -156,7 +183,12 @@ describe('service supervisor', () => {
       now: () => 0,
       sleep: async () => stopping.abort(), // the hub begins to stop while the supervisor waits
     };
-    const supervisor = new ServiceSupervisor(service, { policy: POLICY, log: recordingLog(), clock, onGaveUp: (error) => gaveUp.push(error) });
+    const supervisor = new ServiceSupervisor(service, {
+      policy: POLICY,
+      log: recordingLog(),
+      clock,
+      onGaveUp: (error) => gaveUp.push(error),
+    });
     stopping.signal.addEventListener('abort', () => supervisor.stop());
     service.kill();
     await supervisor.done;

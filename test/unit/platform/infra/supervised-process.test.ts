@@ -34,7 +34,13 @@ describe('SupervisedProcess', () => {
 
   it('stops the child cleanly with SIGTERM and records its output in the log file', async () => {
     const logFile = path.join(dir, 'child.log');
-    const child = SupervisedProcess.start({ name: 'test child', command: 'sh', args: ['-c', TRAPPING_CHILD], logFile, stopGraceSeconds: 5 });
+    const child = SupervisedProcess.start({
+      name: 'test child',
+      command: 'sh',
+      args: ['-c', TRAPPING_CHILD],
+      logFile,
+      stopGraceSeconds: 5,
+    });
     await waitFor(() => fs.readFileSync(logFile, 'utf8').includes('started'), 5000);
     expect(child.running).to.equal(true);
     const exit = await child.stop();
@@ -45,7 +51,13 @@ describe('SupervisedProcess', () => {
 
   it('kills a child that ignores SIGTERM once the grace period is over', async () => {
     const logFile = path.join(dir, 'stubborn.log');
-    const child = SupervisedProcess.start({ name: 'stubborn', command: 'sh', args: ['-c', 'trap "" TERM; echo started; while true; do sleep 0.1; done'], logFile, stopGraceSeconds: 1 });
+    const child = SupervisedProcess.start({
+      name: 'stubborn',
+      command: 'sh',
+      args: ['-c', 'trap "" TERM; echo started; while true; do sleep 0.1; done'],
+      logFile,
+      stopGraceSeconds: 1,
+    });
     await waitFor(() => fs.readFileSync(logFile, 'utf8').includes('started'), 5000);
     const started = Date.now();
     await child.stop();

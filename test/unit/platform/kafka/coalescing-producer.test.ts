@@ -8,7 +8,12 @@ import type { HubProducer, OutgoingRecord, ProducedPosition } from '../../../../
 class HeldProducer implements HubProducer {
   readonly requests: { topic: string; keys: string[]; answer(): void; fail(error: unknown): void }[] = [];
   refuseKey: string | undefined;
-  refusal: () => unknown = () => Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { name: 'KafkaJSProtocolError', retriable: false, type: 'MESSAGE_TOO_LARGE' });
+  refusal: () => unknown = () =>
+    Object.assign(new Error('The request included a message larger than the max message size the server will accept'), {
+      name: 'KafkaJSProtocolError',
+      retriable: false,
+      type: 'MESSAGE_TOO_LARGE',
+    });
 
   send(topic: string, records: OutgoingRecord[]): Promise<ProducedPosition[]> {
     const keys = records.map((record) => String(record.key));
@@ -16,7 +21,10 @@ class HeldProducer implements HubProducer {
       this.requests.push({
         topic,
         keys,
-        answer: () => (this.refuseKey !== undefined && keys.includes(this.refuseKey) ? reject(this.refusal()) : resolve([{ topic, partition: 0, offset: String(this.requests.length) }])),
+        answer: () =>
+          this.refuseKey !== undefined && keys.includes(this.refuseKey)
+            ? reject(this.refusal())
+            : resolve([{ topic, partition: 0, offset: String(this.requests.length) }]),
         fail: reject,
       });
     });
@@ -33,7 +41,12 @@ async function twoMergedSends(): Promise<{ inner: HeldProducer; outcomes: Promis
   const inner = new HeldProducer();
   const producer = new CoalescingProducer(inner);
   void producer.send('t', records('first'));
-  const outcomes = [producer.send('t', records('x')), producer.send('t', records('y'))].map((p) => p.then(() => 'ok', (e: unknown) => e));
+  const outcomes = [producer.send('t', records('x')), producer.send('t', records('y'))].map((p) =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => e,
+    ),
+  );
   inner.requests[0]!.answer();
   await settle();
   expect(inner.requests[1]!.keys).to.deep.equal(['x', 'y']);
@@ -54,7 +67,10 @@ describe('coalescing producer', () => {
     await settle();
     expect(inner.requests.map((r) => r.keys)).to.deep.equal([['a'], ['b', 'c', 'd']]);
     inner.requests[1]!.answer();
-    expect(await Promise.all(waiting)).to.deep.equal([[{ topic: 't', partition: 0, offset: '2' }], [{ topic: 't', partition: 0, offset: '2' }]]);
+    expect(await Promise.all(waiting)).to.deep.equal([
+      [{ topic: 't', partition: 0, offset: '2' }],
+      [{ topic: 't', partition: 0, offset: '2' }],
+    ]);
   });
 
   it('keeps topics apart: one topic waiting does not hold another', async () => {
@@ -62,7 +78,10 @@ describe('coalescing producer', () => {
     const producer = new CoalescingProducer(inner);
     void producer.send('records', records('a'));
     void producer.send('marks', records('m'));
-    expect(inner.requests.map((r) => [r.topic, r.keys])).to.deep.equal([['records', ['a']], ['marks', ['m']]]);
+    expect(inner.requests.map((r) => [r.topic, r.keys])).to.deep.equal([
+      ['records', ['a']],
+      ['marks', ['m']],
+    ]);
   });
 
   it('sends a merged request the broker refused for its contents again send by send: only the offending send fails', async () => {
@@ -84,7 +103,10 @@ describe('coalescing producer', () => {
     expect(inner.requests.slice(2).map((r) => r.keys)).to.deep.equal([['g1'], ['too-large'], ['g2']]);
     expect(await good).to.have.length(1);
     expect(await alsoGood).to.have.length(1);
-    const refused = await bad.then(() => undefined, (error: unknown) => error);
+    const refused = await bad.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(refused).to.have.property('type', 'MESSAGE_TOO_LARGE');
   });
 
@@ -103,7 +125,10 @@ describe('coalescing producer', () => {
 
   it('fails every merged send with the broker’s error when the broker is away, without sending each again', async () => {
     const { inner, outcomes: merged } = await twoMergedSends();
-    const away = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false });
+    const away = Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+      retriable: false,
+    });
     inner.requests[1]!.fail(away);
     expect(await Promise.all(merged)).to.deep.equal([away, away]);
     expect(inner.requests).to.have.length(2);
@@ -126,29 +151,33 @@ describe('coalescing producer', () => {
 
   it('sends every record once, the records of each topic in send order, however sends and answers interleave', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: 1, max: 3 }), fc.boolean()), { minLength: 1, maxLength: 40 }), async (plan) => {
-        const inner = new HeldProducer();
-        const producer = new CoalescingProducer(inner);
-        const sent = new Map<string, string[]>();
-        const pending: Promise<unknown>[] = [];
-        let next = 0;
-        let answered = 0;
-        const answerAll = async () => {
-          while (answered < inner.requests.length) {
-            inner.requests[answered++]!.answer();
-            await settle();
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: 1, max: 3 }), fc.boolean()), { minLength: 1, maxLength: 40 }),
+        async (plan) => {
+          const inner = new HeldProducer();
+          const producer = new CoalescingProducer(inner);
+          const sent = new Map<string, string[]>();
+          const pending: Promise<unknown>[] = [];
+          let next = 0;
+          let answered = 0;
+          const answerAll = async () => {
+            while (answered < inner.requests.length) {
+              inner.requests[answered++]!.answer();
+              await settle();
+            }
+          };
+          for (const [topic, count, answerNow] of plan) {
+            const keys = Array.from({ length: count }, () => String(next++));
+            sent.set(topic, [...(sent.get(topic) ?? []), ...keys]);
+            pending.push(producer.send(topic, records(...keys)));
+            if (answerNow) await answerAll();
           }
-        };
-        for (const [topic, count, answerNow] of plan) {
-          const keys = Array.from({ length: count }, () => String(next++));
-          sent.set(topic, [...(sent.get(topic) ?? []), ...keys]);
-          pending.push(producer.send(topic, records(...keys)));
-          if (answerNow) await answerAll();
-        }
-        await answerAll();
-        await Promise.all(pending);
-        for (const [topic, keys] of sent) expect(inner.requests.filter((r) => r.topic === topic).flatMap((r) => r.keys)).to.deep.equal(keys);
-      }),
+          await answerAll();
+          await Promise.all(pending);
+          for (const [topic, keys] of sent)
+            expect(inner.requests.filter((r) => r.topic === topic).flatMap((r) => r.keys)).to.deep.equal(keys);
+        },
+      ),
       { seed: 42, numRuns: 100 },
     );
   });

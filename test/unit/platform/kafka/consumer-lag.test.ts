@@ -33,13 +33,21 @@ describe('ConsumerLagReader', () => {
     admin = new FakeAdmin();
     now = Date.parse('2026-03-01T08:00:00.000Z');
     reader = new ConsumerLagReader(admin, { now: () => now, timeoutMs: 200 });
-    admin.ends.set('orders', [{ partition: 0, low: '0', high: '100' }, { partition: 1, low: '40', high: '90' }, { partition: 2, low: '10', high: '10' }]);
+    admin.ends.set('orders', [
+      { partition: 0, low: '0', high: '100' },
+      { partition: 1, low: '40', high: '90' },
+      { partition: 2, low: '10', high: '10' },
+    ]);
     admin.ends.set('claims', [{ partition: 0, low: '0', high: '7' }]);
   });
 
   it('counts from the committed offset, from the start of what is retained when the group never committed, and never below zero', async () => {
     // Partition 1: committed 20 is below the low watermark 40 (retention removed 20..39): those are gone, not lag.
-    admin.committed.set('g/orders', [{ partition: 0, offset: '75' }, { partition: 1, offset: '20' }, { partition: 2, offset: '12' }]);
+    admin.committed.set('g/orders', [
+      { partition: 0, offset: '75' },
+      { partition: 1, offset: '20' },
+      { partition: 2, offset: '12' },
+    ]);
     admin.committed.set('g/claims', [{ partition: 0, offset: '-1' }]);
     const lag = await reader.lag({ groupId: 'g', topics: ['orders', 'claims'] });
     expect(lag).to.deep.equal({
@@ -89,7 +97,9 @@ describe('ConsumerLagReader', () => {
     const group = { groupId: 'g', topics: ['orders'] };
     const first = await reader.lag(group).catch((error: unknown) => error);
     expect(first).to.include({ code: 'CONSUMER_LAG_UNAVAILABLE', retriable: true });
-    expect((first as Error).message).to.contain('connection refused').and.to.contain('group g');
+    expect((first as Error).message)
+      .to.contain('connection refused')
+      .and.to.contain('group g');
     await reader.lag(group).catch(() => undefined);
     expect(admin.calls).to.equal(1);
     admin.failWith = undefined;

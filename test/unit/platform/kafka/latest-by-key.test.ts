@@ -15,8 +15,14 @@ const record = (key: string | null, value: unknown): IncomingRecord => ({
 
 describe('latest value per key of a compacted topic', () => {
   it('keeps the last write of each key in the order of last writes, drops tombstoned keys and records without a key', async () => {
-    const latest = await latestByKey([record('a', 1), record('b', 2), record(null, 3), record('a', 4), record('c', 5), record('b', null)], jsonValue<number>);
-    expect([...latest]).to.deep.equal([['a', 4], ['c', 5]]);
+    const latest = await latestByKey(
+      [record('a', 1), record('b', 2), record(null, 3), record('a', 4), record('c', 5), record('b', null)],
+      jsonValue<number>,
+    );
+    expect([...latest]).to.deep.equal([
+      ['a', 4],
+      ['c', 5],
+    ]);
   });
 
   it('drops a key whose latest value cannot be read, rather than keeping an older one', async () => {

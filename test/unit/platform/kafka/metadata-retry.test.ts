@@ -4,11 +4,13 @@ import { withMetadataRetry } from '../../../../src/platform/kafka/metadata-retry
 describe('metadata requests retried for passing refusals', () => {
   it('retries a retriable refusal until it passes, and gives a lasting or non-retriable one back', async () => {
     let calls = 0;
-    expect(await withMetadataRetry(async () => {
-      calls++;
-      if (calls < 3) throw Object.assign(new Error('This server is not the leader for that topic-partition'), { retriable: true });
-      return 'offsets';
-    })).to.equal('offsets');
+    expect(
+      await withMetadataRetry(async () => {
+        calls++;
+        if (calls < 3) throw Object.assign(new Error('This server is not the leader for that topic-partition'), { retriable: true });
+        return 'offsets';
+      }),
+    ).to.equal('offsets');
     expect(calls).to.equal(3);
 
     let denied = 0;

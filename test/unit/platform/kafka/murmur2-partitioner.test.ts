@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { murmur2 } from '../../../../src/platform/kafka/murmur2-partitioner.js';
 
 // kafkajs's own murmur2 (the Java client's hash), to prove keys keep their partitions.
-const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer | string) => number;
+const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  key: Buffer | string,
+) => number;
 
 describe('murmur2 partitioner', () => {
   it('hashes exactly like kafkajs (the Java client), so every key keeps its partition', () => {
@@ -15,10 +17,11 @@ describe('murmur2 partitioner', () => {
       }),
       { seed: 2026, numRuns: 2000 },
     );
-    for (const key of ['C440300000123', '52119-06983@WH-SZ-01', '张伟', '']) expect(murmur2(Buffer.from(key)), key).to.equal(kafkajsMurmur2(Buffer.from(key)));
+    for (const key of ['C440300000123', '52119-06983@WH-SZ-01', '张伟', ''])
+      expect(murmur2(Buffer.from(key)), key).to.equal(kafkajsMurmur2(Buffer.from(key)));
   });
 
-  it('hashes a megabyte key at once (kafkajs\'s own version takes quadratic time on long keys)', () => {
+  it("hashes a megabyte key at once (kafkajs's own version takes quadratic time on long keys)", () => {
     expect(murmur2(Buffer.alloc(1_200_000, 7))).to.be.a('number');
   });
 });

@@ -19,7 +19,12 @@ describe('restartAfterCrash', () => {
   function recovery(overrides: Partial<CrashRecovery> & { restart: () => Promise<void> }) {
     const noted: [string, number][] = [];
     const stopping = new AbortController();
-    const settings: CrashRecovery = { signal: stopping.signal, delayMs: 20, noteCrash: (error, delay) => noted.push([(error as Error).message, delay]), ...overrides };
+    const settings: CrashRecovery = {
+      signal: stopping.signal,
+      delayMs: 20,
+      noteCrash: (error, delay) => noted.push([(error as Error).message, delay]),
+      ...overrides,
+    };
     return { settings, noted, stopping };
   }
 

@@ -12,7 +12,9 @@ describe('produce requests bounded by size', () => {
   });
 
   it('sends a record larger than the limit alone, for the broker to judge', () => {
-    expect(sizeBoundedChunks([record(10, 'a'), record(5000, 'big'), record(10, 'b')], 1000).map((chunk) => chunk.map((r) => r.key))).to.deep.equal([['a'], ['big'], ['b']]);
+    expect(
+      sizeBoundedChunks([record(10, 'a'), record(5000, 'big'), record(10, 'b')], 1000).map((chunk) => chunk.map((r) => r.key)),
+    ).to.deep.equal([['a'], ['big'], ['b']]);
   });
 
   it('never loses, repeats or reorders a record, and no request of several records exceeds the limit', () => {
@@ -22,7 +24,8 @@ describe('produce requests bounded by size', () => {
         const chunks = sizeBoundedChunks(records, limit);
         expect(chunks.flat()).to.deep.equal(records);
         for (const chunk of chunks) {
-          if (chunk.length > 1) expect(chunk.reduce((sum, r) => sum + 64 + 1 + (r.value?.length ?? 0) + 'correlation-id'.length + 1, 0)).to.be.at.most(limit);
+          if (chunk.length > 1)
+            expect(chunk.reduce((sum, r) => sum + 64 + 1 + (r.value?.length ?? 0) + 'correlation-id'.length + 1, 0)).to.be.at.most(limit);
         }
       }),
       { seed: 1123, numRuns: 300 },

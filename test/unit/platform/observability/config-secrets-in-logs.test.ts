@@ -38,14 +38,17 @@ describe('config secrets never reach the logs', () => {
 `,
     );
     const env: NodeJS.ProcessEnv = { DEMO_TOKEN: token, DEMO_ERP_COMPANY: '3100', DEMO_WEBHOOK_SECRET: `whsec-${randomUUID()}` };
-    for (const name of ['DEMO_CRM_URL', 'DEMO_POLICY_FEED_URL', 'DEMO_CLAIMS_FEED_URL', 'DEMO_SCM_URL', 'DEMO_DESK_URL', 'DEMO_ERP_URL']) env[name] = 'http://127.0.0.1:9';
+    for (const name of ['DEMO_CRM_URL', 'DEMO_POLICY_FEED_URL', 'DEMO_CLAIMS_FEED_URL', 'DEMO_SCM_URL', 'DEMO_DESK_URL', 'DEMO_ERP_URL'])
+      env[name] = 'http://127.0.0.1:9';
     const { logger, text, lines } = capturedLogger({ level: 'debug' });
 
     const connectors = await loadHubConnectors(file, logger, env);
 
     // The secrets really are in what was loaded, so their absence below is the logger's doing.
     expect(connectors.invalid.has('crm-broken')).to.equal(true);
-    expect(connectors.config.connectors.map((instance) => instance.name)).to.include('crm').and.include('warehouse');
+    expect(connectors.config.connectors.map((instance) => instance.name))
+      .to.include('crm')
+      .and.include('warehouse');
     const loaded = JSON.stringify(connectors.config);
     expect(loaded).to.contain(token).and.contain(connectionString);
     // What the hub and the libraries under it log: the config, errors quoting the secret, a driver's connection string.
@@ -63,10 +66,14 @@ describe('config secrets never reach the logs', () => {
     const all = await lines();
     expect(all.length).to.be.greaterThan(5);
     const configLine = all.find((line) => line.message === 'hub config loaded')!;
-    const crm = (configLine.config as { connectors: { name: string; config: Record<string, unknown> }[] }).connectors.find((instance) => instance.name === 'crm')!;
+    const crm = (configLine.config as { connectors: { name: string; config: Record<string, unknown> }[] }).connectors.find(
+      (instance) => instance.name === 'crm',
+    )!;
     // baseUrl came from ${DEMO_CRM_URL}: every ${ENV} value is taken for a secret, whatever its field.
     expect(crm.config).to.deep.include({ baseUrl: '[redacted]', bearerToken: '[redacted]', sourceSystem: 'crm' });
-    const warehouse = (configLine.config as { connectors: { name: string; config: Record<string, unknown> }[] }).connectors.find((instance) => instance.name === 'warehouse')!;
+    const warehouse = (configLine.config as { connectors: { name: string; config: Record<string, unknown> }[] }).connectors.find(
+      (instance) => instance.name === 'warehouse',
+    )!;
     expect(warehouse.config.connectionString).to.equal('[redacted]');
   });
 });

@@ -2,7 +2,11 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger, type LoggerOptions } from '../../../../src/platform/observability/logger.js';
 
 /** A logger writing into memory, and the lines it wrote so far, each parsed (a line that is not one JSON object fails the test). */
-export function capturedLogger(options: Omit<LoggerOptions, 'stream'> = {}): { logger: Logger; text(): Promise<string>; lines(): Promise<Record<string, unknown>[]> } {
+export function capturedLogger(options: Omit<LoggerOptions, 'stream'> = {}): {
+  logger: Logger;
+  text(): Promise<string>;
+  lines(): Promise<Record<string, unknown>[]>;
+} {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, done) {

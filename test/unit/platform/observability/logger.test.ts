@@ -13,8 +13,12 @@ describe('logger: JSON lines with personal data masked and secrets redacted', ()
       caller: { contact: { phone: '13912345678', notes: [`id ${ID_NUMBER}`, 'write to li.na@example.cn'] } },
     });
     const [line] = await lines();
-    expect(line!.message).to.equal(`customer ${ID_NUMBER.slice(0, 6)}********${ID_NUMBER.slice(-4)} called from +86138****5678, mail z***@example.com.cn`);
-    expect(line!.caller).to.deep.equal({ contact: { phone: '139****5678', notes: [`id ${ID_NUMBER.slice(0, 6)}********${ID_NUMBER.slice(-4)}`, 'write to l***@example.cn'] } });
+    expect(line!.message).to.equal(
+      `customer ${ID_NUMBER.slice(0, 6)}********${ID_NUMBER.slice(-4)} called from +86138****5678, mail z***@example.com.cn`,
+    );
+    expect(line!.caller).to.deep.equal({
+      contact: { phone: '139****5678', notes: [`id ${ID_NUMBER.slice(0, 6)}********${ID_NUMBER.slice(-4)}`, 'write to l***@example.cn'] },
+    });
     const written = await text();
     for (const personal of [ID_NUMBER, '13812345678', '13912345678', 'zhang.wei@', 'li.na@']) expect(written).not.to.contain(personal);
   });
@@ -27,18 +31,33 @@ describe('logger: JSON lines with personal data masked and secrets redacted', ()
     expect(record.fullName).to.equal('张*');
     expect(record.idNumber).to.equal(`${ID_NUMBER.slice(0, 6)}********${ID_NUMBER.slice(-4)}`);
     expect(record.birthDate).to.equal('1*******12');
-    expect((record.addresses as { street: string; city: string }[])[0]).to.deep.include({ city: '深圳市', street: '粤*******************203室' });
+    expect((record.addresses as { street: string; city: string }[])[0]).to.deep.include({
+      city: '深圳市',
+      street: '粤*******************203室',
+    });
     expect(record.customerId).to.equal(customer.customerId);
     expect(record.valueSegment).to.equal('GOLD');
     // The logged object is the caller's: it is not changed by being logged.
     expect(customer.fullName).to.equal('张伟');
   });
 
-  it('masks names, numbers and details that are personal, and keeps those that name the hub\'s own things', async () => {
+  it("masks names, numbers and details that are personal, and keeps those that name the hub's own things", async () => {
     const { logger, lines } = capturedLogger({ secrets: new SecretRegistry() });
-    logger.info('instances', { instances: [{ name: 'crm-golden', connector: 'crm-golden' }], holder: { name: '张伟' }, phone: { number: '0755-86001234' }, problem: { detail: 'timeout' }, event: { detail: '客户来电投诉理赔进度' } });
+    logger.info('instances', {
+      instances: [{ name: 'crm-golden', connector: 'crm-golden' }],
+      holder: { name: '张伟' },
+      phone: { number: '0755-86001234' },
+      problem: { detail: 'timeout' },
+      event: { detail: '客户来电投诉理赔进度' },
+    });
     const [line] = await lines();
-    expect(line).to.deep.include({ instances: [{ name: 'crm-golden', connector: 'crm-golden' }], holder: { name: '张*' }, phone: { number: '0********1234' }, problem: { detail: 'timeout' }, event: { detail: '客*******进度' } });
+    expect(line).to.deep.include({
+      instances: [{ name: 'crm-golden', connector: 'crm-golden' }],
+      holder: { name: '张*' },
+      phone: { number: '0********1234' },
+      problem: { detail: 'timeout' },
+      event: { detail: '客*******进度' },
+    });
   });
 
   it('masks a record logged as the meta object itself', async () => {
@@ -77,31 +96,51 @@ describe('logger: JSON lines with personal data masked and secrets redacted', ()
       tokenSha256: 'ab12cd',
     });
     const [line] = await lines();
-    expect(line!.request).to.deep.equal({ method: 'GET', headers: { Authorization: '[redacted]', 'X-Api-Key': '[redacted]', Accept: 'application/json' } });
+    expect(line!.request).to.deep.equal({
+      method: 'GET',
+      headers: { Authorization: '[redacted]', 'X-Api-Key': '[redacted]', Accept: 'application/json' },
+    });
     expect(line!.auth).to.equal('[redacted]');
     expect(line!.bearerToken).to.equal('[redacted]');
     expect(line!.tokenSha256).to.equal('ab12cd');
-    expect(await text()).not.to.contain('pw-1').and.not.to.contain('tok-9876');
+    expect(await text())
+      .not.to.contain('pw-1')
+      .and.not.to.contain('tok-9876');
   });
 
   it('redacts credentials in URLs, Authorization values and secret assignments found in text', async () => {
     const { logger, lines } = capturedLogger({ secrets: new SecretRegistry() });
-    logger.error('cannot connect to postgresql://dw:p%40ss-w0rd@db.example.cn:5432/dw', { registry: 'https://hub:regpass@registry.example.cn:8081' });
-    logger.error('server said: {"error":"bad","token":"abc-123","fullName":"张伟"} for header Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y');
+    logger.error('cannot connect to postgresql://dw:p%40ss-w0rd@db.example.cn:5432/dw', {
+      registry: 'https://hub:regpass@registry.example.cn:8081',
+    });
+    logger.error(
+      'server said: {"error":"bad","token":"abc-123","fullName":"张伟"} for header Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y',
+    );
     logger.error('connect host=db user=dw password=hunter2 sslmode=require');
     const all = await lines();
     expect(all[0]!.message).to.equal('cannot connect to postgresql://[redacted]@db.example.cn:5432/dw');
     expect(all[0]!.registry).to.equal('https://[redacted]@registry.example.cn:8081');
-    expect(all[1]!.message).to.equal('server said: {"error":"bad","token":"[redacted]","fullName":"张*"} for header Authorization: Bearer [redacted]');
+    expect(all[1]!.message).to.equal(
+      'server said: {"error":"bad","token":"[redacted]","fullName":"张*"} for header Authorization: Bearer [redacted]',
+    );
     expect(all[2]!.message).to.equal('connect host=db user=dw password=[redacted] sslmode=require');
   });
 
   it('keeps ordinary operational text as it is', async () => {
     const { logger, lines } = capturedLogger({ secrets: new SecretRegistry() });
-    const message = 'sink crm-flags: 3 record(s) failed (attempt 2), retrying in 400 ms: Bearer token expired; policy PDAA202644030000012345 premium 3860.50';
+    const message =
+      'sink crm-flags: 3 record(s) failed (attempt 2), retrying in 400 ms: Bearer token expired; policy PDAA202644030000012345 premium 3860.50';
     logger.warn(message, { component: 'runtime', topic: 'crm.customer.v1', key: 'C440300000123', partition: 0, offset: '42' });
     const [line] = await lines();
-    expect(line).to.deep.include({ level: 'warn', message, component: 'runtime', topic: 'crm.customer.v1', key: 'C440300000123', partition: 0, offset: '42' });
+    expect(line).to.deep.include({
+      level: 'warn',
+      message,
+      component: 'runtime',
+      topic: 'crm.customer.v1',
+      key: 'C440300000123',
+      partition: 0,
+      offset: '42',
+    });
     expect(line!.timestamp).to.match(/^\d{4}-\d{2}-\d{2}T/);
   });
 
@@ -109,7 +148,12 @@ describe('logger: JSON lines with personal data masked and secrets redacted', ()
     const { logger, text } = capturedLogger({ component: 'test', secrets: new SecretRegistry() });
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
-    logger.info('first\nsecond line', { cyclic, bytes: Buffer.from([1, 2, 3]), lookup: new Map([['13812345678', { ok: true }]]), at: new Date('2026-03-01T08:00:00.000Z') });
+    logger.info('first\nsecond line', {
+      cyclic,
+      bytes: Buffer.from([1, 2, 3]),
+      lookup: new Map([['13812345678', { ok: true }]]),
+      at: new Date('2026-03-01T08:00:00.000Z'),
+    });
     logger.info('another');
     const raw = (await text()).split('\n').filter((line) => line !== '');
     expect(raw).to.have.length(2);
@@ -126,7 +170,10 @@ describe('logger: JSON lines with personal data masked and secrets redacted', ()
     expect((await lines()).map((line) => line.message)).to.deep.equal(['written']);
     logger.level = 'debug';
     logger.debug(`now written ${ID_NUMBER}`);
-    expect((await lines()).map((line) => line.message)).to.deep.equal(['written', `now written ${ID_NUMBER.slice(0, 6)}********${ID_NUMBER.slice(-4)}`]);
+    expect((await lines()).map((line) => line.message)).to.deep.equal([
+      'written',
+      `now written ${ID_NUMBER.slice(0, 6)}********${ID_NUMBER.slice(-4)}`,
+    ]);
   });
 
   it('still writes the message when a field cannot be read, and does not throw into the caller', async () => {

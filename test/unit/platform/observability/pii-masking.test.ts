@@ -5,10 +5,14 @@ import { sampleCustomer, samplePolicy } from '../../../fixtures/sample-records.j
 
 describe('personal data masking', () => {
   it('masks ID numbers (18 and 15 digits), mobiles (with +86) and e-mail addresses in free text', () => {
-    expect(maskPersonalPatterns('id 44030519850312013X called from +8613812345678, mail zhang.wei@example.com.cn')).to.equal('id 440305********013X called from +86138****5678, mail z***@example.com.cn');
+    expect(maskPersonalPatterns('id 44030519850312013X called from +8613812345678, mail zhang.wei@example.com.cn')).to.equal(
+      'id 440305********013X called from +86138****5678, mail z***@example.com.cn',
+    );
     expect(maskPersonalPatterns('old id 440305850312013 ok')).to.equal('old id 440305******013 ok');
     // Order numbers and amounts are not personal: longer digit runs and amounts stay as they are.
-    expect(maskPersonalPatterns('policy PDAA202644030000012345 premium 3860.50 ticket SR20261123000157')).to.equal('policy PDAA202644030000012345 premium 3860.50 ticket SR20261123000157');
+    expect(maskPersonalPatterns('policy PDAA202644030000012345 premium 3860.50 ticket SR20261123000157')).to.equal(
+      'policy PDAA202644030000012345 premium 3860.50 ticket SR20261123000157',
+    );
   });
 
   it('masks one value keeping a first character and a few last ones', () => {
@@ -20,7 +24,7 @@ describe('personal data masking', () => {
     expect(maskPersonalValue(19850312)).to.equal('***');
   });
 
-  it('masks the schema\'s pii fields of a canonical record, nested and in arrays, and leaves the rest', async () => {
+  it("masks the schema's pii fields of a canonical record, nested and in arrays, and leaves the rest", async () => {
     const catalog = await SchemaCatalog.load();
     const customer = sampleCustomer();
     const masked = maskRecord(customer, catalog.piiPaths('crmhub.customer.Customer')) as Record<string, unknown>;
@@ -28,8 +32,15 @@ describe('personal data masking', () => {
     expect(masked.fullName).to.equal('张*');
     expect(masked.idNumber).to.equal(`${String(customer.idNumber).slice(0, 6)}********${String(customer.idNumber).slice(-4)}`);
     expect((masked.phones as { number: string; type: string }[])[0]).to.deep.include({ type: 'MOBILE', number: '138****5678' });
-    expect(JSON.stringify(masked)).not.to.contain(String(customer.idNumber)).and.not.to.contain('13812345678').and.not.to.contain('zhang.wei@');
-    const policy = maskRecord(samplePolicy(), catalog.piiPaths('crmhub.policy.Policy')) as { holder: { name: string; idNumber: string }; insured: { idNumber: string }[]; policyNumber: string };
+    expect(JSON.stringify(masked))
+      .not.to.contain(String(customer.idNumber))
+      .and.not.to.contain('13812345678')
+      .and.not.to.contain('zhang.wei@');
+    const policy = maskRecord(samplePolicy(), catalog.piiPaths('crmhub.policy.Policy')) as {
+      holder: { name: string; idNumber: string };
+      insured: { idNumber: string }[];
+      policyNumber: string;
+    };
     expect(policy.holder.name).to.equal('张*');
     expect(policy.insured[0]!.idNumber).to.match(/^\d{6}\*{8}\d{3}[\dX]$/);
     expect(policy.policyNumber).to.equal('PDAA202644030000012345');

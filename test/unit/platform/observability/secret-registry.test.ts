@@ -8,7 +8,9 @@ describe('secret registry', () => {
     secrets.register('pa$$ "w/rd"');
     secrets.register('pa$$');
     expect(secrets.redact('a pa$$ "w/rd" b')).to.equal('a [redacted] b');
-    expect(secrets.redact(`url ${encodeURIComponent('pa$$ "w/rd"')} json {"p":${JSON.stringify('pa$$ "w/rd"')}}`)).to.equal('url [redacted] json {"p":"[redacted]"}');
+    expect(secrets.redact(`url ${encodeURIComponent('pa$$ "w/rd"')} json {"p":${JSON.stringify('pa$$ "w/rd"')}}`)).to.equal(
+      'url [redacted] json {"p":"[redacted]"}',
+    );
     expect(secrets.redact('just pa$$')).to.equal('just [redacted]');
   });
 
@@ -21,7 +23,9 @@ describe('secret registry', () => {
 
   it('never lets a registered secret through, whatever text surrounds it (property)', () => {
     // A secret made of the marker's own characters ("ed]x" before "x") could be spelled anew by the marker: not a real secret.
-    const secret = fc.string({ minLength: 4, maxLength: 24 }).filter((text) => ![...text].some((character) => REDACTED_SECRET.includes(character)));
+    const secret = fc
+      .string({ minLength: 4, maxLength: 24 })
+      .filter((text) => ![...text].some((character) => REDACTED_SECRET.includes(character)));
     fc.assert(
       fc.property(secret, fc.string(), fc.string(), (value, before, after) => {
         const secrets = new SecretRegistry();
@@ -58,7 +62,9 @@ describe('secret registry', () => {
     const value = 'pässwort mit Leerzeichen/&';
     expect(secrets.redact(`Basic ${Buffer.from(`hub:${value}`).toString('base64')}`)).to.equal(`Basic ${REDACTED_SECRET}`);
     expect(secrets.redact(`a=${new URLSearchParams({ a: value }).toString().slice(2)}`)).to.equal(`a=${REDACTED_SECRET}`);
-    expect(secrets.redact(`?p=${encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}`)).to.equal(`?p=${REDACTED_SECRET}`);
+    expect(secrets.redact(`?p=${encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}`)).to.equal(
+      `?p=${REDACTED_SECRET}`,
+    );
     expect(secrets.redact(`{"p":"p\\u00e4sswort mit Leerzeichen\\/&"}`)).to.equal(`{"p":"${REDACTED_SECRET}"}`);
   });
 

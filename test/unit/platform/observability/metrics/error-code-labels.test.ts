@@ -13,15 +13,22 @@ describe('error code labels', () => {
   });
 
   it('never yields more than max distinct codes plus OTHER, and a code once kept stays kept', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10 }), fc.array(fc.oneof(fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'), fc.string()), { maxLength: 200 }), (max, codes) => {
-      const labels = new ErrorCodeLabels(max);
-      const first = new Map<string, string>();
-      for (const code of codes) {
-        const label = labels.label(code);
-        if ((first.get(code) ?? label) !== label) return false;
-        first.set(code, label);
-      }
-      return new Set([...first.values()].filter((label) => label !== OTHER_CODE)).size <= max;
-    }), { seed: 20260301 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(fc.oneof(fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'), fc.string()), { maxLength: 200 }),
+        (max, codes) => {
+          const labels = new ErrorCodeLabels(max);
+          const first = new Map<string, string>();
+          for (const code of codes) {
+            const label = labels.label(code);
+            if ((first.get(code) ?? label) !== label) return false;
+            first.set(code, label);
+          }
+          return new Set([...first.values()].filter((label) => label !== OTHER_CODE)).size <= max;
+        },
+      ),
+      { seed: 20260301 },
+    );
   });
 });

@@ -63,11 +63,13 @@ describe('HubMetrics', () => {
     expect(sampleValue(text, 'crmhub_records_out_total', erp)).to.equal(7);
     expect(sampleValue(text, 'crmhub_dead_lettered_total', orders)).to.equal(1);
     expect(sampleValue(text, 'crmhub_dead_lettered_total', erp)).to.equal(0);
-    expect(text.samples.filter((s) => s.name === 'crmhub_errors_total').map((s) => ({ ...s.labels, value: s.value }))).to.have.deep.members([
-      { ...orders, code: 'FLOW_VALIDATION_FAILED', value: 2 },
-      { ...erp, code: 'UNEXPECTED', value: 2 },
-      { ...erp, code: 'BODY_NOT_JSON', value: 1 },
-    ]);
+    expect(text.samples.filter((s) => s.name === 'crmhub_errors_total').map((s) => ({ ...s.labels, value: s.value }))).to.have.deep.members(
+      [
+        { ...orders, code: 'FLOW_VALIDATION_FAILED', value: 2 },
+        { ...erp, code: 'UNEXPECTED', value: 2 },
+        { ...erp, code: 'BODY_NOT_JSON', value: 1 },
+      ],
+    );
   });
 
   it('observes one processing time per batch', async () => {
@@ -114,7 +116,7 @@ describe('HubMetrics', () => {
     expect(Object.fromEntries(codes)).to.deep.equal({ HTTP_500: 2, HTTP_503: 1, OTHER: 2 });
   });
 
-  it('keeps each hub\'s metrics to itself, off the global registry', async () => {
+  it("keeps each hub's metrics to itself, off the global registry", async () => {
     const one = new HubMetrics();
     const two = new HubMetrics();
     one.component('flow', 'orders').recordsIn(5);
@@ -143,7 +145,10 @@ describe('HubMetrics', () => {
       let calls = 0;
       metrics.setLagProvider(async () => {
         calls++;
-        return [{ group: 'crm-hub.flow.orders', topic: 'crm.customer.v1', lag: 12 + calls }, { group: 'crm-hub.sink.erp', topic: 'crm.customer.v1', lag: 0 }];
+        return [
+          { group: 'crm-hub.flow.orders', topic: 'crm.customer.v1', lag: 12 + calls },
+          { group: 'crm-hub.sink.erp', topic: 'crm.customer.v1', lag: 0 },
+        ];
       });
       expect(calls, 'not before a scrape').to.equal(0);
       const first = await scrape(metrics);
