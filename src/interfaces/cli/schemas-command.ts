@@ -39,13 +39,11 @@ export function addSchemasCommand(program: Command): void {
     .action(async (options: SchemaOptions) => {
       const { SchemaCatalog } = await schemaTools();
       const catalog = await SchemaCatalog.load(schemasDir(options));
-      const rows = catalog
-        .topics()
-        .map((info) => ({
-          ...info,
-          file: path.relative(process.cwd(), catalog.sourceFile(info.record)),
-          pii: catalog.piiPaths(info.record),
-        }));
+      const rows = catalog.topics().map((info) => ({
+        ...info,
+        file: path.relative(process.cwd(), catalog.sourceFile(info.record)),
+        pii: catalog.piiPaths(info.record),
+      }));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;

@@ -21,14 +21,12 @@ describe('deliveryErrorFromHttp', () => {
     // A careless API: refuses with 401 and quotes what it was sent, plain, base64 and URL-encoded.
     app.get('/echo', (req, res) => {
       const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
-      res
-        .status(401)
-        .json({
-          youSent: req.headers.authorization,
-          credentials: basic,
-          decoded: Buffer.from(basic, 'base64').toString(),
-          query: req.originalUrl,
-        });
+      res.status(401).json({
+        youSent: req.headers.authorization,
+        credentials: basic,
+        decoded: Buffer.from(basic, 'base64').toString(),
+        query: req.originalUrl,
+      });
     });
     await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

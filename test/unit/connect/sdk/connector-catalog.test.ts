@@ -121,12 +121,10 @@ describe('connector catalog', () => {
         return caught;
       }
     })();
-    expect(error)
-      .to.be.instanceOf(UnknownConnectorError)
-      .and.include({
-        code: 'CONNECTOR_UNKNOWN',
-        message: 'unknown connector "exmple-echo"; did you mean "example-echo"? (known: example-echo)',
-      });
+    expect(error).to.be.instanceOf(UnknownConnectorError).and.include({
+      code: 'CONNECTOR_UNKNOWN',
+      message: 'unknown connector "exmple-echo"; did you mean "example-echo"? (known: example-echo)',
+    });
     expect((error as UnknownConnectorError).suggestions).to.deep.equal(['example-echo']);
     expect(catalog.find('exmple-echo')).to.equal(undefined);
   });

@@ -22,11 +22,9 @@ describe('synthetic identity events', () => {
     for (const event of events) {
       expect(IDENTITY_SOURCE_TOPICS).to.include(event.topic);
       const problems: string[] = [];
-      catalog
-        .type(catalog.topicInfo(event.topic).record)
-        .isValid(event.value, {
-          errorHook: (path, value, type) => problems.push(`${path.join('.')}: ${explainInvalidValue(type, value)}`),
-        });
+      catalog.type(catalog.topicInfo(event.topic).record).isValid(event.value, {
+        errorHook: (path, value, type) => problems.push(`${path.join('.')}: ${explainInvalidValue(type, value)}`),
+      });
       expect(problems, `${event.topic} ${JSON.stringify(event.value).slice(0, 200)}`).to.deep.equal([]);
     }
   });
