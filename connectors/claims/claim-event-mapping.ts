@@ -1,4 +1,5 @@
-import { fieldReader, nameBasedUuid } from '../../src/connect/sdk/field-reader.js';
+import { nameBasedUuid } from '../../src/core/name-based-uuid.js';
+import { fieldReader } from '../../src/connect/sdk/field-reader.js';
 import { HubError } from '../../src/core/hub-error.js';
 
 /**

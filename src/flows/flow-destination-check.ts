@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { closestNames } from '../platform/avro/closest-names.js';
+import { closestNames } from '../core/closest-names.js';
 import type { SchemaCatalog } from '../platform/avro/schema-catalog.js';
 import type { ConfigIssue, ConfigPath } from '../platform/config/config-issue.js';
 import type { ConfigYaml } from '../platform/config/config-yaml-reader.js';

@@ -1,4 +1,4 @@
-import { closestNames } from '../platform/avro/closest-names.js';
+import { closestNames } from '../core/closest-names.js';
 import type { SchemaCatalog } from '../platform/avro/schema-catalog.js';
 import type { TopicFormat } from '../platform/avro/topic-info.js';
 

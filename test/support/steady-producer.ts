@@ -1,5 +1,5 @@
 import type { HubProducer, OutgoingRecord } from '../../src/platform/kafka/kafka-client.js';
-import { sleep } from '../../src/connect/runtime/retry-policy.js';
+import { sleep } from '../../src/core/sleep.js';
 
 export interface SteadyProduction {
   produced(): number;

@@ -1,4 +1,4 @@
-import { sleep } from './retry-policy.js';
+import { sleep } from '../../core/sleep.js';
 
 /**
  * A token bucket: up to `ratePerSecond` records per second on average, with bursts of at most one

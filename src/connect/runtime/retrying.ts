@@ -1,6 +1,7 @@
 import { HubError } from '../../core/hub-error.js';
 import { DeliveryError } from './delivery-error.js';
-import { RetryPolicy, sleep } from './retry-policy.js';
+import { sleep } from '../../core/sleep.js';
+import { RetryPolicy } from './retry-policy.js';
 
 /** Thrown when the runtime is stopping: the work is left undone (and uncommitted), not failed. */
 export class StoppingError extends HubError {

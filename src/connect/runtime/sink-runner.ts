@@ -14,7 +14,8 @@ import type { InstanceStatus } from './instance-status.js';
 import { keyOrderedChunks } from './key-ordered-chunks.js';
 import { RateLimiter } from './rate-limiter.js';
 import { derivedTracingHeaders } from './record-headers.js';
-import { RetryPolicy, sleep } from './retry-policy.js';
+import { sleep } from '../../core/sleep.js';
+import { RetryPolicy } from './retry-policy.js';
 import { retrying, StoppingError } from './retrying.js';
 
 interface Pending {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { closestNames } from '../../platform/avro/closest-names.js';
+import { closestNames } from '../../core/closest-names.js';
 import { ConfigError } from '../../core/hub-error.js';
 import { connectorDefinitionProblems } from './connector-definition-check.js';
 import type { ConnectorDefinition } from './connector-definition.js';

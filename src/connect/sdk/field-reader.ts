@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+// Transitional: identity-resolver still imports nameBasedUuid from here until its split moves it to core.
+export { nameBasedUuid } from '../../core/name-based-uuid.js';
 
 /**
  * Reads fields of a back-office system's JSON as its mapping needs them — trimmed text, codes from
@@ -64,15 +65,6 @@ export function fieldReader(fail: (path: string, problem: string) => Error): Fie
     },
   };
   return reader;
-}
-
-/** A UUID derived from a system's own event number (RFC 4122 version 5 layout), so a re-read event keeps its eventId. */
-export function nameBasedUuid(name: string): string {
-  const hex = createHash('sha1').update(name).digest('hex').slice(0, 32).split('');
-  hex[12] = '5';
-  hex[16] = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 function existingDay(year: number, month: number, day: number): boolean {

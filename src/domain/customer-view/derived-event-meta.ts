@@ -1,4 +1,4 @@
-import { nameBasedUuid } from '../../connect/sdk/field-reader.js';
+import { nameBasedUuid } from '../../core/name-based-uuid.js';
 
 export interface CauseEvent {
   eventId: string;

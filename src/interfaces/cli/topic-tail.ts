@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AvroSerde } from '../../platform/avro/avro-serde.js';
-import { closestNames } from '../../platform/avro/closest-names.js';
+import { closestNames } from '../../core/closest-names.js';
 import { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { SchemaRegistryClient } from '../../platform/avro/schema-registry-client.js';
 import { ROLE_RANK, type Principal, type Role } from '../api/api-route.js';

@@ -3,7 +3,7 @@ import { JsonRecordCodec } from './json-record-codec.js';
 import type avro from 'avsc';
 import { projectRoot } from '../infra/project-root.js';
 import { shortNameOf } from './avro-names.js';
-import { closestNames } from './closest-names.js';
+import { closestNames } from '../../core/closest-names.js';
 import type { NamedTypeDefinition } from './named-type-scanner.js';
 import { piiFieldPaths } from './pii-field-paths.js';
 import { UnknownSchemaError, UnknownTopicError } from './schema-errors.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type avro from 'avsc';
 import { shortNameOf } from './avro-names.js';
 import { type AvroTypeRegistry, parseAvroSchema } from './avro-type-factory.js';
-import { closestNames } from './closest-names.js';
+import { closestNames } from '../../core/closest-names.js';
 import { jsonSyntaxErrorPosition, quotedStringPosition } from './json-text-position.js';
 import { type NamedTypeDefinition, isNamedDefinition, scanSchemaNames } from './named-type-scanner.js';
 import { SchemaFileError, SchemaInvalidError } from './schema-errors.js';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import type avro from 'avsc';
-import { closestNames } from './closest-names.js';
+import { closestNames } from '../../core/closest-names.js';
 import { jsonSyntaxErrorPosition, quotedStringPosition } from './json-text-position.js';
 import { isObject } from './named-type-scanner.js';
 import { SchemaFileError } from './schema-errors.js';

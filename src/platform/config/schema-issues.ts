@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { closestNames } from '../avro/closest-names.js';
+import { closestNames } from '../../core/closest-names.js';
 import type { ConfigIssue, ConfigIssueCode, ConfigPath } from './config-issue.js';
 import type { ConfigYaml } from './config-yaml-reader.js';
 

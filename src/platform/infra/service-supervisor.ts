@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../core/clock.js';
 import { describeError } from '../../core/hub-error.js';
 import { InfrastructureError } from './infrastructure-error.js';
 import type { ProcessExit } from './supervised-process.js';
@@ -34,28 +35,6 @@ export interface RestartableService {
   /** Starts it again on the same port and data; rejects when it does not serve. */
   restart(): Promise<void>;
 }
-
-/** Time as the supervisor sees it: tests pass a fake one and never sleep. */
-export interface SupervisorClock {
-  now(): number;
-  /** Resolves after `ms`, or at once when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: SupervisorClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    }),
-};
 
 export interface SupervisorLog {
   info(message: string): void;
@@ -94,7 +73,7 @@ export interface ServiceSupervisorOptions {
   log: SupervisorLog;
   /** Called once when the restarts are used up; the hub then stops and exits non-zero. */
   onGaveUp: (error: ServiceDiedError) => void;
-  clock?: SupervisorClock;
+  clock?: Clock;
 }
 
 /**
@@ -105,7 +84,7 @@ export interface ServiceSupervisorOptions {
  */
 export class ServiceSupervisor {
   private readonly stopped = new AbortController();
-  private readonly clock: SupervisorClock;
+  private readonly clock: Clock;
   /** Settles when the watch loop ends (stopped or gave up); tests await it. */
   readonly done: Promise<void>;
 
@@ -113,7 +92,7 @@ export class ServiceSupervisor {
     private readonly service: RestartableService,
     private readonly options: ServiceSupervisorOptions,
   ) {
-    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.clock = options.clock ?? systemClock;
     this.done = this.watch();
   }
 

@@ -1,4 +1,4 @@
-import { sleep } from '../../connect/runtime/retry-policy.js';
+import { sleep } from '../../core/sleep.js';
 import type { HubConsumer } from './kafka-client.js';
 
 export interface CrashRecovery {

@@ -1,4 +1,4 @@
-import { closestNames } from '../../../platform/avro/closest-names.js';
+import { closestNames } from '../../../core/closest-names.js';
 import type { CompiledExpression } from '../../../flows/expressions/compiled-expression.js';
 import { compileExpression } from '../../../flows/expressions/expression-compiler.js';
 import { expressionTruth } from '../../../flows/expressions/expression-results.js';

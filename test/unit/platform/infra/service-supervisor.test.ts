@@ -1,18 +1,18 @@
 import { expect } from 'chai';
+import type { Clock } from '../../../../src/core/clock.js';
 import type { ProcessExit } from '../../../../src/platform/infra/supervised-process.js';
 import {
   ServiceDiedError,
   ServiceSupervisor,
   type RestartableService,
   type ServiceRestartPolicy,
-  type SupervisorClock,
 } from '../../../../src/platform/infra/service-supervisor.js';
 import { InfrastructureError } from '../../../../src/platform/infra/infrastructure-error.js';
 
 const POLICY: ServiceRestartPolicy = { attempts: 3, initialDelayMs: 1000, maxDelayMs: 3000, stableAfterMs: 60_000 };
 
 /** Time that moves only when the supervisor sleeps: each sleep is recorded and passes at once. */
-class FakeClock implements SupervisorClock {
+class FakeClock implements Clock {
   time = 0;
   readonly sleeps: number[] = [];
   now(): number {
@@ -179,7 +179,7 @@ describe('service supervisor', () => {
     const service = new FakeService();
     const gaveUp: ServiceDiedError[] = [];
     const stopping = new AbortController();
-    const clock: SupervisorClock = {
+    const clock: Clock = {
       now: () => 0,
       sleep: async () => stopping.abort(), // the hub begins to stop while the supervisor waits
     };
