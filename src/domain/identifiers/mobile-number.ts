@@ -56,3 +56,14 @@ export function validateMobileNumber(raw: unknown): IdentifierValidation {
 export function isLandlineNumber(raw: unknown): boolean {
   return phoneForm(raw).kind === 'landline';
 }
+
+/**
+ * Whether a value is a mainland China mobile number, however it was typed (`13812345678`,
+ * `+86 138 1234 5678`, `0086-138-1234-5678`): the `mobile` rule of a validate step and `$mobileValid`.
+ * Separators are how people write a number, not a different number, so they are no reason to refuse
+ * it; a mobile of another country or a landline is not one.
+ */
+export function isMainlandMobileNumber(raw: unknown): boolean {
+  const form = phoneForm(raw);
+  return form.kind === 'mobile' && !form.value.startsWith('+');
+}

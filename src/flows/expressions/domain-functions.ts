@@ -1,5 +1,5 @@
 import { roundToCents } from './cent-rounding.js';
-import { isCnMobileNumber } from '../../domain/identifiers/cn-mobile-number.js';
+import { isMainlandMobileNumber } from '../../domain/identifiers/mobile-number.js';
 import { isCnPlateNumber } from '../../domain/identifiers/cn-plate-number.js';
 import type { FastFunction } from './fast-path-functions.js';
 import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from '../../domain/identifiers/resident-id-number.js';
@@ -49,8 +49,9 @@ export const DOMAIN_FUNCTIONS: Readonly<Record<string, DomainFunction>> = {
     signature: '<x:b>',
     minArgs: 1,
     maxArgs: 1,
-    description: 'Whether a phone number is a mainland China mobile number (11 digits, or +86 E.164).',
-    call: unlessMissing(isCnMobileNumber),
+    description:
+      'Whether a phone number is a mainland China mobile number: 11 digits starting 13 to 19, optionally after +86, 0086 or 86, spaces and dashes allowed.',
+    call: unlessMissing(isMainlandMobileNumber),
   },
   plateValid: {
     signature: '<x:b>',

@@ -1,4 +1,4 @@
-import { isCnMobileNumber } from '../../domain/identifiers/cn-mobile-number.js';
+import { isMainlandMobileNumber } from '../../domain/identifiers/mobile-number.js';
 import { isCnPlateNumber } from '../../domain/identifiers/cn-plate-number.js';
 import { residentIdNumber18 } from '../../domain/identifiers/resident-id-number.js';
 
@@ -22,7 +22,7 @@ export function passesRule(rule: FieldRuleName, value: unknown): boolean {
     case 'residentId':
       return residentIdNumber18(value) !== undefined;
     case 'mobile':
-      return isCnMobileNumber(value);
+      return isMainlandMobileNumber(value);
     case 'plate':
       return isCnPlateNumber(value);
     case 'email':

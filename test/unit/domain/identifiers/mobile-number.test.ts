@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { isLandlineNumber, validateMobileNumber } from '../../../../src/domain/identifiers/mobile-number.js';
+import fc from 'fast-check';
+import { isLandlineNumber, isMainlandMobileNumber, validateMobileNumber } from '../../../../src/domain/identifiers/mobile-number.js';
 
 describe('mobile number validation', () => {
   it('normalizes mainland mobiles to 11 digits whatever the prefix and separators', () => {
@@ -51,5 +52,32 @@ describe('mobile number validation', () => {
       if (!result.ok && raw.length > 4) expect(result.reason).not.to.contain(raw);
     }
     expect(validateMobileNumber(13812345678).ok).to.equal(false);
+  });
+
+  it('calls a number a mainland mobile exactly when it normalizes to 11 digits, +86 and spaces included', () => {
+    expect(isMainlandMobileNumber('+86 138 1234 5678')).to.equal(true);
+    expect(isMainlandMobileNumber('13812345678')).to.equal(true);
+    expect(isMainlandMobileNumber('+852 9123 4567')).to.equal(false);
+    expect(isMainlandMobileNumber('+86 755 8600 1234')).to.equal(false);
+    expect(isMainlandMobileNumber('12812345678')).to.equal(false);
+    expect(isMainlandMobileNumber(13812345678)).to.equal(false);
+    const mobile = fc
+      .tuple(fc.constantFrom('3', '4', '5', '6', '7', '8', '9'), fc.stringMatching(/^\d{9}$/))
+      .map(([second, rest]) => `1${second}${rest}`);
+    const prefix = fc.constantFrom('', '+86', '+86 ', '0086', '0086-', '86', '86 ', '(+86) ');
+    const separator = fc.constantFrom('', ' ', '-', '.');
+    fc.assert(
+      fc.property(mobile, prefix, separator, (digits, before, between) => {
+        const typed = `${before}${digits.slice(0, 3)}${between}${digits.slice(3, 7)}${between}${digits.slice(7)}`;
+        expect(isMainlandMobileNumber(typed), typed).to.equal(true);
+        expect(validateMobileNumber(typed), typed).to.deep.equal({ ok: true, value: digits });
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string(), (raw) => {
+        const result = validateMobileNumber(raw);
+        expect(isMainlandMobileNumber(raw), raw).to.equal(result.ok && /^1[3-9]\d{9}$/.test(result.value));
+      }),
+    );
   });
 });

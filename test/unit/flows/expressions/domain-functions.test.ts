@@ -69,15 +69,17 @@ describe('domain functions', () => {
     expect(await bothPaths('$birthDateFromId("440305198503120000")')).to.equal(undefined);
   });
 
-  it('$mobileValid accepts 11-digit CN mobile numbers and their +86 form only', async () => {
+  it('$mobileValid accepts mainland mobile numbers however they are written, and nothing else', async () => {
     expect(await bothPaths('$mobileValid(callerPhone)', sampleServiceRequest())).to.equal(true);
     for (const [phone, valid] of [
       ['+8613812345678', true],
+      ['+86 138 1234 5678', true],
+      ['138 1234 5678', true],
       ['19912345678', true],
       ['12812345678', false],
       ['1381234567', false],
       ['+85213812345678', false],
-      ['138 1234 5678', false],
+      ['+852 9123 4567', false],
       ['0755-86001234', false],
     ] as const) {
       expect(await bothPaths('$mobileValid(phone)', { phone }), phone).to.equal(valid);
