@@ -3,7 +3,7 @@ import { isMainlandMobileNumber } from '../../domain/identifiers/mobile-number.j
 import { isCnPlateNumber } from '../../domain/identifiers/cn-plate-number.js';
 import type { FastFunction } from './fast-path-functions.js';
 import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from '../../domain/identifiers/resident-id-number.js';
-import { valueSegment } from './value-segment.js';
+import { amountTier } from './amount-tier.js';
 
 /** A function crm-hub adds to JSONata, callable the same way from compiled and jsonata-evaluated expressions. */
 export interface DomainFunction extends FastFunction {
@@ -72,6 +72,6 @@ export const DOMAIN_FUNCTIONS: Readonly<Record<string, DomainFunction>> = {
     minArgs: 1,
     maxArgs: 2,
     description: 'The value tier an amount reaches: PLATINUM, GOLD, SILVER, BRONZE by default, or the names of the tiers object given.',
-    call: (amount, tiers) => valueSegment(amount, tiers),
+    call: (amount, tiers) => amountTier(amount, tiers),
   },
 };
