@@ -19,7 +19,7 @@ import { riskLevel, type RiskLevel, type RiskThresholds } from './risk/risk-leve
 import { customerFacts, type CustomerFacts } from './segments/customer-facts.js';
 import { segmentChange } from './segments/segment-change.js';
 import type { SegmentRules } from './segments/segment-rules.js';
-import { latestByKey } from '../../platform/kafka/latest-by-key.js';
+import { readLatestByKey } from '../../platform/kafka/latest-by-key.js';
 
 const POLICY_TOPIC = 'policy.policy.v1';
 const CLAIM_TOPIC = 'claims.claim.v1';
@@ -105,7 +105,7 @@ export class CustomerAnalyticsProcessor {
 
   /** The latest decodable value per key; records that do not decode are the dead-letter topic's business, not a reason to stop. */
   private async readTable(topic: string): Promise<Row[]> {
-    const latest = await latestByKey(await this.client.readToEnd(topic), async (record) => {
+    const latest = await readLatestByKey(this.client, topic, async (record) => {
       try {
         return (await this.serde.decode(record.value, record)).value as Row;
       } catch (error) {

@@ -19,7 +19,7 @@ import { ExclusiveConsumerLoop } from './exclusive-consumer-loop.js';
 import type { CustomerViewNames } from './customer-view-names.js';
 import { parseIdentityCommand } from './identity-command.js';
 import type { ProcessorStatus } from './processor-status.js';
-import { jsonValue, latestByKey } from '../../platform/kafka/latest-by-key.js';
+import { readLatestByKey } from '../../platform/kafka/latest-by-key.js';
 
 export const CUSTOMER_VIEW_DEAD_LETTER_TOPIC = 'dlq.customer-view';
 /** Below the broker's default max.message.bytes (1 MiB), with room for headers. */
@@ -107,7 +107,7 @@ export class IdentityResolutionProcessor {
   private async reload(): Promise<void> {
     const members: MemberRecord[] = [];
     const merged: GoldenCustomer[] = [];
-    for (const [key, value] of await latestByKey(await this.client.readToEnd(this.names.identityStateTopic), jsonValue<unknown>)) {
+    for (const [key, value] of await readLatestByKey<unknown>(this.client, this.names.identityStateTopic)) {
       if (key.startsWith(MERGED_GOLDEN_PREFIX)) merged.push(value as GoldenCustomer);
       else members.push(value as MemberRecord);
     }

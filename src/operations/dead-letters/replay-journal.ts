@@ -1,7 +1,7 @@
 import { HubError } from '../../core/hub-error.js';
 import type { HubProducer, KafkaClient } from '../../platform/kafka/kafka-client.js';
 import type { ReplayRecord } from './replay-record.js';
-import { jsonValue, latestByKey } from '../../platform/kafka/latest-by-key.js';
+import { readLatestByKey } from '../../platform/kafka/latest-by-key.js';
 
 export const REPLAY_JOURNAL_TOPIC = 'crm-hub.dlq-replays';
 
@@ -26,7 +26,7 @@ export class ReplayJournal {
       await admin.disconnect();
     }
     const journal = new ReplayJournal(topic, producer);
-    for (const [id, record] of await latestByKey(await client.readToEnd(topic), jsonValue<ReplayRecord>)) journal.records.set(id, record);
+    for (const [id, record] of await readLatestByKey<ReplayRecord>(client, topic)) journal.records.set(id, record);
     return journal;
   }
 

@@ -1,14 +1,23 @@
-import type { IncomingRecord } from './kafka-client.js';
+import type { IncomingRecord, KafkaClient } from './kafka-client.js';
+
+/** Makes a value of a record's bytes, or undefined for bytes it cannot make sense of. */
+export type RecordValueReader<Value> = (record: IncomingRecord & { value: Buffer }) => Value | undefined | Promise<Value | undefined>;
 
 /**
- * What a compacted topic says, read back from its records: the latest value per key, in the order
- * of their last writes. A tombstone (null value) removes its key, as does a value `read` cannot make
- * sense of (it returns undefined); records without a key are not the table's.
+ * What a compacted topic says, read from its start to its current end: the latest value per key, in
+ * the order of their last writes. A tombstone (null value) removes its key, as does a value `read`
+ * cannot make sense of (it returns undefined); records without a key are not the table's. Values
+ * are read as JSON, the form of the hub's own state topics, unless `read` says otherwise.
  */
-export async function latestByKey<Value>(
-  records: Iterable<IncomingRecord>,
-  read: (record: IncomingRecord & { value: Buffer }) => Value | undefined | Promise<Value | undefined>,
+export async function readLatestByKey<Value>(
+  client: Pick<KafkaClient, 'readToEnd'>,
+  topic: string,
+  read: RecordValueReader<Value> = jsonValue<Value>,
 ): Promise<Map<string, Value>> {
+  return latestByKey(await client.readToEnd(topic), read);
+}
+
+async function latestByKey<Value>(records: Iterable<IncomingRecord>, read: RecordValueReader<Value>): Promise<Map<string, Value>> {
   const latest = new Map<string, Value>();
   for (const record of records) {
     const key = record.key?.toString();

@@ -1,6 +1,6 @@
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
 import { HubError } from '../../core/hub-error.js';
-import { jsonValue, latestByKey } from '../kafka/latest-by-key.js';
+import { readLatestByKey } from '../kafka/latest-by-key.js';
 
 /**
  * Small durable state kept the way Kafka Connect keeps offsets: a compacted topic whose latest
@@ -31,7 +31,7 @@ export class CompactedTopicStore<Value> {
       await admin.disconnect();
     }
     const store = new CompactedTopicStore<Value>(topic, producer);
-    for (const [key, value] of await latestByKey(await client.readToEnd(topic), jsonValue<Value>)) store.values.set(key, value);
+    for (const [key, value] of await readLatestByKey<Value>(client, topic)) store.values.set(key, value);
     return store;
   }
 

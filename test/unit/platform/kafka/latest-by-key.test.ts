@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
-import { jsonValue, latestByKey } from '../../../../src/platform/kafka/latest-by-key.js';
+import { jsonValue, readLatestByKey } from '../../../../src/platform/kafka/latest-by-key.js';
 
 let offset = 0;
 const record = (key: string | null, value: unknown): IncomingRecord => ({
@@ -13,12 +13,22 @@ const record = (key: string | null, value: unknown): IncomingRecord => ({
   timestamp: '0',
 });
 
+// What readToEnd gives for each topic; asking for another topic is a mistake of the code under test.
+const topics = (contents: Record<string, IncomingRecord[]>) => ({
+  readToEnd: async (topic: string) => {
+    const records = contents[topic];
+    if (!records) throw new RangeError(`no topic ${topic}`);
+    return records;
+  },
+});
+
 describe('latest value per key of a compacted topic', () => {
   it('keeps the last write of each key in the order of last writes, drops tombstoned keys and records without a key', async () => {
-    const latest = await latestByKey(
-      [record('a', 1), record('b', 2), record(null, 3), record('a', 4), record('c', 5), record('b', null)],
-      jsonValue<number>,
-    );
+    const client = topics({
+      state: [record('a', 1), record('b', 2), record(null, 3), record('a', 4), record('c', 5), record('b', null)],
+      other: [record('a', 9)],
+    });
+    const latest = await readLatestByKey<number>(client, 'state');
     expect([...latest]).to.deep.equal([
       ['a', 4],
       ['c', 5],
@@ -26,7 +36,7 @@ describe('latest value per key of a compacted topic', () => {
   });
 
   it('drops a key whose latest value cannot be read, rather than keeping an older one', async () => {
-    const latest = await latestByKey([record('a', 1), record('a', 'not json {')], async (r) => {
+    const latest = await readLatestByKey(topics({ state: [record('a', 1), record('a', 'not json {')] }), 'state', async (r) => {
       try {
         return jsonValue<number>(r);
       } catch {
