@@ -20,7 +20,7 @@ import { FlowRuntime } from '../../src/flows/flow-runtime.js';
 import { createStepRegistry } from '../../src/flows/step-registry.js';
 import type { IncomingRecord, RecordBatch } from '../../src/platform/kafka/kafka-client.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
-import { withTracingHeaders } from '../../src/connect/runtime/record-headers.js';
+import { withTracingHeaders } from '../../src/platform/headers/record-headers.js';
 import { activeCustomers, customerToDwFlow } from '../benchmarks/flow-throughput.js';
 import { BenchError } from '../runner/bench-error.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';

@@ -1,7 +1,7 @@
 import { valueSubject } from '../../src/platform/avro/canonical-schema-registration.js';
 import type { AvroSerde } from '../../src/platform/avro/avro-serde.js';
 import type { HubProducer, KafkaClient } from '../../src/platform/kafka/kafka-client.js';
-import { withTracingHeaders } from '../../src/connect/runtime/record-headers.js';
+import { withTracingHeaders } from '../../src/platform/headers/record-headers.js';
 import { seedTopic } from './topic-seeder.js';
 
 export interface InputTopicSettings {

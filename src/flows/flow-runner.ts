@@ -12,7 +12,7 @@ import { NO_METRICS, type ComponentMetrics } from '../platform/observability/met
 import { eventOccurredAt } from '../platform/observability/metrics/event-age.js';
 import { connectorInputTopic } from '../connect/runtime/connector-input-topic.js';
 import { DeadLetterPublisher, type DeadLetter } from '../connect/runtime/dead-letter-publisher.js';
-import { derivedRecordHeaders } from '../connect/runtime/record-headers.js';
+import { derivedRecordHeaders } from '../platform/headers/record-headers.js';
 import { RetryPolicy } from '../connect/runtime/retry-policy.js';
 import { StoppingError } from '../connect/runtime/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';

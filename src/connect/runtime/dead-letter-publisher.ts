@@ -2,22 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { HubProducer, IncomingRecord, RecordHeaders } from '../../platform/kafka/kafka-client.js';
 import { describeError } from '../../core/hub-error.js';
 import { withoutSecrets } from '../../platform/observability/secret-scrubbing.js';
-import { newTraceparent } from '../../operations/tracing/traceparent.js';
-import { HEADER } from './record-headers.js';
+import { newTraceparent } from '../../platform/headers/traceparent.js';
+import { DEAD_LETTER_HEADER } from '../../platform/headers/dead-letter-headers.js';
+import { HEADER } from '../../platform/headers/record-headers.js';
 import { markAttempt } from './dead-letter-attempt.js';
-
-/** Header names of a dead letter's reason; the original record's own headers are kept beside them. */
-export const DEAD_LETTER_HEADER = {
-  stage: 'dlq-stage',
-  errorCode: 'dlq-error-code',
-  errorMessage: 'dlq-error-message',
-  retriable: 'dlq-error-retriable',
-  attempts: 'dlq-attempts',
-  originalTopic: 'dlq-original-topic',
-  originalPartition: 'dlq-original-partition',
-  originalOffset: 'dlq-original-offset',
-  failedAt: 'dlq-failed-at',
-} as const;
 
 export interface DeadLetter {
   key: Buffer | string | null;

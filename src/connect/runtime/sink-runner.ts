@@ -13,7 +13,7 @@ import { DeliveryError } from './delivery-error.js';
 import type { InstanceStatus } from './instance-status.js';
 import { keyOrderedChunks } from './key-ordered-chunks.js';
 import { RateLimiter } from './rate-limiter.js';
-import { derivedTracingHeaders } from './record-headers.js';
+import { derivedTracingHeaders } from '../../platform/headers/record-headers.js';
 import { sleep } from '../../core/sleep.js';
 import { RetryPolicy } from './retry-policy.js';
 import { retrying, StoppingError } from './retrying.js';

@@ -8,7 +8,7 @@ import type { HubProducer, OutgoingRecord } from '../../platform/kafka/kafka-cli
 import { NO_METRICS, type ComponentMetrics } from '../../platform/observability/metrics/component-metrics.js';
 import { eventOccurredAt } from '../../platform/observability/metrics/event-age.js';
 import { DeadLetterPublisher, type DeadLetter } from './dead-letter-publisher.js';
-import { withTracingHeaders } from './record-headers.js';
+import { withTracingHeaders } from '../../platform/headers/record-headers.js';
 
 export interface EncodedRecords {
   byTopic: Map<string, OutgoingRecord[]>;

@@ -3,7 +3,7 @@ import { valueSubject } from '../../platform/avro/canonical-schema-registration.
 import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { businessKeyOf } from '../../platform/avro/topic-info.js';
 import type { OutgoingRecord } from '../../platform/kafka/kafka-client.js';
-import { derivedTracingHeaders, withTracingHeaders } from '../../connect/runtime/record-headers.js';
+import { derivedTracingHeaders, withTracingHeaders } from '../../platform/headers/record-headers.js';
 
 /**
  * Turns a value the customer view derived into a record of a canonical topic: keyed by its

@@ -16,7 +16,7 @@ import { ConfigError, HubError } from '../../core/hub-error.js';
 import type { HubProducer, OutgoingRecord } from '../../platform/kafka/kafka-client.js';
 import { KafkajsClient } from '../../platform/kafka/kafkajs-client.js';
 import { DeadLetterPublisher, type DeadLetter } from '../../connect/runtime/dead-letter-publisher.js';
-import { withTracingHeaders } from '../../connect/runtime/record-headers.js';
+import { withTracingHeaders } from '../../platform/headers/record-headers.js';
 import { ImportPositionFile, type ImportPosition } from './import-position-file.js';
 import { ImportProgressBar } from './progress-bar.js';
 import { resolveRegistryUrl } from './registry-url-resolution.js';

@@ -1,6 +1,6 @@
 import type { IncomingRecord, RecordHeaders } from '../../platform/kafka/kafka-client.js';
 import { attemptOf, DEAD_LETTER_ATTEMPT_HEADER } from '../../connect/runtime/dead-letter-attempt.js';
-import { DEAD_LETTER_HEADER } from '../../connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../platform/headers/dead-letter-headers.js';
 import { formatDeadLetterId } from './dead-letter-id.js';
 
 /** Set by the flow runner beside the publisher's headers: the step that failed. */

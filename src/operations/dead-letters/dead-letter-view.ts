@@ -3,7 +3,7 @@ import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { describeError } from '../../core/hub-error.js';
 import type { RecordHeaders } from '../../platform/kafka/kafka-client.js';
 import { maskPersonalPatterns, maskRecord } from '../../platform/observability/pii-masking.js';
-import { HEADER } from '../../connect/runtime/record-headers.js';
+import { HEADER } from '../../platform/headers/record-headers.js';
 import type { DeadLetterEntry, DeadLetterReason } from './dead-letter-entry.js';
 import type { LatestAttempt } from './latest-attempt.js';
 import { REPLAY_HEADER } from './replay-headers.js';

@@ -1,4 +1,4 @@
-import { derivedTracingHeaders } from '../../connect/runtime/record-headers.js';
+import { derivedTracingHeaders } from '../../platform/headers/record-headers.js';
 import { DEAD_LETTER_ATTEMPT_HEADER } from '../../connect/runtime/dead-letter-attempt.js';
 import type { RecordHeaders } from '../../platform/kafka/kafka-client.js';
 

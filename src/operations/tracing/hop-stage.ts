@@ -1,7 +1,7 @@
 import type { RecordHeaders } from '../../platform/kafka/kafka-client.js';
 import { maskPersonalPatterns } from '../../platform/observability/pii-masking.js';
-import { DEAD_LETTER_HEADER } from '../../connect/runtime/dead-letter-publisher.js';
-import { HEADER } from '../../connect/runtime/record-headers.js';
+import { DEAD_LETTER_HEADER } from '../../platform/headers/dead-letter-headers.js';
+import { HEADER } from '../../platform/headers/record-headers.js';
 
 export type HopStageKind = 'source' | 'flow' | 'sink' | 'customer-view' | 'replay' | 'dead-letter';
 

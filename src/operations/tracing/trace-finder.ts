@@ -2,7 +2,7 @@ import type { AvroSerde } from '../../platform/avro/avro-serde.js';
 import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { describeError, HubError } from '../../core/hub-error.js';
 import type { IncomingRecord, KafkaClient, OffsetRange, TopicScanner } from '../../platform/kafka/kafka-client.js';
-import { HEADER } from '../../connect/runtime/record-headers.js';
+import { HEADER } from '../../platform/headers/record-headers.js';
 import { planScan } from './scan-plan.js';
 import { hopOf, type TraceHop, type TraceMatch } from './trace-hop.js';
 import { TraceQueryError } from './trace-query-error.js';

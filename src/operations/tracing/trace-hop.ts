@@ -1,8 +1,8 @@
 import type { IncomingRecord } from '../../platform/kafka/kafka-client.js';
 import { maskPersonalPatterns } from '../../platform/observability/pii-masking.js';
-import { HEADER } from '../../connect/runtime/record-headers.js';
+import { HEADER } from '../../platform/headers/record-headers.js';
 import { stageOf, type HopStage } from './hop-stage.js';
-import { parseTraceparent } from './traceparent.js';
+import { parseTraceparent } from '../../platform/headers/traceparent.js';
 
 /** Why a record belongs to a trace. */
 export type TraceMatch = 'correlation-id' | 'key';

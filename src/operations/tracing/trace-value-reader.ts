@@ -3,7 +3,7 @@ import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { describeError } from '../../core/hub-error.js';
 import type { IncomingRecord } from '../../platform/kafka/kafka-client.js';
 import { maskPersonalPatterns, maskRecord } from '../../platform/observability/pii-masking.js';
-import { DEAD_LETTER_HEADER } from '../../connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../platform/headers/dead-letter-headers.js';
 
 export interface ShownValue {
   schemaName?: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordHeaders } from '../../platform/kafka/kafka-client.js';
-import { childTraceparent, newTraceparent } from '../../operations/tracing/traceparent.js';
+import { childTraceparent, newTraceparent } from './traceparent.js';
 
 /** The headers every record the hub writes carries, so that any record can be traced end to end. */
 export const HEADER = {

@@ -11,7 +11,7 @@ import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import type { IncomingRecord, KafkaClient } from '../../../src/platform/kafka/kafka-client.js';
 import { KafkajsClient } from '../../../src/platform/kafka/kafkajs-client.js';
 import { createLogger } from '../../../src/platform/observability/logger.js';
-import { DEAD_LETTER_HEADER } from '../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../src/platform/headers/dead-letter-headers.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { waitFor } from '../../support/runtime-harness.js';
 import { infrastructure, uniqueName } from '../infrastructure.js';

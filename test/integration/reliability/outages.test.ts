@@ -12,7 +12,7 @@ import { sha256Hex } from '../../../src/interfaces/api/api-tokens.js';
 import { freePort, isPortFree } from '../../../src/platform/infra/free-port.js';
 import type { OutgoingRecord } from '../../../src/platform/kafka/kafka-client.js';
 import { KafkajsClient } from '../../../src/platform/kafka/kafkajs-client.js';
-import { DEAD_LETTER_HEADER } from '../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../src/platform/headers/dead-letter-headers.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
 import { startBackOfficeSimulator } from '../../../src/demo/back-office-simulator.js';
 import { cleanEnv, startCli, type CliRun } from '../../support/cli-process.js';

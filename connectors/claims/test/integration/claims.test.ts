@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import { claimsEvent, type ClaimsEvent } from '../../../../src/demo/claims-events.js';
 import { startClaimsSimulator, type ClaimsSimulator } from '../../../../src/demo/claims-simulator.js';

@@ -3,7 +3,7 @@ import express from 'express';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
 import { infrastructure, uniqueName } from '../../../../test/integration/infrastructure.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
 import { sampleGoldenCustomer } from '../../../../test/fixtures/sample-records.js';
 import { infrastructure, uniqueName } from '../../../../test/integration/infrastructure.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';

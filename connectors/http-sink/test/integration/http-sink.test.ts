@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
 import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { infrastructure, uniqueName } from '../../../../test/integration/infrastructure.js';
 import { instanceConfig, readUntil, startRuntime, waitFor, type RuntimeHarness } from '../../../../test/support/runtime-harness.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
 import { sampleCustomer } from '../../../../test/fixtures/sample-records.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';

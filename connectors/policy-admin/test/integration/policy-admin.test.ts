@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import { policyAdminEvent, type PolicyAdminEvent } from '../../../../src/demo/policy-admin-events.js';
 import { startPolicyAdminSimulator, type PolicyAdminSimulator } from '../../../../src/demo/policy-admin-simulator.js';

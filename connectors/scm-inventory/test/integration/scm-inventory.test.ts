@@ -4,7 +4,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
 import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { sampleServiceRequest } from '../../../../test/fixtures/sample-records.js';
 import { uniqueName } from '../../../../test/integration/infrastructure.js';
 import type { BackOfficeSimulator } from '../../../../src/demo/back-office-simulator.js';

@@ -7,7 +7,7 @@ import { QUARANTINE_HEADER } from '../../../../connectors/csv-file/index.js';
 import { AvroSerde } from '../../../../src/platform/avro/avro-serde.js';
 import { SchemaRegistryClient } from '../../../../src/platform/avro/schema-registry-client.js';
 import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
-import { DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { cleanEnv, runCli, startCli } from '../../../support/cli-process.js';
 import { waitOrFail } from '../../../support/wait-until.js';
 import { infrastructure, uniqueName } from '../../infrastructure.js';

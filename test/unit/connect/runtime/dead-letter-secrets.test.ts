@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { HubProducer, OutgoingRecord } from '../../../../src/platform/kafka/kafka-client.js';
 import { registerSecret } from '../../../../src/platform/observability/secret-registry.js';
-import { DeadLetterPublisher, DEAD_LETTER_HEADER } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DeadLetterPublisher } from '../../../../src/connect/runtime/dead-letter-publisher.js';
+import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
 import { DeliveryError } from '../../../../src/connect/runtime/delivery-error.js';
 import { InstanceStatus } from '../../../../src/connect/runtime/instance-status.js';
 

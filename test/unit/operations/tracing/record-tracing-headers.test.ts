@@ -10,10 +10,10 @@ import type { IncomingRecord, RecordHeaders } from '../../../../src/platform/kaf
 import { createLogger } from '../../../../src/platform/observability/logger.js';
 import { DeadLetterPublisher } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { InstanceStatus } from '../../../../src/connect/runtime/instance-status.js';
-import { derivedTracingHeaders, HEADER, withTracingHeaders } from '../../../../src/connect/runtime/record-headers.js';
+import { derivedTracingHeaders, HEADER, withTracingHeaders } from '../../../../src/platform/headers/record-headers.js';
 import { SinkRunner } from '../../../../src/connect/runtime/sink-runner.js';
 import { SourceRecordPublisher } from '../../../../src/connect/runtime/source-record-publisher.js';
-import { parseTraceparent } from '../../../../src/operations/tracing/traceparent.js';
+import { parseTraceparent } from '../../../../src/platform/headers/traceparent.js';
 import { sampleCustomer } from '../../../fixtures/sample-records.js';
 import { InMemoryKafka } from '../../../support/in-memory-kafka.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { derivedRecordHeaders, derivedTracingHeaders, HEADER, withTracingHeaders } from '../../../../src/connect/runtime/record-headers.js';
-import { parseTraceparent } from '../../../../src/operations/tracing/traceparent.js';
+import { derivedRecordHeaders, derivedTracingHeaders, HEADER, withTracingHeaders } from '../../../../src/platform/headers/record-headers.js';
+import { parseTraceparent } from '../../../../src/platform/headers/traceparent.js';
 
 const headerValue = fc.oneof(fc.constantFrom('', 'corr-1', 'crm', 'CustomerUpdated'), fc.string({ maxLength: 6 }));
 const traceparent = fc.oneof(fc.constant('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'), fc.constant('garbage'), headerValue);

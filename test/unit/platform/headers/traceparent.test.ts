@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { childTraceparent, newTraceparent, parseTraceparent } from '../../../../src/operations/tracing/traceparent.js';
+import { childTraceparent, newTraceparent, parseTraceparent } from '../../../../src/platform/headers/traceparent.js';
 
 const EXAMPLE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
