@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { derivedRecordHeaders, derivedTracingHeaders, HEADER, withTracingHeaders } from '../../../../src/platform/headers/record-headers.js';
+import {
+  derivedRecordHeaders,
+  derivedTracingHeaders,
+  HEADER,
+  withTracingHeaders,
+} from '../../../../src/platform/headers/record-headers.js';
 import { parseTraceparent } from '../../../../src/platform/headers/traceparent.js';
 
 const headerValue = fc.oneof(fc.constantFrom('', 'corr-1', 'crm', 'CustomerUpdated'), fc.string({ maxLength: 6 }));
