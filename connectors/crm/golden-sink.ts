@@ -1,6 +1,6 @@
 import { defineConnector, type ConfigOf, type DeliveryOutcome, type SinkRecord } from '../../src/connect/sdk/connector-definition.js';
 import { HubError } from '../../src/core/hub-error.js';
-import { DeliveryError } from '../../src/connect/runtime/delivery-error.js';
+import { DeliveryError } from '../../src/connect/sdk/delivery-error.js';
 import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connect/sdk/http-delivery.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
 import { CRM_WRITE_SPEC } from './crm-write-spec.js';

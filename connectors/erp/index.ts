@@ -10,7 +10,7 @@ import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } 
 import { deliveredUnlessFailed } from '../../src/connect/sdk/http-delivery.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
 import { HubError } from '../../src/core/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
+import { deliveryErrorFromHttp } from '../../src/connect/sdk/http-failure-classifier.js';
 import { postingReference, toCustomerXref, toErpCustomer, toPremiumPosting, XREF_TOPIC } from './erp-mapping.js';
 
 const spec = {

@@ -3,7 +3,7 @@ import { defineConnector, type ConfigOf, type JSONSchema, type PollResult } from
 import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
 import { HubError } from '../../src/core/hub-error.js';
-import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
+import { deliveryErrorFromHttp } from '../../src/connect/sdk/http-failure-classifier.js';
 import { INVENTORY_TOPIC, toInventoryRecord } from './scm-mapping.js';
 
 const spec = {

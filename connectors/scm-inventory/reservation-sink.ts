@@ -7,8 +7,8 @@ import {
 } from '../../src/connect/sdk/connector-definition.js';
 import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
-import { DeliveryError } from '../../src/connect/runtime/delivery-error.js';
-import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
+import { DeliveryError } from '../../src/connect/sdk/delivery-error.js';
+import { deliveryErrorFromHttp } from '../../src/connect/sdk/http-failure-classifier.js';
 import { toReservation } from './scm-mapping.js';
 
 const spec = {

@@ -7,7 +7,7 @@ import {
 } from '../../src/connect/sdk/connector-definition.js';
 import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
-import { deliveryErrorFromHttp } from '../../src/connect/runtime/http-failure-classifier.js';
+import { deliveryErrorFromHttp } from '../../src/connect/sdk/http-failure-classifier.js';
 import { customerContext } from './ticket-mapping.js';
 
 const spec = {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import { DeliveryError } from './delivery-error.js';
+import { DeliveryError } from '../sdk/delivery-error.js';
 import { AddressNotAllowedError, publicOnlyLookup } from './outbound-address-policy.js';
 
 // One pool per process: connections to a back-office system are reused across instances and batches.

@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
-import { DeliveryError } from './delivery-error.js';
+import { DeliveryError } from '../sdk/delivery-error.js';
 
 // Where a request to a back-office system must never land unless an operator said so: this
 // machine, private networks, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT,

@@ -1,5 +1,5 @@
 import { HubError } from '../../core/hub-error.js';
-import { DeliveryError } from './delivery-error.js';
+import { DeliveryError } from '../sdk/delivery-error.js';
 import { sleep } from '../../core/sleep.js';
 import { RetryPolicy } from './retry-policy.js';
 

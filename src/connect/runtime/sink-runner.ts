@@ -9,7 +9,7 @@ import type { Logger } from '../../platform/observability/logger.js';
 import { NO_METRICS, type ComponentMetrics } from '../../platform/observability/metrics/component-metrics.js';
 import { eventOccurredAt } from '../../platform/observability/metrics/event-age.js';
 import { DeadLetterPublisher } from './dead-letter-publisher.js';
-import { DeliveryError } from './delivery-error.js';
+import { DeliveryError } from '../sdk/delivery-error.js';
 import type { InstanceStatus } from './instance-status.js';
 import { keyOrderedChunks } from './key-ordered-chunks.js';
 import { RateLimiter } from './rate-limiter.js';

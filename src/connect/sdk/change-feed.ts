@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { HubError } from '../../core/hub-error.js';
-import { deliveryErrorFromHttp } from '../runtime/http-failure-classifier.js';
+import { deliveryErrorFromHttp } from './http-failure-classifier.js';
 import { requestHeaders } from './api-request-headers.js';
 import type { PollResult, SourcePosition, SourceRecord } from './connector-definition.js';
 

@@ -1,4 +1,4 @@
-import { deliveryErrorFromHttp } from '../runtime/http-failure-classifier.js';
+import { deliveryErrorFromHttp } from './http-failure-classifier.js';
 import type { DeliveryOutcome, SinkRecord } from './connector-definition.js';
 
 /**

@@ -22,7 +22,7 @@ import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js'
 import { createLogger } from '../../../../src/platform/observability/logger.js';
 import { HubMetrics } from '../../../../src/platform/observability/metrics/hub-metrics.js';
 import { ConnectorRuntime } from '../../../../src/connect/runtime/connector-runtime.js';
-import { DeliveryError } from '../../../../src/connect/runtime/delivery-error.js';
+import { DeliveryError } from '../../../../src/connect/sdk/delivery-error.js';
 import { sampleCustomer } from '../../../fixtures/sample-records.js';
 import { parsePrometheusText, sampleValue, type PrometheusText } from '../../../support/prometheus-text.js';
 import { instanceConfig, waitFor } from '../../../support/runtime-harness.js';

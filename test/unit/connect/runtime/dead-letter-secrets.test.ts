@@ -4,7 +4,7 @@ import type { HubProducer, OutgoingRecord } from '../../../../src/platform/kafka
 import { registerSecret } from '../../../../src/platform/observability/secret-registry.js';
 import { DeadLetterPublisher } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { DEAD_LETTER_HEADER } from '../../../../src/platform/headers/dead-letter-headers.js';
-import { DeliveryError } from '../../../../src/connect/runtime/delivery-error.js';
+import { DeliveryError } from '../../../../src/connect/sdk/delivery-error.js';
 import { InstanceStatus } from '../../../../src/connect/runtime/instance-status.js';
 
 class RecordingProducer implements HubProducer {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseRetryAfter, RetryPolicy } from '../../../../src/connect/runtime/retry-policy.js';
+import { RetryPolicy } from '../../../../src/connect/runtime/retry-policy.js';
 
 const settings = { attempts: 5, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2 };
 
@@ -21,14 +21,5 @@ describe('RetryPolicy', () => {
     expect(policy.delayMs(1, 700)).to.equal(700);
     expect(policy.delayMs(1, 60_000)).to.equal(1000);
     expect(policy.delayMs(3, 0)).to.equal(0);
-  });
-
-  it('reads Retry-After as seconds or as an HTTP date', () => {
-    const now = Date.parse('2026-11-23T12:00:00Z');
-    expect(parseRetryAfter('3', now)).to.equal(3000);
-    expect(parseRetryAfter('Mon, 23 Nov 2026 12:00:10 GMT', now)).to.equal(10_000);
-    expect(parseRetryAfter('Mon, 23 Nov 2026 11:00:00 GMT', now)).to.equal(0);
-    expect(parseRetryAfter('soon', now)).to.equal(undefined);
-    expect(parseRetryAfter(undefined, now)).to.equal(undefined);
   });
 });

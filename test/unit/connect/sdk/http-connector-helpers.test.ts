@@ -7,7 +7,7 @@ import { changeFeedPoll, changeFeedPollProperty } from '../../../../src/connect/
 import type { ConnectorContext, SinkRecord } from '../../../../src/connect/sdk/connector-definition.js';
 import { apiBaseUrlProperty, apiBearerTokenProperty, REQUEST_TIMEOUT_PROPERTY } from '../../../../src/connect/sdk/http-api-properties.js';
 import { deliveredUnlessFailed, recordIdempotencyKey } from '../../../../src/connect/sdk/http-delivery.js';
-import { DeliveryError } from '../../../../src/connect/runtime/delivery-error.js';
+import { DeliveryError } from '../../../../src/connect/sdk/delivery-error.js';
 import { createConnectorHttpClient } from '../../../../src/connect/runtime/connector-http-client.js';
 import { createLogger } from '../../../../src/platform/observability/logger.js';
 import { compileConfigSchema } from '../../../../src/platform/config/config-schema-compiler.js';

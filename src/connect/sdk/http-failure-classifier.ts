@@ -2,7 +2,7 @@ import { isAxiosError } from 'axios';
 import { HubError } from '../../core/hub-error.js';
 import { withoutSecrets } from '../../platform/observability/secret-scrubbing.js';
 import { DeliveryError } from './delivery-error.js';
-import { parseRetryAfter } from './retry-policy.js';
+import { parseRetryAfter } from './retry-after.js';
 
 const RETRIABLE_NETWORK_CODES = new Set([
   'ECONNREFUSED',

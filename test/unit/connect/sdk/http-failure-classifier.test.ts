@@ -3,8 +3,8 @@ import axios from 'axios';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
-import { deliveryErrorFromHttp } from '../../../../src/connect/runtime/http-failure-classifier.js';
-import { DeliveryError } from '../../../../src/connect/runtime/delivery-error.js';
+import { deliveryErrorFromHttp } from '../../../../src/connect/sdk/http-failure-classifier.js';
+import { DeliveryError } from '../../../../src/connect/sdk/delivery-error.js';
 import { registerSecret } from '../../../../src/platform/observability/secret-registry.js';
 import { randomUUID } from 'node:crypto';
 
