@@ -1,7 +1,7 @@
 import { isAxiosError } from 'axios';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { createConnectorHttpClient } from '../../connect/runtime/connector-http-client.js';
-import { deliveryErrorFromHttp } from '../../connect/runtime/http-failure-classifier.js';
+import { deliveryErrorFromHttp } from '../../connect/sdk/http-failure-classifier.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { LookupTable, StepCompileContext } from '../flow-step.js';
 import { defineStep } from './define-step.js';
