@@ -1,40 +1,30 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { InfrastructureError } from '../infra/infrastructure-error.js';
+import { waitUntilReady, type ReadinessOptions } from '../infra/readiness-wait.js';
 
-/**
- * A port that accepts connections is not a broker that serves: readiness is a real metadata
- * request answered with at least one broker, retried until the deadline.
- */
-export async function waitForKafka(
-  brokers: string[],
-  options: { timeoutMs: number; isAlive?: () => boolean; describe?: () => string },
-): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (options.isAlive && !options.isAlive()) break;
-    const admin = new Kafka({
-      clientId: 'crm-hub-readiness',
-      brokers,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 2000,
-      retry: { retries: 0 },
-    }).admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0) return;
-    } catch (error) {
-      lastError = error;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  const why = lastError instanceof Error ? lastError.message : 'no broker in the metadata';
-  throw new InfrastructureError(
-    'KAFKA_UNREACHABLE',
-    `Kafka at ${brokers.join(',')} did not answer a metadata request within ${Math.round(options.timeoutMs / 1000)} s (last error: ${why})${options.describe ? `. ${options.describe()}` : ''}`,
-    { retriable: true, cause: lastError },
+/** Ready means a real metadata request answered with at least one broker. */
+export async function waitForKafka(brokers: string[], options: ReadinessOptions): Promise<void> {
+  await waitUntilReady(
+    () => describeCluster(brokers),
+    { code: 'KAFKA_UNREACHABLE', what: `Kafka at ${brokers.join(',')} did not answer a metadata request` },
+    options,
   );
+}
+
+/** A fresh client each time, without retries of its own: the wait's polling is the only retry. */
+async function describeCluster(brokers: string[]): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'crm-hub-readiness',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0) throw new InfrastructureError('KAFKA_NO_BROKERS', 'no broker in the metadata', { retriable: true });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

@@ -2,6 +2,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { ExistingTopics } from './existing-topics.js';
 import type { HubAdmin, TopicSpec } from './kafka-client.js';
 import { withMetadataRetry } from './metadata-retry.js';
+import { NO_JITTER, RetryPolicy } from '../retry/retry-policy.js';
+import { retrying } from '../retry/retrying.js';
 
 /** A connected HubAdmin on kafkajs; topics it deletes are forgotten by `existing`. */
 export async function connectKafkajsAdmin(kafka: Kafka, existing: ExistingTopics): Promise<HubAdmin> {
@@ -34,13 +36,17 @@ export async function connectKafkajsAdmin(kafka: Kafka, existing: ExistingTopics
   };
 }
 
+/** Up to 20 tries, 100 ms to 1 s apart (about 16 s in all). */
+const TOPIC_CREATION_RETRY = new RetryPolicy({ attempts: 20, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2 }, NO_JITTER);
+
 /** Creates the topics that do not exist yet, with their partitions and configs; existing ones are left as they are. */
 async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((spec) => !existing.has(spec.topic));
-    if (missing.length === 0) return;
-    try {
+  await retrying(
+    TOPIC_CREATION_RETRY,
+    async () => {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((spec) => !existing.has(spec.topic));
+      if (missing.length === 0) return;
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((spec) => ({
@@ -50,12 +56,11 @@ async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<void> {
           configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
-      return;
-    } catch (error) {
+    },
+    {
       // A KRaft broker answers metadata for a topic it just created a moment later; kafkajs, waiting
       // for the leaders, takes UNKNOWN_TOPIC_OR_PARTITION for a failure. The topics exist: look again.
-      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
+      retriable: (error) => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION',
+    },
+  );
 }
