@@ -1,16 +1,16 @@
 import { isAxiosError } from 'axios';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { createConnectorHttpClient } from '../../connect/runtime/connector-http-client.js';
+import { LookupCache } from '../../platform/cache/lookup-cache.js';
 import { deliveryErrorFromHttp } from '../../connect/sdk/http-failure-classifier.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { LookupTable, StepCompileContext } from '../flow-step.js';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
-import { type MaybePromise, whenReady } from './maybe-promise.js';
+import { type MaybePromise, whenReady } from '../../core/maybe-promise.js';
 import { compileMessageTemplate, type MessageTemplate } from './message-template.js';
 import { compileStepExpression } from './step-expression.js';
 import { StepMessageError } from './step-message-error.js';
-import { TtlCache } from './ttl-cache.js';
 
 const spec = {
   type: 'object',
@@ -91,7 +91,7 @@ export const enrichStep = defineStep<EnrichConfig>({
   compile(config, context) {
     const { table, http } = config;
     let lookup: Lookup = () => undefined;
-    let cache: TtlCache<unknown> | undefined;
+    let cache: LookupCache<unknown> | undefined;
     if (table && http) context.report([], 'VALUE_INVALID', 'takes "table" or "http", not both');
     else if (table) lookup = tableLookup(table, context);
     else if (http) ({ lookup, cache } = httpLookup(http, context));
@@ -127,7 +127,7 @@ function tableLookup(config: { topic: string; key: string }, context: StepCompil
 
 type HttpConfig = NonNullable<EnrichConfig['http']>;
 
-function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: Lookup; cache: TtlCache<unknown> } {
+function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: Lookup; cache: LookupCache<unknown> } {
   const url = compileMessageTemplate(context, ['http', 'url'], config.url);
   const allowedHosts = config.allowedHosts ?? staticHost(config.url, context);
   const client = createConnectorHttpClient({
@@ -135,7 +135,9 @@ function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: 
     allowedHosts,
     allowPrivateNetworks: config.allowPrivateNetworks ?? false,
   });
-  const cache = new TtlCache<unknown>((config.cacheTtlSeconds ?? spec.properties.http.properties.cacheTtlSeconds.default) * 1000);
+  const cache = new LookupCache<unknown>({
+    ttlMs: (config.cacheTtlSeconds ?? spec.properties.http.properties.cacheTtlSeconds.default) * 1000,
+  });
   // The template, not the URL: the URL carries values of the message (possibly personal) into dead letters.
   const what = `enrich GET ${config.url}`;
   const fetch = async (target: string): Promise<unknown> => {

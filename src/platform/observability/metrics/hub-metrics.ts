@@ -1,11 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describeError } from '../../../core/hub-error.js';
+import { LookupCache } from '../../cache/lookup-cache.js';
 import { withTimeout } from '../../infra/with-timeout.js';
 import type { Logger } from '../logger.js';
 import type { ComponentMetrics, MetricsComponent } from './component-metrics.js';
 import { ErrorCodeLabels } from './error-code-labels.js';
 import { eventAgeSeconds } from './event-age.js';
-import { TimedCache } from './timed-cache.js';
 
 /** 1 ms (a small batch of a fast flow) to 30 s (a sink batch waiting out a slow system). */
 export const PROCESSING_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -58,7 +58,7 @@ export class HubMetrics {
   private readonly endToEnd: Histogram<Labels>;
   private readonly codes: ErrorCodeLabels;
   private readonly components = new Map<string, ComponentMetrics>();
-  private lag: TimedCache<ConsumerLag[]> | undefined;
+  private lag: (() => Promise<ConsumerLag[]>) | undefined;
 
   constructor(private readonly options: HubMetricsOptions = {}) {
     const registers = [this.registry];
@@ -102,14 +102,14 @@ export class HubMetrics {
       buckets: END_TO_END_BUCKETS,
       registers,
     });
-    const lagCache = (): TimedCache<ConsumerLag[]> | undefined => this.lag;
+    const currentLag = (): Promise<ConsumerLag[]> | undefined => this.lag?.();
     new Gauge({
       name: 'crmhub_consumer_lag',
       help: 'Records a consumer group has yet to read of a topic, over all partitions (refreshed at most every 5 s)',
       labelNames: ['group', 'topic'],
       registers,
       async collect() {
-        const lags = (await lagCache()?.get()) ?? [];
+        const lags = (await currentLag()) ?? [];
         // Groups and topics that went away must not linger with their last value.
         this.reset();
         for (const { group, topic, lag } of lags) this.set({ group, topic }, lag);
@@ -137,7 +137,9 @@ export class HubMetrics {
         this.options.logger?.warn(`metrics: consumer lag unavailable: ${describeError(error).message}`);
         return [];
       });
-    this.lag = new TimedCache(load, Math.max(MIN_LAG_CACHE_MS, this.options.lagCacheMs ?? MIN_LAG_CACHE_MS));
+    // A failure is kept as long as an answer (it arrives as no lag), so a broker that is away is not pressed.
+    const cache = new LookupCache<ConsumerLag[]>({ ttlMs: Math.max(MIN_LAG_CACHE_MS, this.options.lagCacheMs ?? MIN_LAG_CACHE_MS) });
+    this.lag = () => cache.get('lag', load);
   }
 
   /** The Content-Type of text(): Prometheus text format 0.0.4. */
