@@ -1,36 +1,52 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { AvroSerde } from '../../../src/platform/avro/avro-serde.js';
+import { AvroSerde, type DecodedRecord } from '../../../src/platform/avro/avro-serde.js';
 import { valueSubject } from '../../../src/platform/avro/canonical-schema-registration.js';
 import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-schema-registry.js';
 import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
 import { HubError } from '../../../src/core/hub-error.js';
 import { sampleRecord } from '../../fixtures/sample-records.js';
-import { noteFuzzInput } from './fuzz-report.js';
+import { parseAvroSchema } from '../../../src/platform/avro/avro-type-factory.js';
+import { fuzzInput, type FuzzVerdict } from './fuzz-report.js';
 
 describe('fuzzing: Avro bytes', function () {
   this.timeout(120_000);
+  let registry: InMemorySchemaRegistry;
   let serde: AvroSerde;
   let encoded: Buffer[];
 
   before(async () => {
     const catalog = await SchemaCatalog.load();
-    serde = new AvroSerde(new InMemorySchemaRegistry());
+    registry = new InMemorySchemaRegistry();
+    serde = new AvroSerde(registry);
     encoded = await Promise.all(
       catalog.topics().map(({ topic, record }) => serde.encode(valueSubject(topic), catalog.registrySchema(record), sampleRecord(topic))),
     );
   });
 
+  /**
+   * Decodes the bytes: a record that decodes must be a valid value of its writer's schema that
+   * encodes back to the same value; bytes that do not must be refused with a coded error naming the record.
+   */
   async function check(bytes: Buffer): Promise<void> {
-    try {
-      await serde.decode(bytes, { topic: 'fuzzed.v1', partition: 0, offset: '1' });
-      noteFuzzInput('Avro records', 'accepted');
-    } catch (error) {
-      expect(error, String(error)).to.be.instanceOf(HubError);
-      expect((error as HubError).code).to.match(/^[A-Z_]+$/);
-      expect((error as HubError).message).to.contain('fuzzed.v1');
-      noteFuzzInput('Avro records', 'rejected');
-    }
+    await fuzzInput('Avro records', async (): Promise<FuzzVerdict> => {
+      let decoded: DecodedRecord;
+      try {
+        decoded = await serde.decode(bytes, { topic: 'fuzzed.v1', partition: 0, offset: '1' });
+      } catch (error) {
+        expect(error, String(error)).to.be.instanceOf(HubError);
+        expect((error as HubError).code).to.match(/^[A-Z_]+$/);
+        expect((error as HubError).message).to.contain('fuzzed.v1');
+        return 'rejected';
+      }
+      const schema = await registry.schemaById(decoded.schemaId);
+      const writer = parseAvroSchema(schema);
+      expect(writer.isValid(decoded.value), `decoded value is not valid for schema id ${decoded.schemaId}`).to.equal(true);
+      const again = await serde.decode(await serde.encode('fuzzed.round-trip-value', schema, decoded.value));
+      expect(again.schemaId).to.equal(decoded.schemaId);
+      expect(again.value).to.deep.equal(decoded.value);
+      return 'accepted';
+    });
   }
 
   it('decodes mutated canonical records or rejects them with a coded error naming where they came from', async () => {

@@ -7,7 +7,10 @@ import { validateHubConfig } from '../../../src/platform/config/hub-config-valid
 import { compileConfigSchema } from '../../../src/platform/config/config-schema-compiler.js';
 import { ConnectorCatalog } from '../../../src/connect/sdk/connector-catalog.js';
 import { PROJECT_ROOT } from '../../support/cli-process.js';
-import { noteFuzzInput } from './fuzz-report.js';
+import { readConfigYaml } from '../../../src/platform/config/config-yaml-reader.js';
+import { validateAgainstSchema } from '../../../src/platform/config/schema-issues.js';
+import type { ConfigIssue } from '../../../src/platform/config/config-issue.js';
+import { fuzzInput } from './fuzz-report.js';
 import { mutatedText } from './text-mutations.js';
 
 const DEMO = fs.readFileSync(path.join(PROJECT_ROOT, 'config', 'demo.crm-hub.yaml'), 'utf8');
@@ -30,46 +33,67 @@ describe('fuzzing: hub config files and connector configs', function () {
     catalog = await ConnectorCatalog.discover();
   });
 
-  function check(text: string): void {
-    const validation = validateHubConfig({ file: 'crm-hub.yaml', text }, catalog, ENV);
-    if (validation.config) {
-      noteFuzzInput('hub config files', 'accepted');
-      return;
-    }
-    expect(validation.issues.length).to.be.greaterThan(0);
-    for (const issue of validation.issues) {
+  /** Every issue is placed in the file, says what is wrong and never repeats a planted secret. */
+  function expectPlaced(issues: ConfigIssue[], text: string): void {
+    expect(issues.length).to.be.greaterThan(0);
+    const lines = text.split('\n').length;
+    for (const issue of issues) {
       expect(issue.file).to.equal('crm-hub.yaml');
-      expect(issue.line).to.be.at.least(1);
+      expect(issue.line).to.be.at.least(1).and.at.most(lines);
+      expect(issue.code).to.match(/^[A-Z_]+$/);
       expect(issue.message).to.be.a('string').and.not.equal('');
       // A planted secret never comes back in an issue.
       expect(issue.message).not.to.contain('s3cr3t-planted');
     }
-    noteFuzzInput('hub config files', 'rejected');
   }
 
-  it('never crashes on mutated configs: each loads, or is rejected with file, line and message', () => {
+  async function check(text: string): Promise<void> {
+    await fuzzInput('hub config files', () => {
+      const validation = validateHubConfig({ file: 'crm-hub.yaml', text }, catalog, ENV);
+      if (validation.config) return 'accepted';
+      expectPlaced(validation.issues, text);
+      return 'rejected';
+    });
+  }
+
+  it('never crashes on mutated configs: each loads, or is rejected with file, line and message', async () => {
     const withSecret = `${DEMO}  planted:\n    connector: http-sink\n    config: { url: "https://erp.example.com/x", auth: { type: bearer, token: "s3cr3t-planted" } }\n`;
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => check(mutatedText(withSecret, seed))),
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => check(mutatedText(withSecret, seed))),
       { seed: 20261123, numRuns: 600 },
     );
   });
 
-  it('never crashes on arbitrary documents', () => {
-    fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => check(YAML.stringify({ connectors: value }))),
+  it('never crashes on arbitrary documents', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 5 }), (value) => check(YAML.stringify({ connectors: value }))),
       { seed: 3, numRuns: 300 },
     );
   });
 
-  it("checks arbitrary config objects against every connector's spec without throwing", () => {
-    const specs = catalog.names().map((name) => compileConfigSchema(catalog.get(name).spec as object));
-    fc.assert(
-      fc.property(fc.constantFrom(...specs), fc.jsonValue({ maxDepth: 4 }), (validate, value) => {
-        const copy = structuredClone(value);
-        const ok = validate(copy);
-        noteFuzzInput('connector configs', ok ? 'accepted' : 'rejected');
-        if (!ok) expect(validate.errors?.length).to.be.greaterThan(0);
+  it("turns every connector spec's verdict on arbitrary configs into issues placed in the file: none for a valid config, at least one for an invalid one", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...catalog.names()), fc.jsonValue({ maxDepth: 4 }), async (connector, value) => {
+        const validate = compileConfigSchema(catalog.get(connector).spec as object);
+        await fuzzInput('connector configs', () => {
+          const text = YAML.stringify({ config: value });
+          const yaml = readConfigYaml('crm-hub.yaml', text, {});
+          if (yaml.issues.length > 0) {
+            // A string that reads as an unset ${NAME}: the reader's own issue.
+            expectPlaced(yaml.issues, text);
+            return 'rejected';
+          }
+          const config = (yaml.value as { config: unknown }).config;
+          const valid = validate(structuredClone(config));
+          const issues = validateAgainstSchema(validate, config, ['config'], yaml);
+          if (valid) {
+            expect(issues, 'a config the spec accepts').to.deep.equal([]);
+            return 'accepted';
+          }
+          expectPlaced(issues, text);
+          for (const issue of issues) expect(issue.path).to.match(/^config([.[]|$)/);
+          return 'rejected';
+        });
       }),
       { seed: 11, numRuns: 1000 },
     );

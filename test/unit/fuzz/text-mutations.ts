@@ -1,5 +1,5 @@
 /** A small deterministic PRNG (mulberry32), so a failing mutation can be reproduced from its seed. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
