@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AvroSerde } from '../platform/avro/avro-serde.js';
-import type { HubConsumer, KafkaClient } from '../platform/kafka/kafka-client.js';
-import { restartAfterCrash } from '../platform/kafka/restart-after-crash.js';
-import type { Logger } from '../platform/observability/logger.js';
-import type { LookupTable } from './flow-step.js';
-import { describeError, HubError } from '../core/hub-error.js';
+import type { AvroSerde } from '../avro/avro-serde.js';
+import type { HubConsumer, KafkaClient } from '../kafka/kafka-client.js';
+import { restartAfterCrash } from '../kafka/restart-after-crash.js';
+import type { Logger } from '../observability/logger.js';
+import { describeError, HubError } from '../../core/hub-error.js';
 
 const RESTART_DELAY_MS = 2000;
 
@@ -24,7 +23,8 @@ export interface TopicTableOptions {
   encodedRows?: boolean;
 }
 
-export class TopicTable implements LookupTable {
+// Structurally a flow's LookupTable (flows/flow-step.ts): the state layer does not know the flows that join against it.
+export class TopicTable {
   private readonly rows = new Map<string, Record<string, unknown> | Buffer>();
   private consumer: HubConsumer | undefined;
   private readonly listeners: ((

@@ -1,4 +1,4 @@
-import type { CustomerProfile } from '../../domain/customer-view/customer-directory.js';
+import type { CustomerProfile } from './customer-directory.js';
 import { KEY_SEPARATOR } from '../../platform/avro/topic-info.js';
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { CustomerProfile } from '../../../../src/domain/customer-view/customer-directory.js';
-import { customerTraceKeys } from '../../../../src/operations/tracing/customer-trace-keys.js';
+import { customerTraceKeys } from '../../../../src/domain/customer-view/customer-trace-keys.js';
 
 function profile(goldenId: string, members: [string, string][], policyNumbers: string[], mergedFrom: string[] = []): CustomerProfile {
   return {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { AvroSerde } from '../../../src/platform/avro/avro-serde.js';
-import { valueSubject } from '../../../src/platform/avro/canonical-schema-registration.js';
-import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-schema-registry.js';
-import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
-import { TopicTable } from '../../../src/flows/topic-table.js';
-import { createLogger } from '../../../src/platform/observability/logger.js';
-import { sampleCustomer } from '../../fixtures/sample-records.js';
-import { InMemoryKafka } from '../../support/in-memory-kafka.js';
+import { AvroSerde } from '../../../../src/platform/avro/avro-serde.js';
+import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
+import { InMemorySchemaRegistry } from '../../../../src/platform/avro/in-memory-schema-registry.js';
+import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
+import { TopicTable } from '../../../../src/platform/state/topic-table.js';
+import { createLogger } from '../../../../src/platform/observability/logger.js';
+import { sampleCustomer } from '../../../fixtures/sample-records.js';
+import { InMemoryKafka } from '../../../support/in-memory-kafka.js';
 
 const control = { heartbeat: async () => undefined, isRunning: () => true };
 
