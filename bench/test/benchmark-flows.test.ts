@@ -6,7 +6,7 @@ import { JsonRecordCodec } from '../../src/platform/avro/json-record-codec.js';
 import type { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import type { CompiledFlow } from '../../src/flows/compiled-flow.js';
 import { compileFlowFile } from '../../src/flows/flow-compiler.js';
-import { InMemoryStateStore } from '../../src/flows/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../src/flows/step-registry.js';
 import { BenchError } from '../runner/bench-error.js';
 import { activeCustomers, customerToDwFlow } from '../benchmarks/flow-throughput.js';

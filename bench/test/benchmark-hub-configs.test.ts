@@ -7,7 +7,7 @@ import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import { validateHubConfig } from '../../src/platform/config/hub-config-validation.js';
 import { ConnectorCatalog } from '../../src/connect/sdk/connector-catalog.js';
 import { compileFlowFile } from '../../src/flows/flow-compiler.js';
-import { InMemoryStateStore } from '../../src/flows/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../src/flows/step-registry.js';
 import { BenchError } from '../runner/bench-error.js';
 import { SCALE_OUT_PARTITIONS, scaleOutFlow } from '../benchmarks/scale-out.js';

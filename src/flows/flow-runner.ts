@@ -18,7 +18,7 @@ import { StoppingError } from '../connect/runtime/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import { CRASHES_BEFORE_DEAD_LETTER, FlowCrashedError, FlowInFlightLog, type InFlightRecords } from './flow-in-flight-log.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
-import { FlowStateJournal } from './flow-state-journal.js';
+import { FlowStateJournal } from './state/flow-state-journal.js';
 import { retryingNow } from './retrying-now.js';
 import { allReady, whenReady, type MaybePromise } from './steps/maybe-promise.js';
 

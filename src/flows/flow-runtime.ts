@@ -10,13 +10,16 @@ import type { HubProducer, KafkaClient } from '../platform/kafka/kafka-client.js
 import type { Logger } from '../platform/observability/logger.js';
 import type { HubMetrics } from '../platform/observability/metrics/hub-metrics.js';
 import { CompactedTopicStore } from '../platform/state/compacted-topic-store.js';
+import type { StateStore } from '../platform/state/state-store.js';
 import type { CompiledFlow } from './compiled-flow.js';
 import { compileFlowFile } from './flow-compiler.js';
+import { isFlowFileName } from './flow-file-loader.js';
+import { FlowFolderWatcher, type FlowFolderWatchOptions } from './flow-folder-watcher.js';
 import { FlowInFlightLog } from './flow-in-flight-log.js';
 import { FlowRunner, type FlowCounters } from './flow-runner.js';
-import type { StepRegistry, StepStateStore } from './flow-step.js';
-import { TopicTable } from './topic-table.js';
-import { FlowStateJournal, type StateEntry, type StateSink } from './flow-state-journal.js';
+import type { StepRegistry } from './flow-step.js';
+import { DurableStateStore, flowStateStoreName } from './state/durable-state-store.js';
+import { TopicTable } from '../platform/state/topic-table.js';
 
 export interface FlowStatus {
   name: string;
@@ -70,8 +73,7 @@ interface HostedFlow {
  */
 export class FlowRuntime {
   private readonly flows = new Map<string, HostedFlow>();
-  private watcher: fs.FSWatcher | undefined;
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private watcher: FlowFolderWatcher | undefined;
   private reloads: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -79,16 +81,19 @@ export class FlowRuntime {
     private readonly producer: HubProducer,
   ) {}
 
-  static async start(dir: string, deps: FlowRuntimeDeps, options: { watch?: boolean } = {}): Promise<FlowRuntime> {
+  /** `watch`: true, or how to watch (tests pass a clock and their own folder events). */
+  static async start(dir: string, deps: FlowRuntimeDeps, options: { watch?: boolean | FlowFolderWatchOptions } = {}): Promise<FlowRuntime> {
     const runtime = new FlowRuntime(deps, await deps.client.producer());
     const files = fs.existsSync(dir)
       ? (await fsp.readdir(dir))
-          .filter(isFlowFile)
+          .filter(isFlowFileName)
           .sort()
           .map((name) => path.join(dir, name))
       : [];
     for (const file of files) await runtime.load(file);
-    if (options.watch && fs.existsSync(dir)) runtime.watch(dir);
+    if (options.watch && fs.existsSync(dir)) {
+      runtime.watcher = new FlowFolderWatcher(dir, (file) => runtime.queueReload(file), options.watch === true ? {} : options.watch);
+    }
     return runtime;
   }
 
@@ -146,7 +151,6 @@ export class FlowRuntime {
 
   async stop(): Promise<void> {
     this.watcher?.close();
-    for (const timer of this.pending.values()) clearTimeout(timer);
     await this.reloads;
     // Flows are independent: stopping them side by side keeps shutdown short.
     await Promise.all([...this.flows.values()].map((hosted) => this.stopHosted(hosted)));
@@ -173,14 +177,14 @@ export class FlowRuntime {
     const { logger } = this.deps;
     const text = await fsp.readFile(file, 'utf8');
     const tables: TopicTable[] = [];
-    const stateStores: LazyStateStore[] = [];
+    const stateStores: DurableStateStore[] = [];
     const { flow, issues } = compileFlowFile(
       { file: path.relative(process.cwd(), file), text },
       {
         schemas: this.deps.schemas,
         steps: this.deps.steps,
         state: (flowName: string, name: string) => {
-          const store = new LazyStateStore(`crm-hub.flow-state.${flowName}`, name);
+          const store = new DurableStateStore(flowStateStoreName(flowName), name);
           stateStores.push(store);
           return store;
         },
@@ -211,7 +215,7 @@ export class FlowRuntime {
         await this.stopHosted(previous[1]);
         this.flows.delete(previous[0]);
       }
-      for (const store of stateStores) await store.open(this.deps.client, this.producer);
+      for (const store of stateStores) await store.open((name) => this.openStateStore(name));
       for (const table of tables) await table.start();
       await Promise.all(tables.map((table) => table.ready));
       const inFlight = this.deps.inFlightDir === undefined ? undefined : new FlowInFlightLog(path.join(this.deps.inFlightDir, flow.name));
@@ -243,20 +247,9 @@ export class FlowRuntime {
     return [];
   }
 
-  private watch(dir: string): void {
-    this.watcher = fs.watch(dir, (_event, name) => {
-      if (!name || !isFlowFile(name.toString())) return;
-      const file = path.join(dir, name.toString());
-      // Editors write a file in several steps: wait for them to settle.
-      clearTimeout(this.pending.get(file));
-      this.pending.set(
-        file,
-        setTimeout(() => {
-          this.pending.delete(file);
-          this.reloads = this.reloads.then(() => this.reload(file));
-        }, 300),
-      );
-    });
+  /** In turn with restarts and earlier reloads. */
+  private queueReload(file: string): void {
+    this.reloads = this.reloads.then(() => this.reload(file));
   }
 
   private async reload(file: string): Promise<void> {
@@ -279,6 +272,10 @@ export class FlowRuntime {
     );
     hosted.runner = undefined;
   }
+
+  private openStateStore(name: string): Promise<StateStore> {
+    return CompactedTopicStore.open<unknown>(this.deps.client, this.producer, name);
+  }
 }
 
 function describeFlow(name: string, hosted: HostedFlow): FlowStatus {
@@ -295,47 +292,6 @@ function describeFlow(name: string, hosted: HostedFlow): FlowStatus {
   };
 }
 
-function isFlowFile(name: string): boolean {
-  return (name.endsWith('.yaml') || name.endsWith('.yml')) && !/\.test\.ya?ml$/.test(name);
-}
-
 function describeDestinations(flow: CompiledFlow): string {
   return flow.to.map((d) => ('topic' in d ? d.topic : `connector ${d.connector}`)).join(', ') || 'routes';
-}
-
-/**
- * A step's durable state, handed to the compiler before the Kafka store behind it is open
- * (compilation is synchronous); opened before the flow's first message. Writes go through the
- * flow's journal, which applies them once the message's outputs are produced.
- */
-class LazyStateStore implements StepStateStore, StateSink {
-  private store: CompactedTopicStore<unknown> | undefined;
-
-  constructor(
-    private readonly topic: string,
-    private readonly prefix: string,
-  ) {}
-
-  async open(client: KafkaClient, producer: HubProducer): Promise<void> {
-    this.store = await CompactedTopicStore.open<unknown>(client, producer, this.topic);
-  }
-
-  get(key: string): unknown {
-    const journal = FlowStateJournal.current();
-    return journal ? journal.read(this, key) : this.read(key);
-  }
-
-  async put(key: string, value: unknown): Promise<void> {
-    const journal = FlowStateJournal.current();
-    if (journal) journal.record(this, key, value);
-    else await this.writeAll([{ key, value }]);
-  }
-
-  read(key: string): unknown {
-    return this.store?.get(`${this.prefix}/${key}`);
-  }
-
-  async writeAll(entries: readonly StateEntry[]): Promise<void> {
-    await this.store?.putAll(entries.map(({ key, value }) => ({ key: `${this.prefix}/${key}`, value })));
-  }
 }

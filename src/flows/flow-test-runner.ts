@@ -13,7 +13,7 @@ import { connectorInputTopic } from '../connect/runtime/connector-input-topic.js
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import { compileFlowFile } from './flow-compiler.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
-import { InMemoryStateStore } from './in-memory-state-store.js';
+import { InMemoryStateStore } from './state/in-memory-state-store.js';
 import type { LookupTable, StepRegistry } from './flow-step.js';
 import { caseDifferences, type ActualDeadLetter, type ActualOutput, type ExpectedOutput } from './flow-test-expectation.js';
 import { readFlowTestFile, type FlowTestCase, type FlowTestFile } from './flow-test-file.js';

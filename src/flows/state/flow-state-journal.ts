@@ -1,15 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { StateEntry } from '../../platform/state/state-store.js';
 
 /** Where a journal's writes finally go. */
 export interface StateSink {
   /** Writes in order (a later write of a key wins), durable once resolved. */
   writeAll(entries: readonly StateEntry[]): Promise<void>;
   read(key: string): unknown;
-}
-
-export interface StateEntry {
-  key: string;
-  value: unknown;
 }
 
 /**

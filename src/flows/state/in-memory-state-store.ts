@@ -1,4 +1,4 @@
-import type { StepStateStore } from './flow-step.js';
+import type { StepStateStore } from '../flow-step.js';
 
 /** Step state that lives only as long as the process: for `crm-hub test`, validation and unit tests. */
 export class InMemoryStateStore implements StepStateStore {

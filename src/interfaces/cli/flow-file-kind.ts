@@ -3,7 +3,7 @@ import type { CompiledFlow } from '../../flows/compiled-flow.js';
 import { compileFlowFile } from '../../flows/flow-compiler.js';
 import { flowFileSchema } from '../../flows/flow-file-schema.js';
 import type { FlowDestination } from '../../flows/flow-message.js';
-import { InMemoryStateStore } from '../../flows/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../flows/step-registry.js';
 import type { ValidatedFileKind } from './validated-file-kinds.js';
 

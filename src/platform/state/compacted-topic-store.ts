@@ -1,6 +1,7 @@
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
 import { HubError } from '../../core/hub-error.js';
 import { readLatestByKey } from '../kafka/latest-by-key.js';
+import type { StateEntry, StateStore } from './state-store.js';
 
 /**
  * Small durable state kept the way Kafka Connect keeps offsets: a compacted topic whose latest
@@ -8,7 +9,7 @@ import { readLatestByKey } from '../kafka/latest-by-key.js';
  * in the same broker as the data it describes, so no extra database is needed and any hub process
  * can pick the state up.
  */
-export class CompactedTopicStore<Value> {
+export class CompactedTopicStore<Value> implements StateStore<Value> {
   private readonly values = new Map<string, Value>();
 
   private constructor(
@@ -49,7 +50,7 @@ export class CompactedTopicStore<Value> {
   }
 
   /** Several writes in one request, in order (the last of a key wins); visible here once all are acknowledged. */
-  async putAll(entries: readonly { key: string; value: Value }[]): Promise<void> {
+  async putAll(entries: readonly StateEntry<Value>[]): Promise<void> {
     if (entries.length === 0) return;
     try {
       await this.producer.send(

@@ -10,7 +10,7 @@ import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import { FlowInFlightLog } from '../../../src/flows/flow-in-flight-log.js';
 import type { FlowMessage } from '../../../src/flows/flow-message.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
-import { InMemoryStateStore } from '../../../src/flows/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
 import { defineStep } from '../../../src/flows/steps/define-step.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import type { IncomingRecord } from '../../../src/platform/kafka/kafka-client.js';

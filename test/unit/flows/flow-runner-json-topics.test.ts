@@ -5,7 +5,7 @@ import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-sch
 import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
 import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
-import { InMemoryStateStore } from '../../../src/flows/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import { createLogger } from '../../../src/platform/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';

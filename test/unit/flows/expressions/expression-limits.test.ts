@@ -7,7 +7,7 @@ import { compileExpression } from '../../../../src/flows/expressions/expression-
 import { DEFAULT_EXPRESSION_LIMITS, ExpressionLimitError } from '../../../../src/flows/expressions/expression-limits.js';
 import { compileFlowFile } from '../../../../src/flows/flow-compiler.js';
 import { FlowRunner } from '../../../../src/flows/flow-runner.js';
-import { InMemoryStateStore } from '../../../../src/flows/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 import { createLogger } from '../../../../src/platform/observability/logger.js';
 import { sampleCustomer } from '../../../fixtures/sample-records.js';

@@ -8,7 +8,7 @@ import { projectRoot } from '../../../../src/platform/infra/project-root.js';
 import { compileFlowFile, type FlowCompileDeps } from '../../../../src/flows/flow-compiler.js';
 import { FlowFileError } from '../../../../src/flows/flow-file-error.js';
 import { expandFlowPaths, isFlowFileName, isFlowTestFileName, loadFlowFiles } from '../../../../src/flows/flow-file-loader.js';
-import { InMemoryStateStore } from '../../../../src/flows/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../../../src/flows/state/in-memory-state-store.js';
 import { runFlowTestFile } from '../../../../src/flows/flow-test-runner.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 

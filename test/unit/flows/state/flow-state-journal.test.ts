@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { FlowStateJournal, type StateEntry, type StateSink } from '../../../src/flows/flow-state-journal.js';
+import { FlowStateJournal, type StateSink } from '../../../../src/flows/state/flow-state-journal.js';
+import type { StateEntry } from '../../../../src/platform/state/state-store.js';
 
 class MapSink implements StateSink {
   readonly values = new Map<string, unknown>();
