@@ -1,7 +1,7 @@
 import type { RetrySettings } from '../platform/config/connector-instance-config.js';
 import { HubError } from '../core/hub-error.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
-import type { MaybePromise } from './steps/maybe-promise.js';
+import type { MaybePromise } from '../core/maybe-promise.js';
 import type { FlowTopic } from './flow-topics.js';
 
 /** One message to emit and where. */

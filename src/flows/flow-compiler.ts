@@ -18,7 +18,7 @@ import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from './expressions/
 import { flowIssueCode } from './flow-issue-code.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry, StepStateStore } from './flow-step.js';
-import { whenReady, type MaybePromise } from './steps/maybe-promise.js';
+import { whenReady, type MaybePromise } from '../core/maybe-promise.js';
 import { positionInScalar } from './scalar-source-position.js';
 
 export interface FlowFileSource {

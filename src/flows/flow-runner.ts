@@ -20,7 +20,7 @@ import { CRASHES_BEFORE_DEAD_LETTER, FlowCrashedError, FlowInFlightLog, type InF
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import { FlowStateJournal } from './state/flow-state-journal.js';
 import { retryingNow } from './retrying-now.js';
-import { allReady, whenReady, type MaybePromise } from './steps/maybe-promise.js';
+import { allReady, whenReady, type MaybePromise } from '../core/maybe-promise.js';
 
 /**
  * The largest output record produced: a margin below the broker's default limit of 1 MiB for a

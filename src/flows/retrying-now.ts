@@ -1,6 +1,6 @@
 import type { RetryPolicy } from '../connect/runtime/retry-policy.js';
 import { retrying, StoppingError } from '../connect/runtime/retrying.js';
-import type { MaybePromise } from './steps/maybe-promise.js';
+import type { MaybePromise } from '../core/maybe-promise.js';
 
 /**
  * `retrying`, with the first attempt made at once and its result returned as it is when it is not

@@ -11,7 +11,7 @@ import { customerRoutes } from '../interfaces/api/customer-routes.js';
 import { topologyRoutes } from '../interfaces/api/topology-routes.js';
 import { traceRoutes } from '../interfaces/api/trace-routes.js';
 import { dashboardRoutes } from '../interfaces/dashboard/dashboard-routes.js';
-import { customerTraceKeys } from '../operations/tracing/customer-trace-keys.js';
+import { customerTraceKeys } from '../domain/customer-view/customer-trace-keys.js';
 import { metricsRoutes } from '../interfaces/api/metrics-routes.js';
 import { runtimeRoutes } from '../interfaces/api/runtime-routes.js';
 import { deadLetterRoutes } from '../interfaces/api/dead-letter-routes.js';

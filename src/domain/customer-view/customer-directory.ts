@@ -1,5 +1,5 @@
 import type { AvroSerde } from '../../platform/avro/avro-serde.js';
-import { TopicTable } from '../../flows/topic-table.js';
+import { TopicTable } from '../../platform/state/topic-table.js';
 import type { KafkaClient } from '../../platform/kafka/kafka-client.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { lookupKey, lookupKeysFor } from './lookup-keys.js';

@@ -1,7 +1,7 @@
 import type { AvroSerde } from '../../platform/avro/avro-serde.js';
 import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { ConfigError } from '../../core/hub-error.js';
-import { TopicTable } from '../../flows/topic-table.js';
+import { TopicTable } from '../../platform/state/topic-table.js';
 import type { HubProducer, KafkaClient } from '../../platform/kafka/kafka-client.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { CanonicalRecordEncoder } from './canonical-record-encoder.js';

@@ -2,7 +2,7 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { formatConfigPath } from '../../platform/config/config-issue.js';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
-import { whenReady } from './maybe-promise.js';
+import { whenReady } from '../../core/maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';
 
 const spec = {

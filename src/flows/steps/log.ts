@@ -7,7 +7,7 @@ import type { FlowMessage } from '../flow-message.js';
 import type { StepDefinition } from '../flow-step.js';
 import { defineStep } from './define-step.js';
 import { compileMessageTemplate } from './message-template.js';
-import { whenReady } from './maybe-promise.js';
+import { whenReady } from '../../core/maybe-promise.js';
 import { maskFieldNames, maskPaths } from './pii-masking.js';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;

@@ -6,7 +6,7 @@ import { unknownSchemaMessage } from '../flow-destination-check.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { StepCompileContext } from '../flow-step.js';
 import { defineStep } from './define-step.js';
-import { allReady, whenReady } from './maybe-promise.js';
+import { allReady, whenReady } from '../../core/maybe-promise.js';
 import { fitToRecord } from './record-fit.js';
 import { compileStepExpression } from './step-expression.js';
 import { StepMessageError } from './step-message-error.js';

@@ -1,7 +1,7 @@
 import type avro from 'avsc';
 import type { CompiledExpression } from '../expressions/compiled-expression.js';
 import type { StepCompileContext } from '../flow-step.js';
-import { allReady, type MaybePromise, whenReady } from './maybe-promise.js';
+import { allReady, type MaybePromise, whenReady } from '../../core/maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';
 
 /** Text with `{expression}` placeholders, compiled: literal parts and expressions in order. */

@@ -7,7 +7,7 @@ import { FlowTopics } from '../flow-topics.js';
 import type { FlowDestination, FlowMessage } from '../flow-message.js';
 import type { StepCompileContext } from '../flow-step.js';
 import { defineStep } from './define-step.js';
-import { type MaybePromise, whenReady } from './maybe-promise.js';
+import { type MaybePromise, whenReady } from '../../core/maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';
 
 const destinations = { anyOf: [flowDestinationSchema, { type: 'array', minItems: 1, items: flowDestinationSchema }] } as const;

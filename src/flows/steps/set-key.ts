@@ -1,7 +1,7 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
-import { whenReady } from './maybe-promise.js';
+import { whenReady } from '../../core/maybe-promise.js';
 import { compileShorthandExpression } from './step-expression.js';
 
 const keyExpression = {

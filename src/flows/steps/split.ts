@@ -5,7 +5,7 @@ import { pathResultType } from '../expressions/path-result-type.js';
 import type { FlowMessage } from '../flow-message.js';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
-import { allReady, whenReady } from './maybe-promise.js';
+import { allReady, whenReady } from '../../core/maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';
 import { StepMessageError } from './step-message-error.js';
 

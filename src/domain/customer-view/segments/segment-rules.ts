@@ -2,7 +2,7 @@ import { closestNames } from '../../../core/closest-names.js';
 import type { CompiledExpression } from '../../../flows/expressions/compiled-expression.js';
 import { compileExpression } from '../../../flows/expressions/expression-compiler.js';
 import { expressionTruth } from '../../../flows/expressions/expression-results.js';
-import type { MaybePromise } from '../../../flows/steps/maybe-promise.js';
+import type { MaybePromise } from '../../../core/maybe-promise.js';
 import type { CustomerFacts } from './customer-facts.js';
 import { customerFactsType } from './customer-facts-type.js';
 import { DEFAULT_SEGMENT, DEFAULT_SEGMENT_RULES } from './default-segment-rules.js';
