@@ -19,7 +19,7 @@ import { flowIssueCode } from './flow-issue-code.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry, StepStateStore } from './flow-step.js';
 import { whenReady, type MaybePromise } from '../core/maybe-promise.js';
-import { positionInScalar } from './scalar-source-position.js';
+import { positionInScalar } from './yaml-scalar-position.js';
 
 export interface FlowFileSource {
   /** How the file is named in messages (as the user gave it). */

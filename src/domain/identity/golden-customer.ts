@@ -1,5 +1,6 @@
 import type { ObservedEvent, PersonAttributes } from './identity-observation.js';
 import type { MemberRecord } from './member-record.js';
+import { compareStrings } from './string-order.js';
 import type { FieldCandidate, SurvivorshipChooser, SurvivorshipField } from './survivorship-policy.js';
 
 /** The single customer view: one person across systems, fields chosen by survivorship. */
@@ -36,7 +37,7 @@ export const GOLDEN_EVENT_LIMIT = 10;
  * so that the same members give the same record whatever happened before.
  */
 export function goldenCustomer(goldenId: string, members: readonly MemberRecord[], choose: SurvivorshipChooser): GoldenCustomer {
-  const sorted = [...members].sort((a, b) => compare(a.key, b.key));
+  const sorted = [...members].sort((a, b) => compareStrings(a.key, b.key));
   const fieldSources: Record<string, string> = {};
   const pick = <K extends SurvivorshipField>(field: K): FieldCandidate<PersonAttributes[K]> | undefined => {
     const winner = choose(
@@ -100,15 +101,13 @@ export function goldenCustomer(goldenId: string, members: readonly MemberRecord[
 export function newestEvents(events: readonly ObservedEvent[], limit: number): ObservedEvent[] {
   const unique = new Map<string, ObservedEvent>();
   for (const event of events) if (!unique.has(event.eventId)) unique.set(event.eventId, event);
-  return [...unique.values()].sort((a, b) => compare(b.occurredAt, a.occurredAt) || compare(b.eventId, a.eventId)).slice(0, limit);
+  return [...unique.values()]
+    .sort((a, b) => compareStrings(b.occurredAt, a.occurredAt) || compareStrings(b.eventId, a.eventId))
+    .slice(0, limit);
 }
 
 function identifierValues(members: readonly MemberRecord[], kind: 'policyNumber' | 'plate'): string[] {
   const values = new Set<string>();
   for (const member of members) for (const identifier of member.identifiers) if (identifier.kind === kind) values.add(identifier.value);
-  return [...values].sort(compare);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...values].sort(compareStrings);
 }

@@ -121,3 +121,9 @@ export function effectiveResolverOptions(input: ResolverOptionsInput = {}): Effe
       input.maxRecordsPerSharedIdentifier ?? identityResolutionSchema.properties.maxRecordsPerSharedIdentifier.default,
   };
 }
+
+/** Whether the weak rule links at all: enabled, and its confidence not below the minimum it must reach. */
+export function linksByNameAndBirthDate(options: EffectiveResolverOptions): boolean {
+  const { enabled, confidence, minConfidence } = options.weakMatch;
+  return enabled && confidence >= minConfidence;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { positionInScalar } from '../../../../src/flows/scalar-source-position.js';
+import { positionInScalar } from '../../../../src/flows/yaml-scalar-position.js';
 
 /** The position of character `offset` of `value`, written as the value of `key:` on line 2 of a file. */
 function at(written: string, value: string, offset: number): { line: number; column: number } {
