@@ -1,4 +1,4 @@
-import { sleep } from '../../core/sleep.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 
 /**
  * A token bucket: up to `ratePerSecond` records per second on average, with bursts of at most one
@@ -6,10 +6,14 @@ import { sleep } from '../../core/sleep.js';
  */
 export class RateLimiter {
   private tokens: number;
-  private last = Date.now();
+  private last: number;
 
-  constructor(private readonly ratePerSecond: number) {
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.tokens = ratePerSecond;
+    this.last = clock.now();
   }
 
   async acquire(count: number, signal?: AbortSignal): Promise<void> {
@@ -21,12 +25,12 @@ export class RateLimiter {
         return;
       }
       const needed = Math.min(count, this.ratePerSecond) - this.tokens;
-      await sleep(Math.max(5, Math.ceil((needed / this.ratePerSecond) * 1000)), signal);
+      await this.clock.sleep(Math.max(5, Math.ceil((needed / this.ratePerSecond) * 1000)), signal);
     }
   }
 
   private refill(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.ratePerSecond, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
   }
