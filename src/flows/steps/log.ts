@@ -1,6 +1,7 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { formatConfigPath } from '../../platform/config/config-issue.js';
 import { createLogger, type Logger } from '../../platform/observability/logger.js';
+import { maskFieldsNamed, maskRecord } from '../../platform/observability/pii-masking.js';
 import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
 import { expressionText } from '../expressions/expression-results.js';
 import type { FlowMessage } from '../flow-message.js';
@@ -8,7 +9,6 @@ import type { StepDefinition } from '../flow-step.js';
 import { defineStep } from './define-step.js';
 import { compileMessageTemplate } from './message-template.js';
 import { whenReady } from '../../core/maybe-promise.js';
-import { maskFieldNames, maskPaths } from './pii-masking.js';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 /** The level when none is given (declared here because a default inside anyOf is not applied by ajv). */
@@ -37,9 +37,10 @@ type LogConfig = FromSchema<typeof spec>;
 /**
  * The log step, logging through `makeLogger` (winston by default; tests pass their own). A line
  * never shows personal data: the placeholders are evaluated against a copy of the value whose
- * fields marked `"pii": true` in its record are masked, so `{fullName}` and `{$substring(idNumber,
- * 0, 6)}` both log `***`. When the record is not known, every field whose name is personal in any
- * record of the catalog is masked.
+ * fields marked `"pii": true` in its record are masked as every log, trace and dead letter masks
+ * them (observability/pii-masking.ts: `{fullName}` logs `张*`, `{idNumber}` `440305********0132`),
+ * and whose other strings have their ID numbers, mobiles and e-mail addresses masked. When the
+ * record is not known, every field whose name is personal in any record of the catalog is masked.
  */
 export function createLogStep(makeLogger: (options: { component: string }) => Logger = createLogger): StepDefinition<LogConfig> {
   return defineStep<LogConfig>({
@@ -85,7 +86,7 @@ class PiiMasking {
   mask(message: FlowMessage): unknown {
     const record = message.schemaName ?? this.inputRecord;
     const paths = record === undefined ? undefined : this.pathsOf(record);
-    return paths ? maskPaths(message.value, paths) : maskFieldNames(message.value, this.namesOfPersonalFields());
+    return paths ? maskRecord(message.value, paths) : maskFieldsNamed(message.value, this.namesOfPersonalFields());
   }
 
   private pathsOf(record: string): string[] | undefined {

@@ -1,8 +1,13 @@
 /**
- * How personal data is shown where people who need not see it look: logs, dead-letter browsing,
- * traces. Enough is kept to tell records apart and to recognise one you hold in hand (the region
- * and the last digits of an ID number, the last four digits of a phone, a surname), never enough to
- * use it.
+ * How personal data is shown where people who need not see it look: logs (the flow log step's too),
+ * dead-letter browsing, traces, the API for viewer tokens. Enough is kept to tell records apart and
+ * to recognise one you hold in hand, never enough to use it. One mask per kind:
+ * - resident ID number: the region and the last four (`440305********013X`; 15 digits `440305******013`)
+ * - mobile: the prefix and the last four (`138****5678`, `+86138****5678`)
+ * - e-mail address: the first character and the domain (`z***@example.com.cn`)
+ * - any other personal text — names, addresses, plates, dates: the first character and, when long,
+ *   the last two to four (`张*`, `粤****45`, `广************二路2号`)
+ * - a personal value that is not text: `***`
  */
 
 const RESIDENT_ID = /(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])/g;
@@ -42,13 +47,33 @@ export function maskPersonalValue(value: unknown): unknown {
  * defence (free-text fields, records of unknown schemas).
  */
 export function maskRecord(value: unknown, paths: readonly string[]): unknown {
-  const copy = structuredClone(plain(value));
+  const copy = plain(value);
   for (const path of paths) maskAt(copy, path.split('.'));
   return maskStrings(copy);
 }
 
+/**
+ * A copy of a value whose record is not known, with every field named in `names` masked at any depth
+ * (the names of personal fields in every record are the best guide there is), and every other string
+ * scanned as maskRecord scans it.
+ */
+export function maskFieldsNamed(value: unknown, names: ReadonlySet<string>): unknown {
+  return maskStrings(maskNamed(plain(value), names));
+}
+
+function maskNamed(node: unknown, names: ReadonlySet<string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => maskNamed(item, names));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, item]) => [
+      key,
+      !names.has(key) ? maskNamed(item, names) : Array.isArray(item) ? item.map(maskPersonalValue) : maskPersonalValue(item),
+    ]),
+  );
+}
+
 function plain(value: unknown): unknown {
-  // Decoded Avro records are class instances; their JSON form is what is shown.
+  // Decoded Avro records are class instances; their JSON form is what is shown. It is a copy too.
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
-import { maskPersonalPatterns, maskPersonalValue, maskRecord } from '../../../../src/platform/observability/pii-masking.js';
+import {
+  maskFieldsNamed,
+  maskPersonalPatterns,
+  maskPersonalValue,
+  maskRecord,
+} from '../../../../src/platform/observability/pii-masking.js';
 import { sampleCustomer, samplePolicy } from '../../../fixtures/sample-records.js';
 
 describe('personal data masking', () => {
@@ -44,5 +49,23 @@ describe('personal data masking', () => {
     expect(policy.holder.name).to.equal('张*');
     expect(policy.insured[0]!.idNumber).to.match(/^\d{6}\*{8}\d{3}[\dX]$/);
     expect(policy.policyNumber).to.equal('PDAA202644030000012345');
+  });
+
+  it('masks fields by name at any depth when the record is unknown, and still scans the other strings', () => {
+    const value = {
+      holder: { name: '张伟', idNumber: '44030519850312013X' },
+      vehiclePlates: ['粤B12345', '粤B54321'],
+      note: 'call 13812345678',
+      product: '机动车商业保险',
+      amount: 3860.5,
+    };
+    expect(maskFieldsNamed(value, new Set(['name', 'idNumber', 'vehiclePlates']))).to.deep.equal({
+      holder: { name: '张*', idNumber: '440305********013X' },
+      vehiclePlates: ['粤****45', '粤****21'],
+      note: 'call 138****5678',
+      product: '机动车商业保险',
+      amount: 3860.5,
+    });
+    expect(value.holder.name, 'the input is left as it was').to.equal('张伟');
   });
 });
