@@ -12,16 +12,14 @@ import { formatConfigIssue } from '../../platform/config/config-issue.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The demo landscape lives with the simulators; an installation without them runs without a demo. */
-async function startDemo(logger: Logger): Promise<{ env: Record<string, string>; close(): Promise<void> } | undefined> {
-  let module: typeof import('../../demo/demo-landscape.js');
-  try {
-    module = await import('../../demo/demo-landscape.js');
-  } catch {
-    logger.info('no hub config given and no demo simulators installed: running without connectors');
-    return undefined;
-  }
-  const landscape = await module.startDemoLandscape();
+/**
+ * The demo landscape ships with the product (src/demo). It is imported only when it runs, so that a
+ * hub with a config of its own never loads the simulators; an import that fails is a broken
+ * installation and surfaces as such, not as "no demo".
+ */
+async function startDemo(logger: Logger): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const { startDemoLandscape } = await import('../../demo/demo-landscape.js');
+  const landscape = await startDemoLandscape();
   logger.info(
     `demo landscape started (CRM ${landscape.env.DEMO_CRM_URL}, policy, claims, SCM, service desk, ERP simulators); config/demo.crm-hub.yaml wires them`,
   );
@@ -73,10 +71,8 @@ export async function runCommand(options: { config?: string; flows?: string; wat
     // records are seen flowing from every back-office system; CRM_HUB_DEMO=false turns it off.
     if (!configFile && !settings.kafkaBrokers && process.env.CRM_HUB_DEMO !== 'false') {
       demo = await startDemo(logger);
-      if (demo) {
-        configFile = path.join(projectRoot(), 'config', 'demo.crm-hub.yaml');
-        env = { ...process.env, ...demo.env };
-      }
+      configFile = path.join(projectRoot(), 'config', 'demo.crm-hub.yaml');
+      env = { ...process.env, ...demo.env };
     }
     // Everything that can be checked without a broker is checked before one is started.
     const catalog = await SchemaCatalog.load(settings.schemasDir);
