@@ -1,4 +1,4 @@
-import { sleep } from '../../core/sleep.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import type { HubConsumer } from './kafka-client.js';
 
 export interface CrashRecovery {
@@ -9,6 +9,8 @@ export interface CrashRecovery {
   noteCrash(error: unknown, delayMs: number): void;
   /** Starts a new consumer in place of the crashed one (and calls `restartAfterCrash` on it). */
   restart(): Promise<void>;
+  /** What the delay is waited out on; the system clock unless a test gives its own. */
+  clock?: Clock;
 }
 
 /**
@@ -25,7 +27,7 @@ async function recover(crashed: HubConsumer, error: unknown, recovery: CrashReco
   if (recovery.signal.aborted) return;
   recovery.noteCrash(error, recovery.delayMs);
   await crashed.stop().catch(() => undefined);
-  await sleep(recovery.delayMs, recovery.signal);
+  await (recovery.clock ?? systemClock).sleep(recovery.delayMs, recovery.signal);
   if (recovery.signal.aborted) return;
   await recovery.restart().catch((restartError: unknown) => recover(crashed, restartError, recovery));
 }
