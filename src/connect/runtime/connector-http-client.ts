@@ -1,12 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { createHttpClient } from '../../platform/http/http-client.js';
 import { DeliveryError } from '../sdk/delivery-error.js';
 import { AddressNotAllowedError, publicOnlyLookup } from './outbound-address-policy.js';
-
-// One pool per process: connections to a back-office system are reused across instances and batches.
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
 export class HostNotAllowedError extends DeliveryError {
   constructor(host: string, allowed: string[]) {
@@ -24,10 +19,10 @@ export function hostAllowed(host: string, allowed: string[]): boolean {
 }
 
 /**
- * The axios instance a connector gets: keep-alive, a timeout always set, and — when the instance
- * has an allow-list — every request and every redirect hop checked against it before it leaves,
- * and every name checked at connect time to resolve to a public address (unless the instance
- * allows private networks; IP literals on the allow-list are taken as meant).
+ * The axios instance a connector gets: the hub's HTTP client (keep-alive, a timeout always set)
+ * and — when the instance has an allow-list — every request and every redirect hop checked against
+ * it before it leaves, and every name checked at connect time to resolve to a public address
+ * (unless the instance allows private networks; IP literals on the allow-list are taken as meant).
  */
 export function createConnectorHttpClient(options: {
   baseURL?: string;
@@ -36,11 +31,9 @@ export function createConnectorHttpClient(options: {
   allowPrivateNetworks?: boolean;
 }): AxiosInstance {
   const allowed = options.allowedHosts;
-  const client = axios.create({
+  const client = createHttpClient({
     baseURL: options.baseURL,
-    timeout: options.timeoutMs ?? 10_000,
-    httpAgent,
-    httpsAgent,
+    timeoutMs: options.timeoutMs ?? 10_000,
     maxRedirects: 5,
     // With an allow-list, names must also resolve to public addresses (no SSRF through DNS).
     ...(allowed && !options.allowPrivateNetworks ? { lookup: publicOnlyLookup as never } : {}),

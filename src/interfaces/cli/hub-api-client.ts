@@ -59,23 +59,26 @@ export class HubApiClient {
     options: { params?: Record<string, string>; body?: unknown; responseType?: ResponseType } = {},
   ): Promise<{ status: number; data: T }> {
     // Loaded on the first request, so that the `--help` of a command talking to the hub stays fast.
-    const { default: axios } = await import('axios');
+    const [{ createHttpClient }, { classifyHttpFailure }] = await Promise.all([
+      import('../../platform/http/http-client.js'),
+      import('../../platform/http/http-failure.js'),
+    ]);
     try {
-      const response = await axios.request<T>({
+      const response = await createHttpClient({ timeoutMs: 30_000, validateStatus: () => true }).request<T>({
         method,
         url: new URL(route, this.baseUrl).toString(),
         params: options.params,
         data: options.body,
         responseType: options.responseType ?? 'json',
-        timeout: 30_000,
         headers: this.token ? { Authorization: `Bearer ${this.token}` } : {},
-        validateStatus: () => true,
       });
       return { status: response.status, data: response.data };
     } catch (error) {
+      const failure = classifyHttpFailure(error);
+      const reason = failure?.reason ?? (error instanceof Error ? error.message : String(error));
       throw new HubRequestError(
-        `no answer from the hub at ${this.baseUrl} (${error instanceof Error ? error.message : String(error)}); is it running? Set --hub or CRM_HUB_URL`,
-        true,
+        `no answer from the hub at ${this.baseUrl} (${reason}); is it running? Set --hub or CRM_HUB_URL`,
+        failure?.retriable ?? true,
         undefined,
         error,
       );

@@ -1,6 +1,6 @@
-import axios from 'axios';
 import { ConfigError } from '../../core/hub-error.js';
 import { hubUrlFromEnv } from '../../hub/hub-address.js';
+import { createHttpClient } from '../../platform/http/http-client.js';
 
 /**
  * Commands that talk to the registry use, in order: --registry, SCHEMA_REGISTRY_URL, else the
@@ -12,10 +12,8 @@ export async function resolveRegistryUrl(flag: string | undefined, env: NodeJS.P
   if (env.SCHEMA_REGISTRY_URL) return env.SCHEMA_REGISTRY_URL;
   const hubUrl = hubUrlFromEnv(env);
   try {
-    const response = await axios.get<{ schemaRegistry?: { url?: string } }>(`${hubUrl}/health`, {
-      timeout: 3000,
-      validateStatus: () => true,
-    });
+    const hub = createHttpClient({ timeoutMs: 3000, validateStatus: () => true });
+    const response = await hub.get<{ schemaRegistry?: { url?: string } }>(`${hubUrl}/health`);
     const url = response.data?.schemaRegistry?.url;
     if (url) return url;
   } catch {

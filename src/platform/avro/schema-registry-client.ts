@@ -1,6 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { isAxiosError, type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { createHttpClient } from '../http/http-client.js';
+import { classifyHttpFailure } from '../http/http-failure.js';
+import { withoutSecrets } from '../observability/secret-scrubbing.js';
 import { SchemaRegistryRequestError, SchemaRegistryUnavailableError } from './schema-registry-errors.js';
 
 import type { CompatibilityLevel } from './compatibility-issue.js';
@@ -33,13 +34,11 @@ export class SchemaRegistryClient {
     parsed.username = '';
     parsed.password = '';
     this.url = parsed.toString().replace(/\/$/, '');
-    this.http = axios.create({
+    this.http = createHttpClient({
       baseURL: this.url,
       auth,
-      timeout: options.timeoutMs ?? 10_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
       headers: { 'Content-Type': CONTENT_TYPE, Accept: `${CONTENT_TYPE}, application/json` },
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true }),
       // Redirects would carry credentials to wherever the registry points.
       maxRedirects: 0,
     });
@@ -144,15 +143,26 @@ export class SchemaRegistryClient {
   }
 }
 
+/**
+ * The registry's answer in the hub's one reading of HTTP failures (classifyHttpFailure): what may
+ * pass (no answer, 408, 429, 5xx) is SCHEMA_REGISTRY_UNAVAILABLE and retriable, except a request that
+ * could not be sent at all (a certificate refused); an answer that says no gets a code of its own.
+ */
 function translate(error: unknown, what: string): Error {
-  if (!isAxiosError(error) || !error.response) {
-    const reason = error instanceof Error ? error.message : String(error);
+  const failure = classifyHttpFailure(error);
+  if (!failure) {
+    const reason = withoutSecrets(error instanceof Error ? error.message : String(error));
     return new SchemaRegistryUnavailableError(`schema registry unreachable while ${what}: ${reason}`, error);
   }
-  const { status, data } = error.response;
+  if (!failure.answered) {
+    return new SchemaRegistryUnavailableError(`schema registry unreachable while ${what}: ${failure.reason}`, error, failure.retriable);
+  }
+  const { status, data } = failure;
   const body = (typeof data === 'object' && data !== null ? data : {}) as { error_code?: number; message?: string };
-  const message = `schema registry answered ${status} while ${what}: ${body.message ?? (typeof data === 'string' ? data : error.message)}`;
-  if (status >= 500 || status === 429) return new SchemaRegistryUnavailableError(message, error);
+  const message = withoutSecrets(
+    `schema registry answered ${status} while ${what}: ${body.message ?? (typeof data === 'string' ? data : failure.reason)}`,
+  );
+  if (failure.retriable) return new SchemaRegistryUnavailableError(message, error);
   const code =
     status === 404
       ? 'SCHEMA_NOT_FOUND'

@@ -1,9 +1,12 @@
 import { HubError } from '../../core/hub-error.js';
 
-/** The registry could not be reached or failed on its side: worth retrying. */
+/**
+ * The registry could not be reached or failed on its side: worth retrying, unless the request could
+ * not even be sent (a certificate refused, a bad address), which trying again will not change.
+ */
 export class SchemaRegistryUnavailableError extends HubError {
-  constructor(message: string, cause?: unknown) {
-    super('SCHEMA_REGISTRY_UNAVAILABLE', message, { retriable: true, cause });
+  constructor(message: string, cause?: unknown, retriable = true) {
+    super('SCHEMA_REGISTRY_UNAVAILABLE', message, { retriable, cause });
   }
 }
 

@@ -20,6 +20,7 @@ function startRegistryServer(): Promise<{ url: string; server: http.Server; seen
   });
   app.post('/subjects/:subject/versions', (req, res) => {
     if (req.params.subject === 'busy-value') res.status(503).send('overloaded');
+    else if (req.params.subject === 'slow-value') res.status(408).send('request timeout');
     else if (req.params.subject === 'strict-value')
       res.status(409).json({ error_code: 409, message: 'Schema being registered is incompatible with an earlier schema' });
     else res.json({ id: 7 });
@@ -64,6 +65,14 @@ describe('SchemaRegistryClient', () => {
     const busy = await client.register('busy-value', '"int"').catch((e: unknown) => e);
     expect(busy).to.be.instanceOf(SchemaRegistryUnavailableError);
     expect((busy as SchemaRegistryUnavailableError).retriable).to.equal(true);
+  });
+
+  it('takes 408 for passing, as every HTTP client of the hub does', async () => {
+    const client = new SchemaRegistryClient(registry.url);
+    const slow = (await client.register('slow-value', '"int"').catch((e: unknown) => e)) as SchemaRegistryUnavailableError;
+    expect(slow.code).to.equal('SCHEMA_REGISTRY_UNAVAILABLE');
+    expect(slow.retriable).to.equal(true);
+    expect(slow.message).to.contain('answered 408').and.to.contain('request timeout');
   });
 
   it('reports an unreachable registry as retriable, naming the URL', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseRetryAfter } from '../../../../src/connect/sdk/retry-after.js';
+import { parseRetryAfter } from '../../../../src/platform/http/retry-after.js';
 
 describe('parseRetryAfter', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {
