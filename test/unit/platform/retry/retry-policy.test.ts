@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { RetryPolicy } from '../../../../src/connect/runtime/retry-policy.js';
+import { NO_JITTER, RetryPolicy } from '../../../../src/platform/retry/retry-policy.js';
 
 const settings = { attempts: 5, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2 };
 
@@ -21,5 +21,11 @@ describe('RetryPolicy', () => {
     expect(policy.delayMs(1, 700)).to.equal(700);
     expect(policy.delayMs(1, 60_000)).to.equal(1000);
     expect(policy.delayMs(3, 0)).to.equal(0);
+  });
+
+  it('waits each ceiling in full without jitter, as a fixed poll interval needs', () => {
+    const fixed = new RetryPolicy({ attempts: Infinity, initialDelayMs: 500, maxDelayMs: 500, multiplier: 1 }, NO_JITTER);
+    expect([1, 2, 50].map((a) => fixed.delayMs(a))).to.deep.equal([500, 500, 500]);
+    expect(fixed.canRetry(1_000_000)).to.equal(true);
   });
 });
