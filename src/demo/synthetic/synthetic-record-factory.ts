@@ -1,7 +1,7 @@
 import { residentIdCheckCharacter } from '../../domain/identifiers/resident-id-number.js';
 import { HOMOPHONES } from './chinese-names.js';
 import type { SeededRandom } from './seeded-random.js';
-import type { SyntheticEvent, SyntheticNoiseRates } from './synthetic-events.js';
+import type { SyntheticEvent, SyntheticNoiseRates } from './synthetic-event.js';
 import { pad, type SyntheticPerson } from './synthetic-population.js';
 
 const DAY = 86_400_000;

@@ -5,7 +5,7 @@ import { flowFileSchema } from '../../flows/flow-file-schema.js';
 import type { FlowDestination } from '../../flows/flow-message.js';
 import { InMemoryStateStore } from '../../flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../flows/step-registry.js';
-import type { ValidatedFileKind } from './validated-file-kinds.js';
+import type { ValidatedFileKind } from './validated-file-kind.js';
 
 let schemas: Promise<SchemaCatalog> | undefined;
 

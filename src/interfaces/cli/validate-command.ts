@@ -3,7 +3,7 @@ import { formatConfigIssue } from '../../platform/config/config-issue.js';
 import type { ConnectorCatalog } from '../../connect/sdk/connector-catalog.js';
 import { printFailure } from './cli-output.js';
 import { discoverCatalog, withConnectorsDir, type ConnectorsDirOptions } from './connectors-dir-option.js';
-import type { FileValidationContext } from './validated-file-kinds.js';
+import type { FileValidationContext } from './validated-file-kind.js';
 
 export function addValidateCommand(program: Command): void {
   withConnectorsDir(

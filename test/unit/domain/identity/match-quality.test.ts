@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { IdentityResolver } from '../../../../src/domain/identity/identity-resolver.js';
 import { evaluateResolution, pairwiseMatchQuality } from '../../../../src/domain/identity/match-quality.js';
-import { generateSyntheticEvents, INVALIDATING_NOISE, type SyntheticEvent } from '../../../../src/demo/synthetic/synthetic-events.js';
+import type { SyntheticEvent } from '../../../../src/demo/synthetic/synthetic-event.js';
+import { generateSyntheticEvents, INVALIDATING_NOISE } from '../../../../src/demo/synthetic/synthetic-events.js';
 
 describe('match quality', () => {
   it('counts pairs: precision over pairs put together, recall over pairs of one person', () => {

@@ -3,7 +3,8 @@ import { explainInvalidValue } from '../../../../src/platform/avro/invalid-value
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { validateResidentIdNumber } from '../../../../src/domain/identifiers/resident-id-number.js';
 import { IDENTITY_SOURCE_TOPICS } from '../../../../src/domain/identity/identity-observation.js';
-import { generateSyntheticEvents, type SyntheticEvent } from '../../../../src/demo/synthetic/synthetic-events.js';
+import type { SyntheticEvent } from '../../../../src/demo/synthetic/synthetic-event.js';
+import { generateSyntheticEvents } from '../../../../src/demo/synthetic/synthetic-events.js';
 
 describe('synthetic identity events', () => {
   const events = [...generateSyntheticEvents({ seed: 7, persons: 400 })];
