@@ -21,7 +21,26 @@ describe('murmur2 partitioner', () => {
       expect(murmur2(Buffer.from(key)), key).to.equal(kafkajsMurmur2(Buffer.from(key)));
   });
 
-  it("hashes a megabyte key at once (kafkajs's own version takes quadratic time on long keys)", () => {
-    expect(murmur2(Buffer.alloc(1_200_000, 7))).to.be.a('number');
+  it("hashes in time linear in the key: the cost per byte stays flat as keys double to a megabyte (kafkajs's own version grows)", () => {
+    let first: number | undefined;
+    for (let size = 16 * 1024; size <= 1024 * 1024; size *= 2) {
+      const perByte = costPerByte(murmur2, size);
+      first ??= perByte;
+      // Linear: about 1 at every size. Quadratic: it keeps growing (kafkajs's passes 4 by 64 KB), an assertion that fails in seconds, not mocha's timeout.
+      expect(perByte / first, `cost per byte at ${size / 1024} KB against 16 KB`).to.be.below(4);
+    }
   });
 });
+
+/** Nanoseconds per byte hashing keys of `size` bytes: the least of 3 tries, each hashing 128 KB in all, so that a busy machine slows no size alone. */
+function costPerByte(hash: (key: Buffer) => number, size: number): number {
+  const key = Buffer.alloc(size, 7);
+  const repeats = Math.max(1, Math.ceil((128 * 1024) / size));
+  let least = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = process.hrtime.bigint();
+    for (let repeat = 0; repeat < repeats; repeat++) hash(key);
+    least = Math.min(least, Number(process.hrtime.bigint() - started) / (repeats * size));
+  }
+  return least;
+}
