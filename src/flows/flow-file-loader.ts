@@ -3,6 +3,7 @@ import path from 'node:path';
 import { compareConfigIssues, type ConfigIssue } from '../platform/config/config-issue.js';
 import { readConfigFile } from '../platform/config/hub-config-loader.js';
 import type { CompiledFlow } from './compiled-flow.js';
+import { duplicateFlowNameIssue } from './duplicate-flow-name.js';
 import { compileFlowFile, type FlowCompileDeps } from './flow-compiler.js';
 import { FlowFileError } from './flow-file-error.js';
 
@@ -67,22 +68,7 @@ function duplicateNameIssues(flows: readonly { flow: CompiledFlow; text: string 
   for (const { flow, text } of flows) {
     const earlier = first.get(flow.name);
     if (!earlier) first.set(flow.name, flow);
-    else
-      issues.push({
-        file: flow.file,
-        ...namePosition(text),
-        path: 'name',
-        code: 'NAME_DUPLICATE',
-        message: `flow ${flow.name} is also defined by ${earlier.file}; names must be unique (each is a consumer group)`,
-      });
+    else issues.push(duplicateFlowNameIssue(flow, text, earlier.file));
   }
   return issues;
-}
-
-/** Where the top-level `name:` value is written (a compiled flow always has one). */
-function namePosition(text: string): { line: number; column: number } {
-  const lines = text.split('\n');
-  const line = lines.findIndex((candidate) => /^name\s*:/.test(candidate));
-  if (line < 0) return { line: 1, column: 1 };
-  return { line: line + 1, column: (/^name\s*:\s*/.exec(lines[line]!)?.[0].length ?? 0) + 1 };
 }

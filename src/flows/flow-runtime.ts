@@ -12,6 +12,7 @@ import type { HubMetrics } from '../platform/observability/metrics/hub-metrics.j
 import { CompactedTopicStore } from '../platform/state/compacted-topic-store.js';
 import type { StateStore } from '../platform/state/state-store.js';
 import type { CompiledFlow } from './compiled-flow.js';
+import { duplicateFlowNameIssue } from './duplicate-flow-name.js';
 import { compileFlowFile } from './flow-compiler.js';
 import { isFlowFileName } from './flow-file-loader.js';
 import { FlowFolderWatcher, type FlowFolderWatchOptions } from './flow-folder-watcher.js';
@@ -178,7 +179,7 @@ export class FlowRuntime {
     const text = await fsp.readFile(file, 'utf8');
     const tables: TopicTable[] = [];
     const stateStores: DurableStateStore[] = [];
-    const { flow, issues } = compileFlowFile(
+    const compiled = compileFlowFile(
       { file: path.relative(process.cwd(), file), text },
       {
         schemas: this.deps.schemas,
@@ -195,9 +196,18 @@ export class FlowRuntime {
         },
       },
     );
+    let { flow, issues } = compiled;
     const previous = [...this.flows.entries()].find(([, hosted]) => hosted.file === file);
     // An operator's pause outlives a new version (read now: stopping the old one forgets its runner).
     const paused = previous?.[1].runner?.paused ?? false;
+    // The flow's name hosted from another file: that file was renamed to this one when it is gone
+    // (its rename may be told after this file's), else the names clash, as `crm-hub validate` says.
+    const namesake = flow && flow.name !== previous?.[0] ? this.flows.get(flow.name) : undefined;
+    if (flow && namesake && fs.existsSync(namesake.file)) {
+      issues = [duplicateFlowNameIssue(flow, text, path.relative(process.cwd(), namesake.file))];
+      await flow.close();
+      flow = undefined;
+    }
     if (!flow) {
       for (const issue of issues) logger.error(`flow file ${file}: ${formatConfigIssue(issue)}`);
       if (previous?.[1].runner) {
@@ -214,6 +224,11 @@ export class FlowRuntime {
       if (previous) {
         await this.stopHosted(previous[1]);
         this.flows.delete(previous[0]);
+      }
+      if (namesake) {
+        await this.stopHosted(namesake);
+        this.flows.delete(flow.name);
+        logger.info(`flow ${flow.name} stopped: ${namesake.file} was renamed to ${file}`);
       }
       for (const store of stateStores) await store.open((name) => this.openStateStore(name));
       for (const table of tables) await table.start();

@@ -51,6 +51,8 @@ describe('FlowRuntime reloading a watched folder', () => {
   let folder: ScriptedFolder;
   let dir: string;
   let logLines: string[];
+  /** The group of each consumer stopped, in order: a flow version that is not stopped goes on taking its group's records. */
+  let stoppedConsumers: string[];
   let runtime: FlowRuntime | undefined;
 
   before(async () => {
@@ -59,6 +61,12 @@ describe('FlowRuntime reloading a watched folder', () => {
   beforeEach(async () => {
     serde = new AvroSerde(new InMemorySchemaRegistry());
     kafka = new InMemoryKafka();
+    stoppedConsumers = [];
+    const consumer = kafka.consumer.bind(kafka);
+    kafka.consumer = async (options: Parameters<InMemoryKafka['consumer']>[0]) => {
+      const made = await consumer(options);
+      return { ...made, stop: () => (stoppedConsumers.push(options.groupId), made.stop()) };
+    };
     clock = new ManualClock();
     folder = new ScriptedFolder();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-flow-runtime-'));
@@ -144,28 +152,73 @@ describe('FlowRuntime reloading a watched folder', () => {
     expect(await send('other', 'S2', 'SILVER')).to.deep.equal(['G2', 'S2']);
   });
 
-  it('stops the flow of a removed file, and runs a renamed file from its new name', async () => {
+  it('stops the flow of a removed file', async () => {
     await fs.writeFile(path.join(dir, 'vip.yaml'), flowFile('vip', 'valueSegment = "GOLD"'));
     await fs.writeFile(path.join(dir, 'other.yaml'), flowFile('other', 'status = "ACTIVE"'));
     await start();
-    const otherRunner = runtime!.runner('other');
 
     await fs.unlink(path.join(dir, 'other.yaml'));
     folder.changed('other.yaml');
     await clock.advance(300);
     await until(() => status('other') === undefined, 'the removed flow stopped');
     expect(runtime!.runner('other')).to.equal(undefined);
-    expect(otherRunner!.paused).to.equal(false);
+    expect(stoppedConsumers).to.deep.equal(['crm-hub.flow.other']);
     expect(logLines).to.include(`flow other stopped: ${path.join(dir, 'other.yaml')} was removed`);
-
-    await fs.rename(path.join(dir, 'vip.yaml'), path.join(dir, 'gold.yaml'));
-    // As fs.watch tells a rename on Linux: the old name first, then the new one.
-    folder.changed('vip.yaml', 'gold.yaml');
-    await clock.advance(300);
-    await until(() => status('vip')?.file === path.join(dir, 'gold.yaml'), 'the flow from its new file');
     expect(status('vip')).to.deep.include({ state: 'running', generation: 1 });
-    expect(runtime!.statuses().map((each) => each.name)).to.deep.equal(['vip']);
-    expect(await send('vip', 'G3', 'GOLD')).to.deep.equal(['G3']);
+  });
+
+  // fs.watch on Linux tells the old name first; elsewhere, or when the two settle apart, the new one may come first.
+  for (const [order, names] of [
+    ['the old name told first', ['vip.yaml', 'gold.yaml']],
+    ['the new name told first', ['gold.yaml', 'vip.yaml']],
+  ] as const) {
+    it(`runs a renamed file from its new name and stops the version of the old one (${order})`, async () => {
+      await fs.writeFile(path.join(dir, 'vip.yaml'), flowFile('vip', 'valueSegment = "GOLD"'));
+      await start();
+
+      await fs.rename(path.join(dir, 'vip.yaml'), path.join(dir, 'gold.yaml'));
+      folder.changed(...names);
+      await clock.advance(300);
+      await until(() => status('vip')?.file === path.join(dir, 'gold.yaml'), 'the flow from its new file');
+      await clock.advance(300);
+      await until(() => stoppedConsumers.length > 0, 'the old version stopped');
+      expect(status('vip')).to.deep.include({ state: 'running', generation: 1 });
+      expect(status('vip')!.issues).to.equal(undefined);
+      expect(runtime!.statuses().map((each) => each.name)).to.deep.equal(['vip']);
+      expect(stoppedConsumers, 'the old version stopped, once').to.deep.equal(['crm-hub.flow.vip']);
+      expect(await send('vip', 'G3', 'GOLD')).to.deep.equal(['G3']);
+    });
+  }
+
+  it('refuses a second file giving the name of a running flow, as crm-hub validate does, and the first runs on', async () => {
+    await fs.writeFile(path.join(dir, 'vip.yaml'), flowFile('vip', 'valueSegment = "GOLD"'));
+    await start();
+
+    await fs.writeFile(path.join(dir, 'copy.yaml'), flowFile('vip', 'valueSegment = "SILVER"'));
+    folder.changed('copy.yaml');
+    await clock.advance(300);
+    const copy = path.join(dir, 'copy.yaml');
+    await until(() => status(copy) !== undefined, 'the copy refused');
+    expect(status(copy)).to.deep.include({ state: 'failed', generation: 0 });
+    expect(status(copy)!.issues).to.have.length(1);
+    expect(status(copy)!.issues![0]).to.match(
+      /copy\.yaml:1:7 name: flow vip is also defined by .*vip\.yaml; names must be unique \(each is a consumer group\)$/,
+    );
+    expect(status('vip')).to.deep.include({ state: 'running', generation: 1, file: path.join(dir, 'vip.yaml') });
+    expect(stoppedConsumers).to.deep.equal([]);
+    expect(await send('vip', 'S1', 'SILVER'), 'the first file still filters on GOLD').to.deep.equal([]);
+    expect(await send('vip', 'G1', 'GOLD')).to.deep.equal(['G1']);
+  });
+
+  it('refuses the later of two files giving one flow name at start, in the order of their names', async () => {
+    await fs.writeFile(path.join(dir, 'b.yaml'), flowFile('vip', 'valueSegment = "SILVER"'));
+    await fs.writeFile(path.join(dir, 'a.yaml'), flowFile('vip', 'valueSegment = "GOLD"'));
+    await start();
+    expect(runtime!.statuses().map(({ name, file, state }) => ({ name, file, state }))).to.deep.equal([
+      { name: 'vip', file: path.join(dir, 'a.yaml'), state: 'running' },
+      { name: path.join(dir, 'b.yaml'), file: path.join(dir, 'b.yaml'), state: 'failed' },
+    ]);
+    expect(status(path.join(dir, 'b.yaml'))!.issues![0]).to.match(/b\.yaml:1:7 name: flow vip is also defined by .*a\.yaml;/);
   });
 
   it('starts a flow file added to the folder, and leaves flow tests and other files alone', async () => {
