@@ -1,5 +1,3 @@
-import type { SchemaCatalog } from '../avro/schema-catalog.js';
-
 /**
  * The names of the fields marked `"pii": true` in schemas/ when this list was last compared with
  * them (test/unit/observability/pii-field-names.test.ts fails when a schema adds one): what logs
@@ -39,11 +37,21 @@ export const FALLBACK_PII_FIELD_NAMES: ReadonlySet<string> = new Set([
 export const GENERIC_PII_FIELD_NAMES: ReadonlySet<string> = new Set(['name', 'number', 'description', 'detail']);
 
 /**
+ * What piiFieldNames reads of the schema catalog (platform/avro's SchemaCatalog has it): logging
+ * sits below the schemas, so it names only the two questions it asks.
+ */
+export interface PiiPathCatalog {
+  names(): readonly string[];
+  /** The dotted paths of the fields marked `"pii": true` under a named type. */
+  piiPaths(name: string): readonly string[];
+}
+
+/**
  * The names of fields that are personal in some record of the catalog (`phones[].number` gives
  * `number`), or the fallback list without a catalog. A log line does not say which record a value
  * came from, so a name personal anywhere is masked everywhere (see GENERIC_PII_FIELD_NAMES).
  */
-export function piiFieldNames(catalog?: SchemaCatalog): ReadonlySet<string> {
+export function piiFieldNames(catalog?: PiiPathCatalog): ReadonlySet<string> {
   if (!catalog) return FALLBACK_PII_FIELD_NAMES;
   return new Set(catalog.names().flatMap((name) => catalog.piiPaths(name).map(lastFieldName)));
 }
