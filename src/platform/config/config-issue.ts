@@ -1,3 +1,5 @@
+import { formatDataPath } from '../validation/schema-issues.js';
+
 /**
  * One problem found in a config file, precise enough for an editor to jump to and for a person to
  * fix without reading code. The CLI prints it as `file:line:column path: message`; the admin API
@@ -49,13 +51,7 @@ export type ConfigPath = readonly (string | number)[];
 
 /** `connectors.erp-main.topics[0]`; keys that are not plain words are quoted: `headers["x.y"]`. */
 export function formatConfigPath(path: ConfigPath): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else if (/^[A-Za-z0-9_$-]+$/.test(segment)) text += text === '' ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
-  }
-  return text;
+  return formatDataPath(path);
 }
 
 /** `flows/x.yaml:12:7 connectors.erp-main.config.url: must match format "uri"`. */

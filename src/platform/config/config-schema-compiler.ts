@@ -1,30 +1,14 @@
-import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { AnySchemaObject, ValidateFunction } from 'ajv';
 import { ConfigError } from '../../core/hub-error.js';
-
-// ajv-formats is CommonJS with a default export; under NodeNext the default arrives wrapped in its type.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import { createJsonSchemaAjv } from '../validation/json-schema-ajv.js';
 
 /**
- * One ajv for every config schema (runtime settings, connector specs): all errors at once, defaults
- * from the schema applied to the data (each default is declared once, in its schema), formats, and
- * strict about unknown keywords so that a typo in a spec (`requierd`) is caught when the spec is
- * compiled instead of silently validating nothing. `verbose` keeps the failing schema on each
- * error: the known keys of an object come from there for "did you mean" hints.
+ * One ajv for every config schema (runtime settings, connector specs, flow steps): defaults from
+ * the schema applied to the data (each default is declared once, in its schema), and strict about
+ * unknown keywords so that a typo in a spec (`requierd`) is caught when the spec is compiled
+ * instead of silently validating nothing.
  */
-const ajv = new Ajv({
-  allErrors: true,
-  useDefaults: true,
-  verbose: true,
-  strictSchema: true,
-  strictNumbers: true,
-  strictTypes: false,
-  strictTuples: false,
-  strictRequired: false,
-  addUsedSchema: false,
-  logger: false,
-});
-addFormats(ajv);
+const ajv = createJsonSchemaAjv({ strictSchemas: true, useDefaults: true });
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
