@@ -1,6 +1,3 @@
-// Transitional: identity-resolver still imports nameBasedUuid from here until its split moves it to core.
-export { nameBasedUuid } from '../../core/name-based-uuid.js';
-
 /**
  * Reads fields of a back-office system's JSON as its mapping needs them — trimmed text, codes from
  * a table, yyyyMMdd dates, local times, yuan amounts — each refusal naming the field path through

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { nameBasedUuid } from '../../../../src/connect/sdk/field-reader.js';
+import { nameBasedUuid } from '../../../../src/core/name-based-uuid.js';
 import { IdentityError } from '../../../../src/domain/identity/identity-error.js';
 import { IdentityResolver, type MemberRecord, type ResolutionOutcome } from '../../../../src/domain/identity/identity-resolver.js';
 import type { IdentifierKind } from '../../../../src/domain/identity/identity-observation.js';
