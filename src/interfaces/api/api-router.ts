@@ -1,9 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import express, { type Request, type Response, type Router } from 'express';
 import { describeError } from '../../core/hub-error.js';
 import type { Logger } from '../../platform/observability/logger.js';
+import { formatDataPath, schemaIssues } from '../../platform/validation/schema-issues.js';
 import { apiError, ROLE_RANK, type Access, type ApiRoute, type Principal } from './api-route.js';
-import { addRequestFormats } from './request-formats.js';
+import { requestAjv } from './request-formats.js';
 import type { ApiTokens } from './api-tokens.js';
 
 /** Which routes need no token: by path (`/health`, `/ready`, `/metrics` unless configured otherwise). */
@@ -14,8 +15,8 @@ export interface ApiAccessPolicy {
 
 // Query and path parameters arrive as text: coerce them to their declared types, as OpenAPI means.
 // Declared formats (dates, instants) are checked here for every route alike: see request-formats.ts.
-const paramsAjv = addRequestFormats(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false, verbose: true }));
-const bodyAjv = addRequestFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true }));
+const paramsAjv = requestAjv({ coerceTypes: true });
+const bodyAjv = requestAjv({ coerceTypes: false });
 
 export function expressPath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');
@@ -46,9 +47,9 @@ export function apiRouter(routes: readonly ApiRoute[], policy: ApiAccessPolicy, 
       const issues: { in: string; path: string; message: string }[] = [];
       const pathValues: Record<string, unknown> = { ...req.params };
       const queryValues: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
-      if (params && !params(pathValues)) issues.push(...describe('path', params.errors));
-      if (query && !query(queryValues)) issues.push(...describe('query', query.errors));
-      if (body && !body(req.body ?? undefined)) issues.push(...describe('body', body.errors));
+      if (params && !params(pathValues)) issues.push(...describe('path', params.errors, pathValues));
+      if (query && !query(queryValues)) issues.push(...describe('query', query.errors, queryValues));
+      if (body && !body(req.body ?? undefined)) issues.push(...describe('body', body.errors, req.body));
       if (issues.length > 0) {
         apiError(res, 400, 'REQUEST_INVALID', issues.map((issue) => `${issue.in} ${issue.path}: ${issue.message}`).join('; '), issues);
         return;
@@ -114,12 +115,10 @@ function compileParameters(route: ApiRoute, where: 'path' | 'query'): ValidateFu
   });
 }
 
-function describe(where: string, errors: ErrorObject[] | null | undefined): { in: string; path: string; message: string }[] {
-  return (errors ?? []).map((error) => {
-    const missing = error.keyword === 'required' ? `/${(error.params as { missingProperty: string }).missingProperty}` : '';
-    const path = `${error.instancePath}${missing}`.replace(/^\//, '').replaceAll('/', '.') || '(root)';
-    // A value of the wrong format is named (shortened), so the caller sees which of their inputs it was.
+function describe(where: string, errors: ErrorObject[] | null | undefined, data: unknown): { in: string; path: string; message: string }[] {
+  return schemaIssues(errors, data).map(({ path, message, error }) => {
+    // A value of the wrong format is named (shortened), so the caller sees which of their inputs it was: it is theirs.
     const shown = error.keyword === 'format' && typeof error.data === 'string' ? ` (got ${JSON.stringify(error.data.slice(0, 60))})` : '';
-    return { in: where, path, message: error.keyword === 'required' ? 'is required' : `${error.message ?? 'is invalid'}${shown}` };
+    return { in: where, path: formatDataPath(path) || '(root)', message: `${message}${shown}` };
   });
 }

@@ -1,22 +1,25 @@
 import type { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { isPointInTime, POINT_IN_TIME_FORMS } from '../../operations/dead-letters/point-in-time.js';
+import { createJsonSchemaAjv } from '../../platform/validation/json-schema-ajv.js';
 import type { JsonSchema } from './api-route.js';
-
-// ajv-formats is CommonJS with a default export; under NodeNext the default arrives wrapped in its type.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The format of a time range's bound (since, until): a date-time with zone, a date or an age. */
 export const POINT_IN_TIME_FORMAT = 'point-in-time';
 
 /**
- * Formats a route's parameters and body may declare, checked by the router before any handler runs,
- * so that a day that is not in the calendar (2026-02-30, 0000-00-00) is the caller's mistake (400)
- * wherever a route takes a date or an instant, never a handler's failure (500). `date` and
- * `date-time` are ajv-formats' own (a real calendar and clock check); `point-in-time` adds ages.
+ * The ajv of a route's parameters (`coerceTypes`: they arrive as text) or body, knowing the formats
+ * these may declare, checked by the router before any handler runs, so that a day that is not in
+ * the calendar (2026-02-30, 0000-00-00) is the caller's mistake (400) wherever a route takes a date
+ * or an instant, never a handler's failure (500). `date` and `date-time` are ajv-formats' own (a
+ * real calendar and clock check); `point-in-time` adds ages.
  */
-export function addRequestFormats(ajv: Ajv): Ajv {
-  addFormats(ajv, ['date', 'date-time']);
+export function requestAjv(options: { coerceTypes: boolean }): Ajv {
+  const ajv = createJsonSchemaAjv({
+    strictSchemas: false,
+    useDefaults: true,
+    coerceTypes: options.coerceTypes,
+    formats: ['date', 'date-time'],
+  });
   ajv.addFormat(POINT_IN_TIME_FORMAT, { type: 'string', validate: isPointInTime });
   return ajv;
 }
