@@ -1,3 +1,5 @@
+import type { Clock } from '../core/clock.js';
+
 /** A record as the back office stores it: a plain JSON object. */
 export type BackOfficeRecord = Record<string, unknown>;
 
@@ -25,4 +27,6 @@ export interface BackOfficeSimulatorOptions {
   collections: Record<string, CollectionOptions>;
   maxPageSize?: number;
   latencyMs?: Latency;
+  /** What latency and `failFor` windows wait and expire on, and writes are stamped with: the system clock unless a test gives its own. */
+  clock?: Clock;
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import express, { type Express } from 'express';
+import { systemClock, type Clock } from '../core/clock.js';
 import { ConfigError, HubError } from '../core/hub-error.js';
 import { backOfficeApi } from './back-office-api.js';
 import { bodyErrorHandler } from './body-error-handler.js';
@@ -25,7 +26,9 @@ export class BackOfficeSimulator {
   private readonly app: Express;
   private readonly collections = new Map<string, RecordCollection>();
   private readonly faults: FaultInjector;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly clock: Clock;
+  /** Latency waits under way: going down aborts them, so that no answer is sent after. */
+  private readonly waits = new Set<AbortController>();
   private readonly counts: RequestStats = { total: 0, byStatus: {} };
   private server: http.Server | undefined;
   private boundPort: number;
@@ -34,8 +37,9 @@ export class BackOfficeSimulator {
   private constructor(options: BackOfficeSimulatorOptions) {
     this.name = options.name;
     this.boundPort = options.port ?? 0;
-    this.faults = new FaultInjector(options.latencyMs ?? 0);
-    const clock = new MonotonicClock();
+    this.clock = options.clock ?? systemClock;
+    this.faults = new FaultInjector(options.latencyMs ?? 0, this.clock);
+    const clock = new MonotonicClock(() => this.clock.now());
     const idPrefix = options.name.toUpperCase().replace(/[^A-Z0-9]+/g, '-');
     let lastId = 0;
     const newId = (): string => `${idPrefix}-${String(++lastId).padStart(6, '0')}`;
@@ -114,8 +118,8 @@ export class BackOfficeSimulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const wait of this.waits) wait.abort();
+    this.waits.clear();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
@@ -160,11 +164,12 @@ export class BackOfficeSimulator {
   }
 
   private later(ms: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, ms);
-    this.timers.add(timer);
+    const wait = new AbortController();
+    this.waits.add(wait);
+    void this.clock.sleep(ms, wait.signal).then(() => {
+      this.waits.delete(wait);
+      if (!wait.signal.aborted) action();
+    });
   }
 
   private buildApp(options: BackOfficeSimulatorOptions): Express {
@@ -174,6 +179,7 @@ export class BackOfficeSimulator {
       requestGate({
         name: this.name,
         faults: this.faults,
+        now: () => this.clock.now(),
         later: (ms, action) => this.later(ms, action),
         arrived: () => (this.counts.total += 1),
         answered: (status) => (this.counts.byStatus[status] = (this.counts.byStatus[status] ?? 0) + 1),

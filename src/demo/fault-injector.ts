@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/hub-error.js';
 import type { BackOfficeRecord, Latency } from './back-office-simulator-options.js';
 
@@ -38,7 +39,10 @@ export class FaultInjector {
   private latency: Latency | 'hang';
   private rejections: Rejection[] = [];
 
-  constructor(private readonly initialLatency: Latency) {
+  constructor(
+    private readonly initialLatency: Latency,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {
     this.latency = initialLatency;
   }
 
@@ -50,7 +54,7 @@ export class FaultInjector {
 
   failFor(ms: number, status: number, options: { retryAfterSeconds?: number } = {}): void {
     requireFailureStatus(status);
-    this.failingUntil = { ...options, status, until: Date.now() + ms };
+    this.failingUntil = { ...options, status, until: this.clock.now() + ms };
   }
 
   /** Ends a `failFor` window before its deadline; other faults stay. */
@@ -79,7 +83,7 @@ export class FaultInjector {
 
   /** The failure this request gets, if any; counts it against the first failNext it matches. */
   takeFailure(method: string, path: string): InjectedFailure | undefined {
-    if (this.failingUntil && Date.now() < this.failingUntil.until) return this.failingUntil;
+    if (this.failingUntil && this.clock.now() < this.failingUntil.until) return this.failingUntil;
     const matching = this.pending.find((failure) => matches(failure, method, path));
     if (!matching) return undefined;
     matching.remaining -= 1;

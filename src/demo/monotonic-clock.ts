@@ -6,8 +6,10 @@
 export class MonotonicClock {
   private last = 0;
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   next(): number {
-    this.last = Math.max(Date.now(), this.last + 1);
+    this.last = Math.max(this.now(), this.last + 1);
     return this.last;
   }
 

@@ -6,7 +6,8 @@ import type { FaultInjector } from './fault-injector.js';
 export interface RequestGateContext {
   name: string;
   faults: FaultInjector;
-  /** Runs `action` after `ms`; the simulator owns the timer so that going down or closing can cancel it. */
+  now: () => number;
+  /** Runs `action` after `ms`; the simulator owns the wait so that going down or closing can cancel it. */
   later: (ms: number, action: () => void) => void;
   arrived: () => void;
   answered: (status: number) => void;
@@ -21,7 +22,7 @@ export function requestGate(context: RequestGateContext): RequestHandler {
   return (req, res, next) => {
     context.arrived();
     res.on('finish', () => context.answered(res.statusCode));
-    res.locals.arrivedAt = new Date().toISOString();
+    res.locals.arrivedAt = new Date(context.now()).toISOString();
     res.locals.requestId = req.get('x-request-id') ?? randomUUID();
     res.set('X-Request-Id', String(res.locals.requestId));
     const failure = context.faults.takeFailure(req.method, req.path);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ManualClock } from '../../support/manual-clock.js';
 import { clientOf, simulatorsUnderTest } from './simulators-under-test.js';
 
 const customers = {
@@ -34,12 +35,15 @@ describe('back-office simulator API', () => {
   });
 
   it('upserts with PUT and POST under a stable id of its own and an increasing version', async () => {
-    const erp = await start({ name: 'ERP', collections: { customers } });
+    const clock = new ManualClock();
+    await clock.advance(Date.parse('2026-12-07T06:00:00.000Z'));
+    const erp = await start({ name: 'ERP', collections: { customers }, clock });
     const api = clientOf(erp);
     const created = await api.post('/customers', { customerId: 'C-1', name: '王芳' });
     expect([created.status, created.data]).to.deep.equal([201, { id: 'ERP-000001', version: 1 }]);
     const updated = await api.post('/customers', { customerId: 'C-1', name: '王芳芳' });
     expect([updated.status, updated.data]).to.deep.equal([200, { id: 'ERP-000001', version: 2 }]);
+    await clock.advance(1000);
     const put = await api.put('/customers/C%2F2', { name: 'Li Wei' });
     expect([put.status, put.data]).to.deep.equal([200, { id: 'ERP-000002', version: 1 }]);
     expect((await api.put('/customers/C-1', { customerId: 'C-1', name: 'Wang Fang' })).data).to.deep.equal({
@@ -50,7 +54,8 @@ describe('back-office simulator API', () => {
     const read = await api.get('/customers/C%2F2');
     expect(read.status).to.equal(200);
     expect(read.data).to.include({ customerId: 'C/2', name: 'Li Wei' });
-    expect(Date.parse(read.data.updatedAt)).to.be.closeTo(Date.now(), 5000);
+    // Stamped by the back office with its clock's time of the write.
+    expect(read.data.updatedAt).to.equal('2026-12-07T06:00:01.000Z');
     const missing = await api.get('/customers/nobody');
     expect([missing.status, missing.data.error.code]).to.deep.equal([404, 'RECORD_NOT_FOUND']);
     expect((await api.get('/orders')).data.error.code).to.equal('COLLECTION_NOT_FOUND');
