@@ -1,26 +1,22 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { lookupField, unknownFieldMessage } from '../expressions/avro-field-lookup.js';
 import { linearRegExpEngine } from '../expressions/linear-regex.js';
 import type avro from 'avsc';
+import { createJsonSchemaAjv } from '../../platform/validation/json-schema-ajv.js';
+import { formatDataPath, schemaIssues } from '../../platform/validation/schema-issues.js';
 import { defineStep } from './define-step.js';
 import { fieldPathSegments, valuesAtPath } from './field-path-values.js';
 import { FIELD_RULE_NAMES, passesRule } from './field-rules.js';
 import { FlowValidationError, type ValidationFailure } from './flow-validation-error.js';
 import type { StepCompileContext } from '../flow-step.js';
 
-// ajv-formats is CommonJS with a default export; under NodeNext the default arrives wrapped in its type.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
 /**
- * The ajv for schemas written in flow files: every error at once (a dead letter should name every
- * failing field), formats, and not strict, because such schemas are often copied from elsewhere
- * with annotations ajv does not know. Their `pattern`s run on RE2, so that no pattern can
+ * The ajv for schemas written in flow files: not strict, because such schemas are often copied from
+ * elsewhere with annotations ajv does not know. Their `pattern`s run on RE2, so that no pattern can
  * backtrack catastrophically on a message; one RE2 cannot run is refused when the flow is validated.
  */
-const ajv = new Ajv({ allErrors: true, strict: false, logger: false, code: { regExp: linearRegExpEngine } });
-addFormats(ajv);
+const ajv = createJsonSchemaAjv({ strictSchemas: false, regExp: linearRegExpEngine });
 
 const spec = {
   type: 'object',
@@ -69,7 +65,7 @@ export const validateStep = defineStep<FromSchema<typeof spec>>({
       outputType: context.inputType,
       run: (message) => {
         const failures: ValidationFailure[] = [];
-        if (schema && !schema(message.value)) failures.push(...(schema.errors ?? []).map(schemaFailure));
+        if (schema && !schema(message.value)) failures.push(...schemaFailures(schema.errors, message.value));
         for (const { rule, segments } of rules) {
           for (const { path, value } of valuesAtPath(message.value, segments))
             if (!passesRule(rule, value)) failures.push({ field: path, rule });
@@ -90,20 +86,9 @@ function compileJsonSchema(schema: object, context: StepCompileContext): Validat
   }
 }
 
-/** ajv's own wording says which keyword failed and what it wanted; it never quotes the data. */
-function schemaFailure(error: ErrorObject): ValidationFailure {
-  const field = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), '');
-  // Both name a key (never a value), which says more as the field than as part of the rule.
-  if (error.keyword === 'required' || error.keyword === 'additionalProperties') {
-    const params = error.params as { missingProperty?: unknown; additionalProperty?: unknown };
-    const key = String(params.missingProperty ?? params.additionalProperty);
-    return { field: field === '' ? key : `${field}.${key}`, rule: error.keyword === 'required' ? 'is required' : 'is not allowed' };
-  }
-  return { field, rule: error.message ?? error.keyword };
+/** Each failing field with what the schema wants of it, worded as every schema issue of the hub; never the data. */
+function schemaFailures(errors: ErrorObject[] | null | undefined, value: unknown): ValidationFailure[] {
+  return schemaIssues(errors, value).map((issue) => ({ field: formatDataPath(issue.path), rule: issue.message }));
 }
 
 function checkFieldPath(segments: string[], type: avro.Type, path: (string | number)[], context: StepCompileContext): void {

@@ -86,8 +86,13 @@ describe('validate step', () => {
     expect(await run(step, customer())).to.have.length(1);
     const error = await failureOf(step, customer({ customerId: 'X1', email: undefined, phones: [{ type: 'MOBILE', extension: '8021' }] }));
     expect(error.message).to.equal(
-      'validation failed: email: is required; customerId: must match pattern "^C\\d{12}$"; phones[0].number: is required; phones[0].extension: is not allowed',
+      'validation failed: email: is required; customerId: must match pattern "^C\\d{12}$"; phones[0].number: is required; phones[0].extension: unknown key "extension"; known keys: type, number, primary',
     );
+    // A misspelt key is told once, as in config files, not also as the key it meant missing.
+    const misspelt = await failureOf(step, customer({ phones: [{ type: 'MOBILE', numbr: '13812345678' }] }));
+    expect((misspelt as FlowValidationError).failures).to.deep.equal([
+      { field: 'phones[0].numbr', rule: 'unknown key "numbr"; did you mean "number"?' },
+    ]);
   });
 
   it('reports unknown fields, an invalid JSON Schema and an unknown rule', async () => {
