@@ -1,8 +1,8 @@
 import { roundToCents } from './cent-rounding.js';
-import { isMainlandMobileNumber } from '../../domain/identifiers/mobile-number.js';
-import { isCnPlateNumber } from '../../domain/identifiers/cn-plate-number.js';
+import { isMainlandMobileNumber } from '../domain/identifiers/mobile-number.js';
+import { isCnPlateNumber } from '../domain/identifiers/cn-plate-number.js';
 import type { FastFunction } from './fast-path-functions.js';
-import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from '../../domain/identifiers/resident-id-number.js';
+import { birthDateOfResidentId, genderOfResidentId, residentIdNumber18 } from '../domain/identifiers/resident-id-number.js';
 import { amountTier } from './amount-tier.js';
 
 /** A function crm-hub adds to JSONata, callable the same way from compiled and jsonata-evaluated expressions. */

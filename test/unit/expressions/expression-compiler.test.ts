@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import jsonata from 'jsonata';
-import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
-import type { CompiledExpression } from '../../../../src/flows/expressions/compiled-expression.js';
-import { compileExpression, type ExpressionOptions } from '../../../../src/flows/expressions/expression-compiler.js';
-import { ExpressionEvaluationError } from '../../../../src/flows/expressions/expression-evaluation-error.js';
-import type { ExpressionProblem } from '../../../../src/flows/expressions/expression-problem.js';
-import { JSONATA_BUILTIN_FUNCTIONS } from '../../../../src/flows/expressions/jsonata-builtin-names.js';
-import { sampleClaim, sampleCustomer, samplePolicy, sampleServiceRequest } from '../../../fixtures/sample-records.js';
+import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
+import type { CompiledExpression } from '../../../src/expressions/compiled-expression.js';
+import { compileExpression, type ExpressionOptions } from '../../../src/expressions/expression-compiler.js';
+import { ExpressionEvaluationError } from '../../../src/expressions/expression-evaluation-error.js';
+import type { ExpressionProblem } from '../../../src/expressions/expression-problem.js';
+import { JSONATA_BUILTIN_FUNCTIONS } from '../../../src/expressions/jsonata-builtin-names.js';
+import { sampleClaim, sampleCustomer, samplePolicy, sampleServiceRequest } from '../../fixtures/sample-records.js';
 
 let catalog: SchemaCatalog;
 before(async () => {

@@ -1,4 +1,4 @@
-import { HubError } from '../../core/hub-error.js';
+import { HubError } from '../core/hub-error.js';
 
 /**
  * An expression failed on a message (a string in arithmetic, an argument a function refuses).

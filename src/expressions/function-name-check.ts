@@ -1,4 +1,4 @@
-import { closestNames } from '../../core/closest-names.js';
+import { closestNames } from '../core/closest-names.js';
 import { DOMAIN_FUNCTIONS } from './domain-functions.js';
 import type { ExpressionProblem } from './expression-problem.js';
 import { type AstNode, childNodes, startOffset } from './jsonata-ast.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { compileExpression } from '../../../../src/flows/expressions/expression-compiler.js';
-import { LinearRegex, RegexUnsupportedError } from '../../../../src/flows/expressions/linear-regex.js';
-import { validateStep } from '../../../../src/flows/steps/validate.js';
-import { compileStep } from '../steps/step-harness.js';
+import { compileExpression } from '../../../src/expressions/expression-compiler.js';
+import { LinearRegex, RegexUnsupportedError } from '../../../src/expressions/linear-regex.js';
+import { validateStep } from '../../../src/flows/steps/validate.js';
+import { compileStep } from '../flows/steps/step-harness.js';
 
 /**
  * Patterns in the part of the syntax where RegExp and RE2 mean the same: no backreferences or

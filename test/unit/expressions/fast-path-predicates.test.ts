@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { compileExpression } from '../../../../src/flows/expressions/expression-compiler.js';
-import { sampleCustomer } from '../../../fixtures/sample-records.js';
+import { compileExpression } from '../../../src/expressions/expression-compiler.js';
+import { sampleCustomer } from '../../fixtures/sample-records.js';
 
 /*
  * Path predicates (`phones[primary][0].number`, `addresses[type = "HOME"]`) and $count on the fast

@@ -1,18 +1,18 @@
 import { expect } from 'chai';
-import { AvroSerde } from '../../../../src/platform/avro/avro-serde.js';
-import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
-import { InMemorySchemaRegistry } from '../../../../src/platform/avro/in-memory-schema-registry.js';
-import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
-import { compileExpression } from '../../../../src/flows/expressions/expression-compiler.js';
-import { DEFAULT_EXPRESSION_LIMITS, ExpressionLimitError } from '../../../../src/flows/expressions/expression-limits.js';
-import { compileFlowFile } from '../../../../src/flows/flow-compiler.js';
-import { FlowRunner } from '../../../../src/flows/flow-runner.js';
-import { InMemoryStateStore } from '../../../../src/flows/state/in-memory-state-store.js';
-import { createStepRegistry } from '../../../../src/flows/step-registry.js';
-import { createLogger } from '../../../../src/platform/observability/logger.js';
-import { sampleCustomer } from '../../../fixtures/sample-records.js';
-import { InMemoryKafka } from '../../../support/in-memory-kafka.js';
-import { withDeclaredTopics } from '../../../support/declared-flow-topics.js';
+import { AvroSerde } from '../../../src/platform/avro/avro-serde.js';
+import { valueSubject } from '../../../src/platform/avro/canonical-schema-registration.js';
+import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-schema-registry.js';
+import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
+import { compileExpression } from '../../../src/expressions/expression-compiler.js';
+import { DEFAULT_EXPRESSION_LIMITS, ExpressionLimitError } from '../../../src/expressions/expression-limits.js';
+import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
+import { FlowRunner } from '../../../src/flows/flow-runner.js';
+import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
+import { createStepRegistry } from '../../../src/flows/step-registry.js';
+import { createLogger } from '../../../src/platform/observability/logger.js';
+import { sampleCustomer } from '../../fixtures/sample-records.js';
+import { InMemoryKafka } from '../../support/in-memory-kafka.js';
+import { withDeclaredTopics } from '../../support/declared-flow-topics.js';
 
 /** Recursion without a base case: each call waits for the next, so the evaluation only ever gets deeper (and the heap bigger). */
 const UNBOUNDED_RECURSION = '($f := function($x){1+$f($x)}; $f(1)>0)';

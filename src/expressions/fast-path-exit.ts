@@ -1,4 +1,4 @@
-import { HubError } from '../../core/hub-error.js';
+import { HubError } from '../core/hub-error.js';
 
 /**
  * Thrown inside a compiled (fast-path) expression when a value is one whose JSONata semantics the

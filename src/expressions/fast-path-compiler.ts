@@ -1,4 +1,4 @@
-import { HubError } from '../../core/hub-error.js';
+import { HubError } from '../core/hub-error.js';
 import { DOMAIN_FUNCTIONS } from './domain-functions.js';
 import { FAST_PATH_EXIT } from './fast-path-exit.js';
 import { FAST_BUILTIN_FUNCTIONS, type FastFunction } from './fast-path-functions.js';

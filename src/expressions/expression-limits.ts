@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { HubError } from '../../core/hub-error.js';
+import { HubError } from '../core/hub-error.js';
 
 /**
  * The bounds of one evaluation of one expression on one message, as a flow file writes them

@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import { HubError } from '../../core/hub-error.js';
+import { HubError } from '../core/hub-error.js';
 
 /** A pattern RE2 cannot run in linear time (a backreference, a lookahead): refused when the flow is validated. */
 export class RegexUnsupportedError extends HubError {

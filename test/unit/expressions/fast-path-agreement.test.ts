@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import jsonata from 'jsonata';
-import { compileExpression } from '../../../../src/flows/expressions/expression-compiler.js';
-import { FastPathExit } from '../../../../src/flows/expressions/fast-path-exit.js';
-import { compileFastPath } from '../../../../src/flows/expressions/fast-path-compiler.js';
-import type { AstNode } from '../../../../src/flows/expressions/jsonata-ast.js';
+import { compileExpression } from '../../../src/expressions/expression-compiler.js';
+import { FastPathExit } from '../../../src/expressions/fast-path-exit.js';
+import { compileFastPath } from '../../../src/expressions/fast-path-compiler.js';
+import type { AstNode } from '../../../src/expressions/jsonata-ast.js';
 
 /*
  * The fast path must give exactly what jsonata gives. Expressions of the compiled subset and input

@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { closestNames } from '../../core/closest-names.js';
+import { closestNames } from '../core/closest-names.js';
 
 /** What looking up a field name in values of an Avro type finds. */
 export type FieldLookup =

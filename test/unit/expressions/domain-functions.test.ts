@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { compileExpression } from '../../../../src/flows/expressions/expression-compiler.js';
-import { residentIdCheckCharacter, residentIdNumber } from '../../../../src/demo/synthetic/resident-id-number.js';
-import { sampleCustomer, sampleClaim, samplePolicy, sampleServiceRequest } from '../../../fixtures/sample-records.js';
+import { compileExpression } from '../../../src/expressions/expression-compiler.js';
+import { residentIdCheckCharacter, residentIdNumber } from '../../../src/demo/synthetic/resident-id-number.js';
+import { sampleCustomer, sampleClaim, samplePolicy, sampleServiceRequest } from '../../fixtures/sample-records.js';
 
 /** The value of `text` for `input` on the fast path and through jsonata; both must agree. */
 async function bothPaths(text: string, input: unknown = {}): Promise<unknown> {
