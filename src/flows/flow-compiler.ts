@@ -14,7 +14,7 @@ import { flowDestinationIssues, unknownSchemaMessage } from './flow-destination-
 import { FlowTopics, type FlowTopic } from './flow-topics.js';
 import { connectorInputTopic } from '../connect/runtime/connector-input-topic.js';
 import { flowFileSchema, type FlowFileSettings } from './flow-file-schema.js';
-import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from './expressions/expression-limits.js';
+import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from '../expressions/expression-limits.js';
 import { flowIssueCode } from './flow-issue-code.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry, StepStateStore } from './flow-step.js';

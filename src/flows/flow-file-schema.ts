@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { expressionLimitsSchema } from './expressions/expression-limits.js';
+import { expressionLimitsSchema } from '../expressions/expression-limits.js';
 
 /** Flow names become consumer groups (`crm-hub.flow.<name>`) and dead-letter topics: kept simple. */
 export const FLOW_NAME_PATTERN = '^[a-z][a-z0-9-]*$';

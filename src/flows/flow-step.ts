@@ -1,7 +1,7 @@
 import type avro from 'avsc';
 import type { JSONSchema } from 'json-schema-to-ts';
 import type { SchemaCatalog } from '../platform/avro/schema-catalog.js';
-import type { ExpressionLimits } from './expressions/expression-limits.js';
+import type { ExpressionLimits } from '../expressions/expression-limits.js';
 import type { FlowMessage } from './flow-message.js';
 import type { FlowTopics } from './flow-topics.js';
 

@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { expressionTruth } from '../expressions/expression-results.js';
+import { expressionTruth } from '../../expressions/expression-results.js';
 import { defineStep } from './define-step.js';
 import { whenReady } from '../../core/maybe-promise.js';
 import { compileShorthandExpression } from './step-expression.js';

@@ -1,4 +1,4 @@
-import { expressionText } from '../expressions/expression-results.js';
+import { expressionText } from '../../expressions/expression-results.js';
 import { StepMessageError } from './step-message-error.js';
 
 /**

@@ -3,7 +3,7 @@ import { formatConfigPath } from '../../platform/config/config-issue.js';
 import { createLogger, type Logger } from '../../platform/observability/logger.js';
 import { maskFieldsNamed, maskRecord } from '../../platform/observability/pii-masking.js';
 import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
-import { expressionText } from '../expressions/expression-results.js';
+import { expressionText } from '../../expressions/expression-results.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { StepDefinition } from '../flow-step.js';
 import { defineStep } from './define-step.js';

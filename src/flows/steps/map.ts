@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { lookupField, unknownFieldMessage } from '../expressions/avro-field-lookup.js';
-import type { CompiledExpression } from '../expressions/compiled-expression.js';
+import { lookupField, unknownFieldMessage } from '../../expressions/avro-field-lookup.js';
+import type { CompiledExpression } from '../../expressions/compiled-expression.js';
 import { unknownSchemaMessage } from '../flow-destination-check.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { StepCompileContext } from '../flow-step.js';

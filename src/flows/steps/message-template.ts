@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import type { CompiledExpression } from '../expressions/compiled-expression.js';
+import type { CompiledExpression } from '../../expressions/compiled-expression.js';
 import type { StepCompileContext } from '../flow-step.js';
 import { allReady, type MaybePromise, whenReady } from '../../core/maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';

@@ -1,6 +1,6 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import type { CompiledExpression } from '../expressions/compiled-expression.js';
-import { expressionTruth } from '../expressions/expression-results.js';
+import type { CompiledExpression } from '../../expressions/compiled-expression.js';
+import { expressionTruth } from '../../expressions/expression-results.js';
 import { unknownSchemaMessage } from '../flow-destination-check.js';
 import { flowDestinationSchema } from '../flow-file-schema.js';
 import { FlowTopics } from '../flow-topics.js';

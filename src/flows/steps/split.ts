@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { itemType } from '../expressions/avro-field-lookup.js';
-import { pathResultType } from '../expressions/path-result-type.js';
+import { itemType } from '../../expressions/avro-field-lookup.js';
+import { pathResultType } from '../../expressions/path-result-type.js';
 import type { FlowMessage } from '../flow-message.js';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';

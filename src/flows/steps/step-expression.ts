@@ -1,7 +1,7 @@
 import type avro from 'avsc';
 import { ConfigError } from '../../core/hub-error.js';
-import type { CompiledExpression } from '../expressions/compiled-expression.js';
-import { compileExpression } from '../expressions/expression-compiler.js';
+import type { CompiledExpression } from '../../expressions/compiled-expression.js';
+import { compileExpression } from '../../expressions/expression-compiler.js';
 import type { StepCompileContext } from '../flow-step.js';
 
 export interface StepExpressionOptions {

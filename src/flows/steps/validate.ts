@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { lookupField, unknownFieldMessage } from '../expressions/avro-field-lookup.js';
-import { linearRegExpEngine } from '../expressions/linear-regex.js';
+import { lookupField, unknownFieldMessage } from '../../expressions/avro-field-lookup.js';
+import { linearRegExpEngine } from '../../expressions/linear-regex.js';
 import type avro from 'avsc';
 import { createJsonSchemaAjv } from '../../platform/validation/json-schema-ajv.js';
 import { formatDataPath, schemaIssues } from '../../platform/validation/schema-issues.js';

@@ -1,7 +1,7 @@
 import { closestNames } from '../../../core/closest-names.js';
-import type { CompiledExpression } from '../../../flows/expressions/compiled-expression.js';
-import { compileExpression } from '../../../flows/expressions/expression-compiler.js';
-import { expressionTruth } from '../../../flows/expressions/expression-results.js';
+import type { CompiledExpression } from '../../../expressions/compiled-expression.js';
+import { compileExpression } from '../../../expressions/expression-compiler.js';
+import { expressionTruth } from '../../../expressions/expression-results.js';
 import type { MaybePromise } from '../../../core/maybe-promise.js';
 import type { CustomerFacts } from './customer-facts.js';
 import { customerFactsType } from './customer-facts-type.js';
