@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
-import { validateHubConfig } from '../../src/platform/config/hub-config-validation.js';
+import { validateHubConfig } from '../../src/hub/hub-config.js';
 import { ConnectorCatalog } from '../../src/connect/sdk/connector-catalog.js';
 import { compileFlowFile } from '../../src/flows/flow-compiler.js';
 import { InMemoryStateStore } from '../../src/flows/state/in-memory-state-store.js';

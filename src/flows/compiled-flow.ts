@@ -1,4 +1,4 @@
-import type { RetrySettings } from '../platform/config/connector-instance-config.js';
+import type { RetrySettings } from '../connect/runtime/connector-instance-config.js';
 import { HubError } from '../core/hub-error.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { MaybePromise } from '../core/maybe-promise.js';

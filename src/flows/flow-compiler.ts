@@ -63,6 +63,7 @@ interface StepInstance {
  */
 export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): FlowCompilation {
   const yaml = readConfigYaml(source.file, source.text, source.env ?? process.env, source.envOptions);
+  for (const secret of yaml.envSecrets) registerSecret(secret);
   const issues = [...yaml.issues];
   const done = (): FlowCompilation => ({ issues: issues.sort(compareConfigIssues) });
   if (yaml.value === undefined) return done();

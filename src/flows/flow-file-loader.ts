@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { compareConfigIssues, type ConfigIssue } from '../platform/config/config-issue.js';
-import { readConfigFile } from '../platform/config/hub-config-loader.js';
+import { readConfigFile } from '../platform/config/config-file-reader.js';
 import type { CompiledFlow } from './compiled-flow.js';
 import { duplicateFlowNameIssue } from './duplicate-flow-name.js';
 import { compileFlowFile, type FlowCompileDeps } from './flow-compiler.js';

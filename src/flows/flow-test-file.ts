@@ -3,6 +3,7 @@ import type { ConfigIssue } from '../platform/config/config-issue.js';
 import { compileConfigSchema } from '../platform/config/config-schema-compiler.js';
 import { readConfigYaml, type ConfigYaml } from '../platform/config/config-yaml-reader.js';
 import { validateAgainstSchema } from '../platform/config/schema-issues.js';
+import { registerSecret } from '../platform/observability/secret-registry.js';
 
 const headers = { type: 'object', additionalProperties: { type: 'string' }, description: 'Kafka headers.' } as const;
 const key = { type: ['string', 'null'], description: 'The Kafka key.' } as const;
@@ -108,6 +109,7 @@ export interface FlowTestFileReading {
 /** Reads and checks a flow test file, keeping where everything is written for later messages. */
 export function readFlowTestFile(file: string, text: string, env: NodeJS.ProcessEnv): FlowTestFileReading {
   const yaml = readConfigYaml(file, text, env);
+  for (const secret of yaml.envSecrets) registerSecret(secret);
   const issues = [...yaml.issues];
   if (yaml.value === undefined) return { yaml, issues };
   if (yaml.value === null || typeof yaml.value !== 'object' || Array.isArray(yaml.value)) {

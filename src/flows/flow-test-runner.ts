@@ -7,7 +7,7 @@ import type { SchemaCatalog } from '../platform/avro/schema-catalog.js';
 import { businessKeyOf, type TopicInfo } from '../platform/avro/topic-info.js';
 import { compareConfigIssues, formatConfigIssue, type ConfigIssue, type ConfigPath } from '../platform/config/config-issue.js';
 import type { ConfigYaml } from '../platform/config/config-yaml-reader.js';
-import { readConfigFile } from '../platform/config/hub-config-loader.js';
+import { readConfigFile } from '../platform/config/config-file-reader.js';
 import { describeError, HubError } from '../core/hub-error.js';
 import { connectorInputTopic } from '../connect/runtime/connector-input-topic.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';

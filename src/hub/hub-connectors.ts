@@ -1,9 +1,9 @@
-import type { ConnectorInstanceConfig, HubConfig } from '../platform/config/connector-instance-config.js';
-import { redactConfig } from '../platform/config/config-redaction.js';
+import type { ConnectorInstanceConfig } from '../connect/runtime/connector-instance-config.js';
+import { redactConfig } from '../connect/runtime/instance-config-redaction.js';
 import { formatConfigIssue } from '../platform/config/config-issue.js';
 import { HubConfigError } from '../platform/config/hub-config-error.js';
-import { readConfigFile } from '../platform/config/hub-config-loader.js';
-import { validateHubConfig } from '../platform/config/hub-config-validation.js';
+import { readConfigFile } from '../platform/config/config-file-reader.js';
+import { validateHubConfig, type HubConfig } from './hub-config.js';
 import { ConnectorCatalog } from '../connect/sdk/connector-catalog.js';
 import type { Logger } from '../platform/observability/logger.js';
 

@@ -1,7 +1,7 @@
 import express from 'express';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConnectorInstanceConfig } from '../../src/platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from '../../src/connect/runtime/connector-instance-config.js';
 import { compileConfigSchema } from '../../src/platform/config/config-schema-compiler.js';
 import { AvroSerde } from '../../src/platform/avro/avro-serde.js';
 import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';

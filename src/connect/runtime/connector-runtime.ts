@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { AvroSerde } from '../../platform/avro/avro-serde.js';
 import type { SchemaCatalog } from '../../platform/avro/schema-catalog.js';
-import type { ConnectorInstanceConfig, HubConfig } from '../../platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig, ConnectorInstancesConfig } from './connector-instance-config.js';
 import type { ConnectorContext, ConnectorDefinition, SourceConnector } from '../sdk/connector-definition.js';
 import { ConfigError, describeError, HubError } from '../../core/hub-error.js';
 import type { ConsumerGroupRef } from '../../platform/kafka/consumer-lag.js';
@@ -83,7 +83,7 @@ export class ConnectorRuntime {
 
   /** `invalid`: instances whose config failed validation; shown as failed with their issues, never started. */
   static async start(
-    config: HubConfig,
+    config: ConnectorInstancesConfig,
     deps: ConnectorRuntimeDeps,
     invalid: ReadonlyMap<string, { connector: string; problems: string[] }> = new Map(),
   ): Promise<ConnectorRuntime> {

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { ConnectorInstanceConfig } from '../../platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from './connector-instance-config.js';
 import type { SourceConnector, SourcePosition } from '../sdk/connector-definition.js';
 import { ConfigError } from '../../core/hub-error.js';
 import type { Logger } from '../../platform/observability/logger.js';

@@ -1,4 +1,4 @@
-import type { RetrySettings } from '../../platform/config/connector-instance-config.js';
+import type { RetrySettings } from './connector-instance-config.js';
 
 /**
  * Exponential backoff with full jitter, bounded by attempts and a maximum delay. A `Retry-After`

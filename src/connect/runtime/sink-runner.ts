@@ -1,5 +1,5 @@
 import { AvroSerde } from '../../platform/avro/avro-serde.js';
-import type { ConnectorInstanceConfig } from '../../platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from './connector-instance-config.js';
 import type { DeliveryOutcome, SinkConnector, SinkRecord, SourceRecord } from '../sdk/connector-definition.js';
 import type { SourceRecordPublisher } from './source-record-publisher.js';
 import { describeError, HubError } from '../../core/hub-error.js';

@@ -1,10 +1,12 @@
+import type { ConfigIssue } from '../../platform/config/config-issue.js';
 import { compileConfigSchema } from '../../platform/config/config-schema-compiler.js';
+import type { ConfigSection } from '../../platform/config/config-section.js';
 import { identityResolutionSchema, type ResolverOptionsInput } from '../identity/resolver-options.js';
 import { renewalSettingsSchema } from './renewals/renewal-settings-schema.js';
 import { riskSettingsSchema } from './risk/risk-settings-schema.js';
 import type { RiskThresholds } from './risk/risk-level.js';
 import { segmentSettingsSchema } from './segments/segment-settings-schema.js';
-import type { SegmentRulesConfig } from './segments/segment-rules.js';
+import { compileSegmentRules, type SegmentRulesConfig } from './segments/segment-rules.js';
 
 /**
  * Section `customerView:` of crm-hub.yaml: the single customer view (identity resolution, risk,
@@ -49,4 +51,32 @@ export function defaultCustomerViewSettings(): CustomerViewSettings {
   const root: { customerView?: unknown } = {};
   compileConfigSchema(defaultsHolder)(root);
   return root.customerView as CustomerViewSettings;
+}
+
+/** The customer view's section of crm-hub.yaml: defaults from its schema; segment rules are JSONata, checked by their compiler. */
+export const customerViewSection: ConfigSection<CustomerViewSettings> = {
+  schema: customerViewSettingsSchema,
+  read({ value, path, yaml }) {
+    const settings = (isObject(value) ? value : {}) as unknown as CustomerViewSettings;
+    const issues: ConfigIssue[] = [];
+    if (isObject(settings.segments)) {
+      const compiled = compileSegmentRules(settings.segments);
+      if (!compiled.ok)
+        for (const issue of compiled.issues)
+          issues.push(yaml.issueAt([...path, 'segments', ...segmentIssuePath(issue.path)], issue.code, issue.message));
+    }
+    return { issues, settings };
+  },
+};
+
+/** `rules[2].when` → ['rules', 2, 'when'], as config issue paths are written. */
+function segmentIssuePath(path: string): (string | number)[] {
+  return path.split('.').flatMap((part) => {
+    const indexed = /^(.*)\[(\d+)\]$/.exec(part);
+    return indexed ? [indexed[1]!, Number(indexed[2])] : [part];
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import type { ConfigSection } from '../../platform/config/config-section.js';
 import type { ApiTokenConfig } from './api-tokens.js';
 
 /**
@@ -47,3 +48,9 @@ export interface AdminSettings {
   tokens: ApiTokenConfig[];
   openPaths: string[];
 }
+
+/** The admin API's section of crm-hub.yaml: its schema says everything (defaults included). */
+export const adminSection: ConfigSection<AdminSettings> = {
+  schema: adminSettingsSchema,
+  read: ({ value }) => ({ issues: [], settings: value as AdminSettings }),
+};

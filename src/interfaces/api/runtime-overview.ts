@@ -1,4 +1,4 @@
-import type { ConnectorInstanceConfig } from '../../platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from '../../connect/runtime/connector-instance-config.js';
 import { describeError } from '../../core/hub-error.js';
 import type { FlowRestart, FlowStatus } from '../../flows/flow-runtime.js';
 import type { ConsumerGroupLag, ConsumerGroupRef, ConsumerLagSource } from '../../platform/kafka/consumer-lag.js';

@@ -14,7 +14,7 @@ export function addValidateCommand(program: Command): void {
     .description('check config files completely: every problem as file:line:column path: message; exit 1 when there is any')
     .action(async (files: string[], options: ConnectorsDirOptions) => {
       const [{ readConfigFile }, { expandFlowPaths, isFlowFileName }, { fileKindFor }] = await Promise.all([
-        import('../../platform/config/hub-config-loader.js'),
+        import('../../platform/config/config-file-reader.js'),
         import('../../flows/flow-file-loader.js'),
         import('./validated-file-kinds.js'),
       ]);

@@ -1,11 +1,10 @@
-import { hubConfigSchema } from '../../platform/config/hub-config-schema.js';
-import { validateHubConfig } from '../../platform/config/hub-config-validation.js';
+import { hubConfigFile, validateHubConfig } from '../../hub/hub-config.js';
 import { flowFileKind } from './flow-file-kind.js';
 import type { ValidatedFileKind } from './validated-file-kind.js';
 
 export const hubConfigFileKind: ValidatedFileKind = {
   name: 'hub config',
-  knownKeys: Object.keys(hubConfigSchema.properties),
+  knownKeys: Object.keys(hubConfigFile.sections),
   identifyingKeys: ['connectors'],
   async validate(file, text, context) {
     const { issues, config } = validateHubConfig({ file, text }, await context.catalog(), context.env, context.envOptions);

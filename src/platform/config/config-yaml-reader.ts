@@ -10,7 +10,6 @@ import {
   unmaskEnvReferences,
   type EnvResolutionOptions,
 } from './env-references.js';
-import { registerSecret } from '../observability/secret-registry.js';
 
 export interface TextPosition {
   line: number;
@@ -27,6 +26,12 @@ export interface ConfigYaml {
   value: unknown;
   /** Syntax and `${ENV}` problems. */
   issues: ConfigIssue[];
+  /**
+   * The `${ENV}` values put into the file, but for plain numbers and switches: whatever the field (a
+   * URL, a header map, a query), each is taken for a secret. The caller registers them with the
+   * secret registry before anything can log or show them.
+   */
+  envSecrets: string[];
   /** Where the setting at `path` is written: its key, or its value; the nearest written ancestor when it is not written itself. */
   positionOf(path: ConfigPath, part?: 'key' | 'value'): TextPosition;
   /** The variable a value came from when it was written as exactly one `${NAME}`. */
@@ -58,6 +63,7 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
   const envOrigins = new Map<string, string>();
   const envProblems = new Set<string>();
   const issues: ConfigIssue[] = [];
+  const envSecrets = new Set<string>();
 
   const position = (offset: number): TextPosition => {
     const { line, col } = lineCounter.linePos(offset);
@@ -84,6 +90,7 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
     file,
     value,
     issues,
+    envSecrets: [...envSecrets],
     positionOf,
     envOrigin: (path) => envOrigins.get(pathKey(path)),
     hasEnvProblem: (path) => envProblems.has(pathKey(path)),
@@ -175,8 +182,7 @@ export function readConfigYaml(file: string, text: string, env: NodeJS.ProcessEn
         });
       }
       if (resolution.wholeReference !== undefined) envOrigins.set(pathKey(path), resolution.wholeReference);
-      // Before anything can log or show the value: an ${ENV} value is taken for a secret wherever it is put (a URL, a header map, a query).
-      for (const substituted of resolution.substituted) if (!PLAIN_SETTING.test(substituted)) registerSecret(substituted);
+      for (const substituted of resolution.substituted) if (!PLAIN_SETTING.test(substituted)) envSecrets.add(substituted);
       return resolution.value;
     }
     return null;

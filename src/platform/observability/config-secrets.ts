@@ -1,6 +1,6 @@
-import { REDACTED, redactSecrets } from '../config/config-redaction.js';
+import { redactSecrets } from './schema-secret-redaction.js';
 import { isSecretKey } from './secret-keys.js';
-import { SHORTEST_SECRET } from './secret-registry.js';
+import { REDACTED_SECRET, SHORTEST_SECRET } from './secret-registry.js';
 
 // Query parameters that carry credentials by custom, beside every name isSecretKey takes for secret.
 const CREDENTIAL_PARAMETER = /^(pwd|key|sig|signature|code)$/i;
@@ -23,7 +23,7 @@ export function configSecrets(value: unknown, schema: unknown): string[] {
 }
 
 function collect(original: unknown, redacted: unknown, found: string[], parent: Record<string, unknown> | undefined): void {
-  if (redacted === REDACTED && original !== REDACTED) {
+  if (redacted === REDACTED_SECRET && original !== REDACTED_SECRET) {
     const user = USER_NAME_KEYS.map((key) => parent?.[key]).find((name): name is string => typeof name === 'string' && name !== '');
     for (const secret of strings(original))
       found.push(secret, ...(user !== undefined && typeof original === 'string' ? [`${user}:${secret}`] : []));

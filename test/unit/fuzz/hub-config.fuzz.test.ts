@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import YAML from 'yaml';
-import { validateHubConfig } from '../../../src/platform/config/hub-config-validation.js';
+import { validateHubConfig } from '../../../src/hub/hub-config.js';
 import { compileConfigSchema } from '../../../src/platform/config/config-schema-compiler.js';
 import { ConnectorCatalog } from '../../../src/connect/sdk/connector-catalog.js';
 import { PROJECT_ROOT } from '../../support/cli-process.js';

@@ -2,7 +2,7 @@ import { AvroSerde } from '../../../../src/platform/avro/avro-serde.js';
 import { registerCanonicalSchemas } from '../../../../src/platform/avro/canonical-schema-registration.js';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { SchemaRegistryClient } from '../../../../src/platform/avro/schema-registry-client.js';
-import type { ConnectorInstanceConfig } from '../../../../src/platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from '../../../../src/connect/runtime/connector-instance-config.js';
 import { ConnectorCatalog } from '../../../../src/connect/sdk/connector-catalog.js';
 import type { ConnectorDefinition } from '../../../../src/connect/sdk/connector-definition.js';
 import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { AvroSerde } from '../../../../src/platform/avro/avro-serde.js';
 import { InMemorySchemaRegistry } from '../../../../src/platform/avro/in-memory-schema-registry.js';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
-import type { ConnectorInstanceConfig } from '../../../../src/platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from '../../../../src/connect/runtime/connector-instance-config.js';
 import type { SourcePosition, SourceRecord } from '../../../../src/connect/sdk/connector-definition.js';
 import { HubError } from '../../../../src/core/hub-error.js';
 import type { HubProducer, OutgoingRecord } from '../../../../src/platform/kafka/kafka-client.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { describeConnector } from '../../../../src/connect/sdk/connector-spec-docs.js';
 import exampleEcho from '../../../../connectors/example-echo/index.js';
-import { testPoller } from '../../platform/config/test-connectors.js';
+import { testPoller } from '../../../support/test-connectors.js';
 
 describe('connector spec docs', () => {
   it('renders every property with type, required or default, constraints, secret marker and description, nested objects indented', () => {

@@ -3,7 +3,7 @@ import { AvroSerde } from '../../../../src/platform/avro/avro-serde.js';
 import { valueSubject } from '../../../../src/platform/avro/canonical-schema-registration.js';
 import { InMemorySchemaRegistry } from '../../../../src/platform/avro/in-memory-schema-registry.js';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
-import type { ConnectorInstanceConfig } from '../../../../src/platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from '../../../../src/connect/runtime/connector-instance-config.js';
 import type { CompiledFlow } from '../../../../src/flows/compiled-flow.js';
 import { FlowRunner } from '../../../../src/flows/flow-runner.js';
 import type { IncomingRecord, RecordHeaders } from '../../../../src/platform/kafka/kafka-client.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { maskEnvReferences, resolveEnvReferences } from '../../../../src/platform/config/env-references.js';
-import { validateHubConfig } from '../../../../src/platform/config/hub-config-validation.js';
-import { testCatalog } from './test-connectors.js';
+import { validateHubConfig } from '../../../../src/hub/hub-config.js';
+import { testCatalog } from '../../../support/test-connectors.js';
 
 function resolve(text: string, env: NodeJS.ProcessEnv) {
   return resolveEnvReferences(maskEnvReferences(text), env);

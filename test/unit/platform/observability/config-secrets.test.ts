@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { configSecrets } from '../../../../src/platform/observability/config-secrets.js';
-import { testPoller } from '../config/test-connectors.js';
+import { testPoller } from '../../../support/test-connectors.js';
 
 describe('config secrets', () => {
   it('are the values under writeOnly properties, through oneOf, $ref and array items, and passwords of URLs', () => {

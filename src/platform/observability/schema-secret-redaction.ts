@@ -1,36 +1,9 @@
-import type { ConnectorDefinition } from '../../connect/sdk/connector-definition.js';
-import type { ConnectorInstanceConfig } from './connector-instance-config.js';
-import { instanceSettingsSchema } from './instance-settings-schema.js';
-import { REDACTED_SECRET } from '../observability/secret-registry.js';
-import { withoutSecrets } from '../observability/secret-scrubbing.js';
-
-export const REDACTED = REDACTED_SECRET;
+import { REDACTED_SECRET } from './secret-registry.js';
 
 /**
- * A copy of an instance config fit for logs and the API: every value under a `writeOnly: true`
- * property of the connector's spec, and the webhook secret (marked the same way in the runtime
- * settings schema), becomes "[redacted]"; so does every value that came from `${ENV}` (registered
- * as a secret when the file was read), wherever it sits — a whole field or part of a URL — and the
- * user info and credential parameters of URLs. The secret marker lives in the schema only, so a
- * new secret field is redacted without touching this code.
- */
-export function redactConfig(instance: ConnectorInstanceConfig, definition: ConnectorDefinition): ConnectorInstanceConfig {
-  const settings = redactSecrets(instance, instanceSettingsSchema) as ConnectorInstanceConfig;
-  return scrubStrings({ ...settings, config: redactSecrets(instance.config, definition.spec) as Record<string, unknown> });
-}
-
-function scrubStrings<T>(value: T): T {
-  if (typeof value === 'string') return withoutSecrets(value) as T;
-  if (Array.isArray(value)) return value.map(scrubStrings) as T;
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, scrubStrings(child)])) as T;
-  return value;
-}
-
-/**
- * A deep copy of `value` with everything a schema marks `writeOnly` replaced. Where a value could
- * match several subschemas (allOf/anyOf/oneOf, if/then/else) every one of them is honoured:
- * redacting too much is harmless, too little is not.
+ * A deep copy of `value` with everything a schema marks `writeOnly` replaced by REDACTED_SECRET.
+ * Where a value could match several subschemas (allOf/anyOf/oneOf, if/then/else) every one of them
+ * is honoured: redacting too much is harmless, too little is not.
  */
 export function redactSecrets(value: unknown, schema: unknown): unknown {
   return redact(value, [schema], schema);
@@ -40,7 +13,7 @@ type SchemaObject = Record<string, unknown>;
 
 function redact(value: unknown, schemas: unknown[], root: unknown): unknown {
   const applicable = expand(schemas, root);
-  if (value !== undefined && value !== null && applicable.some((schema) => schema.writeOnly === true)) return REDACTED;
+  if (value !== undefined && value !== null && applicable.some((schema) => schema.writeOnly === true)) return REDACTED_SECRET;
   if (Array.isArray(value))
     return value.map((item, index) =>
       redact(

@@ -1,6 +1,6 @@
-import { defineConnector, type ConfigOf, type JSONSchema } from '../../../../src/connect/sdk/connector-definition.js';
-import { ConnectorCatalog } from '../../../../src/connect/sdk/connector-catalog.js';
-import exampleEcho from '../../../../connectors/example-echo/index.js';
+import { defineConnector, type ConfigOf, type JSONSchema } from '../../src/connect/sdk/connector-definition.js';
+import { ConnectorCatalog } from '../../src/connect/sdk/connector-catalog.js';
+import exampleEcho from '../../connectors/example-echo/index.js';
 
 const pollerSpec = {
   type: 'object',

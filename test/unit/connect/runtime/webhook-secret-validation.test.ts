@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { formatConfigIssue } from '../../../../src/platform/config/config-issue.js';
-import { validateHubConfig } from '../../../../src/platform/config/hub-config-validation.js';
+import { validateHubConfig } from '../../../../src/hub/hub-config.js';
 import { ConnectorCatalog } from '../../../../src/connect/sdk/connector-catalog.js';
 import { defineConnector } from '../../../../src/connect/sdk/connector-definition.js';
-import { testPoller } from './test-connectors.js';
+import { testPoller } from '../../../support/test-connectors.js';
 
 /** A source that receives webhooks, as crm, claims, policy-admin, scm-inventory and http-source do. */
 const pushSource = defineConnector({

@@ -1,5 +1,3 @@
-import type { AdminSettings } from '../../interfaces/api/admin-settings.js';
-import type { CustomerViewSettings } from '../../domain/customer-view/customer-view-settings.js';
 /**
  * One connector instance as declared in the hub config file (crm-hub.yaml), after `${ENV}`
  * references are resolved, defaults applied and everything validated. The runtime-owned settings
@@ -58,12 +56,8 @@ export interface WebhookSettings {
   maxBodyBytes: number;
 }
 
-export interface HubConfig {
-  /** The file it came from, for messages. */
-  file: string;
-  connectors: ConnectorInstanceConfig[];
-  /** Defaults apply when absent (no config file). */
-  customerView?: CustomerViewSettings;
-  /** API tokens and open routes; defaults apply when absent. */
-  admin?: AdminSettings;
+/** The instances a connector runtime hosts, and the config file they were declared in (for messages). */
+export interface ConnectorInstancesConfig {
+  file?: string;
+  connectors: readonly ConnectorInstanceConfig[];
 }

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { defaultCustomerViewSettings } from '../../../../src/domain/customer-view/customer-view-settings.js';
+import { defaultCustomerViewSettings } from '../../../src/domain/customer-view/customer-view-settings.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ConfigIssue } from '../../../../src/platform/config/config-issue.js';
-import { formatConfigIssue } from '../../../../src/platform/config/config-issue.js';
-import { HubConfigError } from '../../../../src/platform/config/hub-config-error.js';
-import { loadHubConfig } from '../../../../src/platform/config/hub-config-loader.js';
-import { ConfigError } from '../../../../src/core/hub-error.js';
-import { testCatalog } from './test-connectors.js';
+import type { ConfigIssue } from '../../../src/platform/config/config-issue.js';
+import { formatConfigIssue } from '../../../src/platform/config/config-issue.js';
+import { HubConfigError } from '../../../src/platform/config/hub-config-error.js';
+import { loadHubConfig } from '../../../src/hub/hub-config.js';
+import { ConfigError } from '../../../src/core/hub-error.js';
+import { testCatalog } from '../../support/test-connectors.js';
 
 type Expected = Omit<ConfigIssue, 'file'>;
 

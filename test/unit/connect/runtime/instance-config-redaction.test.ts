@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { redactConfig, redactSecrets } from '../../../../src/platform/config/config-redaction.js';
-import type { ConnectorInstanceConfig } from '../../../../src/platform/config/connector-instance-config.js';
-import { validateHubConfig } from '../../../../src/platform/config/hub-config-validation.js';
+import { redactConfig } from '../../../../src/connect/runtime/instance-config-redaction.js';
+import { redactSecrets } from '../../../../src/platform/observability/schema-secret-redaction.js';
+import type { ConnectorInstanceConfig } from '../../../../src/connect/runtime/connector-instance-config.js';
+import { validateHubConfig } from '../../../../src/hub/hub-config.js';
 import exampleEcho from '../../../../connectors/example-echo/index.js';
-import { testCatalog, testPoller } from './test-connectors.js';
+import { testCatalog, testPoller } from '../../../support/test-connectors.js';
 
 function instance(overrides: Partial<ConnectorInstanceConfig>): ConnectorInstanceConfig {
   return {
