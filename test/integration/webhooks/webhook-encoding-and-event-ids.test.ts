@@ -126,6 +126,23 @@ describe('webhook bodies: charsets and reused event ids, on the real broker', fu
     expect(await mine(prefix)).to.deep.equal([]);
   });
 
+  it("refuses a body its connector's schema refuses with 400 BODY_INVALID naming each field in the words of every schema issue", async () => {
+    const prefix = uniqueName('SCHEMA-BAD');
+    const body = Buffer.from(JSON.stringify({ eventI: `${prefix}-1`, records: [customer(`${prefix}-1`)] }));
+    const answer = await sendWebhook(webhooks.url, body, { secret: SECRET });
+    expect(answer.status).to.equal(400);
+    expect((answer.body as { error: unknown }).error).to.deep.equal({
+      code: 'BODY_INVALID',
+      message: `the body does not match the ${instance.name} webhook schema: eventId: is required`,
+      details: [{ path: 'eventId', message: 'is required' }],
+    });
+    const empty = await sendWebhook(webhooks.url, Buffer.from(JSON.stringify({ eventId: '' })), { secret: SECRET });
+    expect((empty.body as { error: { details: unknown } }).error.details).to.deep.equal([
+      { path: 'eventId', message: 'must NOT have fewer than 1 characters' },
+    ]);
+    expect(await mine(prefix)).to.deep.equal([]);
+  });
+
   it('answers 409 EVENT_ID_REUSED to an event id already accepted with another body, producing nothing; the same body again is a 200 duplicate', async () => {
     const prefix = uniqueName('EVT');
     const eventId = `${prefix}-evt`;
