@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import type { Request, Response } from 'express';
-import type { ConnectorInstanceConfig } from '../../platform/config/connector-instance-config.js';
+import type { ConnectorInstanceConfig } from './connector-instance-config.js';
 import type { SourceConnector, SourceRecord, WebhookRequest } from '../sdk/connector-definition.js';
 import { describeError, HubError } from '../../core/hub-error.js';
 import type { Logger } from '../../platform/observability/logger.js';
