@@ -67,10 +67,11 @@ interface HostedFlow {
 }
 
 /**
- * Hosts the flows of a folder (every *.yaml but *.test.yaml). A flow with issues is not started
- * and is reported; the others run. With `watch`, a changed file is compiled again: a valid new
- * version replaces the running one (the consumer group resumes from its committed offsets), an
- * invalid one is reported and the last good version keeps running.
+ * Hosts the flows of a folder (every *.yaml but *.test.yaml). A flow with issues, or whose name an
+ * earlier file gives, is not started and is reported; the others run. With `watch`, a changed file
+ * is compiled again: a valid new version replaces the running one (the consumer group resumes from
+ * its committed offsets), an invalid one is reported and the last good version keeps running; the
+ * flow of a removed file stops.
  */
 export class FlowRuntime {
   private readonly flows = new Map<string, HostedFlow>();
