@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 import { percentileSummary, type PercentileSummary } from './percentile-summary.js';
 import { activeCustomerPool, signedRequest, webhookCustomerEvent } from './webhook-customer-event.js';
 
@@ -15,6 +16,8 @@ export interface PacedSettings {
    * stops at the end of `seconds` whatever is left, so the achieved rate tells what it sustained.
    */
   maxInFlight: number;
+  /** What the schedule runs on (when each request is due, the end of sending); the system clock unless a test gives its own. Latencies are measured on performance.now() all the same. */
+  clock?: Clock;
 }
 
 export interface PacedResult {
@@ -106,20 +109,19 @@ export async function paced(settings: PacedSettings): Promise<PacedResult> {
 
   let inFlight = 0;
   const first = performance.now();
-  const end = first + settings.seconds * 1000;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - first) / 1000) * settings.ratePerSecond) + 1);
-      while (sent < due && inFlight < settings.maxInFlight) {
-        inFlight++;
-        answers.push(send(sent++).finally(() => inFlight--));
-      }
-      if (sent >= total || now >= end) resolve();
-      else setTimeout(tick, 1);
-    };
-    tick();
-  });
+  const clock = settings.clock ?? systemClock;
+  const start = clock.now();
+  const end = start + settings.seconds * 1000;
+  for (;;) {
+    const now = clock.now();
+    const due = Math.min(total, Math.floor(((now - start) * settings.ratePerSecond) / 1000) + 1);
+    while (sent < due && inFlight < settings.maxInFlight) {
+      inFlight++;
+      answers.push(send(sent++).finally(() => inFlight--));
+    }
+    if (sent >= total || now >= end) break;
+    await clock.sleep(1);
+  }
   const lastSent = performance.now();
   await Promise.all(answers);
   agent.destroy();

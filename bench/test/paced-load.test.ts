@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/connect/runtime/webhook-signature.js';
 import { paced } from '../support/paced-load.js';
+import { InstantClock } from '../../test/support/instant-clock.js';
 
 interface Receiver {
   url: string;
@@ -51,6 +52,7 @@ async function receiver(options: { hold?: boolean } = {}): Promise<Receiver> {
 describe('paced load', () => {
   it('sends rate × seconds signed requests with distinct event ids and counts the accepted answers', async () => {
     const server = await receiver();
+    const clock = new InstantClock();
     try {
       const result = await paced({
         url: server.url,
@@ -59,8 +61,11 @@ describe('paced load', () => {
         secret: 'secret',
         eventIdPrefix: 'run-a',
         maxInFlight: 50,
+        clock,
       });
       expect(result).to.deep.include({ sent: 30, notSent: 0, accepted: 30, failed: 0, statuses: { 200: 30 } });
+      // Request n is due at n / rate: the 30th at 290 ms, not at once.
+      expect(clock.now()).to.equal(290);
       expect(result.ack.count).to.equal(30);
       expect(new Set(server.eventIds)).to.deep.equal(new Set(Array.from({ length: 30 }, (_, i) => `run-a.${i}`)));
     } finally {
@@ -70,17 +75,22 @@ describe('paced load', () => {
 
   it('holds back what the in-flight cap does not let out, and stops sending at the end of its time', async () => {
     const server = await receiver({ hold: true });
+    const clock = new InstantClock();
     try {
-      const release = setTimeout(() => server.held.splice(0).forEach((answer) => answer()), 400);
-      const result = await paced({
+      const running = paced({
         url: server.url,
         ratePerSecond: 1000,
         seconds: 0.2,
         secret: 'secret',
         eventIdPrefix: 'run-b',
         maxInFlight: 5,
+        clock,
       });
-      clearTimeout(release);
+      // The clock runs out its 200 ms while the five requests in flight are held, unanswered.
+      for (let turn = 0; turn < 2000 && server.held.length < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(clock.now()).to.equal(200);
+      server.held.splice(0).forEach((answer) => answer());
+      const result = await running;
       expect(result).to.deep.include({ sent: 5, notSent: 195, accepted: 5, failed: 0 });
     } finally {
       await server.close();
@@ -106,7 +116,15 @@ describe('paced load', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/x`;
-      const result = await paced({ url, ratePerSecond: 50, seconds: 0.2, secret: 'secret', eventIdPrefix: 'run-d', maxInFlight: 10 });
+      const result = await paced({
+        url,
+        ratePerSecond: 50,
+        seconds: 0.2,
+        secret: 'secret',
+        eventIdPrefix: 'run-d',
+        maxInFlight: 10,
+        clock: new InstantClock(),
+      });
       expect(result).to.deep.include({ sent: 10, resent: 10, accepted: 10, failed: 0 });
       expect(seen.size).to.equal(10);
     } finally {
@@ -125,6 +143,7 @@ describe('paced load', () => {
         secret: 'wrong',
         eventIdPrefix: 'run-c',
         maxInFlight: 10,
+        clock: new InstantClock(),
       });
       expect(result).to.deep.include({ sent: 5, accepted: 0, failed: 5, statuses: { 401: 5 } });
     } finally {
