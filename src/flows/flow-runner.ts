@@ -13,8 +13,8 @@ import { eventOccurredAt } from '../platform/observability/metrics/event-age.js'
 import { connectorInputTopic } from '../connect/runtime/connector-input-topic.js';
 import { DeadLetterPublisher, type DeadLetter } from '../connect/runtime/dead-letter-publisher.js';
 import { derivedRecordHeaders } from '../platform/headers/record-headers.js';
-import { RetryPolicy } from '../connect/runtime/retry-policy.js';
-import { StoppingError } from '../connect/runtime/retrying.js';
+import { RetryPolicy } from '../platform/retry/retry-policy.js';
+import { StoppingError } from '../platform/retry/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import { CRASHES_BEFORE_DEAD_LETTER, FlowCrashedError, FlowInFlightLog, type InFlightRecords } from './flow-in-flight-log.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';

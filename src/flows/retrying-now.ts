@@ -1,5 +1,5 @@
-import type { RetryPolicy } from '../connect/runtime/retry-policy.js';
-import { retrying, StoppingError } from '../connect/runtime/retrying.js';
+import type { RetryPolicy } from '../platform/retry/retry-policy.js';
+import { retrying, StoppingError } from '../platform/retry/retrying.js';
 import type { MaybePromise } from '../core/maybe-promise.js';
 
 /**
@@ -20,8 +20,8 @@ export function retryingNow<T>(
   try {
     first = work(1);
   } catch (error) {
-    return retrying(policy, signal, (attempt) => (attempt === 1 ? Promise.reject(error) : Promise.resolve(work(attempt))), onRetry);
+    return retrying(policy, (attempt) => (attempt === 1 ? Promise.reject(error) : Promise.resolve(work(attempt))), { signal, onRetry });
   }
   if (!(first instanceof Promise)) return first;
-  return retrying(policy, signal, (attempt) => (attempt === 1 ? first : Promise.resolve(work(attempt))), onRetry);
+  return retrying(policy, (attempt) => (attempt === 1 ? first : Promise.resolve(work(attempt))), { signal, onRetry });
 }

@@ -6,8 +6,8 @@ import type { Logger } from '../../platform/observability/logger.js';
 import { NO_METRICS, type ComponentMetrics } from '../../platform/observability/metrics/component-metrics.js';
 import type { CompactedTopicStore } from '../../platform/state/compacted-topic-store.js';
 import type { InstanceStatus } from './instance-status.js';
-import { RetryPolicy } from './retry-policy.js';
-import { retrying, StoppingError } from './retrying.js';
+import { RetryPolicy } from '../../platform/retry/retry-policy.js';
+import { retrying, StoppingError } from '../../platform/retry/retrying.js';
 import type { SourceRecordPublisher } from './source-record-publisher.js';
 
 /**
@@ -70,19 +70,15 @@ export class PollingSource {
         if (this.paused || signal.aborted) return;
         const settled = this.metrics.startBatch();
         const position = this.positions.get(this.instance.name);
-        const result = await retrying(
-          policy,
+        const result = await retrying(policy, () => this.connector.poll(position, signal), {
           signal,
-          () => this.connector.poll(position, signal),
-          (error, attempt, delay) => this.logRetry('poll', error, attempt, delay),
-        );
-        const outcome = await retrying(
-          policy,
+          onRetry: (error, attempt, delay) => this.logRetry('poll', error, attempt, delay),
+        });
+        const outcome = await retrying(policy, () => this.publisher.publish(result.records), {
           signal,
-          () => this.publisher.publish(result.records),
-          (error, attempt, delay) => this.logRetry('publish', error, attempt, delay),
-        );
-        await retrying(policy, signal, () => this.positions.put(this.instance.name, result.position));
+          onRetry: (error, attempt, delay) => this.logRetry('publish', error, attempt, delay),
+        });
+        await retrying(policy, () => this.positions.put(this.instance.name, result.position), { signal });
         this.status.counters.recordsIn += result.records.length;
         this.status.counters.recordsOut += outcome.produced;
         this.status.counters.deadLettered += outcome.deadLettered;

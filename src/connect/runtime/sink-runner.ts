@@ -15,8 +15,8 @@ import { keyOrderedChunks } from './key-ordered-chunks.js';
 import { RateLimiter } from './rate-limiter.js';
 import { derivedTracingHeaders } from '../../platform/headers/record-headers.js';
 import { sleep } from '../../core/sleep.js';
-import { RetryPolicy } from './retry-policy.js';
-import { retrying, StoppingError } from './retrying.js';
+import { RetryPolicy } from '../../platform/retry/retry-policy.js';
+import { retrying, StoppingError } from '../../platform/retry/retrying.js';
 
 interface Pending {
   incoming: IncomingRecord;
@@ -111,7 +111,7 @@ export class SinkRunner {
     for (const incoming of batch.records) {
       try {
         // Registry lookups that fail for a while are waited out here rather than failing the batch.
-        const decoded = await retrying(this.policy, this.abort.signal, () => this.serde.decode(incoming.value, incoming));
+        const decoded = await retrying(this.policy, () => this.serde.decode(incoming.value, incoming), { signal: this.abort.signal });
         pending.push({
           incoming,
           attempts: 0,
@@ -190,7 +190,7 @@ export class SinkRunner {
       });
       this.metrics.recordsOut(delivered);
       // What the target system answered (e.g. its own ids) is on Kafka before the offset can be committed.
-      if (replies.length > 0 && this.replies) await retrying(this.policy, signal, () => this.replies!.publish(replies));
+      if (replies.length > 0 && this.replies) await retrying(this.policy, () => this.replies!.publish(replies), { signal });
       if (dead.length > 0) {
         await this.deadLetters.publish(dead.map((p) => DeadLetterPublisher.fromRecord(p.incoming, p.lastError, p.attempts)));
         this.status.counters.deadLettered += dead.length;

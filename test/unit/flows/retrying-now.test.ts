@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { HubError } from '../../../src/core/hub-error.js';
 import { retryingNow } from '../../../src/flows/retrying-now.js';
-import { RetryPolicy } from '../../../src/connect/runtime/retry-policy.js';
-import { StoppingError } from '../../../src/connect/runtime/retrying.js';
+import { RetryPolicy } from '../../../src/platform/retry/retry-policy.js';
+import { StoppingError } from '../../../src/platform/retry/retrying.js';
 
 const policy = new RetryPolicy({ attempts: 3, initialDelayMs: 1, maxDelayMs: 1, multiplier: 1 }, () => 0);
 
