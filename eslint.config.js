@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -11,5 +12,10 @@ export default tseslint.config(
       'no-throw-literal': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The dashboard's ES modules run in the browser (type-checked by src/interfaces/dashboard/tsconfig.json).
+    files: ['src/interfaces/dashboard/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );

@@ -3,18 +3,12 @@ import path from 'node:path';
 import type { Response } from 'express';
 import { apiError, errorResponse, type ApiRoute } from '../api/api-route.js';
 import { projectRoot } from '../../platform/infra/project-root.js';
+import { assetContentType, PAGE_CONTENT_TYPE, servedAssets } from './dashboard-assets.js';
 
-/** The page's files and how they are served; nothing else in the folder is reachable. */
-const ASSETS = {
-  'dashboard.html': 'text/html; charset=utf-8',
-  'dashboard.js': 'text/javascript; charset=utf-8',
-  'dashboard.css': 'text/css; charset=utf-8',
-} as const;
-
-type AssetName = keyof typeof ASSETS;
+const PAGE = 'dashboard.html';
 
 /**
- * The page runs only its own script and style and talks only to this hub: the API token it keeps
+ * The page runs only its own modules and style and talks only to this hub: the API token it keeps
  * in sessionStorage must not be readable by anything injected, and a form that submits before the
  * script runs must not put the token into a URL.
  */
@@ -39,36 +33,38 @@ export function dashboardAssetsDir(): string {
 }
 
 /**
- * GET /dashboard and its script and style. The routes are open: the page holds no data, it asks
+ * GET /dashboard and its modules and style. The routes are open: the page holds no data, it asks
  * for an API token and sends it with every API call, so the API's own roles apply to what it shows.
  * Files are read on each request (they are small), so an edited page shows on reload.
  */
 export function dashboardRoutes(options: { dir?: string } = {}): ApiRoute[] {
   const dir = options.dir ?? dashboardAssetsDir();
-  const send = async (res: Response, name: AssetName) => {
+  const missing = (res: Response, name: string, error: unknown) => {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    return apiError(
+      res,
+      500,
+      'DASHBOARD_ASSET_MISSING',
+      `the dashboard file ${name} is not in ${dir} (${reason}): this installation lacks src/interfaces/dashboard`,
+    );
+  };
+  const send = async (res: Response, name: string, contentType: string) => {
     let body: Buffer;
     try {
       body = await fs.readFile(path.join(dir, name));
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      return apiError(
-        res,
-        500,
-        'DASHBOARD_ASSET_MISSING',
-        `the dashboard file ${name} is not in ${dir} (${reason}): this installation lacks src/interfaces/dashboard`,
-      );
+      return missing(res, name, error);
     }
-    res.setHeader('Content-Type', ASSETS[name]);
+    res.setHeader('Content-Type', contentType);
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (name === 'dashboard.html') {
+    if (name === PAGE) {
       res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
       res.setHeader('X-Frame-Options', 'DENY');
     }
     return res.send(body);
   };
-  const scripts = (Object.keys(ASSETS) as AssetName[]).filter((name) => name !== 'dashboard.html');
   return [
     {
       method: 'get',
@@ -83,20 +79,21 @@ export function dashboardRoutes(options: { dir?: string } = {}): ApiRoute[] {
         200: { description: 'The page', contentType: 'text/html' },
         500: errorResponse("The page's files are missing from this installation"),
       },
-      handle: (_request, res) => send(res, 'dashboard.html'),
+      handle: (_request, res) => send(res, PAGE, PAGE_CONTENT_TYPE),
     },
     {
       method: 'get',
       path: '/dashboard/{asset}',
       operationId: 'dashboardAsset',
-      summary: "The dashboard's script and style",
+      summary: "The dashboard's modules and style",
+      description: 'Every .js (an ES module of the page) and .css file of the dashboard folder, by its name; nothing else there.',
       tag: 'dashboard',
       access: 'open',
       parameters: [
         {
           name: 'asset',
           in: 'path',
-          description: `The file: ${scripts.join(' or ')}`,
+          description: "The file, e.g. dashboard.js (the page's entry module) or dashboard.css",
           schema: { type: 'string', minLength: 1, maxLength: 100 },
         },
       ],
@@ -105,11 +102,26 @@ export function dashboardRoutes(options: { dir?: string } = {}): ApiRoute[] {
         404: errorResponse('No such file of the dashboard'),
         500: errorResponse("The page's files are missing from this installation"),
       },
-      handle: ({ params }, res) => {
+      handle: async ({ params }, res) => {
         const asset = String(params.asset);
-        if (!(scripts as string[]).includes(asset))
-          return apiError(res, 404, 'DASHBOARD_ASSET_UNKNOWN', `the dashboard has no file ${asset}: it serves ${scripts.join(' and ')}`);
-        return send(res, asset as AssetName);
+        // The name is checked before the folder is read: a name that could leave the folder never reaches the file system.
+        const contentType = assetContentType(asset);
+        let served: string[] = [];
+        if (contentType !== undefined) {
+          try {
+            served = await servedAssets(dir);
+          } catch (error) {
+            return missing(res, asset, error);
+          }
+        }
+        if (contentType === undefined || !served.includes(asset))
+          return apiError(
+            res,
+            404,
+            'DASHBOARD_ASSET_UNKNOWN',
+            `the dashboard has no file ${asset}: it serves the .js and .css files of its folder${served.length ? ` (${served.join(', ')})` : ''}`,
+          );
+        return send(res, asset, contentType);
       },
     },
   ];

@@ -68,44 +68,95 @@ describe('dashboard routes', () => {
     for (const reference of references) expect((await axios.get(`${server.base}${reference}`)).status, reference).to.equal(200);
   });
 
-  it('serves the script and style with their types, and nothing else from the folder', async () => {
+  it('serves the modules and style with their types, and nothing else from the folder', async () => {
     const script = await axios.get(`${server.base}/dashboard/dashboard.js`);
     expect(script.headers['content-type']).to.match(/^text\/javascript/);
     expect(script.headers['x-content-type-options']).to.equal('nosniff');
     expect((await axios.get(`${server.base}/dashboard/dashboard.css`)).headers['content-type']).to.match(/^text\/css/);
-    for (const name of ['dashboard-routes.ts', 'dashboard.html', '..%2Fpackage.json', 'nope.js']) {
+    const refused = [
+      'dashboard-routes.ts',
+      'dashboard-assets.ts',
+      'tsconfig.json',
+      'dashboard.html',
+      'nope.js',
+      'Dashboard.js',
+      'dom.js.map',
+      '.dom.js',
+      '..%2Fpackage.json',
+      '..%2F..%2F..%2F..%2Fpackage.json',
+      '%2E%2E%2F..%2F..%2F..%2Fpackage.json',
+      '..%5C..%5C..%5C..%5Cpackage.json',
+      '%2Fetc%2Fpasswd',
+      '.%2Fdashboard.js',
+      'dashboard.js%00.css',
+    ];
+    for (const name of refused) {
       const answer = await axios.get(`${server.base}/dashboard/${name}`, { validateStatus: () => true });
       expect(answer.status, name).to.equal(404);
+      expect(answer.headers['content-type'], name).to.match(/^application\/json/);
       expect(answer.data.error.code, name).to.equal('DASHBOARD_ASSET_UNKNOWN');
     }
+  });
+
+  it('serves every module the page imports, from the entry module on, as JavaScript', async () => {
+    const seen = new Set<string>();
+    const pending = ['dashboard.js'];
+    for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const answer = await axios.get(`${server.base}/dashboard/${name}`, { responseType: 'text', validateStatus: () => true });
+      expect(answer.status, name).to.equal(200);
+      expect(answer.headers['content-type'], name).to.match(/^text\/javascript/);
+      const text = String(answer.data);
+      expect(text.startsWith('// @ts-check\n'), `${name} is type-checked`).to.equal(true);
+      // Every import of a module is a sibling module named with its extension, as a browser needs it.
+      for (const [, specifier] of text.matchAll(/^import [^;]*? from '([^']+)';$/gm)) {
+        expect(specifier, `${name} imports ${specifier}`).to.match(/^\.\/[a-z0-9-]+\.js$/);
+        pending.push(specifier!.slice(2));
+      }
+    }
+    // No module of the folder is left out of the page, and none is missing from it.
+    expect([...seen].sort()).to.deep.equal(
+      fs
+        .readdirSync(dashboardAssetsDir())
+        .filter((name) => name.endsWith('.js'))
+        .sort(),
+    );
   });
 
   it('names the missing folder when an installation lacks the page', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-no-dashboard-'));
     const broken = await serve(mount({ dir: empty }));
+    const gone = await serve(mount({ dir: path.join(empty, 'gone') }));
     try {
       const answer = await axios.get(`${broken.base}/dashboard`, { validateStatus: () => true });
       expect(answer.status).to.equal(500);
       expect(answer.data.error.code).to.equal('DASHBOARD_ASSET_MISSING');
       expect(answer.data.error.message).to.contain(empty);
+      // A folder without the module: the name is not served. No folder at all: the installation lacks it.
+      const module = await axios.get(`${broken.base}/dashboard/dashboard.js`, { validateStatus: () => true });
+      expect([module.status, module.data.error.code]).to.deep.equal([404, 'DASHBOARD_ASSET_UNKNOWN']);
+      const folder = await axios.get(`${gone.base}/dashboard/dashboard.js`, { validateStatus: () => true });
+      expect([folder.status, folder.data.error.code]).to.deep.equal([500, 'DASHBOARD_ASSET_MISSING']);
+      expect(folder.data.error.message).to.contain(path.join(empty, 'gone'));
     } finally {
       await broken.close();
+      await gone.close();
       fs.rmSync(empty, { recursive: true, force: true });
     }
   });
 
   it('finds its files from the project root, so that src/ and dist/ serve the same page', () => {
-    expect(fs.existsSync(path.join(dashboardAssetsDir(), 'dashboard.html'))).to.equal(true);
-    expect(
-      fs
-        .readdirSync(dashboardAssetsDir())
-        .filter((name) => !name.endsWith('.ts'))
-        .sort(),
-    ).to.deep.equal(['dashboard.css', 'dashboard.html', 'dashboard.js']);
+    const files = fs.readdirSync(dashboardAssetsDir());
+    expect(files).to.include.members(['dashboard.html', 'dashboard.js', 'dashboard.css', 'tsconfig.json']);
+    // Besides the page, its modules and style, the folder holds only the hub's own TypeScript and the modules' tsconfig.
+    expect(files.filter((name) => !/\.(ts|js|css)$/.test(name)).sort()).to.deep.equal(['dashboard.html', 'tsconfig.json']);
   });
 
-  it('loads no third-party code: the script and style name no other origin', () => {
-    for (const name of ['dashboard.js', 'dashboard.css', 'dashboard.html']) {
+  it('loads no third-party code: the modules and style name no other origin', () => {
+    const names = fs.readdirSync(dashboardAssetsDir()).filter((name) => /\.(js|css|html)$/.test(name));
+    expect(names.length).to.be.above(3);
+    for (const name of names) {
       const text = fs.readFileSync(path.join(dashboardAssetsDir(), name), 'utf8');
       expect(text.match(/https?:\/\/(?!www\.w3\.org\/2000\/svg)[^\s'"`)]+/g), name).to.equal(null);
       expect(text, name).not.to.match(/\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|document\.write/);
@@ -116,8 +167,10 @@ describe('dashboard routes', () => {
 describe('dashboard graph layout', () => {
   let layoutGraph: LayoutGraph;
   before(async () => {
-    // The page's own module: it touches the DOM only once loaded in a page.
-    ({ layoutGraph } = (await import(pathToFileURL(path.join(dashboardAssetsDir(), 'dashboard.js')).href)) as { layoutGraph: LayoutGraph });
+    // The page's own module, which touches no DOM.
+    ({ layoutGraph } = (await import(pathToFileURL(path.join(dashboardAssetsDir(), 'graph-layout.js')).href)) as {
+      layoutGraph: LayoutGraph;
+    });
   });
 
   const overlapping = (positions: Map<string, Placed>) => {
