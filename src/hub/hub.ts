@@ -3,26 +3,16 @@ import { AvroSerde } from '../platform/avro/avro-serde.js';
 import { ConnectorRuntime } from '../connect/runtime/connector-runtime.js';
 import { createWebhookRouter, type WebhookTarget } from '../connect/runtime/webhook-router.js';
 import { FlowRuntime } from '../flows/flow-runtime.js';
-import { createStepRegistry } from '../flows/step-registry.js';
-import { shownInstanceConfig, type HubConnectors } from './hub-connectors.js';
+import type { HubConnectors } from './hub-connectors.js';
 import { HubHttpServer } from '../interfaces/api/http-server.js';
-import { PersonalDataView } from '../interfaces/api/personal-data-view.js';
-import { customerRoutes } from '../interfaces/api/customer-routes.js';
 import { topologyRoutes } from '../interfaces/api/topology-routes.js';
-import { traceRoutes } from '../interfaces/api/trace-routes.js';
 import { dashboardRoutes } from '../interfaces/dashboard/dashboard-routes.js';
-import { customerTraceKeys } from '../domain/customer-view/customer-trace-keys.js';
 import { metricsRoutes } from '../interfaces/api/metrics-routes.js';
-import { runtimeRoutes } from '../interfaces/api/runtime-routes.js';
-import { deadLetterRoutes } from '../interfaces/api/dead-letter-routes.js';
-import { DeadLetterOffice } from '../operations/dead-letters/dead-letter-office.js';
-import { ConsumerLagReader } from '../platform/kafka/consumer-lag.js';
 import { HubMetrics } from '../platform/observability/metrics/hub-metrics.js';
 import type { ApiAccessPolicy } from '../interfaces/api/api-router.js';
 import { ApiTokens } from '../interfaces/api/api-tokens.js';
 import { bootstrapAdminToken } from '../interfaces/api/bootstrap-token.js';
 import { CustomerView } from '../domain/customer-view/customer-view.js';
-import { defaultCustomerViewSettings } from '../domain/customer-view/customer-view-settings.js';
 import { SchemaRegistryClient } from '../platform/avro/schema-registry-client.js';
 import type { SchemaRegistryEndpoint } from '../platform/avro/schema-registry-endpoint.js';
 import { provideSchemaRegistry } from '../platform/avro/schema-registry-provider.js';
@@ -41,6 +31,13 @@ import path from 'node:path';
 import type { HubSettings } from './hub-settings.js';
 import { hubUrlOf } from './hub-address.js';
 import { partReleasedMessage, servicePart, type HubPart } from './hub-part.js';
+import { hubTopology, type HubFeature, type HubFeatureDeps } from './hub-feature.js';
+import { startConnectorRuntime } from './features/connector-runtime-feature.js';
+import { startFlowRuntime } from './features/flow-runtime-feature.js';
+import { runtimeStatusFeature } from './features/runtime-status-feature.js';
+import { startDeadLetterOffice } from './features/dead-letter-feature.js';
+import { startCustomerView } from './features/customer-view-feature.js';
+import { tracingFeature } from './features/tracing-feature.js';
 
 /**
  * The running hub: its HTTP server, the broker and registry it uses (started by itself on the
@@ -129,141 +126,35 @@ export class Hub {
       const registryClient = new SchemaRegistryClient(registry.url);
       await registerCanonicalSchemas(this.catalog, admin, registryClient, log);
 
-      const serde = new AvroSerde(registryClient);
-      const runtime = await ConnectorRuntime.start(
-        this.connectors.config,
-        {
-          client,
-          serde,
-          schemas: this.catalog,
-          connectors: this.connectors.catalog,
-          logger: this.logger,
-          metrics,
-        },
-        this.connectors.invalid,
-      );
+      const deps: HubFeatureDeps = {
+        settings: this.settings,
+        connectors: this.connectors,
+        client,
+        admin,
+        serde: new AvroSerde(registryClient),
+        schemas: this.catalog,
+        logger: this.logger,
+        metrics,
+        own: (part) => this.stack.push(part),
+      };
+      // Each subsystem in start order; its routes are served from the moment it runs.
+      const features: HubFeature[] = [];
+      const add = <T extends HubFeature>(feature: T): T => {
+        features.push(feature);
+        if (feature.routes) http.addRoutes(feature.routes);
+        return feature;
+      };
+      const { runtime } = add(await startConnectorRuntime(deps));
       this.connectorRuntime = runtime;
-      this.stack.push({ name: 'connector runtime', stop: () => runtime.stop() });
-
-      const flows = await FlowRuntime.start(
-        this.settings.flowsDir,
-        {
-          client,
-          serde,
-          schemas: this.catalog,
-          steps: createStepRegistry(),
-          logger: this.logger,
-          metrics,
-          inFlightDir: path.join(this.settings.dataDir, 'flows-in-flight'),
-        },
-        { watch: this.settings.watchFlows },
-      );
+      const { flows } = add(await startFlowRuntime(deps));
       this.flowRuntime = flows;
-      this.stack.push({ name: 'flow runtime', stop: () => flows.stop() });
-
-      // One lag reader (cached 5 s) for the status API and the Prometheus gauge.
-      const lag = new ConsumerLagReader(admin);
-      http.addRoutes(runtimeRoutes({ connectors: runtime, flows, lag, configOf: (name) => shownInstanceConfig(this.connectors, name) }));
-      metrics.setLagProvider(async () => {
-        const groups = [
-          ...flows.statuses().flatMap((status) => (status.consumer ? [status.consumer] : [])),
-          ...runtime.statuses().flatMap((status) => runtime.consumerGroup(status.name) ?? []),
-        ];
-        const read = await Promise.allSettled(groups.map((group) => lag.lag(group)));
-        return read.flatMap((result) =>
-          result.status === 'fulfilled'
-            ? result.value.topics.map((topic) => ({ group: result.value.groupId, topic: topic.topic, lag: Number(topic.lag) }))
-            : [],
-        );
-      });
-
-      const deadLetters = await DeadLetterOffice.open({ client, serde, schemas: this.catalog, logger: this.logger });
-      this.stack.push({ name: 'dead-letter office', stop: () => deadLetters.stop() });
-      http.addRoutes(deadLetterRoutes(deadLetters));
-
-      const customerViewSettings = this.connectors.config.customerView ?? defaultCustomerViewSettings();
-      if (customerViewSettings.enabled) {
-        const producer = await client.producer();
-        this.stack.push({ name: 'customer view producer', stop: () => producer.disconnect() });
-        const view = new CustomerView(customerViewSettings, { client, producer, serde, schemas: this.catalog, logger: this.logger });
-        this.customerView = view;
-        this.stack.push({ name: 'customer view', stop: () => view.stop() });
-        await view.start();
-        http.addRoutes(customerRoutes(view, new PersonalDataView(this.catalog)));
-      }
-
-      http.addRoutes(
-        traceRoutes({
-          client,
-          serde,
-          schemas: this.catalog,
-          resolveCustomer: this.customerView ? (key) => customerTraceKeys(this.customerView!.directory.lookup(key)) : undefined,
-        }),
-      );
-      http.addRoutes(
-        topologyRoutes(() => ({
-          connectors: this.connectors.config.connectors
-            .filter((instance) => instance.enabled)
-            .flatMap((instance) => {
-              const definition = this.connectors.catalog.find(instance.connector);
-              if (!definition) return [];
-              return [
-                {
-                  name: instance.name,
-                  kind: definition.kind,
-                  topics: instance.topics ?? (definition.kind === 'source' ? definition.produces : definition.consumes),
-                },
-              ];
-            }),
-          flows: flows.statuses().flatMap((status) => {
-            const flow = flows.runner(status.name)?.flow;
-            return flow ? [{ name: flow.name, from: flow.from, to: flow.to }] : [];
-          }),
-          processors: this.customerView ? this.customerView.topology() : [],
-        })),
-      );
-      http.readinessChecks = [
-        ...runtime.statuses().map((instance) => ({
-          name: `connector ${instance.name}`,
-          check: () => {
-            const now = runtime.status(instance.name);
-            return {
-              ok: now.state === 'running' || now.state === 'paused',
-              detail: now.state + (now.lastError ? `: ${now.lastError.message}` : ''),
-            };
-          },
-        })),
-        {
-          name: 'flows',
-          check: () => {
-            const failed = flows.statuses().filter((flow) => flow.state !== 'running' && flow.state !== 'paused');
-            return {
-              ok: failed.length === 0,
-              detail:
-                failed.length === 0 ? `${flows.statuses().length} running` : failed.map((flow) => `${flow.name} ${flow.state}`).join(', '),
-            };
-          },
-        },
-        ...(this.customerView
-          ? [
-              {
-                name: 'customer view',
-                check: () => {
-                  const down = this.customerView!.status().processors.filter(
-                    (processor) => processor.state === 'restarting' || processor.state === 'stopped',
-                  );
-                  return {
-                    ok: down.length === 0,
-                    detail:
-                      down.length === 0
-                        ? 'running'
-                        : down.map((processor) => `${processor.name} ${processor.state}: ${processor.lastError?.message ?? ''}`).join(', '),
-                  };
-                },
-              },
-            ]
-          : []),
-      ];
+      add(runtimeStatusFeature(deps, runtime, flows));
+      add(await startDeadLetterOffice(deps));
+      const customerView = await startCustomerView(deps);
+      if (customerView) this.customerView = add(customerView).view;
+      add(tracingFeature(deps, this.customerView));
+      http.addRoutes(topologyRoutes(() => hubTopology(features)));
+      http.readinessChecks = features.flatMap((feature) => feature.readiness ?? []);
       http.setHealthProbe(
         new HealthProbe(
           { brokers: kafka.brokers, origin: kafka.origin, admin },
