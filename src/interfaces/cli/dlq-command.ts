@@ -4,6 +4,7 @@ import type { DeadLetterSummary } from '../../operations/dead-letters/dead-lette
 import type { DeadLetterBrief, DeadLetterView } from '../../operations/dead-letters/dead-letter-view.js';
 import type { ReplayRecord, ReplayRequest } from '../../operations/dead-letters/replay-record.js';
 import { ConfigError } from '../../core/hub-error.js';
+import { sleep } from '../../core/sleep.js';
 import { HubApiClient, withHubOptions, type HubApiOptions } from './hub-api-client.js';
 
 /** Commander's options carry the filter's own names (`--original-topic` → originalTopic). */
@@ -150,7 +151,7 @@ async function follow(hub: HubApiClient, started: ReplayRecord): Promise<ReplayR
     if (line !== shown) process.stderr.write(`${line}\n`);
     shown = line;
     if (current.state !== 'running') return current;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
     current = await hub.expectOk<ReplayRecord>('get', `/api/dead-letters/replays/${encodeURIComponent(current.id)}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { KafkaClient, ProducedPosition } from '../../platform/kafka/kafka-client.js';
+import { sleep } from '../../core/sleep.js';
 
 export interface ReplaySettlementOptions {
   /** How long to wait for the consumers of the target topics to process what a replay sent. */
@@ -54,7 +55,7 @@ export async function awaitConsumers(
         }
       }
       if (pending.length === 0 || stopping() || Date.now() >= deadline) return pending;
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+      await sleep(options.pollMs);
     }
   } finally {
     await admin.disconnect();
