@@ -15,6 +15,8 @@
  *   interfaces/cli        the entry point
  *   demo                  the simulated back-office systems, beside the layers: started by the cli
  *
+ * and, outside src/, the connector plugins (connectors/<name>/) on the SDK, core and platform.
+ *
  * A module may import its own layer and those below it, never one above; folders never form a
  * cycle, whatever the layer (a cycle makes two folders one unit that can only be understood,
  * tested and changed together). Type-only imports count: a type is a dependency on a concept.
@@ -116,9 +118,17 @@ export default {
     onlyImports(
       'demo-beside-the-product',
       '^src/demo/',
-      '^src/(core|platform|domain/identifiers|connect|demo)/',
-      'The demo simulates back-office systems from outside: it may share the low-level vocabulary (identifiers, webhook signatures) but not the hub, flows, domain or interfaces it demonstrates.',
+      '^src/(core|platform|domain/identifiers|connect/sdk|demo)/',
+      'The demo simulates back-office systems from outside: it may share the low-level vocabulary (identifiers, webhook signatures) but not the connector runtime, hub, flows, domain or interfaces it demonstrates.',
     ),
+    {
+      name: 'plugins-on-the-sdk',
+      severity: 'error',
+      comment:
+        'A connector plugin (connectors/<name>/) is written against the SDK, with core and platform helpers; the host, flows, domain and hub may change under it. Its tests may use more.',
+      from: { path: '^connectors/[^/]+/', pathNot: '^connectors/[^/]+/test/' },
+      to: { path: '^src/', pathNot: '^src/(core|platform|connect/sdk)/' },
+    },
     {
       name: 'plugins-through-the-catalog',
       severity: 'error',
@@ -137,6 +147,8 @@ export default {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // The plugins' own tests drive the whole hub; what they import is not the plugins' dependency.
+    exclude: { path: '^connectors/[^/]+/test/' },
     // Type-only imports are dependencies too (see above).
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

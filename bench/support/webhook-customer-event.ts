@@ -1,4 +1,4 @@
-import { signWebhook, SIGNATURE_HEADER } from '../../src/connect/runtime/webhook-signature.js';
+import { signWebhook, SIGNATURE_HEADER } from '../../src/connect/sdk/webhook-signature.js';
 import { variedCustomer } from './varied-customer.js';
 
 /** One signed webhook request: the exact body bytes and the headers that go with them. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/connect/runtime/webhook-signature.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/connect/sdk/webhook-signature.js';
 import { paced } from '../support/paced-load.js';
 import { InstantClock } from '../../test/support/instant-clock.js';
 

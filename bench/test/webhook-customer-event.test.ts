@@ -4,7 +4,7 @@ import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import { ConnectorCatalog } from '../../src/connect/sdk/connector-catalog.js';
 import type { SourceConnector } from '../../src/connect/sdk/connector-definition.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/connect/runtime/webhook-signature.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/connect/sdk/webhook-signature.js';
 import { activeCustomerPool, signedRequest, webhookCustomerEvent } from '../support/webhook-customer-event.js';
 import { webhookSourceInstance } from '../support/webhook-source-instance.js';
 

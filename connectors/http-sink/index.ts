@@ -8,7 +8,7 @@ import {
 import { REQUEST_TIMEOUT_PROPERTY } from '../../src/connect/sdk/http-api-properties.js';
 import { deliveredUnlessFailed, recordIdempotencyKey } from '../../src/connect/sdk/http-delivery.js';
 import { requestHeaders } from '../../src/connect/sdk/api-request-headers.js';
-import { signWebhook, SIGNATURE_HEADER } from '../../src/connect/runtime/webhook-signature.js';
+import { signWebhook, SIGNATURE_HEADER } from '../../src/connect/sdk/webhook-signature.js';
 import { compileUrlTemplate, templateHost } from './url-template.js';
 
 const spec = {

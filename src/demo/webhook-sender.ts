@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { SIGNATURE_HEADER, signWebhook } from '../connect/runtime/webhook-signature.js';
+import { SIGNATURE_HEADER, signWebhook } from '../connect/sdk/webhook-signature.js';
 
 export interface WebhookOptions {
   /** Signs the body with the hub's scheme; without it no signature header is sent. */

@@ -12,7 +12,7 @@ import type { InstanceStatus } from './instance-status.js';
 import type { SourceRecordPublisher } from './source-record-publisher.js';
 import { decodeWebhookBody, WebhookBodyEncodingError } from './webhook-body-decoder.js';
 import { repeatOf, webhookBodySha256, type WebhookEventMark } from './webhook-event-mark.js';
-import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from './webhook-signature.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from '../sdk/webhook-signature.js';
 
 /** Webhook body schemas are written by connectors, for bodies written by other systems: not strict. */
 const bodyAjv = createJsonSchemaAjv({ strictSchemas: false });

@@ -13,7 +13,7 @@ import { freePort } from '../../../src/platform/infra/free-port.js';
 import { KafkajsClient } from '../../../src/platform/kafka/kafkajs-client.js';
 import { DEAD_LETTER_HEADER } from '../../../src/platform/headers/dead-letter-headers.js';
 import { HEADER } from '../../../src/platform/headers/record-headers.js';
-import { SIGNATURE_HEADER, signWebhook } from '../../../src/connect/runtime/webhook-signature.js';
+import { SIGNATURE_HEADER, signWebhook } from '../../../src/connect/sdk/webhook-signature.js';
 import { sampleServiceRequest } from '../../fixtures/sample-records.js';
 import { seededCrmCustomers } from '../../../src/demo/crm-simulator.js';
 import { cleanEnv, startCli, type CliRun } from '../../support/cli-process.js';

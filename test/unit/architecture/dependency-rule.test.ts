@@ -15,7 +15,10 @@ async function violationsIn(files: Record<string, string>): Promise<IViolation[]
   try {
     fs.writeFileSync(
       path.join(root, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src/**/*.ts'] }),
+      JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true },
+        include: ['src/**/*.ts', 'connectors/**/*.ts'],
+      }),
     );
     for (const [file, source] of Object.entries(files)) {
       fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
@@ -24,7 +27,8 @@ async function violationsIn(files: Record<string, string>): Promise<IViolation[]
     // The rule's paths are relative to the project root, as when `npm run lint:deps` runs.
     process.chdir(root);
     const options = await extractDepcruiseOptions(CONFIG);
-    const result = await cruise(['src'], { ...options, validate: true }, {}, { tsConfig: extractTSConfig('tsconfig.json') });
+    const roots = ['src', 'connectors'].filter((root) => fs.existsSync(root));
+    const result = await cruise(roots, { ...options, validate: true }, {}, { tsConfig: extractTSConfig('tsconfig.json') });
     if (typeof result.output === 'string') throw new Error(result.output);
     return result.output.summary.violations;
   } finally {
@@ -64,5 +68,17 @@ describe('the dependency rule (.dependency-cruiser.mjs)', function () {
     const rules = violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
     expect(rules).to.include('sdk-not-host: src/connect/sdk/delivery.ts → src/connect/runtime/host.ts');
     expect(rules.filter((rule) => rule.startsWith('no-module-cycle:'))).to.have.length.greaterThan(0);
+  });
+
+  it('holds a connector plugin to the SDK, core and platform, but not its tests', async () => {
+    const violations = await violationsIn({
+      'src/connect/runtime/host.ts': "export const host = 'runtime';\n",
+      'src/connect/sdk/definition.ts': "export const definition = 'sdk';\n",
+      'connectors/crm/index.ts':
+        "import { definition } from '../../src/connect/sdk/definition.js';\nimport { host } from '../../src/connect/runtime/host.js';\nexport default [definition, host];\n",
+      'connectors/crm/test/crm.test.ts': "import { host } from '../../../src/connect/runtime/host.js';\nexport const probe = host;\n",
+    });
+    const rules = violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
+    expect(rules).to.deep.equal(['plugins-on-the-sdk: connectors/crm/index.ts → src/connect/runtime/host.ts']);
   });
 });

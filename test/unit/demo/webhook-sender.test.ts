@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { describeError } from '../../../src/core/hub-error.js';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../../src/connect/runtime/webhook-signature.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../../src/connect/sdk/webhook-signature.js';
 import { sendWebhook } from '../../../src/demo/webhook-sender.js';
 
 interface Delivery {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { signWebhook, verifyWebhookSignature, WebhookSignatureError } from '../../../../src/connect/runtime/webhook-signature.js';
+import { signWebhook, verifyWebhookSignature, WebhookSignatureError } from '../../../../src/connect/sdk/webhook-signature.js';
 
 const body = Buffer.from('{"eventId":"e1","records":[]}');
 const now = 1_795_000_000;
