@@ -437,7 +437,11 @@ describe('hub config validation', () => {
         '',
       ].join('\n'),
     );
-    const config = await loadHubConfig(file, testCatalog, { BATCH_SIZE: '50', ECHO_PASSWORD: 'correct horse', WEBHOOK_SECRET: '12345678' });
+    const config = await loadHubConfig(file, testCatalog, {
+      BATCH_SIZE: '50',
+      ECHO_PASSWORD: 'correct horse',
+      WEBHOOK_SECRET: 'whsec-test-hub-config',
+    });
     expect(config).to.deep.equal({
       file,
       connectors: [
@@ -470,7 +474,7 @@ describe('hub config validation', () => {
           batchSize: 100,
           concurrency: 4,
           // A secret of digits stays a string: only settings the schema types as numbers are converted.
-          webhook: { secret: '12345678', toleranceSeconds: 300, maxBodyBytes: 1048576 },
+          webhook: { secret: 'whsec-test-hub-config', toleranceSeconds: 300, maxBodyBytes: 1048576 },
         },
       ],
       // An absent customerView section is the documented defaults, the same as a hub without a config file.
