@@ -8,11 +8,10 @@
  */
 import { token, whenTokenNeeded } from './api-client.js';
 import { loadDeadLetters, loadDeadLetterSummary, wireDeadLetters } from './dead-letters.js';
-import { byId } from './dom.js';
 import { refreshHealth } from './hub-health.js';
 import { startPolling } from './polling.js';
 import { whenReplayEnds, wireReplayTarget } from './replays.js';
-import { search } from './search.js';
+import { wireSearch } from './search.js';
 import { askForToken, wireTokenDialog } from './token-dialog.js';
 
 function wire() {
@@ -22,11 +21,7 @@ function wire() {
     void loadDeadLetters();
   });
   wireTokenDialog();
-  byId('search-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const query = byId('search-input', HTMLInputElement).value.trim();
-    if (query) void search(query);
-  });
+  wireSearch();
   wireDeadLetters();
   wireReplayTarget();
 }

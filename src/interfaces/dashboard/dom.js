@@ -6,8 +6,7 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** What an element takes as a child: text, a node, or nothing (left out), or a list of these. */
-/** @typedef {Node | string | number | false | null | undefined} Child */
+/** @typedef {Node | string | number | false | null | undefined} Child What an element takes as a child: text, a node, or nothing (left out). */
 
 /**
  * The page's element with this id, of the class the caller needs. A missing or different element

@@ -21,7 +21,7 @@ import { renderTrace } from './trace-timeline.js';
 let searchGeneration = 0;
 
 /** @param {string} query */
-export async function search(query) {
+async function search(query) {
   const generation = ++searchGeneration;
   const customers = el('div', { id: 'customer-results' }, el('p', { class: 'muted' }, 'Looking up customers…'));
   const trace = el(
@@ -43,6 +43,14 @@ export async function search(query) {
       );
   });
   await Promise.all([lookup, traced]);
+}
+
+export function wireSearch() {
+  byId('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = byId('search-input', HTMLInputElement).value.trim();
+    if (query) void search(query);
+  });
 }
 
 /**

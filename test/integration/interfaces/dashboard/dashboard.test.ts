@@ -252,7 +252,8 @@ describe('dashboard in Chromium on a running hub', function () {
         new RegExp(`Replay ${matched} dead letters? matching the filter`),
       );
       await page.click('#dlq-replay-yes');
-      const filteredJob = '#replay-jobs tbody tr[data-state="failed"]:has-text("source crm-customer-to-erp")';
+      // This run's job: the replay journal on a broker that served earlier runs lists their filtered replays too.
+      const filteredJob = `#replay-jobs tbody tr[data-state="failed"]:has-text("source crm-customer-to-erp, since ${since}")`;
       // The job waits for the flow to settle before it counts re-failures; the live demo may have added dead letters since the count.
       await page.locator(filteredJob).waitFor({ timeout: 150_000 });
       const [, done, total] = (await page.locator(filteredJob).textContent())!.match(/(\d+) \/ (\d+)/)!;
