@@ -11,6 +11,16 @@ import contextSink from '../../customer-context-sink.js';
 
 const TOPIC = 'service.request.v1';
 const TOKEN = 'desk-token-5c1d';
+/** The channel each source the simulator writes must arrive as (written out here, not taken from the mapping under test). */
+const CHANNEL_OF_SOURCE: Record<string, string> = {
+  电话: 'PHONE',
+  TEL: 'PHONE',
+  传真: 'FAX',
+  邮件: 'EMAIL',
+  网页: 'WEB',
+  WEB: 'WEB',
+  短信: 'SMS',
+};
 
 describe('service-desk connector on the real broker against the service desk simulator', function () {
   this.timeout(120_000);
@@ -54,7 +64,12 @@ describe('service-desk connector on the real broker against the service desk sim
       customerId: tickets[0]!.custNo,
       callerPhone: tickets[0]!.contactTel,
     });
-    expect(['PHONE', 'FAX', 'EMAIL', 'WEB', 'SMS']).to.include(value.channel);
+    const channels = new Map<string, unknown>();
+    for (const record of all)
+      channels.set(record.key!.toString(), ((await harness.serde.decode(record.value)).value as { channel: unknown }).channel);
+    expect(Object.fromEntries(channels)).to.deep.equal(
+      Object.fromEntries(tickets.slice(0, 15).map((ticket) => [ticket.ticketNo, CHANNEL_OF_SOURCE[String(ticket.source)]])),
+    );
     const [letter] = await readUntil(harness.client, good.deadLetterTopic, (records) => records.length >= 1);
     expect(letter!.headers[DEAD_LETTER_HEADER.errorCode]).to.equal('AVRO_VALUE_INVALID');
     expect(JSON.parse(letter!.value!.toString()).ticketNumber).to.equal(`${prefix}-bad`);
@@ -98,7 +113,8 @@ describe('service-desk connector on the real broker against the service desk sim
         topics: [wrongTopic],
         config: { baseUrl: desk.url, bearerToken: 'wrong', timeoutMs: 2000 },
       });
-      desk.backOffice.failNext(2, 503);
+      // The desk's store behind its PATCH answers 503 twice: the first PATCH of the record fails twice, the record is retried.
+      desk.backOffice.failNext(2, 503, { method: 'put', path: /^\/api\/ticket-customer-contexts\// });
       // Topics exist before the sinks subscribe, so that neither starts after its record.
       const admin = await new KafkajsClient({ brokers: infrastructure().kafka.brokers }).admin();
       await admin.ensureTopics([
@@ -116,6 +132,7 @@ describe('service-desk connector on the real broker against the service desk sim
           .sort(),
       ).to.deep.equal([...open].sort());
       expect(desk.contextWrites()[0]).to.deep.include({ custNo, custName: '测试客户', vipLevel: '钻石' });
+      expect(desk.backOffice.stats().byStatus[503], 'the injected 503s were served').to.equal(2);
 
       await produceCustomers(wrongTopic, [{ ...sampleCustomer(), customerId: custNo }]);
       const [letter] = await readUntil(harness.client, wrong.deadLetterTopic, (records) => records.length >= 1);
