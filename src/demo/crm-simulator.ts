@@ -6,7 +6,7 @@ import { residentIdNumber } from '../../src/demo/synthetic/resident-id-number.js
 import { DIVISIONS } from './synthetic/administrative-divisions.js';
 import { startBackOfficeSimulator, type BackOfficeSimulator } from './back-office-simulator.js';
 import type { BackOfficeRecord, Latency } from './back-office-simulator-options.js';
-import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, SURNAMES } from './chinese-names.js';
+import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, SURNAMES } from './synthetic/chinese-names.js';
 import { sendError } from './error-response.js';
 
 /**

@@ -1,4 +1,4 @@
-/** Common surnames and given names (as in src/demo/chinese-names.ts), for seeded synthetic people. */
+/** Common surnames and given names, for the demo systems' seeded customers and synthetic people. */
 export const SURNAMES = [
   '王',
   '李',
