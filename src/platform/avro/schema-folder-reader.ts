@@ -4,7 +4,8 @@ import type avro from 'avsc';
 import { shortNameOf } from './avro-names.js';
 import { type AvroTypeRegistry, parseAvroSchema } from './avro-type-factory.js';
 import { closestNames } from '../../core/closest-names.js';
-import { jsonSyntaxErrorPosition, quotedStringPosition } from './json-text-position.js';
+import { quotedStringPosition } from './json-text-position.js';
+import { parseSchemaFileJson } from './schema-file-json.js';
 import { type NamedTypeDefinition, isNamedDefinition, scanSchemaNames } from './named-type-scanner.js';
 import { SchemaFileError, SchemaInvalidError } from './schema-errors.js';
 
@@ -67,15 +68,7 @@ async function listSchemaFiles(dir: string): Promise<string[]> {
 
 async function readSchemaFile(file: string): Promise<SchemaFile> {
   const text = await fs.readFile(file, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SchemaFileError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
-      position: jsonSyntaxErrorPosition(text, error),
-      cause: error,
-    });
-  }
+  const json = parseSchemaFileJson(file, text);
   if (!isNamedDefinition(json))
     throw new SchemaFileError(file, 'must define one named type (a record, enum or fixed with a name) at the top level');
   const { definitions, references } = scanSchemaNames(json);

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import type avro from 'avsc';
 import { closestNames } from '../../core/closest-names.js';
-import { jsonSyntaxErrorPosition, quotedStringPosition } from './json-text-position.js';
+import { quotedStringPosition } from './json-text-position.js';
+import { parseSchemaFileJson } from './schema-file-json.js';
 import { isObject } from './named-type-scanner.js';
 import { SchemaFileError } from './schema-errors.js';
 import { KEY_SEPARATOR, type TopicInfo } from './topic-info.js';
@@ -20,15 +21,7 @@ export async function readTopicsFile(file: string, types: ReadonlyMap<string, av
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw new SchemaFileError(file, 'cannot be read', { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SchemaFileError(file, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
-      position: jsonSyntaxErrorPosition(text, error),
-      cause: error,
-    });
-  }
+  const json = parseSchemaFileJson(file, text);
   const shape =
     'must map each topic to { "record": <full name>, "key": <field> or [<field>, ...], "compacted"?: true|false, "format"?: "avro"|"json" }';
   if (!isObject(json)) throw new SchemaFileError(file, shape);
