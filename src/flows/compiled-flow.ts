@@ -1,4 +1,4 @@
-import type { RetrySettings } from '../connect/runtime/connector-instance-config.js';
+import type { BackoffSettings } from '../platform/retry/retry-policy.js';
 import { HubError } from '../core/hub-error.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { MaybePromise } from '../core/maybe-promise.js';
@@ -22,7 +22,7 @@ export interface CompiledFlow {
   from: string[];
   /** Where messages go when no `route` step chose for them. */
   to: FlowDestination[];
-  errors: { retry: RetrySettings; deadLetterTopic: string };
+  errors: { retry: BackoffSettings; deadLetterTopic: string };
   /** Partitions handled at once (order is always kept within a partition). */
   concurrency: number;
   /** The topics the flow declares itself (`topics:`), beside those of schemas/topics.json. */

@@ -1,3 +1,5 @@
+import type { BackoffSettings } from '../../platform/retry/retry-policy.js';
+
 /**
  * One connector instance as declared in the hub config file (crm-hub.yaml), after `${ENV}`
  * references are resolved, defaults applied and everything validated. The runtime-owned settings
@@ -19,7 +21,8 @@ export interface ConnectorInstanceConfig {
   topics?: string[];
   /** Where records that cannot be delivered go; default `dlq.<name>`. */
   deadLetterTopic: string;
-  retry: RetrySettings;
+  /** Retries of a failed delivery; defaults declared in instance-settings-schema.ts. */
+  retry: BackoffSettings;
   /** Sinks: most records per `deliver` call. Default 100. */
   batchSize: number;
   /** Sinks: records of different keys delivered at once (records of one key never overlap). Default 4. */
@@ -32,17 +35,6 @@ export interface ConnectorInstanceConfig {
   allowedHosts?: string[];
   /** Allowed names may resolve to non-public addresses (default false: no SSRF through DNS). */
   allowPrivateNetworks?: boolean;
-}
-
-export interface RetrySettings {
-  /** Total tries including the first. Default 5. */
-  attempts: number;
-  /** Default 200 ms. */
-  initialDelayMs: number;
-  /** Default 30 000 ms. */
-  maxDelayMs: number;
-  /** Default 2. */
-  multiplier: number;
 }
 
 export interface WebhookSettings {
