@@ -1,5 +1,5 @@
-import axios from 'axios';
 import { SIGNATURE_HEADER, signWebhook } from '../connect/sdk/webhook-signature.js';
+import { createHttpClient } from '../platform/http/http-client.js';
 
 export interface WebhookOptions {
   /** Signs the body with the hub's scheme; without it no signature header is sent. */
@@ -19,12 +19,11 @@ export interface WebhookOptions {
 export async function sendWebhook(url: string, body: unknown, options: WebhookOptions = {}): Promise<{ status: number; body: unknown }> {
   const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   const signature = options.secret === undefined ? {} : { [SIGNATURE_HEADER]: signWebhook(options.secret, rawBody, options.timestamp) };
-  const response = await axios.post(url, rawBody, {
+  const client = createHttpClient({ timeoutMs: options.timeoutMs ?? 5000, validateStatus: () => true });
+  const response = await client.post(url, rawBody, {
     headers: { 'content-type': 'application/json', ...signature, ...options.headers },
     // axios would re-serialise a body it thinks is JSON; the signed bytes must go out untouched.
     transformRequest: [(data: unknown) => data],
-    timeout: options.timeoutMs ?? 5000,
-    validateStatus: () => true,
   });
   return { status: response.status, body: response.data };
 }
