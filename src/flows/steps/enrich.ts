@@ -1,7 +1,7 @@
-import { isAxiosError } from 'axios';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { createConnectorHttpClient } from '../../connect/runtime/connector-http-client.js';
 import { LookupCache } from '../../platform/cache/lookup-cache.js';
+import { classifyHttpFailure } from '../../platform/http/http-failure.js';
 import { deliveryErrorFromHttp } from '../../connect/sdk/http-failure-classifier.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { LookupTable, StepCompileContext } from '../flow-step.js';
@@ -145,7 +145,8 @@ function httpLookup(config: HttpConfig, context: StepCompileContext): { lookup: 
       const response = await client.get(target, { headers: { accept: 'application/json', ...config.headers }, responseType: 'json' });
       return response.data;
     } catch (error) {
-      if (isAxiosError(error) && error.response?.status === 404) return undefined;
+      const failure = classifyHttpFailure(error);
+      if (failure?.answered && failure.status === 404) return undefined;
       throw deliveryErrorFromHttp(error, what);
     }
   };
