@@ -4,7 +4,7 @@ import type { SourceConnector, SourcePosition } from '../sdk/connector-definitio
 import { ConfigError } from '../../core/hub-error.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { NO_METRICS, type ComponentMetrics } from '../../platform/observability/metrics/component-metrics.js';
-import type { CompactedTopicStore } from '../../platform/state/compacted-topic-store.js';
+import type { StateStore } from '../../platform/state/state-store.js';
 import type { InstanceStatus } from './instance-status.js';
 import { RetryPolicy } from '../../platform/retry/retry-policy.js';
 import { retrying, StoppingError } from '../../platform/retry/retrying.js';
@@ -26,7 +26,7 @@ export class PollingSource {
     private readonly instance: ConnectorInstanceConfig,
     private readonly connector: SourceConnector & Required<Pick<SourceConnector, 'poll'>>,
     private readonly publisher: SourceRecordPublisher,
-    private readonly positions: CompactedTopicStore<SourcePosition>,
+    private readonly positions: StateStore<SourcePosition>,
     private readonly status: InstanceStatus,
     private readonly logger: Logger,
     private readonly metrics: ComponentMetrics = NO_METRICS,

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/observability/logger.js';
 import { createJsonSchemaAjv } from '../../platform/validation/json-schema-ajv.js';
 import { formatDataPath, schemaIssues } from '../../platform/validation/schema-issues.js';
 import { NO_METRICS, type ComponentMetrics } from '../../platform/observability/metrics/component-metrics.js';
-import type { CompactedTopicStore } from '../../platform/state/compacted-topic-store.js';
+import type { StateStore } from '../../platform/state/state-store.js';
 import type { InstanceStatus } from './instance-status.js';
 import type { SourceRecordPublisher } from './source-record-publisher.js';
 import { decodeWebhookBody, WebhookBodyEncodingError } from './webhook-body-decoder.js';
@@ -33,7 +33,7 @@ export class WebhookEndpoint {
     private readonly instance: ConnectorInstanceConfig,
     private readonly webhook: WebhookSpec,
     private readonly publisher: SourceRecordPublisher,
-    private readonly seenEvents: CompactedTopicStore<WebhookEventMark>,
+    private readonly seenEvents: StateStore<WebhookEventMark>,
     private readonly status: InstanceStatus,
     private readonly logger: Logger,
     private readonly metrics: ComponentMetrics = NO_METRICS,

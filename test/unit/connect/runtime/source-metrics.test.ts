@@ -9,7 +9,7 @@ import { HubError } from '../../../../src/core/hub-error.js';
 import type { HubProducer, OutgoingRecord } from '../../../../src/platform/kafka/kafka-client.js';
 import { createLogger } from '../../../../src/platform/observability/logger.js';
 import { HubMetrics } from '../../../../src/platform/observability/metrics/hub-metrics.js';
-import type { CompactedTopicStore } from '../../../../src/platform/state/compacted-topic-store.js';
+import type { StateStore } from '../../../../src/platform/state/state-store.js';
 import { DeadLetterPublisher } from '../../../../src/connect/runtime/dead-letter-publisher.js';
 import { InstanceStatus } from '../../../../src/connect/runtime/instance-status.js';
 import { PollingSource } from '../../../../src/connect/runtime/polling-source.js';
@@ -54,6 +54,16 @@ function customer(customerId: string, ageMs: number): SourceRecord {
   };
 }
 
+/** State kept in memory: what positions and seen webhook events need, without a broker. */
+function memoryStore<Value>(): StateStore<Value> {
+  const entries = new Map<string, Value>();
+  return {
+    get: (key) => entries.get(key),
+    put: async (key, value) => void entries.set(key, value),
+    putAll: async (writes) => writes.forEach(({ key, value }) => entries.set(key, value)),
+  };
+}
+
 describe('metrics of sources', () => {
   let catalog: SchemaCatalog;
   let metrics: HubMetrics;
@@ -88,7 +98,7 @@ describe('metrics of sources', () => {
     const name = 'crm-poll';
     const rejected = { ...customer('C3', 1000), rejected: new HubError('CRM_CODE_UNKNOWN', 'unknown customer type Z') };
     const misKeyed = { ...customer('C4', 1000), key: 'not-the-business-key' };
-    const positions = { get: () => undefined, put: async () => undefined } as unknown as CompactedTopicStore<SourcePosition>;
+    const positions = memoryStore<SourcePosition>();
     const poll = async () => ({
       records: [customer('C1', 1500), customer('C2', 3 * 24 * 3600_000), rejected, misKeyed],
       position: { page: 1 },
@@ -118,7 +128,7 @@ describe('metrics of sources', () => {
 
   it('an empty poll round is no batch', async () => {
     const name = 'crm-idle';
-    const positions = { get: () => undefined, put: async () => undefined } as unknown as CompactedTopicStore<SourcePosition>;
+    const positions = memoryStore<SourcePosition>();
     const source = new PollingSource(
       instance(name),
       { poll: async () => ({ records: [], position: {} }) },
@@ -134,12 +144,7 @@ describe('metrics of sources', () => {
 
   describe('a webhook', () => {
     const name = 'crm-push';
-    const seen = new Map<string, WebhookEventMark>();
-    const seenEvents = {
-      has: (key: string) => seen.has(key),
-      get: (key: string) => seen.get(key),
-      put: async (key: string, value: WebhookEventMark) => void seen.set(key, value),
-    } as unknown as CompactedTopicStore<WebhookEventMark>;
+    const seenEvents = memoryStore<WebhookEventMark>();
 
     async function post(endpoint: WebhookEndpoint, body: string): Promise<number> {
       let status = 0;
