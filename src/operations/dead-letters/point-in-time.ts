@@ -1,8 +1,9 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { matchDuration, type DurationUnit } from '../../core/duration.js';
 import { ConfigError } from '../../core/hub-error.js';
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const RELATIVE = /^(\d{1,6})([smhd])$/;
+// An age counts back from now in whole seconds or more: the API's pattern (`^\d{1,6}[smhd]$`) has no ms.
+const AGE_UNITS: readonly DurationUnit[] = ['s', 'm', 'h', 'd'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // A time of day without a zone would depend on where the CLI runs: require one.
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -18,7 +19,7 @@ const isDateTime = (text: string): boolean => (fullFormats['date-time'] as { val
 /** Whether `text` is a point in time in one of the accepted forms, with a real calendar day and time of day. */
 export function isPointInTime(text: string): boolean {
   const trimmed = text.trim();
-  if (RELATIVE.test(trimmed)) return true;
+  if (matchDuration(trimmed, AGE_UNITS) !== undefined) return true;
   if (DATE.test(trimmed)) return isCalendarDate(trimmed);
   const dateTime = DATE_TIME.exec(trimmed);
   // Seconds may be left out (08:00Z); the library's check wants them.
@@ -32,8 +33,8 @@ export function isPointInTime(text: string): boolean {
  */
 export function parsePointInTime(text: string, name: string, now: Date = new Date()): Date {
   const trimmed = text.trim();
-  const relative = RELATIVE.exec(trimmed);
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * UNIT_MS[relative[2]!]!);
+  const age = matchDuration(trimmed, AGE_UNITS);
+  if (age !== undefined) return new Date(now.getTime() - age);
   if (isPointInTime(trimmed)) {
     const ms = Date.parse(trimmed);
     if (!Number.isNaN(ms)) return new Date(ms);

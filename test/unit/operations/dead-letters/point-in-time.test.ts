@@ -27,3 +27,17 @@ describe('points in time (since, until)', () => {
     }
   });
 });
+
+describe('points in time given as an age', () => {
+  const now = new Date('2026-03-01T12:00:00Z');
+
+  it('counts back whole seconds, minutes, hours or days of up to six digits, as the API pattern ^\\d{1,6}[smhd]$ allows', () => {
+    expect(parsePointInTime('30s', 'since', now).toISOString()).to.equal('2026-03-01T11:59:30.000Z');
+    expect(parsePointInTime(' 7d ', 'since', now).toISOString()).to.equal('2026-02-22T12:00:00.000Z');
+    expect(parsePointInTime('999999s', 'since', now).getTime()).to.equal(now.getTime() - 999_999_000);
+    for (const text of ['250ms', '1000000s', '1h30m', '1.5h']) {
+      expect(isPointInTime(text), text).to.equal(false);
+      expect(() => parsePointInTime(text, 'since', now), text).to.throw(/since .* is not a time/);
+    }
+  });
+});
