@@ -7,6 +7,7 @@ import type {
   KafkaClient,
   OffsetRange,
   OutgoingRecord,
+  PartitionAssignment,
   RecordHeaders,
   TopicScanner,
 } from '../../src/platform/kafka/kafka-client.js';
@@ -27,6 +28,10 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
   readonly scans: OffsetRange[][] = [];
   readonly refuse = new Set<string>();
   onSend: ((topic: string, records: OutgoingRecord[]) => Promise<void>) | undefined;
+  /** Topic configs as ensureTopics was given them when it created the topic. */
+  readonly configs = new Map<string, Record<string, string>>();
+  /** Consumers' group-join listeners, by group id: `joinGroup` calls them as a rebalance would. */
+  private readonly joinListeners = new Map<string, ((assignment: PartitionAssignment) => void)[]>();
   /** How many times a topic was read to its end. */
   reads = 0;
   clock = () => Date.now();
@@ -82,6 +87,16 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
     return this.records(topic);
   }
 
+  async readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]> {
+    this.reads++;
+    return partitions.flatMap((partition) => this.topics.get(topic)?.[partition] ?? []);
+  }
+
+  /** What a rebalance does to the consumers of `groupId`: tells them the partitions they now hold. */
+  joinGroup(groupId: string, assignment: PartitionAssignment): void {
+    for (const listener of this.joinListeners.get(groupId) ?? []) listener(assignment);
+  }
+
   async rangesSince(topics: string[], timestamp: number): Promise<OffsetRange[]> {
     return topics.flatMap((topic) =>
       this.partitionsOf(topic).map((log, partition) => ({
@@ -110,7 +125,9 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
       },
       pause: () => undefined,
       resume: () => undefined,
-      onGroupJoin: () => undefined,
+      onGroupJoin: (listener) => {
+        this.joinListeners.set(options.groupId, [...(this.joinListeners.get(options.groupId) ?? []), listener]);
+      },
       crashed: new Promise<never>(() => undefined),
       stop: async () => undefined,
     };
@@ -119,7 +136,10 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
   async admin(): Promise<HubAdmin> {
     return {
       ensureTopics: async (specs) => {
-        for (const spec of specs) this.partitionsOf(spec.topic);
+        for (const spec of specs) {
+          if (!this.topics.has(spec.topic)) this.configs.set(spec.topic, { ...spec.config });
+          this.partitionsOf(spec.topic, spec.partitions);
+        }
       },
       listTopics: async () => [...this.topics.keys()],
       topicOffsets: async (topic) => this.partitionsOf(topic).map((log, partition) => ({ partition, low: '0', high: String(log.length) })),
@@ -131,10 +151,11 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
     };
   }
 
-  private partitionsOf(topic: string): IncomingRecord[][] {
+  /** A topic's partitions, made when missing: `count` of them (a broker's default: the client's). */
+  private partitionsOf(topic: string, count = this.partitions): IncomingRecord[][] {
     let partitions = this.topics.get(topic);
     if (!partitions) {
-      partitions = Array.from({ length: this.partitions }, () => []);
+      partitions = Array.from({ length: count }, () => []);
       this.topics.set(topic, partitions);
     }
     return partitions;

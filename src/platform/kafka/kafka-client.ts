@@ -25,6 +25,9 @@ export interface IncomingRecord {
   timestamp: string;
 }
 
+/** The partitions a consumer holds, by topic. */
+export type PartitionAssignment = Record<string, number[]>;
+
 export interface RecordBatch {
   topic: string;
   partition: number;
@@ -68,10 +71,12 @@ export interface HubConsumer {
   pause(): void;
   resume(): void;
   /**
-   * Called each time the consumer (re)joins its group, before batches of the new assignment arrive:
-   * a processor that took partitions over from another process reloads the state it left.
+   * Called each time the consumer (re)joins its group, with the partitions it now holds, before
+   * batches of the new assignment arrive: a processor that took partitions over from another
+   * process reloads the state it left, and drops the state of partitions no longer in the list
+   * (Kafka tells of no revocation apart: what a join leaves out was revoked).
    */
-  onGroupJoin(listener: () => void): void;
+  onGroupJoin(listener: (assignment: PartitionAssignment) => void): void;
   /** Rejects when the consumer crashed for good (the handler threw, or the group could not be rejoined). */
   readonly crashed: Promise<never>;
   stop(): Promise<void>;
@@ -116,6 +121,8 @@ export interface KafkaClient {
   producer(): Promise<HubProducer>;
   /** Every record of the topic from its start to its current end, without committing anything. */
   readToEnd(topic: string): Promise<IncomingRecord[]>;
+  /** Every record of those partitions of the topic, from their start to their current end, without committing anything. */
+  readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]>;
   consumer(options: ConsumerOptions): Promise<HubConsumer>;
   admin(): Promise<HubAdmin>;
 }

@@ -84,6 +84,10 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     return this.scanner.readToEnd(topic);
   }
 
+  readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]> {
+    return this.scanner.readPartitionsToEnd(topic, partitions);
+  }
+
   /** See KafkajsTopicScanner.follow: a tail that moves nobody's offsets. */
   follow(
     topic: string,

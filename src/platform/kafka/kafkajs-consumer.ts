@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { HubError } from '../../core/hub-error.js';
-import type { BatchHandler, ConsumerOptions, HubConsumer } from './kafka-client.js';
+import type { BatchHandler, ConsumerOptions, HubConsumer, PartitionAssignment } from './kafka-client.js';
 import { toIncoming } from './kafkajs-records.js';
 import { singleMemberAssigner } from './single-member-assigner.js';
 
@@ -83,8 +83,8 @@ class KafkajsConsumer implements HubConsumer {
     });
   }
 
-  onGroupJoin(listener: () => void): void {
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => listener());
+  onGroupJoin(listener: (assignment: PartitionAssignment) => void): void {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberAssignment));
   }
 
   pause(): void {

@@ -51,6 +51,25 @@ export class KafkajsTopicScanner implements TopicScanner {
     }
   }
 
+  /** Every record of those partitions, from their first offset to their end at the time of asking (one scan of their ranges). */
+  async readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let offsets;
+    try {
+      offsets = await withMetadataRetry(() => admin.fetchTopicOffsets(topic));
+    } finally {
+      await admin.disconnect();
+    }
+    const wanted = new Set(partitions);
+    const ranges = offsets
+      .filter((entry) => wanted.has(entry.partition))
+      .map((entry) => ({ topic, partition: entry.partition, from: entry.low, to: entry.high }));
+    const records: IncomingRecord[] = [];
+    await this.scanRanges(ranges, (batch) => records.push(...batch));
+    return records;
+  }
+
   /**
    * Hands each record of `topic` to `visit` in partition order, from its start or from its end at
    * the time of joining, until `signal` aborts. Rejects when the topic does not exist or the
