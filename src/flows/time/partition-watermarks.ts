@@ -74,35 +74,68 @@ export class PartitionWatermarks {
   /** The watermark of one partition now (moved on by the clock if idle); undefined before its first record or when not tracked. */
   partitionWatermark(partition: PartitionId): number | undefined {
     const progress = this.partitions.get(partition);
-    return progress === undefined ? undefined : this.advanceIfIdle(progress, this.options.clock.now());
+    if (progress === undefined) return undefined;
+    progress.watermark = this.watermarkAt(progress, this.options.clock.now());
+    return progress.watermark;
   }
 
   /** The flow's watermark now; undefined until there is one (then no window has closed). */
   current(): number | undefined {
     const now = this.options.clock.now();
+    // Kept, so that a partition's watermark stays where idleness moved it when its next record is older.
+    for (const progress of this.partitions.values()) progress.watermark = this.watermarkAt(progress, now);
+    const reached = this.flowWatermarkAt(now);
+    if (reached !== undefined && (this.flowWatermark === undefined || reached > this.flowWatermark)) this.flowWatermark = reached;
+    return this.flowWatermark;
+  }
+
+  /**
+   * The earliest wall-clock time at which the flow's watermark reaches `eventTime` if no further
+   * record comes (idleness moving it on), so that a runner can sleep until a window closes or a
+   * timer is due; now if it has already; undefined when nothing would move it there (no partition
+   * has had a record). A record arriving earlier can only bring that time forward.
+   */
+  wallTimeReaching(eventTime: number): number | undefined {
+    const now = this.options.clock.now();
+    const current = this.current();
+    if (current !== undefined && current >= eventTime) return now;
+    // With no records the flow's watermark only changes when a partition turns idle, and once all
+    // are idle it rises with the clock: the answer is one of these moments.
+    const moments = [now];
+    for (const progress of this.partitions.values()) {
+      moments.push((progress.lastRecordAt ?? progress.assignedAt) + this.options.idleTimeoutMs);
+      if (progress.latestEventTime !== undefined) moments.push(progress.lastRecordAt! + (eventTime - progress.latestEventTime));
+    }
+    return moments
+      .filter((moment) => moment >= now)
+      .sort((a, b) => a - b)
+      .find((moment) => (this.flowWatermarkAt(moment) ?? -Infinity) >= eventTime);
+  }
+
+  /** What the flow's watermark would be at wall time `now` with no further records, before the never-go-back rule. */
+  private flowWatermarkAt(now: number): number | undefined {
     let busiest: number | undefined;
     let quietest: number | undefined;
-    let heldBack = false;
     for (const progress of this.partitions.values()) {
-      const watermark = this.advanceIfIdle(progress, now);
+      const watermark = this.watermarkAt(progress, now);
       const idle = this.isIdle(progress, now);
-      if (watermark === undefined) heldBack ||= !idle;
-      else if (!idle) busiest = busiest === undefined ? watermark : Math.min(busiest, watermark);
+      // A partition with no record yet holds everything back until it turns idle.
+      if (watermark === undefined && !idle) return undefined;
+      if (watermark === undefined) continue;
+      if (!idle) busiest = busiest === undefined ? watermark : Math.min(busiest, watermark);
       else quietest = quietest === undefined ? watermark : Math.min(quietest, watermark);
     }
-    const candidate = heldBack ? undefined : (busiest ?? quietest);
-    if (candidate !== undefined && (this.flowWatermark === undefined || candidate > this.flowWatermark)) this.flowWatermark = candidate;
-    return this.flowWatermark;
+    return busiest ?? quietest;
   }
 
   private isIdle(progress: PartitionProgress, now: number): boolean {
     return now - (progress.lastRecordAt ?? progress.assignedAt) >= this.options.idleTimeoutMs;
   }
 
-  private advanceIfIdle(progress: PartitionProgress, now: number): number | undefined {
-    if (progress.watermark !== undefined && progress.latestEventTime !== undefined && this.isIdle(progress, now)) {
-      progress.watermark = Math.max(progress.watermark, progress.latestEventTime + (now - progress.lastRecordAt!));
-    }
-    return progress.watermark;
+  /** A partition's watermark at wall time `now` with no further records: moved on by idleness, never below what it reached. */
+  private watermarkAt(progress: PartitionProgress, now: number): number | undefined {
+    if (progress.watermark === undefined || progress.latestEventTime === undefined || !this.isIdle(progress, now))
+      return progress.watermark;
+    return Math.max(progress.watermark, progress.latestEventTime + (now - progress.lastRecordAt!));
   }
 }

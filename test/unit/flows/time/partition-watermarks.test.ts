@@ -157,4 +157,50 @@ describe('partition watermarks', () => {
       { seed: 20261207 },
     );
   });
+
+  it('tells when, with no more records, the watermark will reach an event time, so a runner can sleep until then', async () => {
+    const { clock, tracker } = watermarks();
+    expect(tracker.wallTimeReaching(0)).to.equal(undefined);
+    tracker.assign(1);
+    expect(tracker.wallTimeReaching(0)).to.equal(undefined);
+    tracker.observe(0, 1000);
+    // Partition 1 has had no record: nothing moves before it turns idle at 60 s.
+    expect(tracker.wallTimeReaching(1000)).to.equal(IDLE);
+    await clock.advance(IDLE);
+    expect(tracker.wallTimeReaching(1000)).to.equal(IDLE);
+    // Idle since 60 s, partition 0 moves on from 1000 with the clock: 1000 + 60 s at 60 s, 1000 + 90 s at 90 s.
+    expect(tracker.wallTimeReaching(1000 + IDLE)).to.equal(IDLE);
+    expect(tracker.wallTimeReaching(1000 + 90_000)).to.equal(90_000);
+  });
+
+  it('gives the earliest wall-clock time the watermark reaches an event time, not a moment later', async () => {
+    type Step = { observe: [number, number] } | { advance: number } | { assign: number };
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ observe: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 1e6 })) }),
+      fc.record({ advance: fc.integer({ min: 0, max: 2 * IDLE }) }),
+      fc.record({ assign: fc.integer({ min: 0, max: 3 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 20 }), fc.integer({ min: 0, max: 2e6 }), async (steps, target) => {
+        const { clock, tracker } = watermarks();
+        let anyRecord = false;
+        for (const s of steps) {
+          if ('observe' in s) tracker.observe(...s.observe);
+          else if ('advance' in s) await clock.advance(s.advance);
+          else tracker.assign(s.assign);
+          anyRecord ||= 'observe' in s;
+        }
+        const at = tracker.wallTimeReaching(target);
+        expect(at === undefined, 'undefined exactly when no record was read').to.equal(!anyRecord);
+        if (at === undefined) return;
+        if (at > clock.now()) {
+          await clock.advance(at - 1 - clock.now());
+          expect(tracker.current() ?? -Infinity, 'a moment before').to.be.below(target);
+          await clock.advance(1);
+        }
+        expect(tracker.current(), 'then').to.be.at.least(target);
+      }),
+      { seed: 20261207 },
+    );
+  });
 });
