@@ -58,6 +58,8 @@ export class TimerStore<Payload> {
 
   /** Cancels timer `id` wherever it is held; resolves with whether there was one. */
   async cancel(id: string): Promise<boolean> {
+    // A partition still being read back would not show the timer yet.
+    await Promise.allSettled(this.store.assigned.map((partition) => this.store.restored(partition)));
     for (const partition of this.store.assigned) {
       if (this.stored(partition, id) === undefined) continue;
       await this.store.delete(partition, this.prefix + id);

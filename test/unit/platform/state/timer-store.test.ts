@@ -99,6 +99,27 @@ describe('TimerStore', () => {
     expect(restarted.due(0, 10 * HOUR).map((timer) => timer.payload.claim)).to.deep.equal(['C2 again']);
   });
 
+  it('cancels a timer of a partition still being read back once it is read', async () => {
+    const writer = await openTimers(kafka, [1]);
+    await writer.schedule(1, 'C1', HOUR, { claim: 'C1' });
+    const { timers, store } = await openProcess(kafka, []);
+    let release!: () => void;
+    const readPartitions = kafka.readPartitionsToEnd.bind(kafka);
+    kafka.readPartitionsToEnd = async (topic, partitions) => {
+      const records = await readPartitions(topic, partitions);
+      await new Promise<void>((resolve) => (release = resolve));
+      return records;
+    };
+    const assigned = store.assign([1]);
+    const cancelled = timers.cancel('C1');
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await assigned;
+
+    expect(await cancelled).to.equal(true);
+    expect(timers.due(1, 10 * HOUR)).to.deep.equal([]);
+  });
+
   it('moves timers with their partition in a rebalance', async () => {
     const { timers: a, store: storeOfA } = await openProcess(kafka, [0, 1]);
     await a.schedule(0, 'C1', HOUR, { claim: 'C1' });
