@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { StateReader, StateWriter } from './state-bytes.js';
 
 /** 2¹² registers: 4 KB of state and a relative standard error of 1.04 / √4096 ≈ 1.6 %. */
@@ -26,7 +26,8 @@ export class HyperLogLog {
 
   /** `key` is the value's canonical text (see the distinct count): equal texts are one value. */
   add(key: string): void {
-    const hash = createHash('sha256').update(key, 'utf8').digest();
+    // The one-shot digest: half the cost of a Hash object per value.
+    const hash = digest('sha256', key, 'buffer');
     const high = hash.readUInt32BE(0);
     const low = hash.readUInt32BE(4);
     const index = high >>> LOW_BITS_OF_FIRST_WORD;
