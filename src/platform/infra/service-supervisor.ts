@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../../core/clock.js';
 import { describeError } from '../../core/hub-error.js';
+import { NO_JITTER, RetryPolicy } from '../retry/retry-policy.js';
 import { InfrastructureError } from './infrastructure-error.js';
 import type { ProcessExit } from './supervised-process.js';
 
@@ -85,6 +86,11 @@ export interface ServiceSupervisorOptions {
 export class ServiceSupervisor {
   private readonly stopped = new AbortController();
   private readonly clock: Clock;
+  /**
+   * The run that died counts as the first try, so restart n is try n + 1. No jitter: one service
+   * restarts, there is no herd to spread, and the waits are the documented doubling.
+   */
+  private readonly backoff: RetryPolicy;
   /** Settles when the watch loop ends (stopped or gave up); tests await it. */
   readonly done: Promise<void>;
 
@@ -93,6 +99,8 @@ export class ServiceSupervisor {
     private readonly options: ServiceSupervisorOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    const { attempts, initialDelayMs, maxDelayMs } = options.policy;
+    this.backoff = new RetryPolicy({ attempts: attempts + 1, initialDelayMs, maxDelayMs, multiplier: 2 }, NO_JITTER);
     this.done = this.watch();
   }
 
@@ -113,14 +121,13 @@ export class ServiceSupervisor {
       log.error(`${this.service.name} died (${describeExit(exit)}); restarting it on the same port and data (log ${this.service.logFile})`);
       let lastError: unknown;
       for (;;) {
-        if (failures >= policy.attempts) {
+        if (!this.backoff.canRetry(failures + 1)) {
           const error = new ServiceDiedError(this.service.name, exit, failures, lastError, this.service.logFile);
           log.error(error.message);
           this.options.onGaveUp(error);
           return;
         }
-        const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** failures);
-        await this.clock.sleep(delay, signal);
+        await this.clock.sleep(this.backoff.delayMs(failures + 1), signal);
         if (signal.aborted) return;
         try {
           await this.service.restart();
