@@ -20,9 +20,15 @@ const FILTER_FIELDS = ['topic', 'source', 'code', 'since', 'until'];
 
 /** @type {string | null} */
 let dlqCursor = null;
+// The filter and the count on screen change together, only when a list arrives: a replay must take
+// the filter whose count the user confirmed, not one typed since whose list is still loading.
 /** @type {DeadLetterFilter} */
 let dlqFilter = {};
 let dlqMatched = 0;
+// Lists may answer out of order; only the latest filter's list (and its "show more") is shown.
+let listSequence = 0;
+/** @type {{ filter: DeadLetterFilter, matched: number } | null} */
+let replayAsked = null;
 
 /** @returns {DeadLetterFilter} */
 function readFilter() {
@@ -142,13 +148,12 @@ export async function loadDeadLetterSummary() {
 
 /** @param {{ more?: boolean }} [options] `more` adds the next page to the list instead of reading it anew. */
 export async function loadDeadLetters({ more = false } = {}) {
-  if (!more) {
-    dlqFilter = readFilter();
-    dlqCursor = null;
-  }
-  const params = new URLSearchParams({ ...dlqFilter, order: byId('dlq-order', HTMLSelectElement).value, limit: '50' });
+  const filter = more ? dlqFilter : readFilter();
+  const sequence = more ? listSequence : ++listSequence;
+  const params = new URLSearchParams({ ...filter, order: byId('dlq-order', HTMLSelectElement).value, limit: '50' });
   if (more && dlqCursor) params.set('cursor', dlqCursor);
   const result = /** @type {import('./api-client.js').ApiResult<DeadLetterPage>} */ (await api(`/api/dead-letters?${params}`));
+  if (sequence !== listSequence) return;
   const body = deadLetterRows();
   if (!result.ok) {
     if (result.status !== 401) {
@@ -158,6 +163,7 @@ export async function loadDeadLetters({ more = false } = {}) {
     return;
   }
   const page = result.data;
+  dlqFilter = filter;
   dlqCursor = page.nextCursor ?? null;
   dlqMatched = page.matched ?? (page.items ?? []).length;
   const rows = (page.items ?? []).map(deadLetterRow);
@@ -223,8 +229,9 @@ export function wireDeadLetters() {
   byId('dlq-more').addEventListener('click', () => loadDeadLetters({ more: true }));
   byId('dlq-replay-filtered').addEventListener('click', () => {
     const target = replayTarget();
+    replayAsked = { filter: { ...dlqFilter }, matched: dlqMatched };
     byId('dlq-replay-question').textContent =
-      `Replay ${plural(dlqMatched, 'dead letter')} ${Object.keys(dlqFilter).length ? 'matching the filter' : 'from every dead-letter topic'} to ${target || 'their original topics'}?`;
+      `Replay ${plural(replayAsked.matched, 'dead letter')} ${Object.keys(replayAsked.filter).length ? `matching ${describe(replayAsked.filter)}` : 'from every dead-letter topic'} to ${target || 'their original topics'}?`;
     byId('dlq-replay-confirm').hidden = false;
   });
   byId('dlq-replay-no').addEventListener('click', () => {
@@ -232,7 +239,9 @@ export function wireDeadLetters() {
   });
   byId('dlq-replay-yes').addEventListener('click', () => {
     byId('dlq-replay-confirm').hidden = true;
-    const filter = { ...dlqFilter };
+    if (!replayAsked) return;
+    const { filter } = replayAsked;
+    replayAsked = null;
     void replay({ filter }, Object.keys(filter).length ? `the dead letters matching ${describe(filter)}` : 'every dead letter');
   });
 }

@@ -248,8 +248,9 @@ describe('dashboard in Chromium on a running hub', function () {
       const matched = Number((await page.locator('#dlq-count').textContent())!.match(/^(\d+) dead letters? match/)![1]);
       expect(matched).to.be.at.least(1);
       await page.click('#dlq-replay-filtered');
-      expect(await page.locator('#dlq-replay-question').textContent()).to.match(
-        new RegExp(`Replay ${matched} dead letters? matching the filter`),
+      expect(await page.locator('#dlq-replay-question').textContent()).to.equal(
+        // The question names the filter whose count it shows: that filter, and no other, is replayed.
+        `Replay ${matched} dead letter${matched === 1 ? '' : 's'} matching source crm-customer-to-erp, since ${since} to their original topics?`,
       );
       await page.click('#dlq-replay-yes');
       // This run's job: the replay journal on a broker that served earlier runs lists their filtered replays too.
