@@ -1,5 +1,5 @@
+import { plainDecimalText } from '../../core/plain-decimal-text.js';
 const DECIMAL_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?$/;
-const EXPONENT_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?e([+-]?\d+)$/i;
 
 /**
  * A decimal number held exactly as an unscaled bigint and a scale (3860.50 = 386050 × 10⁻²), the
@@ -60,20 +60,4 @@ export class ExactDecimal {
   private rescaled(scale: number): bigint {
     return this.unscaled * 10n ** BigInt(scale - this.scale);
   }
-}
-
-/** The text of a finite number without an exponent (1e-7 → "0.0000001"), a string as it is, else undefined. */
-function plainDecimalText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  const text = String(value);
-  const match = EXPONENT_TEXT.exec(text);
-  if (!match) return text;
-  const [, sign = '', whole = '', fraction = '', exponentText = '0'] = match;
-  const digits = whole + fraction;
-  const point = whole.length + Number(exponentText);
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }

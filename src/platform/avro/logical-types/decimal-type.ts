@@ -1,10 +1,10 @@
 import avro from 'avsc';
+import { plainDecimalText } from '../../../core/plain-decimal-text.js';
 import { SchemaInvalidError } from '../schema-errors.js';
 import { JsonLogicalType } from './json-logical-type.js';
 import { LogicalValueError } from './logical-value-error.js';
 
 const DECIMAL_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?$/;
-const EXPONENT_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?e([+-]?\d+)$/i;
 
 /**
  * Avro `decimal` held as a string with exactly `scale` digits after the point ("12345.60"), so that
@@ -81,7 +81,7 @@ export class DecimalType extends JsonLogicalType {
   }
 
   private unscaledValueOf(value: unknown): bigint {
-    const text = decimalText(value);
+    const text = plainDecimalText(value);
     const match = text === undefined ? null : DECIMAL_TEXT.exec(text);
     if (!match) throw new LogicalValueError(this.describe(), value, 'expected a decimal number such as "3860.50"');
     const [, sign, integerDigits = '', rawFraction = ''] = match;
@@ -115,24 +115,6 @@ export class DecimalType extends JsonLogicalType {
     const body = this.scale === 0 ? integerPart : `${integerPart}.${digits.slice(digits.length - this.scale)}`;
     return negative ? `-${body}` : body;
   }
-}
-
-/** The text of a number as plain decimal digits, or undefined when the value is not numeric. */
-function decimalText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  const text = String(value);
-  const match = EXPONENT_TEXT.exec(text);
-  if (!match) return text;
-  // Large and tiny numbers print in exponent form (1e+21, 1e-7); shift the point by hand.
-  const [, sign = '', integerDigits = '', fraction = '', exponentText = '0'] = match;
-  const exponent = Number(exponentText);
-  const digits = integerDigits + fraction;
-  const point = integerDigits.length + exponent;
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 function toTwosComplement(value: bigint): Buffer {
