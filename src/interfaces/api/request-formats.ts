@@ -1,5 +1,5 @@
 import type { Ajv } from 'ajv';
-import { isPointInTime, POINT_IN_TIME_FORMS } from '../../operations/dead-letters/point-in-time.js';
+import { AGE_PATTERN, isPointInTime, POINT_IN_TIME_FORMS } from '../../operations/dead-letters/point-in-time.js';
 import { createJsonSchemaAjv } from '../../platform/validation/json-schema-ajv.js';
 import type { JsonSchema } from './api-route.js';
 
@@ -34,7 +34,7 @@ export const POINT_IN_TIME_SCHEMA = {
   type: 'string',
   format: POINT_IN_TIME_FORMAT,
   maxLength: 40,
-  anyOf: [{ format: 'date-time' }, { format: 'date' }, { pattern: '^\\d{1,6}[smhd]$' }],
+  anyOf: [{ format: 'date-time' }, { format: 'date' }, { pattern: AGE_PATTERN }],
 } as const satisfies JsonSchema;
 
 /** What the OpenAPI document says about these formats. */

@@ -4,6 +4,8 @@ import { ConfigError } from '../../core/hub-error.js';
 
 // An age counts back from now in whole seconds or more: the API's pattern (`^\d{1,6}[smhd]$`) has no ms.
 const AGE_UNITS: readonly DurationUnit[] = ['s', 'm', 'h', 'd'];
+/** The ages of AGE_UNITS as a JSON Schema pattern (each unit is one letter), for the API document. */
+export const AGE_PATTERN = `^\\d{1,6}[${AGE_UNITS.join('')}]$`;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // A time of day without a zone would depend on where the CLI runs: require one.
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
