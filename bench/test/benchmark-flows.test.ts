@@ -6,7 +6,6 @@ import { JsonRecordCodec } from '../../src/platform/avro/json-record-codec.js';
 import type { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import type { CompiledFlow } from '../../src/flows/compiled-flow.js';
 import { compileFlowFile } from '../../src/flows/flow-compiler.js';
-import { InMemoryStateStore } from '../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../src/flows/step-registry.js';
 import { BenchError } from '../runner/bench-error.js';
 import { activeCustomers, customerToDwFlow } from '../benchmarks/flow-throughput.js';
@@ -35,7 +34,7 @@ describe('benchmark flows', () => {
       {
         schemas,
         steps: createStepRegistry(),
-        state: () => new InMemoryStateStore(),
+       
         table: () => {
           throw new BenchError('BENCH_NO_TABLE', 'the benchmark flows use no table');
         },

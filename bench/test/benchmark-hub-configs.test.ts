@@ -7,7 +7,6 @@ import { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
 import { validateHubConfig } from '../../src/hub/hub-config.js';
 import { ConnectorCatalog } from '../../src/connect/sdk/connector-catalog.js';
 import { compileFlowFile } from '../../src/flows/flow-compiler.js';
-import { InMemoryStateStore } from '../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../src/flows/step-registry.js';
 import { BenchError } from '../runner/bench-error.js';
 import { SCALE_OUT_PARTITIONS, scaleOutFlow } from '../benchmarks/scale-out.js';
@@ -91,7 +90,7 @@ describe('benchmark hub configs and topics', () => {
         {
           schemas: await SchemaCatalog.load(),
           steps: createStepRegistry(),
-          state: () => new InMemoryStateStore(),
+         
           table: () => {
             throw new BenchError('BENCH_NO_TABLE', 'no table');
           },

@@ -3,6 +3,7 @@ import { HubError } from '../core/hub-error.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { MaybePromise } from '../core/maybe-promise.js';
 import type { FlowTopic } from './flow-topics.js';
+import type { FlowState } from './state/flow-state.js';
 
 /** One message to emit and where. */
 export interface FlowOutput {
@@ -30,11 +31,20 @@ export interface CompiledFlow {
   /** Every topic the flow may write (its `to` and its route destinations): the runner creates them before it starts, as the broker creates none. */
   outputTopics?: string[];
   /**
-   * Whether a step keeps durable state (dedupe). Only then does the runner hand each batch a state
-   * journal through AsyncLocalStorage, whose promise hooks would otherwise cost every message of
-   * the flow something. Taken as true when absent.
+   * Whether this stage begins with a stateful step (dedupe, aggregate, join, timeout): then `state`
+   * is its state and the runner processes each batch inside `state.exclusive`.
    */
   stateful?: boolean;
+  state?: FlowState;
+  /** Inside `state.exclusive`: the timers due on the journal's partition, through the rest of the stage. */
+  fireTimers?(): Promise<FlowOutput[]>;
+  /**
+   * The stages after this one when the flow has stateful steps (on the first stage only): each
+   * reads its stateful step's repartition topic (see repartition.ts) and runs as its own consumer group.
+   */
+  stages?: CompiledFlow[];
+  /** The repartition topics of the stages (first stage only): created with as many partitions as the widest input. */
+  repartitionTopics?: string[];
   /** Runs every step on one message; throws FlowStepError when a step fails. */
   process(message: FlowMessage): Promise<FlowOutput[]>;
   /**

@@ -17,8 +17,13 @@ import { flowFileSchema, type FlowFileSettings } from './flow-file-schema.js';
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from '../expressions/expression-limits.js';
 import { flowIssueCode } from './flow-issue-code.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
-import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry, StepStateStore } from './flow-step.js';
-import { whenReady, type MaybePromise } from '../core/maybe-promise.js';
+import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry } from './flow-step.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { parseDuration } from '../core/duration.js';
+import { FlowState } from './state/flow-state.js';
+import { repartitionTopicName, stepStateOwner, toRepartitioned } from './repartition.js';
+import { keyText } from './steps/key-text.js';
+import { allReady, whenReady, type MaybePromise } from '../core/maybe-promise.js';
 import { positionInScalar } from './yaml-scalar-position.js';
 
 export interface FlowFileSource {
@@ -35,8 +40,8 @@ export interface FlowFileSource {
 export interface FlowCompileDeps {
   schemas: SchemaCatalog;
   steps: StepRegistry;
-  /** The durable state named `name` of a step of flow `flow`. */
-  state(flow: string, name: string): StepStateStore;
+  /** The wall clock stateful steps run on (idleness, `crm-hub test`'s virtual clock); default the system's. */
+  clock?: Clock;
   /** The lookup table of a (compacted) topic. */
   table(topic: string): LookupTable;
 }
@@ -50,7 +55,21 @@ export interface FlowCompilation {
 interface StepInstance {
   /** `steps[2].map`, as dead letters name the step. */
   label: string;
+  /** Its position in the file's `steps`. */
+  index: number;
   compiled: CompiledStep;
+  /** A stateful step's state (it asked for `keyedState()`). */
+  state?: FlowState;
+}
+
+/**
+ * The steps from one stateful step to the next (the first stage: those before the first): each
+ * stage after the first reads its stateful step's repartition topic.
+ */
+interface Stage {
+  steps: StepInstance[];
+  /** The repartition topic this stage reads (none for the first). */
+  topic?: string;
 }
 
 /**
@@ -107,14 +126,8 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   const items: unknown[] = Array.isArray(settings.steps) ? settings.steps : [];
   const steps: StepInstance[] = [];
   let stepsFailed = false;
-  let stateful = false;
-  const stepDeps: FlowCompileDeps = {
-    ...deps,
-    state: (flow, stateName) => {
-      stateful = true;
-      return deps.state(flow, stateName);
-    },
-  };
+  const stepDeps: FlowCompileDeps = deps;
+  const idleTimeoutMs = idleTimeoutOf(settings.time, yaml, issues);
   const topics = flowTopicsOf(settings.topics, yaml, deps.schemas, issues);
   if (typeof settings.from === 'string') {
     if (!topics.has(settings.from)) issues.push(yaml.issueAt(['from'], 'TOPIC_UNKNOWN', topics.undeclaredMessage(settings.from)));
@@ -135,6 +148,8 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
       issues,
       expressionLimits,
       topics,
+      clock: deps.clock ?? systemClock,
+      idleTimeoutMs,
     });
     if (!step) {
       stepsFailed = true;
@@ -162,11 +177,28 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
     void closeSteps(steps);
     return done();
   }
+  const stages = stagesOf(steps);
+  issues.push(...routeBeforeStateIssues(steps, yaml));
+  for (const step of steps)
+    for (const [index, topic] of (step.compiled.sideInputs ?? []).entries())
+      if (from.includes(topic))
+        issues.push(
+          yaml.issueAt(
+            ['steps', step.index, step.label.split('.').at(-1)!, 'with'],
+            'VALUE_INVALID',
+            `${topic} is also in from: a topic is either the flow's input or the other side of a join (entry ${index})`,
+          ),
+        );
+  if (issues.length > 0) {
+    void closeSteps(steps);
+    return done();
+  }
   const complete = settings as FlowFileSettings;
-  const flow: CompiledFlow = {
+  const sideTopics = steps.flatMap((step) => [...(step.compiled.sideInputs ?? [])]);
+  const repartitionTopics = stages.flatMap((stage) => (stage.topic ? [stage.topic] : []));
+  const common = {
     name,
     file: source.file,
-    from,
     to,
     errors: {
       retry: {
@@ -179,13 +211,65 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
     },
     concurrency: complete.concurrency,
     topics: ownTopics(complete.topics, deps.schemas),
-    outputTopics: outputTopicsOf(to, items),
-    stateful,
-    process: async (message) => processMessage(name, steps, to, message),
-    processNow: (message) => processMessage(name, steps, to, message),
+    outputTopics: [...outputTopicsOf(to, items), ...repartitionTopics],
     close: () => closeSteps(steps),
   };
+  const stageFlows = stages.map((stage, index): CompiledFlow => {
+    const state = stage.topic ? stage.steps[0]!.state : undefined;
+    const run = (message: FlowMessage) => processStage(name, stages, index, to, message);
+    return {
+      ...common,
+      from: stage.topic ? [stage.topic] : [...from, ...sideTopics],
+      stateful: state !== undefined,
+      process: async (message) => run(message),
+      processNow: run,
+      ...(state ? { state, fireTimers: () => fireStageTimers(name, stages, index, to) } : {}),
+      ...(index === 0 && stages.length > 1 ? { repartitionTopics } : {}),
+      // Closing is the first stage's: every stage's steps are closed once.
+      close: index === 0 ? common.close : async () => undefined,
+    };
+  });
+  const flow: CompiledFlow = stageFlows.length > 1 ? { ...stageFlows[0]!, stages: stageFlows.slice(1) } : stageFlows[0]!;
   return { flow, issues: [] };
+}
+
+/** Cuts the steps before each stateful one (see repartition.ts). */
+function stagesOf(steps: readonly StepInstance[]): Stage[] {
+  const stages: Stage[] = [{ steps: [] }];
+  for (const step of steps) {
+    if (step.state) stages.push({ steps: [step], topic: repartitionTopicName(step.state.flowName, step.index) });
+    else stages.at(-1)!.steps.push(step);
+  }
+  return stages;
+}
+
+/** A route decides where a message goes in the end; before a stateful step its choice would have to survive the repartition topic. */
+function routeBeforeStateIssues(steps: readonly StepInstance[], yaml: ConfigYaml): ConfigIssue[] {
+  let lastStateful = -1;
+  steps.forEach((step, position) => {
+    if (step.state) lastStateful = position;
+  });
+  return steps
+    .filter((step, position) => position < lastStateful && step.label.endsWith('.route'))
+    .map((step) =>
+      yaml.issueAt(
+        ['steps', step.index, 'route'],
+        'VALUE_INVALID',
+        'a route chooses where messages go in the end: put it after the stateful steps (dedupe, aggregate, join, timeout)',
+        'key',
+      ),
+    );
+}
+
+/** The file's `time.idleTimeout` in ms (default 1m); a bad one is reported. */
+function idleTimeoutOf(value: unknown, yaml: ConfigYaml, issues: ConfigIssue[]): number {
+  const text = isObject(value) && typeof value.idleTimeout === 'string' ? value.idleTimeout : '1m';
+  try {
+    return parseDuration(text, 'time.idleTimeout');
+  } catch (error) {
+    issues.push(yaml.issueAt(['time', 'idleTimeout'], 'VALUE_INVALID', describeError(error).message));
+    return 60_000;
+  }
 }
 
 /** The one record type every `from` topic carries, when they are declared topics of one record. */
@@ -262,6 +346,8 @@ function outputTopicsOf(to: readonly FlowDestination[], steps: readonly unknown[
 }
 
 interface CompileScope {
+  clock: Clock;
+  idleTimeoutMs: number;
   flowName: string;
   text: string;
   yaml: ConfigYaml;
@@ -277,7 +363,7 @@ function compileStep(
   index: number,
   item: unknown,
   inputType: avro.Type | undefined,
-  { flowName, text, yaml, deps, issues, expressionLimits, topics }: CompileScope,
+  { flowName, text, yaml, deps, issues, expressionLimits, topics, clock, idleTimeoutMs }: CompileScope,
 ): StepInstance | undefined {
   if (!isObject(item)) return undefined; // the file schema reported it
   const keys = Object.keys(item);
@@ -307,6 +393,8 @@ function compileStep(
     return undefined;
   }
   let reported = 0;
+  let state: FlowState | undefined;
+  const label = `steps[${index}].${type}`;
   const context: StepCompileContext = {
     path,
     inputType,
@@ -314,7 +402,10 @@ function compileStep(
     flowName,
     expressionLimits,
     topics,
-    state: (name) => deps.state(flowName, name),
+    keyedState: () => {
+      state ??= new FlowState(label, flowName, { clock, idleTimeoutMs });
+      return state.view;
+    },
     table: (topic) => deps.table(topic),
     report: (relativePath, code, message, at) => {
       reported++;
@@ -328,11 +419,17 @@ function compileStep(
     issues.push(yaml.issueAt(path, flowIssueCode(describeError(error).code), describeError(error).message));
     return undefined;
   }
+  if (reported === 0 && state && !compiled.partitionBy) {
+    reported++;
+    issues.push(
+      yaml.issueAt(path, 'STEP_INVALID', `step type ${type} keeps state but says nothing of the key it keeps it by (partitionBy)`),
+    );
+  }
   if (reported > 0) {
     void compiled.close?.();
     return undefined;
   }
-  return { label: `steps[${index}].${type}`, compiled };
+  return { label, index, compiled, ...(state ? { state } : {}) };
 }
 
 /**
@@ -360,16 +457,102 @@ export function unknownStepMessage(type: string, known: readonly string[]): stri
   return `unknown step type "${type}"${hint} (known: ${[...known].sort().join(', ')})`;
 }
 
-/** The steps, one after the other, on a message and whatever each step made of it; synchronous until a step is not. */
-function processMessage(
+/**
+ * A message through one stage: a stage after the first starts at its stateful step (`runSide` for
+ * a join's other topic); the first hands a join's other topic straight to that join's stage. What
+ * comes out goes to the next stage's repartition topic, keyed for its stateful step, or, after the
+ * last stage (or when `final`), to its destinations. Synchronous until a step is not.
+ */
+function processStage(
   flow: string,
-  steps: readonly StepInstance[],
+  stages: readonly Stage[],
+  index: number,
   to: readonly FlowDestination[],
   message: FlowMessage,
 ): MaybePromise<FlowOutput[]> {
-  return whenReady(runSteps(flow, steps, 0, [message]), (messages) =>
-    messages.flatMap((out) => (out.destinations ?? to).map((destination) => ({ destination, message: out }))),
+  const stage = stages[index]!;
+  if (!stage.topic) {
+    const sideStage = stages.findIndex((other) => other.steps[0]?.compiled.sideInputs?.includes(message.topic));
+    if (sideStage > 0) return repartitionOutputs(flow, stages[sideStage]!, [message], true);
+    return whenReady(runSteps(flow, stage.steps, 0, [message]), (messages) => stageOutputs(flow, stages, index, to, messages));
+  }
+  const first = stage.steps[0]!;
+  const side = first.compiled.runSide && first.compiled.sideInputs?.includes(message.topic);
+  let entered: MaybePromise<FlowMessage[]>;
+  try {
+    entered = side ? first.compiled.runSide!(message) : first.compiled.run(message);
+  } catch (error) {
+    throw new FlowStepError(flow, first.label, error);
+  }
+  const started =
+    entered instanceof Promise ? entered.catch((error: unknown) => Promise.reject(new FlowStepError(flow, first.label, error))) : entered;
+  return whenReady(
+    whenReady(started, (messages) => runSteps(flow, stage.steps, 1, messages)),
+    (messages) => stageOutputs(flow, stages, index, to, messages),
   );
+}
+
+/** Inside the stage's `state.exclusive`: the timers due, each through the steps after the stateful one. */
+async function fireStageTimers(
+  flow: string,
+  stages: readonly Stage[],
+  index: number,
+  to: readonly FlowDestination[],
+): Promise<FlowOutput[]> {
+  const stage = stages[index]!;
+  const first = stage.steps[0]!;
+  const outputs: FlowOutput[] = [];
+  for (const timer of first.state!.takeDue()) {
+    if (!first.compiled.onTimer) continue;
+    let messages: FlowMessage[];
+    try {
+      messages = await first.compiled.onTimer(timer);
+    } catch (error) {
+      throw new FlowStepError(flow, first.label, error);
+    }
+    outputs.push(...(await stageOutputs(flow, stages, index, to, await runSteps(flow, stage.steps, 1, messages))));
+  }
+  return outputs;
+}
+
+/** Where the messages a stage made go: the next stage's repartition topic, or their destinations. */
+function stageOutputs(
+  flow: string,
+  stages: readonly Stage[],
+  index: number,
+  to: readonly FlowDestination[],
+  messages: FlowMessage[],
+): MaybePromise<FlowOutput[]> {
+  const next = stages[index + 1];
+  const onward = next ? messages.filter((message) => !message.final) : [];
+  const done = next ? messages.filter((message) => message.final) : messages;
+  const outputs = done.flatMap((out) => (out.destinations ?? to).map((destination) => ({ destination, message: out })));
+  if (onward.length === 0) return outputs;
+  return whenReady(repartitionOutputs(flow, next!, onward, false), (more) => [...outputs, ...more]);
+}
+
+/** The messages keyed for `stage`'s stateful step (its other side's key for a join's `with` topic), to its repartition topic. */
+function repartitionOutputs(flow: string, stage: Stage, messages: FlowMessage[], side: boolean): MaybePromise<FlowOutput[]> {
+  const step = stage.steps[0]!;
+  const keyOf = side ? step.compiled.sidePartitionBy : step.compiled.partitionBy;
+  const keyed: MaybePromise<FlowOutput>[] = messages.map((message) => {
+    let key: unknown;
+    try {
+      key = keyOf?.(message);
+    } catch (error) {
+      throw new FlowStepError(flow, step.label, error);
+    }
+    return whenReady(key as MaybePromise<unknown>, (value) => {
+      let text: string | null;
+      try {
+        text = value === undefined || value === null ? null : keyText(value, `${step.label} key`);
+      } catch (error) {
+        throw new FlowStepError(flow, step.label, error);
+      }
+      return { destination: { topic: stage.topic! }, message: toRepartitioned(message, text) };
+    });
+  });
+  return allReady(keyed);
 }
 
 function runSteps(flow: string, steps: readonly StepInstance[], index: number, messages: FlowMessage[]): MaybePromise<FlowMessage[]> {

@@ -106,6 +106,21 @@ export const flowFileSchema = {
       description: 'Partitions handled at once; order is always kept within a partition.',
     },
     limits: expressionLimitsSchema,
+    time: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'How the event time of stateful steps (aggregate, join, timeout, dedupe) moves on when a stream goes quiet.',
+      properties: {
+        idleTimeout: {
+          type: 'string',
+          pattern: '^\\d{1,6}(ms|s|m|h|d)$',
+          default: '1m',
+          description:
+            'A partition with no record for this long (wall clock) counts as idle: its watermark then moves on with the clock, so windows close and timers fire on a quiet stream.',
+        },
+      },
+    },
   },
 } as const;
 

@@ -18,4 +18,6 @@ export interface FlowMessage {
   schemaName?: string;
   /** Set by `route`: where this message goes instead of the flow's default `to`. */
   destinations?: FlowDestination[];
+  /** Goes to `destinations` as it is, skipping the steps after the one that made it (a timeout's `then`, a join's `onTimeout`). */
+  final?: boolean;
 }

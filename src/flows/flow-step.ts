@@ -21,6 +21,27 @@ export interface StepDefinition<Config = unknown> {
 export interface CompiledStep {
   /** Zero messages drop it (filter, dedupe), one passes it on, several split it. Throwing fails the message: retried if the error is retriable, else dead-lettered. */
   run(message: FlowMessage): FlowMessage[] | Promise<FlowMessage[]>;
+  /**
+   * A stateful step (dedupe, aggregate, join, timeout) keeps its state per key: the flow hands it
+   * its messages partitioned by this key (through an internal repartition topic, so that every
+   * message of one key reaches the same process and the same state partition, whatever the input
+   * topic is keyed by). Undefined or null: the message has no key for this step (`run` decides).
+   */
+  partitionBy?(message: FlowMessage): unknown;
+  /**
+   * Other topics this step reads (a join's `with`): their records skip the steps before this one
+   * and reach `runSide`, partitioned by `sidePartitionBy`.
+   */
+  sideInputs?: readonly string[];
+  sidePartitionBy?(message: FlowMessage): unknown;
+  runSide?(message: FlowMessage): FlowMessage[] | Promise<FlowMessage[]>;
+  /**
+   * A timer this step scheduled is due (its partition's event-time watermark reached it, or the
+   * partition went idle long enough on the wall clock): the messages it gives go on through the
+   * steps after this one (or straight to their destinations when `final`). Runs with the timer's
+   * partition's state, like `run`.
+   */
+  onTimer?(timer: FiredTimer): FlowMessage[] | Promise<FlowMessage[]>;
   /** The record type of values after this step when it is known (e.g. `map` to a schema), for checking later steps' field names. */
   outputType?: avro.Type;
   close?(): Promise<void>;
@@ -39,8 +60,12 @@ export interface StepCompileContext {
    * expression — so that the issue can point at that character in the file.
    */
   report(relativePath: (string | number)[], code: string, message: string, at?: { offset: number }): void;
-  /** Keyed state that survives restarts (kept in a compacted Kafka topic by the runtime; in memory under `crm-hub test`). */
-  state(name: string): StepStateStore;
+  /**
+   * This step's keyed state, timers and event time, partitioned like the step's input (see
+   * `CompiledStep.partitionBy`): kept in the flow's compacted changelog topic by the runtime, in
+   * memory under `crm-hub test`. Asking for it makes the step stateful.
+   */
+  keyedState(): KeyedStepState;
   /** A lookup table built from a compacted topic (in memory under `crm-hub test`, from the test file's `tables`). */
   table(topic: string): LookupTable;
   /** Name of the flow, for state and table names. */
@@ -51,9 +76,39 @@ export interface StepCompileContext {
   topics?: FlowTopics;
 }
 
-export interface StepStateStore {
-  get(key: string): unknown;
-  put(key: string, value: unknown): Promise<void>;
+/**
+ * A stateful step's view of its state. Every call applies to the partition of the message (or
+ * timer) being processed; outside one it throws. Writes take effect once that message's outputs
+ * are produced (a retried or dead-lettered message leaves none), and are read back at once by the
+ * same batch. Keys and timer ids are the step's own: two steps never see each other's.
+ */
+export interface KeyedStepState {
+  get<Value = unknown>(key: string): Value | undefined;
+  /** `expiresAt`: when (event time, ms) the key is forgotten — its tombstone written once this step's watermark reaches it. */
+  put(key: string, value: unknown, expiresAt?: number): void;
+  delete(key: string): void;
+  /** Schedules (or moves) timer `id` to fire at `dueAt` (event time, ms) with `payload`; durable like a write. */
+  schedule(id: string, dueAt: number, payload?: unknown): void;
+  cancel(id: string): void;
+  /** The timer `id` as scheduled, if it is pending. */
+  timer(id: string): { dueAt: number; payload: unknown } | undefined;
+  /** Notes the event time of the message being processed: this step's watermark on its partition moves on. */
+  observe(eventTime: number): void;
+  /** This step's event-time watermark on the current partition (moved on by idleness); undefined before any event. */
+  watermark(): number | undefined;
+  /** The wall clock the flow runs on (a virtual one under `crm-hub test`). */
+  now(): number;
+  /** The partition being processed, for ids derived from where a record came from. */
+  partition(): number;
+}
+
+/** A timer that is due, as given to `CompiledStep.onTimer`. */
+export interface FiredTimer {
+  id: string;
+  dueAt: number;
+  payload: unknown;
+  /** The step's watermark on the timer's partition when it fired (≥ dueAt). */
+  watermark: number;
 }
 
 export interface LookupTable {

@@ -1,75 +1,73 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { StateEntry } from '../../platform/state/state-store.js';
+import type { PartitionedChange, PartitionedState } from '../../platform/state/partitioned-state.js';
 
-/** Where a journal's writes finally go. */
-export interface StateSink {
-  /** Writes in order (a later write of a key wins), durable once resolved. */
-  writeAll(entries: readonly StateEntry[]): Promise<void>;
-  read(key: string): unknown;
+/** A pending change as the journal keeps it: the value or null (a tombstone), with its expiry. */
+interface Pending {
+  value: unknown;
+  expiresAt?: number;
 }
 
 /**
- * Step state (dedupe keys) written while a message is processed takes effect only once that
- * message's outputs are produced. A retried message rolls its writes back (or it would be dropped
- * as a duplicate of itself); a dead-lettered one too (or a replay would be dropped); and state is
- * flushed to Kafka after the batch's outputs, so a crash in between repeats, never loses, output.
- * Reads see pending writes, so two copies of one key in a batch are still deduplicated.
+ * The state changes one batch (or one timer run) of one partition makes, held back until that
+ * batch's outputs are produced: a retried message rolls its changes back (or it would meet its own
+ * dedupe key), a dead-lettered one too (or its replay would be dropped), and the changes reach the
+ * changelog after the outputs, so a crash in between repeats output, never loses it. Reads see
+ * pending changes first.
  */
 export class FlowStateJournal {
-  private static readonly active = new AsyncLocalStorage<FlowStateJournal>();
+  private changes: PartitionedChange<unknown>[] = [];
+  private overlay = new Map<string, Pending>();
 
-  /** Runs `work` with this journal receiving the state calls made inside it (batches of several partitions run at once). */
-  static within<T>(journal: FlowStateJournal, work: () => Promise<T>): Promise<T> {
-    return FlowStateJournal.active.run(journal, work);
-  }
-
-  /** The journal of the batch being processed, if any. */
-  static current(): FlowStateJournal | undefined {
-    return FlowStateJournal.active.getStore();
-  }
-
-  private entries: { sink: StateSink; key: string; value: unknown }[] = [];
-  private overlay = new Map<StateSink, Map<string, unknown>>();
+  constructor(
+    readonly partition: number,
+    /** The topic of the batch's records; undefined for a timer run. */
+    readonly topic: string | undefined,
+  ) {}
 
   mark(): number {
-    return this.entries.length;
+    return this.changes.length;
   }
 
   rollback(mark: number): void {
-    if (mark >= this.entries.length) return;
-    this.entries.length = mark;
+    if (mark >= this.changes.length) return;
+    this.changes.length = mark;
     this.overlay = new Map();
-    for (const entry of this.entries) this.remember(entry.sink, entry.key, entry.value);
+    for (const change of this.changes) this.remember(change);
   }
 
-  record(sink: StateSink, key: string, value: unknown): void {
-    this.entries.push({ sink, key, value });
-    this.remember(sink, key, value);
+  record(key: string, value: unknown, expiresAt?: number): void {
+    const change: PartitionedChange<unknown> =
+      expiresAt === undefined ? { partition: this.partition, key, value } : { partition: this.partition, key, value, expiresAt };
+    this.changes.push(change);
+    this.remember(change);
   }
 
-  read(sink: StateSink, key: string): unknown {
-    const pending = this.overlay.get(sink);
-    return pending?.has(key) ? pending.get(key) : sink.read(key);
+  /** The pending value (null: deleted), or undefined when the batch did not touch the key. */
+  pending(key: string): Pending | undefined {
+    return this.overlay.get(key);
   }
 
-  async flush(): Promise<void> {
-    const entries = this.entries;
-    this.entries = [];
+  read(store: PartitionedState<unknown>, key: string): unknown {
+    const pending = this.overlay.get(key);
+    if (pending) return pending.value === null ? undefined : pending.value;
+    return store.get(this.partition, key);
+  }
+
+  /** The changes made, once each key's last (what the changelog needs), and the journal emptied. */
+  take(): PartitionedChange<unknown>[] {
+    const changes = this.changes;
+    this.changes = [];
     this.overlay = new Map();
-    // One write per sink for the whole batch: written one by one, each key cost a round trip to
-    // the broker and a dedupe flow ran at a seventh of a plain flow's rate.
-    const bySink = new Map<StateSink, StateEntry[]>();
-    for (const { sink, key, value } of entries) {
-      const list = bySink.get(sink);
-      if (list) list.push({ key, value });
-      else bySink.set(sink, [{ key, value }]);
-    }
-    for (const [sink, list] of bySink) await sink.writeAll(list);
+    return changes;
   }
 
-  private remember(sink: StateSink, key: string, value: unknown): void {
-    const pending = this.overlay.get(sink) ?? new Map<string, unknown>();
-    pending.set(key, value);
-    this.overlay.set(sink, pending);
+  get size(): number {
+    return this.changes.length;
+  }
+
+  private remember(change: PartitionedChange<unknown>): void {
+    this.overlay.set(
+      change.key,
+      change.expiresAt === undefined ? { value: change.value } : { value: change.value, expiresAt: change.expiresAt },
+    );
   }
 }

@@ -1,8 +1,10 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { formatConfigPath } from '../../platform/config/config-issue.js';
+import { parseDuration } from '../../core/duration.js';
+import { describeError } from '../../core/hub-error.js';
+import { whenReady } from '../../core/maybe-promise.js';
+import { compileEventTime } from '../time/event-time.js';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
-import { whenReady } from '../../core/maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';
 
 const spec = {
@@ -11,53 +13,67 @@ const spec = {
   required: ['key'],
   properties: {
     key: { type: 'string', minLength: 1, description: 'A JSONata expression identifying a message, e.g. meta.eventId.' },
+    window: {
+      type: 'string',
+      pattern: '^\\d{1,6}(ms|s|m|h|d)$',
+      description: 'How long (event time) after a key was first seen a message with the same key is dropped, e.g. 1h, 7d. Default 1h.',
+    },
     windowSeconds: {
       type: 'integer',
       minimum: 1,
-      default: 3600,
-      description: 'How long after a key was first seen a message with the same key is dropped.',
+      description: 'The window in seconds (the older spelling of `window`).',
+    },
+    eventTime: {
+      type: 'string',
+      minLength: 1,
+      description: 'A JSONata expression giving when the event happened; default meta.occurredAt.',
     },
   },
 } as const satisfies JSONSchema;
 
-/** What the state keeps per key: when the key was first let through. */
-interface SeenEntry {
-  at: number;
-}
-
 /**
  * Drops a message whose key was already let through within the window (a source that resends, a
- * webhook retried by its sender). The keys live in the flow's durable state (`state('dedupe')`),
- * so a restart does not let duplicates through; a message without a key value is never a
- * duplicate. The window runs from the first message of a key: a key repeated forever passes once
- * per window.
- *
- * The key is recorded before the message goes on. The runtime must therefore apply a message's
- * state changes only once the message is done (produced or dead-lettered) and discard them when it
- * is retried, or a retried message would be dropped as a duplicate of itself.
+ * webhook retried by its sender). The window runs on event time from the first message of a key:
+ * the key is kept with an expiry at first-seen + window and tombstoned once the partition's
+ * watermark passes it, so keys do not pile up forever. A message without a key value is never a
+ * duplicate. The flow hands the step its messages partitioned by the key, so two hub processes
+ * never hold the same key, and a rebalance moves a key with its partition.
  */
 export const dedupeStep = defineStep<FromSchema<typeof spec>>({
   type: 'dedupe',
-  description: 'Drops messages whose key (a JSONata expression) was seen within a time window; the seen keys survive restarts.',
+  description:
+    'Drops messages whose key (a JSONata expression) was seen within a time window (event time); the seen keys survive restarts.',
   spec,
   compile(config, context) {
     const key = compileStepExpression(context, ['key'], config.key);
-    const windowMs = (config.windowSeconds ?? spec.properties.windowSeconds.default) * 1000;
-    const store = context.state('dedupe');
-    // Two dedupe steps of one flow share the state: each keeps its keys under its own position.
-    const prefix = `${formatConfigPath(context.path)}:`;
+    const eventTime = compileEventTime(context, ['eventTime'], config.eventTime);
+    let windowMs = 3_600_000;
+    if (config.window !== undefined) {
+      try {
+        windowMs = parseDuration(config.window, 'window');
+      } catch (error) {
+        context.report(['window'], 'VALUE_INVALID', describeError(error).message);
+      }
+    } else if (config.windowSeconds !== undefined) windowMs = config.windowSeconds * 1000;
+    if (config.window !== undefined && config.windowSeconds !== undefined)
+      context.report(['windowSeconds'], 'VALUE_INVALID', 'give the window once: window (e.g. 1h) or windowSeconds, not both');
+    const state = context.keyedState();
     return {
       outputType: context.inputType,
+      partitionBy: (message) => key.evaluate(message.value),
       run: (message) =>
-        whenReady(key.evaluate(message.value), async (value) => {
+        whenReady(key.evaluate(message.value), (value) => {
           if (value === undefined || value === null) return [message];
-          const stateKey = prefix + keyText(value, 'dedupe key');
-          const now = Date.now();
-          const seen = store.get(stateKey) as SeenEntry | undefined;
-          if (seen && typeof seen.at === 'number' && now - seen.at < windowMs) return [];
-          const entry: SeenEntry = { at: now };
-          await store.put(stateKey, entry);
-          return [message];
+          const stateKey = keyText(value, 'dedupe key');
+          return whenReady(eventTime(message, state), (at) => {
+            state.observe(at);
+            const firstSeen = state.get<number>(stateKey);
+            if (typeof firstSeen === 'number' && at >= firstSeen && at < firstSeen + windowMs) return [];
+            // A copy older than the one kept is a duplicate of an event already passed on as well.
+            if (typeof firstSeen === 'number' && at < firstSeen && at + windowMs > firstSeen) return [];
+            state.put(stateKey, at, at + windowMs);
+            return [message];
+          });
         }),
     };
   },

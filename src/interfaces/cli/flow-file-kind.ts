@@ -3,7 +3,6 @@ import type { CompiledFlow } from '../../flows/compiled-flow.js';
 import { compileFlowFile } from '../../flows/flow-compiler.js';
 import { flowFileSchema } from '../../flows/flow-file-schema.js';
 import type { FlowDestination } from '../../flows/flow-message.js';
-import { InMemoryStateStore } from '../../flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../flows/step-registry.js';
 import type { ValidatedFileKind } from './validated-file-kind.js';
 
@@ -25,7 +24,7 @@ export const flowFileKind: ValidatedFileKind = {
       {
         schemas: await schemas,
         steps: createStepRegistry(),
-        state: () => new InMemoryStateStore(),
+       
         table: () => ({ get: () => undefined }),
       },
     );

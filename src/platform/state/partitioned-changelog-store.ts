@@ -1,6 +1,7 @@
 import { HubError } from '../../core/hub-error.js';
 import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord } from '../kafka/kafka-client.js';
 import type { StateEntry, StateStore } from './state-store.js';
+import type { PartitionChange, PartitionedChange, PartitionedEntry, PartitionedState } from './partitioned-state.js';
 
 /** The changelog topic of the partitioned state kept for `owner` (a flow, a processor). */
 export function changelogTopicName(owner: string): string {
@@ -30,8 +31,6 @@ interface OwnedPartition<Value> {
   failed?: boolean;
 }
 
-export type PartitionChange = 'restored' | 'dropped';
-
 /**
  * State split the way its input is, as Kafka Streams keeps it: a compacted changelog topic with as
  * many partitions as the input, where the state a record leads to is written to the partition
@@ -41,7 +40,7 @@ export type PartitionChange = 'restored' | 'dropped';
  * two processes never hold the same key. A key is removed by a tombstone, which compaction turns
  * into the key's absence: that is also how keys expire.
  */
-export class PartitionedChangelogStore<Value> {
+export class PartitionedChangelogStore<Value> implements PartitionedState<Value> {
   private readonly owned = new Map<number, OwnedPartition<Value>>();
   private readonly listeners: ((partition: number, change: PartitionChange) => void)[] = [];
 
@@ -166,8 +165,12 @@ export class PartitionedChangelogStore<Value> {
     return this.owned.get(partition)?.entries.get(key)?.value;
   }
 
+  expiresAt(partition: number, key: string): number | undefined {
+    return this.owned.get(partition)?.entries.get(key)?.expiresAt;
+  }
+
   /** The keys of a held partition with their values and expiry times. */
-  *entries(partition: number): IterableIterator<{ key: string; value: Value; expiresAt?: number }> {
+  *entries(partition: number): IterableIterator<PartitionedEntry<Value>> {
     for (const [key, entry] of this.owned.get(partition)?.entries ?? []) yield { key, ...entry };
   }
 
@@ -218,6 +221,17 @@ export class PartitionedChangelogStore<Value> {
       put: (key, value) => this.put(partition, key, value),
       putAll: (entries: readonly StateEntry<Value>[]) => this.putAll(entries.map(({ key, value }) => ({ partition, key, value }))),
     };
+  }
+
+  /** Values and tombstones (null) in one produce request, in order. */
+  async writeAll(changes: readonly PartitionedChange<Value>[]): Promise<void> {
+    await this.write(
+      changes.map(({ partition, key, value, expiresAt }) => ({
+        partition,
+        key,
+        entry: value === null ? null : expiresAt === undefined ? { value } : { value, expiresAt },
+      })),
+    );
   }
 
   /** Writes to held partitions only, once restored (a restore would otherwise overwrite newer writes with what it read). */

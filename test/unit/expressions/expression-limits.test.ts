@@ -7,7 +7,6 @@ import { compileExpression } from '../../../src/expressions/expression-compiler.
 import { DEFAULT_EXPRESSION_LIMITS, ExpressionLimitError } from '../../../src/expressions/expression-limits.js';
 import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
-import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import { createLogger } from '../../../src/platform/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
@@ -69,7 +68,7 @@ describe('expression limits', () => {
     const compile = (text: string) =>
       compileFlowFile(
         { file: 'flows/bounded.yaml', text: withDeclaredTopics(text, { in: 'crmhub.customer.Customer', out: 'crmhub.customer.Customer' }) },
-        { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+        { schemas, steps: createStepRegistry(), table: () => ({ get: () => undefined }) },
       );
 
     it('reports limits out of range and misspelt at their line and column', () => {

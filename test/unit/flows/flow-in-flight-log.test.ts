@@ -10,7 +10,6 @@ import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import { FlowInFlightLog } from '../../../src/flows/flow-in-flight-log.js';
 import type { FlowMessage } from '../../../src/flows/flow-message.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
-import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
 import { defineStep } from '../../../src/flows/steps/define-step.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import type { IncomingRecord } from '../../../src/platform/kafka/kafka-client.js';
@@ -80,7 +79,7 @@ describe('FlowInFlightLog: a record that crashed the hub twice', () => {
     });
     const { flow, issues } = compileFlowFile(
       { file: 'fragile.yaml', text: withDeclaredTopics(FLOW, { in: CUSTOMER, out: CUSTOMER }) },
-      { schemas, steps: createStepRegistry([fragile]), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+      { schemas, steps: createStepRegistry([fragile]), table: () => ({ get: () => undefined }) },
     );
     expect(issues).to.deep.equal([]);
     const runner = new FlowRunner(

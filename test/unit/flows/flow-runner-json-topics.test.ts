@@ -5,7 +5,6 @@ import { InMemorySchemaRegistry } from '../../../src/platform/avro/in-memory-sch
 import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
 import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
-import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import { createLogger } from '../../../src/platform/observability/logger.js';
 import { sampleCustomer } from '../../fixtures/sample-records.js';
@@ -41,7 +40,7 @@ describe('FlowRunner on JSON topics', () => {
         file: 'json.yaml',
         text: withDeclaredTopics(text, { 'legacy.customer.avro': 'crmhub.customer.Customer', 'out.avro': 'crmhub.customer.Customer' }),
       },
-      { schemas, steps: createStepRegistry(), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+      { schemas, steps: createStepRegistry(), table: () => ({ get: () => undefined }) },
     );
     expect(issues).to.deep.equal([]);
     const runner = new FlowRunner(flow!, kafka, await kafka.producer(), serde, schemas, createLogger({ level: 'error' }));

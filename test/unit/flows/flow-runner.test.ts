@@ -10,7 +10,6 @@ import type { FlowMessage } from '../../../src/flows/flow-message.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
 import { FlowStateJournal } from '../../../src/flows/state/flow-state-journal.js';
 import type { StepDefinition } from '../../../src/flows/flow-step.js';
-import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
 import { defineStep } from '../../../src/flows/steps/define-step.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import type { IncomingRecord } from '../../../src/platform/kafka/kafka-client.js';
@@ -66,7 +65,7 @@ describe('FlowRunner', () => {
     const declared = withDeclaredTopics(text, { in: CUSTOMER, out: CUSTOMER, 'out-a': CUSTOMER, 'out-b': CUSTOMER });
     const { flow, issues } = compileFlowFile(
       { file: 'test.yaml', text: declared },
-      { schemas, steps: createStepRegistry(extra), state: () => new InMemoryStateStore(), table: () => ({ get: () => undefined }) },
+      { schemas, steps: createStepRegistry(extra), table: () => ({ get: () => undefined }) },
     );
     expect(issues).to.deep.equal([]);
     return flow!;

@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import YAML from 'yaml';
 import { SchemaCatalog } from '../../../src/platform/avro/schema-catalog.js';
 import { compileFlowFile, type FlowCompileDeps } from '../../../src/flows/flow-compiler.js';
-import { InMemoryStateStore } from '../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
 import { HubError } from '../../../src/core/hub-error.js';
 import { PROJECT_ROOT } from '../../support/cli-process.js';
@@ -27,7 +26,7 @@ describe('fuzzing: flow files', function () {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-      state: () => new InMemoryStateStore(),
+     
       table: () => ({ get: () => undefined }),
     };
     // A flow that compiles reads a catalog topic, and each is given its sample record below.

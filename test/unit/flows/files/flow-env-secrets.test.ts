@@ -3,7 +3,6 @@ import { expect } from 'chai';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { compileFlowFile } from '../../../../src/flows/flow-compiler.js';
 import { readFlowTestFile } from '../../../../src/flows/flow-test-file.js';
-import { InMemoryStateStore } from '../../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 import { withoutSecrets } from '../../../../src/platform/observability/secret-scrubbing.js';
 
@@ -21,7 +20,7 @@ describe('flow files: ${ENV} values are secrets', () => {
     const deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-      state: () => new InMemoryStateStore(),
+     
       table: () => ({ get: () => undefined }),
     };
     compileFlowFile({ file: 'flows/x.yaml', text: `${text.join('\n')}\n`, env: { LOG_TEXT: secret } }, deps);

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { formatConfigIssue, type ConfigIssue } from '../../../../src/platform/config/config-issue.js';
 import { compileFlowFile, type FlowCompileDeps } from '../../../../src/flows/flow-compiler.js';
-import { InMemoryStateStore } from '../../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 
 const FILE = 'flows/crm-to-erp.yaml';
@@ -13,7 +12,7 @@ before(async () => {
   deps = {
     schemas: await SchemaCatalog.load(),
     steps: createStepRegistry(),
-    state: () => new InMemoryStateStore(),
+   
     table: () => ({ get: () => undefined }),
   };
 });

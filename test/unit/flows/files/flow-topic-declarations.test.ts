@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { SchemaCatalog } from '../../../../src/platform/avro/schema-catalog.js';
 import { formatConfigIssue } from '../../../../src/platform/config/config-issue.js';
 import { compileFlowFile, type FlowCompileDeps } from '../../../../src/flows/flow-compiler.js';
-import { InMemoryStateStore } from '../../../../src/flows/state/in-memory-state-store.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 
 const FILE = 'flows/audit.yaml';
@@ -14,7 +13,7 @@ before(async () => {
   deps = {
     schemas: await SchemaCatalog.load(),
     steps: createStepRegistry(),
-    state: () => new InMemoryStateStore(),
+   
     table: () => ({ get: () => undefined }),
   };
 });

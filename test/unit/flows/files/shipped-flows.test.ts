@@ -8,7 +8,6 @@ import { projectRoot } from '../../../../src/platform/infra/project-root.js';
 import { compileFlowFile, type FlowCompileDeps } from '../../../../src/flows/flow-compiler.js';
 import { FlowFileError } from '../../../../src/flows/flow-file-error.js';
 import { expandFlowPaths, isFlowFileName, isFlowTestFileName, loadFlowFiles } from '../../../../src/flows/flow-file-loader.js';
-import { InMemoryStateStore } from '../../../../src/flows/state/in-memory-state-store.js';
 import { runFlowTestFile } from '../../../../src/flows/flow-test-runner.js';
 import { createStepRegistry } from '../../../../src/flows/step-registry.js';
 
@@ -21,7 +20,7 @@ describe('shipped flows', () => {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-      state: () => new InMemoryStateStore(),
+     
       table: () => ({ get: () => undefined }),
     };
     files = await expandFlowPaths([FLOWS], isFlowFileName);
@@ -84,7 +83,7 @@ describe('loadFlowFiles', () => {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-      state: () => new InMemoryStateStore(),
+     
       table: () => ({ get: () => undefined }),
     };
   });
@@ -115,7 +114,7 @@ describe('a compiled flow', () => {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-      state: () => new InMemoryStateStore(),
+     
       table: () => ({ get: () => undefined }),
     };
   });
