@@ -4,6 +4,7 @@ import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { MaybePromise } from '../core/maybe-promise.js';
 import type { FlowTopic } from './flow-topics.js';
 import type { FlowState } from './state/flow-state.js';
+import type { FiredTimer } from './flow-step.js';
 
 /** One message to emit and where. */
 export interface FlowOutput {
@@ -36,8 +37,10 @@ export interface CompiledFlow {
    */
   stateful?: boolean;
   state?: FlowState;
+  /** A stage after the first: `steps-<i>`, after its stateful step; its consumer group is `crm-hub.flow.<name>.<stageName>`. */
+  stageName?: string;
   /** Inside `state.exclusive`: the timers due on the journal's partition, through the rest of the stage. */
-  fireTimers?(): Promise<FlowOutput[]>;
+  fireTimers?(): Promise<TimerRun>;
   /**
    * The stages after this one when the flow has stateful steps (on the first stage only): each
    * reads its stateful step's repartition topic (see repartition.ts) and runs as its own consumer group.
@@ -54,6 +57,12 @@ export interface CompiledFlow {
    */
   processNow?(message: FlowMessage): MaybePromise<FlowOutput[]>;
   close(): Promise<void>;
+}
+
+/** What firing the due timers of a partition gave: outputs, and the timers whose processing failed (dead letters). */
+export interface TimerRun {
+  outputs: FlowOutput[];
+  failed: { timer: FiredTimer; error: unknown }[];
 }
 
 /** A step failed on a message: names the flow and the step (`steps[2].map`) for the dead-letter headers. */

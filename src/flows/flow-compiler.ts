@@ -9,7 +9,7 @@ import { validateAgainstSchema } from '../platform/config/schema-issues.js';
 import { configSecrets } from '../platform/observability/config-secrets.js';
 import { registerSecret } from '../platform/observability/secret-registry.js';
 import { describeError } from '../core/hub-error.js';
-import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
+import { FlowStepError, type CompiledFlow, type FlowOutput, type TimerRun } from './compiled-flow.js';
 import { flowDestinationIssues, unknownSchemaMessage } from './flow-destination-check.js';
 import { FlowTopics, type FlowTopic } from './flow-topics.js';
 import { connectorInputTopic } from '../connect/runtime/connector-input-topic.js';
@@ -21,7 +21,7 @@ import type { CompiledStep, LookupTable, StepCompileContext, StepRegistry } from
 import { systemClock, type Clock } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 import { FlowState } from './state/flow-state.js';
-import { repartitionTopicName, stepStateOwner, toRepartitioned } from './repartition.js';
+import { repartitionTopicName, toRepartitioned } from './repartition.js';
 import { keyText } from './steps/key-text.js';
 import { allReady, whenReady, type MaybePromise } from '../core/maybe-promise.js';
 import { positionInScalar } from './yaml-scalar-position.js';
@@ -221,6 +221,7 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
       ...common,
       from: stage.topic ? [stage.topic] : [...from, ...sideTopics],
       stateful: state !== undefined,
+      ...(stage.topic ? { stageName: `steps-${stage.steps[0]!.index}` } : {}),
       process: async (message) => run(message),
       processNow: run,
       ...(state ? { state, fireTimers: () => fireStageTimers(name, stages, index, to) } : {}),
@@ -492,27 +493,31 @@ function processStage(
   );
 }
 
-/** Inside the stage's `state.exclusive`: the timers due, each through the steps after the stateful one. */
-async function fireStageTimers(
-  flow: string,
-  stages: readonly Stage[],
-  index: number,
-  to: readonly FlowDestination[],
-): Promise<FlowOutput[]> {
+/**
+ * Inside the stage's `state.exclusive`: the timers due, each through the steps after the stateful
+ * one. A timer whose messages fail is given back with its error (the runner dead-letters it); the
+ * others' outputs go on. Every timer taken is tombstoned either way: a failure repeats, it would not
+ * heal by firing again.
+ */
+async function fireStageTimers(flow: string, stages: readonly Stage[], index: number, to: readonly FlowDestination[]): Promise<TimerRun> {
   const stage = stages[index]!;
   const first = stage.steps[0]!;
-  const outputs: FlowOutput[] = [];
+  const run: TimerRun = { outputs: [], failed: [] };
   for (const timer of first.state!.takeDue()) {
     if (!first.compiled.onTimer) continue;
-    let messages: FlowMessage[];
     try {
-      messages = await first.compiled.onTimer(timer);
+      let messages: FlowMessage[];
+      try {
+        messages = await first.compiled.onTimer(timer);
+      } catch (error) {
+        throw new FlowStepError(flow, first.label, error);
+      }
+      run.outputs.push(...(await stageOutputs(flow, stages, index, to, await runSteps(flow, stage.steps, 1, messages))));
     } catch (error) {
-      throw new FlowStepError(flow, first.label, error);
+      run.failed.push({ timer, error });
     }
-    outputs.push(...(await stageOutputs(flow, stages, index, to, await runSteps(flow, stage.steps, 1, messages))));
   }
-  return outputs;
+  return run;
 }
 
 /** Where the messages a stage made go: the next stage's repartition topic, or their destinations. */

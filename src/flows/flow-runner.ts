@@ -18,7 +18,10 @@ import { StoppingError } from '../platform/retry/retrying.js';
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import { CRASHES_BEFORE_DEAD_LETTER, FlowCrashedError, FlowInFlightLog, type InFlightRecords } from './flow-in-flight-log.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
-import { FlowStateJournal } from './state/flow-state-journal.js';
+import type { FlowStateJournal } from './state/flow-state-journal.js';
+import type { PartitionedChangelogStore } from '../platform/state/partitioned-changelog-store.js';
+import { fromRepartitioned, isRepartitionTopic, sourceOf, withSource } from './repartition.js';
+import type { RecordSource } from './state/flow-state.js';
 import { retryingNow } from './retrying-now.js';
 import { allReady, whenReady, type MaybePromise } from '../core/maybe-promise.js';
 
@@ -87,6 +90,10 @@ export class FlowRunner {
     private readonly metrics: ComponentMetrics = NO_METRICS,
     /** Where the records in flight are noted, so that one that crashes the process twice is dead-lettered (FLOW_CRASHED); none: not noted. */
     private readonly inFlight?: FlowInFlightLog,
+    /** A stateful stage's changelog (its `flow.state` is attached to it): follows the consumer's assignment. */
+    private readonly changelog?: PartitionedChangelogStore<unknown>,
+    /** How often a stateful stage looks for timers due on its idle partitions (wall clock). */
+    private readonly timerTickMs = 1000,
   ) {
     this.policy = new RetryPolicy(flow.errors.retry);
     this.stage = `flow:${flow.name}`;
@@ -94,7 +101,7 @@ export class FlowRunner {
   }
 
   get groupId(): string {
-    return `crm-hub.flow.${this.flow.name}`;
+    return this.flow.stageName ? `crm-hub.flow.${this.flow.name}.${this.flow.stageName}` : `crm-hub.flow.${this.flow.name}`;
   }
 
   async start(): Promise<void> {
@@ -109,6 +116,9 @@ export class FlowRunner {
       partitionsConsumedConcurrently: this.flow.concurrency,
     });
     this.consumer = consumer;
+    // Before the first batch: a partition's state is read back as soon as the group gives it.
+    this.changelog?.follow(consumer, this.flow.from[0]!);
+    this.startTimerTicks();
     restartAfterCrash(consumer, {
       signal: this.abort.signal,
       delayMs: this.policy.settings.maxDelayMs,
@@ -136,6 +146,7 @@ export class FlowRunner {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    if (this.ticker) clearInterval(this.ticker);
     await this.consumer?.stop();
     await this.flow.close();
   }
@@ -144,13 +155,94 @@ export class FlowRunner {
    * Each batch has its own state journal: nothing of a batch that fails reaches the durable state.
    * Steps find it through AsyncLocalStorage, which only flows with state need.
    */
-  private handleBatch(batch: RecordBatch): Promise<void> {
-    const journal = new FlowStateJournal();
-    if (this.flow.stateful === false) return this.processBatch(batch, journal);
-    return FlowStateJournal.within(journal, () => this.processBatch(batch, journal));
+  private async handleBatch(batch: RecordBatch): Promise<void> {
+    const state = this.flow.state;
+    if (!state) return this.processBatch(batch, undefined);
+    await state.restored(batch.partition);
+    return state.exclusive(batch.partition, batch.topic, (journal) => this.processBatch(batch, journal));
   }
 
-  private async processBatch(batch: RecordBatch, journal: FlowStateJournal): Promise<void> {
+  private ticker: NodeJS.Timeout | undefined;
+
+  /**
+   * A quiet partition's watermark moves on with the wall clock (see partition-watermarks.ts): every
+   * tick, the timers due on each held partition fire, in turn with its batches.
+   */
+  private startTimerTicks(): void {
+    const state = this.flow.state;
+    if (!state || !this.flow.fireTimers || this.ticker) return;
+    let ticking = false;
+    this.ticker = setInterval(() => {
+      if (ticking || this.paused) return;
+      ticking = true;
+      void this.fireIdleTimers()
+        .catch((error: unknown) => {
+          this.noteError(error);
+          this.logger.error(`flow ${this.flow.name}: firing timers failed: ${describeError(error).message}`);
+        })
+        .finally(() => (ticking = false));
+    }, this.timerTickMs);
+    this.ticker.unref();
+  }
+
+  private async fireIdleTimers(): Promise<void> {
+    const state = this.flow.state!;
+    for (const partition of state.assigned) {
+      const next = state.nextDue(partition);
+      const watermark = state.watermark(partition);
+      if (next === undefined || watermark === undefined || next > watermark) continue;
+      await state.restored(partition);
+      await state.exclusive(partition, undefined, async (journal) => {
+        const outputs = new Map<string, OutgoingRecord[]>();
+        const dead: DeadLetter[] = [];
+        const produced = await this.fireTimers(partition, outputs, dead);
+        await this.deadLetters.publish(dead);
+        this.counters.deadLettered += dead.length;
+        for (const [topic, records] of outputs) await this.producer.send(topic, records);
+        this.metrics.recordsOut(produced);
+        await state.flush(journal);
+      });
+    }
+  }
+
+  /** The timers due on `partition`, their outputs encoded into `outputs`, failures into `dead`; resolves with the outputs' count. */
+  private async fireTimers(partition: number, outputs: Map<string, OutgoingRecord[]>, dead: DeadLetter[]): Promise<number> {
+    if (!this.flow.fireTimers) return 0;
+    const run = await this.flow.fireTimers();
+    const failed = [...run.failed];
+    let produced = 0;
+    for (const output of run.outputs) {
+      try {
+        const encoded = await this.encodeAll([output], undefined);
+        for (const { topic, record } of encoded) pushTo(outputs, topic, record);
+        produced += encoded.length;
+      } catch (error) {
+        if (error instanceof HubError && error.retriable && !(error instanceof FlowStepError)) throw error;
+        failed.push({ timer: { id: output.message.key ?? '', dueAt: 0, payload: output.message.value, watermark: 0 }, error });
+      }
+    }
+    for (const { timer, error } of failed) {
+      this.noteError(error);
+      const record: IncomingRecord = {
+        topic: this.flow.from[0]!,
+        partition,
+        offset: '-1',
+        key: Buffer.from(timer.id),
+        value: Buffer.from(JSON.stringify({ timer: timer.id, dueAt: timer.dueAt, payload: timer.payload })),
+        headers: { 'crm-hub-timer': timer.id },
+        timestamp: String(Date.now()),
+      };
+      dead.push({
+        ...DeadLetterPublisher.fromRecord(record, error, 1),
+        headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : 'flow' },
+      });
+    }
+    this.counters.recordsOut += produced;
+    return produced;
+  }
+
+  private async processBatch(batch: RecordBatch, journal: FlowStateJournal | undefined): Promise<void> {
+    const state = this.flow.state;
     const settled = this.metrics.startBatch();
     this.metrics.recordsIn(batch.records.length);
     const outputs = new Map<string, OutgoingRecord[]>();
@@ -182,21 +274,20 @@ export class FlowRunner {
           giveUpSuspectTurn = await this.inFlight?.takeSuspectTurn();
           this.inFlight?.begin(batch.topic, batch.partition, record.offset, record.offset, crashes);
         }
-        const mark = journal.mark();
+        // Read again after a crash, or sent again by the stage before: its state changes are in already.
+        const source = state ? sourceOf(record.headers) : undefined;
+        if (source && state!.applied(source)) continue;
+        const mark = journal?.mark() ?? 0;
         try {
           const done = this.processRecord(record, journal, mark);
           const { message, encoded } = done instanceof Promise ? await done : done;
-          for (const { topic, record: out } of encoded) {
-            const list = outputs.get(topic);
-            if (list) list.push(out);
-            else outputs.set(topic, [out]);
-          }
+          for (const { topic, record: out } of encoded) pushTo(outputs, topic, out);
           this.counters.recordsOut += encoded.length;
           produced += encoded.length;
           const at = encoded.length > 0 ? eventOccurredAt(message.value) : undefined;
           if (at !== undefined) occurredAt.push(at);
         } catch (error) {
-          journal.rollback(mark);
+          journal?.rollback(mark);
           // Stopping, or infrastructure (registry, broker) still away after the retries: leave the batch
           // uncommitted so it is redelivered. A step that keeps failing dead-letters its message instead.
           if (error instanceof StoppingError || (error instanceof HubError && error.retriable && !(error instanceof FlowStepError)))
@@ -207,6 +298,7 @@ export class FlowRunner {
             headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : stageOf(error) },
           });
         }
+        if (source) state!.noteApplied(source);
         // Only a record being processed is blamed for a crash: not one that waits its turn while another flow brings the process down.
         if (crashed) {
           this.inFlight?.end(batch.topic, batch.partition);
@@ -225,6 +317,8 @@ export class FlowRunner {
     }
     const last = batch.records.at(-1);
     if (crashed && last) this.inFlight?.settle(batch.topic, batch.partition, last.offset);
+    // The batch moved the partition's watermark: what it made due fires with the batch's own outputs.
+    if (journal) produced += await this.fireTimers(batch.partition, outputs, dead);
     await this.deadLetters.publish(dead);
     this.counters.deadLettered += dead.length;
     this.metrics.deadLettered(dead.length);
@@ -233,7 +327,7 @@ export class FlowRunner {
     const acknowledgedAt = Date.now();
     this.metrics.recordsOut(produced);
     for (const at of occurredAt) this.metrics.acknowledged(at, acknowledgedAt);
-    await journal.flush();
+    if (journal) await state!.flush(journal);
     settled();
   }
 
@@ -257,7 +351,7 @@ export class FlowRunner {
   /** Decode, steps and encode of one record, each retried by the flow's policy; a promise only once one of them is. */
   private processRecord(
     record: IncomingRecord,
-    journal: FlowStateJournal,
+    journal: FlowStateJournal | undefined,
     mark: number,
   ): MaybePromise<{ message: FlowMessage; encoded: EncodedOutput[] }> {
     const signal = this.abort.signal;
@@ -267,14 +361,16 @@ export class FlowRunner {
         this.policy,
         signal,
         () => {
-          journal.rollback(mark); // a retry starts from the state the message first saw
+          journal?.rollback(mark); // a retry starts from the state the message first saw
           return this.flow.processNow ? this.flow.processNow(message) : this.flow.process(message);
         },
         this.noteStepRetry,
       );
       return whenReady(processed, (results) =>
         whenReady(
-          retryingNow(this.policy, signal, () => this.encodeAll(results)),
+          retryingNow(this.policy, signal, () =>
+            this.encodeAll(results, { topic: record.topic, partition: record.partition, offset: record.offset }),
+          ),
           (encoded) => ({ message, encoded }),
         ),
       );
@@ -282,6 +378,10 @@ export class FlowRunner {
   }
 
   private toMessage(record: IncomingRecord): MaybePromise<FlowMessage> {
+    if (isRepartitionTopic(record.topic)) {
+      if (record.value === null) throw new HubError('RECORD_EMPTY', `a record of ${record.topic} has no value`);
+      return fromRepartitioned(JSON.parse(record.value.toString()) as Record<string, unknown>, record.headers).message;
+    }
     const schemaName = this.jsonTopicRecord(record.topic);
     if (schemaName)
       return {
@@ -301,10 +401,10 @@ export class FlowRunner {
   }
 
   /** Every output encoded, failing with the first output (in order) that fails. */
-  private encodeAll(results: FlowOutput[]): MaybePromise<EncodedOutput[]> {
+  private encodeAll(results: FlowOutput[], source: RecordSource | undefined): MaybePromise<EncodedOutput[]> {
     const encoded: MaybePromise<EncodedOutput>[] = [];
     try {
-      for (const output of results) encoded.push(this.encode(output));
+      for (const output of results) encoded.push(this.encode(output, source));
     } catch (error) {
       // Outputs already waiting for the registry fail the same way; nobody awaits them any more.
       for (const pending of encoded) if (pending instanceof Promise) pending.catch(() => undefined);
@@ -313,8 +413,13 @@ export class FlowRunner {
     return allReady(encoded);
   }
 
-  private encode(output: FlowOutput): MaybePromise<EncodedOutput> {
+  private encode(output: FlowOutput, source: RecordSource | undefined): MaybePromise<EncodedOutput> {
     const topic = destinationTopic(output.destination);
+    // Between the stages of one flow: JSON text, what the message was in headers (see repartition.ts).
+    if (isRepartitionTopic(topic)) {
+      const headers = source ? withSource(output.message.headers, source) : output.message.headers;
+      return { topic, record: { key: output.message.key, value: Buffer.from(JSON.stringify(output.message.value)), headers } };
+    }
     const schemaName =
       ('schema' in output.destination ? output.destination.schema : undefined) ??
       this.canonicalTopic(topic)?.record ??
@@ -379,6 +484,12 @@ export class FlowRunner {
     this.metrics.error(error);
     this.counters.lastError = { code, message, at: new Date().toISOString() };
   }
+}
+
+function pushTo(outputs: Map<string, OutgoingRecord[]>, topic: string, record: OutgoingRecord): void {
+  const list = outputs.get(topic);
+  if (list) list.push(record);
+  else outputs.set(topic, [record]);
 }
 
 function destinationTopic(destination: FlowDestination): string {

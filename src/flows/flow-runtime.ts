@@ -9,8 +9,7 @@ import type { ConsumerGroupRef } from '../platform/kafka/consumer-lag.js';
 import type { HubProducer, KafkaClient } from '../platform/kafka/kafka-client.js';
 import type { Logger } from '../platform/observability/logger.js';
 import type { HubMetrics } from '../platform/observability/metrics/hub-metrics.js';
-import { CompactedTopicStore } from '../platform/state/compacted-topic-store.js';
-import type { StateStore } from '../platform/state/state-store.js';
+import { changelogTopicName, PartitionedChangelogStore } from '../platform/state/partitioned-changelog-store.js';
 import type { CompiledFlow } from './compiled-flow.js';
 import { duplicateFlowNameIssue } from './duplicate-flow-name.js';
 import { compileFlowFile } from './flow-compiler.js';
@@ -19,7 +18,6 @@ import { FlowFolderWatcher, type FlowFolderWatchOptions } from './flow-folder-wa
 import { FlowInFlightLog } from './flow-in-flight-log.js';
 import { FlowRunner, type FlowCounters } from './flow-runner.js';
 import type { StepRegistry } from './flow-step.js';
-import { DurableStateStore, flowStateStoreName } from './state/durable-state-store.js';
 import { TopicTable } from '../platform/state/topic-table.js';
 
 export interface FlowStatus {
@@ -34,6 +32,23 @@ export interface FlowStatus {
   lastError?: { code: string; message: string; at: string };
   /** The consumer group of the running version and the topics it reads, for consumer lag. */
   consumer?: ConsumerGroupRef;
+  /** The stateful steps' state held by this process, one entry per step (/metrics, the dashboard). */
+  stepState?: FlowStepStateStatus[];
+}
+
+/** The state one stateful step of a flow holds in this process. */
+export interface FlowStepStateStatus {
+  /** `steps[2].aggregate`. */
+  step: string;
+  /** Its consumer group (the stage that runs it) and changelog topic. */
+  groupId: string;
+  changelog: string;
+  keys: number;
+  timers: number;
+  /** Approximate bytes of keys and values (JSON). */
+  bytes: number;
+  /** Partitions of its input held here. */
+  partitions: number;
 }
 
 /** What a restart found: the flow as it is now, and the issues of its file when that is invalid (the last good version then runs on). */
@@ -62,6 +77,8 @@ interface HostedFlow {
   file: string;
   generation: number;
   runner?: FlowRunner;
+  /** The runners of the stages after the first (one per stateful step), when the flow has any. */
+  stages?: FlowRunner[];
   tables: TopicTable[];
   issues?: ConfigIssue[];
 }
@@ -111,11 +128,13 @@ export class FlowRuntime {
   /** Stops taking messages; in-flight batches finish. Kept across reloads and restarts until `resume`. */
   pause(name: string): FlowStatus {
     this.runningFlow(name, 'paused').pause();
+    for (const stage of this.hosted(name).stages ?? []) stage.pause();
     return this.status(name);
   }
 
   resume(name: string): FlowStatus {
     this.runningFlow(name, 'resumed').resume();
+    for (const stage of this.hosted(name).stages ?? []) stage.resume();
     return this.status(name);
   }
 
@@ -179,17 +198,11 @@ export class FlowRuntime {
     const { logger } = this.deps;
     const text = await fsp.readFile(file, 'utf8');
     const tables: TopicTable[] = [];
-    const stateStores: DurableStateStore[] = [];
     const compiled = compileFlowFile(
       { file: path.relative(process.cwd(), file), text },
       {
         schemas: this.deps.schemas,
         steps: this.deps.steps,
-        state: (flowName: string, name: string) => {
-          const store = new DurableStateStore(flowStateStoreName(flowName), name);
-          stateStores.push(store);
-          return store;
-        },
         table: (topic: string) => {
           const table = new TopicTable(topic, this.deps.client, this.deps.serde, logger, { encodedRows: true });
           tables.push(table);
@@ -231,24 +244,19 @@ export class FlowRuntime {
         this.flows.delete(flow.name);
         logger.info(`flow ${flow.name} stopped: ${namesake.file} was renamed to ${file}`);
       }
-      for (const store of stateStores) await store.open((name) => this.openStateStore(name));
       for (const table of tables) await table.start();
       await Promise.all(tables.map((table) => table.ready));
-      const inFlight = this.deps.inFlightDir === undefined ? undefined : new FlowInFlightLog(path.join(this.deps.inFlightDir, flow.name));
-      const runner = new FlowRunner(
-        flow,
-        this.deps.client,
-        this.producer,
-        this.deps.serde,
-        this.deps.schemas,
-        logger,
-        this.deps.metrics?.component('flow', flow.name),
-        inFlight,
-      );
+      const stages = await this.startStages(flow, paused);
+      const runner = this.runnerOf(flow);
       // The runner pauses as soon as its consumer runs.
       if (paused) runner.pause();
-      await runner.start();
-      this.flows.set(flow.name, { file, generation: (previous?.[1].generation ?? 0) + 1, runner, tables });
+      try {
+        await runner.start();
+      } catch (error) {
+        await Promise.all(stages.map((stage) => stage.stop().catch(() => undefined)));
+        throw error;
+      }
+      this.flows.set(flow.name, { file, generation: (previous?.[1].generation ?? 0) + 1, runner, stages, tables });
       logger.info(`flow ${flow.name} running (${file}: ${flow.from.join(', ')} → ${describeDestinations(flow)})`);
     } catch (error) {
       logger.error(`flow ${flow.name} failed to start: ${describeError(error).message}`);
@@ -284,13 +292,64 @@ export class FlowRuntime {
 
   private async stopHosted(hosted: HostedFlow): Promise<void> {
     await Promise.all(
-      [hosted.runner?.stop(), ...hosted.tables.map((table) => table.stop())].map((stopping) => stopping?.catch(() => undefined)),
+      [hosted.runner?.stop(), ...(hosted.stages ?? []).map((stage) => stage.stop()), ...hosted.tables.map((table) => table.stop())].map(
+        (stopping) => stopping?.catch(() => undefined),
+      ),
     );
     hosted.runner = undefined;
+    hosted.stages = undefined;
   }
 
-  private openStateStore(name: string): Promise<StateStore> {
-    return CompactedTopicStore.open<unknown>(this.deps.client, this.producer, name);
+  private runnerOf(flow: CompiledFlow, changelog?: PartitionedChangelogStore<unknown>): FlowRunner {
+    const name = flow.stageName ? `${flow.name}.${flow.stageName}` : flow.name;
+    const inFlight = this.deps.inFlightDir === undefined ? undefined : new FlowInFlightLog(path.join(this.deps.inFlightDir, name));
+    return new FlowRunner(
+      flow,
+      this.deps.client,
+      this.producer,
+      this.deps.serde,
+      this.deps.schemas,
+      this.deps.logger,
+      this.deps.metrics?.component('flow', name),
+      inFlight,
+      changelog,
+    );
+  }
+
+  /**
+   * The stages after the first, each a consumer group of its stateful step's repartition topic with
+   * the step's state in its changelog (see repartition.ts): the repartition topics are created with
+   * as many partitions as the widest input, so that adding stages spreads nothing thinner than the input.
+   */
+  private async startStages(flow: CompiledFlow, paused: boolean): Promise<FlowRunner[]> {
+    const stages = flow.stages ?? [];
+    if (stages.length === 0) return [];
+    const admin = await this.deps.client.admin();
+    try {
+      await admin.ensureTopics(flow.from.map((topic) => ({ topic })));
+      const widths = await Promise.all(flow.from.map(async (topic) => (await admin.topicOffsets(topic)).length));
+      await admin.ensureTopics((flow.repartitionTopics ?? []).map((topic) => ({ topic, partitions: Math.max(1, ...widths) })));
+    } finally {
+      await admin.disconnect();
+    }
+    const started: FlowRunner[] = [];
+    try {
+      for (const stage of stages) {
+        const changelog = await PartitionedChangelogStore.open<unknown>(this.deps.client, this.producer, {
+          topic: changelogTopicName(`flow.${flow.name}.${stage.stageName!}`),
+          inputTopic: stage.from[0]!,
+        });
+        stage.state!.attach(changelog);
+        const runner = this.runnerOf(stage, changelog);
+        if (paused) runner.pause();
+        await runner.start();
+        started.push(runner);
+      }
+    } catch (error) {
+      await Promise.all(started.map((runner) => runner.stop().catch(() => undefined)));
+      throw error;
+    }
+    return started;
   }
 }
 
@@ -305,6 +364,17 @@ function describeFlow(name: string, hosted: HostedFlow): FlowStatus {
     counters: runner ? { ...runner.counters } : undefined,
     lastError: runner?.counters.lastError,
     consumer: runner ? { groupId: runner.groupId, topics: runner.flow.from } : undefined,
+    ...(hosted.stages && hosted.stages.length > 0 ? { stepState: hosted.stages.map(stepStateStatus) } : {}),
+  };
+}
+
+function stepStateStatus(runner: FlowRunner): FlowStepStateStatus {
+  const state = runner.flow.state!;
+  return {
+    step: state.name,
+    groupId: runner.groupId,
+    changelog: changelogTopicName(`flow.${runner.flow.name}.${runner.flow.stageName!}`),
+    ...state.size(),
   };
 }
 

@@ -14,11 +14,6 @@ export function repartitionTopicName(flow: string, stepIndex: number): string {
   return `crm-hub.repartition.${flow}.steps-${stepIndex}`;
 }
 
-/** The changelog of a stateful step's state (see PartitionedChangelogStore). */
-export function stepStateOwner(flow: string, stepIndex: number): string {
-  return `flow.${flow}.steps-${stepIndex}`;
-}
-
 export const REPARTITION_TOPIC_PREFIX = 'crm-hub.repartition.';
 
 export function isRepartitionTopic(topic: string): boolean {
@@ -62,6 +57,11 @@ export function fromRepartitioned(value: Record<string, unknown>, headers: Recor
   };
   const source = parseSource(headers[SOURCE]);
   return { message, ...(source ? { source } : {}) };
+}
+
+/** Where a record of a repartition topic came from, when it says. */
+export function sourceOf(headers: RecordHeaders): RecordSource | undefined {
+  return parseSource(headers[SOURCE]);
 }
 
 function parseSource(text: string | undefined): RecordSource | undefined {

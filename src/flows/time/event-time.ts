@@ -43,7 +43,8 @@ export function compileEventTime(
     });
 }
 
-function instantOf(value: unknown): number | undefined {
+/** An instant as records give one: epoch milliseconds (a safe integer), or ISO-8601 text with a zone; else undefined. */
+export function instantOf(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
   // A zone is required: an instant without one means a different moment in each place.

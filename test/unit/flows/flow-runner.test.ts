@@ -8,7 +8,7 @@ import type { CompiledFlow } from '../../../src/flows/compiled-flow.js';
 import { compileFlowFile } from '../../../src/flows/flow-compiler.js';
 import type { FlowMessage } from '../../../src/flows/flow-message.js';
 import { FlowRunner } from '../../../src/flows/flow-runner.js';
-import { FlowStateJournal } from '../../../src/flows/state/flow-state-journal.js';
+import { InMemoryPartitionedState } from '../../../src/platform/state/partitioned-state.js';
 import type { StepDefinition } from '../../../src/flows/flow-step.js';
 import { defineStep } from '../../../src/flows/steps/define-step.js';
 import { createStepRegistry } from '../../../src/flows/step-registry.js';
@@ -23,17 +23,12 @@ const control = { heartbeat: async () => undefined, isRunning: () => true };
 const CUSTOMER = 'crmhub.customer.Customer';
 
 /** A step of a test's own: `run` is given the message and how many times this step saw a message with its customer id before. */
-function testStep(
-  type: string,
-  run: (message: FlowMessage, seen: number) => FlowMessage[] | Promise<FlowMessage[]>,
-  options: { stateful?: boolean } = {},
-): StepDefinition {
+function testStep(type: string, run: (message: FlowMessage, seen: number) => FlowMessage[] | Promise<FlowMessage[]>): StepDefinition {
   return defineStep<unknown>({
     type,
     description: `test step ${type}`,
     spec: { type: 'object' },
     compile: (_config, context) => {
-      if (options.stateful) context.state('test');
       const seen = new Map<unknown, number>();
       return {
         outputType: context.inputType,
@@ -233,25 +228,41 @@ to: { topic: out, schema: ${CUSTOMER} }
     expect(await rejected.catch((error: unknown) => error)).to.include({ name: 'FlowStepError', step: 'steps[1].refuse' });
   });
 
-  it("gives the steps of a flow with state the batch's journal, and a flow without state none", async () => {
-    const journals: (FlowStateJournal | undefined)[] = [];
-    const watch = (stateful: boolean) =>
-      testStep(stateful ? 'remembers' : 'forgets', (message) => (journals.push(FlowStateJournal.current()), [message]), { stateful });
-    const stateful = compile(`name: stateful\nfrom: in\nsteps:\n  - remembers: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [
-      watch(true),
+  it('runs a flow with a stateful step as two stages: the first keys messages to the repartition topic, the second keeps state and applies each source record once', async () => {
+    const flow = compile(
+      `name: staged\nfrom: in\nsteps:\n  - dedupe: { key: customerId, window: 1h }\nto: { topic: out, schema: ${CUSTOMER} }\n`,
+    );
+    expect(flow.stateful).to.equal(false);
+    const [stage] = flow.stages!;
+    expect(stage!.from).to.deep.equal(['crm-hub.repartition.staged.steps-0']);
+    const store = new InMemoryPartitionedState<unknown>(1);
+    store.assign([0]);
+    stage!.state!.attach(store);
+    const input = await records(3);
+    const copy = kafka.append('in', { key: 'again', value: input[1]!.value, headers: input[1]!.headers });
+    await run(flow, [[...input, copy]]);
+    const repartitioned = kafka.records('crm-hub.repartition.staged.steps-0');
+    expect(repartitioned.map((record) => record.key?.toString())).to.deep.equal([
+      'C000000000000',
+      'C000000000001',
+      'C000000000002',
+      'C000000000001',
     ]);
-    const stateless = compile(`name: stateless\nfrom: in\nsteps:\n  - forgets: {}\nto: { topic: out, schema: ${CUSTOMER} }\n`, [
-      watch(false),
-    ]);
-    expect(stateful.stateful).to.equal(true);
-    expect(stateless.stateful).to.equal(false);
-    const input = await records(4);
-    await run(stateful, [input.slice(0, 2), input.slice(2)]);
-    expect(journals.every((journal) => journal instanceof FlowStateJournal)).to.equal(true);
-    expect(journals[0]).to.equal(journals[1]);
-    expect(journals[1]).to.not.equal(journals[2]);
-    journals.length = 0;
-    await run(stateless, [input]);
-    expect(journals).to.deep.equal([undefined, undefined, undefined, undefined]);
+    // Its own key and where it was read ride along; the state stage reads them back.
+    expect(repartitioned[3]!.headers).to.include({ 'crm-hub-repartition-key': 'again', 'crm-hub-repartition-source': 'in:0:3' });
+
+    const second = new FlowRunner(stage!, kafka, await kafka.producer(), serde, schemas, logger);
+    await second.start();
+    expect(second.groupId).to.equal('crm-hub.flow.staged.steps-0');
+    const handle = kafka.handlers.get(second.groupId)!;
+    const batch = { topic: 'crm-hub.repartition.staged.steps-0', partition: 0, records: repartitioned };
+    await handle(batch, control);
+    expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000002']);
+    expect(kafka.records('out').map((record) => record.key?.toString())).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000002']);
+    // Read again (a crash before the commit): nothing applied twice, nothing sent twice.
+    await handle(batch, control);
+    expect(await customerIds('out')).to.have.length(3);
+    expect(stage!.state!.size().keys).to.equal(3);
+    await second.stop();
   });
 });

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
 import type { HubConsumer, HubProducer, KafkaClient } from '../../../../src/platform/kafka/kafka-client.js';
 import { PartitionedChangelogStore } from '../../../../src/platform/state/partitioned-changelog-store.js';
-import { TimerStore } from '../../../../src/platform/state/timer-store.js';
+import { systemClock } from '../../../../src/core/clock.js';
+import { FlowState } from '../../../../src/flows/state/flow-state.js';
 import { waitOrFail } from '../../../support/wait-until.js';
 import { infrastructure, uniqueName } from '../../infrastructure.js';
 
@@ -28,8 +29,9 @@ describe('PartitionedChangelogStore on a real broker', () => {
     await admin.ensureTopics([{ topic: input, partitions: 3 }]);
 
     const before = await PartitionedChangelogStore.open<unknown>(client, producer, { topic: changelog, inputTopic: input });
-    const timersBefore = new TimerStore<string>(before);
+    const stateBefore = new FlowState('steps[0].test', 'test', { clock: systemClock, idleTimeoutMs: 3_600_000 });
     await before.assign([0, 1, 2]);
+    stateBefore.attach(before);
     await before.putAll([
       { partition: 0, key: 'D1', value: { count: 1 } },
       { partition: 1, key: 'D2', value: { count: 2 } },
@@ -37,9 +39,20 @@ describe('PartitionedChangelogStore on a real broker', () => {
     ]);
     await before.delete(1, 'D2');
     await before.expire(1_000);
-    await timersBefore.schedule(1, 'T1', 5_000, 'first');
-    await timersBefore.schedule(2, 'T2', 6_000, 'second');
-    await timersBefore.fired(timersBefore.due(1, 5_000));
+    const schedule = (partition: number, id: string, eventTime: number, dueAt: number, payload: string) =>
+      stateBefore.exclusive(partition, input, async (journal) => {
+        stateBefore.view.observe(eventTime);
+        stateBefore.view.schedule(id, dueAt, payload);
+        await stateBefore.flush(journal);
+      });
+    await schedule(1, 'T1', 5_000, 5_000, 'first');
+    await schedule(2, 'T2', 1_000, 6_000, 'second');
+    const firedBefore = await stateBefore.exclusive(1, undefined, async (journal) => {
+      const due = stateBefore.takeDue();
+      await stateBefore.flush(journal);
+      return due;
+    });
+    expect(firedBefore.map((timer) => timer.id)).to.deep.equal(['T1']);
 
     const offsets = await admin.topicOffsets(changelog);
     await admin.disconnect();
@@ -47,11 +60,12 @@ describe('PartitionedChangelogStore on a real broker', () => {
     const partition1 = await client.readPartitionsToEnd(changelog, [1]);
     expect(
       partition1.map((record) => `${record.partition}:${record.key?.toString()}:${record.value === null ? 'tombstone' : 'value'}`),
-    ).to.deep.equal(['1:D2:value', '1:D2:tombstone', '1:timer/T1:value', '1:timer/T1:tombstone']);
+    ).to.deep.equal(['1:D2:value', '1:D2:tombstone', '1:t/T1:value', `1:w/${input}:value`, '1:t/T1:tombstone']);
 
     // A second process: its consumer group holds every partition of the input, so its store restores them all.
     const after = await PartitionedChangelogStore.open<unknown>(client, producer, { topic: changelog, inputTopic: input });
-    const timersAfter = new TimerStore<string>(after);
+    const stateAfter = new FlowState('steps[0].test', 'test', { clock: systemClock, idleTimeoutMs: 3_600_000 });
+    stateAfter.attach(after);
     consumer = await client.consumer({ groupId: uniqueName('it.state.group'), topics: [input], fromBeginning: true });
     after.follow(consumer, input);
     void consumer.run(async () => undefined);
@@ -66,7 +80,18 @@ describe('PartitionedChangelogStore on a real broker', () => {
     expect(after.get(1, 'D2')).to.equal(undefined);
     expect(after.get(2, 'D3')).to.equal(undefined);
     expect(after.get(1, 'D1')).to.equal(undefined);
-    expect(timersAfter.due(1, 10_000)).to.deep.equal([]);
-    expect(timersAfter.due(2, 10_000)).to.deep.equal([{ partition: 2, id: 'T2', dueAt: 6_000, payload: 'second' }]);
+    // Each partition's watermark came back with it: T2 is not due at the restored 1,000, and is once an event moves it past 6,000.
+    const due = (partition: number, eventTime?: number) =>
+      stateAfter.exclusive(partition, input, async (journal) => {
+        if (eventTime !== undefined) stateAfter.view.observe(eventTime);
+        const fired = stateAfter.takeDue();
+        await stateAfter.flush(journal);
+        return fired.map(({ id, dueAt, payload }) => ({ id, dueAt, payload }));
+      });
+    expect(stateAfter.watermark(2)).to.equal(1_000);
+    expect(await due(1, 10_000)).to.deep.equal([]);
+    expect(await due(2)).to.deep.equal([]);
+    expect(await due(2, 7_000)).to.deep.equal([{ id: 'T2', dueAt: 6_000, payload: 'second' }]);
+    expect(stateAfter.size()).to.include({ timers: 0, partitions: 3 });
   });
 });
