@@ -36,8 +36,9 @@ const spec = {
  * webhook retried by its sender). The window runs on event time from the first message of a key:
  * the key is kept with an expiry at first-seen + window and tombstoned once the partition's
  * watermark passes it, so keys do not pile up forever. A message without a key value is never a
- * duplicate. The flow hands the step its messages partitioned by the key, so two hub processes
- * never hold the same key, and a rebalance moves a key with its partition.
+ * duplicate. The flow hands the step its messages partitioned by their message key (by the dedupe
+ * key when they have none), so two hub processes never hold the same key, a rebalance moves a key
+ * with its partition, and two copies of an event are caught when they carry the same message key.
  */
 export const dedupeStep = defineStep<FromSchema<typeof spec>>({
   type: 'dedupe',
@@ -60,7 +61,10 @@ export const dedupeStep = defineStep<FromSchema<typeof spec>>({
     const state = context.keyedState();
     return {
       outputType: context.inputType,
-      partitionBy: (message) => key.evaluate(message.value),
+      // By the message's own key when it has one: a resent event carries its key again, and the
+      // messages of one key keep their order through the repartition topic (a warehouse applying
+      // customer changes must not get an older one last). Keyless messages go by the dedupe key.
+      partitionBy: (message) => message.key ?? key.evaluate(message.value),
       run: (message) =>
         whenReady(key.evaluate(message.value), (value) => {
           if (value === undefined || value === null) return [message];
