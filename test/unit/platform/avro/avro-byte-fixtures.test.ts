@@ -20,7 +20,7 @@ describe('Avro byte fixtures', () => {
       'crmhub.policy.Policy.v1.bin',
       'crmhub.claim.Claim.v1.bin',
       'crmhub.inventory.InventoryItem.v1.bin',
-      'crmhub.service.ServiceRequest.v1.bin',
+      'crmhub.service.ServiceRequest.v2.bin',
       'crmhub.erp.ErpCustomer.v1.bin',
       'crmhub.dw.DwCustomer.v1.bin',
       'crmhub.policy.RenewalCandidate.v2.bin',
@@ -34,6 +34,12 @@ describe('Avro byte fixtures', () => {
       'crmhub.identity.IdentityQuarantine.v1.bin',
       'crmhub.analytics.CustomerRisk.v1.bin',
       'crmhub.analytics.CustomerSegment.v1.bin',
+      'crmhub.inventory.PartReservation.v1.bin',
+      'crmhub.service.PartsWait.v1.bin',
+      'crmhub.service.PartsOverdue.v1.bin',
+      // The KPI topic and the warehouse's topic carry the same record.
+      'crmhub.kpi.DealerComplaintsDaily.v1.bin',
+      'crmhub.kpi.DealerComplaintsDaily.v1.bin',
     ]);
   });
 
@@ -64,6 +70,21 @@ describe('Avro byte fixtures', () => {
       ...sampleRecord('policy.renewal-candidate.v1'),
       goldenId: null,
       valueSegment: null,
+    });
+  });
+
+  it('keep the bytes of earlier versions readable: ServiceRequest v1, written before dealerCode, branchCode and closedAt, reads with them null', async () => {
+    const record = 'crmhub.service.ServiceRequest';
+    const added = ['dealerCode', 'branchCode', 'closedAt'];
+    const current = JSON.parse(catalog.registrySchema(record)) as { fields: { name: string }[] };
+    const v1Writer = parseAvroSchema(JSON.stringify({ ...current, fields: current.fields.filter((field) => !added.includes(field.name)) }));
+    const reader = catalog.type(record);
+    const decoded = reader.fromBuffer(await fs.readFile(avroFixturePath(record, 1)), reader.createResolver(v1Writer));
+    expect(JSON.parse(JSON.stringify(decoded))).to.deep.equal({
+      ...sampleRecord('service.request.v1'),
+      dealerCode: null,
+      branchCode: null,
+      closedAt: null,
     });
   });
 });

@@ -88,6 +88,11 @@ describe('SchemaCatalog', () => {
         'customer.identity-quarantine.v1 crmhub.identity.IdentityQuarantine system@systemId',
         'customer.risk.v1 crmhub.analytics.CustomerRisk goldenId compacted',
         'customer.segment.v1 crmhub.analytics.CustomerSegment goldenId compacted',
+        'scm.reservation.v1 crmhub.inventory.PartReservation reservationNumber',
+        'service.parts-wait.v1 crmhub.service.PartsWait reservationNumber',
+        'service.parts-overdue.v1 crmhub.service.PartsOverdue ticketNumber',
+        'kpi.dealer-complaints-daily.v1 crmhub.kpi.DealerComplaintsDaily dealerCode@branchCode@day',
+        'dw.dealer-complaints-daily.v1 crmhub.kpi.DealerComplaintsDaily dealerCode@branchCode@day',
       ]);
       expect(catalog.topicInfo('crm.customer.v1').keyFields).to.deep.equal(['customerId']);
       expect(businessKeyOf(catalog.topicInfo('scm.inventory.v1'), sampleInventoryItem())).to.equal('52119-06983@WH-SZ-01');
