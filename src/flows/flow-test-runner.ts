@@ -13,10 +13,19 @@ import { connectorInputTopic } from '../connect/runtime/connector-input-topic.js
 import { FlowStepError, type CompiledFlow, type FlowOutput } from './compiled-flow.js';
 import { compileFlowFile } from './flow-compiler.js';
 import type { FlowDestination, FlowMessage } from './flow-message.js';
-import { InMemoryStateStore } from './state/in-memory-state-store.js';
 import type { LookupTable, StepRegistry } from './flow-step.js';
 import { caseDifferences, type ActualDeadLetter, type ActualOutput, type ExpectedOutput } from './flow-test-expectation.js';
-import { readFlowTestFile, type FlowTestCase, type FlowTestFile } from './flow-test-file.js';
+import {
+  readFlowTestFile,
+  type FlowTestCase,
+  type FlowTestExpectation,
+  type FlowTestFile,
+  type FlowTestInput,
+  type FlowTestSequenceItem,
+} from './flow-test-file.js';
+import { InMemoryFlowStages, type StageOutcome } from './flow-test-stages.js';
+import { ManualClock } from '../core/manual-clock.js';
+import { parseDuration } from '../core/duration.js';
 
 export interface FlowTestDeps {
   schemas: SchemaCatalog;
@@ -42,11 +51,12 @@ export interface FlowTestFileResult {
 
 /**
  * Runs the cases of one flow test file without a broker, through the same compiled flow the
- * runner executes: each input is encoded with its topic's Avro schema and decoded again, as a
- * producer and the runner would; each output is encoded with its destination's schema and decoded
- * as a consumer would, so a value the schema refuses fails the case as it fails in production (a
- * dead letter at `to <topic>`). State starts empty for each case; lookup tables hold the file's
- * `tables` rows, which must be valid for their topic's schema too.
+ * runner executes, stage by stage (see InMemoryFlowStages): each input is encoded with its topic's
+ * Avro schema and decoded again, as a producer and the runner would; each output is encoded with
+ * its destination's schema and decoded as a consumer would, so a value the schema refuses fails
+ * the case as it fails in production (a dead letter at `to <topic>`). Each case runs on its own
+ * virtual clock and its state starts empty; lookup tables hold the file's `tables` rows, which
+ * must be valid for their topic's schema too.
  */
 export async function runFlowTestFile(file: string, deps: FlowTestDeps): Promise<FlowTestFileResult> {
   const env = deps.env ?? process.env;
@@ -63,35 +73,50 @@ export async function runFlowTestFile(file: string, deps: FlowTestDeps): Promise
   const serde = new AvroSerde(new InMemorySchemaRegistry());
   const harness = new CaseHarness(deps.schemas, serde, reading.yaml);
   const issues = await harness.loadTables(test.tables ?? {});
-  const compile = (): { flow?: CompiledFlow; issues: ConfigIssue[] } => {
-    const states = new Map<string, InMemoryStateStore>();
-    const state = (flow: string, name: string) => {
-      const store = states.get(`${flow}/${name}`) ?? new InMemoryStateStore();
-      states.set(`${flow}/${name}`, store);
-      return store;
-    };
-    return compileFlowFile(
+  const compile = (clock: ManualClock) =>
+    compileFlowFile(
       { file: flowFile, text: flowText, env },
-      { schemas: deps.schemas, steps: deps.steps, state, table: (topic) => harness.table(topic) },
+      { schemas: deps.schemas, steps: deps.steps, clock, table: (topic) => harness.table(topic) },
     );
-  };
-  const first = compile();
+  const first = compile(new ManualClock(Date.now()));
   issues.push(...first.issues);
   await first.flow?.close();
   if (!first.flow || issues.length > 0) return { file, flow: first.flow?.name, issues: issues.sort(compareConfigIssues), cases: [] };
 
   const cases: FlowTestCaseResult[] = [];
   for (const [index, testCase] of test.cases.entries()) {
-    // A fresh compilation per case: its steps' state starts empty.
-    const flow = compile().flow!;
+    const start = testCase.clock ?? test.clock;
+    const clock = new ManualClock(start === undefined ? Date.now() : Date.parse(start));
+    // A fresh compilation per case: its steps' state starts empty; `restart` compiles it again over the same state.
+    const stages = new InMemoryFlowStages(
+      () => compile(clock).flow!,
+      clock,
+      (flow, outputs) => harness.deliver(flow, outputs),
+    );
     try {
-      const problems = await harness.run(flow, testCase, ['cases', index]);
+      const problems = await harness.run(stages, testCase, ['cases', index]);
       cases.push({ name: testCase.name, passed: problems.length === 0, problems });
     } finally {
-      await flow.close();
+      await stages.close();
     }
   }
   return { file, flow: first.flow.name, issues: [], cases };
+}
+
+interface LabeledOutput {
+  label: string;
+  output: ActualOutput;
+}
+
+/** What came out since the previous `expect`, by destination label, and the dead letters. */
+class Collected {
+  outputs = new Map<string, ActualOutput[]>();
+  deadLetters: ActualDeadLetter[] = [];
+
+  add(outcome: StageOutcome<LabeledOutput>): void {
+    for (const { label, output } of outcome.delivered) this.outputs.set(label, [...(this.outputs.get(label) ?? []), output]);
+    this.deadLetters.push(...outcome.deadLetters);
+  }
 }
 
 class CaseHarness {
@@ -124,67 +149,89 @@ class CaseHarness {
     return issues;
   }
 
-  async run(flow: CompiledFlow, testCase: FlowTestCase, at: ConfigPath): Promise<string[]> {
+  /**
+   * Runs a case: `input` + `expect` as a sequence of the two. After each input message and each
+   * `advance`, every stateful stage fires its due timers. An `expect` compares what came out since
+   * the previous one; what comes out after the last must be nothing. A problem with an input (a
+   * topic the flow does not read, a value its schema refuses) is reported instead of differences.
+   */
+  async run(stages: InMemoryFlowStages<LabeledOutput>, testCase: FlowTestCase, at: ConfigPath): Promise<string[]> {
+    const sequence: { item: FlowTestSequenceItem; at: ConfigPath }[] = testCase.sequence
+      ? testCase.sequence.map((item, index) => ({ item, at: [...at, 'sequence', index] }))
+      : [
+          { item: { input: testCase.input! }, at },
+          { item: { expect: testCase.expect! }, at },
+        ];
     const problems: string[] = [];
-    const outputs = new Map<string, ActualOutput[]>();
-    const deadLetters: ActualDeadLetter[] = [];
-    for (const [index, input] of testCase.input.entries()) {
-      const inputAt = [...at, 'input', index];
-      const topic = input.topic ?? flow.from[0]!;
-      if (!flow.from.includes(topic)) {
-        problems.push(this.located([...inputAt, 'topic'], `flow ${flow.name} does not read ${topic} (from: ${flow.from.join(', ')})`));
-        continue;
+    const differences: string[] = [];
+    let collected = new Collected();
+    for (const { item, at: itemAt } of sequence) {
+      if (item.input !== undefined) {
+        for (const [index, input] of item.input.entries()) {
+          const inputAt = [...itemAt, 'input', index];
+          const message = await this.messageOf(stages.compiled, input, inputAt, problems);
+          if (!message) continue;
+          collected.add(await stages.input(message));
+          collected.add(await stages.fireTimers());
+        }
+      } else if (item.advance !== undefined) {
+        await stages.clock.advance(parseDuration(item.advance, 'advance'));
+        collected.add(await stages.fireTimers());
+      } else if (item.restart !== undefined) {
+        await stages.restart();
+      } else if (item.expect !== undefined) {
+        const found = expectationDifferences(item.expect, collected);
+        if (found.length > 0 && testCase.sequence)
+          differences.push(this.located(itemAt, 'what came out since the previous expect differs:'));
+        differences.push(...(testCase.sequence ? found.map((line) => `  ${line}`) : found));
+        collected = new Collected();
       }
-      const value = await this.roundTrip(topic, input.value);
-      if (typeof value === 'string') {
-        problems.push(this.located([...inputAt, 'value'], value));
-        continue;
-      }
-      const info = this.topicInfo(topic);
-      let key: string | null;
-      try {
-        key = input.key !== undefined ? input.key : info ? businessKeyOf(info, value) : null;
-      } catch (error) {
-        problems.push(this.located([...inputAt, 'value'], describeError(error).message));
-        continue;
-      }
-      const message: FlowMessage = { key, value, headers: { ...(input.headers ?? {}) }, topic, schemaName: info?.record };
-      const result = await this.process(flow, message);
-      if ('deadLetter' in result) {
-        deadLetters.push(result.deadLetter);
-        continue;
-      }
-      for (const { label, output } of result.outputs) outputs.set(label, [...(outputs.get(label) ?? []), output]);
     }
-    if (problems.length > 0) return problems;
-    // The file schema checked every entry but deadLetters to be a list of expected outputs.
-    const expected = new Map(Object.entries(testCase.expect).filter(([label]) => label !== 'deadLetters') as [string, ExpectedOutput[]][]);
-    return caseDifferences({ outputs: expected, deadLetters: testCase.expect.deadLetters ?? [] }, { outputs, deadLetters });
+    if (testCase.sequence) {
+      const unexpected = expectationDifferences({ deadLetters: [] }, collected);
+      if (unexpected.length > 0)
+        differences.push(
+          this.located([...at, 'sequence'], 'more came out after the last expect (end the sequence with an expect for it):'),
+          ...unexpected.map((line) => `  ${line}`),
+        );
+    }
+    return problems.length > 0 ? problems : differences;
   }
 
-  /** Runs the flow on one message and encodes its outputs as the runner does: all of them, or a dead letter instead. */
-  private async process(
-    flow: CompiledFlow,
-    message: FlowMessage,
-  ): Promise<{ outputs: { label: string; output: ActualOutput }[] } | { deadLetter: ActualDeadLetter }> {
-    const failed = (error: unknown) => {
-      const { code, message: reason } = describeError(error);
-      return { deadLetter: { key: message.key, code, step: error instanceof FlowStepError ? error.step : 'flow', message: reason } };
-    };
-    let results: FlowOutput[];
-    try {
-      results = await flow.process(message);
-    } catch (error) {
-      return failed(error);
+  /** An input as the flow reads it (its value through its topic's schema, its key the topic's business key by default); undefined when it has a problem (added to `problems`). */
+  private async messageOf(flow: CompiledFlow, input: FlowTestInput, at: ConfigPath, problems: string[]): Promise<FlowMessage | undefined> {
+    const topic = input.topic ?? flow.from[0]!;
+    if (!flow.from.includes(topic)) {
+      problems.push(this.located([...at, 'topic'], `flow ${flow.name} does not read ${topic} (from: ${flow.from.join(', ')})`));
+      return undefined;
     }
-    const outputs: { label: string; output: ActualOutput }[] = [];
+    const value = await this.roundTrip(topic, input.value);
+    if (typeof value === 'string') {
+      problems.push(this.located([...at, 'value'], value));
+      return undefined;
+    }
+    const info = this.topicInfo(topic);
+    let key: string | null;
+    try {
+      key = input.key !== undefined ? input.key : info ? businessKeyOf(info, value) : null;
+    } catch (error) {
+      problems.push(this.located([...at, 'value'], describeError(error).message));
+      return undefined;
+    }
+    return { key, value, headers: { ...(input.headers ?? {}) }, topic, schemaName: info?.record };
+  }
+
+  /**
+   * The outputs one message (or timer) sent to real destinations, encoded as the runner encodes
+   * them and decoded as a consumer would: all of them, or the first failure thrown (a dead letter).
+   */
+  async deliver(flow: CompiledFlow, results: FlowOutput[]): Promise<LabeledOutput[]> {
+    const outputs: LabeledOutput[] = [];
     for (const { destination, message: out } of results) {
       const topic = 'topic' in destination ? destination.topic : connectorInputTopic(destination.connector);
       const schemaName = ('schema' in destination ? destination.schema : undefined) ?? this.topicInfo(topic)?.record ?? out.schemaName;
       if (!schemaName)
-        return failed(
-          new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${flow.name}: no schema for output topic ${topic}; name one with to.schema`),
-        );
+        throw new HubError('FLOW_OUTPUT_SCHEMA_UNKNOWN', `flow ${flow.name}: no schema for output topic ${topic}; name one with to.schema`);
       try {
         const bytes = await this.serde.encode(valueSubject(topic), this.schemas.registrySchema(schemaName), out.value);
         const decoded = await this.serde.decode(bytes);
@@ -193,10 +240,10 @@ class CaseHarness {
           output: { key: out.key, value: jsonForm(decoded.value), headers: { ...out.headers } },
         });
       } catch (error) {
-        return failed(error instanceof HubError && error.retriable ? error : new FlowStepError(flow.name, `to ${topic}`, error));
+        throw error instanceof HubError && error.retriable ? error : new FlowStepError(flow.name, `to ${topic}`, error);
       }
     }
-    return { outputs };
+    return outputs;
   }
 
   /**
@@ -223,6 +270,13 @@ class CaseHarness {
   private located(at: ConfigPath, message: string): string {
     return formatConfigIssue(this.yaml.issueAt(at, 'VALUE_INVALID', message));
   }
+}
+
+/** The differences of what `collected` holds from an `expect`. */
+function expectationDifferences(expect: FlowTestExpectation, collected: Collected): string[] {
+  // The file schema checked every entry but deadLetters to be a list of expected outputs.
+  const outputs = new Map(Object.entries(expect).filter(([label]) => label !== 'deadLetters') as [string, ExpectedOutput[]][]);
+  return caseDifferences({ outputs, deadLetters: expect.deadLetters ?? [] }, collected);
 }
 
 /** How a case names a destination under `expect`. */
