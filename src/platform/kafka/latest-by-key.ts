@@ -17,14 +17,21 @@ export async function readLatestByKey<Value>(
   return latestByKey(await client.readToEnd(topic), read);
 }
 
-async function latestByKey<Value>(records: Iterable<IncomingRecord>, read: RecordValueReader<Value>): Promise<Map<string, Value>> {
+/**
+ * The fold behind every read of a compacted topic back into memory (readLatestByKey, a state
+ * changelog's restore): records in offset order to the latest value per key, in the order of their
+ * last writes. Awaits `read` only when it returns a promise: a restore of millions of keys should
+ * not cost a turn of the event loop each.
+ */
+export async function latestByKey<Value>(records: Iterable<IncomingRecord>, read: RecordValueReader<Value>): Promise<Map<string, Value>> {
   const latest = new Map<string, Value>();
   for (const record of records) {
     const key = record.key?.toString();
     if (key === undefined) continue;
     latest.delete(key);
     if (record.value === null) continue;
-    const value = await read(record as IncomingRecord & { value: Buffer });
+    const reading = read(record as IncomingRecord & { value: Buffer });
+    const value = reading instanceof Promise ? await reading : reading;
     if (value !== undefined) latest.set(key, value);
   }
   return latest;

@@ -1,6 +1,6 @@
 import type { HubProducer, KafkaClient } from '../kafka/kafka-client.js';
-import { HubError } from '../../core/hub-error.js';
-import { readLatestByKey } from '../kafka/latest-by-key.js';
+import { valueRecords } from './changelog-record-format.js';
+import { PartitionedChangelogStore } from './partitioned-changelog-store.js';
 import type { StateEntry, StateStore } from './state-store.js';
 
 /**
@@ -8,40 +8,50 @@ import type { StateEntry, StateStore } from './state-store.js';
  * record per key is the value, read whole at start and written through on every change. It lives
  * in the same broker as the data it describes, so no extra database is needed and any hub process
  * can pick the state up.
+ *
+ * The one-partition use of PartitionedChangelogStore: state of the whole hub rather than of an
+ * input's partitions, so partition 0 is always held. Its records hold the value alone as JSON
+ * (`valueRecords`), the format these topics had before the changelog store existed.
  */
 export class CompactedTopicStore<Value> implements StateStore<Value> {
-  private readonly values = new Map<string, Value>();
+  private constructor(private readonly changelog: PartitionedChangelogStore<Value>) {}
 
-  private constructor(
-    readonly topic: string,
-    private readonly producer: HubProducer,
-  ) {}
-
+  /** `retentionMs`: records older than that are deleted too (state only worth keeping that long). */
   static async open<Value>(
     client: KafkaClient,
     producer: HubProducer,
     topic: string,
     options: { retentionMs?: number } = {},
   ): Promise<CompactedTopicStore<Value>> {
-    const admin = await client.admin();
-    try {
-      const config: Record<string, string> = { 'cleanup.policy': options.retentionMs ? 'compact,delete' : 'compact' };
-      if (options.retentionMs) config['retention.ms'] = String(options.retentionMs);
-      await admin.ensureTopics([{ topic, partitions: 1, config }]);
-    } finally {
-      await admin.disconnect();
-    }
-    const store = new CompactedTopicStore<Value>(topic, producer);
-    for (const [key, value] of await readLatestByKey<Value>(client, topic)) store.values.set(key, value);
-    return store;
+    const changelog = await PartitionedChangelogStore.open<Value>(client, producer, {
+      topic,
+      partitions: 1,
+      retentionMs: options.retentionMs,
+      format: valueRecords<Value>(),
+    });
+    await changelog.assign([0]);
+    return new CompactedTopicStore(changelog);
+  }
+
+  get topic(): string {
+    return this.changelog.topic;
+  }
+
+  get size(): number {
+    return this.changelog.size;
   }
 
   get(key: string): Value | undefined {
-    return this.values.get(key);
+    return this.changelog.get(0, key);
   }
 
   has(key: string): boolean {
-    return this.values.has(key);
+    return this.changelog.get(0, key) !== undefined;
+  }
+
+  /** Every key held, with its value. */
+  *entries(): IterableIterator<StateEntry<Value>> {
+    for (const { key, value } of this.changelog.entries(0)) yield { key, value };
   }
 
   /** Resolves once the broker acknowledged the write; only then is the value visible here. */
@@ -51,20 +61,16 @@ export class CompactedTopicStore<Value> implements StateStore<Value> {
 
   /** Several writes in one request, in order (the last of a key wins); visible here once all are acknowledged. */
   async putAll(entries: readonly StateEntry<Value>[]): Promise<void> {
-    if (entries.length === 0) return;
-    try {
-      await this.producer.send(
-        this.topic,
-        entries.map(({ key, value }) => ({ key, value: Buffer.from(JSON.stringify(value)) })),
-      );
-    } catch (error) {
-      const what = entries.length === 1 ? entries[0]!.key : `${entries.length} keys`;
-      throw new HubError(
-        'STATE_WRITE_FAILED',
-        `could not store ${what} in ${this.topic}: ${error instanceof Error ? error.message : String(error)}`,
-        { retriable: true, cause: error },
-      );
-    }
-    for (const { key, value } of entries) this.values.set(key, value);
+    await this.changelog.putAll(entries.map(({ key, value }) => ({ partition: 0, key, value })));
+  }
+
+  /** Tombstones the key; gone here once acknowledged. */
+  async delete(key: string): Promise<void> {
+    await this.changelog.delete(0, key);
+  }
+
+  /** Reads the topic again, for a process that stood by while another one wrote it. */
+  async reload(): Promise<void> {
+    await this.changelog.restoreAgain();
   }
 }

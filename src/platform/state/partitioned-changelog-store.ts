@@ -1,5 +1,7 @@
 import { HubError } from '../../core/hub-error.js';
 import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord } from '../kafka/kafka-client.js';
+import { latestByKey } from '../kafka/latest-by-key.js';
+import { entryRecords, type ChangelogEntry, type ChangelogRecordFormat } from './changelog-record-format.js';
 import type { StateEntry, StateStore } from './state-store.js';
 import type { PartitionChange, PartitionedChange, PartitionedEntry, PartitionedState } from './partitioned-state.js';
 
@@ -17,11 +19,16 @@ export interface PartitionedWrite<Value> {
   expiresAt?: number;
 }
 
-/** What the changelog holds per key: the value and, for keys that expire, when. */
-interface ChangelogEntry<Value> {
-  value: Value;
-  expiresAt?: number;
-}
+/**
+ * Where a changelog lives and how it is kept. Its partitions are those of `inputTopic` (state kept
+ * per input partition) or a fixed count (state of one process at a time: 1). `retentionMs` also
+ * deletes records older than that (`compact,delete`), for state only worth keeping that long.
+ * `format` is how records hold entries: `entryRecords` unless the topic predates it.
+ */
+export type ChangelogOptions<Value> = ({ topic: string; inputTopic: string } | { topic: string; partitions: number }) & {
+  retentionMs?: number;
+  format?: ChangelogRecordFormat<Value>;
+};
 
 /** The keys of one partition this process holds; a partition taken away keeps its object, so a restore still running writes into nothing anyone reads. */
 interface OwnedPartition<Value> {
@@ -49,33 +56,38 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
     private readonly producer: HubProducer,
     readonly topic: string,
     readonly partitions: number,
+    private readonly format: ChangelogRecordFormat<Value>,
   ) {}
 
   /**
-   * Opens the changelog `topic` of state kept for `inputTopic` (created when missing, compacted,
-   * with the input's partition count). Nothing is read until partitions are assigned.
+   * Opens the changelog (created when missing, compacted, with its partition count). Nothing is
+   * read until partitions are assigned.
    */
   static async open<Value>(
     client: KafkaClient,
     producer: HubProducer,
-    options: { topic: string; inputTopic: string },
+    options: ChangelogOptions<Value>,
   ): Promise<PartitionedChangelogStore<Value>> {
     const admin = await client.admin();
     let partitions: number;
     try {
-      partitions = (await admin.topicOffsets(options.inputTopic)).length;
-      await admin.ensureTopics([{ topic: options.topic, partitions, config: { 'cleanup.policy': 'compact' } }]);
+      partitions = 'inputTopic' in options ? (await admin.topicOffsets(options.inputTopic)).length : options.partitions;
+      const config: Record<string, string> = { 'cleanup.policy': options.retentionMs ? 'compact,delete' : 'compact' };
+      if (options.retentionMs) config['retention.ms'] = String(options.retentionMs);
+      await admin.ensureTopics([{ topic: options.topic, partitions, config }]);
       const changelogPartitions = (await admin.topicOffsets(options.topic)).length;
       // Partition n of the changelog must hold the state of partition n of the input, or state ends up with another process.
       if (changelogPartitions !== partitions)
         throw new HubError(
           'STATE_PARTITIONS_MISMATCH',
-          `state changelog ${options.topic} has ${changelogPartitions} partitions, its input ${options.inputTopic} ${partitions}: they must be equal`,
+          'inputTopic' in options
+            ? `state changelog ${options.topic} has ${changelogPartitions} partitions, its input ${options.inputTopic} ${partitions}: they must be equal`
+            : `state topic ${options.topic} has ${changelogPartitions} partitions where ${partitions} are expected`,
         );
     } finally {
       await admin.disconnect();
     }
-    return new PartitionedChangelogStore<Value>(client, producer, options.topic, partitions);
+    return new PartitionedChangelogStore<Value>(client, producer, options.topic, partitions, options.format ?? entryRecords<Value>());
   }
 
   /**
@@ -127,8 +139,9 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
       const owned: OwnedPartition<Value> = {
         entries,
         restored: reading.then(
-          (byPartition) => {
-            for (const record of byPartition.get(partition) ?? []) this.apply(record, entries);
+          async (byPartition) => {
+            const restored = await latestByKey(byPartition.get(partition) ?? [], (record) => this.format.decode(record.value));
+            for (const [key, entry] of restored) entries.set(key, entry);
             if (this.owned.get(partition) === owned) this.tell(partition, 'restored');
           },
           (error: unknown) => {
@@ -142,6 +155,16 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
       restoring.push(owned.restored);
     }
     await Promise.all(restoring);
+  }
+
+  /**
+   * Forgets the held partitions and reads them back: for state another process may have written
+   * meanwhile (one that held it while this one stood by).
+   */
+  async restoreAgain(): Promise<void> {
+    const held = this.assigned;
+    await this.assign([]);
+    await this.assign(held);
   }
 
   /** Resolves once `partition` was read back; rejects when it is not held or could not be read. */
@@ -244,7 +267,7 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
     for (const [partition, owned] of targets) if (this.owned.get(partition) !== owned) throw this.notHeld(partition);
     const records: OutgoingRecord[] = changes.map(({ partition, key, entry }) => ({
       key,
-      value: entry === null ? null : Buffer.from(JSON.stringify(entry)),
+      value: entry === null ? null : this.format.encode(entry, key),
       partition,
     }));
     try {
@@ -290,14 +313,6 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
         { retriable: true, cause: error },
       );
     }
-  }
-
-  /** A changelog record read back: the key's value, or its absence after a tombstone. */
-  private apply(record: IncomingRecord, entries: Map<string, ChangelogEntry<Value>>): void {
-    const key = record.key?.toString();
-    if (key === undefined) return;
-    if (record.value === null) entries.delete(key);
-    else entries.set(key, JSON.parse(record.value.toString()) as ChangelogEntry<Value>);
   }
 
   private tell(partition: number, change: PartitionChange): void {

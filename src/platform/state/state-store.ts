@@ -6,9 +6,8 @@ export interface StateEntry<Value = unknown> {
 
 /**
  * Durable keyed state as the code that keeps it sees it: reads answer from memory, a write is
- * durable once it resolves and only then visible. `CompactedTopicStore` is the one kept today;
- * the partitioned changelog store restored on assignment (issue 19) is to be another, so that
- * dedupe, windows, joins and timers change store without changing their code.
+ * durable once it resolves and only then visible. `CompactedTopicStore` keeps the hub's own
+ * one-partition state this way; one partition of a `PartitionedChangelogStore` (`view`) is one too.
  */
 export interface StateStore<Value = unknown> {
   get(key: string): Value | undefined;
