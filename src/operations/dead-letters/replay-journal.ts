@@ -1,43 +1,41 @@
 import { HubError } from '../../core/hub-error.js';
 import type { HubProducer, KafkaClient } from '../../platform/kafka/kafka-client.js';
+import { CompactedTopicStore } from '../../platform/state/compacted-topic-store.js';
 import type { ReplayRecord } from './replay-record.js';
-import { readLatestByKey } from '../../platform/kafka/latest-by-key.js';
 
 export const REPLAY_JOURNAL_TOPIC = 'crm-hub.dlq-replays';
 
 /**
  * Every replay ever run, on a compacted topic keyed by replay id (the latest record per replay is
- * its last known state), read whole at start. Like CompactedTopicStore, but replays are listed,
- * which that store does not offer.
+ * its last known state), read whole at start: a CompactedTopicStore listed newest first.
  */
 export class ReplayJournal {
-  private readonly records = new Map<string, ReplayRecord>();
+  /**
+   * Writes not acknowledged yet, or refused: a job's progress is shown while it runs, ahead of the
+   * store, which shows a write only once it is durable.
+   */
+  private readonly unacknowledged = new Map<string, ReplayRecord>();
 
-  private constructor(
-    readonly topic: string,
-    private readonly producer: HubProducer,
-  ) {}
+  private constructor(private readonly store: CompactedTopicStore<ReplayRecord>) {}
 
   static async open(client: KafkaClient, producer: HubProducer, topic: string = REPLAY_JOURNAL_TOPIC): Promise<ReplayJournal> {
-    const admin = await client.admin();
-    try {
-      await admin.ensureTopics([{ topic, partitions: 1, config: { 'cleanup.policy': 'compact' } }]);
-    } finally {
-      await admin.disconnect();
-    }
-    const journal = new ReplayJournal(topic, producer);
-    for (const [id, record] of await readLatestByKey<ReplayRecord>(client, topic)) journal.records.set(id, record);
-    return journal;
+    return new ReplayJournal(await CompactedTopicStore.open<ReplayRecord>(client, producer, topic));
+  }
+
+  get topic(): string {
+    return this.store.topic;
   }
 
   get(id: string): ReplayRecord | undefined {
-    const record = this.records.get(id);
+    const record = this.unacknowledged.get(id) ?? this.store.get(id);
     return record && structuredClone(record);
   }
 
   /** Newest first. */
   all(): ReplayRecord[] {
-    return [...this.records.values()]
+    const records = new Map([...this.store.entries()].map(({ key, value }) => [key, value]));
+    for (const [id, record] of this.unacknowledged) records.set(id, record);
+    return [...records.values()]
       .map((record) => structuredClone(record))
       .sort((a, b) => (a.when === b.when ? a.id.localeCompare(b.id) : a.when < b.when ? 1 : -1));
   }
@@ -47,15 +45,18 @@ export class ReplayJournal {
    * Writes of one replay must be awaited one after the other, so that the last one stays the latest.
    */
   async put(record: ReplayRecord): Promise<void> {
-    this.records.set(record.id, structuredClone(record));
+    const copy = structuredClone(record);
+    this.unacknowledged.set(record.id, copy);
     try {
-      await this.producer.send(this.topic, [{ key: record.id, value: Buffer.from(JSON.stringify(record)) }]);
+      await this.store.put(record.id, copy);
     } catch (error) {
+      const cause = error instanceof HubError && error.code === 'STATE_WRITE_FAILED' ? error.cause : error;
       throw new HubError(
         'REPLAY_RECORD_WRITE_FAILED',
-        `could not record replay ${record.id} on ${this.topic}: ${error instanceof Error ? error.message : String(error)}`,
-        { retriable: true, cause: error },
+        `could not record replay ${record.id} on ${this.topic}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { retriable: true, cause },
       );
     }
+    if (this.unacknowledged.get(record.id) === copy) this.unacknowledged.delete(record.id);
   }
 }
