@@ -9,6 +9,7 @@ export const BENCHMARK_LOADERS: Readonly<Record<string, () => Promise<Benchmark>
   flow: async () => (await import('../benchmarks/flow-throughput.js')).flowThroughputBenchmark,
   'route-fan-out': async () => (await import('../benchmarks/route-fan-out.js')).routeFanOutBenchmark,
   dedupe: async () => (await import('../benchmarks/dedupe.js')).dedupeBenchmark,
+  timers: async () => (await import('../benchmarks/timers.js')).timersBenchmark,
   'enrich-table': async () => (await import('../benchmarks/enrich-table.js')).enrichTableBenchmark,
   'identity-resolution': async () => (await import('../benchmarks/identity-resolution.js')).identityResolutionBenchmark,
   'peer-customer-job': async () => (await import('../benchmarks/peer-customer-job.js')).peerCustomerJobBenchmark,

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../../src/core/manual-clock.js';
+import type { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { dueRank, timersFlow } from '../benchmarks/timers.js';
+import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
+import { benchTimerStep } from '../support/bench-timer-step.js';
+import { compileBenchFlow, InProcessStages, partitionOfKey } from '../support/in-process-stages.js';
+import { serviceEvent } from '../support/service-event.js';
+import { serviceMessage, STATEFUL_BENCH_TOPICS, timePlainFlow } from '../support/stateful-bench-flows.js';
+
+/** The stateful benchmarks' harness: their figures are only worth something if the stages really keep and fire what they are given. */
+describe('stateful benchmarks in process', () => {
+  let dir: string;
+  let schemas: SchemaCatalog;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-bench-test-'));
+    schemas = await benchSchemaCatalog(dir, STATEFUL_BENCH_TOPICS);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('spreads due times as a permutation: every rank once', () => {
+    for (const count of [7, 1_000, 100_000]) {
+      const seen = new Uint8Array(count);
+      for (let index = 0; index < count; index++) seen[dueRank(index, count)]!++;
+      expect(seen.every((times) => times === 1)).to.equal(true);
+    }
+  });
+
+  it('spreads keys over every partition', () => {
+    const counts = [0, 0, 0];
+    for (let index = 0; index < 3_000; index++) counts[partitionOfKey(`T${index}`, 3)]!++;
+    expect(Math.min(...counts)).to.be.greaterThan(800);
+  });
+
+  it('runs the plain baseline flow, one output per message', async () => {
+    const ms = await timePlainFlow(schemas, 50, (index) => serviceMessage(serviceEvent(index, 10, Date.parse('2026-01-01T00:00:00Z'))));
+    expect(ms).to.be.at.least(0);
+  });
+
+  it('keeps a timer per message pending, then fires each once, never before its due time, when the idle watermark reaches it', async () => {
+    const clock = new ManualClock(Date.parse('2026-01-01T01:00:00Z'));
+    const start = clock.now() - 3_600_000;
+    const fired: { dueAt: number; watermark: number }[] = [];
+    const flow = compileBenchFlow(timersFlow('bench-timers-test'), schemas, {
+      clock,
+      extraSteps: [
+        benchTimerStep({
+          dueAt: (_message, at) => at + 10_000,
+          fired: (dueAt, watermark) => fired.push({ dueAt, watermark }),
+        }),
+      ],
+    });
+    const stages = new InProcessStages(flow, 3);
+    await stages.push(Array.from({ length: 30 }, (_, index) => serviceMessage(serviceEvent(index, 10, start + index * 1_000))));
+    expect(stages.store.assigned).to.deep.equal([0, 1, 2]);
+    // Timers scheduled in a batch reach the due-time queue with its flush; the next look fires those the records' event time passed.
+    expect(stages.state.size().timers).to.equal(30);
+    await stages.fireDue();
+    expect(fired.length).to.be.within(1, 29);
+    expect(stages.state.size().timers).to.equal(30 - fired.length);
+    // The flow's idleTimeout is 1 s: then each partition's watermark moves on with the clock, past every due time.
+    clock.advance(11_000);
+    await stages.fireDue();
+    expect(fired).to.have.length(30);
+    expect(stages.outputs).to.equal(30);
+    expect(stages.state.size().timers).to.equal(0);
+    for (const { dueAt, watermark } of fired) expect(watermark).to.be.at.least(dueAt);
+    await flow.close();
+  });
+});
