@@ -20,15 +20,15 @@ describe('shipped flows', () => {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-     
       table: () => ({ get: () => undefined }),
     };
     files = await expandFlowPaths([FLOWS], isFlowFileName);
   });
 
-  it('are the six domain flows, each with its test file', async () => {
+  it('are the domain flows, each with its test file', async () => {
     expect(files.map((file) => path.basename(file))).to.deep.equal([
       'claims-loss-ratio-flag.yaml',
+      'complaints-per-dealer-daily.yaml',
       'crm-customer-to-dw.yaml',
       'crm-customer-to-erp.yaml',
       'low-stock-alert.yaml',
@@ -48,6 +48,7 @@ describe('shipped flows', () => {
       ),
     ).to.deep.equal([
       'claims-loss-ratio-flag: claims.claim.v1 → crm.customer-flag.v1',
+      'complaints-per-dealer-daily: service.request.v1 → kpi.dealer-complaints-daily.v1,dw.dealer-complaints-daily.v1',
       'crm-customer-to-dw: crm.customer.v1 → dw.customer.v1',
       'crm-customer-to-erp: crm.customer.v1 → erp.customer.v1',
       'low-stock-alert: scm.inventory.v1 → service.alert.v1',
@@ -83,7 +84,6 @@ describe('loadFlowFiles', () => {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-     
       table: () => ({ get: () => undefined }),
     };
   });
@@ -114,7 +114,6 @@ describe('a compiled flow', () => {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-     
       table: () => ({ get: () => undefined }),
     };
   });
