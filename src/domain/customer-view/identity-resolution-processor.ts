@@ -19,7 +19,7 @@ import { ExclusiveConsumerLoop } from './exclusive-consumer-loop.js';
 import type { CustomerViewNames } from './customer-view-names.js';
 import { parseIdentityCommand } from './identity-command.js';
 import type { ProcessorStatus } from './processor-status.js';
-import { readLatestByKey } from '../../platform/kafka/latest-by-key.js';
+import { CompactedTopicStore } from '../../platform/state/compacted-topic-store.js';
 
 export const CUSTOMER_VIEW_DEAD_LETTER_TOPIC = 'dlq.customer-view';
 /** Below the broker's default max.message.bytes (1 MiB), with room for headers. */
@@ -47,14 +47,17 @@ const OUT = {
 /**
  * Identity resolution on the stream: reads the five systems' canonical topics, resolves each record
  * to a golden customer and publishes golden records, cross-references, merge/unmerge events and
- * quarantined records. The resolver's state is its member records, kept in a compacted topic
- * (JSON, internal) and written after the outputs: a crash in between replays the batch against the
- * old state and repeats the same outputs, so nothing is lost and ids stay stable.
+ * quarantined records. The resolver's state is its member records, kept in a CompactedTopicStore
+ * (JSON, internal), read back whenever this process becomes the active one and written after the
+ * outputs: a crash in between replays the batch against the old state and repeats the same outputs,
+ * so nothing is lost and ids stay stable.
  */
 export class IdentityResolutionProcessor {
   private resolver: IdentityResolver;
   private readonly loop: ExclusiveConsumerLoop;
   private readonly deadLetters: DeadLetterPublisher;
+  /** Opened when this process first becomes the active one: a process standing by reads nothing. */
+  private state: CompactedTopicStore<unknown> | undefined;
 
   constructor(
     private readonly names: CustomerViewNames,
@@ -89,7 +92,6 @@ export class IdentityResolutionProcessor {
     const admin = await this.client.admin();
     try {
       await admin.ensureTopics([
-        { topic: this.names.identityStateTopic, partitions: 1, config: { 'cleanup.policy': 'compact' } },
         { topic: this.names.identityCommandTopic, partitions: 1 },
         { topic: CUSTOMER_VIEW_DEAD_LETTER_TOPIC },
         ...IDENTITY_SOURCE_TOPICS.map((topic) => ({ topic })),
@@ -107,7 +109,10 @@ export class IdentityResolutionProcessor {
   private async reload(): Promise<void> {
     const members: MemberRecord[] = [];
     const merged: GoldenCustomer[] = [];
-    for (const [key, value] of await readLatestByKey<unknown>(this.client, this.names.identityStateTopic)) {
+    // Another process may have been the active one since this one last was: what it wrote counts.
+    if (this.state) await this.state.reload();
+    else this.state = await CompactedTopicStore.open<unknown>(this.client, this.producer, this.names.identityStateTopic);
+    for (const { key, value } of this.state.entries()) {
       if (key.startsWith(MERGED_GOLDEN_PREFIX)) merged.push(value as GoldenCustomer);
       else members.push(value as MemberRecord);
     }
@@ -142,15 +147,14 @@ export class IdentityResolutionProcessor {
     await this.deadLetters.publish([...dead, ...out.oversized]);
     status.deadLettered += out.oversized.length;
     status.recordsOut += written;
-    const state = [
-      ...[...out.members].map(([key, member]) => ({ key, value: Buffer.from(JSON.stringify(member)) })),
+    await this.state!.putAll([
+      ...[...out.members].map(([key, member]) => ({ key, value: member as unknown })),
       // Merged-away golden records have no members left but must still redirect to their survivor after a restart.
       // (The resolver never gives a merged-away id to an active record again, so these are never withdrawn.)
       ...[...out.goldens.values()]
         .filter((golden) => golden.status === 'MERGED')
-        .map((golden) => ({ key: `${MERGED_GOLDEN_PREFIX}${golden.goldenId}`, value: Buffer.from(JSON.stringify(golden)) })),
-    ];
-    if (state.length > 0) await this.producer.send(this.names.identityStateTopic, state);
+        .map((golden) => ({ key: `${MERGED_GOLDEN_PREFIX}${golden.goldenId}`, value: golden as unknown })),
+    ]);
   }
 
   private async handle(out: BatchOutputs, extraction: Extraction, record: IncomingRecord): Promise<void> {
