@@ -2,10 +2,12 @@ import path from 'node:path';
 import { FlowRuntime } from '../../flows/flow-runtime.js';
 import { createStepRegistry } from '../../flows/step-registry.js';
 import type { HubFeature, HubFeatureDeps } from '../hub-feature.js';
+import { flowStateFigures } from './flow-state-figures.js';
 
 /**
  * The flows of the flows folder, compiled and running (recompiled on change when watched). Ready
- * while every flow runs or is paused; in the topology, each flow with what it reads and its `to`.
+ * while every flow runs or is paused; in the topology, each flow with what it reads and its `to`;
+ * on /metrics, the state its stateful steps hold in this process.
  */
 export async function startFlowRuntime(deps: HubFeatureDeps): Promise<HubFeature & { flows: FlowRuntime }> {
   const { settings } = deps;
@@ -23,6 +25,7 @@ export async function startFlowRuntime(deps: HubFeatureDeps): Promise<HubFeature
     { watch: settings.watchFlows },
   );
   deps.own({ name: 'flow runtime', stop: () => flows.stop() });
+  deps.metrics.setFlowStateProvider(() => flowStateFigures(flows.statuses()));
   return {
     flows,
     readiness: [

@@ -5,6 +5,7 @@ import { withTimeout } from '../../infra/with-timeout.js';
 import type { Logger } from '../logger.js';
 import type { ComponentMetrics, MetricsComponent } from './component-metrics.js';
 import { ErrorCodeLabels } from './error-code-labels.js';
+import { registerFlowStateGauges, type FlowStateFigures } from './flow-state-gauges.js';
 import { eventAgeSeconds } from './event-age.js';
 
 /** 1 ms (a small batch of a fast flow) to 30 s (a sink batch waiting out a slow system). */
@@ -59,6 +60,7 @@ export class HubMetrics {
   private readonly codes: ErrorCodeLabels;
   private readonly components = new Map<string, ComponentMetrics>();
   private lag: (() => Promise<ConsumerLag[]>) | undefined;
+  private flowState: (() => FlowStateFigures[]) | undefined;
 
   constructor(private readonly options: HubMetricsOptions = {}) {
     const registers = [this.registry];
@@ -115,6 +117,7 @@ export class HubMetrics {
         for (const { group, topic, lag } of lags) this.set({ group, topic }, lag);
       },
     });
+    registerFlowStateGauges(this.registry, () => this.flowState?.() ?? [], options.logger);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -140,6 +143,11 @@ export class HubMetrics {
     // A failure is kept as long as an answer (it arrives as no lag), so a broker that is away is not pressed.
     const cache = new LookupCache<ConsumerLag[]>({ ttlMs: Math.max(MIN_LAG_CACHE_MS, this.options.lagCacheMs ?? MIN_LAG_CACHE_MS) });
     this.lag = () => cache.get('lag', load);
+  }
+
+  /** Where the crmhub_flow_state_* gauges come from: asked at each scrape (it must be cheap and synchronous). */
+  setFlowStateProvider(provider: () => FlowStateFigures[]): void {
+    this.flowState = provider;
   }
 
   /** The Content-Type of text(): Prometheus text format 0.0.4. */

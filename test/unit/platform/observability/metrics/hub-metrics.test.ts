@@ -19,6 +19,10 @@ describe('HubMetrics', () => {
       crmhub_processing_seconds: 'histogram',
       crmhub_end_to_end_seconds: 'histogram',
       crmhub_consumer_lag: 'gauge',
+      crmhub_flow_state_keys: 'gauge',
+      crmhub_flow_state_timers: 'gauge',
+      crmhub_flow_state_bytes: 'gauge',
+      crmhub_flow_state_partitions: 'gauge',
     });
     expect(sampleValue(text, 'process_cpu_user_seconds_total')).to.be.a('number');
     expect(sampleValue(text, 'nodejs_heap_size_used_bytes')).to.be.greaterThan(0);
