@@ -32,6 +32,7 @@ describe('shipped flows', () => {
       'crm-customer-to-dw.yaml',
       'crm-customer-to-erp.yaml',
       'low-stock-alert.yaml',
+      'parts-wait.yaml',
       'service-request-to-timeline.yaml',
     ]);
     const tests = await expandFlowPaths([FLOWS], isFlowTestFileName);
@@ -52,6 +53,7 @@ describe('shipped flows', () => {
       'crm-customer-to-dw: crm.customer.v1 → dw.customer.v1',
       'crm-customer-to-erp: crm.customer.v1 → erp.customer.v1',
       'low-stock-alert: scm.inventory.v1 → service.alert.v1',
+      'parts-wait: service.request.v1,scm.reservation.v1 → service.parts-wait.v1',
       'service-request-to-timeline: service.request.v1 → crm.timeline-event.v1',
     ]);
     const erp = flows.find((flow) => flow.name === 'crm-customer-to-erp')!;
