@@ -89,12 +89,17 @@ describe('crm-hub test of stateful flows (runFlowTestFile)', () => {
       '    input: [{ value: *customer }, { value: *customer }]',
       '    expect:',
       '      audit.customer.v1: [{ key: e-1, headers: { crm-hub-repartition-key: C440300000123 } }]',
+      // Without a key of its own, it reaches dedupe keyed by its event id, and leaves without one again.
+      '  - name: a keyless message',
+      '    input: [{ key: null, value: *customer }]',
+      '    expect: { audit.customer.v1: [{ key: null }] }',
     ]);
     expect(problemsOf(result)).to.deep.equal([
       [
         'audit.customer.v1[0].key: expected "e-1", got "C440300000123"',
         'audit.customer.v1[0].headers.crm-hub-repartition-key: expected "C440300000123", got no such field',
       ],
+      [],
     ]);
   });
 
