@@ -80,7 +80,7 @@ export function unknownSchemaMessage(name: string, schemas: SchemaCatalog): stri
 }
 
 /** Fields without a default that the destination record requires and the messages' record lacks. */
-function missingFields(messageType: avro.Type | undefined, destination: avro.Type): string[] {
+export function missingFields(messageType: avro.Type | undefined, destination: avro.Type): string[] {
   if (!messageType || messageType.typeName !== 'record' || messageType.name === destination.name) return [];
   const have = new Set((messageType as avro.types.RecordType).fields.map((field) => field.name));
   return (destination as avro.types.RecordType).fields

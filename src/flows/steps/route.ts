@@ -1,16 +1,15 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { CompiledExpression } from '../../expressions/compiled-expression.js';
 import { expressionTruth } from '../../expressions/expression-results.js';
-import { unknownSchemaMessage } from '../flow-destination-check.js';
 import { flowDestinationSchema } from '../flow-file-schema.js';
-import { FlowTopics } from '../flow-topics.js';
 import type { FlowDestination, FlowMessage } from '../flow-message.js';
 import type { StepCompileContext } from '../flow-step.js';
+import { stepDestinations, stepDestinationsSchema, type StepDestinationConfig } from './step-destinations.js';
 import { defineStep } from './define-step.js';
 import { type MaybePromise, whenReady } from '../../core/maybe-promise.js';
 import { compileStepExpression } from './step-expression.js';
 
-const destinations = { anyOf: [flowDestinationSchema, { type: 'array', minItems: 1, items: flowDestinationSchema }] } as const;
+const destinations = stepDestinationsSchema;
 const condition = { type: 'string', minLength: 1, description: 'A JSONata condition on the message value.' } as const;
 const routeCase = {
   type: 'object',
@@ -50,7 +49,7 @@ const spec = {
 } as const satisfies JSONSchema;
 
 type RouteConfig = FromSchema<typeof spec>;
-type DestinationConfig = { topic?: string; schema?: string; connector?: string };
+type DestinationConfig = StepDestinationConfig;
 
 interface RoutePlan {
   cases: { when: CompiledExpression; to: FlowDestination[] }[];
@@ -108,11 +107,11 @@ function planRoute(config: RouteConfig, context: StepCompileContext): RoutePlan 
       if ('otherwise' in item) {
         if (index !== config.length - 1)
           context.report([index], 'VALUE_INVALID', '"otherwise" must be the last item: the cases after it would never be reached');
-        plan.otherwise = destinationList(item.otherwise as DestinationConfig | DestinationConfig[], [index, 'otherwise'], context);
+        plan.otherwise = stepDestinations(item.otherwise as DestinationConfig | DestinationConfig[], [index, 'otherwise'], context);
       } else {
         plan.cases.push({
           when: compileStepExpression(context, [index, 'when'], item.when),
-          to: destinationList(item.to as DestinationConfig | DestinationConfig[], [index, 'to'], context),
+          to: stepDestinations(item.to as DestinationConfig | DestinationConfig[], [index, 'to'], context),
         });
       }
     });
@@ -122,14 +121,14 @@ function planRoute(config: RouteConfig, context: StepCompileContext): RoutePlan 
   const plan: RoutePlan = {
     cases: config.cases.map((item, index) => ({
       when: compileStepExpression(context, ['cases', index, 'when'], item.when),
-      to: destinationList(item.to as DestinationConfig | DestinationConfig[], ['cases', index, 'to'], context),
+      to: stepDestinations(item.to as DestinationConfig | DestinationConfig[], ['cases', index, 'to'], context),
     })),
     mode: config.mode ?? 'first',
   };
   if (config.otherwise !== undefined)
-    plan.otherwise = destinationList(config.otherwise as DestinationConfig | DestinationConfig[], ['otherwise'], context);
+    plan.otherwise = stepDestinations(config.otherwise as DestinationConfig | DestinationConfig[], ['otherwise'], context);
   if (config.wiretap !== undefined) {
-    plan.wiretap = destinationList(config.wiretap as DestinationConfig, ['wiretap'], context)[0];
+    plan.wiretap = stepDestinations(config.wiretap as DestinationConfig, ['wiretap'], context)[0];
     // A message no case takes keeps the flow's "to", which this step cannot see to add the wiretap to.
     if (plan.otherwise === undefined)
       context.report(
@@ -139,45 +138,6 @@ function planRoute(config: RouteConfig, context: StepCompileContext): RoutePlan 
       );
   }
   return plan;
-}
-
-function destinationList(
-  value: DestinationConfig | DestinationConfig[],
-  path: (string | number)[],
-  context: StepCompileContext,
-): FlowDestination[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.flatMap((destination, index) => {
-    const at = Array.isArray(value) ? [...path, index] : path;
-    const checked = checkDestination(destination, at, context);
-    return checked ? [checked] : [];
-  });
-}
-
-/** The same rules as the flow's own `to`: a topic or a connector; a topic must be declared, which gives the record to write with. */
-function checkDestination(
-  destination: DestinationConfig,
-  path: (string | number)[],
-  context: StepCompileContext,
-): FlowDestination | undefined {
-  if ((destination.topic === undefined) === (destination.connector === undefined)) {
-    context.report(path, 'VALUE_INVALID', 'a destination takes either "topic" or "connector"');
-    return undefined;
-  }
-  if (destination.connector !== undefined) {
-    if (destination.schema !== undefined)
-      context.report([...path, 'schema'], 'VALUE_INVALID', '"schema" applies to topic destinations only');
-    return { connector: destination.connector };
-  }
-  const topic = destination.topic as string;
-  const topics = context.topics ?? new FlowTopics(context.schemas);
-  if (!topics.has(topic)) context.report([...path, 'topic'], 'TOPIC_UNKNOWN', topics.undeclaredMessage(topic));
-  if (destination.schema !== undefined) {
-    if (!context.schemas.has(destination.schema))
-      context.report([...path, 'schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(destination.schema, context.schemas));
-    return { topic, schema: destination.schema };
-  }
-  return { topic };
 }
 
 function distinct(destinations: FlowDestination[]): FlowDestination[] {
