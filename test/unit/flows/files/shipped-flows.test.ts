@@ -27,6 +27,7 @@ describe('shipped flows', () => {
 
   it('are the domain flows, each with its test file', async () => {
     expect(files.map((file) => path.basename(file))).to.deep.equal([
+      'claim-assessment-overdue.yaml',
       'claims-loss-ratio-flag.yaml',
       'complaints-per-dealer-daily.yaml',
       'crm-customer-to-dw.yaml',
@@ -48,6 +49,7 @@ describe('shipped flows', () => {
         (flow) => `${flow.name}: ${flow.from.join(',')} → ${flow.to.map((to) => ('topic' in to ? to.topic : to.connector)).join(',')}`,
       ),
     ).to.deep.equal([
+      'claim-assessment-overdue: claims.claim.v1 → crm.customer-flag.v1',
       'claims-loss-ratio-flag: claims.claim.v1 → crm.customer-flag.v1',
       'complaints-per-dealer-daily: service.request.v1 → kpi.dealer-complaints-daily.v1,dw.dealer-complaints-daily.v1',
       'crm-customer-to-dw: crm.customer.v1 → dw.customer.v1',
