@@ -80,6 +80,23 @@ const FLOW: JsonSchema = {
     counters: { ...counters, description: 'Of the running version: from zero with each generation' },
     lastError: errorInfo,
     consumer: { type: 'object', properties: { groupId: { type: 'string' }, topics: { type: 'array', items: { type: 'string' } } } },
+    stepState: {
+      type: 'array',
+      description:
+        'Only for a flow with stateful steps (dedupe, aggregate, join, timeout): per step, the state it holds in this process, for the partitions of its input assigned here (also on /metrics as crmhub_flow_state_*)',
+      items: {
+        type: 'object',
+        properties: {
+          step: { type: 'string', description: 'Its place and kind, e.g. steps[2].aggregate' },
+          groupId: { type: 'string', description: 'The consumer group of the stage that runs it' },
+          changelog: { type: 'string', description: 'The compacted topic its state is kept in' },
+          keys: { ...integer, description: 'Keys held: windows, join buffers, dedupe keys…' },
+          timers: { ...integer, description: 'Timers pending: window closes, join and timeout deadlines' },
+          bytes: { ...integer, description: 'Approximate size of its keys and values, as JSON' },
+          partitions: { ...integer, description: 'Partitions of its input held here' },
+        },
+      },
+    },
     ...measured,
   },
 };

@@ -317,6 +317,52 @@ describe('runtime routes', () => {
     expect((await get('/api/flows/nope')).data.error.code).to.equal('FLOW_UNKNOWN');
   });
 
+  it('answers the state a stateful flow holds per step, as the OpenAPI document describes it, to a viewer', async () => {
+    const stepState = [
+      {
+        step: 'steps[1].aggregate',
+        groupId: 'crm-hub.flow.complaints.steps-1',
+        changelog: 'crm-hub.changelog.flow.complaints.steps-1',
+        keys: 40,
+        timers: 38,
+        bytes: 52_310,
+        partitions: 3,
+      },
+    ];
+    flows.flows.set('complaints', {
+      name: 'complaints',
+      file: 'flows/complaints.yaml',
+      state: 'running',
+      generation: 1,
+      counters: counters(0),
+      consumer: { groupId: 'crm-hub.flow.complaints', topics: ['crm.service-request.v1'] },
+      stepState,
+    });
+    const one = await get('/api/flows/complaints');
+    expect(one.status).to.equal(200);
+    expect(one.data.stepState).to.deep.equal(stepState);
+    const listed = (await get('/api/flows')).data.flows as { name: string; stepState?: unknown }[];
+    expect(listed.find((flow) => flow.name === 'complaints')?.stepState).to.deep.equal(stepState);
+    expect(
+      listed.find((flow) => flow.name === 'enrich'),
+      'a flow without stateful steps has none',
+    ).not.to.have.property('stepState');
+    expect((await get('/api/status')).data.flows.find((flow: { name: string }) => flow.name === 'complaints').stepState).to.deep.equal(
+      stepState,
+    );
+
+    type Schema = { properties: Record<string, { description?: string; items?: Schema }> };
+    const document = openApiDocument(runtimeRoutes({ connectors, flows, lag }), policy, 'test') as {
+      paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>>;
+    };
+    for (const path of ['/api/flows/{name}', '/api/flows/{name}/pause']) {
+      const operation = document.paths[path]!.get ?? document.paths[path]!.post!;
+      const documented = operation.responses['200']!.content['application/json']!.schema.properties.stepState!;
+      expect(documented.description, path).to.contain('stateful steps');
+      expect(Object.keys(documented.items!.properties), path).to.have.members(Object.keys(stepState[0]!));
+    }
+  });
+
   it('pauses and resumes a flow, and refuses to pause one that is not running', async () => {
     expect((await post('/api/flows/enrich/pause')).data.state).to.equal('paused');
     expect((await post('/api/flows/enrich/resume')).data.state).to.equal('running');
