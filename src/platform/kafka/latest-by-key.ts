@@ -20,11 +20,14 @@ export async function readLatestByKey<Value>(
 /**
  * The fold behind every read of a compacted topic back into memory (readLatestByKey, a state
  * changelog's restore): records in offset order to the latest value per key, in the order of their
- * last writes. Awaits `read` only when it returns a promise: a restore of millions of keys should
- * not cost a turn of the event loop each.
+ * last writes, into `latest` (a new map unless given). Awaits `read` only when it returns a promise:
+ * a restore of millions of keys should not cost a turn of the event loop each.
  */
-export async function latestByKey<Value>(records: Iterable<IncomingRecord>, read: RecordValueReader<Value>): Promise<Map<string, Value>> {
-  const latest = new Map<string, Value>();
+export async function latestByKey<Value>(
+  records: Iterable<IncomingRecord>,
+  read: RecordValueReader<Value>,
+  latest = new Map<string, Value>(),
+): Promise<Map<string, Value>> {
   for (const record of records) {
     const key = record.key?.toString();
     if (key === undefined) continue;

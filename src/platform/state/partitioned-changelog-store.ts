@@ -140,8 +140,7 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
         entries,
         restored: reading.then(
           async (byPartition) => {
-            const restored = await latestByKey(byPartition.get(partition) ?? [], (record) => this.format.decode(record.value));
-            for (const [key, entry] of restored) entries.set(key, entry);
+            await latestByKey(byPartition.get(partition) ?? [], (record) => this.format.decode(record.value), entries);
             if (this.owned.get(partition) === owned) this.tell(partition, 'restored');
           },
           (error: unknown) => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { IncomingRecord } from '../../../../src/platform/kafka/kafka-client.js';
-import { jsonValue, readLatestByKey } from '../../../../src/platform/kafka/latest-by-key.js';
+import fc from 'fast-check';
+import { jsonValue, latestByKey, readLatestByKey } from '../../../../src/platform/kafka/latest-by-key.js';
 
 let offset = 0;
 const record = (key: string | null, value: unknown): IncomingRecord => ({
@@ -44,5 +45,28 @@ describe('latest value per key of a compacted topic', () => {
       }
     });
     expect(latest.size).to.equal(0);
+  });
+
+  it('folds any sequence of writes and tombstones into the last value of each key, in the order of last writes, into the map given', async () => {
+    const write = fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), value: fc.option(fc.integer(), { nil: null }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(write, { maxLength: 40 }), async (writes) => {
+        // The model: replay the writes one by one, a tombstone forgetting its key.
+        const expected: [string, number][] = [];
+        for (const { key, value } of writes) {
+          const at = expected.findIndex(([held]) => held === key);
+          if (at >= 0) expected.splice(at, 1);
+          if (value !== null) expected.push([key, value]);
+        }
+        const into = new Map<string, number>();
+        const result = await latestByKey(
+          writes.map(({ key, value }) => record(key, value)),
+          (r) => jsonValue<number>(r),
+          into,
+        );
+        expect(result).to.equal(into);
+        expect([...into]).to.deep.equal(expected);
+      }),
+    );
   });
 });
