@@ -1,12 +1,15 @@
 import type { StepDefinition, StepRegistry } from './flow-step.js';
+import { aggregateStep } from './steps/aggregate.js';
 import { dedupeStep } from './steps/dedupe.js';
 import { enrichStep } from './steps/enrich.js';
 import { filterStep } from './steps/filter.js';
+import { joinStep } from './steps/join.js';
 import { logStep } from './steps/log.js';
 import { mapStep } from './steps/map.js';
 import { routeStep } from './steps/route.js';
 import { setKeyStep } from './steps/set-key.js';
 import { splitStep } from './steps/split.js';
+import { timeoutStep } from './steps/timeout.js';
 import { validateStep } from './steps/validate.js';
 
 /** Every step type crm-hub ships, listed here rather than registered by importing a module. */
@@ -16,6 +19,9 @@ const BUILT_IN_STEPS: readonly StepDefinition[] = [
   enrichStep,
   splitStep,
   dedupeStep,
+  aggregateStep,
+  joinStep,
+  timeoutStep,
   routeStep,
   validateStep,
   setKeyStep,
