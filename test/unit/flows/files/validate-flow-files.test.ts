@@ -17,10 +17,13 @@ describe('crm-hub validate with flow files', () => {
     expect(result.stderr).to.equal('');
     expect(result.code).to.equal(0);
     expect(result.stdout.split('\n')).to.deep.equal([
+      'flows/claim-assessment-overdue.yaml: valid flow claim-assessment-overdue, claims.claim.v1 → crm.customer-flag.v1',
       'flows/claims-loss-ratio-flag.yaml: valid flow claims-loss-ratio-flag, claims.claim.v1 → crm.customer-flag.v1',
+      'flows/complaints-per-dealer-daily.yaml: valid flow complaints-per-dealer-daily, service.request.v1 → kpi.dealer-complaints-daily.v1, dw.dealer-complaints-daily.v1',
       'flows/crm-customer-to-dw.yaml: valid flow crm-customer-to-dw, crm.customer.v1 → dw.customer.v1',
       'flows/crm-customer-to-erp.yaml: valid flow crm-customer-to-erp, crm.customer.v1 → erp.customer.v1',
       'flows/low-stock-alert.yaml: valid flow low-stock-alert, scm.inventory.v1 → service.alert.v1',
+      'flows/parts-wait.yaml: valid flow parts-wait, service.request.v1, scm.reservation.v1 → service.parts-wait.v1',
       'flows/service-request-to-timeline.yaml: valid flow service-request-to-timeline, service.request.v1 → crm.timeline-event.v1',
       '',
     ]);
