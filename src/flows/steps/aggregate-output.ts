@@ -7,6 +7,8 @@ import { windowIdentity, windowName, type TimeWindow } from '../time/time-window
 import { fitToRecord } from './record-fit.js';
 import { StepMessageError } from './step-message-error.js';
 
+/** The id stateful steps (aggregate, join, timeout) give what they emit, derived from what it is about, so that a repeat after a crash can be dropped. */
+export const EMITTED_EVENT_ID_HEADER = 'crm-hub-event-id';
 /** `true` on the record a window gives when it closes, `false` on an update (`emit: every`). */
 export const WINDOW_FINAL_HEADER = 'crm-hub-window-final';
 /** The window a record is about, as an ISO interval (`2026-03-01T00:00:00.000Z/2026-03-02T00:00:00.000Z`). */
@@ -28,7 +30,7 @@ export interface WindowOutputPlan {
 /**
  * The record one window of one group gives: `windowStart`, `windowEnd` (ISO text), the group value
  * and each measure by its name, keyed by the group key. Its ids derive from the window's identity,
- * so a window emitted again after a crash carries the same `event-id` as before: the final record
+ * so a window emitted again after a crash carries the same `crm-hub-event-id` (and `event-id`) as before: the final record
  * `<flow>/<step>/<window identity>/final`, an update `…/update-<n>` (n from 1 in each window), and
  * the `correlation-id` shared by all records of the window. With `schema:`, a record that does not
  * fit it fails (AGGREGATE_OUTPUT_INVALID, naming fields, never values).
@@ -51,6 +53,8 @@ export function windowOutput(
     built.meta = { eventId, eventType, sourceSystem: 'crm-hub', occurredAt: windowEnd, correlationId } satisfies Record<string, string>;
   Object.assign(built, { windowStart, windowEnd, [plan.groupField]: accumulators.group }, accumulators.results());
   const headers = {
+    [EMITTED_EVENT_ID_HEADER]: eventId,
+    // The hub-wide event id too, which the runner would otherwise make up anew on each emission.
     [HEADER.eventId]: eventId,
     [HEADER.correlationId]: correlationId,
     [HEADER.eventType]: eventType,

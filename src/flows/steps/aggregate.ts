@@ -249,13 +249,29 @@ export const aggregateStep = defineStep<AggregateConfig>({
   },
 });
 
+/**
+ * The most hopping windows one record may count in (size / advance). Each is a state read and
+ * write per record and an open window per group, so `{ hopping: 1d, advance: 1s }` would have every
+ * record touch 86,400 windows and hold the partition; 1,000 allows a day advancing every 2 minutes.
+ */
+export const MAX_WINDOWS_PER_RECORD = 1000;
+
 function readWindow(config: WindowConfig, report: (code: string, message: string) => void): WindowDefinition | undefined {
+  let window: WindowDefinition;
   try {
-    return parseWindowDefinition(config, 'window');
+    window = parseWindowDefinition(config, 'window');
   } catch (error) {
     report('VALUE_INVALID', describeError(error).message);
     return undefined;
   }
+  if (window.kind === 'hopping' && Math.ceil(window.sizeMs / window.advanceMs) > MAX_WINDOWS_PER_RECORD) {
+    report(
+      'VALUE_INVALID',
+      `a ${formatDuration(window.sizeMs)} window advancing every ${formatDuration(window.advanceMs)} counts each record in ${Math.ceil(window.sizeMs / window.advanceMs)} windows; at most ${MAX_WINDOWS_PER_RECORD}: advance further`,
+    );
+    return undefined;
+  }
+  return window;
 }
 
 /** The state key listing a group's open sessions (`[start, end]` pairs), next to each session's own key. */

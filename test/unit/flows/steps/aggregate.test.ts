@@ -286,7 +286,7 @@ describe('aggregate step', () => {
         [2, 'false'],
       ]);
       const identity = `test-flow/steps[3].aggregate/${at('00:00:00.000')}/${at('01:00:00.000')} DLR-7`;
-      expect(updates.map((message) => message.headers['event-id'])).to.deep.equal([
+      expect(updates.map((message) => message.headers['crm-hub-event-id'])).to.deep.equal([
         nameBasedUuid(`${identity}/update-1`),
         nameBasedUuid(`${identity}/update-2`),
       ]);
@@ -295,6 +295,7 @@ describe('aggregate step', () => {
       expect(more).to.deep.equal([]);
       expect(closed?.value.n).to.equal(2);
       expect(closed?.headers).to.deep.equal({
+        'crm-hub-event-id': nameBasedUuid(`${identity}/final`),
         'event-id': nameBasedUuid(`${identity}/final`),
         'correlation-id': nameBasedUuid(identity),
         'event-type': 'WindowClosed',
@@ -492,6 +493,21 @@ describe('aggregate step', () => {
       ]);
       expect(issues.find((issue) => issue.path[0] === 'window')?.message).to.contain('advance 2h is longer than the window (1h)');
       expect(issues.find((issue) => issue.path[0] === 'grace')?.message).to.contain('grace "2 hours" is not a duration');
+    });
+
+    it('refuses hopping windows that would count each record in more than 1,000 windows', async () => {
+      const { issues } = await compileStep(aggregateStep, {
+        groupBy: 'dealerCode',
+        window: { hopping: '1d', advance: '1m' },
+        measures: { n: { count: true } },
+      });
+      expect(issues).to.deep.equal([
+        {
+          path: ['window'],
+          code: 'VALUE_INVALID',
+          message: 'a 1d window advancing every 1m counts each record in 1440 windows; at most 1000: advance further',
+        },
+      ]);
     });
 
     it('takes only the window shapes and measure kinds of the contract', () => {
