@@ -39,7 +39,7 @@ const spec = {
     },
     within: {
       type: 'string',
-      pattern: '^\\d{1,6}(ms|s|m|h|d)$',
+      minLength: 1,
       description: 'How far apart (event time) two records may be to be joined, either coming first, e.g. 48h.',
     },
     as: { type: 'string', minLength: 1, description: "The field of the output that holds the other side's record." },

@@ -64,7 +64,7 @@ interface PendingTimeout {
  * Notices an event that did not happen: the first record of a key starts a timer due `after` its
  * event time (or at the instant `after` gives); a later record of the key meeting `until` cancels
  * it; when the watermark reaches it, the record that started it goes to `then` with the
- * `crm-hub-timeout-*` headers. A record that neither cancels nor finds no timer pending changes
+ * `crm-hub-timeout-*` headers. A record that does not cancel while a timer is pending changes
  * nothing: the timer runs from the first record. A cancellation is remembered (for `after`, or until
  * the cancelled timer's due time) so that an older record arriving after it starts nothing.
  */

@@ -276,6 +276,14 @@ describe('join step', () => {
       ['on.other', 'FIELD_UNKNOWN', 'field subjekt is not in crmhub.service.ServiceAlert; did you mean subject?'],
       ['eventTime.other', 'FIELD_UNKNOWN', 'field raisedAtt is not in crmhub.service.ServiceAlert; did you mean raisedAt?'],
     ]);
+    const long = await compileStep(joinStep, config({ within: '48 hours' }), { input: 'ServiceRequest' });
+    expect(long.issues.map((issue) => [issue.path.join('.'), issue.code, issue.message])).to.deep.equal([
+      [
+        'within',
+        'VALUE_INVALID',
+        'within "48 hours" is not a duration: give a whole number of up to 6 digits followed by ms, s, m, h or d (250ms, 30s, 30m, 2h, 1d)',
+      ],
+    ]);
     const unfit = await compileStep(joinStep, config({ onTimeout: { to: { topic: 'service.alert.v1' } } }), { input: 'ServiceRequest' });
     expect(unfit.issues.map((issue) => [issue.path.join('.'), issue.code])).to.deep.equal([['onTimeout.to.topic', 'FIELD_UNKNOWN']]);
   });
