@@ -342,7 +342,12 @@ function outputTopicsOf(to: readonly FlowDestination[], steps: readonly unknown[
       Object.values(value).forEach(collect);
     }
   };
-  for (const step of steps) if (isObject(step) && 'route' in step) collect(step.route);
+  // A route's destinations, a timeout's `then` and a join's `onTimeout` are written to as well.
+  for (const step of steps) {
+    if (!isObject(step)) continue;
+    if ('route' in step) collect(step.route);
+    for (const type of ['timeout', 'join']) if (isObject(step[type])) collect([step[type].then, step[type].onTimeout]);
+  }
   return [...topics];
 }
 

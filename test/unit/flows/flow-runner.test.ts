@@ -239,7 +239,8 @@ to: { topic: out, schema: ${CUSTOMER} }
     store.assign([0]);
     stage!.state!.attach(store);
     const input = await records(3);
-    const copy = kafka.append('in', { key: 'again', value: input[1]!.value, headers: input[1]!.headers });
+    // A resent event: the same key and value again, at a later offset.
+    const copy = kafka.append('in', { key: 'C000000000001', value: input[1]!.value, headers: { ...input[1]!.headers, resent: 'yes' } });
     await run(flow, [[...input, copy]]);
     const repartitioned = kafka.records('crm-hub.repartition.staged.steps-0');
     expect(repartitioned.map((record) => record.key?.toString())).to.deep.equal([
@@ -249,7 +250,7 @@ to: { topic: out, schema: ${CUSTOMER} }
       'C000000000001',
     ]);
     // Its own key and where it was read ride along; the state stage reads them back.
-    expect(repartitioned[3]!.headers).to.include({ 'crm-hub-repartition-key': 'again', 'crm-hub-repartition-source': 'in:0:3' });
+    expect(repartitioned[3]!.headers).to.include({ 'crm-hub-repartition-key': 'C000000000001', 'crm-hub-repartition-source': 'in:0:3' });
 
     const second = new FlowRunner(stage!, kafka, await kafka.producer(), serde, schemas, logger);
     await second.start();

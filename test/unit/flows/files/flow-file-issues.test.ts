@@ -47,7 +47,7 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
     name: 'unknown step type, suggesting the nearest type',
     lines: [...HEADER, '  - fitler: status = "ACTIVE"', TO_ERP],
     issues: [
-      `${FILE}:4:5 steps[0].fitler: unknown step type "fitler"; did you mean "filter"? (known: dedupe, enrich, filter, log, map, route, set-key, split, validate)`,
+      `${FILE}:4:5 steps[0].fitler: unknown step type "fitler"; did you mean "filter"? (known: aggregate, dedupe, enrich, filter, join, log, map, route, set-key, split, timeout, validate)`,
     ],
     codes: ['STEP_UNKNOWN'],
   },
@@ -161,7 +161,7 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
     issues: [
       `${FILE}:1:1 from: is required`,
       `${FILE}:1:7 name: must match pattern "^[a-z][a-z0-9-]*$"`,
-      `${FILE}:3:5 steps[0].fitler: unknown step type "fitler"; did you mean "filter"? (known: dedupe, enrich, filter, log, map, route, set-key, split, validate)`,
+      `${FILE}:3:5 steps[0].fitler: unknown step type "fitler"; did you mean "filter"? (known: aggregate, dedupe, enrich, filter, join, log, map, route, set-key, split, timeout, validate)`,
       `${FILE}:4:22 steps[1].filter: The symbol "=" cannot be used as a unary operator`,
       `${FILE}:5:13 steps[2].filter: unknown function $segmnt; did you mean $segment?`,
       `${FILE}:6:39 to.schema: unknown schema ErpCustomr; did you mean crmhub.erp.ErpCustomer?`,
