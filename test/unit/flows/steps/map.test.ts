@@ -89,7 +89,7 @@ describe('map step', () => {
       caller: 'callerName',
       parts: '$count(partsRequested)',
       urgent: 'priority in ["HIGH", "URGENT"]',
-      missing: 'closedAt',
+      missing: 'noSuchField',
     };
     expect(specAccepts(mapStep, config)).to.equal(true);
     const { step, issues } = await compileStep(mapStep, config);
