@@ -9,18 +9,20 @@ import { byId, el } from './dom.js';
 import { ago, count, inWords, oneDecimal, perSecond, when } from './format.js';
 import { drawGraph, stateClass, updateNode } from './graph.js';
 import { isPolling } from './polling-session.js';
+import { stepStateList } from './step-state.js';
 
 export const POLL_MS = 2000;
 const TOPOLOGY_MS = 30_000;
 
 /**
  * @typedef {import('./api-client.js').ApiError} ApiError
+ * @typedef {import('./step-state.js').StepState} StepState
  * @typedef {{ nodes?: import('./graph-layout.js').GraphNode[], edges?: import('./graph-layout.js').GraphEdge[] }} Topology
  * @typedef {{ recordsIn?: number, recordsOut?: number, failures?: number, deadLettered?: number, lastError?: LastError }} Counters
  * @typedef {ApiError & { at?: string }} LastError
  * @typedef {{ inPerSecond: number, outPerSecond?: number }} Rate
  * @typedef {{ name: string, connector?: string, kind: string, state: string, counters?: Counters, rate?: Rate | null, lag?: { total?: number } | null, lagError?: ApiError, lastError?: LastError }} ConnectorStatus
- * @typedef {{ name: string, file?: string, state: string, counters?: Counters, rate?: Rate | null, lag?: { total?: number } | null, lagError?: ApiError, lastError?: LastError, issues?: string[] }} FlowStatus
+ * @typedef {{ name: string, file?: string, state: string, counters?: Counters, rate?: Rate | null, lag?: { total?: number } | null, lagError?: ApiError, lastError?: LastError, issues?: string[], stepState?: StepState[] }} FlowStatus
  * @typedef {{ at?: string, connectors?: ConnectorStatus[], flows?: FlowStatus[] }} Status
  * @typedef {{ name: string, state: string, recordsIn?: number, recordsOut?: number, deadLettered?: number, lastError?: LastError | null }} ProcessorStatus
  * @typedef {{ processors?: ProcessorStatus[] }} CustomerViewStatus
@@ -28,7 +30,7 @@ const TOPOLOGY_MS = 30_000;
 
 /**
  * A connector, flow or processor as the section shows it.
- * @typedef {{ id: string, name: string, kind: string, detail?: string, state: string, counters?: Counters, rate?: Rate | null, lag: number | null, lagError?: ApiError, lastError?: LastError }} Component
+ * @typedef {{ id: string, name: string, kind: string, detail?: string, state: string, counters?: Counters, rate?: Rate | null, lag: number | null, lagError?: ApiError, lastError?: LastError, stepState?: StepState[] }} Component
  */
 
 let lastTopologyAt = 0;
@@ -103,6 +105,7 @@ export async function refreshStatus() {
         flow.lastError ??
         flow.counters?.lastError ??
         (flow.issues?.length ? { code: 'FLOW_INVALID', message: flow.issues.join('; ') } : undefined),
+      stepState: flow.stepState,
     })),
     ...(customerView.ok ? (customerView.data.processors ?? []) : []).map((processor) => ({
       id: `processor:${processor.name}`,
@@ -205,7 +208,13 @@ function componentRow(component, counters, rate) {
   return el(
     'tr',
     { 'data-id': component.id },
-    el('td', {}, el('strong', {}, component.name), component.detail ? el('div', { class: 'muted' }, component.detail) : ''),
+    el(
+      'td',
+      {},
+      el('strong', {}, component.name),
+      component.detail ? el('div', { class: 'muted' }, component.detail) : '',
+      stepStateList(component.stepState),
+    ),
     el('td', {}, component.kind),
     el('td', {}, el('span', { class: `pill ${stateClass(component.state)}` }, component.state)),
     el('td', { class: 'num' }, rate === null ? '–' : perSecond(rate)),

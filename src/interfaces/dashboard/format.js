@@ -20,6 +20,23 @@ export function perSecond(value) {
   return `${value > 0 && value < 0.1 ? '<0.1' : decimal.format(value)} rec/s`;
 }
 
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/**
+ * A size in bytes as people read it: `512 B`, `1.5 KiB`, `23.4 MiB` (powers of 1024).
+ * @param {unknown} value
+ */
+export function bytes(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return '–';
+  let unit = 0;
+  let scaled = value;
+  while (scaled >= 1024 && unit < BYTE_UNITS.length - 1) {
+    scaled /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${integer.format(scaled)} B` : `${decimal.format(scaled)} ${BYTE_UNITS[unit]}`;
+}
+
 /**
  * @param {number | undefined} n
  * @param {string} one

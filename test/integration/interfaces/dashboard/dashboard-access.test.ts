@@ -47,7 +47,29 @@ function cannedApi(): ApiRoute[] {
           lastError: { code: 'HTTP_503', message: 'the CRM answered 503 after 5 attempts', at: FAILED_AT },
         },
       ],
-      flows: [],
+      flows: [
+        {
+          name: 'complaints-per-dealer-daily',
+          file: 'flows/complaints-per-dealer-daily.yaml',
+          state: 'running',
+          generation: 1,
+          counters: { recordsIn: 0, recordsOut: 0, failures: 0, deadLettered: 0 },
+          rate: null,
+          lag: null,
+          stepState: [
+            {
+              step: 'steps[1].aggregate',
+              groupId: 'crm-hub.flow.complaints-per-dealer-daily.steps-1',
+              changelog: 'crm-hub.changelog.flow.complaints-per-dealer-daily.steps-1',
+              keys: 1204,
+              timers: 1,
+              bytes: 3_250_586,
+              partitions: 3,
+            },
+          ],
+        },
+        { name: 'enrich', file: 'flows/enrich.yaml', state: 'running', generation: 1, rate: null, lag: null },
+      ],
     }),
     get('/api/dead-letters/summary', {
       total: 1,
@@ -143,6 +165,14 @@ describe('dashboard in Chromium: the same auth as the API', function () {
       .to.contain('failed')
       .and.to.contain('the CRM answered 503 after 5 attempts (HTTP_503)');
     expect(await page.locator('#total-dead-lettered').getAttribute('data-value')).to.equal('2');
+  });
+
+  it("shows under a flow's name what each of its stateful steps holds, and nothing under a flow without any", async () => {
+    const steps = page.locator('#components tr[data-id="flow:complaints-per-dealer-daily"] ul.step-state li');
+    await steps.first().waitFor({ timeout: 10_000 });
+    expect(await steps.allTextContents()).to.deep.equal(['steps[1].aggregate 1,204 keys · 1 timer · ≈ 3.1 MiB · 3 partitions']);
+    expect(await steps.first().getAttribute('title')).to.contain('crm-hub.changelog.flow.complaints-per-dealer-daily.steps-1');
+    expect(await page.locator('#components tr[data-id="flow:enrich"] ul.step-state').count()).to.equal(0);
   });
 
   it('says the role is too low when a viewer token tries a replay', async () => {
