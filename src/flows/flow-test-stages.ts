@@ -78,12 +78,13 @@ export class InMemoryFlowStages<Delivered> {
       if (!state || !stage.fireTimers) continue;
       const onward = await state.exclusive(PARTITION, undefined, async (journal) => {
         const run = await stage.fireTimers!();
-        for (const { error } of run.failed) outcome.deadLetters.push(deadLetterOf(null, error));
-        const { real, next } = split(run.outputs);
-        // One output at a time: a timer's output that its destination refuses does not take the others with it.
-        for (const output of real) {
+        for (const { timer, error } of run.failed) outcome.deadLetters.push(deadLetterOf(timer.id, error));
+        const next: Handed[] = [];
+        // One output at a time, as the runner encodes them: a timer's output its destination refuses does not take the others with it.
+        for (const output of run.outputs) {
           try {
-            outcome.delivered.push(...(await this.deliver(stage, [output])));
+            if (isHandedOn(output)) next.push(readBack(stage, output));
+            else outcome.delivered.push(...(await this.deliver(stage, [output])));
           } catch (error) {
             outcome.deadLetters.push(deadLetterOf(output.message.key, error));
           }
@@ -123,13 +124,21 @@ export class InMemoryFlowStages<Delivered> {
 
   private async processAt(index: number, message: FlowMessage, outcome: StageOutcome<Delivered>): Promise<void> {
     const stage = this.stages()[index]!;
-    const run = async (): Promise<FlowOutput[]> => {
-      const { real, next } = split(await stage.process(message));
-      outcome.delivered.push(...(await this.deliver(stage, real)));
+    const run = async (): Promise<Handed[]> => {
+      const outputs = await stage.process(message);
+      const next = outputs.filter(isHandedOn).map((output) => readBack(stage, output));
+      const delivered = await this.deliver(
+        stage,
+        outputs.filter((output) => !isHandedOn(output)),
+      );
+      outcome.delivered.push(...delivered);
       return next;
     };
-    let onward: FlowOutput[];
+    let onward: Handed[];
     try {
+      // Watermarks are kept per topic the message came from (restored from the repartition topic's
+      // headers): a join's two sides move its event time on each for itself, the later side's records
+      // do not close the earlier side's waits.
       onward = stage.state ? await within(stage.state, message.topic, run) : await run();
     } catch (error) {
       outcome.deadLetters.push(deadLetterOf(message.key, error));
@@ -138,18 +147,43 @@ export class InMemoryFlowStages<Delivered> {
     await this.handOn(onward, outcome);
   }
 
-  /** Outputs to repartition topics, in order, to the stage reading each, as that stage would read them back. */
-  private async handOn(outputs: FlowOutput[], outcome: StageOutcome<Delivered>): Promise<void> {
-    for (const { destination, message } of outputs) {
-      const topic = 'topic' in destination ? destination.topic : '';
+  /** Messages sent to repartition topics, in order, to the stage reading each. */
+  private async handOn(messages: Handed[], outcome: StageOutcome<Delivered>): Promise<void> {
+    for (const { topic, message } of messages) {
       const index = this.stages().findIndex((stage) => stage.from.includes(topic));
       if (index < 0) {
         outcome.deadLetters.push({ key: message.key, code: 'FLOW_STAGE_UNKNOWN', step: 'flow', message: `no stage reads ${topic}` });
         continue;
       }
-      await this.processAt(index, fromRepartitioned(message.value, message.headers).message, outcome);
+      await this.processAt(index, message, outcome);
     }
   }
+}
+
+/** A message on its way to the stage that reads `topic`. */
+interface Handed {
+  topic: string;
+  message: FlowMessage;
+}
+
+function isHandedOn(output: FlowOutput): boolean {
+  return 'topic' in output.destination && isRepartitionTopic(output.destination.topic);
+}
+
+/**
+ * The message the next stage reads back from a repartition topic: its value through JSON as the
+ * runner writes it there, its own key, topic and headers restored. A value JSON cannot carry fails
+ * the message at `to <topic>`, as encoding it fails in production.
+ */
+function readBack(stage: CompiledFlow, output: FlowOutput): Handed {
+  const topic = (output.destination as { topic: string }).topic;
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(JSON.stringify(output.message.value)) as Record<string, unknown>;
+  } catch (error) {
+    throw new FlowStepError(stage.name, `to ${topic}`, error);
+  }
+  return { topic, message: fromRepartitioned(value, output.message.headers).message };
 }
 
 /**
@@ -169,14 +203,6 @@ function within<T>(state: FlowState, topic: string, work: () => Promise<T>): Pro
       throw error;
     }
   });
-}
-
-/** Outputs to real destinations, and those to the next stages' repartition topics. */
-function split(outputs: FlowOutput[]): { real: FlowOutput[]; next: FlowOutput[] } {
-  const real: FlowOutput[] = [];
-  const next: FlowOutput[] = [];
-  for (const output of outputs) ('topic' in output.destination && isRepartitionTopic(output.destination.topic) ? next : real).push(output);
-  return { real, next };
 }
 
 function deadLetterOf(key: string | null, error: unknown): StageDeadLetter {
