@@ -33,9 +33,9 @@ describe('step registry', () => {
 
   it('applies the defaults its specs declare', () => {
     const registry = createStepRegistry();
-    const dedupe = { key: 'meta.eventId' };
-    compileConfigSchema(registry.get('dedupe')?.spec as object)(dedupe);
-    expect(dedupe).to.deep.equal({ key: 'meta.eventId', windowSeconds: 3600 });
+    const aggregate = { groupBy: 'dealerCode', window: { tumbling: '1d' }, measures: { complaints: { count: true } } };
+    compileConfigSchema(registry.get('aggregate')?.spec as object)(aggregate);
+    expect(aggregate).to.deep.include({ emit: 'final' });
     const enrich = { as: 'score', http: { url: 'https://risk.example.com/scores/{customerId}' } };
     compileConfigSchema(registry.get('enrich')?.spec as object)(enrich);
     expect(enrich).to.deep.equal({
