@@ -228,3 +228,85 @@ describe('crm-hub test of stateful flows (runFlowTestFile)', () => {
     ]);
   });
 });
+
+/** A timeout (the first stateful stage) whose timer's record goes on through a dedupe (the second) and a map. */
+const STALLED_FLOW = [
+  'name: claim-stalled',
+  'from: claims.claim.v1',
+  'steps:',
+  '  - timeout: { key: claimNumber, after: 3d, until: status = "ASSESSING", then: continue }',
+  '  - dedupe: { key: meta.eventId, window: 30d }',
+  '  - map: { keep: true, fields: { lossDescription: \'"stalled"\' } }',
+  'to: { topic: audit.claim.v1, schema: crmhub.claim.Claim }',
+  'topics: { audit.claim.v1: { schema: crmhub.claim.Claim } }',
+  '',
+].join('\n');
+
+const STALLED_TEST = [
+  'flow: claim-stalled.yaml',
+  'clock: "2026-12-15T11:52:10Z"',
+  'records:',
+  '  reported: &reported',
+  '    meta: { eventId: ev-reported, eventType: ClaimReported, sourceSystem: claims, occurredAt: "2026-12-15T11:42:10.000Z", correlationId: c-1 }',
+  '    claimNumber: RDAA202631010000098765',
+  '    policyNumber: PDAA202631010000054321',
+  '    claimantCustomerId: C310100000456',
+  '    lossDate: "2026-12-15"',
+  '    reportedAt: "2026-12-15T11:42:10.000Z"',
+  '    lossType: COLLISION',
+  '    lossDescription: 后车追尾',
+  '    lossLocation: 上海市浦东新区',
+  '    vehiclePlate: 沪AD12345',
+  '    status: REPORTED',
+  '    reserve: { amount: "0.00", currency: CNY }',
+  '    paid: { amount: "0.00", currency: CNY }',
+  'cases:',
+  '  - name: the timer fires once when the idle watermark reaches it, across restarts, and its record goes through the later stages',
+  '    sequence:',
+  '      - input: [{ value: *reported }]',
+  '      - restart: true',
+  '      - advance: 2d',
+  '      - expect: {}',
+  '      - advance: 1d',
+  '      - expect: { audit.claim.v1: [{ key: RDAA202631010000098765, value: { status: REPORTED, lossDescription: stalled, meta: { eventId: ev-reported } } }] }',
+  '      - advance: 3d',
+  '      - restart: true',
+  '      - advance: 1d',
+  '      - expect: {}',
+  '  - name: a record meeting until cancels the timer',
+  '    sequence:',
+  '      - input: [{ value: *reported }]',
+  '      - advance: 2d',
+  '      - input: [{ value: { <<: *reported, status: ASSESSING, meta: { eventId: ev-assessing, eventType: ClaimAssessed, sourceSystem: claims, occurredAt: "2026-12-17T11:42:10.000Z", correlationId: c-1 } } }]',
+  '      - advance: 5d',
+  '      - expect: {}',
+  '  - name: expecting the timeout before it is due fails',
+  '    sequence:',
+  '      - input: [{ value: *reported }]',
+  '      - advance: 2d',
+  '      - expect: { audit.claim.v1: [{}] }',
+  '      - advance: 1d',
+  '      - expect: { audit.claim.v1: [{}] }',
+  '',
+].join('\n');
+
+describe('crm-hub test of a timeout flow', () => {
+  it('fires timers on advance, through the stages after, once', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crm-hub-flow-test-'));
+    try {
+      await fs.writeFile(path.join(dir, 'claim-stalled.yaml'), STALLED_FLOW);
+      await fs.writeFile(path.join(dir, 'claim-stalled.test.yaml'), STALLED_TEST);
+      const deps = { schemas: await SchemaCatalog.load(), steps: createStepRegistry(), env: {} };
+      const result = await runFlowTestFile(path.join(dir, 'claim-stalled.test.yaml'), deps);
+      expect(result.issues.map(formatConfigIssue)).to.deep.equal([]);
+      const [fired, cancelled, early] = result.cases.map((testCase) => testCase.problems);
+      expect(fired).to.deep.equal([]);
+      expect(cancelled).to.deep.equal([]);
+      expect(early).to.have.length(3);
+      expect(early![0]).to.match(/cases\[2\]\.sequence\[2\]: what came out since the previous expect differs:$/);
+      expect(early![1]).to.equal('  audit.claim.v1: expected 1 message, got 0');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
