@@ -220,6 +220,18 @@ describe('aggregate step', () => {
       ).to.deep.equal([]);
     });
 
+    it('reads its open sessions back after a restart, and still merges them', async () => {
+      const state = new MemoryState({ now: NOW });
+      const { step: before } = await aggregate({ ...config, grace: '2h' }, state);
+      await feed(before, state, [ticket('00:00:00', { status: 'A' }), ticket('00:50:00', { status: 'C' })]);
+      state.restart();
+      const { step: after } = await aggregate({ ...config, grace: '2h' }, state);
+      await feed(after, state, [ticket('00:25:00', { status: 'B' }), ticket('04:00:00', { dealerCode: 'other' })]);
+      expect(values(await fire(after, state))).to.deep.equal([
+        { windowStart: at('00:00:00.000'), windowEnd: at('01:20:00.000'), dealerCode: 'DLR-7', n: 3, last: 'C' },
+      ]);
+    });
+
     it('judges a session record late when the session it would form has closed', async () => {
       const { step, state } = await aggregate(config);
       await feed(step, state, [ticket('02:00:00')]);
@@ -302,6 +314,27 @@ describe('aggregate step', () => {
         'crm-hub-window': `${at('00:00:00.000')}/${at('01:00:00.000')}`,
         'crm-hub-window-final': 'true',
       });
+    });
+
+    it('every: a record within grace gives an update too, counted into the final; update ids go on numbering after a restart', async () => {
+      const config = { groupBy: 'dealerCode', window: { tumbling: '1h' }, grace: '30m', measures: { n: { count: true } }, emit: 'every' };
+      const state = new MemoryState({ now: NOW });
+      const { step: before } = await aggregate(config, state);
+      await feed(before, state, [ticket('00:10:00'), ticket('01:05:00', { dealerCode: 'other' })]);
+      state.restart();
+      const { step: after } = await aggregate(config, state);
+      const [update] = await feed(after, state, [ticket('00:50:00')]);
+      const identity = `test-flow/steps[0].aggregate/${at('00:00:00.000')}/${at('01:00:00.000')} DLR-7`;
+      expect([update?.value.n, update?.headers['crm-hub-window-final'], update?.headers['crm-hub-event-id']]).to.deep.equal([
+        2,
+        'false',
+        nameBasedUuid(`${identity}/update-2`),
+      ]);
+      await feed(after, state, [ticket('01:30:00', { dealerCode: 'other' })]);
+      const closed = await fire(after, state);
+      expect(closed.map((message) => [message.key, message.value.n, message.headers['crm-hub-window-final']])).to.deep.equal([
+        ['DLR-7', 2, 'true'],
+      ]);
     });
 
     it('final (the default): nothing until the window closes', async () => {
