@@ -103,10 +103,12 @@ describe('aggregate step: final values against the exact answers', () => {
     );
   });
 
-  it('counts distinct values beyond the exact limit within three standard errors of the HyperLogLog (≈ 1.6 % each)', async () => {
+  it('counts distinct values beyond the exact limit within three standard errors of the HyperLogLog (≈ 1.6 % each)', async function () {
+    // Thousands of records, each through the state as in production: seconds on a loaded machine.
+    this.timeout(60_000);
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: EXACT_DISTINCT_LIMIT + 1, max: 2500 }),
+        fc.integer({ min: EXACT_DISTINCT_LIMIT + 1, max: 2000 }),
         fc.integer({ min: 0, max: 1000 }),
         async (distinct, seed) => {
           const generated = Array.from({ length: distinct }, (_, index) => ({
