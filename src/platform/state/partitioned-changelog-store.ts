@@ -76,7 +76,8 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
       if (options.retentionMs) config['retention.ms'] = String(options.retentionMs);
       await admin.ensureTopics([{ topic: options.topic, partitions, config }]);
       const changelogPartitions = (await admin.topicOffsets(options.topic)).length;
-      // Partition n of the changelog must hold the state of partition n of the input, or state ends up with another process.
+      // Partition n of the changelog must hold the state of partition n of the input, or state ends up with another process;
+      // a fixed count is what every key's partition was chosen by, so keys written to others would never be read.
       if (changelogPartitions !== partitions)
         throw new HubError(
           'STATE_PARTITIONS_MISMATCH',
