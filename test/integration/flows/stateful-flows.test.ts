@@ -12,12 +12,13 @@ import type { HubProducer, KafkaClient, RecordHeaders } from '../../../src/platf
 import { ConsumerLagReader } from '../../../src/platform/kafka/consumer-lag.js';
 import { KafkajsClient } from '../../../src/platform/kafka/kafkajs-client.js';
 import { changelogTopicName } from '../../../src/platform/state/partitioned-changelog-store.js';
-import { sampleCustomer } from '../../fixtures/sample-records.js';
+import { sampleCustomer, sampleServiceRequest } from '../../fixtures/sample-records.js';
 import { changelogRecords, historyOf } from '../../support/changelog-records.js';
 import { consumerGroupMembers, type GroupMembers } from '../../support/consumer-group-members.js';
 import { RunningHub } from '../../support/running-hub.js';
 import { tallyTopic, type TopicKeyTally } from '../../support/topic-key-tally.js';
 import { waitOrFail, waitWhileProgressing } from '../../support/wait-until.js';
+import { projectRoot } from '../../../src/platform/infra/project-root.js';
 import { infrastructure, uniqueName } from '../infrastructure.js';
 
 /**
@@ -26,6 +27,8 @@ import { infrastructure, uniqueName } from '../infrastructure.js';
  * survives SIGKILL. Each test prints its figures in one `stateful:` line.
  */
 const CUSTOMER = 'crmhub.customer.Customer';
+const SERVICE_REQUEST = 'crmhub.service.ServiceRequest';
+const DAILY_COMPLAINTS = 'crmhub.kpi.DealerComplaintsDaily';
 const SESSION_TIMEOUT_MS = 10_000;
 const INPUT_PARTITIONS = 6;
 /** How long nothing may move before a wait gives up: a takeover waits out the session timeout, and a hub starts slowly on a busy machine. */
@@ -181,23 +184,24 @@ describe('stateful flows in hub processes on the real broker', function () {
   const statefulGroup = (on: Scenario, step: number) => `crm-hub.flow.${on.flow}.steps-${step}`;
   const changelogOf = (on: Scenario, step: number) => changelogTopicName(`flow.${on.flow}.steps-${step}`);
 
-  /** Both stages of the flow (the first on the input, the stateful one on its repartition topic) committed to the end. */
-  async function waitForSettled(on: Scenario, step: number, timeoutMs = 60_000): Promise<void> {
+  /** Every stage of the flow (the first on the input, each stateful one on its repartition topic) committed to the end. */
+  async function waitForSettled(on: Scenario, steps: number | number[], timeoutMs = 60_000): Promise<void> {
+    const groups = [
+      { groupId: `crm-hub.flow.${on.flow}`, topics: [on.input] },
+      ...[steps].flat().map((step) => ({ groupId: statefulGroup(on, step), topics: [repartitionTopicName(on.flow, step)] })),
+    ];
     const admin = await client.admin();
     try {
       const lag = new ConsumerLagReader(admin, { maxAgeMs: 0, timeoutMs: 10_000 });
       let last = '';
       await waitOrFail(
         async () => {
-          const [first, stateful] = await Promise.all([
-            lag.lag({ groupId: `crm-hub.flow.${on.flow}`, topics: [on.input] }),
-            lag.lag({ groupId: statefulGroup(on, step), topics: [repartitionTopicName(on.flow, step)] }),
-          ]);
-          last = `first stage ${first.total} behind, stateful stage ${stateful.total} behind`;
-          return first.total === 0 && stateful.total === 0;
+          const lags = await Promise.all(groups.map((group) => lag.lag(group)));
+          last = lags.map((one) => `${one.groupId} ${one.total} behind`).join(', ');
+          return lags.every((one) => one.total === 0);
         },
         timeoutMs,
-        () => `both stages of ${on.flow} committed to the end (${last})`,
+        () => `every stage of ${on.flow} committed to the end (${last})`,
         500,
       );
     } finally {
@@ -489,5 +493,269 @@ describe('stateful flows in hub processes on the real broker', function () {
     expect(passed(second), `${second}: its copy within the window dropped`).to.equal(1);
     // Kept again from the resent record (with an expiry the watermark has passed already, so it may be tombstoned again at once).
     expect(later[0]?.entry, `k/${first} written again by the resent record`).to.deep.equal({ value: t0, expiresAt: t0 + HOUR_MS });
+  });
+
+  // ---- aggregate ----------------------------------------------------------------------------
+
+  /** The shipped flow flows/complaints-per-dealer-daily.yaml (filter, dedupe, map, aggregate, map, set-key) on the scenario's topics. */
+  const complaintsFlow = ({ input, output }: { input: string; output: string }) => {
+    const shipped = YAML.parse(fs.readFileSync(path.join(projectRoot(), 'flows/complaints-per-dealer-daily.yaml'), 'utf8')) as {
+      steps: Record<string, unknown>[];
+    };
+    return {
+      steps: shipped.steps,
+      to: { topic: output },
+      topics: { [input]: { schema: SERVICE_REQUEST }, [output]: { schema: DAILY_COMPLAINTS } },
+    };
+  };
+  const stepIndex = (flow: { steps: Record<string, unknown>[] }, type: string): number => {
+    const index = flow.steps.findIndex((step) => type in step);
+    if (index < 0) throw new Error(`flows/complaints-per-dealer-daily.yaml has no ${type} step`);
+    return index;
+  };
+
+  /** A closed complaint of a dealer's branch: `hours` from opening to `closedAt`. */
+  async function closedComplaint(
+    on: Scenario,
+    closing: { ticket: string; dealer: string; branch: string; customer: string; closedAt: number; hours: number },
+  ) {
+    const closedAt = new Date(closing.closedAt).toISOString();
+    const value = {
+      ...sampleServiceRequest(),
+      meta: {
+        eventId: `evt-${closing.ticket}`,
+        eventType: 'ServiceRequestClosed',
+        sourceSystem: 'call-centre',
+        occurredAt: closedAt,
+        correlationId: `corr-${closing.ticket}`,
+      },
+      ticketNumber: closing.ticket,
+      customerId: closing.customer,
+      category: 'COMPLAINT',
+      status: 'CLOSED',
+      partsRequested: [],
+      openedAt: new Date(closing.closedAt - closing.hours * HOUR_MS).toISOString(),
+      slaDueAt: new Date(closing.closedAt + 48 * HOUR_MS).toISOString(),
+      updatedAt: closedAt,
+      dealerCode: closing.dealer,
+      branchCode: closing.branch,
+      closedAt,
+    };
+    return { key: closing.ticket, value: await serde.encode(valueSubject(on.input), catalog.registrySchema(SERVICE_REQUEST), value) };
+  }
+
+  it("a window spanning a SIGKILL (complaints-per-dealer-daily): each branch's day emits once, with every closing counted once", async () => {
+    const closings = 1600;
+    const branches = 4;
+    const on = await prepare('window-kill', complaintsFlow, 3);
+    const flowFile = YAML.parse(fs.readFileSync(path.join(on.flowsDir, `${on.flow}.yaml`), 'utf8')) as { steps: Record<string, unknown>[] };
+    const dedupeStep = stepIndex(flowFile, 'dedupe');
+    const aggregateStep = stepIndex(flowFile, 'aggregate');
+    const output = await readOutput(on.output);
+    // A Beijing day three days ago: its window starts at UTC midnight in the step's shifted time (see the flow), 8 h earlier in UTC.
+    const DAY_MS = 24 * HOUR_MS;
+    const shiftedStart = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
+    const dayStart = shiftedStart - 8 * HOUR_MS;
+    const day = new Date(shiftedStart).toISOString().slice(0, 10);
+    const branch = (b: number) => ({ dealer: `SD-${on.id}-${b}`, branch: `PD-0${b}` });
+    const closing = (i: number) => ({
+      ticket: `SR-${on.id}-${String(i).padStart(5, '0')}`,
+      ...branch(i % branches),
+      customer: `C-${on.id}-${i % 150}`,
+      closedAt: dayStart + HOUR_MS + i * 15_000,
+      hours: (((i * 7) % 40) + 1) * 0.25,
+    });
+    /** Closing i, and every tenth again (the desk re-sending a closed ticket): the dedupe step drops the copy. */
+    const send = async (from: number, to: number): Promise<number> => {
+      const records = [];
+      for (let i = from; i < to; i++) {
+        records.push(await closedComplaint(on, closing(i)));
+        if (i % 10 === 0) records.push(await closedComplaint(on, closing(i)));
+      }
+      await producer.send(on.input, records);
+      return records.length;
+    };
+
+    const hub = await startHub('hub', on);
+    // The first half paced, so that the kill finds the window open with part of it counted.
+    const openWindows = async (): Promise<number> => {
+      const { data } = await hub.get<{ stepState?: { step: string; keys: number }[] }>(`/api/flows/${on.flow}`);
+      return data.stepState?.find((state) => state.step.endsWith('.aggregate'))?.keys ?? 0;
+    };
+    let next = 0;
+    let sentBeforeKill = 0;
+    let heldAtKill = 0;
+    while (next < closings / 2 && heldAtKill === 0) {
+      sentBeforeKill += await send(next, next + 100);
+      next += 100;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      heldAtKill = await openWindows();
+    }
+    await waitOrFail(
+      async () => (heldAtKill = await openWindows()) > 0,
+      60_000,
+      () => `open windows in the aggregate step (hub said: ${hub.cli.stderr().slice(-2000)})`,
+      250,
+    );
+    await hub.kill();
+    const exit = await hub.cli.exited;
+    // The rest arrives while the hub is down: the desk goes on sending.
+    let sentAfterKill = 0;
+    for (; next < closings; next += 100) sentAfterKill += await send(next, Math.min(next + 100, closings));
+
+    const restarted = await startHub('hub (restarted)', on, { dataDir: hub.dataDir });
+    const restartedAt = Date.now();
+    await waitForSettled(on, [dedupeStep, aggregateStep], 120_000);
+    expect(output.records, 'no window closed before its closings were all read').to.deep.equal([]);
+    // A closing in the small hours of the next Beijing day, per branch, moves each partition's watermark past the day's end + 2 h of grace.
+    const closers = [];
+    for (let b = 0; b < branches; b++)
+      closers.push(
+        await closedComplaint(on, {
+          ticket: `SR-${on.id}-next-${b}`,
+          ...branch(b),
+          customer: `C-${on.id}-next`,
+          closedAt: shiftedStart + 20 * HOUR_MS,
+          hours: 1,
+        }),
+      );
+    await producer.send(on.input, closers);
+    await waitForCount(() => output.records.length, branches, `the day's record of each of the ${branches} branches`, [restarted], output);
+    await waitForSettled(on, [dedupeStep, aggregateStep]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+
+    const expected = new Map<string, { complaints: number; customers: number; meanHours: number; maxHours: number; p90Hours: number }>();
+    for (let b = 0; b < branches; b++) {
+      const mine = Array.from({ length: closings }, (_, i) => i)
+        .filter((i) => i % branches === b)
+        .map(closing);
+      const hours = mine.map((one) => one.hours).sort((x, y) => x - y);
+      expected.set(`${branch(b).dealer}@${branch(b).branch}@${day}`, {
+        complaints: mine.length,
+        customers: new Set(mine.map((one) => one.customer)).size,
+        meanHours: Math.round((hours.reduce((sum, h) => sum + h, 0) / hours.length) * 100) / 100,
+        maxHours: hours.at(-1)!,
+        p90Hours: hours[Math.floor(0.9 * (hours.length - 1))]!,
+      });
+    }
+    const byKey = new Map<string, Row[]>();
+    for (const record of output.records) byKey.set(record.key, [...(byKey.get(record.key) ?? []), record.value]);
+    report(
+      `window spanning a SIGKILL — ${closings} closings of ${branches} branches in one Beijing day (every tenth sent twice), ` +
+        `${sentBeforeKill} records sent before the kill (${heldAtKill} windows open in the killed hub), ${sentAfterKill} while it was down; ` +
+        `day records: ${[...byKey.entries()].map(([key, values]) => `${key} ×${values.length}`).join(', ')}; ` +
+        `settled ${seconds(Date.now() - restartedAt)} after the restart`,
+    );
+    expect(exit.signal, 'the hub died of the SIGKILL').to.equal('SIGKILL');
+    expect([...byKey.keys()].sort(), 'one day record per branch').to.deep.equal([...expected.keys()].sort());
+    for (const [key, want] of expected) {
+      const values = byKey.get(key)!;
+      // Should a kill ever fall between a window's record and its state write, the repeat must be the same record.
+      for (const value of values.slice(1)) expect(value, `${key}: emitted again with other values`).to.deep.equal(values[0]);
+      expect(values, `${key}: emitted once`).to.have.length(1);
+      const got = values[0]!;
+      expect(
+        {
+          complaints: Number(got.complaints),
+          customers: Number(got.customers),
+          meanHours: got.meanHoursToClose,
+          maxHours: got.maxHoursToClose,
+        },
+        `${key}: every closing counted once`,
+      ).to.deep.equal({ complaints: want.complaints, customers: want.customers, meanHours: want.meanHours, maxHours: want.maxHours });
+      expect(got.p90HoursToClose as number, `${key}: p90 hours within the sketch's 1 % (rounded to 0.1)`).to.be.closeTo(
+        want.p90Hours,
+        want.p90Hours * 0.01 + 0.05,
+      );
+      expect(new Date(got.windowStart as string | number).getTime(), `${key}: window start`).to.equal(dayStart);
+    }
+  });
+
+  // ---- timeout ------------------------------------------------------------------------------
+
+  it('a timer that fires after a restart: scheduled, the hub SIGKILLed, started again on its data — it fires once; a cancelled one never', async () => {
+    const afterMs = 15_000;
+    const on = await prepare(
+      'timer-restart',
+      ({ input, output }) => ({
+        steps: [
+          { timeout: { key: 'ticketNumber', after: `${afterMs / 1000}s`, until: 'status = "CLOSED"', then: { to: { topic: output } } } },
+        ],
+        // Only timeouts come out (the step keeps the records it reads).
+        to: { topic: output },
+        topics: { [input]: { schema: SERVICE_REQUEST }, [output]: { schema: SERVICE_REQUEST } },
+        // A quiet partition's watermark moves on with the wall clock after 2 s: the timer fires without further records.
+        time: { idleTimeout: '2s' },
+      }),
+      3,
+    );
+    const output = await readOutput(on.output);
+    const changelog = changelogOf(on, 0);
+    const overdue = `SR-${on.id}-overdue`;
+    const closed = `SR-${on.id}-closed`;
+    const ticket = async (ticketNumber: string, status: string, at: number) => {
+      const value = {
+        ...sampleServiceRequest(),
+        meta: {
+          eventId: `evt-${ticketNumber}-${status}`,
+          eventType: 'ServiceRequestUpdated',
+          sourceSystem: 'call-centre',
+          occurredAt: new Date(at).toISOString(),
+          correlationId: `corr-${ticketNumber}`,
+        },
+        ticketNumber,
+        status,
+        closedAt: status === 'CLOSED' ? new Date(at).toISOString() : null,
+      };
+      return { key: ticketNumber, value: await serde.encode(valueSubject(on.input), catalog.registrySchema(SERVICE_REQUEST), value) };
+    };
+
+    const hub = await startHub('hub', on);
+    const openedAt = Date.now();
+    await producer.send(on.input, [
+      await ticket(overdue, 'NEW', openedAt),
+      await ticket(closed, 'NEW', openedAt),
+      await ticket(closed, 'CLOSED', openedAt + 1000),
+    ]);
+    // The timer is durable once it is on the changelog; kill the hub then, well before it is due.
+    let records = await changelogRecords(client, changelog);
+    await waitOrFail(
+      async () => {
+        records = await changelogRecords(client, changelog);
+        return historyOf(records, `t/${overdue}`).at(-1)?.entry != null;
+      },
+      30_000,
+      () => `the timer of ${overdue} on ${changelog} (keys there: ${[...new Set(records.map((record) => record.key))].join(', ')})`,
+      250,
+    );
+    await hub.kill();
+    const killedAt = Date.now();
+    const dueAt = openedAt + afterMs;
+    expect(killedAt, 'killed before the timer was due').to.be.below(dueAt);
+    // Anything the hub produced before it died is readable by now.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(output.records, 'nothing fired before the kill').to.deep.equal([]);
+
+    const restarted = await startHub('hub (restarted)', on, { dataDir: hub.dataDir });
+    const readyAt = Date.now();
+    await waitForCount(() => output.records.length, 1, `the timeout of ${overdue} after the restart`, [restarted], output);
+    const firedAt = Date.now();
+    // Long enough for a second firing (timers are looked at every second) and for the cancelled timer, had it survived.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await waitForSettled(on, 0);
+    const history = historyOf(await changelogRecords(client, changelog), `t/${overdue}`);
+    report(
+      `timer across a SIGKILL — due ${seconds(dueAt - killedAt)} after the kill, hub ready ${seconds(readyAt - killedAt)} after it, fired ${seconds(firedAt - readyAt)} after that ` +
+        `(${seconds(firedAt - dueAt)} after its due time; idleTimeout 2 s); ${output.records.length} timeout record(s)`,
+    );
+    expect(
+      output.records.map((record) => record.key),
+      'the overdue ticket timed out once, the closed one never',
+    ).to.deep.equal([overdue]);
+    const [fired] = output.records;
+    expect(fired!.headers['crm-hub-timeout-due-at'], 'its due time').to.equal(new Date(dueAt).toISOString());
+    expect(fired!.value.status, 'the record that started the timer').to.equal('NEW');
+    expect(history.at(-1)?.entry, `t/${overdue} tombstoned once fired`).to.equal(null);
+    expect(firedAt, 'fired no earlier than due').to.be.at.least(dueAt);
   });
 });
