@@ -7,10 +7,11 @@ import { nameBasedUuid } from '../../core/name-based-uuid.js';
 import type { FlowDestination, FlowMessage } from '../flow-message.js';
 import type { FiredTimer, StepCompileContext } from '../flow-step.js';
 import { FlowTopics } from '../flow-topics.js';
-import { compileEventTime } from '../time/event-time.js';
+import { compileEventTime } from './event-time.js';
 import { defineStep } from './define-step.js';
 import { EVENT_ID_HEADER, heldMessage, recordIdentity, releasedMessage, type HeldMessage } from './held-message.js';
 import { JoinBuffer, isWaitTimer, type JoinSide, type WaitingRecord } from './join-buffer.js';
+import { joinedRecordType } from './joined-record-type.js';
 import { keyText } from './key-text.js';
 import { stepDestinations, stepDestinationsSchema, type StepDestinationConfig } from './step-destinations.js';
 import { compileStepExpression } from './step-expression.js';
@@ -167,6 +168,7 @@ export const joinStep = defineStep<JoinConfig>({
       });
 
     return {
+      outputType: joinedRecordType(context.inputType, otherType, config.as, onTimeout.mode === 'continue'),
       sideInputs: [config.with],
       partitionBy: keyOf.this,
       sidePartitionBy: keyOf.other,

@@ -1,3 +1,4 @@
+import type avro from 'avsc';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { FlowMessage } from '../../../../src/flows/flow-message.js';
@@ -286,6 +287,18 @@ describe('join step', () => {
     ]);
     const unfit = await compileStep(joinStep, config({ onTimeout: { to: { topic: 'service.alert.v1' } } }), { input: 'ServiceRequest' });
     expect(unfit.issues.map((issue) => [issue.path.join('.'), issue.code])).to.deep.equal([['onTimeout.to.topic', 'FIELD_UNKNOWN']]);
+  });
+
+  it("gives the output's record type for the steps after it: the message's fields and the other record in `as`", async () => {
+    const step = await joinOn();
+    const type = step.outputType as avro.types.RecordType;
+    expect(type.name).to.equal('crmhub.flow.ServiceRequestWithAlert');
+    expect(type.fields.map((field) => field.name)).to.include.members(['ticketNumber', 'meta', 'alert']);
+    expect(type.field('alert')!.type.name).to.equal('crmhub.service.ServiceAlert');
+    const left = await joinOn(new MemoryState(), { onTimeout: 'continue' });
+    expect((left.outputType as avro.types.RecordType).field('alert')!.type.typeName).to.equal('union:unwrapped');
+    const { step: untyped } = await compileStep(joinStep, config({ onTimeout: 'drop' }), {});
+    expect(untyped.outputType).to.equal(undefined);
   });
 
   it('keeps its state by the join key of each side', async () => {
