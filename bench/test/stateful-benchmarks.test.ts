@@ -4,12 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../src/core/manual-clock.js';
 import type { SchemaCatalog } from '../../src/platform/avro/schema-catalog.js';
+import { aggregateEventTime, aggregateFlow, expectedWindows } from '../benchmarks/aggregate.js';
+import { joinFlow } from '../benchmarks/join.js';
 import { dueRank, timersFlow } from '../benchmarks/timers.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
 import { benchTimerStep } from '../support/bench-timer-step.js';
 import { compileBenchFlow, InProcessStages, partitionOfKey } from '../support/in-process-stages.js';
-import { serviceEvent } from '../support/service-event.js';
-import { serviceMessage, STATEFUL_BENCH_TOPICS, timePlainFlow } from '../support/stateful-bench-flows.js';
+import { partsReservation, serviceEvent } from '../support/service-event.js';
+import { RESERVATIONS, serviceMessage, STATEFUL_BENCH_TOPICS, timePlainFlow } from '../support/stateful-bench-flows.js';
 
 /** The stateful benchmarks' harness: their figures are only worth something if the stages really keep and fire what they are given. */
 describe('stateful benchmarks in process', () => {
@@ -69,6 +71,56 @@ describe('stateful benchmarks in process', () => {
     expect(stages.outputs).to.equal(30);
     expect(stages.state.size().timers).to.equal(0);
     for (const { dueAt, watermark } of fired) expect(watermark).to.be.at.least(dueAt);
+    await flow.close();
+  });
+
+  it('aggregates into one record per group and window, each window counting its records, the last closed on idleness', async () => {
+    const clock = new ManualClock(Date.parse('2026-01-01T12:00:00Z'));
+    const start = Date.parse('2026-01-01T11:00:00Z');
+    const windows: Record<string, unknown>[] = [];
+    const flow = compileBenchFlow(aggregateFlow('bench-aggregate-test'), schemas, { clock });
+    const stages = new InProcessStages(flow, 3, (output) => windows.push(output.message.value));
+    const records = 200;
+    await stages.push(
+      Array.from({ length: records }, (_, index) => serviceMessage(serviceEvent(index, 10, aggregateEventTime(start, index, records)))),
+    );
+    expect(windows.length).to.be.lessThan(100);
+    clock.advance(3_600_000);
+    await stages.fireDue();
+    expect(expectedWindows(records, 10)).to.equal(100);
+    expect(windows).to.have.length(100);
+    expect(windows.every((window) => window.tickets === 2)).to.equal(true);
+    expect(new Set(windows.map((window) => `${String(window.dealerCode)} ${String(window.windowStart)}`)).size).to.equal(100);
+    expect(stages.state.size().timers).to.equal(0);
+    await flow.close();
+  });
+
+  it('joins every ticket with its reservation once; a ticket whose reservation never came goes on unmatched once its bound passed', async () => {
+    const clock = new ManualClock(Date.parse('2026-01-01T12:00:00Z'));
+    const start = Date.parse('2026-01-01T09:00:00Z');
+    let joined = 0;
+    const unmatched: string[] = [];
+    const flow = compileBenchFlow(joinFlow('bench-join-test'), schemas, { clock });
+    const stages = new InProcessStages(flow, 3, (output) => {
+      if (output.message.final) unmatched.push(String(output.message.value.ticketNumber));
+      else if (output.message.value.reservation) joined++;
+    });
+    await stages.push(Array.from({ length: 100 }, (_, index) => serviceMessage(serviceEvent(index, 10, start + index * 1_000))));
+    expect(stages.state.size().timers).to.equal(100);
+    // Reservations for the even tickets only, 20 minutes after each.
+    await stages.push(
+      Array.from({ length: 50 }, (_, half) =>
+        serviceMessage(partsReservation(2 * half, start + 2 * half * 1_000 + 1_200_000), RESERVATIONS),
+      ),
+    );
+    expect(joined).to.equal(50);
+    expect(unmatched).to.deep.equal([]);
+    clock.advance(4 * 3_600_000);
+    await stages.fireDue();
+    expect(joined).to.equal(50);
+    expect(unmatched).to.have.length(50);
+    expect(unmatched.every((ticket) => Number(ticket.slice(1)) % 2 === 1)).to.equal(true);
+    expect(stages.state.size().timers).to.equal(0);
     await flow.close();
   });
 });
