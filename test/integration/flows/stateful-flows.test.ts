@@ -606,6 +606,7 @@ describe('stateful flows in hub processes on the real broker', function () {
     const restarted = await startHub('hub (restarted)', on, { dataDir: hub.dataDir });
     const restartedAt = Date.now();
     await waitForSettled(on, [dedupeStep, aggregateStep], 120_000);
+    const settledMs = Date.now() - restartedAt;
     expect(output.records, 'no window closed before its closings were all read').to.deep.equal([]);
     // A closing in the small hours of the next Beijing day, per branch, moves each partition's watermark past the day's end + 2 h of grace.
     const closers = [];
@@ -644,7 +645,7 @@ describe('stateful flows in hub processes on the real broker', function () {
       `window spanning a SIGKILL — ${closings} closings of ${branches} branches in one Beijing day (every tenth sent twice), ` +
         `${sentBeforeKill} records sent before the kill (${heldAtKill} windows open in the killed hub), ${sentAfterKill} while it was down; ` +
         `day records: ${[...byKey.entries()].map(([key, values]) => `${key} ×${values.length}`).join(', ')}; ` +
-        `settled ${seconds(Date.now() - restartedAt)} after the restart`,
+        `every stage caught up ${seconds(settledMs)} after the restarted hub was ready, all done ${seconds(Date.now() - restartedAt)} after it`,
     );
     expect(exit.signal, 'the hub died of the SIGKILL').to.equal('SIGKILL');
     expect([...byKey.keys()].sort(), 'one day record per branch').to.deep.equal([...expected.keys()].sort());
