@@ -5,7 +5,7 @@ import type { StepDefinition } from '../../src/flows/flow-step.js';
 import { defineStep } from '../../src/flows/steps/define-step.js';
 import { keyText } from '../../src/flows/steps/key-text.js';
 import { compileStepExpression } from '../../src/flows/steps/step-expression.js';
-import { compileEventTime } from '../../src/flows/time/event-time.js';
+import { compileEventTime } from '../../src/flows/steps/event-time.js';
 
 const spec = {
   type: 'object',

@@ -580,6 +580,11 @@ function runStep(
   next: FlowMessage[],
 ): MaybePromise<FlowMessage[]> {
   for (let index = from; index < messages.length; index++) {
+    // A timeout's `then` or a join's `onTimeout` goes where it says as it is: no later step sees it.
+    if (messages[index]!.final) {
+      next.push(messages[index]!);
+      continue;
+    }
     let result: FlowMessage[] | Promise<FlowMessage[]>;
     try {
       result = step.compiled.run(messages[index]!);

@@ -20,7 +20,7 @@ import { CRASHES_BEFORE_DEAD_LETTER, FlowCrashedError, FlowInFlightLog, type InF
 import type { FlowDestination, FlowMessage } from './flow-message.js';
 import type { FlowStateJournal } from './state/flow-state-journal.js';
 import type { PartitionedChangelogStore } from '../platform/state/partitioned-changelog-store.js';
-import { fromRepartitioned, isRepartitionTopic, sourceOf, withSource } from './repartition.js';
+import { fromRepartitioned, isRepartitionTopic, originalTopicOf, sourceOf, withSource } from './repartition.js';
 import type { RecordSource } from './state/flow-state.js';
 import { retryingNow } from './retrying-now.js';
 import { allReady, whenReady, type MaybePromise } from '../core/maybe-promise.js';
@@ -277,6 +277,8 @@ export class FlowRunner {
         // Read again after a crash, or sent again by the stage before: its state changes are in already.
         const source = state ? sourceOf(record.headers) : undefined;
         if (source && state!.applied(source)) continue;
+        // Event time is kept per topic the record was first read from: each side of a join has its own watermark.
+        if (journal) journal.topic = originalTopicOf(record);
         const mark = journal?.mark() ?? 0;
         try {
           const done = this.processRecord(record, journal, mark);

@@ -59,6 +59,11 @@ export function fromRepartitioned(value: Record<string, unknown>, headers: Recor
   return { message, ...(source ? { source } : {}) };
 }
 
+/** The topic a record of a repartition topic was first read from (its own topic for any other record). */
+export function originalTopicOf(record: { topic: string; headers: RecordHeaders }): string {
+  return record.headers[TOPIC] ?? record.topic;
+}
+
 /** Where a record of a repartition topic came from, when it says. */
 export function sourceOf(headers: RecordHeaders): RecordSource | undefined {
   return parseSource(headers[SOURCE]);

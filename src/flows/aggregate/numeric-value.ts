@@ -6,7 +6,8 @@ import type { MeasureKind } from './measure-accumulator.js';
 export function numericValue(kind: MeasureKind, value: unknown): ExactDecimal {
   const decimal = ExactDecimal.of(value);
   if (decimal === undefined) {
-    const shown = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    // The kind of value, never the value: the message travels in dead-letter headers and logs, where personal data must not.
+    const shown = typeof value === 'string' ? 'text that is not a decimal' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     throw new AggregateValueError('AGGREGATE_VALUE_INVALID', `${kind} takes numbers or decimal text, got ${shown}`);
   }
   return decimal;

@@ -17,10 +17,16 @@ export class FlowStateJournal {
   private changes: PartitionedChange<unknown>[] = [];
   private overlay = new Map<string, Pending>();
 
+  /** The input topics whose event times were observed: their watermarks are written with the changes. */
+  readonly observed = new Set<string>();
+
   constructor(
     readonly partition: number,
-    /** The topic of the batch's records; undefined for a timer run. */
-    readonly topic: string | undefined,
+    /**
+     * The input topic of the record being processed (for a repartition topic, the topic the record
+     * was first read from, so that each side of a join keeps its own watermark); undefined for a timer run.
+     */
+    public topic: string | undefined,
   ) {}
 
   mark(): number {
@@ -54,7 +60,16 @@ export class FlowStateJournal {
 
   /** The changes made, once each key's last (what the changelog needs), and the journal emptied. */
   take(): PartitionedChange<unknown>[] {
-    const changes = this.changes;
+    // A key written several times in a batch (a window counted N times) needs only its last write on the changelog.
+    const last = new Set<string>();
+    const changes: PartitionedChange<unknown>[] = [];
+    for (let index = this.changes.length - 1; index >= 0; index--) {
+      const change = this.changes[index]!;
+      if (last.has(change.key)) continue;
+      last.add(change.key);
+      changes.push(change);
+    }
+    changes.reverse();
     this.changes = [];
     this.overlay = new Map();
     return changes;

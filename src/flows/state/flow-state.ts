@@ -72,6 +72,8 @@ export class FlowState {
   private store: PartitionedState<unknown> | undefined;
   private readonly queues = new Map<number, MinHeap<Due>>();
   private readonly watermarks = new Map<number, PartitionWatermarks>();
+  /** The input topics whose watermarks each partition keeps. */
+  private readonly topics = new Map<number, Set<string>>();
   private readonly locks = new Map<number, Promise<unknown>>();
   private readonly counts = { keys: 0, timers: 0, bytes: 0 };
   /** The step's view: every call goes to the partition being processed. */
@@ -95,7 +97,10 @@ export class FlowState {
       timer: (id) => this.journal().read(this.attached(), TIMER + id) as StoredTimer | undefined,
       observe: (eventTime) => {
         const journal = this.journal();
-        if (journal.topic !== undefined) this.watermarksOf(journal.partition).observe(journal.topic, eventTime);
+        if (journal.topic === undefined) return;
+        this.watermarksOf(journal.partition).observe(journal.topic, eventTime);
+        journal.observed.add(journal.topic);
+        this.topicsOf(journal.partition).add(journal.topic);
       },
       watermark: () => this.watermark(this.journal().partition),
       now: () => this.options.clock.now(),
@@ -112,6 +117,7 @@ export class FlowState {
     this.store = store;
     this.queues.clear();
     this.watermarks.clear();
+    this.topics.clear();
     Object.assign(this.counts, { keys: 0, timers: 0, bytes: 0 });
     store.onPartitionChange((partition, change) => {
       if (this.store !== store) return;
@@ -158,11 +164,14 @@ export class FlowState {
   async flush(journal: FlowStateJournal): Promise<void> {
     const store = this.attached();
     const partition = journal.partition;
-    if (journal.topic !== undefined) {
-      const watermark = this.watermarks.get(partition)?.partitionWatermark(journal.topic);
-      if (watermark !== undefined && store.get(partition, WATERMARK + journal.topic) !== watermark)
-        journal.record(WATERMARK + journal.topic, watermark);
+    // A timer run observes nothing, but idleness may have moved the watermarks it fired on: kept too, so
+    // that a restarted process does not judge records against an older one and reopen what closed.
+    const topics = journal.topic === undefined ? (this.topics.get(partition) ?? []) : journal.observed;
+    for (const topic of topics) {
+      const watermark = this.watermarks.get(partition)?.partitionWatermark(topic);
+      if (watermark !== undefined && store.get(partition, WATERMARK + topic) !== watermark) journal.record(WATERMARK + topic, watermark);
     }
+    journal.observed.clear();
     const changes = journal.take();
     if (changes.length === 0) return;
     const keys = new Set(changes.map((change) => change.key));
@@ -242,6 +251,15 @@ export class FlowState {
     return this.store;
   }
 
+  private topicsOf(partition: number): Set<string> {
+    let topics = this.topics.get(partition);
+    if (!topics) {
+      topics = new Set();
+      this.topics.set(partition, topics);
+    }
+    return topics;
+  }
+
   private watermarksOf(partition: number): PartitionWatermarks {
     let watermarks = this.watermarks.get(partition);
     if (!watermarks) {
@@ -260,7 +278,10 @@ export class FlowState {
       this.count(partition, key, value, +1, true);
       if (key.startsWith(TIMER)) queue.push({ dueAt: (value as StoredTimer).dueAt, key });
       else if (expiresAt !== undefined) queue.push({ dueAt: expiresAt, key });
-      else if (key.startsWith(WATERMARK) && typeof value === 'number') watermarks.assign(key.slice(WATERMARK.length), value);
+      else if (key.startsWith(WATERMARK) && typeof value === 'number') {
+        watermarks.assign(key.slice(WATERMARK.length), value);
+        this.topicsOf(partition).add(key.slice(WATERMARK.length));
+      }
     }
     this.queues.set(partition, queue);
   }
@@ -268,6 +289,7 @@ export class FlowState {
   private forget(partition: number): void {
     this.queues.delete(partition);
     this.watermarks.delete(partition);
+    this.topics.delete(partition);
     for (const { key, value } of this.store?.entries(partition) ?? []) this.count(partition, key, value, -1, true);
   }
 

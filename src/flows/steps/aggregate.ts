@@ -5,7 +5,7 @@ import { allReady, whenReady } from '../../core/maybe-promise.js';
 import { WindowAccumulators } from '../aggregate/window-accumulators.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { KeyedStepState } from '../flow-step.js';
-import { compileEventTime } from '../time/event-time.js';
+import { compileEventTime } from './event-time.js';
 import { applySessionAssignment, assignSession } from '../time/session-windows.js';
 import { parseWindowIdentity, windowIdentity, windowName, type TimeWindow } from '../time/time-window.js';
 import { fixedWindowsOf } from '../time/window-assignment.js';

@@ -2,7 +2,7 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { parseDuration } from '../../core/duration.js';
 import { describeError } from '../../core/hub-error.js';
 import { whenReady } from '../../core/maybe-promise.js';
-import { compileEventTime } from '../time/event-time.js';
+import { compileEventTime } from './event-time.js';
 import { defineStep } from './define-step.js';
 import { keyText } from './key-text.js';
 import { compileStepExpression } from './step-expression.js';
@@ -73,8 +73,11 @@ export const dedupeStep = defineStep<FromSchema<typeof spec>>({
             state.observe(at);
             const firstSeen = state.get<number>(stateKey);
             if (typeof firstSeen === 'number' && at >= firstSeen && at < firstSeen + windowMs) return [];
-            // A copy older than the one kept is a duplicate of an event already passed on as well.
-            if (typeof firstSeen === 'number' && at < firstSeen && at + windowMs > firstSeen) return [];
+            if (typeof firstSeen === 'number' && at < firstSeen) {
+              // A copy older than the one kept: within a window of it, a duplicate of an event already
+              // passed on; further back, passed on without moving the kept key back (it would expire early).
+              return at + windowMs > firstSeen ? [] : [message];
+            }
             state.put(stateKey, at, at + windowMs);
             return [message];
           });

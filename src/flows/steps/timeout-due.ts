@@ -3,7 +3,7 @@ import { describeError } from '../../core/hub-error.js';
 import { whenReady, type MaybePromise } from '../../core/maybe-promise.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { StepCompileContext } from '../flow-step.js';
-import { instantOf } from '../time/event-time.js';
+import { instantOf } from './event-time.js';
 import { compileStepExpression } from './step-expression.js';
 import { StepMessageError } from './step-message-error.js';
 

@@ -3,7 +3,7 @@ import { whenReady } from '../../core/maybe-promise.js';
 import { nameBasedUuid } from '../../core/name-based-uuid.js';
 import { expressionTruth } from '../../expressions/expression-results.js';
 import type { FlowDestination, FlowMessage } from '../flow-message.js';
-import { compileEventTime } from '../time/event-time.js';
+import { compileEventTime } from './event-time.js';
 import { defineStep } from './define-step.js';
 import { EVENT_ID_HEADER, heldMessage, releasedMessage, type HeldMessage } from './held-message.js';
 import { keyText } from './key-text.js';

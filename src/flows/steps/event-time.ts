@@ -1,8 +1,8 @@
 import { whenReady, type MaybePromise } from '../../core/maybe-promise.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { KeyedStepState, StepCompileContext } from '../flow-step.js';
-import { StepMessageError } from '../steps/step-message-error.js';
-import { compileStepExpression } from '../steps/step-expression.js';
+import { StepMessageError } from './step-message-error.js';
+import { compileStepExpression } from './step-expression.js';
 
 /** The event time expression when a step names none: when the event happened, as every canonical record says. */
 export const DEFAULT_EVENT_TIME = 'meta.occurredAt';
