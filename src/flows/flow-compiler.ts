@@ -161,7 +161,11 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   }
 
   // Without `to`, only a route step can say where messages go (messages it sends nowhere are dropped).
-  const routes = items.some((item) => isObject(item) && 'route' in item);
+  // So may a timeout whose `then` names a destination, when it passes nothing on.
+  const routes = items.some(
+    (item) =>
+      isObject(item) && ('route' in item || (isObject(item.timeout) && isObject(item.timeout.then) && item.timeout.passThrough !== true)),
+  );
   if (settings.to === undefined && !routes && Array.isArray(settings.steps)) {
     issues.push(yaml.issueAt(['to'], 'REQUIRED_MISSING', 'is required: no route step chooses where messages go'));
   }
