@@ -40,8 +40,9 @@ export interface FlowStatus {
 export interface FlowStepStateStatus {
   /** `steps[2].aggregate`. */
   step: string;
-  /** Its consumer group (the stage that runs it) and changelog topic. */
+  /** Its consumer group (the stage that runs it), the repartition topic it reads and its changelog topic. */
   groupId: string;
+  input: string;
   changelog: string;
   keys: number;
   timers: number;
@@ -373,6 +374,7 @@ function stepStateStatus(runner: FlowRunner): FlowStepStateStatus {
   return {
     step: state.name,
     groupId: runner.groupId,
+    input: runner.flow.from[0]!,
     changelog: changelogTopicName(`flow.${runner.flow.name}.${runner.flow.stageName!}`),
     ...state.size(),
   };

@@ -89,6 +89,7 @@ const FLOW: JsonSchema = {
         properties: {
           step: { type: 'string', description: 'Its place and kind, e.g. steps[2].aggregate' },
           groupId: { type: 'string', description: 'The consumer group of the stage that runs it' },
+          input: { type: 'string', description: 'The repartition topic that stage reads (its lag is on /metrics as crmhub_consumer_lag)' },
           changelog: { type: 'string', description: 'The compacted topic its state is kept in' },
           keys: { ...integer, description: 'Keys held: windows, join buffers, dedupe keys…' },
           timers: { ...integer, description: 'Timers pending: window closes, join and timeout deadlines' },

@@ -7,9 +7,10 @@ import { parsePrometheusText, sampleValue } from '../../../support/prometheus-te
 
 const GAUGES = ['crmhub_flow_state_keys', 'crmhub_flow_state_timers', 'crmhub_flow_state_bytes', 'crmhub_flow_state_partitions'];
 
-const held = (step: string, figures: Omit<FlowStepStateStatus, 'step' | 'groupId' | 'changelog'>): FlowStepStateStatus => ({
+const held = (step: string, figures: Omit<FlowStepStateStatus, 'step' | 'groupId' | 'input' | 'changelog'>): FlowStepStateStatus => ({
   step,
   groupId: `crm-hub.flow.x.${step}`,
+  input: `crm-hub.repartition.x.${step}`,
   changelog: `crm-hub.changelog.flow.x.${step}`,
   ...figures,
 });

@@ -322,6 +322,7 @@ describe('runtime routes', () => {
       {
         step: 'steps[1].aggregate',
         groupId: 'crm-hub.flow.complaints.steps-1',
+        input: 'crm-hub.repartition.complaints.steps-1',
         changelog: 'crm-hub.changelog.flow.complaints.steps-1',
         keys: 40,
         timers: 38,
