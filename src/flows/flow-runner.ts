@@ -147,6 +147,7 @@ export class FlowRunner {
   async stop(): Promise<void> {
     this.abort.abort();
     if (this.ticker) clearInterval(this.ticker);
+    await this.ticking;
     await this.consumer?.stop();
     await this.flow.close();
   }
@@ -163,6 +164,8 @@ export class FlowRunner {
   }
 
   private ticker: NodeJS.Timeout | undefined;
+  /** A timer run in progress, which `stop` waits for (its outputs use the shared producer). */
+  private ticking: Promise<void> | undefined;
 
   /**
    * A quiet partition's watermark moves on with the wall clock (see partition-watermarks.ts): every
@@ -171,16 +174,14 @@ export class FlowRunner {
   private startTimerTicks(): void {
     const state = this.flow.state;
     if (!state || !this.flow.fireTimers || this.ticker) return;
-    let ticking = false;
     this.ticker = setInterval(() => {
-      if (ticking || this.paused) return;
-      ticking = true;
-      void this.fireIdleTimers()
+      if (this.ticking || this.paused) return;
+      this.ticking = this.fireIdleTimers()
         .catch((error: unknown) => {
           this.noteError(error);
           this.logger.error(`flow ${this.flow.name}: firing timers failed: ${describeError(error).message}`);
         })
-        .finally(() => (ticking = false));
+        .finally(() => (this.ticking = undefined));
     }, this.timerTickMs);
     this.ticker.unref();
   }
@@ -214,7 +215,10 @@ export class FlowRunner {
     for (const output of run.outputs) {
       try {
         const encoded = await this.encodeAll([output], undefined);
-        for (const { topic, record } of encoded) pushTo(outputs, topic, record);
+        for (const { topic, record } of encoded) {
+          pushTo(outputs, topic, record);
+          if (!isRepartitionTopic(topic)) this.counters.recordsOut++;
+        }
         produced += encoded.length;
       } catch (error) {
         if (error instanceof HubError && error.retriable && !(error instanceof FlowStepError)) throw error;
@@ -237,7 +241,6 @@ export class FlowRunner {
         headers: { ...record.headers, 'dlq-flow-step': error instanceof FlowStepError ? error.step : 'flow' },
       });
     }
-    this.counters.recordsOut += produced;
     return produced;
   }
 
@@ -256,6 +259,9 @@ export class FlowRunner {
     try {
       for (const record of batch.records) {
         this.counters.recordsIn++;
+        // Read again after a crash, or sent again by the stage before: its state changes are in already.
+        const source = state ? sourceOf(record.headers) : undefined;
+        if (source && state!.applied(source)) continue;
         if (crashed) {
           const crashes = FlowInFlightLog.crashesOf(crashed, record.offset);
           if (crashes >= CRASHES_BEFORE_DEAD_LETTER) {
@@ -274,17 +280,17 @@ export class FlowRunner {
           giveUpSuspectTurn = await this.inFlight?.takeSuspectTurn();
           this.inFlight?.begin(batch.topic, batch.partition, record.offset, record.offset, crashes);
         }
-        // Read again after a crash, or sent again by the stage before: its state changes are in already.
-        const source = state ? sourceOf(record.headers) : undefined;
-        if (source && state!.applied(source)) continue;
         // Event time is kept per topic the record was first read from: each side of a join has its own watermark.
         if (journal) journal.topic = originalTopicOf(record);
         const mark = journal?.mark() ?? 0;
         try {
           const done = this.processRecord(record, journal, mark);
           const { message, encoded } = done instanceof Promise ? await done : done;
-          for (const { topic, record: out } of encoded) pushTo(outputs, topic, out);
-          this.counters.recordsOut += encoded.length;
+          for (const { topic, record: out } of encoded) {
+            pushTo(outputs, topic, out);
+            // Handed to the flow's next stage is not out of the flow yet.
+            if (!isRepartitionTopic(topic)) this.counters.recordsOut++;
+          }
           produced += encoded.length;
           const at = encoded.length > 0 ? eventOccurredAt(message.value) : undefined;
           if (at !== undefined) occurredAt.push(at);

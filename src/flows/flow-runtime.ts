@@ -362,11 +362,24 @@ function describeFlow(name: string, hosted: HostedFlow): FlowStatus {
     state: runner ? (runner.paused ? 'paused' : 'running') : hosted.issues ? 'failed' : 'stopped',
     generation: hosted.generation,
     issues: hosted.issues?.map(formatConfigIssue),
-    counters: runner ? { ...runner.counters } : undefined,
-    lastError: runner?.counters.lastError,
+    counters: runner ? flowCounters(runner, hosted.stages ?? []) : undefined,
+    lastError: runner ? flowCounters(runner, hosted.stages ?? []).lastError : undefined,
     consumer: runner ? { groupId: runner.groupId, topics: runner.flow.from } : undefined,
     ...(hosted.stages && hosted.stages.length > 0 ? { stepState: hosted.stages.map(stepStateStatus) } : {}),
   };
+}
+
+/** A staged flow's counters: records in at its first stage, out of the flow (not to its own repartition topics), failures of every stage. */
+function flowCounters(first: FlowRunner, stages: readonly FlowRunner[]): FlowCounters {
+  const counters = { ...first.counters };
+  for (const stage of stages) {
+    counters.recordsOut += stage.counters.recordsOut;
+    counters.deadLettered += stage.counters.deadLettered;
+    counters.failures += stage.counters.failures;
+    const last = stage.counters.lastError;
+    if (last && (!counters.lastError || last.at > counters.lastError.at)) counters.lastError = last;
+  }
+  return counters;
 }
 
 function stepStateStatus(runner: FlowRunner): FlowStepStateStatus {

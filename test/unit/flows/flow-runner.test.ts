@@ -241,7 +241,9 @@ to: { topic: out, schema: ${CUSTOMER} }
     const input = await records(3);
     // A resent event: the same key and value again, at a later offset.
     const copy = kafka.append('in', { key: 'C000000000001', value: input[1]!.value, headers: { ...input[1]!.headers, resent: 'yes' } });
-    await run(flow, [[...input, copy]]);
+    const first = await run(flow, [[...input, copy]]);
+    // Handed to the next stage is not out of the flow.
+    expect(first.counters).to.include({ recordsIn: 4, recordsOut: 0 });
     const repartitioned = kafka.records('crm-hub.repartition.staged.steps-0');
     expect(repartitioned.map((record) => record.key?.toString())).to.deep.equal([
       'C000000000000',
@@ -264,6 +266,7 @@ to: { topic: out, schema: ${CUSTOMER} }
     await handle(batch, control);
     expect(await customerIds('out')).to.have.length(3);
     expect(stage!.state!.size().keys).to.equal(3);
+    expect(second.counters).to.include({ recordsIn: 8, recordsOut: 3, deadLettered: 0 });
     await second.stop();
   });
 });
