@@ -1,4 +1,8 @@
+import { HubError } from '../../core/hub-error.js';
 import type { PartitionedChange, PartitionedState } from '../../platform/state/partitioned-state.js';
+
+/** The largest state value kept: a margin below the broker's default 1 MiB for a record batch. */
+export const MAX_STATE_VALUE_BYTES = 900_000;
 
 /** A pending change as the journal keeps it: the value or null (a tombstone), with its expiry. */
 interface Pending {
@@ -40,9 +44,21 @@ export class FlowStateJournal {
     for (const change of this.changes) this.remember(change);
   }
 
+  /** Throws STATE_VALUE_TOO_LARGE (not retriable: the message that made it is dead-lettered) for a value no changelog record can hold. */
   record(key: string, value: unknown, expiresAt?: number): void {
     const change: PartitionedChange<unknown> =
       expiresAt === undefined ? { partition: this.partition, key, value } : { partition: this.partition, key, value, expiresAt };
+    if (value !== null) {
+      // Measured here, where the message that made it can still be dead-lettered: refused by the broker at
+      // the batch's end, the write would fail the whole batch on every redelivery and stop the partition.
+      const json = JSON.stringify(value);
+      if (json.length * 3 > MAX_STATE_VALUE_BYTES && Buffer.byteLength(json) > MAX_STATE_VALUE_BYTES)
+        throw new HubError(
+          'STATE_VALUE_TOO_LARGE',
+          `the state kept for ${key.slice(0, 200)} would be ${Buffer.byteLength(json)} bytes, more than the ${MAX_STATE_VALUE_BYTES} a changelog record may hold`,
+        );
+      change.valueJson = json;
+    }
     this.changes.push(change);
     this.remember(change);
   }

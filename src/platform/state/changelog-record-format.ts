@@ -8,7 +8,8 @@ export interface ChangelogEntry<Value> {
 
 /** How a changelog's record values hold its entries: the store reads and writes every record through one. */
 export interface ChangelogRecordFormat<Value> {
-  encode(entry: ChangelogEntry<Value>, key: string): Buffer;
+  /** `valueJson`: the value as JSON text, when the writer has it already. */
+  encode(entry: ChangelogEntry<Value>, key: string, valueJson?: string): Buffer;
   /** Throws when the bytes are not an entry of this format. */
   decode(bytes: Buffer): ChangelogEntry<Value>;
 }
@@ -16,7 +17,12 @@ export interface ChangelogRecordFormat<Value> {
 /** The entry as JSON, expiry included: the format of changelogs made since keys could expire (issue 19). */
 export function entryRecords<Value>(): ChangelogRecordFormat<Value> {
   return {
-    encode: (entry) => Buffer.from(JSON.stringify(entry)),
+    encode: (entry, _key, valueJson) =>
+      Buffer.from(
+        valueJson === undefined
+          ? JSON.stringify(entry)
+          : `{"value":${valueJson}${entry.expiresAt === undefined ? '' : `,"expiresAt":${JSON.stringify(entry.expiresAt)}`}}`,
+      ),
     decode: (bytes) => JSON.parse(bytes.toString()) as ChangelogEntry<Value>,
   };
 }
@@ -29,10 +35,10 @@ export function entryRecords<Value>(): ChangelogRecordFormat<Value> {
  */
 export function valueRecords<Value>(): ChangelogRecordFormat<Value> {
   return {
-    encode: (entry, key) => {
+    encode: (entry, key, valueJson) => {
       if (entry.expiresAt !== undefined)
         throw new HubError('STATE_EXPIRY_UNSUPPORTED', `state key ${key} has an expiry time, which a value-only state topic cannot hold`);
-      return Buffer.from(JSON.stringify(entry.value));
+      return Buffer.from(valueJson ?? JSON.stringify(entry.value));
     },
     decode: (bytes) => ({ value: JSON.parse(bytes.toString()) as Value }),
   };

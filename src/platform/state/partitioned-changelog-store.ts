@@ -249,25 +249,28 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
   /** Values and tombstones (null) in one produce request, in order. */
   async writeAll(changes: readonly PartitionedChange<Value>[]): Promise<void> {
     await this.write(
-      changes.map(({ partition, key, value, expiresAt }) => ({
+      changes.map(({ partition, key, value, expiresAt, valueJson }) => ({
         partition,
         key,
         entry: value === null ? null : expiresAt === undefined ? { value } : { value, expiresAt },
+        valueJson,
       })),
     );
   }
 
   /** Writes to held partitions only, once restored (a restore would otherwise overwrite newer writes with what it read). */
-  private async write(changes: readonly { partition: number; key: string; entry: ChangelogEntry<Value> | null }[]): Promise<void> {
+  private async write(
+    changes: readonly { partition: number; key: string; entry: ChangelogEntry<Value> | null; valueJson?: string }[],
+  ): Promise<void> {
     if (changes.length === 0) return;
     const targets = new Map<number, OwnedPartition<Value>>();
     for (const { partition } of changes) targets.set(partition, this.partition(partition));
     await Promise.all([...targets.values()].map((owned) => owned.restored));
     // Taken away while restoring: its new holder may have read the changelog already, so a write now would be lost to it.
     for (const [partition, owned] of targets) if (this.owned.get(partition) !== owned) throw this.notHeld(partition);
-    const records: OutgoingRecord[] = changes.map(({ partition, key, entry }) => ({
+    const records: OutgoingRecord[] = changes.map(({ partition, key, entry, valueJson }) => ({
       key,
-      value: entry === null ? null : this.format.encode(entry, key),
+      value: entry === null ? null : this.format.encode(entry, key, valueJson),
       partition,
     }));
     try {

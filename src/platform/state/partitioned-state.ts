@@ -5,6 +5,8 @@ export interface PartitionedChange<Value> {
   value: Value | null;
   /** When the key stops holding (event time, ms since the epoch). */
   expiresAt?: number;
+  /** The value as JSON text when the writer has it already (it measured the value): a changelog writes it as it is. */
+  valueJson?: string;
 }
 
 /** A key held, with its value and expiry time. */
