@@ -3,7 +3,7 @@ import type { FlowMessage } from '../../src/flows/flow-message.js';
 import { BenchError } from '../runner/bench-error.js';
 import type { Benchmark } from '../runner/benchmark.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
-import { compileBenchFlow, InProcessStages } from '../support/in-process-stages.js';
+import { compileBenchFlow, InProcessStages, liveChangelogBytes } from '../support/in-process-stages.js';
 import { collectGarbage, mebibytes, RssSampler } from '../support/rss-sampler.js';
 import { serviceEvent } from '../support/service-event.js';
 import { SERVICE_EVENTS, serviceMessage, STATEFUL_BENCH_TOPICS, STATEFUL_OUTPUT, timePlainFlow } from '../support/stateful-bench-flows.js';
@@ -80,6 +80,7 @@ export const aggregateBenchmark: Benchmark = {
     const rss = new RssSampler().start();
     let ms = 0;
     let widest = { keys: 0, bytes: 0, timers: 0 };
+    let widestChangelogBytes = 0;
     for (let from = 0; from < records; from += CHUNK) {
       const messages: FlowMessage[] = [];
       for (let index = from; index < Math.min(records, from + CHUNK); index++) messages.push(make(index));
@@ -87,7 +88,10 @@ export const aggregateBenchmark: Benchmark = {
       await stages.push(messages);
       ms += performance.now() - started;
       const size = stages.state.size();
-      if (size.timers > widest.timers) widest = size;
+      if (size.timers > widest.timers) {
+        widest = size;
+        widestChangelogBytes = liveChangelogBytes(stages.store);
+      }
       rss.sample();
     }
     // The stream goes quiet: once idle, the watermark passes the last window's end and it closes too.
@@ -126,6 +130,12 @@ export const aggregateBenchmark: Benchmark = {
           measured: `FlowState.size().bytes (keys and values as JSON, what the changelog holds) ÷ open windows (one close timer each), at the moment most were open (${widest.timers.toLocaleString('en-US')} windows, ${widest.keys.toLocaleString('en-US')} keys, ${widest.bytes.toLocaleString('en-US')} bytes): a group's open window with its accumulators (the p90 sketch included), its close timer, and the partition's watermark and applied offsets shared out`,
         },
         {
+          name: 'aggregate changelog bytes per group',
+          value: widestChangelogBytes / widest.timers,
+          unit: 'bytes',
+          measured: `at the same moment, the bytes of key and value of every live state entry as PartitionedChangelogStore writes it to the changelog topic (the key, JSON of the value and its expiry), ÷ open windows: what the compacted state topic holds per group, without Kafka's per-record overhead`,
+        },
+        {
           name: 'aggregate peak RSS',
           value: peakRss,
           unit: 'MiB',
@@ -144,6 +154,7 @@ export const aggregateBenchmark: Benchmark = {
         seconds: ms / 1000,
         plainSeconds: plainMs / 1000,
         widestState: widest,
+        widestChangelogBytes,
         rssBeforeMiB: mebibytes(rssBefore),
         peakRssMiB: peakRss,
       },

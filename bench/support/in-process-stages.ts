@@ -47,6 +47,19 @@ export function partitionOfKey(key: string | null, partitions: number): number {
 }
 
 /**
+ * The bytes of keys and values a compacted changelog holds for this state once compacted: each live
+ * key with its value as PartitionedChangelogStore writes it (JSON of the value and its expiry), without
+ * Kafka's own per-record overhead.
+ */
+export function liveChangelogBytes(store: InMemoryPartitionedState<unknown>): number {
+  let bytes = 0;
+  for (const partition of store.assigned)
+    for (const { key, value, expiresAt } of store.entries(partition))
+      bytes += Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(expiresAt === undefined ? { value } : { value, expiresAt }));
+  return bytes;
+}
+
+/**
  * A flow with one stateful step run in process, as the runner runs its two stages but with no
  * broker: the first stage's outputs for the repartition topic are written as the runner writes
  * them (JSON text of the value, the headers), spread over `partitions` by key, read back with

@@ -9,7 +9,8 @@ import { joinFlow } from '../benchmarks/join.js';
 import { dueRank, timersFlow } from '../benchmarks/timers.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
 import { benchTimerStep } from '../support/bench-timer-step.js';
-import { compileBenchFlow, InProcessStages, partitionOfKey } from '../support/in-process-stages.js';
+import { compileBenchFlow, InProcessStages, liveChangelogBytes, partitionOfKey } from '../support/in-process-stages.js';
+import { InMemoryPartitionedState } from '../../src/platform/state/partitioned-state.js';
 import { partsReservation, serviceEvent } from '../support/service-event.js';
 import { RESERVATIONS, serviceMessage, STATEFUL_BENCH_TOPICS, timePlainFlow } from '../support/stateful-bench-flows.js';
 
@@ -30,6 +31,19 @@ describe('stateful benchmarks in process', () => {
       for (let index = 0; index < count; index++) seen[dueRank(index, count)]!++;
       expect(seen.every((times) => times === 1)).to.equal(true);
     }
+  });
+
+  it('counts the live changelog bytes of held partitions only: key and JSON of value and expiry, tombstoned keys gone', async () => {
+    const store = new InMemoryPartitionedState<unknown>(2);
+    store.assign([0]);
+    await store.writeAll([
+      { partition: 0, key: 'k/a', value: 1, expiresAt: 5 },
+      { partition: 0, key: 'k/gone', value: 'x' },
+      { partition: 0, key: 'k/gone', value: null },
+      { partition: 0, key: 't/é', value: { dueAt: 7 } },
+      { partition: 1, key: 'k/elsewhere', value: 2 },
+    ]);
+    expect(liveChangelogBytes(store)).to.equal('k/a'.length + '{"value":1,"expiresAt":5}'.length + 4 + '{"value":{"dueAt":7}}'.length);
   });
 
   it('spreads keys over every partition', () => {
