@@ -745,42 +745,45 @@ describe('stateful flows in hub processes on the real broker', function () {
 
   // ---- timeout ------------------------------------------------------------------------------
 
+  /** Service tickets timed out `afterMs` after their event time unless CLOSED first; the timeouts go to the output. */
+  const timeoutFlow =
+    (afterMs: number) =>
+    ({ input, output }: { input: string; output: string }) => ({
+      steps: [
+        { timeout: { key: 'ticketNumber', after: `${afterMs / 1000}s`, until: 'status = "CLOSED"', then: { to: { topic: output } } } },
+      ],
+      // Only timeouts come out (the step keeps the records it reads).
+      to: { topic: output },
+      topics: { [input]: { schema: SERVICE_REQUEST }, [output]: { schema: SERVICE_REQUEST } },
+      // A quiet partition's watermark moves on with the wall clock after 2 s: timers fire without further records.
+      time: { idleTimeout: '2s' },
+    });
+
+  async function ticketUpdate(on: Scenario, ticketNumber: string, status: string, at: number) {
+    const value = {
+      ...sampleServiceRequest(),
+      meta: {
+        eventId: `evt-${ticketNumber}-${status}`,
+        eventType: 'ServiceRequestUpdated',
+        sourceSystem: 'call-centre',
+        occurredAt: new Date(at).toISOString(),
+        correlationId: `corr-${ticketNumber}`,
+      },
+      ticketNumber,
+      status,
+      closedAt: status === 'CLOSED' ? new Date(at).toISOString() : null,
+    };
+    return { key: ticketNumber, value: await serde.encode(valueSubject(on.input), catalog.registrySchema(SERVICE_REQUEST), value) };
+  }
+
   it('a timer that fires after a restart: scheduled, the hub SIGKILLed, started again on its data — it fires once; a cancelled one never', async () => {
     const afterMs = 15_000;
-    const on = await prepare(
-      'timer-restart',
-      ({ input, output }) => ({
-        steps: [
-          { timeout: { key: 'ticketNumber', after: `${afterMs / 1000}s`, until: 'status = "CLOSED"', then: { to: { topic: output } } } },
-        ],
-        // Only timeouts come out (the step keeps the records it reads).
-        to: { topic: output },
-        topics: { [input]: { schema: SERVICE_REQUEST }, [output]: { schema: SERVICE_REQUEST } },
-        // A quiet partition's watermark moves on with the wall clock after 2 s: the timer fires without further records.
-        time: { idleTimeout: '2s' },
-      }),
-      3,
-    );
+    const on = await prepare('timer-restart', timeoutFlow(afterMs), 3);
     const output = await readOutput(on.output);
     const changelog = changelogOf(on, 0);
     const overdue = `SR-${on.id}-overdue`;
     const closed = `SR-${on.id}-closed`;
-    const ticket = async (ticketNumber: string, status: string, at: number) => {
-      const value = {
-        ...sampleServiceRequest(),
-        meta: {
-          eventId: `evt-${ticketNumber}-${status}`,
-          eventType: 'ServiceRequestUpdated',
-          sourceSystem: 'call-centre',
-          occurredAt: new Date(at).toISOString(),
-          correlationId: `corr-${ticketNumber}`,
-        },
-        ticketNumber,
-        status,
-        closedAt: status === 'CLOSED' ? new Date(at).toISOString() : null,
-      };
-      return { key: ticketNumber, value: await serde.encode(valueSubject(on.input), catalog.registrySchema(SERVICE_REQUEST), value) };
-    };
+    const ticket = (ticketNumber: string, status: string, at: number) => ticketUpdate(on, ticketNumber, status, at);
 
     const hub = await startHub('hub', on);
     const openedAt = Date.now();
@@ -829,5 +832,55 @@ describe('stateful flows in hub processes on the real broker', function () {
     expect(fired!.value.status, 'the record that started the timer').to.equal('NEW');
     expect(history.at(-1)?.entry, `t/${overdue} tombstoned once fired`).to.equal(null);
     expect(firedAt, 'fired no earlier than due').to.be.at.least(dueAt);
+  });
+
+  it('a SIGKILL as timers fire: every timer fires after the restart at the latest, a repeat with the same event id', async () => {
+    const timers = 24;
+    const afterMs = 5000;
+    const on = await prepare('timers-kill', timeoutFlow(afterMs), 3);
+    const output = await readOutput(on.output);
+    const hub = await startHub('hub', on);
+    const openedAt = Date.now();
+    const tickets = Array.from({ length: timers }, (_, i) => `SR-${on.id}-${String(i).padStart(2, '0')}`);
+    await producer.send(on.input, await Promise.all(tickets.map((ticket) => ticketUpdate(on, ticket, 'NEW', openedAt))));
+    // Kill the hub as soon as the first timeout is out: the others are being produced or noted in the state.
+    await waitOrFail(
+      () => output.records.length > 0,
+      60_000,
+      () => `a first timeout (hub said: ${hub.cli.stderr().slice(-2000)})`,
+      10,
+    );
+    await hub.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const beforeRestart = new Set(output.records.map((record) => record.key)).size;
+
+    const restarted = await startHub('hub (restarted)', on, { dataDir: hub.dataDir });
+    const fired = () => new Set(output.records.map((record) => record.key)).size;
+    await waitForCount(fired, timers, `a timeout of each of the ${timers} tickets`, [restarted], output);
+    // Long enough for a further firing (timers are looked at every second).
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await waitForSettled(on, 0);
+
+    const byTicket = new Map<string, OutputRecord[]>();
+    for (const record of output.records) byTicket.set(record.key, [...(byTicket.get(record.key) ?? []), record]);
+    const again = [...byTicket.values()].filter((records) => records.length > 1).length;
+    report(
+      `SIGKILL as timers fire — ${timers} timers due together: ${beforeRestart} fired before the kill, ${byTicket.size} in all, ` +
+        `${again} fired again after the restart (a kill between the timeout and the state write), each with the event id of its first firing`,
+    );
+    expect([...byTicket.keys()].sort(), 'every timer fired').to.deep.equal([...tickets].sort());
+    const dueAt = new Date(openedAt + afterMs).toISOString();
+    for (const [ticket, records] of byTicket) {
+      expect(records.length, `${ticket}: fired at most twice (once more only if the kill came before its state write)`).to.be.at.most(2);
+      const first = records[0]!;
+      expect(first.headers['crm-hub-timeout-due-at'], `${ticket}: due time`).to.equal(dueAt);
+      expect(first.headers['crm-hub-event-id'], `${ticket}: an event id derived from the timer`).to.be.a('string').and.not.equal('');
+      for (const repeat of records.slice(1)) {
+        expect(repeat.headers['crm-hub-event-id'], `${ticket}: fired again with another event id`).to.equal(
+          first.headers['crm-hub-event-id'],
+        );
+        expect(repeat.value, `${ticket}: fired again with another record`).to.deep.equal(first.value);
+      }
+    }
   });
 });
