@@ -29,9 +29,16 @@ const DEMO_NODES = [
   ...['crm', 'policy-admin', 'claims', 'scm-stock', 'service-desk', 'erp', 'crm-flags', 'desk-context', 'crm-golden'].map(
     (name) => `connector:${name}`,
   ),
-  ...['crm-customer-to-erp', 'crm-customer-to-dw', 'claims-loss-ratio-flag', 'low-stock-alert', 'service-request-to-timeline'].map(
-    (name) => `flow:${name}`,
-  ),
+  ...[
+    'crm-customer-to-erp',
+    'crm-customer-to-dw',
+    'claims-loss-ratio-flag',
+    'low-stock-alert',
+    'service-request-to-timeline',
+    'complaints-per-dealer-daily',
+    'parts-wait',
+    'claim-assessment-overdue',
+  ].map((name) => `flow:${name}`),
   'processor:identity-resolution',
 ];
 

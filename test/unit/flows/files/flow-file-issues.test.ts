@@ -12,7 +12,7 @@ before(async () => {
   deps = {
     schemas: await SchemaCatalog.load(),
     steps: createStepRegistry(),
-   
+
     table: () => ({ get: () => undefined }),
   };
 });
@@ -166,7 +166,7 @@ const cases: { name: string; lines: string[]; issues: string[]; codes?: ConfigIs
       `${FILE}:5:13 steps[2].filter: unknown function $segmnt; did you mean $segment?`,
       `${FILE}:6:39 to.schema: unknown schema ErpCustomr; did you mean crmhub.erp.ErpCustomer?`,
       `${FILE}:7:14 concurrency: must be >= 1`,
-      `${FILE}:8:1 retries: unknown key "retries"; known keys: name, description, from, topics, steps, to, errors, concurrency, limits`,
+      `${FILE}:8:1 retries: unknown key "retries"; known keys: name, description, from, topics, steps, to, errors, concurrency, limits, time`,
     ],
   },
 ];
