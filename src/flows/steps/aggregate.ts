@@ -21,6 +21,11 @@ import { StepMessageError } from './step-message-error.js';
 
 const expression = { type: 'string', minLength: 1 } as const;
 const duration = { type: 'string', minLength: 1, description: 'A duration: 30s, 30m, 2h, 1d.' } as const;
+const zone = {
+  type: 'string',
+  minLength: 1,
+  description: 'Align the windows to midnight (or the hour) at this fixed UTC offset, e.g. +08:00 for Beijing days; default UTC.',
+} as const;
 const fieldOf = (what: string) => ({ ...expression, description: `A JSONata expression on the record giving the value ${what}.` });
 
 const measureSpec = {
@@ -60,14 +65,15 @@ const spec = {
       description: 'A JSONata expression giving the group key, e.g. dealerCode; a record without one is a dead letter.',
     },
     window: {
-      description: 'The windows of event time, aligned to UTC: { tumbling: 1d }, { hopping: 1h, advance: 5m } or { session: 30m }.',
+      description:
+        'The windows of event time, aligned to UTC unless a zone says: { tumbling: 1d, zone: "+08:00" }, { hopping: 1h, advance: 5m } or { session: 30m }.',
       oneOf: [
-        { type: 'object', additionalProperties: false, required: ['tumbling'], properties: { tumbling: duration } },
+        { type: 'object', additionalProperties: false, required: ['tumbling'], properties: { tumbling: duration, zone } },
         {
           type: 'object',
           additionalProperties: false,
           required: ['hopping', 'advance'],
-          properties: { hopping: duration, advance: duration },
+          properties: { hopping: duration, advance: duration, zone },
         },
         { type: 'object', additionalProperties: false, required: ['session'], properties: { session: duration } },
       ],

@@ -2,7 +2,8 @@ import type { TimeWindow } from './time-window.js';
 import type { WindowDefinition } from './window-definition.js';
 
 // Windows are aligned to the UTC epoch: a 1d window runs from 00:00 UTC to 00:00 UTC, a 1h window
-// starts on the hour. Time zones and business calendars are a later issue.
+// starts on the hour — or, with a zone's offset, from 00:00 in that zone (a Beijing day is
+// 16:00 to 16:00 UTC). Fixed offsets only: China keeps no daylight saving; calendars are issue 20's.
 
 /** The one tumbling window of `sizeMs` holding `instant`: windows of one size tile time. */
 export function tumblingWindowOf(instant: number, sizeMs: number): TimeWindow {
@@ -27,7 +28,11 @@ export function hoppingWindowsOf(instant: number, sizeMs: number, advanceMs: num
 
 /** The windows of a tumbling or hopping definition that hold `instant` (sessions depend on the other records: see session-windows.ts). */
 export function fixedWindowsOf(definition: Exclude<WindowDefinition, { kind: 'session' }>, instant: number): TimeWindow[] {
-  return definition.kind === 'tumbling'
-    ? [tumblingWindowOf(instant, definition.sizeMs)]
-    : hoppingWindowsOf(instant, definition.sizeMs, definition.advanceMs);
+  // Aligned in the zone: shift into its local time, assign, shift the windows back.
+  const offset = definition.offsetMs ?? 0;
+  const local =
+    definition.kind === 'tumbling'
+      ? [tumblingWindowOf(instant + offset, definition.sizeMs)]
+      : hoppingWindowsOf(instant + offset, definition.sizeMs, definition.advanceMs);
+  return offset === 0 ? local : local.map((window) => ({ start: window.start - offset, end: window.end - offset }));
 }

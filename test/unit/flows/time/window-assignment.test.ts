@@ -102,4 +102,29 @@ describe('tumbling and hopping windows', () => {
       { seed: 20261207 },
     );
   });
+
+  it('aligns windows to midnight in a zone: a Beijing day runs 16:00 to 16:00 UTC, and every instant is in the window of its local day', () => {
+    const beijing = 8 * HOUR;
+    expect(fixedWindowsOf({ kind: 'tumbling', sizeMs: DAY, offsetMs: beijing }, at('2026-03-01T15:59:59.999Z'))).to.deep.equal([
+      { start: at('2026-02-28T16:00:00Z'), end: at('2026-03-01T16:00:00Z') },
+    ]);
+    expect(fixedWindowsOf({ kind: 'tumbling', sizeMs: DAY, offsetMs: beijing }, at('2026-03-01T16:00:00Z'))).to.deep.equal([
+      { start: at('2026-03-01T16:00:00Z'), end: at('2026-03-02T16:00:00Z') },
+    ]);
+    fc.assert(
+      fc.property(instants, fc.integer({ min: -14 * 60, max: 14 * 60 }), (instant, offsetMinutes) => {
+        const offsetMs = offsetMinutes * 60_000;
+        const [window] = fixedWindowsOf({ kind: 'tumbling', sizeMs: DAY, offsetMs }, instant);
+        const local = new Date(instant + offsetMs).toISOString().slice(0, 10);
+        return (
+          window!.start <= instant &&
+          instant < window!.end &&
+          new Date(window!.start + offsetMs).toISOString() === `${local}T00:00:00.000Z` &&
+          fixedWindowsOf({ kind: 'hopping', sizeMs: DAY, advanceMs: 6 * HOUR, offsetMs }, instant).every(
+            (hop) => hop.start <= instant && instant < hop.end && (hop.start + offsetMs) % (6 * HOUR) === 0,
+          )
+        );
+      }),
+    );
+  });
 });

@@ -27,4 +27,22 @@ describe('window options', () => {
       .to.throw(ConfigError, 'window.advance 90m is longer than the window (1h): records between windows would count nowhere')
       .with.property('code', 'WINDOW_INVALID');
   });
+
+  it('reads a zone as its offset east of UTC and names a zone that is not an offset', () => {
+    expect(parseWindowDefinition({ tumbling: '1d', zone: '+08:00' }, 'window')).to.deep.equal({
+      kind: 'tumbling',
+      sizeMs: 86_400_000,
+      offsetMs: 28_800_000,
+    });
+    expect(parseWindowDefinition({ hopping: '1h', advance: '30m', zone: '-05:30' }, 'window')).to.deep.equal({
+      kind: 'hopping',
+      sizeMs: 3_600_000,
+      advanceMs: 1_800_000,
+      offsetMs: -19_800_000,
+    });
+    expect(parseWindowDefinition({ tumbling: '1d', zone: 'Z' }, 'window')).to.deep.equal({ kind: 'tumbling', sizeMs: 86_400_000 });
+    expect(() => parseWindowDefinition({ tumbling: '1d', zone: 'Asia/Shanghai' }, 'window'))
+      .to.throw('window.zone "Asia/Shanghai" is not a UTC offset like +08:00')
+      .with.property('code', 'WINDOW_INVALID');
+  });
 });
