@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../src/core/clock.js';
 import { sleep } from '../../src/core/sleep.js';
 import { FlowState, type FlowStateSize } from '../../src/flows/state/flow-state.js';
@@ -8,6 +9,13 @@ import { BenchError } from '../runner/bench-error.js';
 import type { Benchmark, BenchmarkContext } from '../runner/benchmark.js';
 import { benchSchemaCatalog } from '../support/bench-schema-catalog.js';
 import { benchTimerStep } from '../support/bench-timer-step.js';
+import { HelperProcess } from '../support/helper-process.js';
+import {
+  STATE_RESTORE_ENV,
+  type StateRestoreCommand,
+  type StateRestoreResult,
+  type StateRestoreSettings,
+} from '../support/state-restore-protocol.js';
 import { compileBenchFlow, InProcessStages } from '../support/in-process-stages.js';
 import { percentileSummary, type PercentileSummary } from '../support/percentile-summary.js';
 import { collectGarbage, mebibytes, RssSampler } from '../support/rss-sampler.js';
@@ -26,6 +34,7 @@ const WRITE_BATCH = 5_000;
 /** A prime not dividing any size used, so that `index × STRIDE mod count` visits every slot once: due times in shuffled order. */
 const STRIDE = 999_983;
 const GROUPS = 10_000;
+const RESTORE_ENTRY = fileURLToPath(new URL('../support/state-restore-process.ts', import.meta.url));
 
 export interface TimerSizes {
   timers: number;
@@ -108,9 +117,9 @@ export const timersBenchmark: Benchmark = {
         },
         {
           name: `restore ${count} timers (broker)`,
-          value: restore.restoreSeconds,
+          value: restore.restored.seconds,
           unit: 's',
-          measured: `a new PartitionedChangelogStore (new client) over the changelog the timers were written to, a new FlowState attached: from assign([0, 1, 2]) until it resolved, i.e. every changelog partition read to its end and every timer indexed by due time; checked: ${count} timers pending after. Baseline: readPartitionsToEnd of the same partitions alone (records fetched, nothing parsed or indexed), just before`,
+          measured: `in a new process (forked, cold, as a hub started again after a kill): a new client and PartitionedChangelogStore over the changelog the timers were written to, a new FlowState attached: from assign([0, 1, 2]) until it resolved, i.e. every changelog partition read to its end and every timer indexed by due time; checked: ${count} timers pending after. That process's heap after garbage collection went from ${restore.restored.heapBeforeMiB} to ${restore.restored.heapRestoredMiB} MiB, its RSS from ${restore.restored.rssBeforeMiB} to ${restore.restored.rssRestoredMiB} MiB. Baseline: readPartitionsToEnd of the same partitions alone (records fetched, nothing parsed or indexed) in the benchmark process, just before`,
           baseline: { name: 'changelog partitions read alone', value: restore.readSeconds, unit: 's' },
         },
         {
@@ -245,9 +254,7 @@ interface RestoreRun {
   readSeconds: number;
   readRecords: number;
   readBytes: number;
-  restoreSeconds: number;
-  rssBeforeRestoreMiB: number;
-  rssRestoredMiB: number;
+  restored: StateRestoreResult;
 }
 
 /** Writes `timers` timers to a changelog on the broker through FlowState, then times a new store's restore of them. */
@@ -289,39 +296,28 @@ async function measureRestore(context: BenchmarkContext, timers: number): Promis
   // "After a kill": nothing of the writer is used again; a new client reads the changelog back.
   const reader = new KafkajsClient({ brokers: context.brokers, clientId: 'crm-hub-bench-restore' });
   collectGarbage();
-  let started = performance.now();
+  const started = performance.now();
   const records = await reader.readPartitionsToEnd(topic, partitions);
   const readSeconds = (performance.now() - started) / 1000;
   const readRecords = records.length;
   const readBytes = records.reduce((sum, record) => sum + (record.key?.length ?? 0) + (record.value?.length ?? 0), 0);
   records.length = 0;
 
-  const restoreProducer = await reader.producer();
+  // "After a kill": a process of its own, cold, that never saw the writer, reads the changelog back.
+  const { helper } = await HelperProcess.start<StateRestoreCommand>(
+    'the restoring process',
+    RESTORE_ENTRY,
+    { [STATE_RESTORE_ENV]: JSON.stringify({ brokers: context.brokers, topic, inputTopic } satisfies StateRestoreSettings) },
+    60_000,
+  );
   try {
-    const store = await PartitionedChangelogStore.open<unknown>(reader, restoreProducer, { topic, inputTopic });
-    const state = new FlowState('steps[0].bench-timer', 'bench-timers', { clock: systemClock, idleTimeoutMs: 60_000 });
-    state.attach(store);
-    collectGarbage();
-    const rssBeforeRestore = process.memoryUsage.rss();
-    started = performance.now();
-    await store.assign(partitions);
-    const restoreSeconds = (performance.now() - started) / 1000;
-    const restored = state.size().timers;
-    if (restored !== timers) throw new BenchError('BENCH_WRONG_STATE', `${restored} timers restored of ${timers}`);
-    collectGarbage();
-    const rssRestored = process.memoryUsage.rss();
-    context.log(`restored ${restored} timers in ${restoreSeconds.toFixed(2)} s (reading alone ${readSeconds.toFixed(2)} s)`);
-    return {
-      writeSeconds,
-      writePerSecond: timers / writeSeconds,
-      readSeconds,
-      readRecords,
-      readBytes,
-      restoreSeconds,
-      rssBeforeRestoreMiB: mebibytes(rssBeforeRestore),
-      rssRestoredMiB: mebibytes(rssRestored),
-    };
+    const restored = await helper.request<StateRestoreResult>({ partitions }, 15 * 60_000);
+    if (restored.timers !== timers) throw new BenchError('BENCH_WRONG_STATE', `${restored.timers} timers restored of ${timers}`);
+    context.log(
+      `restored ${restored.timers} timers in ${restored.seconds.toFixed(2)} s in a new process (reading alone ${readSeconds.toFixed(2)} s); its heap ${restored.heapBeforeMiB} → ${restored.heapRestoredMiB} MiB, RSS ${restored.rssBeforeMiB} → ${restored.rssRestoredMiB} MiB`,
+    );
+    return { writeSeconds, writePerSecond: timers / writeSeconds, readSeconds, readRecords, readBytes, restored };
   } finally {
-    await restoreProducer.disconnect();
+    await helper.stop();
   }
 }
