@@ -1,6 +1,6 @@
 import avro from 'avsc';
 import { describeAvroType } from '../../platform/avro/avro-type-description.js';
-import { unknownSchemaMessage } from '../flow-destination-check.js';
+import { outputRecordNamed } from './output-record.js';
 import type { StepCompileContext } from '../flow-step.js';
 import type { MeasureKind } from '../aggregate/measure-accumulator.js';
 import type { MeasureDefinition } from './aggregate-measures.js';
@@ -27,15 +27,8 @@ export function resolveOutputRecord(
   groupField: string,
   measures: readonly MeasureDefinition[],
 ): { record: avro.types.RecordType; fillMeta: boolean } | undefined {
-  if (!context.schemas.has(schema)) {
-    context.report(['schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(schema, context.schemas));
-    return undefined;
-  }
-  const type = context.schemas.type(schema);
-  if (!(type instanceof avro.types.RecordType)) {
-    context.report(['schema'], 'VALUE_INVALID', `${schema} is an Avro ${type.typeName}; aggregate produces records`);
-    return undefined;
-  }
+  const type = outputRecordNamed(context, schema, 'aggregate');
+  if (!type) return undefined;
   const fields = new Map(type.fields.map((field) => [field.name, field]));
   const metaType = fields.get('meta')?.type;
   const fillMeta = metaType instanceof avro.types.RecordType && metaType.name === EVENT_METADATA;

@@ -2,12 +2,12 @@ import avro from 'avsc';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { lookupField, unknownFieldMessage } from '../../expressions/avro-field-lookup.js';
 import type { CompiledExpression } from '../../expressions/compiled-expression.js';
-import { unknownSchemaMessage } from '../flow-destination-check.js';
 import type { FlowMessage } from '../flow-message.js';
 import type { StepCompileContext } from '../flow-step.js';
 import { defineStep } from './define-step.js';
 import { allReady, whenReady } from '../../core/maybe-promise.js';
 import { fitToRecord } from './record-fit.js';
+import { outputRecordNamed } from './output-record.js';
 import { compileStepExpression } from './step-expression.js';
 import { StepMessageError } from './step-message-error.js';
 
@@ -114,7 +114,7 @@ function planMap(config: MapConfig, context: StepCompileContext): MapPlan {
     return { fields: compileFields(config as Record<string, string>, [], context, undefined), keep: false };
   }
   const settings = config as { fields?: Record<string, string>; expression?: string; schema?: string; keep?: boolean };
-  const record = settings.schema === undefined ? undefined : resolveRecord(settings.schema, context);
+  const record = settings.schema === undefined ? undefined : outputRecordNamed(context, settings.schema, 'map');
   const keep = settings.keep ?? false;
   if (settings.fields !== undefined && settings.expression !== undefined)
     context.report([], 'VALUE_INVALID', 'takes "fields" or "expression", not both');
@@ -155,17 +155,4 @@ function reportUnsetFields(record: avro.types.RecordType, mapped: string[], cont
       'REQUIRED_MISSING',
       `${record.name} requires ${unset.length === 1 ? 'field' : 'fields'} ${unset.join(', ')}, which the mapping does not set`,
     );
-}
-
-function resolveRecord(name: string, context: StepCompileContext): avro.types.RecordType | undefined {
-  if (!context.schemas.has(name)) {
-    context.report(['schema'], 'SCHEMA_UNKNOWN', unknownSchemaMessage(name, context.schemas));
-    return undefined;
-  }
-  const type = context.schemas.type(name);
-  if (!(type instanceof avro.types.RecordType)) {
-    context.report(['schema'], 'VALUE_INVALID', `${name} is an Avro ${type.typeName}; map produces records`);
-    return undefined;
-  }
-  return type;
 }
