@@ -114,7 +114,7 @@ export const flowFileSchema = {
       properties: {
         idleTimeout: {
           type: 'string',
-          pattern: '^\\d{1,6}(ms|s|m|h|d)$',
+          minLength: 1,
           default: '1m',
           description:
             'A partition with no record for this long (wall clock) counts as idle: its watermark then moves on with the clock, so windows close and timers fire on a quiet stream.',
