@@ -104,8 +104,11 @@ describe('stateful flows in hub processes on the real broker', function () {
     sourcesStopped = false;
   });
 
-  afterEach(async () => {
+  afterEach(async function () {
     sourcesStopped = true;
+    if (this.currentTest?.state === 'failed' && process.env.STATEFUL_DEBUG_DIR)
+      for (const hub of hubs)
+        fs.writeFileSync(path.join(process.env.STATEFUL_DEBUG_DIR, `${hub.label.replace(/\W+/g, '-')}-${hub.pid}.log`), hub.cli.stderr());
     // Latest first: a hub restarted on the data directory of a killed one is stopped before that directory goes.
     for (const hub of [...hubs].reverse()) await hub.dispose();
     for (const hub of hubs) expect(hub.alive, `${hub.label} (pid ${hub.pid}) left running`).to.equal(false);
@@ -249,10 +252,39 @@ describe('stateful flows in hub processes on the real broker', function () {
       count,
       { stallMs: STALL_MS, capMs: 3 * 60_000 },
     );
-    if (outcome !== 'done')
-      throw new Error(
-        `${outcome} waiting for ${what}: ${count()} of ${target} (${running.map((hub) => `${hub.label} said: ${hub.cli.stderr().slice(-1500)}`).join('; ')})`,
-      );
+    if (outcome !== 'done') throw new Error(`${outcome} waiting for ${what}: ${count()} of ${target}; ${await progressOf(running)}`);
+  }
+
+  /** Where a stalled flow stands: what each hub says of it, and each stage's consumer group with its lag. */
+  async function progressOf(running: RunningHub[]): Promise<string> {
+    const on = scenario;
+    if (!on) return '';
+    const parts: string[] = [];
+    const groups = new Map<string, string>([[`crm-hub.flow.${on.flow}`, on.input]]);
+    for (const hub of running.filter((one) => one.alive)) {
+      const status = await hub
+        .get<{ counters?: unknown; lastError?: unknown; stepState?: { groupId: string; step: string }[] }>(`/api/flows/${on.flow}`)
+        .catch((error: unknown) => ({ data: { error: String(error) } }));
+      parts.push(`${hub.label}: ${JSON.stringify(status.data)}; it said: ${hub.cli.stderr().slice(-1500)}`);
+      for (const state of (status.data as { stepState?: { groupId: string }[] }).stepState ?? []) {
+        const step = Number(/steps-(\d+)$/.exec(state.groupId)?.[1]);
+        groups.set(state.groupId, repartitionTopicName(on.flow, step));
+      }
+    }
+    const admin = await client.admin();
+    try {
+      const lag = new ConsumerLagReader(admin, { maxAgeMs: 0, timeoutMs: 10_000 });
+      for (const [groupId, topic] of groups) {
+        const [one, members] = await Promise.all([
+          lag.lag({ groupId, topics: [topic] }).catch((error: unknown) => String(error)),
+          consumerGroupMembers(kafka.brokers, groupId, topic).catch((error: unknown) => String(error)),
+        ]);
+        parts.push(`group ${groupId}: ${JSON.stringify(typeof one === 'string' ? one : one.topics)}, members ${JSON.stringify(members)}`);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    return parts.join('\n');
   }
 
   // ---- dedupe -------------------------------------------------------------------------------
@@ -321,16 +353,29 @@ describe('stateful flows in hub processes on the real broker', function () {
     await sendEvents(on, interleave(range(0, third), range(0, third / 2)), baseTime);
     await waitForCount(distinct, third, 'the first third of the events through hub A', [a], output);
 
-    // Hub B joins: the stateful stage's partitions are shared, state restored from the changelog.
-    const b = await startHub('hub B', on);
-    const shared = await waitForMembers(
+    // Hub B joins while more comes: copies of events hub A let through (now on partitions either process
+    // may hold), new events and their copies, paced until the group has shared the stateful stage.
+    const starting = startHub('hub B', on);
+    starting.catch(() => undefined);
+    let joined = false;
+    const joining = waitForMembers(
       group,
       repartition,
       (members) => members.members.length === 2 && members.members.every((member) => member.partitions.length > 0),
       'hubs A and B sharing the stateful stage',
-    );
-    // Copies of events hub A let through, now on partitions either process may hold, and new events with copies.
-    await sendEvents(on, interleave(range(third / 2, third), range(third, 2 * third), range(third, third + third / 2)), baseTime);
+    ).finally(() => (joined = true));
+    joining.catch(() => undefined);
+    const second = interleave(range(third / 2, third), range(third, 2 * third), range(third, third + third / 2));
+    let sentBeforeJoin = 0;
+    for (let start = 0; start < second.length;) {
+      const alone = !joined;
+      const chunk = second.slice(start, alone ? start + 25 : undefined);
+      await sendEvents(on, chunk, baseTime);
+      start += chunk.length;
+      if (alone) sentBeforeJoin = start;
+      if (alone) await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const [b, shared] = await Promise.all([starting, joining]);
     await waitForCount(distinct, 2 * third, 'two thirds of the events through hubs A and B', [a, b], output);
 
     // Hub A stops (SIGTERM) while the rest comes: hub B takes over A's partitions and its keys.
@@ -355,7 +400,7 @@ describe('stateful flows in hub processes on the real broker', function () {
     const expected = new Set(range(0, events).map((i) => eventKey(on, i)));
     report(
       `dedupe, two hubs, rebalance then graceful stop — ${events} events (each sent twice: ${2 * events} records) over ${INPUT_PARTITIONS} partitions: ` +
-        `${tally.distinct} passed, ${tally.duplicates} duplicates; stateful stage shared as ${shared.members.map((m) => `[${m.partitions.join(',')}]`).join(' + ')}, ` +
+        `${tally.distinct} passed, ${tally.duplicates} duplicates; hub B joined with ${sentBeforeJoin} of ${second.length} records of the middle part sent, the stateful stage shared as ${shared.members.map((m) => `[${m.partitions.join(',')}]`).join(' + ')}, ` +
         `hub A stopped (exit ${exit.code ?? exit.signal}) and its partitions taken over in ${seconds(tookOverMs)}`,
     );
     expect(exit.signal, 'hub A stopped by SIGTERM, not killed').to.not.equal('SIGKILL');
@@ -382,12 +427,13 @@ describe('stateful flows in hub processes on the real broker', function () {
       'hubs A and B sharing the stateful stage',
     );
 
-    // The first half with copies, sent at most 300 events ahead of the output so that the kill finds records in flight.
+    // The first half with copies, sent a few hundred events ahead of the output so that the kill finds records in flight.
     const first = interleave(range(0, half), range(0, half / 2));
     let sent = 0;
     const sending = (async () => {
       for (let start = 0; start < first.length && !sourcesStopped; start += 100) {
-        while (!sourcesStopped && Math.max(...first.slice(0, start + 1)) - distinct() > 300) await new Promise((r) => setTimeout(r, 20));
+        const highest = Math.max(...first.slice(start, start + 100));
+        while (!sourcesStopped && highest - distinct() > 300) await new Promise((resolve) => setTimeout(resolve, 20));
         await sendEvents(on, first.slice(start, start + 100), baseTime);
         sent = start + 100;
       }
