@@ -5,6 +5,7 @@ import type { SourceRecord } from '../../src/connect/sdk/connector-definition.js
 type Value = Record<string, unknown>;
 
 export const INVENTORY_TOPIC = 'scm.inventory.v1';
+export const RESERVATION_TOPIC = 'scm.reservation.v1';
 
 /** A storage location of a plant is one warehouse in crm-hub: WH-SZ + 01 → WH-SZ-01. */
 export function warehouseCodeOf(werks: unknown, lgort: unknown): string {
@@ -55,5 +56,38 @@ export function toReservation(ticket: Value, part: Value, target: ReservationTar
     lgort: target.storageLocation,
     requester: ticket.assignedTo ?? null,
     neededBy: ticket.slaDueAt ?? null,
+  };
+}
+
+/**
+ * A reservation the SCM accepted → scm.reservation.v1 (crmhub.inventory.PartReservation), keyed by
+ * its number. `reservedAt` is when the SCM answered; the event continues the ticket's correlation.
+ */
+export function toReservationRecord(
+  reservation: Value,
+  event: { eventId: string; correlationId: string },
+  reservedAt: string,
+): SourceRecord {
+  const reservationNumber = String(reservation.rsnum);
+  return {
+    topic: RESERVATION_TOPIC,
+    key: reservationNumber,
+    value: {
+      meta: {
+        eventId: event.eventId,
+        eventType: 'PartsReserved',
+        sourceSystem: 'scm',
+        occurredAt: reservedAt,
+        correlationId: event.correlationId,
+      },
+      reservationNumber,
+      reference: typeof reservation.reference === 'string' ? reservation.reference : null,
+      partNumber: reservation.matnr,
+      quantity: reservation.menge,
+      warehouseCode: warehouseCodeOf(reservation.werks, reservation.lgort),
+      requester: typeof reservation.requester === 'string' ? reservation.requester : null,
+      neededBy: reservation.neededBy ?? null,
+      reservedAt,
+    },
   };
 }

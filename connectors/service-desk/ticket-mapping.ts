@@ -54,6 +54,13 @@ function beijingMs(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** A Beijing time as an ISO instant; absent or blank is null; anything else is kept for the schema to refuse. */
+function optionalBeijingTime(value: unknown): unknown {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
+  const ms = beijingMs(value);
+  return ms === undefined ? value : new Date(ms).toISOString();
+}
+
 export function serviceRequestFromTicket(ticket: Json, meta: Json): Json {
   const opened = beijingMs(ticket.createdTime);
   const slaHours = typeof ticket.slaHours === 'number' ? ticket.slaHours : 48;
@@ -77,6 +84,10 @@ export function serviceRequestFromTicket(ticket: Json, meta: Json): Json {
     slaDueAt: opened === undefined ? ticket.createdTime : new Date(opened + slaHours * 3600_000).toISOString(),
     updatedAt: ticket.modifyTime,
     assignedTo: text(ticket.engineer),
+    // Dispatch to an authorised dealer's branch (服务商 / 网点); the call centre's own tickets have neither.
+    dealerCode: text(ticket.dealerNo),
+    branchCode: text(ticket.branchNo),
+    closedAt: optionalBeijingTime(ticket.closeTime),
   };
 }
 

@@ -8,7 +8,7 @@ import type { DemoEventKind } from './demo-trickle.js';
 import { policyAdminEvent, policyNumber, seedPolicyNumbers, POLICY_ADMIN_PARTIES } from './policy-admin-events.js';
 import type { PolicyAdminSimulator } from './policy-admin-simulator.js';
 import { stockId } from './scm-simulator.js';
-import type { ServiceDeskSimulator } from './service-desk-simulator.js';
+import { deskBranch, type ServiceDeskSimulator } from './service-desk-simulator.js';
 
 export interface DemoSystems {
   crm: CrmSimulator;
@@ -43,6 +43,10 @@ const REPAIRS = [
 ] as const;
 
 const pad = (value: number, length: number): string => String(value).padStart(length, '0');
+/** When a ticket's SLA runs out: its Beijing `createdTime` plus `slaHours` (48 when absent), in epoch ms. */
+const slaDueOf = (ticket: BackOfficeRecord): number =>
+  Date.parse(`${String(ticket.createdTime).replace(' ', 'T')}+08:00`) +
+  (typeof ticket.slaHours === 'number' ? ticket.slaHours : 48) * 3600_000;
 
 /**
  * The events of the demo after its seed, in each system's own JSON, written into the simulators as
@@ -240,14 +244,23 @@ export class DemoActivity {
     this.systems.scm.upsert('stock', { ...held, labst });
   }
 
-  /** A new consultation, complaint or maintenance ticket, or an open ticket moving on. */
+  /**
+   * A new consultation, complaint or maintenance ticket, or an open ticket moving on: when it is
+   * dispatched it goes to a dealer's branch (an inquiry and a third of the complaints stay with the
+   * call centre), and when it is closed the desk notes the time.
+   */
   private ticket(next: number, bad: boolean): void {
     const tickets = this.systems.desk.backOffice
       .records('tickets')
       .filter((ticket) => NEXT_TICKET_STATE[String(ticket.state)] !== undefined);
     if (!bad && tickets.length > 0 && this.random.next() < 0.5) {
-      const ticket = this.random.pick(tickets);
-      this.systems.desk.upsert({ ...ticket, state: NEXT_TICKET_STATE[String(ticket.state)] });
+      // The desk works first the ticket whose SLA runs out first, so tickets get closed, not just opened.
+      const ticket = tickets.reduce((first, candidate) => (slaDueOf(candidate) < slaDueOf(first) ? candidate : first));
+      const state = NEXT_TICKET_STATE[String(ticket.state)] as string;
+      const byCallCentre = ticket.bizType === '咨询' || (ticket.bizType === '投诉' && this.random.next() < 1 / 3);
+      const dispatch = state === '已派单' && !byCallCentre ? deskBranch(this.random) : {};
+      const closing = state === '已关闭' ? { closeTime: this.local() } : {};
+      this.systems.desk.upsert({ ...ticket, ...dispatch, ...closing, state });
       return;
     }
     const kind = this.random.pick(CONSULTATIONS);
@@ -267,7 +280,11 @@ export class DemoActivity {
     const parts = part
       ? [{ partNo: String(part.matnr), qty: 1 + this.random.int(Math.min(2, Number(part.labst) - Number(part.reserved))) }]
       : [];
-    this.systems.desk.upsert(this.newTicket(next, { ...repair, bizType: '维修', parts, state: bad ? UNKNOWN_TICKET_STATE : '待备件' }));
+    this.systems.desk.upsert({
+      ...this.newTicket(next, { ...repair, bizType: '维修', parts, state: bad ? UNKNOWN_TICKET_STATE : '待备件' }),
+      // A repair is worked on at a dealer's branch: it is the branch's engineer who waits for the parts.
+      ...deskBranch(this.random),
+    });
   }
 
   private newTicket(

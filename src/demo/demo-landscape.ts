@@ -7,7 +7,8 @@ import { POLICY_ADMIN_PARTIES } from './policy-admin-events.js';
 import { startPolicyAdminSimulator, type PolicyAdminSimulator } from './policy-admin-simulator.js';
 import { birthDateOfResidentId, genderOfResidentId } from '../domain/identifiers/resident-id-number.js';
 import { startScmSimulator } from './scm-simulator.js';
-import { startServiceDeskSimulator } from './service-desk-simulator.js';
+import { seededDeskTickets, startServiceDeskSimulator } from './service-desk-simulator.js';
+import { closedComplaintsOfYesterday } from './desk-complaint-history.js';
 import { DemoActivity } from './demo-activity.js';
 import { demoEventRate, DemoTrickle, type DemoSystem, type DemoTrickleOptions } from './demo-trickle.js';
 import { sendWebhook } from './webhook-sender.js';
@@ -62,7 +63,9 @@ export async function startDemoLandscape(options: DemoLandscapeOptions = {}): Pr
     const policy = keep(await startPolicyAdminSimulator({ bearerToken: token, webhookSecret }));
     const claims = keep(await startClaimsSimulator({ bearerToken: token, webhookSecret }));
     const scm = keep(await startScmSimulator({ auth: { bearerToken: token } }));
-    const desk = keep(await startServiceDeskSimulator({ bearerToken: token }));
+    // Yesterday's closed complaints too: their per-dealer day closes with the first complaint closed today.
+    const tickets = [...seededDeskTickets(40), ...closedComplaintsOfYesterday(Date.now())];
+    const desk = keep(await startServiceDeskSimulator({ bearerToken: token, tickets }));
     const erp = keep(await startErpSimulator({ auth: { bearerToken: token } }));
     const activity = new DemoActivity({ crm, policy, claims, scm, desk });
     const backOffices: Record<DemoSystem, BackOfficeSimulator> = {

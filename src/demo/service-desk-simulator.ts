@@ -15,8 +15,9 @@ import { sendError } from './error-response.js';
 /**
  * The call centre and repair service desk (工单系统) in its own JSON shape: `ticketNo`, `source`
  * as a Chinese channel name or a code (电话 / TEL, 传真, 邮件, 网页, 短信), `bizType`, `urgency` and
- * `state` in Chinese, `createdTime` in Beijing time without a zone, `slaHours`, and `modifyTime`
- * stamped by the desk. On the back-office simulator, with a front for what a plain collection has
+ * `state` in Chinese, `createdTime` in Beijing time without a zone, `slaHours`, the authorised
+ * dealer (`dealerNo`, 服务商) and its branch (`branchNo`, 网点) a ticket is dispatched to, `closeTime`
+ * (Beijing time) once closed, and `modifyTime` stamped by the desk. On the back-office simulator, with a front for what a plain collection has
  * not: `GET /api/tickets?custNo=` (open tickets of a customer) and
  * `PATCH /api/tickets/{ticketNo}/customer-context` (404 for an unknown ticket).
  */
@@ -53,16 +54,59 @@ const PRODUCTS = [
   { model: 'JSQ30-16WH3', modelName: '燃气热水器 16升', problem: '热水器点火后几秒熄火。', parts: [{ partNo: 'IGN-16-01', qty: 1 }] },
 ] as const;
 
+/** Authorised service dealers (服务商) and their branches (网点, numbered within the dealer) tickets are dispatched to. */
+export const DESK_DEALERS = [
+  { dealerNo: 'SD-SZ-0008', branches: ['PD-01', 'PD-02', 'PD-05'] },
+  { dealerNo: 'SD-SH-0021', branches: ['PD-01', 'PD-03'] },
+  { dealerNo: 'SD-BJ-0005', branches: ['PD-02'] },
+] as const;
+
+/** States of a ticket the call centre has dispatched to a dealer's branch, if it dispatches it at all. */
+const DISPATCHED_STATES = new Set(['已派单', '处理中', '待备件', '已解决', '已关闭']);
+
+/** A dealer's branch, as `dealerNo` and `branchNo` of a ticket. */
+export function deskBranch(random: ReturnType<typeof seededRandom>): { dealerNo: string; branchNo: string } {
+  const dealer = random.pick(DESK_DEALERS);
+  return { dealerNo: dealer.dealerNo, branchNo: random.pick(dealer.branches) };
+}
+
+/** 'yyyy-MM-dd HH:mm:ss' in Beijing time, as the desk writes its times. */
+export function deskTime(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * Dispatch and closing of a seeded ticket: an inquiry is answered by the call centre, a third of the
+ * complaints too; other tickets past 新建 are at a dealer's branch. Drawn from a stream of their own,
+ * so that a ticket's other fields are those it had before the desk recorded dispatch and closing.
+ */
+function seededDispatch(
+  random: ReturnType<typeof seededRandom>,
+  ticket: { bizType: string; state: string },
+  openedMs: number,
+): { dealerNo: string | null; branchNo: string | null; closeTime: string | null } {
+  const branch = deskBranch(random);
+  const byCallCentre = ticket.bizType === '咨询' || (ticket.bizType === '投诉' && random.next() < 1 / 3);
+  const dispatched = DISPATCHED_STATES.has(ticket.state) && !byCallCentre;
+  const hoursToClose = 2 + random.int(94) + random.next();
+  return {
+    dealerNo: dispatched ? branch.dealerNo : null,
+    branchNo: dispatched ? branch.branchNo : null,
+    closeTime: ticket.state === '已关闭' ? deskTime(openedMs + Math.round(hoursToClose * 3600_000)) : null,
+  };
+}
+
 /** `count` tickets of the seeded CRM customers, the same for the same seed. */
 export function seededDeskTickets(count: number, seed = 20261124): DeskTicket[] {
   const random = seededRandom(seed);
+  const dispatch = seededRandom(seed ^ 0x0d15ba7c);
   const customers = seededCrmCustomers(50);
   return Array.from({ length: count }, (_, index) => {
     const customer = random.pick(customers);
     const product = random.pick(PRODUCTS);
     const opened = new Date(Date.UTC(2026, 10, 1 + random.int(28), random.int(24), random.int(60), random.int(60)));
     const local = new Date(opened.getTime() + 8 * 3600_000).toISOString();
-    return {
+    const ticket = {
       ticketNo: `SR${local.slice(0, 10).replaceAll('-', '')}${String(index + 1).padStart(6, '0')}`,
       custNo: customer.custNo,
       contactName: customer.name,
@@ -80,6 +124,7 @@ export function seededDeskTickets(count: number, seed = 20261124): DeskTicket[] 
       slaHours: random.pick([24, 48, 72]),
       engineer: random.next() < 0.7 ? `ENG-${String(random.int(1000)).padStart(4, '0')}` : null,
     };
+    return { ...ticket, ...seededDispatch(dispatch, ticket, opened.getTime()) };
   });
 }
 

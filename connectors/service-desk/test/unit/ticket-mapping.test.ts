@@ -51,6 +51,23 @@ describe('service-desk ticket mapping', () => {
     });
   });
 
+  it('maps the dealer branch a ticket is dispatched to and its Beijing closing time', () => {
+    const closed = { ...deskTicket(), state: '已关闭', dealerNo: ' SD-SZ-0008 ', branchNo: 'PD-02', closeTime: '2026-11-25 08:05:30' };
+    expect(serviceRequestFromTicket(closed, meta)).to.deep.include({
+      status: 'CLOSED',
+      dealerCode: 'SD-SZ-0008',
+      branchCode: 'PD-02',
+      closedAt: '2026-11-25T00:05:30.000Z',
+    });
+    // Not dispatched (the call centre's own ticket) and still open: all three are null, absent or blank alike.
+    expect(serviceRequestFromTicket(deskTicket(), meta)).to.deep.include({ dealerCode: null, branchCode: null, closedAt: null });
+    expect(serviceRequestFromTicket({ ...deskTicket(), dealerNo: ' ', branchNo: null, closeTime: '' }, meta)).to.deep.include({
+      dealerCode: null,
+      branchCode: null,
+      closedAt: null,
+    });
+  });
+
   it('maps Chinese channel names and channel codes to the channel enum', () => {
     const channel = (source: string): unknown => serviceRequestFromTicket({ ...deskTicket(), source }, meta).channel;
     expect(['电话', 'TEL', '传真', 'fax', '邮件', 'MAIL', '网页', 'WEB', '短信', 'SMS'].map(channel)).to.deep.equal([
@@ -76,6 +93,10 @@ describe('service-desk ticket mapping', () => {
       ).to.equal(true);
     expect(type.isValid(serviceRequestFromTicket({ ...deskTicket(), source: '微信' }, meta))).to.equal(false);
     expect(type.isValid(serviceRequestFromTicket({ ...deskTicket(), createdTime: '23/11/2026' }, meta))).to.equal(false);
+    // A closing time the desk should not have sent is kept, so the ticket is dead-lettered rather than counted as never closed.
+    const badClosing = serviceRequestFromTicket({ ...deskTicket(), state: '已关闭', closeTime: '2026-11-25T08:05:30' }, meta);
+    expect(badClosing.closedAt).to.equal('2026-11-25T08:05:30');
+    expect(type.isValid(badClosing)).to.equal(false);
   });
 
   it('builds the customer context from a crm.customer.v1 value', () => {
