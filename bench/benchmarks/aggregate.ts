@@ -144,7 +144,7 @@ export const aggregateBenchmark: Benchmark = {
         },
       ],
       notes: [
-        'aggregate: in process (no broker, no Avro): both flows run as compiled, the stateful one through its two stages with the repartition hop as JSON text; state bytes are those FlowState counts, not bytes measured on a changelog topic',
+        'in process (no broker, no Avro): both flows run as compiled, the stateful one through its two stages with the repartition hop as JSON text; state bytes are counted from the state held (FlowState, and the changelog records as the store would write them), not read off a topic',
       ],
       details: {
         records,

@@ -144,7 +144,7 @@ export const joinBenchmark: Benchmark = {
         },
       ],
       notes: [
-        'join: in process (no broker, no Avro): both flows run as compiled, the stateful one through its two stages with the repartition hop as JSON text; the plain baseline reads service events only (the join reads as many, half of them reservations)',
+        'in process (no broker, no Avro): both flows run as compiled, the stateful one through its two stages with the repartition hop as JSON text; the plain baseline reads service events only (the join reads as many, half of them reservations)',
       ],
       details: {
         perSide,

@@ -130,7 +130,7 @@ export const timersBenchmark: Benchmark = {
         },
       ],
       notes: [
-        'timers: scheduling and firing run in process (no broker), the restore on the broker; the step is a benchmark-only `bench-timer` step scheduling one timer per message through keyedState(), so the figures are those of the state layer, not of one step',
+        'scheduling and firing run in process (no broker), the restore on the broker; the step is a benchmark-only `bench-timer` step scheduling one timer per message through keyedState(), so the figures are those of the state layer, not of one step',
       ],
       details: {
         timers,
