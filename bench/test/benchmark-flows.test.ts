@@ -34,7 +34,7 @@ describe('benchmark flows', () => {
       {
         schemas,
         steps: createStepRegistry(),
-       
+
         table: () => {
           throw new BenchError('BENCH_NO_TABLE', 'the benchmark flows use no table');
         },

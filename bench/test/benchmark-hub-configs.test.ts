@@ -90,7 +90,7 @@ describe('benchmark hub configs and topics', () => {
         {
           schemas: await SchemaCatalog.load(),
           steps: createStepRegistry(),
-         
+
           table: () => {
             throw new BenchError('BENCH_NO_TABLE', 'no table');
           },
