@@ -24,7 +24,7 @@ export const flowFileKind: ValidatedFileKind = {
       {
         schemas: await schemas,
         steps: createStepRegistry(),
-       
+
         table: () => ({ get: () => undefined }),
       },
     );

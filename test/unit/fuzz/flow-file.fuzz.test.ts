@@ -26,7 +26,7 @@ describe('fuzzing: flow files', function () {
     deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-     
+
       table: () => ({ get: () => undefined }),
     };
     // A flow that compiles reads a catalog topic, and each is given its sample record below.

@@ -20,7 +20,7 @@ describe('flow files: ${ENV} values are secrets', () => {
     const deps = {
       schemas: await SchemaCatalog.load(),
       steps: createStepRegistry(),
-     
+
       table: () => ({ get: () => undefined }),
     };
     compileFlowFile({ file: 'flows/x.yaml', text: `${text.join('\n')}\n`, env: { LOG_TEXT: secret } }, deps);

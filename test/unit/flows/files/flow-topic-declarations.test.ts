@@ -13,7 +13,7 @@ before(async () => {
   deps = {
     schemas: await SchemaCatalog.load(),
     steps: createStepRegistry(),
-   
+
     table: () => ({ get: () => undefined }),
   };
 });
