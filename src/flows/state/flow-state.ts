@@ -76,6 +76,8 @@ export class FlowState {
   private readonly topics = new Map<number, Set<string>>();
   private readonly locks = new Map<number, Promise<unknown>>();
   private readonly counts = { keys: 0, timers: 0, bytes: 0 };
+  /** Sizes of the values held, by value object: weakly, so that a value gone from the store takes its size with it. */
+  private readonly sizes = new WeakMap<object, number>();
   /** The step's view: every call goes to the partition being processed. */
   readonly view: KeyedStepState;
 
@@ -174,7 +176,13 @@ export class FlowState {
     journal.observed.clear();
     const changes = journal.take();
     if (changes.length === 0) return;
-    const keys = new Set(changes.map((change) => change.key));
+    const keys = new Set<string>();
+    for (const change of changes) {
+      keys.add(change.key);
+      // The journal measured the JSON it wrote: the figures need not serialise the value again.
+      if (change.valueJson !== undefined && typeof change.value === 'object' && change.value !== null)
+        this.sizes.set(change.value, change.valueJson.length);
+    }
     for (const key of keys) this.count(partition, key, undefined, -1);
     await store.writeAll(changes);
     for (const key of keys) this.count(partition, key, undefined, +1);
@@ -299,12 +307,18 @@ export class FlowState {
     if (held === undefined || held === null) return;
     if (key.startsWith(TIMER)) this.counts.timers += sign;
     else if (key.startsWith(KEY)) this.counts.keys += sign;
-    this.counts.bytes += sign * (key.length + approximateBytes(held));
+    this.counts.bytes += sign * (key.length + this.approximateBytes(held));
   }
-}
 
-function approximateBytes(value: unknown): number {
-  if (typeof value === 'string') return value.length + 2;
-  if (typeof value === 'number' || typeof value === 'boolean') return 8;
-  return JSON.stringify(value)?.length ?? 0;
+  /** The JSON length of a value, measured once per value object (when written, or when read back). */
+  private approximateBytes(value: unknown): number {
+    if (typeof value === 'string') return value.length + 2;
+    if (typeof value !== 'object' || value === null) return 8;
+    let size = this.sizes.get(value);
+    if (size === undefined) {
+      size = JSON.stringify(value).length;
+      this.sizes.set(value, size);
+    }
+    return size;
+  }
 }
