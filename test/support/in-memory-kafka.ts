@@ -87,9 +87,9 @@ export class InMemoryKafka implements KafkaClient, TopicScanner {
     return this.records(topic);
   }
 
-  async readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]> {
+  async readPartitionsToEnd(topic: string, partitions: readonly number[], visit: (records: IncomingRecord[]) => void): Promise<void> {
     this.reads++;
-    return partitions.flatMap((partition) => this.topics.get(topic)?.[partition] ?? []);
+    for (const partition of partitions) visit([...(this.topics.get(topic)?.[partition] ?? [])]);
   }
 
   /** What a rebalance does to the consumers of `groupId`: tells them the partitions they now hold. */

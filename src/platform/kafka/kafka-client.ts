@@ -121,8 +121,12 @@ export interface KafkaClient {
   producer(): Promise<HubProducer>;
   /** Every record of the topic from its start to its current end, without committing anything. */
   readToEnd(topic: string): Promise<IncomingRecord[]>;
-  /** Every record of those partitions of the topic, from their start to their current end, without committing anything. */
-  readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]>;
+  /**
+   * Every record of those partitions of the topic, from their start to their current end, handed to
+   * `visit` batch by batch in offset order per partition (never all at once: a restore of millions of
+   * records holds one batch), without committing anything.
+   */
+  readPartitionsToEnd(topic: string, partitions: readonly number[], visit: (records: IncomingRecord[]) => void): Promise<void>;
   consumer(options: ConsumerOptions): Promise<HubConsumer>;
   admin(): Promise<HubAdmin>;
 }

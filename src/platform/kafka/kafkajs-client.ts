@@ -84,8 +84,8 @@ export class KafkajsClient implements KafkaClient, TopicScanner {
     return this.scanner.readToEnd(topic);
   }
 
-  readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]> {
-    return this.scanner.readPartitionsToEnd(topic, partitions);
+  readPartitionsToEnd(topic: string, partitions: readonly number[], visit: (records: IncomingRecord[]) => void): Promise<void> {
+    return this.scanner.readPartitionsToEnd(topic, partitions, visit);
   }
 
   /** See KafkajsTopicScanner.follow: a tail that moves nobody's offsets. */

@@ -51,8 +51,8 @@ export class KafkajsTopicScanner implements TopicScanner {
     }
   }
 
-  /** Every record of those partitions, from their first offset to their end at the time of asking (one scan of their ranges). */
-  async readPartitionsToEnd(topic: string, partitions: readonly number[]): Promise<IncomingRecord[]> {
+  /** Every record of those partitions, from their first offset to their end at the time of asking (one scan of their ranges), batch by batch to `visit`. */
+  async readPartitionsToEnd(topic: string, partitions: readonly number[], visit: (records: IncomingRecord[]) => void): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     let offsets;
@@ -65,9 +65,7 @@ export class KafkajsTopicScanner implements TopicScanner {
     const ranges = offsets
       .filter((entry) => wanted.has(entry.partition))
       .map((entry) => ({ topic, partition: entry.partition, from: entry.low, to: entry.high }));
-    const records: IncomingRecord[] = [];
-    await this.scanRanges(ranges, (batch) => records.push(...batch));
-    return records;
+    await this.scanRanges(ranges, visit);
   }
 
   /**

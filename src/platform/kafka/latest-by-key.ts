@@ -40,6 +40,20 @@ export async function latestByKey<Value>(
   return latest;
 }
 
+/** The same fold, one record at a time and synchronous: for records that arrive batch by batch (a changelog restore). */
+export function foldLatest<Value>(
+  record: IncomingRecord,
+  read: (record: IncomingRecord & { value: Buffer }) => Value | undefined,
+  latest: Map<string, Value>,
+): void {
+  const key = record.key?.toString();
+  if (key === undefined) return;
+  latest.delete(key);
+  if (record.value === null) return;
+  const value = read(record as IncomingRecord & { value: Buffer });
+  if (value !== undefined) latest.set(key, value);
+}
+
 /** A record's value as the JSON the hub's own state topics hold. */
 export function jsonValue<Value>(record: { value: Buffer }): Value {
   return JSON.parse(record.value.toString()) as Value;

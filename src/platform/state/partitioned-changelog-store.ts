@@ -1,6 +1,6 @@
 import { HubError } from '../../core/hub-error.js';
 import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient, OutgoingRecord } from '../kafka/kafka-client.js';
-import { latestByKey } from '../kafka/latest-by-key.js';
+import { foldLatest } from '../kafka/latest-by-key.js';
 import { entryRecords, type ChangelogEntry, type ChangelogRecordFormat } from './changelog-record-format.js';
 import type { StateEntry, StateStore } from './state-store.js';
 import type { PartitionChange, PartitionedChange, PartitionedEntry, PartitionedState } from './partitioned-state.js';
@@ -123,29 +123,37 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
     }
     const fresh = [...wanted].filter((partition) => !this.owned.has(partition) || this.owned.get(partition)!.failed);
     if (fresh.length === 0) return;
-    // One read for all of them: on a broker each read is a consumer group joined and left.
-    const reading = this.read(fresh).then((records) => {
-      const byPartition = new Map<number, IncomingRecord[]>();
-      for (const record of records) {
-        const list = byPartition.get(record.partition);
-        if (list) list.push(record);
-        else byPartition.set(record.partition, [record]);
+    // One read for all of them (on a broker each read is a consumer group joined and left), folded
+    // batch by batch into each partition's keys: a restore never holds more than one batch of records.
+    const targets = new Map<number, Map<string, ChangelogEntry<Value>>>();
+    for (const partition of fresh) targets.set(partition, new Map());
+    const decode = (record: IncomingRecord & { value: Buffer }): ChangelogEntry<Value> | undefined => {
+      try {
+        return this.format.decode(record.value);
+      } catch {
+        // A record no entry can be made of holds nothing: the key is absent, not the whole partition unreadable forever.
+        return undefined;
       }
-      return byPartition;
+    };
+    const reading = this.read(fresh, (records) => {
+      for (const record of records) {
+        const entries = targets.get(record.partition);
+        if (entries) foldLatest(record, decode, entries);
+      }
     });
     reading.catch(() => undefined);
     const restoring: Promise<void>[] = [];
     for (const partition of fresh) {
-      const entries = new Map<string, ChangelogEntry<Value>>();
+      const entries = targets.get(partition)!;
       const owned: OwnedPartition<Value> = {
         entries,
         restored: reading.then(
-          async (byPartition) => {
-            await latestByKey(byPartition.get(partition) ?? [], (record) => this.format.decode(record.value), entries);
+          () => {
             if (this.owned.get(partition) === owned) this.tell(partition, 'restored');
           },
           (error: unknown) => {
             owned.failed = true;
+            entries.clear();
             throw error;
           },
         ),
@@ -306,9 +314,9 @@ export class PartitionedChangelogStore<Value> implements PartitionedState<Value>
     );
   }
 
-  private async read(partitions: readonly number[]): Promise<IncomingRecord[]> {
+  private async read(partitions: readonly number[], visit: (records: IncomingRecord[]) => void): Promise<void> {
     try {
-      return await this.client.readPartitionsToEnd(this.topic, partitions);
+      await this.client.readPartitionsToEnd(this.topic, partitions, visit);
     } catch (error) {
       throw new HubError(
         'STATE_RESTORE_FAILED',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { KafkajsClient } from '../../../../src/platform/kafka/kafkajs-client.js';
-import type { HubConsumer, HubProducer, KafkaClient } from '../../../../src/platform/kafka/kafka-client.js';
+import type { HubConsumer, HubProducer, IncomingRecord, KafkaClient } from '../../../../src/platform/kafka/kafka-client.js';
 import { PartitionedChangelogStore } from '../../../../src/platform/state/partitioned-changelog-store.js';
 import { systemClock } from '../../../../src/core/clock.js';
 import { FlowState } from '../../../../src/flows/state/flow-state.js';
@@ -57,7 +57,8 @@ describe('PartitionedChangelogStore on a real broker', () => {
     const offsets = await admin.topicOffsets(changelog);
     await admin.disconnect();
     expect(offsets.map((entry) => entry.partition)).to.deep.equal([0, 1, 2]);
-    const partition1 = await client.readPartitionsToEnd(changelog, [1]);
+    const partition1: IncomingRecord[] = [];
+    await client.readPartitionsToEnd(changelog, [1], (records) => partition1.push(...records));
     expect(
       partition1.map((record) => `${record.partition}:${record.key?.toString()}:${record.value === null ? 'tombstone' : 'value'}`),
     ).to.deep.equal(['1:D2:value', '1:D2:tombstone', '1:t/T1:value', `1:w/${input}:value`, '1:t/T1:tombstone']);

@@ -83,7 +83,7 @@ describe('PartitionedChangelogStore', () => {
     const reader = await openStore(kafka);
     const read: number[][] = [];
     const readPartitions = kafka.readPartitionsToEnd.bind(kafka);
-    kafka.readPartitionsToEnd = async (topic, partitions) => (read.push([...partitions]), readPartitions(topic, partitions));
+    kafka.readPartitionsToEnd = async (topic, partitions, visit) => (read.push([...partitions]), readPartitions(topic, partitions, visit));
     await reader.assign([1]);
 
     expect(read).to.deep.equal([[1]]);
@@ -145,10 +145,9 @@ describe('PartitionedChangelogStore', () => {
     const store = await openStore(kafka);
     let release!: () => void;
     const readPartitions = kafka.readPartitionsToEnd.bind(kafka);
-    kafka.readPartitionsToEnd = async (topic, partitions) => {
-      const records = await readPartitions(topic, partitions);
+    kafka.readPartitionsToEnd = async (topic, partitions, visit) => {
+      await readPartitions(topic, partitions, visit);
       await new Promise<void>((resolve) => (release = resolve));
-      return records;
     };
     const assigned = store.assign([0]);
     const written = store.put(0, 'D1', { count: 2 });
@@ -231,5 +230,16 @@ describe('PartitionedChangelogStore', () => {
     await store.assign([0]);
 
     expect(store.get(0, 'D1')).to.deep.equal({ count: 1 });
+  });
+
+  it('restores around a record no entry can be made of: that key is absent, the partition and every other key read back', async () => {
+    const writer = await openStore(kafka);
+    await writer.assign([0]);
+    await writer.put(0, 'good', { count: 1 });
+    kafka.append(writer.topic, { key: 'broken', value: Buffer.from('{not json'), partition: 0 });
+    const store = await openStore(kafka);
+    await store.assign([0]);
+    expect(store.get(0, 'good')).to.deep.equal({ count: 1 });
+    expect(store.get(0, 'broken')).to.equal(undefined);
   });
 });
