@@ -9,6 +9,11 @@ export interface TimedConsumer {
   resume(): void;
   /** Records it has started on so far (a counter that only grows). */
   received(): number;
+  /**
+   * The consumer groups that go on with what this one handed over (a stateful flow's later
+   * stages, each on its repartition topic), in order: the work is done once each committed its topic's end.
+   */
+  next?(): { groupId: string; topic: string }[];
 }
 
 export interface BacklogTiming {
@@ -42,7 +47,12 @@ export async function timeBacklog(
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const start = performance.now();
-  const end = await waitForCommittedEnd(admin, consumer.groupId, topic, ends, { timeoutMs });
+  const end = await waitForStages(
+    admin,
+    consumer,
+    await waitForCommittedEnd(admin, consumer.groupId, topic, ends, { timeoutMs }),
+    timeoutMs,
+  );
   const seconds = (end - start) / 1000;
   return { records: backlog, seconds, perSecond: backlog / seconds };
 }
@@ -50,5 +60,15 @@ export async function timeBacklog(
 /** Waits until the consumer has committed what the topic holds now (its warm-up), then pauses it. */
 export async function warmUpAndPause(admin: HubAdmin, topic: string, consumer: TimedConsumer, timeoutMs: number): Promise<void> {
   await waitForCommittedEnd(admin, consumer.groupId, topic, await topicEnds(admin, topic), { timeoutMs });
+  await waitForStages(admin, consumer, 0, timeoutMs);
   consumer.pause();
+}
+
+/** Once the first group is done (at `end`): waits for each later stage in turn; resolves with when the last was done. */
+async function waitForStages(admin: HubAdmin, consumer: TimedConsumer, end: number, timeoutMs: number): Promise<number> {
+  let done = end;
+  // Each stage's topic is complete once the stage before it committed: its end then is all it will get.
+  for (const stage of consumer.next?.() ?? [])
+    done = await waitForCommittedEnd(admin, stage.groupId, stage.topic, await topicEnds(admin, stage.topic), { timeoutMs });
+  return done;
 }

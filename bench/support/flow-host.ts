@@ -46,20 +46,25 @@ export class FlowHost implements TimedConsumer {
     return this.runner.groupId;
   }
 
+  /** The whole flow's: records in at its first stage, out of its last (a stateful flow runs in stages, see src/flows/repartition.ts). */
   get counters(): FlowRunner['counters'] {
-    return this.runner.counters;
+    return this.runtime.status(this.runner.flow.name).counters ?? this.runner.counters;
   }
 
   received(): number {
     return this.runner.counters.recordsIn;
   }
 
+  next(): { groupId: string; topic: string }[] {
+    return (this.runtime.status(this.runner.flow.name).stepState ?? []).map((step) => ({ groupId: step.groupId, topic: step.input }));
+  }
+
   pause(): void {
-    this.runner.pause();
+    this.runtime.pause(this.runner.flow.name);
   }
 
   resume(): void {
-    this.runner.resume();
+    this.runtime.resume(this.runner.flow.name);
   }
 
   stop(): Promise<void> {

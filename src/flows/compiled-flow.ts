@@ -39,6 +39,8 @@ export interface CompiledFlow {
   state?: FlowState;
   /** A stage after the first: `steps-<i>`, after its stateful step; its consumer group is `crm-hub.flow.<name>.<stageName>`. */
   stageName?: string;
+  /** A stage with state: `steps-<i>` of its stateful step, which names its changelog `crm-hub.changelog.flow.<name>.<stateName>`. */
+  stateName?: string;
   /** Inside `state.exclusive`: the timers due on the journal's partition, through the rest of the stage. */
   fireTimers?(): Promise<TimerRun>;
   /**

@@ -70,6 +70,8 @@ interface Stage {
   steps: StepInstance[];
   /** The repartition topic this stage reads (none for the first). */
   topic?: string;
+  /** Which of its steps keeps state: the first of a stage on a repartition topic; in the first stage, one that can keep its state on the input's own partitions. */
+  stateful?: number;
 }
 
 /**
@@ -181,7 +183,7 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
     void closeSteps(steps);
     return done();
   }
-  const stages = stagesOf(steps);
+  const stages = stagesOf(steps, from);
   issues.push(...routeBeforeStateIssues(steps, yaml));
   for (const step of steps)
     for (const [index, topic] of (step.compiled.sideInputs ?? []).entries())
@@ -219,13 +221,15 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
     close: () => closeSteps(steps),
   };
   const stageFlows = stages.map((stage, index): CompiledFlow => {
-    const state = stage.topic ? stage.steps[0]!.state : undefined;
+    const stateStep = stage.stateful === undefined ? undefined : stage.steps[stage.stateful]!;
+    const state = stateStep?.state;
     const run = (message: FlowMessage) => processStage(name, stages, index, to, message);
     return {
       ...common,
       from: stage.topic ? [stage.topic] : [...from, ...sideTopics],
       stateful: state !== undefined,
       ...(stage.topic ? { stageName: `steps-${stage.steps[0]!.index}` } : {}),
+      ...(stateStep ? { stateName: `steps-${stateStep.index}` } : {}),
       process: async (message) => run(message),
       processNow: run,
       ...(state ? { state, fireTimers: () => fireStageTimers(name, stages, index, to) } : {}),
@@ -238,12 +242,33 @@ export function compileFlowFile(source: FlowFileSource, deps: FlowCompileDeps): 
   return { flow, issues: [] };
 }
 
-/** Cuts the steps before each stateful one (see repartition.ts). */
-function stagesOf(steps: readonly StepInstance[]): Stage[] {
+/**
+ * Cuts the steps before each stateful one (see repartition.ts) — except where the input is already
+ * partitioned as the step needs: a step keyed by the message's own key (dedupe), in the first
+ * stage, on a single input topic, with no step before it that changes keys, keeps its state on the
+ * input's partitions, as Kafka Streams does without a key change; no repartition topic, no extra hop.
+ */
+function stagesOf(steps: readonly StepInstance[], from: readonly string[]): Stage[] {
   const stages: Stage[] = [{ steps: [] }];
+  let keysChanged = false;
   for (const step of steps) {
-    if (step.state) stages.push({ steps: [step], topic: repartitionTopicName(step.state.flowName, step.index) });
-    else stages.at(-1)!.steps.push(step);
+    const current = stages.at(-1)!;
+    if (!step.state) {
+      current.steps.push(step);
+      if (/\.(set-key|split)$/.test(step.label)) keysChanged = true;
+      continue;
+    }
+    const inPlace =
+      step.compiled.partitionedByMessageKey === true &&
+      !current.topic &&
+      current.stateful === undefined &&
+      !keysChanged &&
+      from.length === 1 &&
+      step.compiled.sideInputs === undefined;
+    if (inPlace) {
+      current.stateful = current.steps.length;
+      current.steps.push(step);
+    } else stages.push({ steps: [step], topic: repartitionTopicName(step.state.flowName, step.index), stateful: 0 });
   }
   return stages;
 }
@@ -482,7 +507,7 @@ function processStage(
 ): MaybePromise<FlowOutput[]> {
   const stage = stages[index]!;
   if (!stage.topic) {
-    const sideStage = stages.findIndex((other) => other.steps[0]?.compiled.sideInputs?.includes(message.topic));
+    const sideStage = stages.findIndex((other) => other.topic && other.steps[0]?.compiled.sideInputs?.includes(message.topic));
     if (sideStage > 0) return repartitionOutputs(flow, stages[sideStage]!, [message], true);
     return whenReady(runSteps(flow, stage.steps, 0, [message]), (messages) => stageOutputs(flow, stages, index, to, messages));
   }
@@ -510,18 +535,19 @@ function processStage(
  */
 async function fireStageTimers(flow: string, stages: readonly Stage[], index: number, to: readonly FlowDestination[]): Promise<TimerRun> {
   const stage = stages[index]!;
-  const first = stage.steps[0]!;
+  const position = stage.stateful!;
+  const stateful = stage.steps[position]!;
   const run: TimerRun = { outputs: [], failed: [] };
-  for (const timer of first.state!.takeDue()) {
-    if (!first.compiled.onTimer) continue;
+  for (const timer of stateful.state!.takeDue()) {
+    if (!stateful.compiled.onTimer) continue;
     try {
       let messages: FlowMessage[];
       try {
-        messages = await first.compiled.onTimer(timer);
+        messages = await stateful.compiled.onTimer(timer);
       } catch (error) {
-        throw new FlowStepError(flow, first.label, error);
+        throw new FlowStepError(flow, stateful.label, error);
       }
-      run.outputs.push(...(await stageOutputs(flow, stages, index, to, await runSteps(flow, stage.steps, 1, messages))));
+      run.outputs.push(...(await stageOutputs(flow, stages, index, to, await runSteps(flow, stage.steps, position + 1, messages))));
     } catch (error) {
       run.failed.push({ timer, error });
     }

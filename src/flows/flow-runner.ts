@@ -260,7 +260,7 @@ export class FlowRunner {
       for (const record of batch.records) {
         this.counters.recordsIn++;
         // Read again after a crash, or sent again by the stage before: its state changes are in already.
-        const source = state ? sourceOf(record.headers) : undefined;
+        const source = state ? sourceOfRecord(record) : undefined;
         if (source && state!.applied(source)) continue;
         if (crashed) {
           const crashes = FlowInFlightLog.crashesOf(crashed, record.offset);
@@ -492,6 +492,15 @@ export class FlowRunner {
     this.metrics.error(error);
     this.counters.lastError = { code, message, at: new Date().toISOString() };
   }
+}
+
+/**
+ * Where a record a stateful stage reads came from: the record itself on the input's own partitions;
+ * on a repartition topic, what its headers say (none for what a timer of the stage before made).
+ */
+function sourceOfRecord(record: IncomingRecord): RecordSource | undefined {
+  if (isRepartitionTopic(record.topic)) return sourceOf(record.headers);
+  return { topic: record.topic, partition: record.partition, offset: record.offset };
 }
 
 function pushTo(outputs: Map<string, OutgoingRecord[]>, topic: string, record: OutgoingRecord): void {

@@ -248,7 +248,7 @@ export class FlowRuntime {
       for (const table of tables) await table.start();
       await Promise.all(tables.map((table) => table.ready));
       const stages = await this.startStages(flow, paused);
-      const runner = this.runnerOf(flow);
+      const runner = this.runnerOf(flow, flow.state ? await this.openChangelog(flow) : undefined);
       // The runner pauses as soon as its consumer runs.
       if (paused) runner.pause();
       try {
@@ -317,6 +317,16 @@ export class FlowRuntime {
     );
   }
 
+  /** The changelog of a stage's stateful step, partitioned like the stage's input, with the stage's state attached to it. */
+  private async openChangelog(stage: CompiledFlow): Promise<PartitionedChangelogStore<unknown>> {
+    const changelog = await PartitionedChangelogStore.open<unknown>(this.deps.client, this.producer, {
+      topic: changelogTopicName(`flow.${stage.name}.${stage.stateName!}`),
+      inputTopic: stage.from[0]!,
+    });
+    stage.state!.attach(changelog);
+    return changelog;
+  }
+
   /**
    * The stages after the first, each a consumer group of its stateful step's repartition topic with
    * the step's state in its changelog (see repartition.ts): the repartition topics are created with
@@ -336,12 +346,7 @@ export class FlowRuntime {
     const started: FlowRunner[] = [];
     try {
       for (const stage of stages) {
-        const changelog = await PartitionedChangelogStore.open<unknown>(this.deps.client, this.producer, {
-          topic: changelogTopicName(`flow.${flow.name}.${stage.stageName!}`),
-          inputTopic: stage.from[0]!,
-        });
-        stage.state!.attach(changelog);
-        const runner = this.runnerOf(stage, changelog);
+        const runner = this.runnerOf(stage, await this.openChangelog(stage));
         if (paused) runner.pause();
         await runner.start();
         started.push(runner);
@@ -365,7 +370,7 @@ function describeFlow(name: string, hosted: HostedFlow): FlowStatus {
     counters: runner ? flowCounters(runner, hosted.stages ?? []) : undefined,
     lastError: runner ? flowCounters(runner, hosted.stages ?? []).lastError : undefined,
     consumer: runner ? { groupId: runner.groupId, topics: runner.flow.from } : undefined,
-    ...(hosted.stages && hosted.stages.length > 0 ? { stepState: hosted.stages.map(stepStateStatus) } : {}),
+    ...stepStateOf(runner, hosted.stages ?? []),
   };
 }
 
@@ -382,13 +387,19 @@ function flowCounters(first: FlowRunner, stages: readonly FlowRunner[]): FlowCou
   return counters;
 }
 
+/** The state each stateful stage holds here, when the flow has any. */
+function stepStateOf(first: FlowRunner | undefined, stages: readonly FlowRunner[]): { stepState?: FlowStepStateStatus[] } {
+  const stateful = [...(first ? [first] : []), ...stages].filter((runner) => runner.flow.state !== undefined);
+  return stateful.length === 0 ? {} : { stepState: stateful.map(stepStateStatus) };
+}
+
 function stepStateStatus(runner: FlowRunner): FlowStepStateStatus {
   const state = runner.flow.state!;
   return {
     step: state.name,
     groupId: runner.groupId,
     input: runner.flow.from[0]!,
-    changelog: changelogTopicName(`flow.${runner.flow.name}.${runner.flow.stageName!}`),
+    changelog: changelogTopicName(`flow.${runner.flow.name}.${runner.flow.stateName!}`),
     ...state.size(),
   };
 }

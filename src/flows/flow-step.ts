@@ -29,6 +29,11 @@ export interface CompiledStep {
    */
   partitionBy?(message: FlowMessage): unknown;
   /**
+   * `partitionBy` is the message's own key (when it has one): the step may then keep its state on
+   * the input's partitions, with no repartition topic, when nothing before it changed keys.
+   */
+  partitionedByMessageKey?: boolean;
+  /**
    * Other topics this step reads (a join's `with`): their records skip the steps before this one
    * and reach `runSide`, partitioned by `sidePartitionBy`.
    */

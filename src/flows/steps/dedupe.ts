@@ -65,6 +65,7 @@ export const dedupeStep = defineStep<FromSchema<typeof spec>>({
       // messages of one key keep their order through the repartition topic (a warehouse applying
       // customer changes must not get an older one last). Keyless messages go by the dedupe key.
       partitionBy: (message) => message.key ?? key.evaluate(message.value),
+      partitionedByMessageKey: true,
       run: (message) =>
         whenReady(key.evaluate(message.value), (value) => {
           if (value === undefined || value === null) return [message];

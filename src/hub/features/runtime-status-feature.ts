@@ -15,7 +15,13 @@ export function runtimeStatusFeature(deps: HubFeatureDeps, runtime: ConnectorRun
     const groups = [
       ...flows.statuses().flatMap((status) => (status.consumer ? [status.consumer] : [])),
       // The stages of stateful steps consume their repartition topics in groups of their own.
-      ...flows.statuses().flatMap((status) => (status.stepState ?? []).map((step) => ({ groupId: step.groupId, topics: [step.input] }))),
+      ...flows
+        .statuses()
+        .flatMap((status) =>
+          (status.stepState ?? [])
+            .filter((step) => step.groupId !== status.consumer?.groupId)
+            .map((step) => ({ groupId: step.groupId, topics: [step.input] })),
+        ),
       ...runtime.statuses().flatMap((status) => runtime.consumerGroup(status.name) ?? []),
     ];
     const read = await Promise.allSettled(groups.map((group) => lag.lag(group)));

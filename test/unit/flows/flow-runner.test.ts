@@ -229,12 +229,13 @@ to: { topic: out, schema: ${CUSTOMER} }
   });
 
   it('runs a flow with a stateful step as two stages: the first keys messages to the repartition topic, the second keeps state and applies each source record once', async () => {
+    // A step that changes keys before it: dedupe can no longer keep its state on the input's partitions.
     const flow = compile(
-      `name: staged\nfrom: in\nsteps:\n  - dedupe: { key: customerId, window: 1h }\nto: { topic: out, schema: ${CUSTOMER} }\n`,
+      `name: staged\nfrom: in\nsteps:\n  - set-key: customerId\n  - dedupe: { key: customerId, window: 1h }\nto: { topic: out, schema: ${CUSTOMER} }\n`,
     );
     expect(flow.stateful).to.equal(false);
     const [stage] = flow.stages!;
-    expect(stage!.from).to.deep.equal(['crm-hub.repartition.staged.steps-0']);
+    expect(stage!.from).to.deep.equal(['crm-hub.repartition.staged.steps-1']);
     const store = new InMemoryPartitionedState<unknown>(1);
     store.assign([0]);
     stage!.state!.attach(store);
@@ -244,7 +245,7 @@ to: { topic: out, schema: ${CUSTOMER} }
     const first = await run(flow, [[...input, copy]]);
     // Handed to the next stage is not out of the flow.
     expect(first.counters).to.include({ recordsIn: 4, recordsOut: 0 });
-    const repartitioned = kafka.records('crm-hub.repartition.staged.steps-0');
+    const repartitioned = kafka.records('crm-hub.repartition.staged.steps-1');
     expect(repartitioned.map((record) => record.key?.toString())).to.deep.equal([
       'C000000000000',
       'C000000000001',
@@ -256,9 +257,9 @@ to: { topic: out, schema: ${CUSTOMER} }
 
     const second = new FlowRunner(stage!, kafka, await kafka.producer(), serde, schemas, logger);
     await second.start();
-    expect(second.groupId).to.equal('crm-hub.flow.staged.steps-0');
+    expect(second.groupId).to.equal('crm-hub.flow.staged.steps-1');
     const handle = kafka.handlers.get(second.groupId)!;
-    const batch = { topic: 'crm-hub.repartition.staged.steps-0', partition: 0, records: repartitioned };
+    const batch = { topic: 'crm-hub.repartition.staged.steps-1', partition: 0, records: repartitioned };
     await handle(batch, control);
     expect(await customerIds('out')).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000002']);
     expect(kafka.records('out').map((record) => record.key?.toString())).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000002']);
@@ -268,5 +269,27 @@ to: { topic: out, schema: ${CUSTOMER} }
     expect(stage!.state!.size().keys).to.equal(3);
     expect(second.counters).to.include({ recordsIn: 8, recordsOut: 3, deadLettered: 0 });
     await second.stop();
+  });
+
+  it('keeps a dedupe on the message key on the input partitions: one stage, no repartition topic, each input record applied once', async () => {
+    const flow = compile(
+      `name: inplace\nfrom: in\nsteps:\n  - dedupe: { key: customerId, window: 1h }\nto: { topic: out, schema: ${CUSTOMER} }\n`,
+    );
+    expect(flow.stages).to.equal(undefined);
+    expect(flow).to.include({ stateful: true, stateName: 'steps-0' });
+    expect(flow.repartitionTopics).to.equal(undefined);
+    const store = new InMemoryPartitionedState<unknown>(1);
+    store.assign([0]);
+    flow.state!.attach(store);
+    const input = await records(3);
+    const copy = kafka.append('in', { key: 'C000000000001', value: input[1]!.value, headers: input[1]!.headers });
+    const runner = await run(flow, [[...input, copy]]);
+    expect(kafka.records('out').map((record) => record.key?.toString())).to.deep.equal(['C000000000000', 'C000000000001', 'C000000000002']);
+    expect(runner.counters).to.include({ recordsIn: 4, recordsOut: 3 });
+    // The same batch again (a crash before the commit): its records were applied, nothing goes out twice.
+    await kafka.handlers.get(runner.groupId)!({ topic: 'in', partition: 0, records: [...input, copy] }, control);
+    expect(kafka.records('out')).to.have.length(3);
+    expect(store.get(0, 's/in:0')).to.equal('3');
+    await runner.stop();
   });
 });
