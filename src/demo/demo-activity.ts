@@ -254,8 +254,11 @@ export class DemoActivity {
       .records('tickets')
       .filter((ticket) => NEXT_TICKET_STATE[String(ticket.state)] !== undefined);
     if (!bad && tickets.length > 0 && this.random.next() < 0.5) {
-      // The desk works first the ticket whose SLA runs out first, so tickets get closed, not just opened.
-      const ticket = tickets.reduce((first, candidate) => (slaDueOf(candidate) < slaDueOf(first) ? candidate : first));
+      // The desk works first the ticket whose SLA runs out first, so tickets get closed, not just opened;
+      // complaints are escalated: every other time it takes the most urgent complaint.
+      const complaints = tickets.filter((ticket) => ticket.bizType === '投诉');
+      const queue = complaints.length > 0 && this.random.next() < 0.5 ? complaints : tickets;
+      const ticket = queue.reduce((first, candidate) => (slaDueOf(candidate) < slaDueOf(first) ? candidate : first));
       const state = NEXT_TICKET_STATE[String(ticket.state)] as string;
       const byCallCentre = ticket.bizType === '咨询' || (ticket.bizType === '投诉' && this.random.next() < 1 / 3);
       const dispatch = state === '已派单' && !byCallCentre ? deskBranch(this.random) : {};
