@@ -263,13 +263,13 @@ describe('stateful flows in hub processes on the real broker', function () {
     const groups = new Map<string, string>([[`crm-hub.flow.${on.flow}`, on.input]]);
     for (const hub of running.filter((one) => one.alive)) {
       const status = await hub
-        .get<{ counters?: unknown; lastError?: unknown; stepState?: { groupId: string; step: string }[] }>(`/api/flows/${on.flow}`)
+        .get<{ counters?: unknown; lastError?: unknown; stepState?: { groupId: string; step: string; input: string }[] }>(
+          `/api/flows/${on.flow}`,
+        )
         .catch((error: unknown) => ({ data: { error: String(error) } }));
       parts.push(`${hub.label}: ${JSON.stringify(status.data)}; it said: ${hub.cli.stderr().slice(-1500)}`);
-      for (const state of (status.data as { stepState?: { groupId: string }[] }).stepState ?? []) {
-        const step = Number(/steps-(\d+)$/.exec(state.groupId)?.[1]);
-        groups.set(state.groupId, repartitionTopicName(on.flow, step));
-      }
+      for (const state of (status.data as { stepState?: { groupId: string; input: string }[] }).stepState ?? [])
+        groups.set(state.groupId, state.input);
     }
     const admin = await client.admin();
     try {
@@ -345,8 +345,9 @@ describe('stateful flows in hub processes on the real broker', function () {
     const output = await readOutput(on.output);
     const distinct = () => output.reader.tally.distinct;
     const baseTime = Date.now() - 2 * HOUR_MS;
-    const group = statefulGroup(on, 0);
-    const repartition = repartitionTopicName(on.flow, 0);
+    // dedupe keeps its state on the input's own partitions: its stage is the flow's first.
+    const group = `crm-hub.flow.${on.flow}`;
+    const repartition = on.input;
 
     // Hub A alone: the first third of the events, half of them sent twice.
     const a = await startHub('hub A', on);
@@ -392,7 +393,7 @@ describe('stateful flows in hub processes on the real broker', function () {
     );
     const tookOverMs = Date.now() - stoppedAt;
     await waitForCount(distinct, events, 'every event', [b], output);
-    await waitForSettled(on, 0);
+    await waitForSettled(on, []);
     // Whatever was still to come has come by now.
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
@@ -417,8 +418,9 @@ describe('stateful flows in hub processes on the real broker', function () {
     const output = await readOutput(on.output);
     const distinct = () => output.reader.tally.distinct;
     const baseTime = Date.now() - 2 * HOUR_MS;
-    const group = statefulGroup(on, 0);
-    const repartition = repartitionTopicName(on.flow, 0);
+    // dedupe keeps its state on the input's own partitions: its stage is the flow's first.
+    const group = `crm-hub.flow.${on.flow}`;
+    const repartition = on.input;
     const [a, b] = await Promise.all([startHub('hub A', on), startHub('hub B', on)]);
     await waitForMembers(
       group,
@@ -454,12 +456,12 @@ describe('stateful flows in hub processes on the real broker', function () {
     );
     const tookOverMs = Date.now() - killedAt;
     // The survivor has redone what the killed process left in flight before the copies come.
-    await waitForSettled(on, 0);
+    await waitForSettled(on, []);
     const passedBeforeSecondHalf = new Map(output.records.map((record) => [record.key, 0]));
     for (const record of output.records) passedBeforeSecondHalf.set(record.key, passedBeforeSecondHalf.get(record.key)! + 1);
     await sendEvents(on, interleave(range(half / 2, half), range(half, events), range(half, events)), baseTime);
     await waitForCount(distinct, events, 'every event', [b], output);
-    await waitForSettled(on, 0);
+    await waitForSettled(on, []);
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
     const tally = output.reader.tally;
@@ -501,7 +503,7 @@ describe('stateful flows in hub processes on the real broker', function () {
     // The first event and a copy within the window: one passes, its key kept until first seen + 1 h.
     await producer.send(on.input, [await customerEvent(on, key, first, t0), await customerEvent(on, key, first, t0 + 10 * 60_000)]);
     await waitForCount(() => passed(first), 1, `${first} through the flow`, [hub], output);
-    await waitForSettled(on, 0);
+    await waitForSettled(on, []);
     const kept = historyOf(await changelogRecords(client, changelog), `k/${first}`);
     expect(
       kept.map((record) => record.entry),
@@ -530,7 +532,7 @@ describe('stateful flows in hub processes on the real broker', function () {
       await customerEvent(on, key, second, t0 + 2 * HOUR_MS + 60_000),
     ]);
     await waitForCount(() => passed(first), 2, `the resent ${first} through the flow`, [hub], output);
-    await waitForSettled(on, 0);
+    await waitForSettled(on, []);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const later = historyOf(await changelogRecords(client, changelog), `k/${first}`).slice(tombstonedAt + 1);
     report(
@@ -608,9 +610,10 @@ describe('stateful flows in hub processes on the real broker', function () {
   async function complaintsDay(kind: string, closings: number, branches: number) {
     const on = await prepare(kind, complaintsFlow, 3);
     const flowFile = YAML.parse(fs.readFileSync(path.join(on.flowsDir, `${on.flow}.yaml`), 'utf8')) as { steps: Record<string, unknown>[] };
-    const statefulSteps = [stepIndex(flowFile, 'dedupe'), stepIndex(flowFile, 'aggregate')];
+    // Its dedupe keeps state on the input's partitions (first stage); the aggregate reads its repartition topic.
+    const statefulSteps = [stepIndex(flowFile, 'aggregate')];
     const output = await readOutput(on.output);
-    // Its window starts at UTC midnight in the step's shifted time (see the flow), 8 h earlier in UTC.
+    // Its window is a Beijing day (zone +08:00): from 16:00 UTC the day before.
     const DAY_MS = 24 * HOUR_MS;
     const shiftedStart = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
     const dayStart = shiftedStart - 8 * HOUR_MS;
