@@ -52,7 +52,8 @@ describe('scm-reservations on the real broker: reservations the SCM accepted, on
     ]);
     await producer.disconnect();
 
-    const mine = (records: { key: Buffer | null }[]) => records.filter((r) => r.key?.toString().startsWith(`${ticketNumber}/`));
+    const mine = <Read extends { key: Buffer | null }>(records: Read[]) =>
+      records.filter((r) => r.key?.toString().startsWith(`${ticketNumber}/`));
     const read = mine(await readUntil(harness.client, REPLY_TOPIC, (records) => mine(records).length >= 2));
     const replies = await Promise.all(
       read.map(async (r) => ({ key: r.key!.toString(), headers: r.headers, value: (await harness!.serde.decode(r.value)).value })),
