@@ -92,7 +92,7 @@ export class FlowRunner {
     private readonly inFlight?: FlowInFlightLog,
     /** A stateful stage's changelog (its `flow.state` is attached to it): follows the consumer's assignment. */
     private readonly changelog?: PartitionedChangelogStore<unknown>,
-    /** How often a stateful stage looks for timers due on its idle partitions (wall clock). */
+    /** The longest a stateful stage waits before it looks again for timers due on its idle partitions (wall clock). */
     private readonly timerTickMs = 1000,
   ) {
     this.policy = new RetryPolicy(flow.errors.retry);
@@ -146,7 +146,7 @@ export class FlowRunner {
 
   async stop(): Promise<void> {
     this.abort.abort();
-    if (this.ticker) clearInterval(this.ticker);
+    if (this.ticker) clearTimeout(this.ticker);
     await this.ticking;
     await this.consumer?.stop();
     await this.flow.close();
@@ -168,21 +168,37 @@ export class FlowRunner {
   private ticking: Promise<void> | undefined;
 
   /**
-   * A quiet partition's watermark moves on with the wall clock (see partition-watermarks.ts): every
-   * tick, the timers due on each held partition fire, in turn with its batches.
+   * A quiet partition's watermark moves on with the wall clock (see partition-watermarks.ts): the
+   * timers due on each held partition fire in turn with its batches, at the moment its watermark
+   * reaches the earliest of them (looked at again at least every `timerTickMs`, as a batch may have
+   * scheduled an earlier one).
    */
   private startTimerTicks(): void {
     const state = this.flow.state;
-    if (!state || !this.flow.fireTimers || this.ticker) return;
-    this.ticker = setInterval(() => {
-      if (this.ticking || this.paused) return;
-      this.ticking = this.fireIdleTimers()
-        .catch((error: unknown) => {
-          this.noteError(error);
-          this.logger.error(`flow ${this.flow.name}: firing timers failed: ${describeError(error).message}`);
-        })
-        .finally(() => (this.ticking = undefined));
-    }, this.timerTickMs);
+    if (!state || !this.flow.fireTimers || this.ticker || this.abort.signal.aborted) return;
+    const now = Date.now();
+    let soonest = now + this.timerTickMs;
+    for (const partition of state.assigned) {
+      const due = state.wallTimeDue(partition);
+      if (due !== undefined && due < soonest) soonest = due;
+    }
+    this.ticker = setTimeout(
+      () => {
+        this.ticker = undefined;
+        if (this.paused) return this.startTimerTicks();
+        this.ticking = this.fireIdleTimers()
+          .catch((error: unknown) => {
+            this.noteError(error);
+            this.logger.error(`flow ${this.flow.name}: firing timers failed: ${describeError(error).message}`);
+          })
+          .finally(() => {
+            this.ticking = undefined;
+            this.startTimerTicks();
+          });
+      },
+      // Not sooner than 10 ms: a timer due now that cannot fire yet (its partition busy) must not spin.
+      Math.max(10, soonest - now),
+    );
     this.ticker.unref();
   }
 

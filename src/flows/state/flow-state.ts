@@ -209,6 +209,15 @@ export class FlowState {
     return this.watermarks.get(partition)?.current();
   }
 
+  /**
+   * When (wall clock) the partition's watermark reaches its earliest pending due time if no record
+   * comes, so that a runner sleeps until then; undefined when nothing is pending or nothing would move it.
+   */
+  wallTimeDue(partition: number): number | undefined {
+    const next = this.nextDue(partition);
+    return next === undefined ? undefined : this.watermarks.get(partition)?.wallTimeReaching(next);
+  }
+
   /** The earliest due time pending on `partition`, to skip a timer run when nothing can be due. */
   nextDue(partition: number): number | undefined {
     return this.queues.get(partition)?.peek()?.dueAt;

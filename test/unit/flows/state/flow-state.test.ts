@@ -180,4 +180,19 @@ describe('FlowState', () => {
       .to.throw()
       .with.property('code', 'STATE_OUTSIDE_MESSAGE');
   });
+
+  it('tells when a quiet partition will reach its earliest timer on the wall clock, for the runner to sleep until then', async () => {
+    const readAt = clock.now();
+    await batch(0, () => {
+      state.view.observe(Date.parse('2026-03-01T00:00:00Z'));
+      state.view.schedule('soon', Date.parse('2026-03-01T00:10:00Z'));
+    });
+    // Idle after a minute, then the watermark moves on 1:1 with the clock from the last event: ten minutes of it.
+    expect(state.wallTimeDue(0)).to.equal(readAt + 10 * 60_000);
+    expect(state.wallTimeDue(1)).to.equal(undefined);
+    await clock.advance(10 * 60_000);
+    expect(state.wallTimeDue(0)).to.equal(clock.now());
+    expect((await batch(0, () => state.takeDue(), undefined)).map((timer) => timer.id)).to.deep.equal(['soon']);
+    expect(state.wallTimeDue(0)).to.equal(undefined);
+  });
 });
