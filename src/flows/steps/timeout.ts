@@ -10,6 +10,7 @@ import { keyText } from './key-text.js';
 import { stepDestinations, stepDestinationsSchema, type StepDestinationConfig } from './step-destinations.js';
 import { compileStepExpression } from './step-expression.js';
 import { compileTimeoutDue } from './timeout-due.js';
+import { withTimeoutCalendar } from './timeout-calendar.js';
 
 /** Headers on a record a timeout sends: the `after` it was waited for, and the instant its timer was due. */
 export const TIMEOUT_AFTER_HEADER = 'crm-hub-timeout-after';
@@ -45,6 +46,12 @@ const spec = {
       minLength: 1,
       description: 'A JSONata expression giving when the event happened; default meta.occurredAt.',
     },
+    calendar: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'A business calendar from calendars/ (e.g. cn-workdays): a duration `after` then counts working days only, 24 h each, skipping weekends and public holidays.',
+    },
     passThrough: {
       type: 'boolean',
       default: false,
@@ -76,7 +83,7 @@ export const timeoutStep = defineStep<TimeoutConfig>({
   compile(config, context) {
     const key = compileStepExpression(context, ['key'], config.key);
     const until = compileStepExpression(context, ['until'], config.until);
-    const due = compileTimeoutDue(context, ['after'], config.after);
+    const due = withTimeoutCalendar(context, ['calendar'], config.calendar, compileTimeoutDue(context, ['after'], config.after));
     const eventTime = compileEventTime(context, ['eventTime'], config.eventTime);
     const destinations: FlowDestination[] | undefined =
       config.then === 'continue'
@@ -108,7 +115,7 @@ export const timeoutStep = defineStep<TimeoutConfig>({
                 // Too late to cancel: the event came after the timer was due, which is what the timeout reports.
                 if (pending && at <= pending.dueAt) state.cancel(timerKey);
                 const remembered = Math.max(cancelledAt ?? at, at);
-                const forgetAt = remembered + (due.afterMs ?? Math.max(0, (pending?.dueAt ?? remembered) - remembered));
+                const forgetAt = due.afterFrom(remembered) ?? remembered + Math.max(0, (pending?.dueAt ?? remembered) - remembered);
                 state.put(timerKey, remembered, forgetAt);
                 return passed(message);
               }
