@@ -24,7 +24,7 @@ export function calendarDirs(env: NodeJS.ProcessEnv = process.env): string[] {
 export function calendarNames(dirs: readonly string[]): string[] {
   const names = new Set<string>();
   for (const dir of dirs) {
-    if (!fs.existsSync(dir)) continue;
+    if (!isDirectory(dir)) continue;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }))
       if (entry.isDirectory() && CALENDAR_NAME.test(entry.name)) names.add(entry.name);
   }
@@ -48,12 +48,12 @@ export function loadBusinessCalendar(name: string, dirs: readonly string[] = cal
   let offset: { ms: number; file: string } | undefined;
   for (const dir of [...dirs].reverse()) {
     const folder = path.join(dir, name);
-    if (!fs.existsSync(folder)) continue;
+    if (!isDirectory(folder)) continue;
     for (const entry of fs.readdirSync(folder).sort()) {
       const match = YEAR_FILE.exec(entry);
       if (!match) continue;
       const file = path.join(folder, entry);
-      const read = readCalendarYearFile(displayPath(file), Number(match[1]), fs.readFileSync(file, 'utf8'));
+      const read = readCalendarYearFile(displayPath(file), Number(match[1]), readYearFile(file));
       issues.push(...read.issues);
       if (!read.yearFile) continue;
       offset ??= { ms: read.yearFile.utcOffsetMs, file: displayPath(file) };
@@ -82,6 +82,24 @@ export function businessCalendar(name: string): BusinessCalendar {
     loaded.set(key, calendar);
   }
   return calendar;
+}
+
+function isDirectory(dir: string): boolean {
+  return fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function readYearFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      'CALENDAR_UNREADABLE',
+      `cannot read ${displayPath(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** A path relative to the working directory when it is under it: what people see in messages. */

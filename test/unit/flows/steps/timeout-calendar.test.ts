@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { TIMEOUT_DUE_HEADER, timeoutStep } from '../../../../src/flows/steps/timeout.js';
 import { sampleClaim } from '../../../fixtures/sample-records.js';
 import { MemoryState, compileStep, failureOf, fire, messageOf, run } from './step-harness.js';
@@ -91,6 +94,23 @@ describe('timeout step with a business calendar', () => {
     expect(onInstant.issues.map((issue) => [issue.path, issue.message])).to.deep.equal([
       [['calendar'], 'a calendar applies to an `after` duration (e.g. 3d), not to an instant an expression gives'],
     ]);
+  });
+
+  it('reports the problems of a calendar data file with their file:line', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-hub-calendars-'));
+    const before = process.env.CRM_HUB_CALENDARS_DIR;
+    try {
+      fs.mkdirSync(path.join(dir, 'cn-workdays'));
+      fs.writeFileSync(path.join(dir, 'cn-workdays', '2027.yaml'), 'utcOffset: "+08:00"\nholidays: []\nworkingWeekends:\n  - 2027-01-05\n');
+      process.env.CRM_HUB_CALENDARS_DIR = dir;
+      const { issues } = await compileStep(timeoutStep, config(), { input: 'Claim', index: 2 });
+      expect(issues.map((issue) => [issue.path, issue.code])).to.deep.equal([[['calendar'], 'VALUE_INVALID']]);
+      expect(issues[0]!.message).to.match(/2027\.yaml:4:5 workingWeekends\[0\]: is not a Saturday or Sunday/);
+    } finally {
+      if (before === undefined) delete process.env.CRM_HUB_CALENDARS_DIR;
+      else process.env.CRM_HUB_CALENDARS_DIR = before;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts hours on working days only', async () => {
