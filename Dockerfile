@@ -6,6 +6,7 @@ COPY src ./src
 COPY schemas ./schemas
 COPY connectors ./connectors
 COPY flows ./flows
+COPY calendars ./calendars
 RUN npm ci && npm prune --omit=dev
 ENV CRM_HUB_PORT=8080
 # Inside the container every interface is the container's own; the port mapping decides who reaches it.
