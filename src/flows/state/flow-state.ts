@@ -12,6 +12,8 @@ const KEY = 'k/';
 const TIMER = 't/';
 const WATERMARK = 'w/';
 const SOURCE = 's/';
+/** The partition's own watermark (over its input topics), never to go back after a restart; `*` is in no topic name. */
+const FLOOR = `${WATERMARK}*`;
 
 interface StoredTimer {
   dueAt: number;
@@ -173,6 +175,9 @@ export class FlowState {
       const watermark = this.watermarks.get(partition)?.partitionWatermark(topic);
       if (watermark !== undefined && store.get(partition, WATERMARK + topic) !== watermark) journal.record(WATERMARK + topic, watermark);
     }
+    // The topics' watermarks alone would restore the lowest of them, which may be below what closed windows and fired timers here.
+    const floor = this.watermark(partition);
+    if (floor !== undefined && store.get(partition, FLOOR) !== floor) journal.record(FLOOR, floor);
     journal.observed.clear();
     const changes = journal.take();
     if (changes.length === 0) return;
@@ -295,6 +300,7 @@ export class FlowState {
       this.count(partition, key, value, +1, true);
       if (key.startsWith(TIMER)) queue.push({ dueAt: (value as StoredTimer).dueAt, key });
       else if (expiresAt !== undefined) queue.push({ dueAt: expiresAt, key });
+      else if (key === FLOOR && typeof value === 'number') watermarks.raiseFloor(value);
       else if (key.startsWith(WATERMARK) && typeof value === 'number') {
         watermarks.assign(key.slice(WATERMARK.length), value);
         this.topicsOf(partition).add(key.slice(WATERMARK.length));

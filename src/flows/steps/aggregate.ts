@@ -120,17 +120,6 @@ type GroupValue = string | number | boolean;
 const PLAIN_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * The state key (one per partition) of the watermark at which this step last closed windows. A
- * window closed on idleness moved the watermark on without a record, and the watermark kept with
- * the state is the one of the last record: after a restart, a record for a window already emitted
- * would otherwise open it again and emit it twice with different values.
- */
-const CLOSED_THROUGH = 'closed-through';
-
-const latest = (a: number | undefined, b: number | undefined): number | undefined =>
-  a === undefined ? b : b === undefined ? a : Math.max(a, b);
-
-/**
  * Measures over windows of event time per group (complaints per dealer per day, the p90 wait for
  * parts per hour). The flow hands the step its records partitioned by the group key; each open
  * window of each group is one state key holding its accumulators, and one timer at window end +
@@ -186,7 +175,7 @@ export const aggregateStep = defineStep<AggregateConfig>({
       // A window option with problems was reported: the flow does not start, so this only guards a direct call.
       if (!window) throw new ConfigError('WINDOW_INVALID', 'the window option has problems and the step cannot run');
       const definition = window;
-      const watermark = latest(state.watermark(), state.get<number>(CLOSED_THROUGH));
+      const watermark = state.watermark();
       const placed =
         definition.kind === 'session'
           ? placeInSession(state, groupKey, at, definition.gapMs)
@@ -242,8 +231,6 @@ export const aggregateStep = defineStep<AggregateConfig>({
         }),
       onTimer: (timer) => {
         const { window, groupKey } = parseWindowIdentity(timer.id);
-        const closedThrough = state.get<number>(CLOSED_THROUGH);
-        if (closedThrough === undefined || timer.watermark > closedThrough) state.put(CLOSED_THROUGH, timer.watermark);
         const stored = state.get(timer.id);
         if (stored === undefined) return [];
         // Deleted first: a window whose record cannot be made (it does not fit the schema) must not stay behind without a timer.

@@ -57,6 +57,15 @@ export class PartitionWatermarks {
     });
   }
 
+  /**
+   * The flow's watermark is at least `watermark` from now on: what an earlier process had reached,
+   * restored with its state, so that a partition whose inputs come back at different watermarks
+   * does not go below what it closed windows and fired timers at.
+   */
+  raiseFloor(watermark: number): void {
+    if (this.flowWatermark === undefined || watermark > this.flowWatermark) this.flowWatermark = watermark;
+  }
+
   /** Stops tracking a partition revoked from this process; the flow's watermark keeps what it reached. */
   release(partition: PartitionId): void {
     this.partitions.delete(partition);

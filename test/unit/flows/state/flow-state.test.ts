@@ -195,4 +195,18 @@ describe('FlowState', () => {
     expect((await batch(0, () => state.takeDue(), undefined)).map((timer) => timer.id)).to.deep.equal(['soon']);
     expect(state.wallTimeDue(0)).to.equal(undefined);
   });
+
+  it('restores a partition of two inputs at the watermark it reached, not at the lower of its inputs', async () => {
+    // B's records stop (it turns idle and no longer holds the partition back); A's move the watermark to 10:00.
+    await batch(0, () => state.view.observe(Date.parse('2026-03-01T06:00:00Z')), 'b');
+    await clock.advance(61_000);
+    await batch(0, () => state.view.observe(Date.parse('2026-03-01T10:00:00Z')), 'a');
+    expect(state.watermark(0)).to.equal(Date.parse('2026-03-01T10:00:00Z'));
+    const again = new FlowState('steps[1].test', 'test', { clock, idleTimeoutMs: 60_000 });
+    const reopened = store.reopen();
+    again.attach(reopened);
+    reopened.assign([0, 1]);
+    // Each input comes back as just read, so the lower (B, 06:01) would hold the partition back; what closed at 10:00 stays closed.
+    expect(again.watermark(0)).to.equal(Date.parse('2026-03-01T10:00:00Z'));
+  });
 });
